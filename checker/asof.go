@@ -1,0 +1,128 @@
+package checker
+
+// AsOf returns the case as it stood at the end of day d: events after d have not happened
+// yet, so objects that begin after d are removed and dates after d are cleared, with the
+// outcomes decided on those dates. It lets an audit reproduce what a check on a past day
+// would have said. The receiver is not changed; when nothing happened after d it is returned
+// as it is.
+func (c *Case) AsOf(d Date) *Case {
+	if d.IsZero() || !c.hasEventAfter(d) {
+		return c
+	}
+	after := func(x Date) bool { return !x.IsZero() && x.After(d) }
+	clear := func(x Date) Date {
+		if after(x) {
+			return Date{}
+		}
+		return x
+	}
+	keepDates := func(ds []Date) []Date {
+		var out []Date
+		for _, x := range ds {
+			if !after(x) {
+				out = append(out, x)
+			}
+		}
+		return out
+	}
+
+	out := *c
+	out.ExtractDate = d
+	out.Referrals = nil
+	for _, r := range c.Referrals {
+		if after(r.Received) {
+			continue
+		}
+		nr := *r
+		if after(nr.Decision) {
+			nr.Outcome = ""
+		}
+		nr.Decision = clear(nr.Decision)
+		nr.Closed = clear(nr.Closed)
+		nr.HousingReferral = clear(nr.HousingReferral)
+		nr.EarlyHelpConsidered = clear(nr.EarlyHelpConsidered)
+
+		nr.Assessments = nil
+		for _, a := range r.Assessments {
+			if after(a.Started) {
+				continue
+			}
+			na := *a
+			na.Completed = clear(na.Completed)
+			na.Seen = keepDates(na.Seen)
+			nr.Assessments = append(nr.Assessments, &na)
+		}
+
+		kept := map[string]bool{}
+		nr.StrategyDiscussions = nil
+		for _, s := range r.StrategyDiscussions {
+			if after(s.Date) {
+				continue
+			}
+			kept[s.ID] = true
+			nr.StrategyDiscussions = append(nr.StrategyDiscussions, s)
+		}
+
+		nr.S47Enquiries = nil
+		for _, s := range r.S47Enquiries {
+			if after(s.Started) {
+				continue
+			}
+			ns := *s
+			if after(ns.Completed) {
+				ns.Outcome = ""
+			}
+			ns.Completed = clear(ns.Completed)
+			ns.Seen = clear(ns.Seen)
+			if ns.StrategyDiscussionID != "" && !kept[ns.StrategyDiscussionID] {
+				ns.StrategyDiscussionID = ""
+			}
+			kept[ns.ID] = true
+			nr.S47Enquiries = append(nr.S47Enquiries, &ns)
+		}
+
+		nr.Plans = nil
+		for _, p := range r.Plans {
+			if after(p.Started) {
+				continue
+			}
+			np := *p
+			if after(np.Ended) {
+				np.EndReason = ""
+			}
+			np.Ended = clear(np.Ended)
+			np.CoreGroups = keepDates(np.CoreGroups)
+			np.Visits = nil
+			for _, v := range p.Visits {
+				if !after(v.Date) {
+					np.Visits = append(np.Visits, v)
+				}
+			}
+			kept[np.ID] = true
+			nr.Plans = append(nr.Plans, &np)
+		}
+
+		nr.Conferences = nil
+		for _, k := range r.Conferences {
+			if after(k.Date) || after(k.Notified) {
+				continue
+			}
+			if (k.S47ID != "" && !kept[k.S47ID]) || (k.PlanID != "" && !kept[k.PlanID]) {
+				continue
+			}
+			nr.Conferences = append(nr.Conferences, k)
+		}
+		out.Referrals = append(out.Referrals, &nr)
+	}
+	return &out
+}
+
+func (c *Case) hasEventAfter(d Date) bool {
+	found := false
+	c.walkDates(false, func(_ string, x *Date, event bool) {
+		if event && !x.IsZero() && x.After(d) {
+			found = true
+		}
+	})
+	return found
+}

@@ -1,0 +1,237 @@
+package checker
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+
+	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/common/types"
+)
+
+// costLimit bounds the work of one expression on one record, so that no rule can run away
+// on a hostile record (a list of a million visits, say). The rules shipped use a few hundred.
+const costLimit = 1_000_000
+
+// CompiledPack is a pack whose expressions are compiled and type-checked, ready to evaluate.
+// It holds no mutable state: one value serves every goroutine.
+type CompiledPack struct {
+	Pack   *Pack
+	rules  []*compiledRule
+	params *celObject
+	values map[string]any // the parameter values in force, by name
+}
+
+type compiledRule struct {
+	rule                                    *Rule
+	when, each, subject, assert, pendingFor cel.Program
+	start, due, done, lapse, message        cel.Program
+}
+
+// ParamValue gives a parameter's value in force (default or override) and whether it exists.
+func (cp *CompiledPack) ParamValue(name string) (any, bool) {
+	v, ok := cp.values[name]
+	return v, ok
+}
+
+// Compile type-checks and compiles every expression of a pack against the case model, the
+// calendar and the pack's parameters (with overrides, by name, as text). It reports every
+// problem at once, each with file:line:col and a caret.
+func Compile(p *Pack, cal *Calendar, overrides map[string]string) (*CompiledPack, error) {
+	var errs []error
+	values := map[string]any{}
+	pv := paramValues{}
+	for _, prm := range p.Params {
+		values[prm.Name] = prm.Default
+	}
+	for _, name := range sortedKeys(overrides) {
+		var prm *Param
+		for _, q := range p.Params {
+			if q.Name == name {
+				prm = q
+			}
+		}
+		if prm == nil {
+			errs = append(errs, fmt.Errorf("pack %s has no parameter %q", p.ID, name))
+			continue
+		}
+		v, err := ParseParamValue(prm.Type, overrides[name])
+		if err != nil {
+			errs = append(errs, fmt.Errorf("set %s.%s: %w", p.ID, name, err))
+			continue
+		}
+		values[name] = v
+	}
+	for name, v := range values {
+		pv[name] = paramVal(v)
+	}
+	ptype := paramsType(p.ID, p.Params)
+	base, err := cel.NewEnv(envOptions(cal, ptype)...)
+	if err != nil {
+		return nil, fmt.Errorf("build the rule environment for %s: %w", p.ID, err)
+	}
+	cp := &CompiledPack{Pack: p, params: &celObject{t: ptype, v: pv}, values: values}
+	for _, r := range p.Rules {
+		cr, rerrs := compileRule(base, r, p.lines)
+		errs = append(errs, rerrs...)
+		cp.rules = append(cp.rules, cr)
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return cp, nil
+}
+
+// ruleCompiler compiles the expressions of one rule, collecting every problem.
+type ruleCompiler struct {
+	rule  *Rule
+	lines []string // the pack file's lines, for carets
+	errs  []error
+}
+
+func compileRule(base *cel.Env, r *Rule, lines []string) (*compiledRule, []error) {
+	rc := &ruleCompiler{rule: r, lines: lines}
+	cr := &compiledRule{rule: r}
+	variable, ok := scopeVariable[r.Scope]
+	if !ok {
+		return cr, nil // reported when the pack was parsed
+	}
+	opts := []cel.EnvOption{}
+	if r.Scope != ScopeCase {
+		opts = append(opts, cel.Variable("referral", referralType))
+	}
+	if r.Scope != ScopeCase && r.Scope != ScopeReferral {
+		opts = append(opts, cel.Variable(variable, cel.ObjectType(scopeObjectType[r.Scope])))
+	}
+	env, err := base.Extend(opts...)
+	if err != nil {
+		rc.errs = append(rc.errs, fmt.Errorf("%s: rule %s: %w", r.Pos, r.ID, err))
+		return cr, rc.errs
+	}
+	cr.when = rc.compile(env, "when", r.When, cel.BoolType)
+	if !r.Each.IsZero() {
+		cr.each = rc.compile(env, "each", r.Each, nil)
+		if elem := rc.listElem(env, r.Each); elem != nil {
+			env, err = env.Extend(cel.Variable("item", elem))
+			if err != nil {
+				rc.errs = append(rc.errs, fmt.Errorf("%s: rule %s: %w", r.Pos, r.ID, err))
+				return cr, rc.errs
+			}
+		}
+		cr.subject = rc.compile(env, "subject", r.Subject, cel.StringType)
+	}
+	if r.Deadline != nil {
+		cr.start = rc.compile(env, "deadline.start", r.Deadline.Start, cel.TimestampType)
+		cr.done = rc.compile(env, "deadline.done", r.Deadline.Done, cel.TimestampType)
+		cr.lapse = rc.compile(env, "deadline.lapse", r.Deadline.Lapse, cel.TimestampType)
+		dueEnv, err := env.Extend(cel.Variable("start", cel.TimestampType))
+		if err == nil {
+			cr.due = rc.compile(dueEnv, "deadline.due", r.Deadline.Due, cel.TimestampType)
+			rc.mustRead(dueEnv, "deadline.due", r.Deadline.Due, "start")
+		}
+	} else {
+		cr.assert = rc.compile(env, "assert", r.Assert, cel.BoolType)
+		cr.pendingFor = rc.compile(env, "pending_while", r.PendingWhile, cel.BoolType)
+	}
+	msgEnv, err := env.Extend(
+		cel.Variable("status", cel.StringType),
+		cel.Variable("start", cel.TimestampType),
+		cel.Variable("due", cel.TimestampType),
+		cel.Variable("done", cel.TimestampType),
+		cel.Variable("late_working_days", cel.IntType),
+		cel.Variable("late_days", cel.IntType),
+		cel.Variable("working_days_left", cel.IntType),
+	)
+	if err == nil {
+		cr.message = rc.compile(msgEnv, "message", r.Message, cel.StringType)
+	}
+	return cr, rc.errs
+}
+
+// scopeObjectType is the CEL type of each scope's object.
+var scopeObjectType = map[Scope]string{
+	ScopeAssessment:         "wt.Assessment",
+	ScopeStrategyDiscussion: "wt.StrategyDiscussion",
+	ScopeS47Enquiry:         "wt.S47Enquiry",
+	ScopeConference:         "wt.Conference",
+	ScopePlan:               "wt.Plan",
+}
+
+// compile checks one expression and its result type; want nil accepts any type. An empty
+// expression compiles to nil.
+func (rc *ruleCompiler) compile(env *cel.Env, key string, e Expr, want *cel.Type) cel.Program {
+	if e.IsZero() {
+		return nil
+	}
+	ast, iss := env.Compile(e.Source)
+	if iss.Err() != nil {
+		for _, ce := range iss.Errors() {
+			pos := e.at(ce.Location.Line(), ce.Location.Column())
+			rc.errs = append(rc.errs, rc.exprError(pos, fmt.Sprintf("rule %s, %s: %s", rc.rule.ID, key, ce.Message)))
+		}
+		return nil
+	}
+	if want != nil {
+		got := ast.OutputType()
+		if !got.IsAssignableType(want) && !(want == cel.TimestampType && got == types.NullType) {
+			rc.errs = append(rc.errs, rc.exprError(e.at(1, 0),
+				fmt.Sprintf("rule %s, %s: want %s, the expression gives %s", rc.rule.ID, key, want, got)))
+			return nil
+		}
+	}
+	prg, err := env.Program(ast, cel.CostLimit(costLimit), cel.InterruptCheckFrequency(100))
+	if err != nil {
+		rc.errs = append(rc.errs, rc.exprError(e.at(1, 0), fmt.Sprintf("rule %s, %s: %v", rc.rule.ID, key, err)))
+		return nil
+	}
+	return prg
+}
+
+// listElem gives the element type of a list expression, reporting one that is not a list.
+func (rc *ruleCompiler) listElem(env *cel.Env, e Expr) *cel.Type {
+	ast, iss := env.Compile(e.Source)
+	if iss.Err() != nil {
+		return nil // already reported
+	}
+	t := ast.OutputType()
+	if t.Kind() != types.ListKind || len(t.Parameters()) != 1 {
+		rc.errs = append(rc.errs, rc.exprError(e.at(1, 0), fmt.Sprintf("rule %s, each: want a list, the expression gives %s", rc.rule.ID, t)))
+		return nil
+	}
+	return t.Parameters()[0]
+}
+
+// mustRead reports an expression that never reads the variable name: a due date that does
+// not depend on its start is almost certainly a mistake.
+func (rc *ruleCompiler) mustRead(env *cel.Env, key string, e Expr, name string) {
+	if e.IsZero() {
+		return
+	}
+	ast, iss := env.Compile(e.Source)
+	if iss.Err() != nil {
+		return
+	}
+	for _, ref := range ast.NativeRep().ReferenceMap() {
+		if ref.Name == name {
+			return
+		}
+	}
+	rc.errs = append(rc.errs, rc.exprError(e.at(1, 0), fmt.Sprintf("rule %s, %s does not depend on %s", rc.rule.ID, key, name)))
+}
+
+func (rc *ruleCompiler) exprError(pos Position, msg string) error {
+	pe := &PackError{Pos: pos, Message: msg}
+	if pos.Line >= 1 && pos.Line <= len(rc.lines) {
+		pe.line = rc.lines[pos.Line-1]
+	}
+	return pe
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,158 @@
+package checker
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"time"
+)
+
+// Date is a calendar day with no time and no zone, as every date in a case record is.
+//
+// It is stored as a day number so that working-day arithmetic is integer arithmetic, and
+// the zero Date means "not recorded": the case format treats a missing date and null alike.
+type Date struct {
+	// day is days since 1970-01-01 plus one, so that the zero value is "not recorded"
+	// without a second field.
+	day int32
+}
+
+const dateLayout = "2006-01-02"
+
+// ParseDate reads a YYYY-MM-DD date and rejects anything that is not a real calendar day.
+// The error quotes the input: use it for flags and pack files, not for case data.
+func ParseDate(s string) (Date, error) {
+	d, reason := parseDate(s)
+	if reason != "" {
+		return Date{}, fmt.Errorf("date %q %s", s, reason)
+	}
+	return d, nil
+}
+
+// parseDate returns the date, or why it is not one, without echoing the input, because case
+// data must not reach logs.
+func parseDate(s string) (Date, string) {
+	if len(s) != len(dateLayout) || s[4] != '-' || s[7] != '-' {
+		return Date{}, badDateReasons[badDateFormat]
+	}
+	t, err := time.Parse(dateLayout, s)
+	if err != nil {
+		return Date{}, badDateReasons[badDateCalendar]
+	}
+	if t.Year() < 1900 || t.Year() > 2200 {
+		return Date{}, badDateReasons[badDateRange]
+	}
+	return DateOf(t), ""
+}
+
+// MustDate is ParseDate for literals in tests and tables; it panics on a bad date.
+func MustDate(s string) Date {
+	d, err := ParseDate(s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+// DateOf returns the calendar day of t in t's own location.
+func DateOf(t time.Time) Date {
+	y, m, d := t.Date()
+	u := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	return Date{day: int32(u.Unix()/86400) + 1}
+}
+
+func dateFromDayNumber(n int32) Date { return Date{day: n + 1} }
+
+// dayNumber is days since 1970-01-01; only meaningful for a recorded date.
+func (d Date) dayNumber() int32 { return d.day - 1 }
+
+// IsZero reports whether the date was not recorded.
+func (d Date) IsZero() bool { return d.day == 0 }
+
+// Time returns midnight UTC of the day.
+func (d Date) Time() time.Time {
+	return time.Unix(int64(d.dayNumber())*86400, 0).UTC()
+}
+
+// String gives YYYY-MM-DD, or the empty string for a date not recorded.
+func (d Date) String() string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.Time().Format(dateLayout)
+}
+
+// Weekday is the day of the week.
+func (d Date) Weekday() time.Weekday {
+	// 1970-01-01 was a Thursday.
+	return time.Weekday((int(d.dayNumber())%7 + 7 + 4) % 7)
+}
+
+// AddDays moves the date by n calendar days.
+func (d Date) AddDays(n int) Date { return dateFromDayNumber(d.dayNumber() + int32(n)) }
+
+// DaysUntil is the number of calendar days from d to e (negative when e is earlier).
+func (d Date) DaysUntil(e Date) int { return int(e.dayNumber() - d.dayNumber()) }
+
+// Before reports whether d is strictly earlier than e.
+func (d Date) Before(e Date) bool { return d.day < e.day }
+
+// After reports whether d is strictly later than e.
+func (d Date) After(e Date) bool { return d.day > e.day }
+
+// MarshalJSON writes YYYY-MM-DD, or null for a date not recorded.
+func (d Date) MarshalJSON() ([]byte, error) {
+	if d.IsZero() {
+		return []byte("null"), nil
+	}
+	return json.Marshal(d.String())
+}
+
+// Day numbers far outside any real date mark a value that was present but not a date. They
+// let decoding go on so that validation can name the field's full path, which encoding/json
+// cannot do for a custom type's error.
+const (
+	badDateFormat int32 = math.MinInt32 + iota
+	badDateCalendar
+	badDateRange
+	badDateType
+)
+
+var badDateReasons = map[int32]string{
+	badDateFormat:   "is not in the form YYYY-MM-DD",
+	badDateCalendar: "is not a real calendar date (YYYY-MM-DD)",
+	badDateRange:    "is outside the years 1900 to 2200",
+	badDateType:     "is not a string: want a date \"YYYY-MM-DD\"",
+}
+
+// invalidReason says why a decoded date is not a date, or "" for a good or absent one.
+func (d Date) invalidReason() string { return badDateReasons[d.day] }
+
+// UnmarshalJSON reads YYYY-MM-DD or null. A value that is not a date is kept as an invalid
+// Date, for Validate to report with the field's path.
+func (d *Date) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*d = Date{}
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		*d = Date{day: badDateType}
+		return nil
+	}
+	v, reason := parseDate(s)
+	switch reason {
+	case "":
+		*d = v
+	case badDateReasons[badDateFormat]:
+		*d = Date{day: badDateFormat}
+	case badDateReasons[badDateCalendar]:
+		*d = Date{day: badDateCalendar}
+	default:
+		*d = Date{day: badDateRange}
+	}
+	return nil
+}
+
+// MarshalYAML writes YYYY-MM-DD.
+func (d Date) MarshalYAML() (any, error) { return d.String(), nil }

@@ -1,0 +1,303 @@
+package checker
+
+import (
+	"fmt"
+	"slices"
+
+	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/common/decls"
+	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/common/types/ref"
+	"cel.dev/cel-go/common/types/traits"
+	"cel.dev/cel-go/ext"
+)
+
+// This file is the one place where the variables and functions rules may use are declared.
+// Each function carries its documentation and an example, which `wtcheck rules` and the rule
+// reference print.
+
+// FunctionDoc documents one function rules can call.
+type FunctionDoc struct {
+	Signature string
+	Doc       string
+	Example   string
+}
+
+// VariableDoc documents one variable rules can read.
+type VariableDoc struct {
+	Name, Type, Doc string
+	Scopes          string // where it is declared
+}
+
+// Variables documents every variable, in a fixed order.
+var Variables = []VariableDoc{
+	{"case", "wt.Case", "The case record.", "every rule"},
+	{"child", "wt.Child", "The child (case.child).", "every rule"},
+	{"as_of", "timestamp", "The day the check is made as at: --as-of, else the record's extract date, else today.", "every rule"},
+	{"params", "wt.Params", "The pack's parameters, such as params.visit_interval_working_days.", "every rule"},
+	{"referral", "wt.Referral", "The referral the object belongs to.", "every scope but case"},
+	{"assessment", "wt.Assessment", "The assessment being checked.", "scope assessment"},
+	{"discussion", "wt.StrategyDiscussion", "The strategy discussion being checked.", "scope strategy_discussion"},
+	{"s47", "wt.S47Enquiry", "The section 47 enquiry being checked.", "scope s47_enquiry"},
+	{"conference", "wt.Conference", "The conference being checked.", "scope conference"},
+	{"plan", "wt.Plan", "The plan being checked.", "scope plan"},
+	{"item", "the element type of each", "The interval being checked.", "rules with each"},
+	{"start", "timestamp", "The deadline's start date (never null: a deadline with no start is not evaluated further).", "deadline.due"},
+	{"status, start, due, done", "string, timestamp…", "The finding so far; late_working_days, late_days and working_days_left are ints (0 when they do not apply).", "message"},
+}
+
+// Functions documents every function, in a fixed order.
+var Functions = []FunctionDoc{
+	{"addWorkingDays(timestamp, int) -> timestamp", "The nth working day after a date, which is day zero; weekends and England and Wales bank holidays are skipped. Null gives null.", "addWorkingDays(date('2021-03-01'), 10) == date('2021-03-15')"},
+	{"workingDaysBetween(timestamp, timestamp) -> int", "Working days after the first date up to and including the second; negative when the second is earlier. An error when either is null.", "workingDaysBetween(date('2021-03-01'), date('2021-03-15')) == 10"},
+	{"addMonths(timestamp, int) -> timestamp", "Calendar months later, clamped to the end of a shorter month; may fall on a weekend. Null gives null.", "addMonths(date('2024-01-31'), 1) == date('2024-02-29')"},
+	{"addDays(timestamp, int) -> timestamp", "Calendar days later. Null gives null.", "addDays(date('2024-01-31'), 1) == date('2024-02-01')"},
+	{"anniversary(timestamp, int) -> timestamp", "The day someone born on the date turns the given age; 29 February gives 1 March in other years. Null gives null.", "anniversary(date('2008-02-29'), 18) == date('2026-03-01')"},
+	{"earliest(list(timestamp)) -> timestamp", "The earliest date of a list, ignoring nulls; null for an empty list.", "earliest(plan.core_groups)"},
+	{"latest(list(timestamp)) -> timestamp", "The latest date of a list, ignoring nulls; null for an empty list.", "latest(referral.assessments.map(a, a.completed))"},
+	{"date(string) -> timestamp", "A date written YYYY-MM-DD.", "referral.received >= date('2020-12-09')"},
+	{"isoDate(timestamp) -> string", "A date as YYYY-MM-DD; the empty string for null.", "plan.id + '@' + isoDate(item)"},
+	{"<wt.Referral>.discussionsFor(wt.S47Enquiry) -> list(wt.StrategyDiscussion)", "The strategy discussion at which the enquiry was initiated: the one it names, else the latest of the referral dated on or before the enquiry started. A list of at most one.", "latest(referral.discussionsFor(s47).map(d, d.date))"},
+	{"<wt.Referral>.conferencesFor(wt.S47Enquiry) -> list(wt.Conference)", "The initial and pre-birth conferences that follow the enquiry, in date order.", "earliest(referral.conferencesFor(s47).map(k, k.date))"},
+	{"<wt.Referral>.reviewsOf(wt.Plan) -> list(wt.Conference)", "The review conferences of the plan, in date order.", "referral.reviewsOf(plan).size()"},
+}
+
+// nullable marks a function whose bindings handle null arguments themselves: cel-go's type
+// guards would otherwise reject a null date before the binding could pass it through.
+var nullable = decls.DisableTypeGuards(true)
+
+var (
+	referralType   = cel.ObjectType("wt.Referral")
+	s47Type        = cel.ObjectType("wt.S47Enquiry")
+	planType       = cel.ObjectType("wt.Plan")
+	discussionType = cel.ObjectType("wt.StrategyDiscussion")
+	conferenceType = cel.ObjectType("wt.Conference")
+	dateListType   = cel.ListType(cel.TimestampType)
+)
+
+// envOptions declares the functions and types shared by every scope of a pack. The calendar
+// is bound in, so a compiled program needs no other state and can run on any goroutine.
+func envOptions(cal *Calendar, params *objectType) []cel.EnvOption {
+	dateArgInt := func(name, id string, f func(Date, int) Date) cel.EnvOption {
+		return cel.Function(name, nullable, cel.Overload(id, []*cel.Type{cel.TimestampType, cel.IntType}, cel.TimestampType,
+			cel.BinaryBinding(func(d, n ref.Val) ref.Val {
+				day, ok := dateArg(d)
+				if !ok {
+					return nullOrErr(d, name)
+				}
+				k, isInt := n.(types.Int)
+				if !isInt {
+					return types.NewErr("%s: want an int, got %s", name, n.Type().TypeName())
+				}
+				return dateVal(f(day, int(k)))
+			})))
+	}
+	return []cel.EnvOption{
+		cel.CustomTypeProvider(newCaseTypeProvider(params)),
+		cel.CustomTypeAdapter(celTypeAdapter),
+		ext.Strings(),
+		ext.Lists(),
+		ext.Bindings(),
+		cel.Variable("case", cel.ObjectType("wt.Case")),
+		cel.Variable("child", cel.ObjectType("wt.Child")),
+		cel.Variable("as_of", cel.TimestampType),
+		cel.Variable("params", cel.ObjectType(params.name)),
+		dateArgInt("addWorkingDays", "addWorkingDays_timestamp_int", cal.AddWorkingDays),
+		dateArgInt("addMonths", "addMonths_timestamp_int", AddMonths),
+		dateArgInt("addDays", "addDays_timestamp_int", Date.AddDays),
+		dateArgInt("anniversary", "anniversary_timestamp_int", Anniversary),
+		cel.Function("workingDaysBetween", nullable, cel.Overload("workingDaysBetween_timestamp_timestamp",
+			[]*cel.Type{cel.TimestampType, cel.TimestampType}, cel.IntType,
+			cel.BinaryBinding(func(a, b ref.Val) ref.Val {
+				x, okA := dateArg(a)
+				y, okB := dateArg(b)
+				if !okA || !okB {
+					return types.NewErr("workingDaysBetween: a date is not recorded (null)")
+				}
+				return types.Int(cal.WorkingDaysBetween(x, y))
+			}))),
+		cel.Function("earliest", nullable, cel.Overload("earliest_list", []*cel.Type{dateListType}, cel.TimestampType,
+			cel.UnaryBinding(func(l ref.Val) ref.Val { return pickDate(l, Date.Before) }))),
+		cel.Function("latest", nullable, cel.Overload("latest_list", []*cel.Type{dateListType}, cel.TimestampType,
+			cel.UnaryBinding(func(l ref.Val) ref.Val { return pickDate(l, Date.After) }))),
+		cel.Function("date", cel.Overload("date_string", []*cel.Type{cel.StringType}, cel.TimestampType,
+			cel.UnaryBinding(func(s ref.Val) ref.Val {
+				d, err := ParseDate(string(s.(types.String)))
+				if err != nil {
+					return types.NewErr("date: %v", err)
+				}
+				return dateVal(d)
+			}))),
+		cel.Function("isoDate", nullable, cel.Overload("isoDate_timestamp", []*cel.Type{cel.TimestampType}, cel.StringType,
+			cel.UnaryBinding(func(d ref.Val) ref.Val {
+				day, ok := dateArg(d)
+				if !ok {
+					return types.String("")
+				}
+				return types.String(day.String())
+			}))),
+		cel.Function("discussionsFor", cel.MemberOverload("referral_discussionsFor_s47", []*cel.Type{referralType, s47Type},
+			cel.ListType(discussionType), cel.BinaryBinding(func(r, s ref.Val) ref.Val {
+				rf, enq := r.Value().(*Referral), s.Value().(*S47Enquiry)
+				return objectList(discussionObj, enquiryDiscussion(rf, enq))
+			}))),
+		cel.Function("conferencesFor", cel.MemberOverload("referral_conferencesFor_s47", []*cel.Type{referralType, s47Type},
+			cel.ListType(conferenceType), cel.BinaryBinding(func(r, s ref.Val) ref.Val {
+				rf, enq := r.Value().(*Referral), s.Value().(*S47Enquiry)
+				return objectList(conferenceObj, enquiryConferences(rf, enq))
+			}))),
+		cel.Function("reviewsOf", cel.MemberOverload("referral_reviewsOf_plan", []*cel.Type{referralType, planType},
+			cel.ListType(conferenceType), cel.BinaryBinding(func(r, p ref.Val) ref.Val {
+				rf, plan := r.Value().(*Referral), p.Value().(*Plan)
+				return objectList(conferenceObj, planReviews(rf, plan))
+			}))),
+	}
+}
+
+// dateArg reads a date argument; false for null.
+func dateArg(v ref.Val) (Date, bool) {
+	ts, ok := v.(types.Timestamp)
+	if !ok {
+		return Date{}, false
+	}
+	return DateOf(ts.Time), true
+}
+
+// nullOrErr passes a null date through and turns anything else unexpected into an error.
+func nullOrErr(v ref.Val, fn string) ref.Val {
+	if v == types.NullValue {
+		return types.NullValue
+	}
+	if types.IsError(v) {
+		return v
+	}
+	return types.NewErr("%s: want a timestamp, got %s", fn, v.Type().TypeName())
+}
+
+// pickDate returns the date of a list that better prefers over all others, ignoring nulls.
+func pickDate(l ref.Val, better func(a, b Date) bool) ref.Val {
+	lister, ok := l.(traits.Lister)
+	if !ok {
+		return types.NewErr("want a list of dates")
+	}
+	var best Date
+	it := lister.Iterator()
+	for it.HasNext() == types.True {
+		d, ok := dateArg(it.Next())
+		if ok && (best.IsZero() || better(d, best)) {
+			best = d
+		}
+	}
+	return dateVal(best)
+}
+
+// enquiryDiscussion is the discussion at which an enquiry was initiated: the one it names,
+// else the latest of the referral dated on or before the enquiry started.
+func enquiryDiscussion(r *Referral, s *S47Enquiry) []*StrategyDiscussion {
+	if s.StrategyDiscussionID != "" {
+		for _, d := range r.StrategyDiscussions {
+			if d.ID == s.StrategyDiscussionID {
+				return []*StrategyDiscussion{d}
+			}
+		}
+		return nil
+	}
+	var best *StrategyDiscussion
+	for _, d := range r.StrategyDiscussions {
+		if d.Date.IsZero() || s.Started.IsZero() || d.Date.After(s.Started) {
+			continue
+		}
+		if best == nil || d.Date.After(best.Date) {
+			best = d
+		}
+	}
+	if best == nil {
+		return nil
+	}
+	return []*StrategyDiscussion{best}
+}
+
+// enquiryConferences are the initial and pre-birth conferences that name the enquiry, in
+// date order (undated last).
+func enquiryConferences(r *Referral, s *S47Enquiry) []*Conference {
+	var out []*Conference
+	for _, k := range r.Conferences {
+		if k.S47ID == s.ID && (k.Kind == "initial" || k.Kind == "pre_birth") {
+			out = append(out, k)
+		}
+	}
+	sortConferences(out)
+	return out
+}
+
+// planReviews are the review conferences of a plan, in date order (undated last).
+func planReviews(r *Referral, p *Plan) []*Conference {
+	var out []*Conference
+	for _, k := range r.Conferences {
+		if k.PlanID == p.ID && k.Kind == "review" {
+			out = append(out, k)
+		}
+	}
+	sortConferences(out)
+	return out
+}
+
+func sortConferences(ks []*Conference) {
+	slices.SortStableFunc(ks, func(a, b *Conference) int {
+		switch {
+		case a.Date.IsZero() && b.Date.IsZero():
+			return 0
+		case a.Date.IsZero():
+			return 1
+		case b.Date.IsZero():
+			return -1
+		}
+		return int(a.Date.dayNumber() - b.Date.dayNumber())
+	})
+}
+
+// paramsType builds the CEL object type of a pack's parameters, so that a misspelt
+// parameter is a type error when the pack loads.
+func paramsType(packID string, params []*Param) *objectType {
+	var fields []*objectField
+	for _, p := range params {
+		name := p.Name
+		var t *types.Type
+		switch p.Type {
+		case ParamInt:
+			t = types.IntType
+		case ParamBool:
+			t = types.BoolType
+		case ParamDate:
+			t = types.TimestampType
+		default:
+			t = types.StringType
+		}
+		fields = append(fields, &objectField{name: name, doc: p.Doc, typ: t,
+			get:   func(o any) ref.Val { return o.(paramValues)[name] },
+			isSet: func(o any) bool { return true }})
+	}
+	return newObjectType(fmt.Sprintf("wt.Params.%s", sanitizeIdent(packID)), "The pack's parameters.", fields...)
+}
+
+// paramValues holds a pack's parameter values as CEL values, by name.
+type paramValues map[string]ref.Val
+
+func paramVal(v any) ref.Val {
+	switch v := v.(type) {
+	case Date:
+		return dateVal(v)
+	default:
+		return types.DefaultTypeAdapter.NativeToValue(v)
+	}
+}
+
+func sanitizeIdent(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_') {
+			b[i] = '_'
+		}
+	}
+	return string(b)
+}

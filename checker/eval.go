@@ -1,0 +1,487 @@
+package checker
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/common/types/ref"
+	"cel.dev/cel-go/common/types/traits"
+	"cel.dev/cel-go/interpreter"
+)
+
+// DefaultDueSoon is how many working days before its due date a pending deadline counts as
+// due soon.
+const DefaultDueSoon = 5
+
+// Engine evaluates compiled packs on cases. It holds no mutable state, so one Engine may
+// check records on many goroutines at once.
+type Engine struct {
+	Packs    []*CompiledPack
+	Calendar *Calendar
+	// DueSoon is the due-soon threshold in working days.
+	DueSoon int
+	// Today is the as-of date for a record with no extract date when no as-of date is given.
+	Today Date
+}
+
+// EvalError is a rule that could not be evaluated on one subject of a case: a rule defect,
+// or data the rule did not expect. No finding is made for it, and it is reported, never
+// dropped.
+type EvalError struct {
+	Edition string
+	Rule    string
+	Subject string
+	Err     error
+}
+
+func (e EvalError) Error() string {
+	return fmt.Sprintf("rule %s (%s) on %s: %v", e.Rule, e.Edition, e.Subject, e.Err)
+}
+
+// AsOfFor is the day a case is checked as at: asOf if given, else the record's extract
+// date, else the engine's today.
+func (e *Engine) AsOfFor(c *Case, asOf Date) Date {
+	switch {
+	case !asOf.IsZero():
+		return asOf
+	case !c.ExtractDate.IsZero():
+		return c.ExtractDate
+	}
+	return e.Today
+}
+
+// Check evaluates every pack on one validated case as at asOf (see AsOfFor) and returns its
+// findings, sorted, with any evaluation errors.
+func (e *Engine) Check(c *Case, asOf Date) ([]Finding, []EvalError) {
+	day := e.AsOfFor(c, asOf)
+	ev := &evaluator{engine: e, c: c.AsOf(day), asOf: day}
+	for _, cp := range e.Packs {
+		for _, cr := range cp.rules {
+			ev.rule(cp, cr)
+		}
+	}
+	SortFindings(ev.findings)
+	return ev.findings, ev.errs
+}
+
+// evaluator holds the work of one Check call.
+type evaluator struct {
+	engine   *Engine
+	c        *Case
+	asOf     Date
+	findings []Finding
+	errs     []EvalError
+}
+
+// target is one object a rule is evaluated for.
+type target struct {
+	id       string
+	referral *Referral
+	object   any
+}
+
+// targets lists the objects of a scope in record order.
+func targets(c *Case, scope Scope) []target {
+	if scope == ScopeCase {
+		return []target{{id: c.CaseID, object: c}}
+	}
+	var out []target
+	for _, r := range c.Referrals {
+		switch scope {
+		case ScopeReferral:
+			out = append(out, target{r.ID, r, r})
+		case ScopeAssessment:
+			for _, a := range r.Assessments {
+				out = append(out, target{a.ID, r, a})
+			}
+		case ScopeStrategyDiscussion:
+			for _, d := range r.StrategyDiscussions {
+				out = append(out, target{d.ID, r, d})
+			}
+		case ScopeS47Enquiry:
+			for _, s := range r.S47Enquiries {
+				out = append(out, target{s.ID, r, s})
+			}
+		case ScopeConference:
+			for _, k := range r.Conferences {
+				out = append(out, target{k.ID, r, k})
+			}
+		case ScopePlan:
+			for _, p := range r.Plans {
+				out = append(out, target{p.ID, r, p})
+			}
+		}
+	}
+	return out
+}
+
+// vars is the activation rules are evaluated in: a fixed set of names, resolved without a
+// map lookup because every rule on every subject builds one.
+type vars struct {
+	caseV, child, referral, object, item ref.Val
+	objectName                           string
+	asOf, params                         ref.Val
+	start, due, done                     ref.Val
+	status, lateWD, lateDays, left       ref.Val
+}
+
+func (v *vars) ResolveName(name string) (any, bool) {
+	var out ref.Val
+	switch name {
+	case "case":
+		out = v.caseV
+	case "child":
+		out = v.child
+	case "as_of":
+		out = v.asOf
+	case "params":
+		out = v.params
+	case "referral":
+		out = v.referral
+	case "item":
+		out = v.item
+	case "start":
+		out = v.start
+	case "due":
+		out = v.due
+	case "done":
+		out = v.done
+	case "status":
+		out = v.status
+	case "late_working_days":
+		out = v.lateWD
+	case "late_days":
+		out = v.lateDays
+	case "working_days_left":
+		out = v.left
+	default:
+		if name == v.objectName {
+			out = v.object
+		}
+	}
+	return out, out != nil
+}
+
+func (v *vars) Parent() interpreter.Activation { return nil }
+
+func (ev *evaluator) rule(cp *CompiledPack, cr *compiledRule) {
+	r := cr.rule
+	base := vars{
+		caseV:      celTypeAdapter.NativeToValue(ev.c),
+		child:      celTypeAdapter.NativeToValue(&ev.c.Child),
+		asOf:       dateVal(ev.asOf),
+		params:     cp.params,
+		objectName: scopeVariable[r.Scope],
+	}
+	lacking := ev.lacking(r)
+	for _, t := range targets(ev.c, r.Scope) {
+		act := base
+		act.object = celTypeAdapter.NativeToValue(t.object)
+		if t.referral != nil {
+			act.referral = celTypeAdapter.NativeToValue(t.referral)
+		}
+		f := Finding{
+			CaseID:   ev.c.CaseID,
+			Edition:  cp.Pack.Edition,
+			Rule:     r.ID,
+			Subject:  t.id,
+			Severity: r.Severity,
+			Citation: r.Citation.String(),
+			Team:     ev.c.Organisation.Team,
+		}
+		if t.referral != nil {
+			f.Referral = t.referral.ID
+		}
+		ev.target(cp, cr, &act, f, lacking)
+	}
+}
+
+// lacking lists the facts a rule needs that the record's source cannot record.
+func (ev *evaluator) lacking(r *Rule) []string {
+	var out []string
+	for _, n := range r.Needs {
+		if slices.Contains(ev.c.Provenance.Lacks, n) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func (ev *evaluator) target(cp *CompiledPack, cr *compiledRule, act *vars, f Finding, lacking []string) {
+	defer func() {
+		// A rule must never take the batch down; a panic in a binding is reported like any
+		// other evaluation error.
+		if p := recover(); p != nil {
+			ev.fail(f, fmt.Errorf("internal error: %v", p))
+		}
+	}()
+	if cr.when != nil {
+		ok, err := evalBool(cr.when, act)
+		if err != nil {
+			ev.fail(f, fmt.Errorf("when: %w", err))
+			return
+		}
+		if !ok {
+			f.Status = StatusNotApplicable
+			f.Message = cr.rule.Title + ": does not apply"
+			ev.emit(cr, act, f)
+			return
+		}
+	}
+	if len(lacking) > 0 {
+		f.Status = StatusInsufficientData
+		f.Message = fmt.Sprintf("%s: the source of this record cannot record %s", cr.rule.Title, strings.Join(lacking, ", "))
+		ev.emit(cr, act, f)
+		return
+	}
+	if cr.each == nil {
+		ev.judge(cr, act, f)
+		return
+	}
+	out, _, err := cr.each.Eval(act)
+	if err != nil {
+		ev.fail(f, fmt.Errorf("each: %w", err))
+		return
+	}
+	items, ok := out.(traits.Lister)
+	if !ok {
+		ev.fail(f, fmt.Errorf("each: want a list, got %s", out.Type().TypeName()))
+		return
+	}
+	if items.Size() == types.IntZero {
+		f.Status = StatusNotApplicable
+		f.Message = cr.rule.Title + ": no interval to check"
+		ev.emit(cr, act, f)
+		return
+	}
+	for it := items.Iterator(); it.HasNext() == types.True; {
+		item := *act
+		item.item = it.Next()
+		subject, err := evalString(cr.subject, &item)
+		if err != nil {
+			ev.fail(f, fmt.Errorf("subject: %w", err))
+			continue
+		}
+		g := f
+		g.Subject = subject
+		ev.judge(cr, &item, g)
+	}
+}
+
+// judge decides the status of an applicable rule on one subject.
+func (ev *evaluator) judge(cr *compiledRule, act *vars, f Finding) {
+	if cr.rule.Deadline != nil {
+		ev.deadline(cr, act, f)
+		return
+	}
+	ok, err := evalBool(cr.assert, act)
+	if err != nil {
+		ev.fail(f, fmt.Errorf("assert: %w", err))
+		return
+	}
+	switch {
+	case ok:
+		f.Status = StatusMet
+		f.Message = cr.rule.Title + ": met"
+	default:
+		open := false
+		if cr.pendingFor != nil {
+			if open, err = evalBool(cr.pendingFor, act); err != nil {
+				ev.fail(f, fmt.Errorf("pending_while: %w", err))
+				return
+			}
+		}
+		if open {
+			f.Status = StatusPending
+			f.Message = cr.rule.Title + ": not yet met, and the work is still open"
+		} else {
+			f.Status = StatusBreach
+			f.Message = cr.rule.Title + ": not met"
+		}
+	}
+	ev.emit(cr, act, f)
+}
+
+// deadline evaluates a deadline rule's dates and applies the deadline state machine.
+func (ev *evaluator) deadline(cr *compiledRule, act *vars, f Finding) {
+	start, err := evalDate(cr.start, act)
+	if err != nil {
+		ev.fail(f, fmt.Errorf("deadline.start: %w", err))
+		return
+	}
+	if start.IsZero() {
+		f.Status = StatusInsufficientData
+		f.Message = cr.rule.Title + ": the date the clock starts from is not recorded"
+		ev.emit(cr, act, f)
+		return
+	}
+	act.start = dateVal(start)
+	due, err := evalDate(cr.due, act)
+	if err == nil && due.IsZero() {
+		err = fmt.Errorf("the due date came out null")
+	}
+	if err != nil {
+		ev.fail(f, fmt.Errorf("deadline.due: %w", err))
+		return
+	}
+	done, err := evalDate(cr.done, act)
+	if err != nil {
+		ev.fail(f, fmt.Errorf("deadline.done: %w", err))
+		return
+	}
+	var lapse Date
+	if cr.lapse != nil {
+		if lapse, err = evalDate(cr.lapse, act); err != nil {
+			ev.fail(f, fmt.Errorf("deadline.lapse: %w", err))
+			return
+		}
+	}
+	f.Start, f.Due, f.Done = start, due, done
+	o := JudgeDeadline(ev.engine.Calendar, due, done, lapse, ev.asOf, ev.engine.dueSoon())
+	f.Status = o.Status
+	f.LateWorkingDays, f.LateDays, f.WorkingDaysLeft, f.DueSoon = o.LateWorkingDays, o.LateDays, o.WorkingDaysLeft, o.DueSoon
+	f.Message = o.message(cr.rule.Title, due, done, lapse, ev.asOf)
+	ev.emit(cr, act, f)
+}
+
+func (e *Engine) dueSoon() int {
+	if e.DueSoon > 0 {
+		return e.DueSoon
+	}
+	return DefaultDueSoon
+}
+
+// DeadlineOutcome is the verdict of the deadline state machine.
+type DeadlineOutcome struct {
+	Status          Status
+	LateWorkingDays *int
+	LateDays        *int
+	WorkingDaysLeft *int
+	DueSoon         bool
+	lapsed          bool
+}
+
+// JudgeDeadline is the deadline state machine of the findings format: with a due date, the
+// day the event happened (or zero), the day the obligation lapsed (or zero) and the as-of
+// date, it says met, breach (late or overdue, with how late), pending (with working days
+// left) or not applicable (lapsed before it was due). The start date is checked by the
+// caller: without one there is no due date.
+func JudgeDeadline(cal *Calendar, due, done, lapse, asOf Date, dueSoon int) DeadlineOutcome {
+	late := func(until Date) DeadlineOutcome {
+		wd, days := cal.WorkingDaysBetween(due, until), due.DaysUntil(until)
+		return DeadlineOutcome{Status: StatusBreach, LateWorkingDays: &wd, LateDays: &days}
+	}
+	switch {
+	case !done.IsZero() && !done.After(due):
+		return DeadlineOutcome{Status: StatusMet}
+	case !done.IsZero():
+		return late(done)
+	case !lapse.IsZero() && !lapse.After(due):
+		return DeadlineOutcome{Status: StatusNotApplicable, lapsed: true}
+	case !lapse.IsZero():
+		o := late(lapse)
+		o.lapsed = true
+		return o
+	case asOf.After(due):
+		return late(asOf)
+	}
+	left := cal.WorkingDaysBetween(asOf, due)
+	return DeadlineOutcome{Status: StatusPending, WorkingDaysLeft: &left, DueSoon: left <= dueSoon}
+}
+
+func (o DeadlineOutcome) message(title string, due, done, lapse, asOf Date) string {
+	plural := func(n int, unit string) string {
+		if n == 1 {
+			return "1 " + unit
+		}
+		return fmt.Sprintf("%d %ss", n, unit)
+	}
+	switch o.Status {
+	case StatusMet:
+		return fmt.Sprintf("%s: done %s, due by %s", title, done, due)
+	case StatusNotApplicable:
+		return fmt.Sprintf("%s: not required, as what it protects ended on %s, before the due date %s", title, lapse, due)
+	case StatusPending:
+		return fmt.Sprintf("%s: due by %s, %s left", title, due, plural(*o.WorkingDaysLeft, "working day"))
+	}
+	switch {
+	case !done.IsZero():
+		return fmt.Sprintf("%s: done %s, %s (%s) late; due by %s", title, done, plural(*o.LateWorkingDays, "working day"), plural(*o.LateDays, "day"), due)
+	case o.lapsed:
+		return fmt.Sprintf("%s: not done by %s, when what it protects ended, %s after the due date %s", title, lapse, plural(*o.LateWorkingDays, "working day"), due)
+	}
+	return fmt.Sprintf("%s: not done, %s overdue at %s; due by %s", title, plural(*o.LateWorkingDays, "working day"), asOf, due)
+}
+
+// emit finishes a finding: the rule's own message, if it has one, replaces the default.
+func (ev *evaluator) emit(cr *compiledRule, act *vars, f Finding) {
+	if cr.message != nil {
+		m := *act
+		m.status = types.String(string(f.Status))
+		m.start, m.due, m.done = dateVal(f.Start), dateVal(f.Due), dateVal(f.Done)
+		m.lateWD, m.lateDays, m.left = intOrZero(f.LateWorkingDays), intOrZero(f.LateDays), intOrZero(f.WorkingDaysLeft)
+		msg, err := evalString(cr.message, &m)
+		if err != nil {
+			ev.fail(f, fmt.Errorf("message: %w", err))
+			return
+		}
+		if msg != "" {
+			f.Message = msg
+		}
+	}
+	ev.findings = append(ev.findings, f)
+}
+
+func (ev *evaluator) fail(f Finding, err error) {
+	ev.errs = append(ev.errs, EvalError{Edition: f.Edition, Rule: f.Rule, Subject: f.Subject, Err: err})
+}
+
+func intOrZero(p *int) ref.Val {
+	if p == nil {
+		return types.IntZero
+	}
+	return types.Int(*p)
+}
+
+func evalBool(p cel.Program, act *vars) (bool, error) {
+	out, _, err := p.Eval(act)
+	if err != nil {
+		return false, err
+	}
+	b, ok := out.(types.Bool)
+	if !ok {
+		return false, fmt.Errorf("want a bool, got %s", out.Type().TypeName())
+	}
+	return bool(b), nil
+}
+
+func evalString(p cel.Program, act *vars) (string, error) {
+	out, _, err := p.Eval(act)
+	if err != nil {
+		return "", err
+	}
+	s, ok := out.(types.String)
+	if !ok {
+		return "", fmt.Errorf("want a string, got %s", out.Type().TypeName())
+	}
+	return string(s), nil
+}
+
+// evalDate evaluates a timestamp-or-null expression; null gives the zero Date.
+func evalDate(p cel.Program, act *vars) (Date, error) {
+	out, _, err := p.Eval(act)
+	if err != nil {
+		return Date{}, err
+	}
+	if out == types.NullValue {
+		return Date{}, nil
+	}
+	d, ok := dateArg(out)
+	if !ok {
+		return Date{}, fmt.Errorf("want a date, got %s", out.Type().TypeName())
+	}
+	return d, nil
+}

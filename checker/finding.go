@@ -1,0 +1,118 @@
+package checker
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+)
+
+// Status is what a check found for one rule and one subject.
+type Status string
+
+// Statuses.
+const (
+	StatusBreach           Status = "breach"            // the requirement was not met
+	StatusMet              Status = "met"               // the requirement was met
+	StatusPending          Status = "pending"           // not yet due, and not yet done
+	StatusNotApplicable    Status = "not_applicable"    // the rule does not apply here
+	StatusInsufficientData Status = "insufficient_data" // applies, but the record cannot show it
+)
+
+// Statuses lists every status in report order.
+var Statuses = []Status{StatusBreach, StatusPending, StatusMet, StatusNotApplicable, StatusInsufficientData}
+
+// Finding is one rule's verdict on one subject of one case under one edition.
+type Finding struct {
+	CaseID   string   `json:"case_id"`
+	Edition  string   `json:"edition"`
+	Rule     string   `json:"rule"`
+	Subject  string   `json:"subject"`
+	Referral string   `json:"referral,omitempty"`
+	Status   Status   `json:"status"`
+	Severity Severity `json:"severity"`
+
+	Start Date `json:"start,omitzero"`
+	Due   Date `json:"due,omitzero"`
+	Done  Date `json:"done,omitzero"`
+	// LateWorkingDays and LateDays say how late a breached deadline was met, or how overdue
+	// it is at the as-of date (or at the day the obligation lapsed).
+	LateWorkingDays *int `json:"late_working_days,omitempty"`
+	LateDays        *int `json:"late_days,omitempty"`
+	// WorkingDaysLeft is set on pending deadlines: working days from the as-of date to the
+	// due date. DueSoon marks those within the due-soon threshold.
+	WorkingDaysLeft *int `json:"working_days_left,omitempty"`
+	DueSoon         bool `json:"due_soon,omitempty"`
+
+	Message  string `json:"message"`
+	Citation string `json:"citation"`
+
+	// Team is the case's team, for grouping in reports; not part of the JSON finding.
+	Team string `json:"-"`
+}
+
+// Fails reports whether the finding is a breach of a rule at or above the given severity.
+func (f *Finding) Fails(level Severity) bool {
+	return f.Status == StatusBreach && level.Rank() > 0 && f.Severity.Rank() >= level.Rank()
+}
+
+// SortFindings orders findings by case, edition, rule and subject, so that the same input
+// always gives the same output.
+func SortFindings(fs []Finding) {
+	slices.SortStableFunc(fs, func(a, b Finding) int {
+		return cmp.Or(
+			cmp.Compare(a.CaseID, b.CaseID),
+			cmp.Compare(a.Edition, b.Edition),
+			cmp.Compare(a.Rule, b.Rule),
+			cmp.Compare(a.Subject, b.Subject),
+		)
+	})
+}
+
+// RecordError is a record that could not be checked, or a rule that could not be evaluated
+// on one. It names where the record is, never what it holds.
+type RecordError struct {
+	File   string `json:"file"`
+	Record int    `json:"record"` // 1-based position of the record in its file
+	CaseID string `json:"case_id,omitempty"`
+	Rule   string `json:"rule,omitempty"` // set for an evaluation error
+	Error  string `json:"error"`
+}
+
+// Summary counts what a check read and found.
+type Summary struct {
+	RecordsRead    int            `json:"records_read"`
+	Cases          int            `json:"cases"`
+	RecordsSkipped int            `json:"records_skipped"`
+	Findings       map[Status]int `json:"findings"`
+	// EvaluationErrors counts rule evaluations that failed on a record; each is in Errors.
+	EvaluationErrors int `json:"evaluation_errors,omitempty"`
+}
+
+// Exit codes of a check.
+const (
+	ExitOK      = 0 // no finding at or above the --fail-on level
+	ExitFailed  = 1 // a finding at or above the --fail-on level (or, with --strict, a data error)
+	ExitUsage   = 2 // the command could not run as asked
+)
+
+// FailOnNone is the --fail-on level at which no finding fails a check.
+const FailOnNone Severity = "none"
+
+// ExitCode says how a check ends: 1 when failing findings (breaches at or above the
+// --fail-on level) were found, or when strict is set and a record was skipped or a rule could
+// not be evaluated; otherwise 0.
+func ExitCode(failing int, s Summary, strict bool) int {
+	if failing > 0 || (strict && (s.RecordsSkipped > 0 || s.EvaluationErrors > 0)) {
+		return ExitFailed
+	}
+	return ExitOK
+}
+
+// ParseFailOn reads a --fail-on level: none, info, warning or breach.
+func ParseFailOn(s string) (Severity, error) {
+	switch Severity(s) {
+	case FailOnNone, SeverityInfo, SeverityWarning, SeverityBreach:
+		return Severity(s), nil
+	}
+	return "", fmt.Errorf("--fail-on %q: want none, info, warning or breach", s)
+}

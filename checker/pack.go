@@ -1,0 +1,203 @@
+package checker
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Pack is one edition's rules, as written in a YAML rule pack.
+type Pack struct {
+	ID       string  // stable pack id, such as wt2018
+	Edition  string  // the edition's year, such as "2018"
+	Title    string  // the guidance's title
+	Version  string  // the pack's own version, bumped when a rule changes
+	Document string  // how citations name the guidance, such as "Working Together 2018"
+	Source   string  // where the guidance is published
+	InForce  InForce // when the edition was in force
+	Params   []*Param
+	Rules    []*Rule
+	File     string // where the pack was read from, for messages
+
+	lines []string // the file's lines, for the caret under an error
+}
+
+// InForce is the period an edition was in force; To is zero for the edition in force now.
+type InForce struct {
+	From Date
+	To   Date
+}
+
+// Covers reports whether the edition was in force on d.
+func (f InForce) Covers(d Date) bool {
+	return !d.Before(f.From) && (f.To.IsZero() || !d.After(f.To))
+}
+
+// Param is a number or setting that local procedures may set, such as how often a child on a
+// plan is visited. Rules read it as params.<name>, so a local authority changes it without
+// editing the rule.
+type Param struct {
+	Name    string
+	Type    ParamType
+	Default any // int64, string, bool or Date
+	Doc     string
+}
+
+// ParamType is the type of a pack parameter.
+type ParamType string
+
+// Parameter types.
+const (
+	ParamInt    ParamType = "int"
+	ParamString ParamType = "string"
+	ParamBool   ParamType = "bool"
+	ParamDate   ParamType = "date"
+)
+
+// Severity says how strongly the guidance puts a requirement: breach for what it says must
+// happen or gives a timescale for, warning for what it says should happen, info for good
+// practice. It is separate from a finding's status.
+type Severity string
+
+// Severities, weakest first.
+const (
+	SeverityInfo    Severity = "info"
+	SeverityWarning Severity = "warning"
+	SeverityBreach  Severity = "breach"
+)
+
+// Rank orders severities: info < warning < breach. Unknown severities rank 0.
+func (s Severity) Rank() int {
+	switch s {
+	case SeverityInfo:
+		return 1
+	case SeverityWarning:
+		return 2
+	case SeverityBreach:
+		return 3
+	}
+	return 0
+}
+
+// Scope names the kind of object a rule is evaluated for: it gets one finding per object of
+// that kind (or one per interval, for a rule with `each`).
+type Scope string
+
+// Scopes.
+const (
+	ScopeCase               Scope = "case"
+	ScopeReferral           Scope = "referral"
+	ScopeAssessment         Scope = "assessment"
+	ScopeStrategyDiscussion Scope = "strategy_discussion"
+	ScopeS47Enquiry         Scope = "s47_enquiry"
+	ScopeConference         Scope = "conference"
+	ScopePlan               Scope = "plan"
+)
+
+// Scopes lists every scope in evaluation order.
+var Scopes = []Scope{ScopeCase, ScopeReferral, ScopeAssessment, ScopeStrategyDiscussion, ScopeS47Enquiry, ScopeConference, ScopePlan}
+
+// scopeVariable is the CEL variable holding a scope's object.
+var scopeVariable = map[Scope]string{
+	ScopeCase:               "case",
+	ScopeReferral:           "referral",
+	ScopeAssessment:         "assessment",
+	ScopeStrategyDiscussion: "discussion",
+	ScopeS47Enquiry:         "s47",
+	ScopeConference:         "conference",
+	ScopePlan:               "plan",
+}
+
+// Citation says where in the guidance a requirement is.
+type Citation struct {
+	Document  string   // defaults to the pack's Document
+	Chapter   string   // such as "1" or "5"
+	Section   string   // the heading, such as "Initial child protection conferences"
+	Paragraph string   // such as "81" or "5.38"; several as "5.38–5.40"
+	Also      []string // further sources, such as "Children Act 1989 s47(5A)"
+}
+
+// String renders the citation for a finding.
+func (c Citation) String() string {
+	var b strings.Builder
+	b.WriteString(c.Document)
+	if c.Chapter != "" {
+		fmt.Fprintf(&b, ", chapter %s", c.Chapter)
+	}
+	if c.Paragraph != "" {
+		if strings.ContainsAny(c.Paragraph, ",–-") {
+			fmt.Fprintf(&b, ", paragraphs %s", c.Paragraph)
+		} else {
+			fmt.Fprintf(&b, ", paragraph %s", c.Paragraph)
+		}
+	}
+	if c.Section != "" {
+		fmt.Fprintf(&b, " (%s)", c.Section)
+	}
+	for _, a := range c.Also {
+		fmt.Fprintf(&b, "; %s", a)
+	}
+	return b.String()
+}
+
+// Rule is one requirement of one edition. A rule is either an assertion (Assert) or a
+// deadline (Deadline), evaluated for every object of its Scope.
+type Rule struct {
+	ID          string   // stable across editions: the same requirement has the same id
+	Title       string   // one line
+	Description string   // what the guidance requires, in the project's words
+	Severity    Severity // breach (must), warning (should) or info
+	Citation    Citation
+	Scope       Scope
+	Needs       []string // facts the rule reads that some sources cannot record (see provenance.lacks)
+
+	When    Expr // bool: does the rule apply to this object; empty means always
+	Each    Expr // list: one finding per item (an interval rule); the item is `item`
+	Subject Expr // string: the subject id of an item; required with Each
+	Assert  Expr // bool: the requirement is met
+	// PendingWhile is a bool: while true, a false assertion is pending rather than a breach,
+	// because the work is still open and the requirement can still be met.
+	PendingWhile Expr
+	Deadline     *Deadline
+	Message      Expr // string: the finding's message; a default is built when empty
+
+	Pos Position // where the rule starts in its pack file
+}
+
+// Deadline is the shape "event B within some time of event A". The engine, not the rule,
+// turns the dates into a status with the as-of date, so every rule treats "not yet due" alike.
+type Deadline struct {
+	Start Expr // timestamp or null: when the clock starts
+	Due   Expr // timestamp: the due date, computed from `start`
+	Done  Expr // timestamp or null: when the awaited event happened
+	// Lapse is a timestamp or null: the day the thing the obligation protects ended (a
+	// referral closed, a plan ended). Without the event, an obligation that lapsed on or
+	// before its due date does not apply, and one that lapsed later is a breach.
+	Lapse Expr
+}
+
+// Expr is a CEL expression in a pack, with where it was written.
+type Expr struct {
+	Source string
+	Pos    Position
+	// blockIndent is the column (1-based) of the text of a block scalar, where the
+	// expression's own columns start; 0 for an expression on the key's line.
+	blockIndent int
+	quoted      bool
+}
+
+// IsZero reports whether the expression was left out.
+func (e Expr) IsZero() bool { return strings.TrimSpace(e.Source) == "" }
+
+// Position is a place in a file, 1-based.
+type Position struct {
+	File   string
+	Line   int
+	Column int
+}
+
+func (p Position) String() string {
+	if p.Line == 0 {
+		return p.File
+	}
+	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Column)
+}

@@ -1,0 +1,220 @@
+package checker
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Validate checks what the case format requires of a record beyond its JSON types: required
+// fields, real dates, no event after the extract date, known kinds, unique ids and references
+// that resolve. It returns every problem at once, each naming the field's path, and never
+// quotes the record's contents, so errors can be logged.
+func Validate(c *Case) error {
+	v := validator{}
+	if c.CaseID == "" {
+		v.add("case_id", "is required")
+	}
+	if c.Format != "" && c.Format != CaseFormat {
+		v.add("format", "is not "+CaseFormat)
+	}
+	c.walkDates(true, func(path string, d *Date, event bool) {
+		if r := d.invalidReason(); r != "" {
+			v.add(path, r)
+			return
+		}
+		if event && !d.IsZero() && !c.ExtractDate.IsZero() && d.After(c.ExtractDate) {
+			v.add(path, "is after the extract date: the export is inconsistent")
+		}
+	})
+	referralIDs := map[string]bool{}
+	for i, r := range c.Referrals {
+		p := fmt.Sprintf("referrals[%d]", i)
+		if r == nil {
+			v.add(p, "is null")
+			continue
+		}
+		if r.ID != "" {
+			if referralIDs[r.ID] {
+				v.add(p+".id", "duplicates another referral's id")
+			}
+			referralIDs[r.ID] = true
+		}
+		if r.Received.IsZero() {
+			v.add(p+".received", "is required")
+		}
+		v.referral(p, r)
+	}
+	return v.err()
+}
+
+type validator struct{ problems []error }
+
+func (v *validator) add(path, problem string) {
+	v.problems = append(v.problems, fmt.Errorf("%s %s", path, problem))
+}
+
+func (v *validator) err() error { return errors.Join(v.problems...) }
+
+// referral checks ids and references inside one referral: ids are unique across all the
+// referral's objects, because a finding's subject is an id alone.
+func (v *validator) referral(p string, r *Referral) {
+	ids := map[string]string{}
+	seen := func(path, id string) {
+		if id == "" {
+			v.add(path+".id", "is required")
+			return
+		}
+		if other, dup := ids[id]; dup {
+			v.add(path+".id", "duplicates the id of "+other)
+			return
+		}
+		ids[id] = path
+	}
+	discussions := map[string]bool{}
+	enquiries := map[string]bool{}
+	plans := map[string]bool{}
+	for i, a := range r.Assessments {
+		ap := fmt.Sprintf("%s.assessments[%d]", p, i)
+		if a == nil {
+			v.add(ap, "is null")
+			continue
+		}
+		seen(ap, a.ID)
+		v.enum(ap+".kind", a.Kind, assessmentKinds)
+	}
+	for i, d := range r.StrategyDiscussions {
+		dp := fmt.Sprintf("%s.strategy_discussions[%d]", p, i)
+		if d == nil {
+			v.add(dp, "is null")
+			continue
+		}
+		seen(dp, d.ID)
+		discussions[d.ID] = true
+	}
+	for i, s := range r.S47Enquiries {
+		sp := fmt.Sprintf("%s.s47_enquiries[%d]", p, i)
+		if s == nil {
+			v.add(sp, "is null")
+			continue
+		}
+		seen(sp, s.ID)
+		enquiries[s.ID] = true
+		if s.StrategyDiscussionID != "" && !discussions[s.StrategyDiscussionID] {
+			v.add(sp+".strategy_discussion_id", "names no strategy discussion of this referral")
+		}
+	}
+	for i, pl := range r.Plans {
+		pp := fmt.Sprintf("%s.plans[%d]", p, i)
+		if pl == nil {
+			v.add(pp, "is null")
+			continue
+		}
+		seen(pp, pl.ID)
+		plans[pl.ID] = true
+		v.enum(pp+".kind", pl.Kind, planKinds)
+		for j, vis := range pl.Visits {
+			if vis == nil {
+				v.add(fmt.Sprintf("%s.visits[%d]", pp, j), "is null")
+			}
+		}
+	}
+	for i, k := range r.Conferences {
+		kp := fmt.Sprintf("%s.conferences[%d]", p, i)
+		if k == nil {
+			v.add(kp, "is null")
+			continue
+		}
+		seen(kp, k.ID)
+		v.enum(kp+".kind", k.Kind, conferenceKinds)
+		if k.S47ID != "" && !enquiries[k.S47ID] {
+			v.add(kp+".s47_id", "names no section 47 enquiry of this referral")
+		}
+		if k.PlanID != "" && !plans[k.PlanID] {
+			v.add(kp+".plan_id", "names no plan of this referral")
+		}
+	}
+}
+
+func (v *validator) enum(path, value string, allowed []string) {
+	if value != "" && !slices.Contains(allowed, value) {
+		v.add(path, "is not one of "+strings.Join(allowed, ", "))
+	}
+}
+
+// walkDates calls visit for every date field of the case with its path. event is false for
+// dates that are plans rather than happenings (an expected birth date), which may lie after
+// the extract date. Null objects are passed over; Validate reports them. Paths are built only
+// when withPaths is set, because the as-of check walks every record and needs none.
+func (c *Case) walkDates(withPaths bool, visit func(path string, d *Date, event bool)) {
+	path := func(format string, args ...any) string {
+		if !withPaths {
+			return ""
+		}
+		return fmt.Sprintf(format, args...)
+	}
+	visit("extract_date", &c.ExtractDate, false)
+	visit("child.birth_date", &c.Child.BirthDate, true)
+	visit("child.expected_birth_date", &c.Child.ExpectedBirthDate, false)
+	for i, r := range c.Referrals {
+		if r == nil {
+			continue
+		}
+		p := path("referrals[%d]", i)
+		visit(p+".received", &r.Received, true)
+		visit(p+".decision", &r.Decision, true)
+		visit(p+".closed", &r.Closed, true)
+		visit(p+".housing_referral", &r.HousingReferral, true)
+		visit(p+".early_help_considered", &r.EarlyHelpConsidered, true)
+		for j, a := range r.Assessments {
+			if a == nil {
+				continue
+			}
+			ap := path("%s.assessments[%d]", p, j)
+			visit(ap+".started", &a.Started, true)
+			visit(ap+".completed", &a.Completed, true)
+			for k := range a.Seen {
+				visit(path("%s.seen[%d]", ap, k), &a.Seen[k], true)
+			}
+		}
+		for j, d := range r.StrategyDiscussions {
+			if d != nil {
+				visit(path("%s.strategy_discussions[%d].date", p, j), &d.Date, true)
+			}
+		}
+		for j, s := range r.S47Enquiries {
+			if s == nil {
+				continue
+			}
+			sp := path("%s.s47_enquiries[%d]", p, j)
+			visit(sp+".started", &s.Started, true)
+			visit(sp+".completed", &s.Completed, true)
+			visit(sp+".seen", &s.Seen, true)
+		}
+		for j, k := range r.Conferences {
+			if k == nil {
+				continue
+			}
+			kp := path("%s.conferences[%d]", p, j)
+			visit(kp+".notified", &k.Notified, true)
+			visit(kp+".date", &k.Date, true)
+		}
+		for j, pl := range r.Plans {
+			if pl == nil {
+				continue
+			}
+			pp := path("%s.plans[%d]", p, j)
+			visit(pp+".started", &pl.Started, true)
+			visit(pp+".ended", &pl.Ended, true)
+			for k := range pl.CoreGroups {
+				visit(path("%s.core_groups[%d]", pp, k), &pl.CoreGroups[k], true)
+			}
+			for k, vis := range pl.Visits {
+				if vis != nil {
+					visit(path("%s.visits[%d].date", pp, k), &vis.Date, true)
+				}
+			}
+		}
+	}
+}
