@@ -126,8 +126,12 @@ func compileRule(base *cel.Env, r *Rule, lines []string) (*compiledRule, []error
 		cr.lapse = rc.compile(env, "deadline.lapse", r.Deadline.Lapse, cel.TimestampType)
 		dueEnv, err := env.Extend(cel.Variable("start", cel.TimestampType))
 		if err == nil {
-			cr.due = rc.compile(dueEnv, "deadline.due", r.Deadline.Due, cel.TimestampType)
-			rc.mustRead(dueEnv, "deadline.due", r.Deadline.Due, "start")
+			due := r.Deadline.Due
+			if w := r.Deadline.Within; w != nil {
+				due = Expr{Source: w.dueExpr(), Pos: w.Pos}
+			}
+			cr.due = rc.compile(dueEnv, "deadline.due", due, cel.TimestampType)
+			rc.mustRead(dueEnv, "deadline.due", due, "start")
 		}
 	} else {
 		cr.assert = rc.compile(env, "assert", r.Assert, cel.BoolType)

@@ -90,9 +90,9 @@ type Summary struct {
 
 // Exit codes of a check.
 const (
-	ExitOK      = 0 // no finding at or above the --fail-on level
-	ExitFailed  = 1 // a finding at or above the --fail-on level (or, with --strict, a data error)
-	ExitUsage   = 2 // the command could not run as asked
+	ExitOK     = 0 // no finding at or above the --fail-on level
+	ExitFailed = 1 // a finding at or above the --fail-on level (or, with --strict, a data error)
+	ExitUsage  = 2 // the command could not run as asked
 )
 
 // FailOnNone is the --fail-on level at which no finding fails a check.
@@ -115,4 +115,29 @@ func ParseFailOn(s string) (Severity, error) {
 		return Severity(s), nil
 	}
 	return "", fmt.Errorf("--fail-on %q: want none, info, warning or breach", s)
+}
+
+// Tool names the program that made a report.
+type Tool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// PackInfo names a pack a report used.
+type PackInfo struct {
+	ID      string `json:"id"`
+	Edition string `json:"edition"`
+	Version string `json:"version"`
+}
+
+// Report is the result of checking a batch: what the JSON output holds.
+type Report struct {
+	Tool     Tool          `json:"tool"`
+	AsOf     Date          `json:"as_of,omitzero"` // set when every record was checked as at the same day
+	Packs    []PackInfo    `json:"packs"`
+	Summary  Summary       `json:"summary"`
+	Findings []Finding     `json:"findings"`
+	Errors   []RecordError `json:"errors"`
+	// Failing counts findings at or above the --fail-on level, listed or not.
+	Failing int `json:"-"`
 }

@@ -271,14 +271,26 @@ func (s *packSource) rule(n *yaml.Node) *Rule {
 			d := &Deadline{}
 			s.mapping(v, "a deadline", map[string]func(*yaml.Node){
 				"start": func(v *yaml.Node) { d.Start = s.expr(v) },
-				"due":   func(v *yaml.Node) { d.Due = s.expr(v) },
+				"within": func(v *yaml.Node) {
+					t, err := parseTimescale(s.str(v))
+					if err != nil {
+						s.errorAtNode(v, "%v", err)
+						return
+					}
+					t.Pos = Position{File: s.name, Line: v.Line, Column: v.Column}
+					d.Within = t
+				},
+				"due": func(v *yaml.Node) { d.Due = s.expr(v) },
 				"done":  func(v *yaml.Node) { d.Done = s.expr(v) },
 				"lapse": func(v *yaml.Node) { d.Lapse = s.expr(v) },
 			})
-			for name, e := range map[string]Expr{"start": d.Start, "due": d.Due, "done": d.Done} {
+			for name, e := range map[string]Expr{"start": d.Start, "done": d.Done} {
 				if e.IsZero() {
 					s.errorAtNode(v, "the deadline has no %s", name)
 				}
+			}
+			if d.Due.IsZero() == (d.Within == nil) {
+				s.errorAtNode(v, "the deadline needs exactly one of within (a timescale) and due (an expression)")
 			}
 			r.Deadline = d
 		},

@@ -2,6 +2,7 @@ package checker
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -167,12 +168,85 @@ type Rule struct {
 // turns the dates into a status with the as-of date, so every rule treats "not yet due" alike.
 type Deadline struct {
 	Start Expr // timestamp or null: when the clock starts
-	Due   Expr // timestamp: the due date, computed from `start`
+	// Within is the timescale, such as "15 working days" or "3 months"; the engine computes
+	// the due date from it. A rule whose due date needs more than a timescale gives Due
+	// instead.
+	Within *Timescale
+	Due    Expr // timestamp: the due date, computed from `start`
 	Done  Expr // timestamp or null: when the awaited event happened
 	// Lapse is a timestamp or null: the day the thing the obligation protects ended (a
 	// referral closed, a plan ended). Without the event, an obligation that lapsed on or
 	// before its due date does not apply, and one that lapsed later is a breach.
 	Lapse Expr
+}
+
+// Timescale is a period counted from a deadline's start: N working days, calendar days or
+// calendar months, where N is a number or a pack parameter.
+type Timescale struct {
+	N     int
+	Param string // set when the period is a parameter's value
+	Unit  TimeUnit
+	Pos   Position
+}
+
+// TimeUnit is the unit of a timescale.
+type TimeUnit string
+
+// Time units.
+const (
+	WorkingDays TimeUnit = "working days"
+	Days        TimeUnit = "days"
+	Months      TimeUnit = "months"
+)
+
+// String writes the timescale as a pack does: "15 working days", "3 months".
+func (t Timescale) String() string {
+	n := strconv.Itoa(t.N)
+	if t.Param != "" {
+		n = t.Param
+	}
+	return n + " " + string(t.Unit)
+}
+
+// dueExpr is the CEL expression that computes a due date from the timescale.
+func (t Timescale) dueExpr() string {
+	n := strconv.Itoa(t.N)
+	if t.Param != "" {
+		n = "params." + t.Param
+	}
+	fn := map[TimeUnit]string{WorkingDays: "addWorkingDays", Days: "addDays", Months: "addMonths"}[t.Unit]
+	return fmt.Sprintf("%s(start, %s)", fn, n)
+}
+
+// parseTimescale reads "15 working days", "1 working day", "3 months", "10 days", or the
+// same with a parameter name in place of the number.
+func parseTimescale(text string) (*Timescale, error) {
+	fields := strings.Fields(text)
+	if len(fields) < 2 {
+		return nil, fmt.Errorf("timescale %q: want a number and a unit, such as \"15 working days\" or \"3 months\"", text)
+	}
+	t := &Timescale{}
+	if n, err := strconv.Atoi(fields[0]); err == nil {
+		if n < 0 {
+			return nil, fmt.Errorf("timescale %q: the number must not be negative", text)
+		}
+		t.N = n
+	} else if paramNamePattern.MatchString(fields[0]) {
+		t.Param = fields[0]
+	} else {
+		return nil, fmt.Errorf("timescale %q: %q is neither a number nor a parameter name", text, fields[0])
+	}
+	switch strings.Join(fields[1:], " ") {
+	case "working days", "working day":
+		t.Unit = WorkingDays
+	case "days", "day":
+		t.Unit = Days
+	case "months", "month":
+		t.Unit = Months
+	default:
+		return nil, fmt.Errorf("timescale %q: the unit must be working days, days or months", text)
+	}
+	return t, nil
 }
 
 // Expr is a CEL expression in a pack, with where it was written.

@@ -1,0 +1,192 @@
+package batch
+
+import (
+	"cmp"
+	"fmt"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/wtcheck/wtcheck/checker"
+)
+
+// DefaultShow is which statuses a report lists unless asked for more: the actionable ones.
+var DefaultShow = []checker.Status{checker.StatusBreach, checker.StatusPending}
+
+// Options control a batch check.
+type Options struct {
+	AsOf    checker.Date     // zero: each record's extract date
+	Show    []checker.Status // statuses to list; nil means DefaultShow
+	FailOn  checker.Severity // the level at which a breach fails the check
+	Workers int              // goroutines evaluating records; 0 means one per CPU
+	Tool    checker.Tool     // written into the report
+	// Progress, when set, is called now and then with the number of records read so far.
+	Progress func(records int)
+}
+
+type job struct {
+	file  int // position of the file in the batch
+	rec   Record
+	check bool
+}
+
+type outcome struct {
+	findings []checker.Finding
+	errors   []sortableError
+	counts   map[checker.Status]int
+	failing  int
+	evalErrs int
+}
+
+type sortableError struct {
+	file int
+	checker.RecordError
+}
+
+// Check reads every record of the batch and checks it with the engine, records in parallel,
+// and returns the report, its findings sorted. Only a batch that cannot be found at all is
+// an error; everything wrong inside it is in the report's Errors.
+func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*checker.Report, error) {
+	files, err := r.Files(paths)
+	if err != nil {
+		return nil, err
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("read batch: no case files (%s) found in %v", caseExtensionsText(), paths)
+	}
+	show := map[checker.Status]bool{}
+	listed := opts.Show
+	if listed == nil {
+		listed = DefaultShow
+	}
+	for _, s := range listed {
+		show[s] = true
+	}
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+
+	jobs := make(chan job, workers*4)
+	outcomes := make([]outcome, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		out := &outcomes[w]
+		out.counts = map[checker.Status]int{}
+		wg.Go(func() {
+			for j := range jobs {
+				checkOne(engine, opts, show, j, out)
+			}
+		})
+	}
+
+	report := &checker.Report{Tool: opts.Tool, Findings: []checker.Finding{}, Errors: []checker.RecordError{}}
+	for _, cp := range engine.Packs {
+		report.Packs = append(report.Packs, checker.PackInfo{ID: cp.Pack.ID, Edition: cp.Pack.Edition, Version: cp.Pack.Version})
+	}
+	var asOfs = map[checker.Date]bool{}
+	seenIDs := map[string]int{}
+	read := 0
+	for fi, f := range files {
+		_ = r.ReadFile(f, func(rec Record) error {
+			read++
+			if opts.Progress != nil && read%1000 == 0 {
+				opts.Progress(read)
+			}
+			j := job{file: fi, rec: rec, check: rec.Err == nil}
+			if rec.Err == nil {
+				// Duplicates are found here, in input order, so the first record of an id is
+				// the one checked whatever the scheduling.
+				if n, dup := seenIDs[rec.CaseID]; dup {
+					j.rec.Err = fmt.Errorf("case_id duplicates record %d's", n)
+					j.check = false
+				} else {
+					seenIDs[rec.CaseID] = rec.Index
+					asOfs[engine.AsOfFor(rec.Case, opts.AsOf)] = true
+				}
+			}
+			jobs <- j
+			return nil
+		})
+	}
+	close(jobs)
+	wg.Wait()
+
+	report.Summary.Findings = map[checker.Status]int{}
+	for _, s := range checker.Statuses {
+		report.Summary.Findings[s] = 0
+	}
+	var errs []sortableError
+	for _, o := range outcomes {
+		report.Findings = append(report.Findings, o.findings...)
+		errs = append(errs, o.errors...)
+		for s, n := range o.counts {
+			report.Summary.Findings[s] += n
+		}
+		report.Failing += o.failing
+		report.Summary.EvaluationErrors += o.evalErrs
+	}
+	report.Summary.RecordsRead = read
+	for _, e := range errs {
+		if e.Rule == "" {
+			report.Summary.RecordsSkipped++
+		}
+	}
+	report.Summary.Cases = read - report.Summary.RecordsSkipped
+	checker.SortFindings(report.Findings)
+	slices.SortStableFunc(errs, func(a, b sortableError) int {
+		return cmp.Or(cmp.Compare(a.file, b.file), cmp.Compare(a.Record, b.Record), cmp.Compare(a.Rule, b.Rule), cmp.Compare(a.Error, b.Error))
+	})
+	for _, e := range errs {
+		report.Errors = append(report.Errors, e.RecordError)
+	}
+	if len(asOfs) == 1 {
+		for d := range asOfs {
+			report.AsOf = d
+		}
+	}
+	return report, nil
+}
+
+func checkOne(engine *checker.Engine, opts Options, show map[checker.Status]bool, j job, out *outcome) {
+	rec := j.rec
+	if !j.check {
+		out.errors = append(out.errors, sortableError{j.file, checker.RecordError{
+			File: rec.File, Record: rec.Index, CaseID: rec.CaseID, Error: errorText(rec.Err)}})
+		return
+	}
+	findings, evalErrs := engine.Check(rec.Case, opts.AsOf)
+	for _, f := range findings {
+		out.counts[f.Status]++
+		if f.Fails(opts.FailOn) {
+			out.failing++
+		}
+		if show[f.Status] {
+			out.findings = append(out.findings, f)
+		}
+	}
+	for _, e := range evalErrs {
+		out.evalErrs++
+		out.errors = append(out.errors, sortableError{j.file, checker.RecordError{
+			File: rec.File, Record: rec.Index, CaseID: rec.CaseID, Rule: e.Rule,
+			Error: fmt.Sprintf("%s (%s) on %s: %v", e.Rule, e.Edition, e.Subject, e.Err)}})
+	}
+}
+
+// errorText flattens a joined error onto one line, for a report entry.
+func errorText(err error) string {
+	var parts []string
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		for _, e := range j.Unwrap() {
+			parts = append(parts, e.Error())
+		}
+	} else {
+		parts = append(parts, err.Error())
+	}
+	return joinSemicolon(parts)
+}
+
+func joinSemicolon(parts []string) string { return strings.Join(parts, "; ") }
+
+func caseExtensionsText() string { return strings.Join(caseExtensions, ", ") }

@@ -1,0 +1,336 @@
+// Package batch reads batches of case records (JSON, JSON arrays, NDJSON, gzip, directories,
+// standard input) and checks them with the engine. A bad record becomes an error entry that
+// names its file and position; the rest of the batch goes on.
+package batch
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/wtcheck/wtcheck/checker"
+)
+
+// DefaultMaxRecordBytes bounds one record, so that a hostile or corrupt file (one endless
+// line) cannot exhaust memory.
+const DefaultMaxRecordBytes = 16 << 20
+
+// Record is one record read from a batch: a decoded, validated case, or the reason it is not
+// one.
+type Record struct {
+	File   string // the path as found, or "-" for standard input
+	Index  int    // 1-based position of the record in its file; 0 for a problem with the file itself
+	CaseID string // the record's case_id, when it could be read
+	Case   *checker.Case
+	Err    error
+}
+
+// Reader reads batches.
+type Reader struct {
+	Stdin          io.Reader // read for the path "-"
+	MaxRecordBytes int       // 0 means DefaultMaxRecordBytes
+	// Skipped is told about each file a directory walk passes over because its name does not
+	// end in a case-record extension.
+	Skipped func(path string)
+}
+
+// caseExtensions are the file names a directory walk reads.
+var caseExtensions = []string{".json", ".ndjson", ".jsonl", ".json.gz", ".ndjson.gz", ".jsonl.gz"}
+
+// IsCaseFile reports whether a directory walk reads the file.
+func IsCaseFile(name string) bool {
+	lower := strings.ToLower(name)
+	return slices.ContainsFunc(caseExtensions, func(ext string) bool { return strings.HasSuffix(lower, ext) })
+}
+
+// Files expands the paths of a batch into the files to read, in a stable order: each path as
+// given, directories walked recursively in lexical order. A path that does not exist is an
+// error, because a typo must not pass as an empty batch.
+func (r *Reader) Files(paths []string) ([]string, error) {
+	var out []string
+	for _, p := range paths {
+		if p == "-" {
+			out = append(out, p)
+			continue
+		}
+		info, err := os.Stat(p)
+		if err != nil {
+			return nil, fmt.Errorf("read batch: %w", err)
+		}
+		if !info.IsDir() {
+			out = append(out, p)
+			continue
+		}
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() {
+				if path != p && strings.HasPrefix(d.Name(), ".") {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if IsCaseFile(d.Name()) {
+				out = append(out, path)
+			} else if r.Skipped != nil {
+				r.Skipped(path)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("read batch %s: %w", p, err)
+		}
+	}
+	return out, nil
+}
+
+// ReadFile streams the records of one file to fn, in order. Problems with a record, or with
+// the file, reach fn as records with Err set; an error returned by fn stops the reading and
+// is returned.
+func (r *Reader) ReadFile(path string, fn func(Record) error) error {
+	var in io.Reader
+	name := path
+	if path == "-" {
+		if r.Stdin == nil {
+			return fn(Record{File: path, Err: errors.New("no standard input")})
+		}
+		in = r.Stdin
+	} else {
+		f, err := os.Open(path)
+		if err != nil {
+			return fn(Record{File: path, Err: fmt.Errorf("open: %w", err)})
+		}
+		defer f.Close()
+		in = f
+	}
+	br := bufio.NewReaderSize(in, 64<<10)
+	if strings.HasSuffix(strings.ToLower(name), ".gz") || isGzip(br) {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return fn(Record{File: path, Err: fmt.Errorf("read gzip: %w", err)})
+		}
+		defer zr.Close()
+		name = strings.TrimSuffix(name, ".gz")
+		br = bufio.NewReaderSize(zr, 64<<10)
+	}
+	lower := strings.ToLower(name)
+	first, err := firstByte(br)
+	switch {
+	case err == io.EOF:
+		return nil // an empty file holds no records
+	case err != nil:
+		return fn(Record{File: path, Err: fmt.Errorf("read: %w", err)})
+	case first == '[':
+		return r.readArray(path, br, fn)
+	case strings.HasSuffix(lower, ".ndjson") || strings.HasSuffix(lower, ".jsonl") || path == "-":
+		return r.readLines(path, br, fn)
+	default:
+		return r.readConcatenated(path, br, fn)
+	}
+}
+
+func isGzip(br *bufio.Reader) bool {
+	b, err := br.Peek(2)
+	return err == nil && b[0] == 0x1f && b[1] == 0x8b
+}
+
+// firstByte peeks at the first byte that is not white space or a byte-order mark.
+func firstByte(br *bufio.Reader) (byte, error) {
+	for {
+		b, err := br.Peek(1)
+		if err != nil {
+			return 0, err
+		}
+		switch b[0] {
+		case ' ', '\t', '\r', '\n':
+			_, _ = br.ReadByte()
+			continue
+		case 0xef:
+			if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
+				_, _ = br.Discard(3)
+				continue
+			}
+		}
+		return b[0], nil
+	}
+}
+
+func (r *Reader) maxBytes() int {
+	if r.MaxRecordBytes > 0 {
+		return r.MaxRecordBytes
+	}
+	return DefaultMaxRecordBytes
+}
+
+// readLines reads newline-delimited JSON: one record a line, blank lines ignored.
+func (r *Reader) readLines(path string, br *bufio.Reader, fn func(Record) error) error {
+	limit := r.maxBytes()
+	index := 0
+	for {
+		line, tooLong, err := readLine(br, limit)
+		if len(bytes.TrimSpace(line)) > 0 || tooLong {
+			index++
+			rec := Record{File: path, Index: index}
+			if tooLong {
+				rec.Err = fmt.Errorf("the record is longer than %d bytes", limit)
+			} else {
+				rec = decode(path, index, line)
+			}
+			if ferr := fn(rec); ferr != nil {
+				return ferr
+			}
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fn(Record{File: path, Index: index + 1, Err: fmt.Errorf("read: %w", err)})
+		}
+	}
+}
+
+// readLine reads one line without its newline. A line over limit is read to its end and
+// dropped, and tooLong is set, so one bad line costs no more memory than the limit.
+func readLine(br *bufio.Reader, limit int) (line []byte, tooLong bool, err error) {
+	for {
+		chunk, err := br.ReadSlice('\n')
+		if !tooLong {
+			if len(line)+len(chunk) > limit+1 {
+				tooLong, line = true, nil
+			} else {
+				line = append(line, chunk...)
+			}
+		}
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		return bytes.TrimRight(line, "\r\n"), tooLong, err
+	}
+}
+
+// readArray reads a JSON array of records, one element at a time.
+func (r *Reader) readArray(path string, br *bufio.Reader, fn func(Record) error) error {
+	dec := json.NewDecoder(br)
+	if _, err := dec.Token(); err != nil {
+		return fn(Record{File: path, Err: fmt.Errorf("malformed JSON: %v", err)})
+	}
+	index := 0
+	for dec.More() {
+		index++
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			// The decoder cannot find the next element after a syntax error: say so, and
+			// that the rest of the file was not read.
+			return fn(Record{File: path, Index: index, Err: fmt.Errorf("malformed JSON: %v; the rest of the file could not be read", err)})
+		}
+		if len(raw) > r.maxBytes() {
+			if err := fn(Record{File: path, Index: index, Err: fmt.Errorf("the record is longer than %d bytes", r.maxBytes())}); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := fn(decode(path, index, raw)); err != nil {
+			return err
+		}
+	}
+	if _, err := dec.Token(); err != nil {
+		return fn(Record{File: path, Index: index + 1, Err: fmt.Errorf("malformed JSON after record %d: %v", index, err)})
+	}
+	return nil
+}
+
+// readConcatenated reads a .json file holding one object, or several objects one after
+// another.
+func (r *Reader) readConcatenated(path string, br *bufio.Reader, fn func(Record) error) error {
+	dec := json.NewDecoder(br)
+	index := 0
+	for {
+		var raw json.RawMessage
+		err := dec.Decode(&raw)
+		if err == io.EOF {
+			return nil
+		}
+		index++
+		if err != nil {
+			return fn(Record{File: path, Index: index, Err: fmt.Errorf("malformed JSON: %v; the rest of the file could not be read", err)})
+		}
+		if err := fn(decode(path, index, raw)); err != nil {
+			return err
+		}
+	}
+}
+
+// decode turns one record's JSON into a validated case. Errors name fields, not values.
+func decode(path string, index int, raw []byte) Record {
+	rec := Record{File: path, Index: index}
+	var c checker.Case
+	if err := json.Unmarshal(raw, &c); err != nil {
+		rec.CaseID = peekCaseID(raw)
+		rec.Err = describeJSONError(err)
+		return rec
+	}
+	rec.CaseID = c.CaseID
+	if err := checker.Validate(&c); err != nil {
+		rec.Err = err
+		return rec
+	}
+	rec.Case = &c
+	return rec
+}
+
+// peekCaseID reads the case_id of a record that did not decode, when the JSON allows it, so
+// that the error can name the case.
+func peekCaseID(raw []byte) string {
+	var head struct {
+		CaseID any `json:"case_id"`
+	}
+	if json.Unmarshal(raw, &head) != nil {
+		return ""
+	}
+	if s, ok := head.CaseID.(string); ok {
+		return s
+	}
+	return ""
+}
+
+// describeJSONError words encoding/json's errors for a person reading a data-error report,
+// naming the field and never quoting the value.
+func describeJSONError(err error) error {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		return fmt.Errorf("malformed JSON at byte %d of the record: %s", syn.Offset, strings.TrimPrefix(syn.Error(), "json: "))
+	case errors.As(err, &typ):
+		field := typ.Field
+		if field == "" {
+			return fmt.Errorf("the record is a JSON %s, not an object", typ.Value)
+		}
+		return fmt.Errorf("%s: want %s, got a JSON %s", field, jsonKind(typ.Type.Kind().String()), typ.Value)
+	}
+	return err
+}
+
+func jsonKind(goKind string) string {
+	switch goKind {
+	case "slice", "array":
+		return "a list"
+	case "struct", "map", "ptr":
+		return "an object"
+	case "bool":
+		return "true or false"
+	case "string":
+		return "a string"
+	}
+	return goKind
+}

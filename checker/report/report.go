@@ -1,0 +1,40 @@
+// Package report writes a check's report in each output format, one small file per format.
+// It reads the engine's types and never the other way round.
+package report
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/wtcheck/wtcheck/checker"
+)
+
+// Writer writes a report in one format.
+type Writer func(w io.Writer, r *checker.Report) error
+
+var writers = map[string]Writer{
+	"text":   Text,
+	"json":   JSON,
+	"ndjson": NDJSON,
+}
+
+// Formats lists the format names, sorted.
+func Formats() []string {
+	var out []string
+	for name := range writers {
+		out = append(out, name)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Lookup finds the writer of a format.
+func Lookup(format string) (Writer, error) {
+	w, ok := writers[format]
+	if !ok {
+		return nil, fmt.Errorf("unknown format %q (want one of %s)", format, strings.Join(Formats(), ", "))
+	}
+	return w, nil
+}

@@ -1,0 +1,122 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/wtcheck/wtcheck/checker"
+)
+
+// Text writes a table for a person at a terminal: one finding a row, then the errors, then a
+// summary line.
+func Text(w io.Writer, r *checker.Report) error {
+	ew := &errWriter{w: w}
+	if len(r.Findings) > 0 {
+		tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "CASE\tEDITION\tRULE\tSUBJECT\tSTATUS\tDUE\tDONE\tLATE / LEFT")
+		for i := range r.Findings {
+			f := &r.Findings[i]
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", f.CaseID, f.Edition, f.Rule, f.Subject,
+				StatusLabel(f), dash(f.Due.String()), dash(f.Done.String()), Lateness(f))
+		}
+		_ = tw.Flush()
+		fmt.Fprintln(ew)
+	}
+	if len(r.Errors) > 0 {
+		fmt.Fprintf(ew, "Errors (%d):\n", len(r.Errors))
+		for _, e := range r.Errors {
+			fmt.Fprintf(ew, "  %s\n", ErrorLine(e))
+		}
+		fmt.Fprintln(ew)
+	}
+	fmt.Fprintln(ew, SummaryLine(r))
+	return ew.err
+}
+
+// StatusLabel is a finding's status as a person reads it: a breach of a rule the guidance
+// puts as "should" is a warning (or info), not a breach.
+func StatusLabel(f *checker.Finding) string {
+	if f.Status == checker.StatusBreach && f.Severity != checker.SeverityBreach {
+		return string(f.Severity)
+	}
+	return strings.ReplaceAll(string(f.Status), "_", " ")
+}
+
+// Lateness says how late, how overdue, or how long is left.
+func Lateness(f *checker.Finding) string {
+	switch {
+	case f.LateWorkingDays != nil && !f.Done.IsZero():
+		return fmt.Sprintf("%d wd late", *f.LateWorkingDays)
+	case f.LateWorkingDays != nil:
+		return fmt.Sprintf("%d wd overdue", *f.LateWorkingDays)
+	case f.WorkingDaysLeft != nil && f.DueSoon:
+		return fmt.Sprintf("%d wd left (due soon)", *f.WorkingDaysLeft)
+	case f.WorkingDaysLeft != nil:
+		return fmt.Sprintf("%d wd left", *f.WorkingDaysLeft)
+	}
+	return "-"
+}
+
+// ErrorLine describes one error entry on a line.
+func ErrorLine(e checker.RecordError) string {
+	where := e.File
+	if e.Record > 0 {
+		where = fmt.Sprintf("%s record %d", e.File, e.Record)
+	}
+	if e.CaseID != "" {
+		where += " (" + e.CaseID + ")"
+	}
+	return where + ": " + e.Error
+}
+
+// SummaryLine counts what was checked and found.
+func SummaryLine(r *checker.Report) string {
+	s := r.Summary
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d %s checked", s.Cases, plural(s.Cases, "case", "cases"))
+	if !r.AsOf.IsZero() {
+		fmt.Fprintf(&b, " as at %s", r.AsOf)
+	}
+	fmt.Fprintf(&b, " (%d %s read, %d skipped", s.RecordsRead, plural(s.RecordsRead, "record", "records"), s.RecordsSkipped)
+	if s.EvaluationErrors > 0 {
+		fmt.Fprintf(&b, ", %d evaluation %s", s.EvaluationErrors, plural(s.EvaluationErrors, "error", "errors"))
+	}
+	b.WriteString("): ")
+	var parts []string
+	for _, st := range checker.Statuses {
+		parts = append(parts, fmt.Sprintf("%d %s", s.Findings[st], strings.ReplaceAll(string(st), "_", " ")))
+	}
+	b.WriteString(strings.Join(parts, ", "))
+	return b.String()
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// errWriter keeps the first write error, so a long report is not checked line by line.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	if e.err != nil {
+		return len(p), nil
+	}
+	n, err := e.w.Write(p)
+	e.err = err
+	return n, err
+}

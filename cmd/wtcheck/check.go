@@ -1,0 +1,173 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/wtcheck/wtcheck/checker"
+	"github.com/wtcheck/wtcheck/checker/batch"
+	"github.com/wtcheck/wtcheck/checker/report"
+)
+
+type checkFlags struct {
+	packFlags
+	asOf    string
+	format  string
+	show    string
+	failOn  string
+	strict  bool
+	output  string
+	dueSoon int
+	workers int
+}
+
+func newCheckCommand(stdin io.Reader) *cobra.Command {
+	f := &checkFlags{}
+	cmd := &cobra.Command{
+		Use:   "check [flags] PATH...",
+		Short: "Check case records and report breaches, pending deadlines and what was met",
+		Long: `Check reads case records (JSON, a JSON array, NDJSON, gzip, a directory walked
+recursively, or - for standard input) and checks each against the chosen editions' rules.
+
+Exit status: 0 when no finding is at or above --fail-on, 1 when one is (or, with --strict,
+when a record was skipped), 2 when the command could not run as asked.`,
+		Example: `  wtcheck check fixtures/sample
+  wtcheck check --edition 2018 --format json --as-of 2024-03-31 cases.ndjson
+  gunzip -c extract.ndjson.gz | wtcheck check --fail-on warning -`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runCheck(cmd, f, args, stdin)
+		},
+	}
+	f.register(cmd)
+	fl := cmd.Flags()
+	fl.StringVar(&f.asOf, "as-of", "", "check as at this day (YYYY-MM-DD); default: each record's extract date, else today")
+	fl.StringVar(&f.format, "format", "text", "output format: "+strings.Join(report.Formats(), ", "))
+	fl.StringVar(&f.show, "show", "breach,pending", "statuses to list: all, or a comma-separated list of breach, pending, met, not_applicable, insufficient_data")
+	fl.StringVar(&f.failOn, "fail-on", "breach", "exit 1 on a breach of a rule at or above this severity: none, info, warning or breach")
+	fl.BoolVar(&f.strict, "strict", false, "exit 1 also when a record is skipped for a data error")
+	fl.StringVarP(&f.output, "output", "o", "", "write the report to this file instead of standard output")
+	fl.IntVar(&f.dueSoon, "due-soon", checker.DefaultDueSoon, "working days before the due date at which a pending deadline is due soon")
+	fl.IntVar(&f.workers, "workers", 0, "records checked at once (default: one per CPU)")
+	return cmd
+}
+
+func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader) error {
+	write, err := report.Lookup(f.format)
+	if err != nil {
+		return err
+	}
+	failOn, err := checker.ParseFailOn(f.failOn)
+	if err != nil {
+		return err
+	}
+	show, err := parseShow(f.show)
+	if err != nil {
+		return err
+	}
+	var asOf checker.Date
+	if f.asOf != "" {
+		if asOf, err = checker.ParseDate(f.asOf); err != nil {
+			return fmt.Errorf("--as-of: %w", err)
+		}
+	}
+	engine, err := f.engine()
+	if err != nil {
+		return err
+	}
+	engine.DueSoon = f.dueSoon
+	stderr := cmd.ErrOrStderr()
+	reader := &batch.Reader{Stdin: stdin}
+	skippedFiles := 0
+	reader.Skipped = func(string) { skippedFiles++ }
+	opts := batch.Options{
+		AsOf: asOf, Show: show, FailOn: failOn, Workers: f.workers,
+		Tool: checker.Tool{Name: "wtcheck", Version: toolVersion()},
+	}
+	if isTerminal(stderr) {
+		opts.Progress = func(n int) { fmt.Fprintf(stderr, "\rwtcheck: %d records read", n) }
+	}
+	rep, err := batch.Check(engine, reader, args, opts)
+	if opts.Progress != nil && err == nil && rep.Summary.RecordsRead >= 1000 {
+		fmt.Fprintln(stderr)
+	}
+	if err != nil {
+		return err
+	}
+	if skippedFiles > 0 {
+		fmt.Fprintf(stderr, "wtcheck: passed over %d %s in the input directories whose names do not end in .json, .ndjson or .jsonl (optionally .gz)\n",
+			skippedFiles, map[bool]string{true: "file", false: "files"}[skippedFiles == 1])
+	}
+	if err := writeReport(cmd.OutOrStdout(), f.output, write, rep); err != nil {
+		return err
+	}
+	if f.format != "text" || f.output != "" {
+		fmt.Fprintln(stderr, "wtcheck: "+report.SummaryLine(rep))
+	}
+	if code := checker.ExitCode(rep.Failing, rep.Summary, f.strict); code != checker.ExitOK {
+		return exitCode(code)
+	}
+	return nil
+}
+
+// writeReport writes to stdout, or to a file replaced only once the whole report is written,
+// so that a failed run never leaves half a report where a pipeline expects a whole one.
+func writeReport(stdout io.Writer, path string, write report.Writer, rep *checker.Report) error {
+	if path == "" {
+		return write(stdout, rep)
+	}
+	var buf bytes.Buffer
+	if err := write(&buf, rep); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".wtcheck-*")
+	if err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(buf.Bytes()); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write report: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	return nil
+}
+
+func parseShow(s string) ([]checker.Status, error) {
+	if s == "all" {
+		return checker.Statuses, nil
+	}
+	var out []checker.Status
+	for _, part := range strings.Split(s, ",") {
+		st := checker.Status(strings.TrimSpace(part))
+		valid := false
+		for _, known := range checker.Statuses {
+			valid = valid || st == known
+		}
+		if !valid {
+			return nil, fmt.Errorf("--show %q: want all, or statuses among breach, pending, met, not_applicable, insufficient_data", part)
+		}
+		out = append(out, st)
+	}
+	return out, nil
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,49 @@
+// Package rules holds the shipped rule packs, one per edition of Working Together, and the
+// bank-holiday calendar they count working days with, embedded so that the binary works
+// anywhere without them on disk.
+package rules
+
+import (
+	"embed"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+//go:embed wt*.yaml bank-holidays.yaml
+var files embed.FS
+
+// HolidaysFile is the name of the shipped bank-holiday calendar.
+const HolidaysFile = "bank-holidays.yaml"
+
+// Holidays returns the shipped England and Wales bank-holiday calendar.
+func Holidays() []byte {
+	b, err := files.ReadFile(HolidaysFile)
+	if err != nil {
+		panic(err) // embedded at build time: cannot be missing
+	}
+	return b
+}
+
+// Editions lists the editions with a shipped pack, oldest first.
+func Editions() []string {
+	entries, _ := files.ReadDir(".")
+	var out []string
+	for _, e := range entries {
+		if name, ok := strings.CutPrefix(e.Name(), "wt"); ok {
+			out = append(out, strings.TrimSuffix(name, ".yaml"))
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Pack returns the shipped pack of an edition and its file name.
+func Pack(edition string) (name string, data []byte, err error) {
+	name = "wt" + edition + ".yaml"
+	data, err = files.ReadFile(name)
+	if err != nil {
+		return "", nil, fmt.Errorf("no shipped pack for edition %q (shipped: %s)", edition, strings.Join(Editions(), ", "))
+	}
+	return "rules/" + name, data, nil
+}
