@@ -2,6 +2,7 @@ package checker
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"regexp"
@@ -91,6 +92,10 @@ func ParsePack(name string, data []byte) (*Pack, error) {
 	})
 	src.checkPack(p, root)
 	if len(src.errs) > 0 {
+		slices.SortStableFunc(src.errs, func(a, b error) int {
+			pa, pb := a.(*PackError).Pos, b.(*PackError).Pos
+			return cmp.Or(cmp.Compare(pa.Line, pb.Line), cmp.Compare(pa.Column, pb.Column))
+		})
 		return p, errors.Join(src.errs...)
 	}
 	return p, nil
@@ -275,12 +280,14 @@ func (s *packSource) rule(n *yaml.Node) *Rule {
 					t, err := parseTimescale(s.str(v))
 					if err != nil {
 						s.errorAtNode(v, "%v", err)
-						return
+						// Keep a placeholder so the timescale does not also count as
+						// missing; the pack is rejected either way.
+						t = &Timescale{}
 					}
 					t.Pos = Position{File: s.name, Line: v.Line, Column: v.Column}
 					d.Within = t
 				},
-				"due": func(v *yaml.Node) { d.Due = s.expr(v) },
+				"due":   func(v *yaml.Node) { d.Due = s.expr(v) },
 				"done":  func(v *yaml.Node) { d.Done = s.expr(v) },
 				"lapse": func(v *yaml.Node) { d.Lapse = s.expr(v) },
 			})

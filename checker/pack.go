@@ -173,7 +173,7 @@ type Deadline struct {
 	// instead.
 	Within *Timescale
 	Due    Expr // timestamp: the due date, computed from `start`
-	Done  Expr // timestamp or null: when the awaited event happened
+	Done   Expr // timestamp or null: when the awaited event happened
 	// Lapse is a timestamp or null: the day the thing the obligation protects ended (a
 	// referral closed, a plan ended). Without the event, an obligation that lapsed on or
 	// before its due date does not apply, and one that lapsed later is a breach.
