@@ -34,7 +34,7 @@ var Variables = []VariableDoc{
 	{"case", "wt.Case", "The case record.", "every rule"},
 	{"child", "wt.Child", "The child (case.child).", "every rule"},
 	{"as_of", "timestamp", "The day the check is made as at: --as-of, else the record's extract date, else today.", "every rule"},
-	{"params", "wt.Params", "The pack's parameters, such as params.visit_interval_working_days.", "every rule"},
+	{"params", "wt.Params.<pack id>", "The pack's parameters, such as params.visit_interval_working_days.", "every rule"},
 	{"referral", "wt.Referral", "The referral the object belongs to.", "every scope but case"},
 	{"assessment", "wt.Assessment", "The assessment being checked.", "scope assessment"},
 	{"discussion", "wt.StrategyDiscussion", "The strategy discussion being checked.", "scope strategy_discussion"},

@@ -84,8 +84,8 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 	engine.DueSoon = f.dueSoon
 	stderr := cmd.ErrOrStderr()
 	reader := &batch.Reader{Stdin: stdin}
-	skippedFiles := 0
-	reader.Skipped = func(string) { skippedFiles++ }
+	var skippedFiles []string
+	reader.Skipped = func(path string) { skippedFiles = append(skippedFiles, path) }
 	opts := batch.Options{
 		AsOf: asOf, Show: show, FailOn: failOn, Workers: f.workers,
 		Tool: checker.Tool{Name: "wtcheck", Version: toolVersion()},
@@ -100,9 +100,13 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 	if err != nil {
 		return err
 	}
-	if skippedFiles > 0 {
-		fmt.Fprintf(stderr, "wtcheck: passed over %d %s in the input directories whose names do not end in .json, .ndjson or .jsonl (optionally .gz)\n",
-			skippedFiles, map[bool]string{true: "file", false: "files"}[skippedFiles == 1])
+	if n := len(skippedFiles); n > 0 {
+		// Said, not silent: a case file with an unexpected name would otherwise vanish.
+		what := fmt.Sprintf("%d files", n)
+		if n <= 3 {
+			what = strings.Join(skippedFiles, ", ")
+		}
+		fmt.Fprintf(stderr, "wtcheck: passed over %s: not .json, .ndjson or .jsonl (or .gz) files\n", what)
 	}
 	if err := writeReport(cmd.OutOrStdout(), f.output, write, rep); err != nil {
 		return err
