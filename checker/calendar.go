@@ -50,6 +50,17 @@ func (h *holidayEntry) UnmarshalYAML(n *yaml.Node) error {
 		h.Date = n.Value
 		return nil
 	}
+	// Decode does not carry the outer decoder's KnownFields setting, so a misspelt key in an
+	// entry is caught here.
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i < len(n.Content); i += 2 {
+			switch k := n.Content[i]; k.Value {
+			case "date", "name", "one_off":
+			default:
+				return fmt.Errorf("line %d: unknown key %q in a holiday (known keys: date, name, one_off)", k.Line, k.Value)
+			}
+		}
+	}
 	type plain holidayEntry
 	var p plain
 	if err := n.Decode(&p); err != nil {
@@ -172,7 +183,7 @@ func (c *Calendar) AddWorkingDays(d Date, n int) Date {
 }
 
 // WorkingDaysBetween counts the working days after a, up to and including b; it is negative
-// when b is before a. It is the inverse of AddWorkingDays: for a working day b,
+// when b is before a. For a working day b on or after a it is the inverse of AddWorkingDays:
 // AddWorkingDays(a, WorkingDaysBetween(a, b)) == b.
 func (c *Calendar) WorkingDaysBetween(a, b Date) int {
 	if b.Before(a) {

@@ -12,10 +12,13 @@ import (
 // It is stored as a day number so that working-day arithmetic is integer arithmetic, and
 // the zero Date means "not recorded": the case format treats a missing date and null alike.
 type Date struct {
-	// day is days since 1970-01-01 plus one, so that the zero value is "not recorded"
-	// without a second field.
+	// day is days since 1970-01-01 plus dayOffset, so that every real date is positive and
+	// the zero value means "not recorded" without a second field.
 	day int32
 }
+
+// dayOffset keeps every date from the year 1 onwards above zero.
+const dayOffset = 1 << 20
 
 const dateLayout = "2006-01-02"
 
@@ -58,13 +61,13 @@ func MustDate(s string) Date {
 func DateOf(t time.Time) Date {
 	y, m, d := t.Date()
 	u := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-	return Date{day: int32(u.Unix()/86400) + 1}
+	return Date{day: int32(u.Unix()/86400) + dayOffset}
 }
 
-func dateFromDayNumber(n int32) Date { return Date{day: n + 1} }
+func dateFromDayNumber(n int32) Date { return Date{day: n + dayOffset} }
 
 // dayNumber is days since 1970-01-01; only meaningful for a recorded date.
-func (d Date) dayNumber() int32 { return d.day - 1 }
+func (d Date) dayNumber() int32 { return d.day - dayOffset }
 
 // IsZero reports whether the date was not recorded.
 func (d Date) IsZero() bool { return d.day == 0 }

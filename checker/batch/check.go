@@ -86,7 +86,11 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 		report.Packs = append(report.Packs, checker.PackInfo{ID: cp.Pack.ID, Edition: cp.Pack.Edition, Version: cp.Pack.Version})
 	}
 	var asOfs = map[checker.Date]bool{}
-	seenIDs := map[string]int{}
+	type firstSeen struct {
+		file  string
+		index int
+	}
+	seenIDs := map[string]firstSeen{}
 	read := 0
 	for fi, f := range files {
 		_ = r.ReadFile(f, func(rec Record) error {
@@ -98,11 +102,15 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 			if rec.Err == nil {
 				// Duplicates are found here, in input order, so the first record of an id is
 				// the one checked whatever the scheduling.
-				if n, dup := seenIDs[rec.CaseID]; dup {
-					j.rec.Err = fmt.Errorf("case_id duplicates record %d's", n)
+				if first, dup := seenIDs[rec.CaseID]; dup {
+					where := fmt.Sprintf("record %d", first.index)
+					if first.file != rec.File {
+						where = fmt.Sprintf("%s record %d", first.file, first.index)
+					}
+					j.rec.Err = fmt.Errorf("case_id duplicates that of %s, which was checked", where)
 					j.check = false
 				} else {
-					seenIDs[rec.CaseID] = rec.Index
+					seenIDs[rec.CaseID] = firstSeen{rec.File, rec.Index}
 					asOfs[engine.AsOfFor(rec.Case, opts.AsOf)] = true
 				}
 			}

@@ -130,9 +130,13 @@ func (r *Reader) ReadFile(path string, fn func(Record) error) error {
 		return nil // an empty file holds no records
 	case err != nil:
 		return fn(Record{File: path, Err: fmt.Errorf("read: %w", err)})
+	case strings.HasSuffix(lower, ".ndjson") || strings.HasSuffix(lower, ".jsonl"):
+		// The extension decides: a first line that happens to be an array is one bad
+		// record, not a reason to read the whole file another way.
+		return r.readLines(path, br, fn)
 	case first == '[':
 		return r.readArray(path, br, fn)
-	case strings.HasSuffix(lower, ".ndjson") || strings.HasSuffix(lower, ".jsonl") || path == "-":
+	case path == "-":
 		return r.readLines(path, br, fn)
 	default:
 		return r.readConcatenated(path, br, fn)
@@ -205,10 +209,10 @@ func readLine(br *bufio.Reader, limit int) (line []byte, tooLong bool, err error
 	for {
 		chunk, err := br.ReadSlice('\n')
 		if !tooLong {
-			if len(line)+len(chunk) > limit+1 {
+			line = append(line, chunk...)
+			// The limit is on the record, not on its line ending.
+			if len(bytes.TrimRight(line, "\r\n")) > limit {
 				tooLong, line = true, nil
-			} else {
-				line = append(line, chunk...)
 			}
 		}
 		if err == bufio.ErrBufferFull {
@@ -220,41 +224,92 @@ func readLine(br *bufio.Reader, limit int) (line []byte, tooLong bool, err error
 
 // readArray reads a JSON array of records, one element at a time.
 func (r *Reader) readArray(path string, br *bufio.Reader, fn func(Record) error) error {
-	dec := json.NewDecoder(br)
+	dec, bounded := r.boundedDecoder(br)
 	if _, err := dec.Token(); err != nil {
 		return fn(Record{File: path, Err: fmt.Errorf("malformed JSON: %v", err)})
 	}
 	index := 0
 	for dec.More() {
 		index++
+		bounded.startRecord(dec.InputOffset())
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
 			// The decoder cannot find the next element after a syntax error: say so, and
 			// that the rest of the file was not read.
-			return fn(Record{File: path, Index: index, Err: fmt.Errorf("malformed JSON: %v; the rest of the file could not be read", err)})
+			return fn(Record{File: path, Index: index, Err: fmt.Errorf("%s; the rest of the file could not be read", describeStreamError(err, r.maxBytes()))})
 		}
-		if len(raw) > r.maxBytes() {
-			if err := fn(Record{File: path, Index: index, Err: fmt.Errorf("the record is longer than %d bytes", r.maxBytes())}); err != nil {
-				return err
-			}
-			continue
+		rec := Record{File: path, Index: index, Err: fmt.Errorf("the record is longer than %d bytes", r.maxBytes())}
+		if len(raw) <= r.maxBytes() {
+			rec = decode(path, index, raw)
 		}
-		if err := fn(decode(path, index, raw)); err != nil {
+		if err := fn(rec); err != nil {
 			return err
 		}
 	}
 	if _, err := dec.Token(); err != nil {
 		return fn(Record{File: path, Index: index + 1, Err: fmt.Errorf("malformed JSON after record %d: %v", index, err)})
 	}
+	if _, err := dec.Token(); err != io.EOF {
+		return fn(Record{File: path, Index: index + 1, Err: fmt.Errorf("the file goes on after the end of its JSON array; what follows record %d was not read", index)})
+	}
 	return nil
+}
+
+// errRecordTooLong stops the JSON decoder when one value outgrows the record limit, before it
+// has buffered the whole of a hostile file.
+var errRecordTooLong = errors.New("record too long")
+
+// boundedReader lets a json.Decoder read at most limit bytes past the start of the current
+// record (plus its read-ahead), so one endless value cannot exhaust memory.
+type boundedReader struct {
+	r      io.Reader
+	limit  int64
+	read   int64 // bytes handed to the decoder so far
+	allow  int64 // read may not pass this
+	starts int64
+}
+
+const decoderReadAhead = 64 << 10
+
+func (b *boundedReader) startRecord(offset int64) {
+	b.starts = offset
+	b.allow = offset + b.limit + decoderReadAhead
+}
+
+func (b *boundedReader) Read(p []byte) (int, error) {
+	room := b.allow - b.read
+	if room <= 0 {
+		return 0, errRecordTooLong
+	}
+	if int64(len(p)) > room {
+		p = p[:room]
+	}
+	n, err := b.r.Read(p)
+	b.read += int64(n)
+	return n, err
+}
+
+func (r *Reader) boundedDecoder(in io.Reader) (*json.Decoder, *boundedReader) {
+	b := &boundedReader{r: in, limit: int64(r.maxBytes())}
+	b.startRecord(0)
+	return json.NewDecoder(b), b
+}
+
+// describeStreamError words an error of a streaming decode.
+func describeStreamError(err error, limit int) string {
+	if errors.Is(err, errRecordTooLong) {
+		return fmt.Sprintf("the record is longer than %d bytes", limit)
+	}
+	return fmt.Sprintf("malformed JSON: %v", err)
 }
 
 // readConcatenated reads a .json file holding one object, or several objects one after
 // another.
 func (r *Reader) readConcatenated(path string, br *bufio.Reader, fn func(Record) error) error {
-	dec := json.NewDecoder(br)
+	dec, bounded := r.boundedDecoder(br)
 	index := 0
 	for {
+		bounded.startRecord(dec.InputOffset())
 		var raw json.RawMessage
 		err := dec.Decode(&raw)
 		if err == io.EOF {
@@ -262,9 +317,13 @@ func (r *Reader) readConcatenated(path string, br *bufio.Reader, fn func(Record)
 		}
 		index++
 		if err != nil {
-			return fn(Record{File: path, Index: index, Err: fmt.Errorf("malformed JSON: %v; the rest of the file could not be read", err)})
+			return fn(Record{File: path, Index: index, Err: fmt.Errorf("%s; the rest of the file could not be read", describeStreamError(err, r.maxBytes()))})
 		}
-		if err := fn(decode(path, index, raw)); err != nil {
+		rec := Record{File: path, Index: index, Err: fmt.Errorf("the record is longer than %d bytes", r.maxBytes())}
+		if len(raw) <= r.maxBytes() {
+			rec = decode(path, index, raw)
+		}
+		if err := fn(rec); err != nil {
 			return err
 		}
 	}
