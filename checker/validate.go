@@ -19,15 +19,26 @@ func Validate(c *Case) error {
 	if c.Format != "" && c.Format != CaseFormat {
 		v.add("format", "is not "+CaseFormat)
 	}
-	c.walkDates(true, func(path string, d *Date, event bool) {
+	dateProblem := func(d *Date, event bool) string {
 		if r := d.invalidReason(); r != "" {
-			v.add(path, r)
-			return
+			return r
 		}
 		if event && !d.IsZero() && !c.ExtractDate.IsZero() && d.After(c.ExtractDate) {
-			v.add(path, "is after the extract date: the export is inconsistent")
+			return "is after the extract date: the export is inconsistent"
 		}
-	})
+		return ""
+	}
+	// Paths cost a formatted string per date, so they are built only for a record that has a
+	// bad date, on a second walk.
+	bad := false
+	c.walkDates(false, func(_ string, d *Date, event bool) { bad = bad || dateProblem(d, event) != "" })
+	if bad {
+		c.walkDates(true, func(path string, d *Date, event bool) {
+			if p := dateProblem(d, event); p != "" {
+				v.add(path, p)
+			}
+		})
+	}
 	referralIDs := map[string]bool{}
 	for i, r := range c.Referrals {
 		p := fmt.Sprintf("referrals[%d]", i)
