@@ -104,11 +104,18 @@ func (c *Case) AsOf(d Date) *Case {
 
 		nr.Conferences = nil
 		for _, k := range r.Conferences {
-			if after(k.Date) || after(k.Notified) {
+			if (k.S47ID != "" && !kept[k.S47ID]) || (k.PlanID != "" && !kept[k.PlanID]) || after(k.Notified) {
 				continue
 			}
-			if (k.S47ID != "" && !kept[k.S47ID]) || (k.PlanID != "" && !kept[k.PlanID]) {
-				continue
+			if after(k.Date) {
+				// A transfer-in conference whose move was already notified was due then: it
+				// stays, not yet held. Any other conference had not happened yet.
+				if k.Notified.IsZero() {
+					continue
+				}
+				nk := *k
+				nk.Date, nk.Outcome = Date{}, ""
+				k = &nk
 			}
 			nr.Conferences = append(nr.Conferences, k)
 		}

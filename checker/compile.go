@@ -22,8 +22,10 @@ type CompiledPack struct {
 	values map[string]any // the parameter values in force, by name
 }
 
+// compiledRule is a rule compiled for one of its scopes.
 type compiledRule struct {
 	rule                                    *Rule
+	scope                                   Scope
 	when, each, subject, assert, pendingFor cel.Program
 	start, due, done, lapse, message        cel.Program
 }
@@ -72,9 +74,11 @@ func Compile(p *Pack, cal *Calendar, overrides map[string]string) (*CompiledPack
 	}
 	cp := &CompiledPack{Pack: p, params: &celObject{t: ptype, v: pv}, values: values}
 	for _, r := range p.Rules {
-		cr, rerrs := compileRule(base, r, p.lines)
-		errs = append(errs, rerrs...)
-		cp.rules = append(cp.rules, cr)
+		for _, sc := range r.Scopes {
+			cr, rerrs := compileRule(base, r, sc, p.lines)
+			errs = append(errs, rerrs...)
+			cp.rules = append(cp.rules, cr)
+		}
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
@@ -85,23 +89,27 @@ func Compile(p *Pack, cal *Calendar, overrides map[string]string) (*CompiledPack
 // ruleCompiler compiles the expressions of one rule, collecting every problem.
 type ruleCompiler struct {
 	rule  *Rule
+	scope Scope    // named in messages when the rule has several
 	lines []string // the pack file's lines, for carets
 	errs  []error
 }
 
-func compileRule(base *cel.Env, r *Rule, lines []string) (*compiledRule, []error) {
+func compileRule(base *cel.Env, r *Rule, scope Scope, lines []string) (*compiledRule, []error) {
 	rc := &ruleCompiler{rule: r, lines: lines}
-	cr := &compiledRule{rule: r}
-	variable, ok := scopeVariable[r.Scope]
+	if len(r.Scopes) > 1 {
+		rc.scope = scope
+	}
+	cr := &compiledRule{rule: r, scope: scope}
+	variable, ok := scopeVariable[scope]
 	if !ok {
 		return cr, nil // reported when the pack was parsed
 	}
-	opts := []cel.EnvOption{}
-	if r.Scope != ScopeCase {
+	opts := []cel.EnvOption{cel.Variable("object", cel.ObjectType(scopeObjectType[scope]))}
+	if scope != ScopeCase {
 		opts = append(opts, cel.Variable("referral", referralType))
 	}
-	if r.Scope != ScopeCase && r.Scope != ScopeReferral {
-		opts = append(opts, cel.Variable(variable, cel.ObjectType(scopeObjectType[r.Scope])))
+	if scope != ScopeCase && scope != ScopeReferral {
+		opts = append(opts, cel.Variable(variable, cel.ObjectType(scopeObjectType[scope])))
 	}
 	env, err := base.Extend(opts...)
 	if err != nil {
@@ -154,6 +162,8 @@ func compileRule(base *cel.Env, r *Rule, lines []string) (*compiledRule, []error
 
 // scopeObjectType is the CEL type of each scope's object.
 var scopeObjectType = map[Scope]string{
+	ScopeCase:               "wt.Case",
+	ScopeReferral:           "wt.Referral",
 	ScopeAssessment:         "wt.Assessment",
 	ScopeStrategyDiscussion: "wt.StrategyDiscussion",
 	ScopeS47Enquiry:         "wt.S47Enquiry",
@@ -171,7 +181,7 @@ func (rc *ruleCompiler) compile(env *cel.Env, key string, e Expr, want *cel.Type
 	if iss.Err() != nil {
 		for _, ce := range iss.Errors() {
 			pos := e.at(ce.Location.Line(), ce.Location.Column())
-			rc.errs = append(rc.errs, rc.exprError(pos, fmt.Sprintf("rule %s, %s: %s", rc.rule.ID, key, ce.Message)))
+			rc.errs = append(rc.errs, rc.exprError(pos, fmt.Sprintf("rule %s, %s: %s", rc.name(), key, ce.Message)))
 		}
 		return nil
 	}
@@ -179,13 +189,13 @@ func (rc *ruleCompiler) compile(env *cel.Env, key string, e Expr, want *cel.Type
 		got := ast.OutputType()
 		if !got.IsAssignableType(want) && !(want == cel.TimestampType && got == types.NullType) {
 			rc.errs = append(rc.errs, rc.exprError(e.at(1, 0),
-				fmt.Sprintf("rule %s, %s: want %s, the expression gives %s", rc.rule.ID, key, want, got)))
+				fmt.Sprintf("rule %s, %s: want %s, the expression gives %s", rc.name(), key, want, got)))
 			return nil
 		}
 	}
 	prg, err := env.Program(ast, cel.CostLimit(costLimit), cel.InterruptCheckFrequency(100))
 	if err != nil {
-		rc.errs = append(rc.errs, rc.exprError(e.at(1, 0), fmt.Sprintf("rule %s, %s: %v", rc.rule.ID, key, err)))
+		rc.errs = append(rc.errs, rc.exprError(e.at(1, 0), fmt.Sprintf("rule %s, %s: %v", rc.name(), key, err)))
 		return nil
 	}
 	return prg
@@ -199,7 +209,7 @@ func (rc *ruleCompiler) listElem(env *cel.Env, e Expr) *cel.Type {
 	}
 	t := ast.OutputType()
 	if t.Kind() != types.ListKind || len(t.Parameters()) != 1 {
-		rc.errs = append(rc.errs, rc.exprError(e.at(1, 0), fmt.Sprintf("rule %s, each: want a list, the expression gives %s", rc.rule.ID, t)))
+		rc.errs = append(rc.errs, rc.exprError(e.at(1, 0), fmt.Sprintf("rule %s, each: want a list, the expression gives %s", rc.name(), t)))
 		return nil
 	}
 	return t.Parameters()[0]
@@ -220,7 +230,15 @@ func (rc *ruleCompiler) mustRead(env *cel.Env, key string, e Expr, name string) 
 			return
 		}
 	}
-	rc.errs = append(rc.errs, rc.exprError(e.at(1, 0), fmt.Sprintf("rule %s, %s does not depend on %s", rc.rule.ID, key, name)))
+	rc.errs = append(rc.errs, rc.exprError(e.at(1, 0), fmt.Sprintf("rule %s, %s does not depend on %s", rc.name(), key, name)))
+}
+
+// name is the rule's id, with the scope being compiled when the rule has several.
+func (rc *ruleCompiler) name() string {
+	if rc.scope != "" {
+		return fmt.Sprintf("%s (scope %s)", rc.rule.ID, rc.scope)
+	}
+	return rc.rule.ID
 }
 
 func (rc *ruleCompiler) exprError(pos Position, msg string) error {

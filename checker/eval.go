@@ -157,6 +157,8 @@ func (v *vars) ResolveName(name string) (any, bool) {
 		out = v.lateDays
 	case "working_days_left":
 		out = v.left
+	case "object":
+		out = v.object
 	default:
 		if name == v.objectName {
 			out = v.object
@@ -174,10 +176,10 @@ func (ev *evaluator) rule(cp *CompiledPack, cr *compiledRule) {
 		child:      celTypeAdapter.NativeToValue(&ev.c.Child),
 		asOf:       dateVal(ev.asOf),
 		params:     cp.params,
-		objectName: scopeVariable[r.Scope],
+		objectName: scopeVariable[cr.scope],
 	}
 	lacking := ev.lacking(r)
-	for _, t := range targets(ev.c, r.Scope) {
+	for _, t := range targets(ev.c, cr.scope) {
 		act := base
 		act.object = celTypeAdapter.NativeToValue(t.object)
 		if t.referral != nil {

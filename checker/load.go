@@ -255,7 +255,15 @@ func (s *packSource) rule(n *yaml.Node) *Rule {
 		"title":       func(v *yaml.Node) { r.Title = s.str(v) },
 		"description": func(v *yaml.Node) { r.Description = strings.TrimSpace(s.str(v)) },
 		"severity":    func(v *yaml.Node) { r.Severity = Severity(s.str(v)) },
-		"scope":       func(v *yaml.Node) { r.Scope = Scope(s.str(v)) },
+		"scope": func(v *yaml.Node) {
+			if v.Kind == yaml.SequenceNode {
+				for _, sc := range s.strList(v) {
+					r.Scopes = append(r.Scopes, Scope(sc))
+				}
+				return
+			}
+			r.Scopes = []Scope{Scope(s.str(v))}
+		},
 		"needs":       func(v *yaml.Node) { r.Needs = s.strList(v) },
 		"citation": func(v *yaml.Node) {
 			s.mapping(v, "a citation", map[string]func(*yaml.Node){
@@ -325,8 +333,18 @@ func (s *packSource) checkRule(r *Rule, n *yaml.Node) {
 	if r.Citation.Chapter == "" && r.Citation.Paragraph == "" && r.Citation.Section == "" {
 		s.errorAtNode(n, "%s has no citation: give the chapter, section or paragraph of the guidance", name)
 	}
-	if _, ok := scopeVariable[r.Scope]; !ok {
-		s.errorAtNode(n, "%s: scope must be one of %s", name, joinScopes())
+	if len(r.Scopes) == 0 {
+		s.errorAtNode(n, "%s has no scope: say which objects it is evaluated for (%s)", name, joinScopes())
+	}
+	seenScopes := map[Scope]bool{}
+	for _, sc := range r.Scopes {
+		if _, ok := scopeVariable[sc]; !ok {
+			s.errorAtNode(n, "%s: scope %q is not one of %s", name, sc, joinScopes())
+		}
+		if seenScopes[sc] {
+			s.errorAtNode(n, "%s: scope %s is listed twice", name, sc)
+		}
+		seenScopes[sc] = true
 	}
 	switch {
 	case r.Assert.IsZero() == (r.Deadline == nil):

@@ -44,9 +44,9 @@ func TestParsePackReportsEveryProblemWithPosition(t *testing.T) {
 		`p.yaml:7:5: Bad_Id: severity must be breach, warning or info`,
 		`p.yaml:7:5: Bad_Id has no citation`,
 		`p.yaml:11:5: unknown key "wehn" in a rule`,
-		`p.yaml:13:5: two-kinds: scope must be one of case, referral`,
+		`p.yaml:13:5: two-kinds: scope "nowhere" is not one of case, referral`,
 		`p.yaml:13:5: two-kinds must have exactly one of assert and deadline`,
-		`p.yaml:25:50: timescale "3 fortnights": the unit must be working days, days or months`,
+		`p.yaml:25:50: timescale "3 fortnights": the unit must be working days, days, months or years`,
 		`rule id two-kinds is used twice (first at line 13)`,
 	} {
 		if !strings.Contains(msg, want) {

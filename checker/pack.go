@@ -97,7 +97,7 @@ const (
 // Scopes lists every scope in evaluation order.
 var Scopes = []Scope{ScopeCase, ScopeReferral, ScopeAssessment, ScopeStrategyDiscussion, ScopeS47Enquiry, ScopeConference, ScopePlan}
 
-// scopeVariable is the CEL variable holding a scope's object.
+// scopeVariable is the CEL variable holding a scope's object (it is also `object`).
 var scopeVariable = map[Scope]string{
 	ScopeCase:               "case",
 	ScopeReferral:           "referral",
@@ -141,14 +141,17 @@ func (c Citation) String() string {
 }
 
 // Rule is one requirement of one edition. A rule is either an assertion (Assert) or a
-// deadline (Deadline), evaluated for every object of its Scope.
+// deadline (Deadline), evaluated for every object of each of its Scopes.
 type Rule struct {
 	ID          string   // stable across editions: the same requirement has the same id
 	Title       string   // one line
 	Description string   // what the guidance requires, in the project's words
 	Severity    Severity // breach (must), warning (should) or info
 	Citation    Citation
-	Scope       Scope
+	// Scopes are the kinds of object the rule is evaluated for, usually one. A rule with
+	// several (the child's wishes, in assessments and enquiries alike) reads the object as
+	// `object`, so the same expressions type-check for each.
+	Scopes []Scope
 	Needs       []string // facts the rule reads that some sources cannot record (see provenance.lacks)
 
 	When    Expr // bool: does the rule apply to this object; empty means always
@@ -197,6 +200,8 @@ const (
 	WorkingDays TimeUnit = "working days"
 	Days        TimeUnit = "days"
 	Months      TimeUnit = "months"
+	// Years are birthdays: someone born on 29 February has theirs on 1 March in other years.
+	Years TimeUnit = "years"
 )
 
 // String writes the timescale as a pack does: "15 working days", "3 months".
@@ -214,11 +219,11 @@ func (t Timescale) dueExpr() string {
 	if t.Param != "" {
 		n = "params." + t.Param
 	}
-	fn := map[TimeUnit]string{WorkingDays: "addWorkingDays", Days: "addDays", Months: "addMonths"}[t.Unit]
+	fn := map[TimeUnit]string{WorkingDays: "addWorkingDays", Days: "addDays", Months: "addMonths", Years: "anniversary"}[t.Unit]
 	return fmt.Sprintf("%s(start, %s)", fn, n)
 }
 
-// parseTimescale reads "15 working days", "1 working day", "3 months", "10 days", or the
+// parseTimescale reads "15 working days", "1 working day", "3 months", "10 days", "18 years", or the
 // same with a parameter name in place of the number.
 func parseTimescale(text string) (*Timescale, error) {
 	fields := strings.Fields(text)
@@ -243,8 +248,10 @@ func parseTimescale(text string) (*Timescale, error) {
 		t.Unit = Days
 	case "months", "month":
 		t.Unit = Months
+	case "years", "year":
+		t.Unit = Years
 	default:
-		return nil, fmt.Errorf("timescale %q: the unit must be working days, days or months", text)
+		return nil, fmt.Errorf("timescale %q: the unit must be working days, days, months or years", text)
 	}
 	return t, nil
 }
