@@ -75,7 +75,7 @@ func Compile(p *Pack, cal *Calendar, overrides map[string]string) (*CompiledPack
 	cp := &CompiledPack{Pack: p, params: &celObject{t: ptype, v: pv}, values: values}
 	for _, r := range p.Rules {
 		for _, sc := range r.Scopes {
-			cr, rerrs := compileRule(base, r, sc, p.lines)
+			cr, rerrs := compileRule(base, r, sc, r.lines)
 			errs = append(errs, rerrs...)
 			cp.rules = append(cp.rules, cr)
 		}

@@ -62,10 +62,15 @@ func ParsePack(name string, data []byte) (*Pack, error) {
 	if len(doc.Content) == 0 {
 		return nil, fmt.Errorf("read pack %s: the file is empty", name)
 	}
-	p := &Pack{File: name, lines: src.lines}
+	p := &Pack{File: name}
 	root := doc.Content[0]
 	src.mapping(root, "a pack", map[string]func(*yaml.Node){
-		"id":       func(v *yaml.Node) { p.ID = src.str(v) },
+		"id":      func(v *yaml.Node) { p.ID = src.str(v) },
+		"extends": func(v *yaml.Node) { p.Extends = src.str(v) },
+		"disable": func(v *yaml.Node) { p.Disable = src.strList(v) },
+		"local_arrangements": func(v *yaml.Node) {
+			p.LocalArrangements = strings.TrimSpace(src.str(v))
+		},
 		"edition":  func(v *yaml.Node) { p.Edition = src.str(v) },
 		"title":    func(v *yaml.Node) { p.Title = src.str(v) },
 		"version":  func(v *yaml.Node) { p.Version = src.str(v) },
@@ -85,6 +90,7 @@ func ParsePack(name string, data []byte) (*Pack, error) {
 			}
 			for _, rn := range v.Content {
 				if r := src.rule(rn); r != nil {
+					r.lines = src.lines
 					p.Rules = append(p.Rules, r)
 				}
 			}
@@ -264,7 +270,7 @@ func (s *packSource) rule(n *yaml.Node) *Rule {
 			}
 			r.Scopes = []Scope{Scope(s.str(v))}
 		},
-		"needs":       func(v *yaml.Node) { r.Needs = s.strList(v) },
+		"needs": func(v *yaml.Node) { r.Needs = s.strList(v) },
 		"citation": func(v *yaml.Node) {
 			s.mapping(v, "a citation", map[string]func(*yaml.Node){
 				"document":  func(v *yaml.Node) { r.Citation.Document = s.str(v) },
@@ -361,18 +367,24 @@ func (s *packSource) checkPack(p *Pack, root *yaml.Node) {
 	if p.ID == "" {
 		s.errorAtNode(root, "the pack has no id")
 	}
-	if p.Edition == "" {
-		s.errorAtNode(root, "the pack has no edition")
-	}
-	if p.Document == "" {
-		s.errorAtNode(root, "the pack has no document: citations name it")
-	}
-	if p.InForce.From.IsZero() {
-		s.errorAtNode(root, "the pack has no in_force.from date")
+	// An overlay takes what it leaves out from the pack it extends.
+	if p.Extends == "" {
+		if p.Edition == "" {
+			s.errorAtNode(root, "the pack has no edition")
+		}
+		if p.Document == "" {
+			s.errorAtNode(root, "the pack has no document: citations name it")
+		}
+		if p.InForce.From.IsZero() {
+			s.errorAtNode(root, "the pack has no in_force.from date")
+		}
+		if len(p.Disable) > 0 {
+			s.errorAtNode(root, "disable goes with extends: a pack can only disable rules it inherits")
+		}
 	}
 	ids := map[string]Position{}
 	for _, r := range p.Rules {
-		if r.Citation.Document == "" {
+		if r.Citation.Document == "" && p.Extends == "" {
 			r.Citation.Document = p.Document
 		}
 		if prev, dup := ids[r.ID]; dup && r.ID != "" {

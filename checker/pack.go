@@ -2,6 +2,7 @@ package checker
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -18,8 +19,12 @@ type Pack struct {
 	Params   []*Param
 	Rules    []*Rule
 	File     string // where the pack was read from, for messages
-
-	lines []string // the file's lines, for the caret under an error
+	// LocalArrangements names who sets local procedures under the edition (the LSCB in 2010,
+	// the safeguarding partners from 2018), which `rules diff` reports.
+	LocalArrangements string
+	// Extends names the pack an overlay builds on; Disable lists inherited rules it drops.
+	Extends string
+	Disable []string
 }
 
 // InForce is the period an edition was in force; To is zero for the edition in force now.
@@ -152,7 +157,7 @@ type Rule struct {
 	// several (the child's wishes, in assessments and enquiries alike) reads the object as
 	// `object`, so the same expressions type-check for each.
 	Scopes []Scope
-	Needs       []string // facts the rule reads that some sources cannot record (see provenance.lacks)
+	Needs  []string // facts the rule reads that some sources cannot record (see provenance.lacks)
 
 	When    Expr // bool: does the rule apply to this object; empty means always
 	Each    Expr // list: one finding per item (an interval rule); the item is `item`
@@ -165,6 +170,8 @@ type Rule struct {
 	Message      Expr // string: the finding's message; a default is built when empty
 
 	Pos Position // where the rule starts in its pack file
+
+	lines []string // its pack file's lines, for the caret under an error
 }
 
 // Deadline is the shape "event B within some time of event A". The engine, not the rule,
@@ -281,4 +288,94 @@ func (p Position) String() string {
 		return p.File
 	}
 	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Column)
+}
+
+// Extend builds an overlay on its base: the overlay's rules replace the base's rules of the
+// same id and add the others, Disable drops inherited rules, parameters of the same name
+// take the overlay's default (with the same type), and whatever the overlay leaves out of
+// its header comes from the base. Neither pack is changed.
+func Extend(base, overlay *Pack) (*Pack, error) {
+	if overlay.Extends != base.ID {
+		return nil, fmt.Errorf("%s: extends %q, not %q", overlay.File, overlay.Extends, base.ID)
+	}
+	out := *base
+	out.ID, out.File, out.Extends, out.Disable = overlay.ID, overlay.File, overlay.Extends, nil
+	for _, f := range []struct {
+		dst *string
+		src string
+	}{
+		{&out.Edition, overlay.Edition}, {&out.Title, overlay.Title}, {&out.Version, overlay.Version},
+		{&out.Document, overlay.Document}, {&out.Source, overlay.Source}, {&out.LocalArrangements, overlay.LocalArrangements},
+	} {
+		if f.src != "" {
+			*f.dst = f.src
+		}
+	}
+	if !overlay.InForce.From.IsZero() {
+		out.InForce = overlay.InForce
+	}
+	var errs []string
+	out.Params = nil
+	overridden := map[string]*Param{}
+	for _, p := range overlay.Params {
+		overridden[p.Name] = p
+	}
+	for _, p := range base.Params {
+		if o, ok := overridden[p.Name]; ok {
+			if o.Type != p.Type {
+				errs = append(errs, fmt.Sprintf("parameter %s is %s in %s, not %s", p.Name, p.Type, base.ID, o.Type))
+			}
+			out.Params = append(out.Params, o)
+			delete(overridden, p.Name)
+			continue
+		}
+		out.Params = append(out.Params, p)
+	}
+	for _, p := range overlay.Params {
+		if _, added := overridden[p.Name]; added {
+			out.Params = append(out.Params, p)
+		}
+	}
+	disabled := map[string]bool{}
+	for _, id := range overlay.Disable {
+		disabled[id] = true
+	}
+	replaced := map[string]*Rule{}
+	for _, r := range overlay.Rules {
+		replaced[r.ID] = r
+	}
+	out.Rules = nil
+	for _, r := range base.Rules {
+		switch {
+		case disabled[r.ID]:
+			delete(disabled, r.ID)
+		case replaced[r.ID] != nil:
+			out.Rules = append(out.Rules, withDocument(replaced[r.ID], out.Document))
+			delete(replaced, r.ID)
+		default:
+			out.Rules = append(out.Rules, r)
+		}
+	}
+	for _, r := range overlay.Rules {
+		if replaced[r.ID] != nil {
+			out.Rules = append(out.Rules, withDocument(r, out.Document))
+		}
+	}
+	for id := range disabled {
+		errs = append(errs, fmt.Sprintf("disables %s, which %s does not have", id, base.ID))
+	}
+	if len(errs) > 0 {
+		slices.Sort(errs)
+		return nil, fmt.Errorf("%s: %s", overlay.File, strings.Join(errs, "; "))
+	}
+	return &out, nil
+}
+
+func withDocument(r *Rule, document string) *Rule {
+	if r.Citation.Document != "" {
+		return r
+	}
+	c := *r
+	c.Citation.Document = document
+	return &c
 }

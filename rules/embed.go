@@ -10,7 +10,7 @@ import (
 	"strings"
 )
 
-//go:embed wt*.yaml bank-holidays.yaml
+//go:embed wt*.yaml bank-holidays.yaml tests/*.yaml
 var files embed.FS
 
 // HolidaysFile is the name of the shipped bank-holiday calendar.
@@ -46,4 +46,25 @@ func Pack(edition string) (name string, data []byte, err error) {
 		return "", nil, fmt.Errorf("no shipped pack for edition %q (shipped: %s)", edition, strings.Join(Editions(), ", "))
 	}
 	return "rules/" + name, data, nil
+}
+
+// Example is one file of a rule's examples, kept beside the packs in tests/.
+type Example struct {
+	Name string
+	Data []byte
+}
+
+// Examples returns the shipped packs' examples, in file-name order: one file per rule, each
+// with records and the findings every edition must give on them.
+func Examples() []Example {
+	entries, _ := files.ReadDir("tests")
+	var out []Example
+	for _, e := range entries {
+		data, err := files.ReadFile("tests/" + e.Name())
+		if err != nil {
+			panic(err) // embedded at build time: cannot be missing
+		}
+		out = append(out, Example{Name: "rules/tests/" + e.Name(), Data: data})
+	}
+	return out
 }

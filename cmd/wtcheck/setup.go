@@ -19,6 +19,7 @@ type packFlags struct {
 	editions []string
 	packs    []string
 	holidays []string
+	sets     []string
 }
 
 func (pf *packFlags) register(cmd *cobra.Command) {
@@ -26,6 +27,7 @@ func (pf *packFlags) register(cmd *cobra.Command) {
 		fmt.Sprintf("editions to check against, comma-separated or repeated (shipped: %s; default: all, or none when --pack is given)", strings.Join(rules.Editions(), ", ")))
 	cmd.Flags().StringArrayVar(&pf.packs, "pack", nil, "a rule pack file to load as well (repeatable)")
 	cmd.Flags().StringArrayVar(&pf.holidays, "holidays", nil, "a file of extra bank holidays to add to the shipped calendar (repeatable)")
+	cmd.Flags().StringArrayVar(&pf.sets, "set", nil, "set a pack parameter: NAME=VALUE, or PREFIX.NAME=VALUE where PREFIX is a pack id, an edition or a rule id (repeatable)")
 }
 
 // calendar builds the working-day calendar: the shipped bank holidays plus any --holidays.
@@ -58,26 +60,19 @@ func (pf *packFlags) load() ([]*checker.Pack, error) {
 	var packs []*checker.Pack
 	var errs []error
 	seen := map[string]bool{}
-	add := func(name string, data []byte) {
-		p, err := checker.ParsePack(name, data)
-		if err != nil {
-			errs = append(errs, err)
-			return
-		}
-		if seen[p.ID] {
-			errs = append(errs, fmt.Errorf("%s: pack %s is loaded twice", name, p.ID))
-			return
-		}
-		seen[p.ID] = true
-		packs = append(packs, p)
-	}
 	for _, e := range editions {
 		name, data, err := rules.Pack(strings.TrimSpace(e))
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
-		add(name, data)
+		p, err := checker.ParsePack(name, data)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		seen[p.ID] = true
+		packs = append(packs, p)
 	}
 	for _, f := range pf.packs {
 		data, err := os.ReadFile(f)
@@ -85,7 +80,23 @@ func (pf *packFlags) load() ([]*checker.Pack, error) {
 			errs = append(errs, fmt.Errorf("read pack: %w", err))
 			continue
 		}
-		add(f, data)
+		p, err := checker.ParsePack(f, data)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if p.Extends != "" {
+			if p, err = extend(p); err != nil {
+				errs = append(errs, err)
+				continue
+			}
+		}
+		if seen[p.ID] {
+			errs = append(errs, fmt.Errorf("%s: pack %s is loaded twice", f, p.ID))
+			continue
+		}
+		seen[p.ID] = true
+		packs = append(packs, p)
 	}
 	if len(errs) > 0 {
 		return nil, joinErrors(errs)
@@ -105,9 +116,13 @@ func (pf *packFlags) engine() (*checker.Engine, error) {
 		return nil, err
 	}
 	e := &checker.Engine{Calendar: cal, Today: checker.DateOf(time.Now())}
+	overrides, err := pf.overrides(packs)
+	if err != nil {
+		return nil, err
+	}
 	var errs []error
 	for _, p := range packs {
-		cp, err := checker.Compile(p, cal, nil)
+		cp, err := checker.Compile(p, cal, overrides[p.ID])
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -118,6 +133,67 @@ func (pf *packFlags) engine() (*checker.Engine, error) {
 		return nil, joinErrors(errs)
 	}
 	return e, nil
+}
+
+// extend resolves an overlay pack against the shipped pack it names (wt2023, say).
+func extend(overlay *checker.Pack) (*checker.Pack, error) {
+	edition, ok := strings.CutPrefix(overlay.Extends, "wt")
+	if !ok {
+		return nil, fmt.Errorf("%s: extends %q: only the shipped packs (%s) can be extended", overlay.File, overlay.Extends, shippedIDs())
+	}
+	name, data, err := rules.Pack(edition)
+	if err != nil {
+		return nil, fmt.Errorf("%s: extends %q: %w", overlay.File, overlay.Extends, err)
+	}
+	base, err := checker.ParsePack(name, data)
+	if err != nil {
+		return nil, err
+	}
+	return checker.Extend(base, overlay)
+}
+
+func shippedIDs() string {
+	var ids []string
+	for _, e := range rules.Editions() {
+		ids = append(ids, "wt"+e)
+	}
+	return strings.Join(ids, ", ")
+}
+
+// overrides turns --set flags into parameter values per pack id. A bare NAME sets the
+// parameter in every pack that has it; PREFIX.NAME only in the packs whose id or edition is
+// PREFIX, or that have a rule of that id. A --set that reaches no pack is an error, so a
+// typo is never silently ignored.
+func (pf *packFlags) overrides(packs []*checker.Pack) (map[string]map[string]string, error) {
+	out := map[string]map[string]string{}
+	for _, set := range pf.sets {
+		key, value, ok := strings.Cut(set, "=")
+		if !ok {
+			return nil, fmt.Errorf("--set %q: want NAME=VALUE", set)
+		}
+		prefix, name := "", key
+		if i := strings.LastIndex(key, "."); i >= 0 {
+			prefix, name = key[:i], key[i+1:]
+		}
+		reached := false
+		for _, p := range packs {
+			if prefix != "" && prefix != p.ID && prefix != p.Edition && !slices.ContainsFunc(p.Rules, func(r *checker.Rule) bool { return r.ID == prefix }) {
+				continue
+			}
+			if !slices.ContainsFunc(p.Params, func(q *checker.Param) bool { return q.Name == name }) {
+				continue
+			}
+			if out[p.ID] == nil {
+				out[p.ID] = map[string]string{}
+			}
+			out[p.ID][name] = value
+			reached = true
+		}
+		if !reached {
+			return nil, fmt.Errorf("--set %q: no pack loaded has a parameter %q there", set, name)
+		}
+	}
+	return out, nil
 }
 
 // joinErrors puts each error on its own lines, for a person reading a terminal.
