@@ -3,7 +3,7 @@ GO       ?= go
 BIN      := bin/wtcheck
 SAMPLE   := fixtures/sample
 
-.PHONY: all build run test vet staticcheck unit selftest fmt-check bench fuzz clean
+.PHONY: all build run test vet staticcheck unit selftest lint docs fmt-check bench fuzz clean
 
 all: build
 
@@ -17,7 +17,7 @@ run: build
 
 # vet, staticcheck, the unit, fixture and golden tests with the race detector, and the
 # rule-pack self-test.
-test: fmt-check vet staticcheck unit
+test: fmt-check vet staticcheck unit selftest
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -33,6 +33,15 @@ staticcheck:
 
 unit:
 	$(GO) test -race -count=1 ./...
+
+# The rule packs' own examples: every rule breaches, is met, and is pending or not applicable.
+selftest: build
+	$(BIN) lint
+	$(BIN) test
+
+# The rule reference is generated from the packs; a test fails when it is out of date.
+docs: build
+	$(BIN) rules list --format markdown > docs/rules.md
 
 # Benchmarks: see docs/performance.md for how the numbers quoted there were measured.
 bench:

@@ -217,7 +217,11 @@ func (t Timescale) String() string {
 	if t.Param != "" {
 		n = t.Param
 	}
-	return n + " " + string(t.Unit)
+	unit := string(t.Unit)
+	if t.N == 1 && t.Param == "" {
+		unit = strings.TrimSuffix(unit, "s")
+	}
+	return n + " " + unit
 }
 
 // dueExpr is the CEL expression that computes a due date from the timescale.

@@ -1,0 +1,125 @@
+package ruledoc
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/wtcheck/wtcheck/checker"
+)
+
+// Change is one difference between two editions.
+type Change struct {
+	Rule   string // empty for a change to the pack itself
+	Kind   string // added, removed, timescale, severity, scope, condition, citation, pack
+	Before string
+	After  string
+}
+
+// Diff lists what changed from pack a to pack b, rule by rule: rules added and removed, and
+// for rules in both, changes of timescale, severity, scope, condition and citation. Pack
+// level changes (the document, who sets local arrangements) come first.
+func Diff(a, b *checker.Pack) []Change {
+	var out []Change
+	for _, f := range []struct{ what, x, y string }{
+		{"document", a.Document, b.Document},
+		{"local arrangements", a.LocalArrangements, b.LocalArrangements},
+		{"in force", inForce(a), inForce(b)},
+	} {
+		if f.x != f.y {
+			out = append(out, Change{Kind: "pack: " + f.what, Before: f.x, After: f.y})
+		}
+	}
+	inB := map[string]*checker.Rule{}
+	for _, r := range b.Rules {
+		inB[r.ID] = r
+	}
+	inA := map[string]bool{}
+	for _, ra := range a.Rules {
+		inA[ra.ID] = true
+		rb, ok := inB[ra.ID]
+		if !ok {
+			out = append(out, Change{Rule: ra.ID, Kind: "removed", Before: Timescale(ra) + ": " + ra.Title})
+			continue
+		}
+		for _, f := range []struct{ kind, x, y string }{
+			{"timescale", Timescale(ra), Timescale(rb)},
+			{"severity", string(ra.Severity), string(rb.Severity)},
+			{"scope", Scopes(ra), Scopes(rb)},
+			{"condition", oneLine(ra.When.Source), oneLine(rb.When.Source)},
+			{"assertion", oneLine(ra.Assert.Source), oneLine(rb.Assert.Source)},
+			{"citation", citationText(ra.Citation), citationText(rb.Citation)},
+		} {
+			if f.x != f.y {
+				out = append(out, Change{Rule: ra.ID, Kind: f.kind, Before: orNone(f.x), After: orNone(f.y)})
+			}
+		}
+	}
+	for _, rb := range b.Rules {
+		if !inA[rb.ID] {
+			out = append(out, Change{Rule: rb.ID, Kind: "added", After: Timescale(rb) + ": " + rb.Title})
+		}
+	}
+	return out
+}
+
+// citationText is a citation without its document, which differs between every pair of
+// editions and would otherwise mark every rule as changed.
+func citationText(c checker.Citation) string {
+	c.Document = ""
+	return strings.TrimPrefix(c.String(), ", ")
+}
+
+func inForce(p *checker.Pack) string {
+	to := p.InForce.To.String()
+	if to == "" {
+		to = "now"
+	}
+	return p.InForce.From.String() + " to " + to
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
+}
+
+// WriteDiffText writes the changes for a terminal.
+func WriteDiffText(w io.Writer, a, b *checker.Pack, changes []Change) error {
+	fmt.Fprintf(w, "%s → %s: %d changes\n", a.ID, b.ID, len(changes))
+	for _, c := range changes {
+		switch {
+		case c.Rule == "":
+			fmt.Fprintf(w, "  %s\n    - %s\n    + %s\n", c.Kind, c.Before, c.After)
+		case c.Kind == "added":
+			fmt.Fprintf(w, "+ %s (added): %s\n", c.Rule, c.After)
+		case c.Kind == "removed":
+			fmt.Fprintf(w, "- %s (removed): %s\n", c.Rule, c.Before)
+		default:
+			fmt.Fprintf(w, "~ %s %s\n    - %s\n    + %s\n", c.Rule, c.Kind, c.Before, c.After)
+		}
+	}
+	return nil
+}
+
+// WriteDiffMarkdown writes the changes as a Markdown table.
+func WriteDiffMarkdown(w io.Writer, a, b *checker.Pack, changes []Change) error {
+	fmt.Fprintf(w, "## Changes from %s to %s\n\n", a.ID, b.ID)
+	fmt.Fprintf(w, "| rule | change | %s | %s |\n|---|---|---|---|\n", a.ID, b.ID)
+	for _, c := range changes {
+		rule := "(pack)"
+		if c.Rule != "" {
+			rule = "`" + c.Rule + "`"
+		}
+		fmt.Fprintf(w, "| %s | %s | %s | %s |\n", rule, c.Kind, cell(c.Before), cell(c.After))
+	}
+	return nil
+}
+
+func cell(s string) string {
+	if s == "" {
+		return "–"
+	}
+	return strings.ReplaceAll(s, "|", "\\|")
+}
