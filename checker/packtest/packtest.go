@@ -144,11 +144,15 @@ type Failure struct {
 }
 
 func (f Failure) String() string {
-	where := f.Where
-	if where != "" {
-		where += ": "
+	var parts []string
+	if f.Where != "" {
+		parts = append(parts, f.Where+":")
 	}
-	return fmt.Sprintf("%s%s %s: %s", where, f.Pack, f.Rule, f.Message)
+	if f.Pack != "" {
+		parts = append(parts, f.Pack)
+	}
+	parts = append(parts, f.Rule+":", f.Message)
+	return strings.Join(parts, " ")
 }
 
 // PackResult counts what was run for one pack.
