@@ -3,9 +3,12 @@ package checker
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
+	"strings"
 
 	"cel.dev/cel-go/cel"
+	celast "cel.dev/cel-go/common/ast"
 	"cel.dev/cel-go/common/types"
 )
 
@@ -28,6 +31,10 @@ type compiledRule struct {
 	scope                                   Scope
 	when, each, subject, assert, pendingFor cel.Program
 	start, due, done, lapse, message        cel.Program
+	// whenReads and reads are the record fields its expressions read, as provenance.lacks
+	// names them ("decision", "s47_enquiries.seen"): a record whose source cannot record one
+	// gives insufficient_data, never a verdict built on a value that cannot be there.
+	whenReads, reads []string
 }
 
 // ParamValue gives a parameter's value in force (default or override) and whether it exists.
@@ -117,6 +124,7 @@ func compileRule(base *cel.Env, r *Rule, scope Scope, lines []string) (*compiled
 		return cr, rc.errs
 	}
 	cr.when = rc.compile(env, "when", r.When, cel.BoolType)
+	cr.whenReads = rc.fieldsRead(env, r.When)
 	if !r.Each.IsZero() {
 		cr.each = rc.compile(env, "each", r.Each, nil)
 		if elem := rc.listElem(env, r.Each); elem != nil {
@@ -157,7 +165,79 @@ func compileRule(base *cel.Env, r *Rule, scope Scope, lines []string) (*compiled
 	if err == nil {
 		cr.message = rc.compile(msgEnv, "message", r.Message, cel.StringType)
 	}
+	var reads []string
+	for _, e := range []Expr{r.Each, r.Assert, r.PendingWhile} {
+		reads = append(reads, rc.fieldsRead(env, e)...)
+	}
+	if d := r.Deadline; d != nil {
+		for _, e := range []Expr{d.Start, d.Done, d.Lapse} {
+			reads = append(reads, rc.fieldsRead(env, e)...)
+		}
+	}
+	for _, n := range r.Needs {
+		// Needs declared by hand cover facts read inside functions, which the expressions'
+		// field selections do not show; a need that names another scope's objects does not
+		// concern this one.
+		if s, ok := needScope(n); !ok || s == scope || !slices.Contains(r.Scopes, s) {
+			reads = append(reads, n)
+		}
+	}
+	slices.Sort(reads)
+	cr.reads = slices.Compact(reads)
 	return cr, rc.errs
+}
+
+// fieldPathPrefix is how provenance.lacks names the fields of each object type: relative to a
+// referral.
+var fieldPathPrefix = map[string]string{
+	"wt.Case":               "",
+	"wt.Child":              "child.",
+	"wt.Referral":           "",
+	"wt.Assessment":         "assessments.",
+	"wt.StrategyDiscussion": "strategy_discussions.",
+	"wt.S47Enquiry":         "s47_enquiries.",
+	"wt.Conference":         "conferences.",
+	"wt.Plan":               "plans.",
+	"wt.Visit":              "plans.visits.",
+}
+
+// collectionScope maps the first part of a field path to the scope of its objects.
+var collectionScope = map[string]Scope{
+	"assessments":          ScopeAssessment,
+	"strategy_discussions": ScopeStrategyDiscussion,
+	"s47_enquiries":        ScopeS47Enquiry,
+	"conferences":          ScopeConference,
+	"plans":                ScopePlan,
+}
+
+func needScope(path string) (Scope, bool) {
+	first, _, _ := strings.Cut(path, ".")
+	s, ok := collectionScope[first]
+	return s, ok
+}
+
+// fieldsRead lists the record fields an expression selects, from its checked syntax tree.
+func (rc *ruleCompiler) fieldsRead(env *cel.Env, e Expr) []string {
+	if e.IsZero() {
+		return nil
+	}
+	checked, iss := env.Compile(e.Source)
+	if iss.Err() != nil {
+		return nil // reported by compile
+	}
+	native := checked.NativeRep()
+	var out []string
+	celast.PostOrderVisit(native.Expr(), celast.NewExprVisitor(func(x celast.Expr) {
+		if x.Kind() != celast.SelectKind {
+			return
+		}
+		sel := x.AsSelect()
+		t := native.GetType(sel.Operand().ID())
+		if prefix, ok := fieldPathPrefix[t.TypeName()]; ok {
+			out = append(out, prefix+sel.FieldName())
+		}
+	}))
+	return out
 }
 
 // scopeObjectType is the CEL type of each scope's object.

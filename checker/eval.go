@@ -2,7 +2,6 @@ package checker
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"cel.dev/cel-go/cel"
@@ -178,7 +177,7 @@ func (ev *evaluator) rule(cp *CompiledPack, cr *compiledRule) {
 		params:     cp.params,
 		objectName: scopeVariable[cr.scope],
 	}
-	lacking := ev.lacking(r)
+	whenLacks, lacks := lacking(ev.c.Provenance.Lacks, cr.whenReads), lacking(ev.c.Provenance.Lacks, cr.reads)
 	for _, t := range targets(ev.c, cr.scope) {
 		act := base
 		act.object = celTypeAdapter.NativeToValue(t.object)
@@ -197,22 +196,30 @@ func (ev *evaluator) rule(cp *CompiledPack, cr *compiledRule) {
 		if t.referral != nil {
 			f.Referral = t.referral.ID
 		}
-		ev.target(cp, cr, &act, f, lacking)
+		ev.target(cr, &act, f, whenLacks, lacks)
 	}
 }
 
-// lacking lists the facts a rule needs that the record's source cannot record.
-func (ev *evaluator) lacking(r *Rule) []string {
+// lacking lists the fields read that the record's source cannot record: a lacks entry names
+// a field ("decision") or a whole collection ("strategy_discussions").
+func lacking(lacks, reads []string) []string {
 	var out []string
-	for _, n := range r.Needs {
-		if slices.Contains(ev.c.Provenance.Lacks, n) {
-			out = append(out, n)
+	for _, l := range lacks {
+		for _, r := range reads {
+			if r == l || strings.HasPrefix(r, l+".") {
+				out = append(out, l)
+				break
+			}
 		}
 	}
 	return out
 }
 
-func (ev *evaluator) target(cp *CompiledPack, cr *compiledRule, act *vars, f Finding, lacking []string) {
+// target evaluates a rule on one object. A condition that reads a fact the source cannot
+// record cannot be judged, so it gives insufficient_data before the condition is tried; a
+// false condition is not_applicable; then a requirement that reads such a fact gives
+// insufficient_data.
+func (ev *evaluator) target(cr *compiledRule, act *vars, f Finding, whenLacks, lacks []string) {
 	defer func() {
 		// A rule must never take the batch down; a panic in a binding is reported like any
 		// other evaluation error.
@@ -220,6 +227,15 @@ func (ev *evaluator) target(cp *CompiledPack, cr *compiledRule, act *vars, f Fin
 			ev.fail(f, fmt.Errorf("internal error: %v", p))
 		}
 	}()
+	insufficient := func(missing []string) {
+		f.Status = StatusInsufficientData
+		f.Message = fmt.Sprintf("%s: the source of this record cannot record %s", cr.rule.Title, strings.Join(missing, ", "))
+		ev.emit(cr, act, f)
+	}
+	if len(whenLacks) > 0 {
+		insufficient(whenLacks)
+		return
+	}
 	if cr.when != nil {
 		ok, err := evalBool(cr.when, act)
 		if err != nil {
@@ -233,10 +249,8 @@ func (ev *evaluator) target(cp *CompiledPack, cr *compiledRule, act *vars, f Fin
 			return
 		}
 	}
-	if len(lacking) > 0 {
-		f.Status = StatusInsufficientData
-		f.Message = fmt.Sprintf("%s: the source of this record cannot record %s", cr.rule.Title, strings.Join(lacking, ", "))
-		ev.emit(cr, act, f)
+	if len(lacks) > 0 {
+		insufficient(lacks)
 		return
 	}
 	if cr.each == nil {

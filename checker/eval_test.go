@@ -219,10 +219,18 @@ func TestEngineInsufficientDataAndErrors(t *testing.T) {
 	if got["icpc/S1"].Status != StatusInsufficientData {
 		t.Errorf("icpc with no discussion = %s", got["icpc/S1"].Status)
 	}
+	// The broken rule reads the decision, which this source cannot record: it cannot be
+	// judged, and is not evaluated.
+	if got["broken/R1"].Status != StatusInsufficientData || len(errs) != 0 {
+		t.Errorf("broken rule on a source lacking the decision = %s, errors %v", got["broken/R1"].Status, errs)
+	}
+	// Where the source can record the decision but did not, the rule runs and fails.
+	c.Provenance.Lacks = nil
+	findings, errs = e.Check(c, Date{})
 	if len(errs) != 1 || errs[0].Rule != "broken" || errs[0].Subject != "R1" || !strings.Contains(errs[0].Err.Error(), "not recorded") {
 		t.Fatalf("evaluation errors = %v, want one for rule broken on R1", errs)
 	}
-	if _, ok := got["broken/R1"]; ok {
+	if _, ok := findingsByKey(findings)["broken/R1"]; ok {
 		t.Error("a rule that failed to evaluate still gave a finding")
 	}
 }

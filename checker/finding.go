@@ -46,8 +46,18 @@ type Finding struct {
 	Message  string `json:"message"`
 	Citation string `json:"citation"`
 
-	// Team is the case's team, for grouping in reports; not part of the JSON finding.
-	Team string `json:"-"`
+	// Team is the case's team, for grouping in reports; File and Record say where the case's
+	// record was read from, for formats that point at a location (SARIF, GitLab, GitHub).
+	// None is part of the JSON finding.
+	Team   string `json:"-"`
+	File   string `json:"-"`
+	Record int    `json:"-"`
+}
+
+// Key identifies what a finding is about across runs: case, edition, rule and subject. It
+// holds ids only, never personal data, so it can be kept in a baseline.
+func (f *Finding) Key() string {
+	return f.CaseID + "\x1f" + f.Edition + "\x1f" + f.Rule + "\x1f" + f.Subject
 }
 
 // Fails reports whether the finding is a breach of a rule at or above the given severity.
@@ -138,6 +148,37 @@ type Report struct {
 	Summary  Summary       `json:"summary"`
 	Findings []Finding     `json:"findings"`
 	Errors   []RecordError `json:"errors"`
+	// Baseline is set when the check compared its breaches with a baseline.
+	Baseline *BaselineSummary `json:"baseline,omitempty"`
 	// Failing counts findings at or above the --fail-on level, listed or not.
 	Failing int `json:"-"`
+	// Rules describes every rule of the packs used, for formats that document the rules
+	// alongside the results (SARIF); not part of the JSON report.
+	Rules []RuleInfo `json:"-"`
+}
+
+// RuleInfo describes one rule of one pack in a report.
+type RuleInfo struct {
+	Pack, Edition, ID, Title, Description string
+	Severity                              Severity
+	Citation                              string
+}
+
+// RuleInfos describes the rules of compiled packs, in pack and rule order.
+func RuleInfos(packs []*CompiledPack) []RuleInfo {
+	var out []RuleInfo
+	for _, cp := range packs {
+		for _, r := range cp.Pack.Rules {
+			out = append(out, RuleInfo{Pack: cp.Pack.ID, Edition: cp.Pack.Edition, ID: r.ID, Title: r.Title,
+				Description: r.Description, Severity: r.Severity, Citation: r.Citation.String()})
+		}
+	}
+	return out
+}
+
+// BaselineSummary says how a check compared with a baseline of known breaches.
+type BaselineSummary struct {
+	Suppressed int `json:"suppressed"` // known breaches still breached, not listed
+	Fixed      int `json:"fixed"`      // known breaches no longer breached (or gone from the batch)
+	New        int `json:"new"`        // breaches not in the baseline
 }

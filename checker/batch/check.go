@@ -81,7 +81,7 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 		})
 	}
 
-	report := &checker.Report{Tool: opts.Tool, Findings: []checker.Finding{}, Errors: []checker.RecordError{}}
+	report := &checker.Report{Tool: opts.Tool, Findings: []checker.Finding{}, Errors: []checker.RecordError{}, Rules: checker.RuleInfos(engine.Packs)}
 	for _, cp := range engine.Packs {
 		report.Packs = append(report.Packs, checker.PackInfo{ID: cp.Pack.ID, Edition: cp.Pack.Edition, Version: cp.Pack.Version})
 	}
@@ -166,6 +166,7 @@ func checkOne(engine *checker.Engine, opts Options, show map[checker.Status]bool
 	}
 	findings, evalErrs := engine.Check(rec.Case, opts.AsOf)
 	for _, f := range findings {
+		f.File, f.Record = rec.File, rec.Index
 		out.counts[f.Status]++
 		if f.Fails(opts.FailOn) {
 			out.failing++

@@ -261,7 +261,16 @@ func Run(packs []*checker.CompiledPack, cal *checker.Calendar, suites []*Suite) 
 					lacks = append(lacks, st)
 				}
 			}
-			if !seen["pending"] && !seen["not_applicable"] {
+			switch {
+			case seen["pending"] || seen["not_applicable"]:
+			case cannotWait(r):
+				// An assertion with no condition and no open state (a strategy discussion
+				// before the enquiry) can be neither; its third example is a source that
+				// cannot record what it reads.
+				if !seen["insufficient_data"] {
+					lacks = append(lacks, "insufficient_data (it can be neither pending nor not_applicable)")
+				}
+			default:
 				lacks = append(lacks, "pending or not_applicable")
 			}
 			if len(lacks) > 0 {
@@ -272,6 +281,12 @@ func Run(packs []*checker.CompiledPack, cal *checker.Calendar, suites []*Suite) 
 		}
 	}
 	return res
+}
+
+// cannotWait reports whether a rule can never be pending or not applicable: an assertion with
+// no condition, no intervals and nothing that keeps it open.
+func cannotWait(r *checker.Rule) bool {
+	return r.Deadline == nil && r.When.IsZero() && r.Each.IsZero() && r.PendingWhile.IsZero()
 }
 
 func matches(cp *checker.CompiledPack, key string) bool {

@@ -15,9 +15,15 @@ import (
 type Writer func(w io.Writer, r *checker.Report) error
 
 var writers = map[string]Writer{
-	"text":   Text,
-	"json":   JSON,
-	"ndjson": NDJSON,
+	"text":     Text,
+	"json":     JSON,
+	"ndjson":   NDJSON,
+	"csv":      CSV,
+	"markdown": Markdown,
+	"junit":    JUnit,
+	"sarif":    SARIF,
+	"github":   GitHub,
+	"gitlab":   GitLab,
 }
 
 // Formats lists the format names, sorted.

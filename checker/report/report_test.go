@@ -30,13 +30,15 @@ func sampleReport() *checker.Report {
 			{CaseID: "C-1", Edition: "2018", Rule: "icpc-timeliness", Subject: "S1", Referral: "R1", Status: "breach", Severity: "breach",
 				Start: d("2024-01-04"), Due: d("2024-01-25"), Done: d("2024-01-29"), LateWorkingDays: intp(2), LateDays: intp(4),
 				Message:  "Initial child protection conference held 17 working days after the strategy discussion (limit 15)",
-				Citation: "Working Together to Safeguard Children 2018, chapter 1 (Initial child protection conferences)"},
+				Citation: "Working Together to Safeguard Children 2018, chapter 1 (Initial child protection conferences)",
+				File: "extracts/cases.ndjson", Record: 1},
 			{CaseID: "C-1", Edition: "2018", Rule: "s47-child-seen", Subject: "S1", Referral: "R1", Status: "met", Severity: "breach",
 				Message: "The child is seen during section 47 enquiries: met", Citation: "Working Together to Safeguard Children 2018, chapter 1"},
 			{CaseID: "C-2", Edition: "2018", Rule: "assessment-timeliness", Subject: "A1", Referral: "R1", Status: "breach", Severity: "breach",
 				Start: d("2024-01-02"), Due: d("2024-03-05"), LateWorkingDays: intp(18), LateDays: intp(26),
 				Message:  "Assessment concluded within 45 working days of the referral: not done, 18 working days overdue at 2024-03-31; due by 2024-03-05",
-				Citation: "Working Together to Safeguard Children 2018, chapter 1 (Timeliness)"},
+				Citation: "Working Together to Safeguard Children 2018, chapter 1 (Timeliness)",
+				File: "extracts/cases.ndjson", Record: 3, Team: "Assessment Team 1"},
 			{CaseID: "C-2", Edition: "2018", Rule: "conference-chair-independent", Subject: "K1", Referral: "R1", Status: "breach", Severity: "warning",
 				Message: "Conference chaired independently: not met", Citation: "Working Together to Safeguard Children 2018, chapter 1"},
 			{CaseID: "C-2", Edition: "2018", Rule: "referral-decision-timeliness", Subject: "R2", Referral: "R2", Status: "pending", Severity: "breach",
@@ -45,6 +47,14 @@ func sampleReport() *checker.Report {
 				Citation: "Working Together to Safeguard Children 2018, chapter 1"},
 		},
 		Errors: []checker.RecordError{{File: "cases.ndjson", Record: 2, CaseID: "C-9", Error: "referrals[0].received is not a real calendar date (YYYY-MM-DD)"}},
+		Rules: []checker.RuleInfo{
+			{Pack: "wt2018", Edition: "2018", ID: "icpc-timeliness", Title: "Initial child protection conference within 15 working days of the strategy discussion",
+				Description: "The initial conference is held within 15 working days.", Severity: "breach", Citation: "Working Together to Safeguard Children 2018, chapter 1 (Initial child protection conferences)"},
+			{Pack: "wt2018", Edition: "2018", ID: "s47-child-seen", Title: "The child is seen", Description: "The child is seen.", Severity: "breach", Citation: "Working Together to Safeguard Children 2018, chapter 1"},
+			{Pack: "wt2018", Edition: "2018", ID: "assessment-timeliness", Title: "Assessment within 45 working days", Description: "Within 45 working days.", Severity: "breach", Citation: "Working Together to Safeguard Children 2018, chapter 1 (Timeliness)"},
+			{Pack: "wt2018", Edition: "2018", ID: "conference-chair-independent", Title: "Independent chair", Description: "Chaired independently.", Severity: "warning", Citation: "Working Together to Safeguard Children 2018, chapter 1"},
+			{Pack: "wt2018", Edition: "2018", ID: "referral-decision-timeliness", Title: "Decision within one working day", Description: "Within one working day.", Severity: "breach", Citation: "Working Together to Safeguard Children 2018, chapter 1"},
+		},
 	}
 }
 
@@ -138,7 +148,7 @@ func TestNDJSONIsOneFindingALine(t *testing.T) {
 }
 
 func TestLookupUnknownFormat(t *testing.T) {
-	if _, err := Lookup("pdf"); err == nil || !strings.Contains(err.Error(), "json, ndjson, text") {
+	if _, err := Lookup("pdf"); err == nil || !strings.Contains(err.Error(), "csv, github, gitlab, json, junit, markdown, ndjson, sarif, text") {
 		t.Errorf("Lookup(pdf) error = %v", err)
 	}
 }

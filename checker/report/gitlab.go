@@ -1,0 +1,67 @@
+package report
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/wtcheck/wtcheck/checker"
+)
+
+type gitlabIssue struct {
+	Description string         `json:"description"`
+	CheckName   string         `json:"check_name"`
+	Fingerprint string         `json:"fingerprint"`
+	Severity    string         `json:"severity"`
+	Location    gitlabLocation `json:"location"`
+}
+
+type gitlabLocation struct {
+	Path  string      `json:"path"`
+	Lines gitlabLines `json:"lines"`
+}
+
+type gitlabLines struct {
+	Begin int `json:"begin"`
+}
+
+// GitLab writes a GitLab code quality report: one issue per breach, with a fingerprint that
+// stays the same from run to run for the same case, edition, rule and subject, so GitLab can
+// tell new breaches from old ones.
+func GitLab(w io.Writer, r *checker.Report) error {
+	issues := []gitlabIssue{}
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		if f.Status != checker.StatusBreach {
+			continue
+		}
+		sum := sha256.Sum256([]byte(f.Key()))
+		path := f.File
+		if path == "" || path == "-" {
+			path = "stdin"
+		}
+		issues = append(issues, gitlabIssue{
+			Description: fmt.Sprintf("%s %s (Working Together %s): %s", f.CaseID, f.Subject, f.Edition, f.Message),
+			CheckName:   f.Rule,
+			Fingerprint: hex.EncodeToString(sum[:16]),
+			Severity:    gitlabSeverity(f.Severity),
+			Location:    gitlabLocation{Path: path, Lines: gitlabLines{Begin: max(f.Record, 1)}},
+		})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(issues)
+}
+
+func gitlabSeverity(s checker.Severity) string {
+	switch s {
+	case checker.SeverityBreach:
+		return "major"
+	case checker.SeverityWarning:
+		return "minor"
+	}
+	return "info"
+}

@@ -1,0 +1,93 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/wtcheck/wtcheck/checker"
+)
+
+// markdownListLimit keeps a pull-request comment or job summary readable; the full list is
+// in the other formats.
+const markdownListLimit = 50
+
+// Markdown writes a summary fit for a pull-request comment or a CI job summary: the counts,
+// a table per rule of the findings listed, and the breaches and pending deadlines to act on.
+func Markdown(w io.Writer, r *checker.Report) error {
+	ew := &errWriter{w: w}
+	s := r.Summary
+	fmt.Fprintln(ew, "## wtcheck")
+	fmt.Fprintln(ew)
+	fmt.Fprintf(ew, "%s\n\n", SummaryLine(r))
+	if r.Baseline != nil {
+		fmt.Fprintf(ew, "Baseline: %d known %s not listed, %d no longer breached.\n\n",
+			r.Baseline.Suppressed, plural(r.Baseline.Suppressed, "breach", "breaches"), r.Baseline.Fixed)
+	}
+	fmt.Fprintln(ew, "| breach | pending | met | not applicable | insufficient data | records skipped |")
+	fmt.Fprintln(ew, "|---:|---:|---:|---:|---:|---:|")
+	fmt.Fprintf(ew, "| %d | %d | %d | %d | %d | %d |\n\n", s.Findings[checker.StatusBreach], s.Findings[checker.StatusPending],
+		s.Findings[checker.StatusMet], s.Findings[checker.StatusNotApplicable], s.Findings[checker.StatusInsufficientData], s.RecordsSkipped)
+
+	type key struct{ edition, rule string }
+	counts := map[key]map[string]int{}
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		k := key{f.Edition, f.Rule}
+		if counts[k] == nil {
+			counts[k] = map[string]int{}
+		}
+		counts[k][StatusLabel(f)]++
+	}
+	if len(counts) > 0 {
+		keys := make([]key, 0, len(counts))
+		for k := range counts {
+			keys = append(keys, k)
+		}
+		sort.Slice(keys, func(i, j int) bool {
+			if keys[i].edition != keys[j].edition {
+				return keys[i].edition < keys[j].edition
+			}
+			return keys[i].rule < keys[j].rule
+		})
+		fmt.Fprintln(ew, "| edition | rule | breach | warning | pending |")
+		fmt.Fprintln(ew, "|---|---|---:|---:|---:|")
+		for _, k := range keys {
+			c := counts[k]
+			fmt.Fprintf(ew, "| %s | `%s` | %d | %d | %d |\n", k.edition, k.rule, c["breach"], c["warning"]+c["info"], c["pending"])
+		}
+		fmt.Fprintln(ew)
+	}
+	var act []*checker.Finding
+	for i := range r.Findings {
+		if f := &r.Findings[i]; f.Status == checker.StatusBreach || f.Status == checker.StatusPending {
+			act = append(act, f)
+		}
+	}
+	if len(act) > 0 {
+		fmt.Fprintln(ew, "<details><summary>Findings to act on</summary>")
+		fmt.Fprintln(ew)
+		fmt.Fprintln(ew, "| case | edition | rule | subject | status | due | done | late / left |")
+		fmt.Fprintln(ew, "|---|---|---|---|---|---|---|---|")
+		for i, f := range act {
+			if i == markdownListLimit {
+				fmt.Fprintf(ew, "\n…and %d more: see the JSON or CSV report.\n", len(act)-markdownListLimit)
+				break
+			}
+			fmt.Fprintf(ew, "| %s | %s | `%s` | %s | %s | %s | %s | %s |\n", mdCell(f.CaseID), f.Edition, f.Rule, mdCell(f.Subject),
+				StatusLabel(f), dash(f.Due.String()), dash(f.Done.String()), Lateness(f))
+		}
+		fmt.Fprintln(ew)
+		fmt.Fprintln(ew, "</details>")
+	}
+	if len(r.Errors) > 0 {
+		fmt.Fprintf(ew, "\n%d %s could not be checked: see the errors in the JSON report.\n", len(r.Errors), plural(len(r.Errors), "record or rule", "records or rules"))
+	}
+	return ew.err
+}
+
+// mdCell keeps a value from breaking a Markdown table.
+func mdCell(s string) string {
+	return strings.NewReplacer("|", "\\|", "\n", " ", "<", "&lt;").Replace(s)
+}

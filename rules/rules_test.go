@@ -1,0 +1,56 @@
+package rules_test
+
+import (
+	"testing"
+
+	"github.com/wtcheck/wtcheck/checker"
+	"github.com/wtcheck/wtcheck/checker/packtest"
+	"github.com/wtcheck/wtcheck/rules"
+)
+
+// TestShippedPacksPassTheirExamples is `wtcheck test` inside go test: every example of every
+// shipped pack gives exactly its expected findings, and every rule has examples that breach,
+// are met, and are pending or not applicable.
+func TestShippedPacksPassTheirExamples(t *testing.T) {
+	hols, first, last, err := checker.ParseHolidays(rules.HolidaysFile, rules.Holidays())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cal := checker.NewCalendar(hols, first, last)
+	var packs []*checker.CompiledPack
+	for _, ed := range rules.Editions() {
+		name, data, err := rules.Pack(ed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := checker.ParsePack(name, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cp, err := checker.Compile(p, cal, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		packs = append(packs, cp)
+	}
+	var suites []*packtest.Suite
+	for _, ex := range rules.Examples() {
+		s, err := packtest.ParseSuite(ex.Name, ex.Data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		suites = append(suites, s)
+	}
+	if len(suites) < 20 {
+		t.Fatalf("only %d example files", len(suites))
+	}
+	res := packtest.Run(packs, cal, suites)
+	for _, f := range res.Failures {
+		t.Error(f)
+	}
+	for _, p := range res.Packs {
+		if p.Examples < p.Rules*3 {
+			t.Errorf("%s: %d examples for %d rules", p.Pack, p.Examples, p.Rules)
+		}
+	}
+}
