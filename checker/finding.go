@@ -56,9 +56,7 @@ type Finding struct {
 
 // Key identifies what a finding is about across runs: case, edition, rule and subject. It
 // holds ids only, never personal data, so it can be kept in a baseline.
-func (f *Finding) Key() string {
-	return f.CaseID + "\x1f" + f.Edition + "\x1f" + f.Rule + "\x1f" + f.Subject
-}
+func (f *Finding) Key() string { return BaselineEntryOf(f).key() }
 
 // Fails reports whether the finding is a breach of a rule at or above the given severity.
 func (f *Finding) Fails(level Severity) bool {

@@ -23,6 +23,11 @@ type Options struct {
 	Tool    checker.Tool     // written into the report
 	// Progress, when set, is called now and then with the number of records read so far.
 	Progress func(records int)
+	// Baseline, when set, holds known breaches: they are neither listed nor failing, and the
+	// report counts them and the known ones no longer breached.
+	Baseline *checker.Baseline
+	// Breaches, when set, is given every breach found, listed or not, to write a baseline.
+	Breaches *[]checker.BaselineEntry
 }
 
 type job struct {
@@ -32,11 +37,14 @@ type job struct {
 }
 
 type outcome struct {
-	findings []checker.Finding
-	errors   []sortableError
-	counts   map[checker.Status]int
-	failing  int
-	evalErrs int
+	findings   []checker.Finding
+	errors     []sortableError
+	counts     map[checker.Status]int
+	failing    int
+	evalErrs   int
+	breaches   []checker.BaselineEntry
+	known      map[string]bool // baseline breaches found breached again
+	newBreaches int
 }
 
 type sortableError struct {
@@ -74,6 +82,7 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 	for w := range workers {
 		out := &outcomes[w]
 		out.counts = map[checker.Status]int{}
+		out.known = map[string]bool{}
 		wg.Go(func() {
 			for j := range jobs {
 				checkOne(engine, opts, show, j, out)
@@ -126,7 +135,16 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 		report.Summary.Findings[s] = 0
 	}
 	var errs []sortableError
+	known := map[string]bool{}
+	newBreaches := 0
 	for _, o := range outcomes {
+		for k := range o.known {
+			known[k] = true
+		}
+		newBreaches += o.newBreaches
+		if opts.Breaches != nil {
+			*opts.Breaches = append(*opts.Breaches, o.breaches...)
+		}
 		report.Findings = append(report.Findings, o.findings...)
 		errs = append(errs, o.errors...)
 		for s, n := range o.counts {
@@ -134,6 +152,9 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 		}
 		report.Failing += o.failing
 		report.Summary.EvaluationErrors += o.evalErrs
+	}
+	if opts.Baseline != nil {
+		report.Baseline = &checker.BaselineSummary{Suppressed: len(known), Fixed: opts.Baseline.Len() - len(known), New: newBreaches}
 	}
 	report.Summary.RecordsRead = read
 	for _, e := range errs {
@@ -168,6 +189,18 @@ func checkOne(engine *checker.Engine, opts Options, show map[checker.Status]bool
 	for _, f := range findings {
 		f.File, f.Record = rec.File, rec.Index
 		out.counts[f.Status]++
+		if f.Status == checker.StatusBreach {
+			if opts.Breaches != nil {
+				out.breaches = append(out.breaches, checker.BaselineEntryOf(&f))
+			}
+			if opts.Baseline != nil {
+				if opts.Baseline.Has(&f) {
+					out.known[f.Key()] = true
+					continue // known: neither listed nor failing
+				}
+				out.newBreaches++
+			}
+		}
 		if f.Fails(opts.FailOn) {
 			out.failing++
 		}

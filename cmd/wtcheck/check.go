@@ -23,8 +23,11 @@ type checkFlags struct {
 	failOn  string
 	strict  bool
 	output  string
-	dueSoon int
-	workers int
+	dueSoon       int
+	workers       int
+	baseline      string
+	writeBaseline string
+	maxBreaches   int
 }
 
 func newCheckCommand(stdin io.Reader) *cobra.Command {
@@ -55,6 +58,9 @@ when a record was skipped), 2 when the command could not run as asked.`,
 	fl.StringVarP(&f.output, "output", "o", "", "write the report to this file instead of standard output")
 	fl.IntVar(&f.dueSoon, "due-soon", checker.DefaultDueSoon, "working days before the due date at which a pending deadline is due soon")
 	fl.IntVar(&f.workers, "workers", 0, "records checked at once (default: one per CPU)")
+	fl.StringVar(&f.baseline, "baseline", "", "a baseline of known breaches (from --write-baseline): list, and fail on, only breaches not in it")
+	fl.StringVar(&f.writeBaseline, "write-baseline", "", "write every breach found to this file, as a baseline for later runs (ids only, no personal data)")
+	fl.IntVar(&f.maxBreaches, "max-breaches", 0, "exit 1 only when more than this many breaches at or above --fail-on are found")
 	return cmd
 }
 
@@ -67,9 +73,17 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 	if err != nil {
 		return err
 	}
-	show, err := parseShow(f.show)
+	showFlag := f.show
+	if !cmd.Flags().Changed("show") && (f.format == "junit" || f.format == "sarif") {
+		// Test reports and code-scanning results need what passed as well as what failed.
+		showFlag = "all"
+	}
+	show, err := parseShow(showFlag)
 	if err != nil {
 		return err
+	}
+	if f.maxBreaches < 0 {
+		return fmt.Errorf("--max-breaches %d: want 0 or more", f.maxBreaches)
 	}
 	var asOf checker.Date
 	if f.asOf != "" {
@@ -89,6 +103,19 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 	opts := batch.Options{
 		AsOf: asOf, Show: show, FailOn: failOn, Workers: f.workers,
 		Tool: checker.Tool{Name: "wtcheck", Version: toolVersion()},
+	}
+	if f.baseline != "" {
+		data, err := os.ReadFile(f.baseline)
+		if err != nil {
+			return fmt.Errorf("read baseline: %w", err)
+		}
+		if opts.Baseline, err = checker.ParseBaseline(f.baseline, data); err != nil {
+			return err
+		}
+	}
+	var breaches []checker.BaselineEntry
+	if f.writeBaseline != "" {
+		opts.Breaches = &breaches
 	}
 	if isTerminal(stderr) {
 		opts.Progress = func(n int) { fmt.Fprintf(stderr, "\rwtcheck: %d records read", n) }
@@ -111,10 +138,25 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 	if err := writeReport(cmd.OutOrStdout(), f.output, write, rep); err != nil {
 		return err
 	}
+	if f.writeBaseline != "" {
+		err := writeFileWhole(f.writeBaseline, func(w io.Writer) error { return checker.WriteBaseline(w, rep.AsOf, breaches) })
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "wtcheck: wrote %d %s to the baseline %s\n", len(breaches), plural(len(breaches), "breach", "breaches"), f.writeBaseline)
+	}
 	if f.format != "text" || f.output != "" {
 		fmt.Fprintln(stderr, "wtcheck: "+report.SummaryLine(rep))
 	}
-	if code := checker.ExitCode(rep.Failing, rep.Summary, f.strict); code != checker.ExitOK {
+	if b := rep.Baseline; b != nil {
+		fmt.Fprintf(stderr, "wtcheck: baseline: %d new %s, %d known not listed, %d known no longer breached\n",
+			b.New, plural(b.New, "breach", "breaches"), b.Suppressed, b.Fixed)
+	}
+	failing := rep.Failing
+	if failing <= f.maxBreaches {
+		failing = 0
+	}
+	if code := checker.ExitCode(failing, rep.Summary, f.strict); code != checker.ExitOK {
 		return exitCode(code)
 	}
 	return nil
@@ -126,24 +168,29 @@ func writeReport(stdout io.Writer, path string, write report.Writer, rep *checke
 	if path == "" {
 		return write(stdout, rep)
 	}
+	return writeFileWhole(path, func(w io.Writer) error { return write(w, rep) })
+}
+
+// writeFileWhole writes a file through a temporary one renamed into place.
+func writeFileWhole(path string, write func(io.Writer) error) error {
 	var buf bytes.Buffer
-	if err := write(&buf, rep); err != nil {
+	if err := write(&buf); err != nil {
 		return err
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".wtcheck-*")
 	if err != nil {
-		return fmt.Errorf("write report: %w", err)
+		return fmt.Errorf("write %s: %w", path, err)
 	}
 	defer os.Remove(tmp.Name())
 	if _, err := tmp.Write(buf.Bytes()); err != nil {
 		tmp.Close()
-		return fmt.Errorf("write report: %w", err)
+		return fmt.Errorf("write %s: %w", path, err)
 	}
 	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write report: %w", err)
+		return fmt.Errorf("write %s: %w", path, err)
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write report: %w", err)
+		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
 }
@@ -174,4 +221,11 @@ func isTerminal(w io.Writer) bool {
 	}
 	info, err := f.Stat()
 	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

@@ -1,0 +1,180 @@
+package report
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"encoding/xml"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+func render(t *testing.T, w Writer) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := w(&buf, sampleReport()); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// The SARIF schema is the OASIS one, kept outside the repository in the shared data folder.
+const sarifSchemaPath = "../../../shared/data/schemas/sarif-schema-2.1.0.json"
+
+func TestSARIFValidatesAgainstTheSchema(t *testing.T) {
+	schemaFile, err := os.Open(sarifSchemaPath)
+	if err != nil {
+		t.Skipf("SARIF schema not found beside the repository (%v)", err)
+	}
+	defer schemaFile.Close()
+	schemaDoc, err := jsonschema.UnmarshalJSON(schemaFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource("sarif.json", schemaDoc); err != nil {
+		t.Fatal(err)
+	}
+	schema, err := c.Compile("sarif.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(render(t, SARIF)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := schema.Validate(doc); err != nil {
+		t.Fatalf("SARIF output does not validate: %v", err)
+	}
+	// And the content: one run for the pack, a descriptor per rule, a result per finding.
+	var log struct {
+		Runs []struct {
+			Tool struct {
+				Driver struct {
+					Rules []struct {
+						ID         string
+						Properties map[string]any
+					}
+				}
+			}
+			Results []struct {
+				RuleID, Kind, Level string
+				RuleIndex           int
+			}
+		}
+	}
+	if err := json.Unmarshal(render(t, SARIF), &log); err != nil {
+		t.Fatal(err)
+	}
+	run := log.Runs[0]
+	if len(log.Runs) != 1 || len(run.Tool.Driver.Rules) != 5 || len(run.Results) != 5 {
+		t.Fatalf("runs %d, rules %d, results %d", len(log.Runs), len(run.Tool.Driver.Rules), len(run.Results))
+	}
+	for _, r := range run.Results {
+		if run.Tool.Driver.Rules[r.RuleIndex].ID != r.RuleID {
+			t.Errorf("result for %s points at descriptor %d", r.RuleID, r.RuleIndex)
+		}
+	}
+	first := run.Results[0]
+	if first.RuleID != "icpc-timeliness" || first.Kind != "fail" || first.Level != "error" {
+		t.Errorf("first result = %+v", first)
+	}
+	if run.Results[3].Level != "warning" || run.Results[4].Kind != "open" {
+		t.Errorf("warning and pending results = %+v, %+v", run.Results[3], run.Results[4])
+	}
+}
+
+func TestJUnitParses(t *testing.T) {
+	var doc struct {
+		Tests    int `xml:"tests,attr"`
+		Failures int `xml:"failures,attr"`
+		Suites   []struct {
+			Name  string `xml:"name,attr"`
+			Cases []struct {
+				Name      string    `xml:"name,attr"`
+				Classname string    `xml:"classname,attr"`
+				Failure   *struct{} `xml:"failure"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	if err := xml.Unmarshal(render(t, JUnit), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Tests != 5 || doc.Failures != 3 || len(doc.Suites) != 1 || doc.Suites[0].Name != "Working Together 2018" {
+		t.Fatalf("junit = %+v", doc)
+	}
+	c := doc.Suites[0].Cases[0]
+	if c.Name != "icpc-timeliness" || c.Classname != "C-1" || c.Failure == nil {
+		t.Errorf("first test case = %+v", c)
+	}
+}
+
+func TestCSVReadsBack(t *testing.T) {
+	out := render(t, CSV)
+	if !bytes.HasPrefix(out, []byte("\ufeff")) {
+		t.Error("no byte-order mark for Excel")
+	}
+	rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(out, []byte("\ufeff")))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 6 || strings.Join(rows[0], ",") != strings.Join(csvHeader, ",") {
+		t.Fatalf("%d rows, header %v", len(rows), rows[0])
+	}
+	first := rows[1]
+	if first[0] != "C-1" || first[8] != "2024-01-25" || first[10] != "2" || !strings.Contains(first[16], "chapter 1") {
+		t.Errorf("first row = %v", first)
+	}
+}
+
+func TestCSVDefusesFormulas(t *testing.T) {
+	for in, want := range map[string]string{"=HYPERLINK(1)": "'=HYPERLINK(1)", "+1+1": "'+1+1", "@SUM(A1)": "'@SUM(A1)", "-12": "-12", "C-1": "C-1", "": ""} {
+		if got := defuseFormula(in); got != want {
+			t.Errorf("defuseFormula(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestGitLabFingerprintsAreStableAndDistinct(t *testing.T) {
+	var issues []struct {
+		CheckName   string `json:"check_name"`
+		Fingerprint string
+		Severity    string
+	}
+	if err := json.Unmarshal(render(t, GitLab), &issues); err != nil {
+		t.Fatal(err)
+	}
+	if len(issues) != 3 {
+		t.Fatalf("%d issues, want one per breach (3)", len(issues))
+	}
+	again := render(t, GitLab)
+	if !bytes.Equal(again, render(t, GitLab)) {
+		t.Error("the report differs between runs")
+	}
+	seen := map[string]bool{}
+	for _, is := range issues {
+		if len(is.Fingerprint) != 32 || seen[is.Fingerprint] {
+			t.Errorf("fingerprint %q is malformed or repeated", is.Fingerprint)
+		}
+		seen[is.Fingerprint] = true
+	}
+	if issues[2].Severity != "minor" {
+		t.Errorf("a warning's severity = %s, want minor", issues[2].Severity)
+	}
+}
+
+func TestGitHubEscapes(t *testing.T) {
+	if got := ghData("50% done\nnext"); got != "50%25 done%0Anext" {
+		t.Errorf("ghData = %q", got)
+	}
+	if got := ghProperty("a:b,c"); got != "a%3Ab%2Cc" {
+		t.Errorf("ghProperty = %q", got)
+	}
+	out := string(render(t, GitHub))
+	if !strings.Contains(out, "::error file=extracts/cases.ndjson,line=1,title=icpc-timeliness breach (2018)::C-1 S1:") {
+		t.Errorf("github output:\n%s", out)
+	}
+}
