@@ -37,13 +37,13 @@ type job struct {
 }
 
 type outcome struct {
-	findings   []checker.Finding
-	errors     []sortableError
-	counts     map[checker.Status]int
-	failing    int
-	evalErrs   int
-	breaches   []checker.BaselineEntry
-	known      map[string]bool // baseline breaches found breached again
+	findings    []checker.Finding
+	errors      []sortableError
+	counts      map[checker.Status]int
+	failing     int
+	evalErrs    int
+	breaches    []checker.BaselineEntry
+	known       map[string]bool // baseline breaches found breached again
 	newBreaches int
 }
 

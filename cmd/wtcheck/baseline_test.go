@@ -46,7 +46,9 @@ func TestBaseline(t *testing.T) {
 		t.Errorf("same extract: exit %d, %s", code, stderr)
 	}
 	var rep struct {
-		Findings []struct{ CaseID string `json:"case_id"` }
+		Findings []struct {
+			CaseID string `json:"case_id"`
+		}
 		Baseline struct{ Suppressed, Fixed, New int }
 	}
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {

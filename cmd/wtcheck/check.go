@@ -17,12 +17,12 @@ import (
 
 type checkFlags struct {
 	packFlags
-	asOf    string
-	format  string
-	show    string
-	failOn  string
-	strict  bool
-	output  string
+	asOf          string
+	format        string
+	show          string
+	failOn        string
+	strict        bool
+	output        string
 	dueSoon       int
 	workers       int
 	baseline      string
