@@ -55,6 +55,9 @@ func Markdown(w io.Writer, r *checker.Report) error {
 		fmt.Fprintln(ew, "|---|---|---:|---:|---:|")
 		for _, k := range keys {
 			c := counts[k]
+			if c["breach"]+c["warning"]+c["info"]+c["pending"] == 0 {
+				continue // nothing to act on
+			}
 			fmt.Fprintf(ew, "| %s | `%s` | %d | %d | %d |\n", k.edition, k.rule, c["breach"], c["warning"]+c["info"], c["pending"])
 		}
 		fmt.Fprintln(ew)

@@ -37,21 +37,35 @@ func TestFixtures(t *testing.T) {
 			if again := runFixture(t, append([]string{"check", "--format", "json", "--workers", "4"}, args...)); again != got {
 				t.Fatal("the output differs between --workers 1 and --workers 4")
 			}
-			golden := filepath.Join(dir, "want.golden")
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
+			compareGolden(t, filepath.Join(dir, "want.golden"), got)
+			// A fixture may also keep its report in other formats, one golden file each.
+			formats, err := os.ReadFile(filepath.Join(dir, "formats"))
+			if err != nil {
 				return
 			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("output differs from %s (run with -update and review the diff):\n%s", golden, firstDifference(string(want), got))
+			for _, format := range strings.Fields(string(formats)) {
+				out := runFixture(t, append([]string{"check", "--format", format, "--workers", "1"}, args...))
+				compareGolden(t, filepath.Join(dir, "want."+format+".golden"), out)
 			}
 		})
+	}
+}
+
+// compareGolden compares output with a golden file, or rewrites it under -update.
+func compareGolden(t *testing.T, golden, got string) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("output differs from %s (run with -update and review the diff):\n%s", golden, firstDifference(string(want), got))
 	}
 }
 
