@@ -35,6 +35,10 @@ type Child struct {
 type Provenance struct {
 	Format string   `json:"format,omitempty"`
 	Lacks  []string `json:"lacks,omitempty"`
+	// Proxies lists facts an importer filled with a stand-in the user asked for (for example
+	// strategy discussions dated on the section 47 start, as the DfE's statistics do), each
+	// as "path: what stands in for it". Every finding that reads one says so.
+	Proxies []string `json:"proxies,omitempty"`
 }
 
 // Referral is one episode of involvement, from the referral to its closure.
