@@ -2,6 +2,7 @@ package checker
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"cel.dev/cel-go/cel"
@@ -24,6 +25,17 @@ type Engine struct {
 	DueSoon int
 	// Today is the as-of date for a record with no extract date when no as-of date is given.
 	Today Date
+	// InForce checks each referral only against the pack of the edition in force on the day
+	// it was received, instead of against every pack.
+	InForce bool
+}
+
+// NotCovered is a referral that no loaded pack was in force for, in InForce mode: counted
+// and reported, never silently dropped.
+type NotCovered struct {
+	CaseID   string `json:"case_id"`
+	Referral string `json:"referral"`
+	Received Date   `json:"received"`
 }
 
 // EvalError is a rule that could not be evaluated on one subject of a case: a rule defect,
@@ -55,15 +67,43 @@ func (e *Engine) AsOfFor(c *Case, asOf Date) Date {
 // Check evaluates every pack on one validated case as at asOf (see AsOfFor) and returns its
 // findings, sorted, with any evaluation errors.
 func (e *Engine) Check(c *Case, asOf Date) ([]Finding, []EvalError) {
+	f, errs, _ := e.CheckInForce(c, asOf)
+	return f, errs
+}
+
+// CheckInForce is Check that also returns the referrals no pack covered, in InForce mode.
+func (e *Engine) CheckInForce(c *Case, asOf Date) ([]Finding, []EvalError, []NotCovered) {
 	day := e.AsOfFor(c, asOf)
 	ev := &evaluator{engine: e, c: c.AsOf(day), asOf: day}
+	var uncovered []NotCovered
+	if e.InForce {
+		ev.packOf = map[*Referral]*CompiledPack{}
+		for _, r := range ev.c.Referrals {
+			if cp := e.packInForce(r.Received); cp != nil {
+				ev.packOf[r] = cp
+			} else {
+				uncovered = append(uncovered, NotCovered{CaseID: c.CaseID, Referral: r.ID, Received: r.Received})
+			}
+		}
+	}
 	for _, cp := range e.Packs {
 		for _, cr := range cp.rules {
 			ev.rule(cp, cr)
 		}
 	}
 	SortFindings(ev.findings)
-	return ev.findings, ev.errs
+	return ev.findings, ev.errs, uncovered
+}
+
+// packInForce is the loaded pack in force on day d, the latest one if periods overlap.
+func (e *Engine) packInForce(d Date) *CompiledPack {
+	var best *CompiledPack
+	for _, cp := range e.Packs {
+		if cp.Pack.InForce.Covers(d) && (best == nil || cp.Pack.InForce.From.After(best.Pack.InForce.From)) {
+			best = cp
+		}
+	}
+	return best
 }
 
 // evaluator holds the work of one Check call.
@@ -73,6 +113,7 @@ type evaluator struct {
 	asOf     Date
 	findings []Finding
 	errs     []EvalError
+	packOf   map[*Referral]*CompiledPack // in InForce mode, each referral's pack
 }
 
 // target is one object a rule is evaluated for.
@@ -178,7 +219,11 @@ func (ev *evaluator) rule(cp *CompiledPack, cr *compiledRule) {
 		objectName: scopeVariable[cr.scope],
 	}
 	whenLacks, lacks := lacking(ev.c.Provenance.Lacks, cr.whenReads), lacking(ev.c.Provenance.Lacks, cr.reads)
+	proxies := proxiesRead(ev.c.Provenance.Proxies, append(slices.Clone(cr.whenReads), cr.reads...))
 	for _, t := range targets(ev.c, cr.scope) {
+		if ev.packOf != nil && (t.referral == nil || ev.packOf[t.referral] != cp) {
+			continue // in force mode: only the referral's own edition
+		}
 		act := base
 		act.object = celTypeAdapter.NativeToValue(t.object)
 		if t.referral != nil {
@@ -196,8 +241,25 @@ func (ev *evaluator) rule(cp *CompiledPack, cr *compiledRule) {
 		if t.referral != nil {
 			f.Referral = t.referral.ID
 		}
+		f.Proxies = proxies
 		ev.target(cr, &act, f, whenLacks, lacks)
 	}
+}
+
+// proxiesRead lists the proxies (provenance.proxies, "path: what stands in") whose path a
+// rule reads, so that every finding built on a stand-in says so.
+func proxiesRead(proxies, reads []string) []string {
+	var out []string
+	for _, p := range proxies {
+		path, _, _ := strings.Cut(p, ":")
+		for _, r := range reads {
+			if r == path || strings.HasPrefix(r, path+".") || strings.HasPrefix(path, r+".") {
+				out = append(out, p)
+				break
+			}
+		}
+	}
+	return out
 }
 
 // lacking lists the fields read that the record's source cannot record: a lacks entry names
@@ -432,8 +494,12 @@ func (o DeadlineOutcome) message(title string, due, done, lapse, asOf Date) stri
 	return fmt.Sprintf("%s: not done, %s overdue at %s; due by %s", title, plural(*o.LateWorkingDays, "working day"), asOf, due)
 }
 
-// emit finishes a finding: the rule's own message, if it has one, replaces the default.
+// emit finishes a finding: the rule's own message, if it has one, replaces the default, and
+// in InForce mode a finding whose dates run past its edition says so.
 func (ev *evaluator) emit(cr *compiledRule, act *vars, f Finding) {
+	if ev.packOf != nil {
+		f.Note = transitionalNote(ev.engine, f)
+	}
 	if cr.message != nil {
 		m := *act
 		m.status = types.String(string(f.Status))
@@ -500,4 +566,26 @@ func evalDate(p cel.Program, act *vars) (Date, error) {
 		return Date{}, fmt.Errorf("want a date, got %s", out.Type().TypeName())
 	}
 	return d, nil
+}
+
+// transitionalNote explains a finding checked under the edition in force when its referral
+// was received although its deadline or event fell after the next edition came in.
+func transitionalNote(e *Engine, f Finding) string {
+	var cp *CompiledPack
+	for _, p := range e.Packs {
+		if p.Pack.Edition == f.Edition {
+			cp = p
+		}
+	}
+	if cp == nil || cp.Pack.InForce.To.IsZero() {
+		return ""
+	}
+	last := f.Due
+	if f.Done.After(last) {
+		last = f.Done
+	}
+	if !last.After(cp.Pack.InForce.To) {
+		return ""
+	}
+	return fmt.Sprintf("transitional: checked under the %s edition, in force when the referral was received; the edition in force from %s was not applied", f.Edition, cp.Pack.InForce.To.AddDays(1))
 }

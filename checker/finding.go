@@ -45,6 +45,11 @@ type Finding struct {
 
 	Message  string `json:"message"`
 	Citation string `json:"citation"`
+	// Proxies names the stand-ins (provenance.proxies) the finding was built on, if any.
+	Proxies []string `json:"proxies,omitempty"`
+	// Note explains a finding further: in --edition in-force, one checked under the edition
+	// of its referral although its deadline fell after the next edition came in.
+	Note string `json:"note,omitempty"`
 
 	// Team is the case's team, for grouping in reports; File and Record say where the case's
 	// record was read from, for formats that point at a location (SARIF, GitLab, GitHub).
@@ -94,6 +99,8 @@ type Summary struct {
 	Findings       map[Status]int `json:"findings"`
 	// EvaluationErrors counts rule evaluations that failed on a record; each is in Errors.
 	EvaluationErrors int `json:"evaluation_errors,omitempty"`
+	// ReferralsNotCovered counts, with --edition in-force, referrals no loaded pack covers.
+	ReferralsNotCovered int `json:"referrals_not_covered,omitempty"`
 }
 
 // Exit codes of a check.
@@ -148,6 +155,9 @@ type Report struct {
 	Errors   []RecordError `json:"errors"`
 	// Baseline is set when the check compared its breaches with a baseline.
 	Baseline *BaselineSummary `json:"baseline,omitempty"`
+	// NotCovered lists, with --edition in-force, the referrals received when no loaded pack
+	// was in force: they were not checked.
+	NotCovered []NotCovered `json:"not_covered,omitempty"`
 	// Failing counts findings at or above the --fail-on level, listed or not.
 	Failing int `json:"-"`
 	// Rules describes every rule of the packs used, for formats that document the rules

@@ -270,7 +270,8 @@ func (s *packSource) rule(n *yaml.Node) *Rule {
 			}
 			r.Scopes = []Scope{Scope(s.str(v))}
 		},
-		"needs": func(v *yaml.Node) { r.Needs = s.strList(v) },
+		"needs":      func(v *yaml.Node) { r.Needs = s.strList(v) },
+		"compare_as": func(v *yaml.Node) { r.CompareAs = s.str(v) },
 		"citation": func(v *yaml.Node) {
 			s.mapping(v, "a citation", map[string]func(*yaml.Node){
 				"document":  func(v *yaml.Node) { r.Citation.Document = s.str(v) },

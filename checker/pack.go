@@ -158,6 +158,9 @@ type Rule struct {
 	// `object`, so the same expressions type-check for each.
 	Scopes []Scope
 	Needs  []string // facts the rule reads that some sources cannot record (see provenance.lacks)
+	// CompareAs names the requirement of another edition this rule answers to, when its id
+	// differs: 2010's initial and core assessments compare with assessment-timeliness.
+	CompareAs string
 
 	When    Expr // bool: does the rule apply to this object; empty means always
 	Each    Expr // list: one finding per item (an interval rule); the item is `item`

@@ -28,6 +28,10 @@ type Options struct {
 	Baseline *checker.Baseline
 	// Breaches, when set, is given every breach found, listed or not, to write a baseline.
 	Breaches *[]checker.BaselineEntry
+	// PerCase, when set, is given each checked case with all its findings, on the worker's
+	// goroutine (so it must be safe for concurrent use): the comparison aggregates this way
+	// without keeping findings.
+	PerCase func(c *checker.Case, findings []checker.Finding)
 }
 
 type job struct {
@@ -45,6 +49,7 @@ type outcome struct {
 	breaches    []checker.BaselineEntry
 	known       map[string]bool // baseline breaches found breached again
 	newBreaches int
+	uncovered   []checker.NotCovered
 }
 
 type sortableError struct {
@@ -142,6 +147,7 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 			known[k] = true
 		}
 		newBreaches += o.newBreaches
+		report.NotCovered = append(report.NotCovered, o.uncovered...)
 		if opts.Breaches != nil {
 			*opts.Breaches = append(*opts.Breaches, o.breaches...)
 		}
@@ -164,6 +170,10 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 	}
 	report.Summary.Cases = read - report.Summary.RecordsSkipped
 	checker.SortFindings(report.Findings)
+	slices.SortFunc(report.NotCovered, func(a, b checker.NotCovered) int {
+		return cmp.Or(cmp.Compare(a.CaseID, b.CaseID), cmp.Compare(a.Referral, b.Referral))
+	})
+	report.Summary.ReferralsNotCovered = len(report.NotCovered)
 	slices.SortStableFunc(errs, func(a, b sortableError) int {
 		return cmp.Or(cmp.Compare(a.file, b.file), cmp.Compare(a.Record, b.Record), cmp.Compare(a.Rule, b.Rule), cmp.Compare(a.Error, b.Error))
 	})
@@ -185,7 +195,11 @@ func checkOne(engine *checker.Engine, opts Options, show map[checker.Status]bool
 			File: rec.File, Record: rec.Index, CaseID: rec.CaseID, Error: errorText(rec.Err)}})
 		return
 	}
-	findings, evalErrs := engine.Check(rec.Case, opts.AsOf)
+	findings, evalErrs, uncovered := engine.CheckInForce(rec.Case, opts.AsOf)
+	out.uncovered = append(out.uncovered, uncovered...)
+	if opts.PerCase != nil {
+		opts.PerCase(rec.Case, findings)
+	}
 	for _, f := range findings {
 		f.File, f.Record = rec.File, rec.Index
 		out.counts[f.Status]++

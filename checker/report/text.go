@@ -24,6 +24,13 @@ func Text(w io.Writer, r *checker.Report) error {
 		_ = tw.Flush()
 		fmt.Fprintln(ew)
 	}
+	if len(r.NotCovered) > 0 {
+		fmt.Fprintf(ew, "Not covered: %d %s received when no loaded pack was in force, not checked:\n", len(r.NotCovered), plural(len(r.NotCovered), "referral", "referrals"))
+		for _, n := range r.NotCovered {
+			fmt.Fprintf(ew, "  %s %s, received %s\n", n.CaseID, n.Referral, n.Received)
+		}
+		fmt.Fprintln(ew)
+	}
 	if len(r.Errors) > 0 {
 		fmt.Fprintf(ew, "Errors (%d):\n", len(r.Errors))
 		for _, e := range r.Errors {
@@ -82,6 +89,9 @@ func SummaryLine(r *checker.Report) string {
 	fmt.Fprintf(&b, " (%d %s read, %d skipped", s.RecordsRead, plural(s.RecordsRead, "record", "records"), s.RecordsSkipped)
 	if s.EvaluationErrors > 0 {
 		fmt.Fprintf(&b, ", %d evaluation %s", s.EvaluationErrors, plural(s.EvaluationErrors, "error", "errors"))
+	}
+	if s.ReferralsNotCovered > 0 {
+		fmt.Fprintf(&b, ", %d %s not covered", s.ReferralsNotCovered, plural(s.ReferralsNotCovered, "referral", "referrals"))
 	}
 	b.WriteString("): ")
 	var parts []string

@@ -24,11 +24,15 @@ type packFlags struct {
 
 func (pf *packFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringSliceVar(&pf.editions, "edition", nil,
-		fmt.Sprintf("editions to check against, comma-separated or repeated (shipped: %s; default: all, or none when --pack is given)", strings.Join(rules.Editions(), ", ")))
+		fmt.Sprintf("editions to check against, comma-separated or repeated (shipped: %s; default: all, or none when --pack is given); in-force checks each referral under the edition in force on the day it was received", strings.Join(rules.Editions(), ", ")))
 	cmd.Flags().StringArrayVar(&pf.packs, "pack", nil, "a rule pack file to load as well (repeatable)")
 	cmd.Flags().StringArrayVar(&pf.holidays, "holidays", nil, "a file of extra bank holidays to add to the shipped calendar (repeatable)")
 	cmd.Flags().StringArrayVar(&pf.sets, "set", nil, "set a pack parameter: NAME=VALUE, or PREFIX.NAME=VALUE where PREFIX is a pack id, an edition or a rule id (repeatable)")
 }
+
+// inForce reports whether --edition in-force was asked for: each referral checked under the
+// edition in force when it was received.
+func (pf *packFlags) inForce() bool { return slices.Contains(pf.editions, "in-force") }
 
 // calendar builds the working-day calendar: the shipped bank holidays plus any --holidays.
 func (pf *packFlags) calendar() (*checker.Calendar, error) {
@@ -54,7 +58,7 @@ func (pf *packFlags) calendar() (*checker.Calendar, error) {
 // load parses the chosen packs. Every problem in every pack is reported at once.
 func (pf *packFlags) load() ([]*checker.Pack, error) {
 	editions := pf.editions
-	if len(editions) == 0 && len(pf.packs) == 0 {
+	if len(editions) == 0 && len(pf.packs) == 0 || pf.inForce() {
 		editions = rules.Editions()
 	}
 	var packs []*checker.Pack
@@ -115,7 +119,10 @@ func (pf *packFlags) engine() (*checker.Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &checker.Engine{Calendar: cal, Today: checker.DateOf(time.Now())}
+	e := &checker.Engine{Calendar: cal, Today: checker.DateOf(time.Now()), InForce: pf.inForce()}
+	if e.InForce && len(pf.editions) > 1 {
+		return nil, fmt.Errorf("--edition in-force checks each referral under one edition: give it alone (compare takes it beside others)")
+	}
 	overrides, err := pf.overrides(packs)
 	if err != nil {
 		return nil, err

@@ -1,0 +1,32 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/wtcheck/wtcheck/checker/compare"
+)
+
+// ComparisonMarkdown writes the comparison as Markdown tables.
+func ComparisonMarkdown(w io.Writer, c *compare.Comparison) error {
+	ew := &errWriter{w: w}
+	fmt.Fprintf(ew, "## Compliance by edition\n\n%d cases, compliance = met / (met + breach).\n\n", c.Summary.Cases)
+	fmt.Fprintf(ew, "| rule | %s |\n|---|%s\n", strings.Join(c.Editions, " | "), strings.Repeat("---:|", len(c.Editions)))
+	for _, row := range c.Rules {
+		var cells []string
+		for _, ed := range c.Editions {
+			cells = append(cells, RateText(row.Cells[ed]))
+		}
+		fmt.Fprintf(ew, "| `%s` | %s |\n", row.Rule, strings.Join(cells, " | "))
+	}
+	fmt.Fprintf(ew, "\n### Outcomes that differ between editions (%d)\n\n", len(c.Differences))
+	if len(c.Differences) > 0 {
+		fmt.Fprintln(ew, "| case | subject | requirement | reason |")
+		fmt.Fprintln(ew, "|---|---|---|---|")
+		for _, d := range c.Differences {
+			fmt.Fprintf(ew, "| %s | %s | `%s` | %s |\n", mdCell(d.CaseID), mdCell(d.Subject), d.Requirement, mdCell(d.Reason))
+		}
+	}
+	return ew.err
+}

@@ -1,0 +1,86 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/wtcheck/wtcheck/checker/compare"
+)
+
+// ComparisonWriter writes an edition comparison in one format.
+type ComparisonWriter func(w io.Writer, c *compare.Comparison) error
+
+var comparisonWriters = map[string]ComparisonWriter{
+	"text":     ComparisonText,
+	"json":     ComparisonJSON,
+	"csv":      ComparisonCSV,
+	"markdown": ComparisonMarkdown,
+}
+
+// LookupComparison finds the writer of a comparison format.
+func LookupComparison(format string) (ComparisonWriter, error) {
+	w, ok := comparisonWriters[format]
+	if !ok {
+		return nil, fmt.Errorf("unknown format %q for a comparison (want csv, json, markdown or text)", format)
+	}
+	return w, nil
+}
+
+// RateText shows a cell's compliance rate with what it is made of: "83% (5/6)", or "-" when
+// nothing was decided and "n/a" when the edition lacks the rule.
+func RateText(c compare.Cell) string {
+	if !c.Present {
+		return "n/a"
+	}
+	rate, ok := c.Rate()
+	if !ok {
+		return "-"
+	}
+	return fmt.Sprintf("%.0f%% (%d/%d)", rate*100, c.Met, c.Met+c.Breach)
+}
+
+// ComparisonText writes the comparison as tables for a terminal.
+func ComparisonText(w io.Writer, c *compare.Comparison) error {
+	ew := &errWriter{w: w}
+	tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "Compliance by rule (met / met + breach):\n")
+	fmt.Fprintf(tw, "RULE\t%s\n", strings.Join(c.Editions, "\t"))
+	for _, row := range c.Rules {
+		var cells []string
+		for _, ed := range c.Editions {
+			cells = append(cells, RateText(row.Cells[ed]))
+		}
+		fmt.Fprintf(tw, "%s\t%s\n", row.Rule, strings.Join(cells, "\t"))
+	}
+	_ = tw.Flush()
+	if len(c.OnlyIn) > 0 {
+		fmt.Fprintln(ew, "\nRules not in every edition:")
+		for _, row := range c.Rules {
+			if in, ok := c.OnlyIn[row.Rule]; ok {
+				fmt.Fprintf(ew, "  %s: only %s\n", row.Rule, strings.Join(in, ", "))
+			}
+		}
+	}
+	fmt.Fprintf(ew, "\nOutcomes that differ between editions (%d):\n", len(c.Differences))
+	for _, d := range c.Differences {
+		fmt.Fprintf(ew, "  %s %s %s: %s\n", d.CaseID, d.Subject, d.Requirement, d.Reason)
+	}
+	if len(c.NotCovered) > 0 {
+		fmt.Fprintf(ew, "\nNot covered in the in-force column: %d referrals received when no loaded pack was in force\n", len(c.NotCovered))
+		for _, n := range c.NotCovered {
+			fmt.Fprintf(ew, "  %s %s, received %s\n", n.CaseID, n.Referral, n.Received)
+		}
+	}
+	if len(c.Errors) > 0 {
+		fmt.Fprintf(ew, "\nErrors (%d):\n", len(c.Errors))
+		for _, e := range c.Errors {
+			fmt.Fprintf(ew, "  %s\n", ErrorLine(e))
+		}
+	}
+	s := c.Summary
+	fmt.Fprintf(ew, "\n%d %s compared under %s (%d records read, %d skipped)\n", s.Cases, plural(s.Cases, "case", "cases"),
+		strings.Join(c.Editions, ", "), s.RecordsRead, s.RecordsSkipped)
+	return ew.err
+}

@@ -1,0 +1,100 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/wtcheck/wtcheck/checker"
+	"github.com/wtcheck/wtcheck/checker/batch"
+	"github.com/wtcheck/wtcheck/checker/compare"
+	"github.com/wtcheck/wtcheck/checker/report"
+	"github.com/wtcheck/wtcheck/checker/ruledoc"
+	"github.com/wtcheck/wtcheck/rules"
+)
+
+func newCompareCommand(stdin io.Reader) *cobra.Command {
+	var (
+		editions []string
+		asOf     string
+		format   string
+		output   string
+		workers  int
+		holidays []string
+	)
+	cmd := &cobra.Command{
+		Use:   "compare [flags] PATH...",
+		Short: "Compare compliance across editions of the guidance on the same cases",
+		Long: `Compare checks the same cases under several editions in one pass (each record is read and
+decoded once, and every edition's rules are evaluated on it) and reports, per rule, the
+findings that applied, were met, breached or pending and the compliance rate (met / met +
+breach) under each edition side by side; the rules only some editions have; and the cases
+whose outcome differs between editions, with the reason.
+
+"in-force" as an edition adds a column in which each referral counts under the edition in
+force on the day it was received.`,
+		Example: `  wtcheck compare fixtures/sample
+  wtcheck compare --editions 2010,2018,2023,in-force --format markdown extract.ndjson`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			write, err := report.LookupComparison(format)
+			if err != nil {
+				return err
+			}
+			pf := &packFlags{holidays: holidays}
+			inForce := false
+			for _, e := range editions {
+				if e == compare.InForce {
+					inForce = true
+					continue
+				}
+				pf.editions = append(pf.editions, e)
+			}
+			if len(pf.editions) == 0 {
+				pf.editions = rules.Editions()
+			}
+			if len(pf.editions) < 2 && !inForce {
+				return fmt.Errorf("--editions %s: name two editions or more to compare", strings.Join(editions, ","))
+			}
+			var day checker.Date
+			if asOf != "" {
+				if day, err = checker.ParseDate(asOf); err != nil {
+					return fmt.Errorf("--as-of: %w", err)
+				}
+			}
+			engine, err := pf.engine()
+			if err != nil {
+				return err
+			}
+			agg := compare.NewAggregator(engine.Packs, inForce, ruledoc.Timescale)
+			rep, err := batch.Check(engine, &batch.Reader{Stdin: stdin}, args, batch.Options{
+				AsOf: day, Show: []checker.Status{}, FailOn: checker.FailOnNone, Workers: workers,
+				Tool: checker.Tool{Name: "wtcheck", Version: toolVersion()}, PerCase: agg.Add,
+			})
+			if err != nil {
+				return err
+			}
+			result := agg.Result(rep)
+			if output == "" {
+				return write(cmd.OutOrStdout(), result)
+			}
+			if err := writeFileWhole(output, func(w io.Writer) error { return write(w, result) }); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "wtcheck: compared %d cases under %s; %d outcomes differ\n", result.Summary.Cases, strings.Join(result.Editions, ", "), len(result.Differences))
+			return nil
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringSliceVar(&editions, "editions", append(slices.Clone(rules.Editions()), compare.InForce),
+		"editions to compare, comma-separated; in-force adds the edition in force when each referral was received")
+	fl.StringVar(&asOf, "as-of", "", "compare as at this day (YYYY-MM-DD); default: each record's extract date")
+	fl.StringVar(&format, "format", "text", "text, json, csv or markdown")
+	fl.StringVarP(&output, "output", "o", "", "write to this file instead of standard output")
+	fl.IntVar(&workers, "workers", 0, "records checked at once (default: one per CPU)")
+	fl.StringArrayVar(&holidays, "holidays", nil, "a file of extra bank holidays (repeatable)")
+	return cmd
+}

@@ -1,0 +1,138 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/wtcheck/wtcheck/checker"
+	"github.com/wtcheck/wtcheck/checker/batch"
+	"github.com/wtcheck/wtcheck/checker/compare"
+	"github.com/wtcheck/wtcheck/checker/ruledoc"
+)
+
+func TestCompareEditionsOnOneAssessment(t *testing.T) {
+	code, out, stderr := run(t, "", "compare", "--editions", "2010,2018,2023", "--format", "json", "../../fixtures/scenarios/editions-assessment")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var c compare.Comparison
+	if err := json.Unmarshal([]byte(out), &c); err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Differences) != 1 {
+		t.Fatalf("differences = %+v", c.Differences)
+	}
+	d := c.Differences[0]
+	want := "breach under 2010 (core-assessment-timeliness, 35 working days, due 2019-04-24); met under 2018 (assessment-timeliness, 45 working days, due 2019-05-09); met under 2023 (assessment-timeliness, 45 working days, due 2019-05-09)"
+	if d.CaseID != "C-E1" || d.Subject != "A1" || d.Requirement != "assessment-timeliness" || d.Reason != want {
+		t.Errorf("difference = %+v", d)
+	}
+	if got := c.OnlyIn["assessment-timeliness"]; strings.Join(got, ",") != "2018,2023" {
+		t.Errorf("assessment-timeliness only in %v", got)
+	}
+	for _, row := range c.Rules {
+		if row.Rule == "core-assessment-timeliness" {
+			if cell := row.Cells["2010"]; cell.Breach != 1 || cell.Applicable != 1 || cell.Timescale != "35 working days" {
+				t.Errorf("core assessment under 2010 = %+v", cell)
+			}
+			if row.Cells["2018"].Present {
+				t.Error("2018 is said to have the core assessment rule")
+			}
+		}
+	}
+}
+
+func TestCompareSampleRatesDifferBetweenEditions(t *testing.T) {
+	code, out, stderr := run(t, "", "compare", "../../fixtures/sample")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{
+		"strategy-discussion-agencies    100% (12/12)   92% (11/12)",
+		"C-0014 SD1 strategy-discussion-agencies: met under 2010 (strategy-discussion-agencies); breach under 2018",
+		"C-0002 A1 assessment-timeliness: breach under 2010 (initial-assessment-timeliness, 10 working days",
+		"Not covered in the in-force column: 5 referrals",
+		"32 cases compared under 2010, 2018, 2023, in-force (35 records read, 3 skipped)",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("comparison lacks %q:\n%s", want, out)
+		}
+	}
+	for _, format := range []string{"csv", "markdown"} {
+		if code, out, _ := run(t, "", "compare", "--format", format, "../../fixtures/sample"); code != 0 || !strings.Contains(out, "strategy-discussion-agencies") {
+			t.Errorf("%s comparison: exit %d\n%s", format, code, out)
+		}
+	}
+	if code, _, stderr := run(t, "", "compare", "--editions", "2018", "../../fixtures/sample"); code != 2 || !strings.Contains(stderr, "two editions or more") {
+		t.Errorf("one edition: exit %d, %s", code, stderr)
+	}
+}
+
+// TestCompareDecodesOnce counts: every record is handed to the comparison once, with the
+// findings of every edition, so a comparison of three editions is one pass, not three.
+func TestCompareDecodesOnce(t *testing.T) {
+	pf := &packFlags{editions: []string{"2010", "2018", "2023"}}
+	engine, err := pf.engine()
+	if err != nil {
+		t.Fatal(err)
+	}
+	agg := compare.NewAggregator(engine.Packs, false, ruledoc.Timescale)
+	var calls, threeEditions atomic.Int64
+	rep, err := batch.Check(engine, &batch.Reader{}, []string{"../../fixtures/sample/cases.ndjson"}, batch.Options{
+		Show: []checker.Status{}, Workers: 2,
+		PerCase: func(c *checker.Case, fs []checker.Finding) {
+			calls.Add(1)
+			editions := map[string]bool{}
+			for _, f := range fs {
+				editions[f.Edition] = true
+			}
+			if len(editions) == 3 {
+				threeEditions.Add(1)
+			}
+			agg.Add(c, fs)
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Summary.RecordsRead != 32 || calls.Load() != 32 || threeEditions.Load() != 32 {
+		t.Errorf("records read %d, cases handed over %d, of which with all three editions %d; want 32 each",
+			rep.Summary.RecordsRead, calls.Load(), threeEditions.Load())
+	}
+}
+
+func TestCheckInForceCoversEditionsByDate(t *testing.T) {
+	code, out, _ := run(t, "", "check", "--edition", "in-force", "--show", "all", "--format", "ndjson", "../../fixtures/scenarios/in-force")
+	if code != 1 {
+		t.Fatalf("exit %d", code)
+	}
+	editionOf := map[string]map[string]bool{}
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var f checker.Finding
+		if err := json.Unmarshal([]byte(line), &f); err != nil {
+			t.Fatal(err)
+		}
+		if editionOf[f.CaseID] == nil {
+			editionOf[f.CaseID] = map[string]bool{}
+		}
+		editionOf[f.CaseID][f.Edition] = true
+	}
+	for caseID, want := range map[string]string{"C-IF-2011": "2010", "C-IF-2019": "2018", "C-IF-2024": "2023", "C-IF-2023": "2018"} {
+		if len(editionOf[caseID]) != 1 || !editionOf[caseID][want] {
+			t.Errorf("%s checked under %v, want only %s", caseID, editionOf[caseID], want)
+		}
+	}
+	if len(editionOf["C-IF-2015"]) != 0 {
+		t.Errorf("the 2015 referral was checked under %v", editionOf["C-IF-2015"])
+	}
+	_, out, _ = run(t, "", "check", "--edition", "in-force", "../../fixtures/scenarios/in-force")
+	if !strings.Contains(out, "Not covered: 1 referral received when no loaded pack was in force, not checked:\n  C-IF-2015 R1, received 2015-09-07") ||
+		!strings.Contains(out, "1 referral not covered") {
+		t.Errorf("not covered missing from the text report:\n%s", out)
+	}
+	if code, _, stderr := run(t, "", "check", "--edition", "in-force,2018", "../../fixtures/scenarios/in-force"); code != 2 || !strings.Contains(stderr, "give it alone") {
+		t.Errorf("in-force with another edition: exit %d %s", code, stderr)
+	}
+}
