@@ -136,3 +136,22 @@ func TestCheckInForceCoversEditionsByDate(t *testing.T) {
 		t.Errorf("in-force with another edition: exit %d %s", code, stderr)
 	}
 }
+
+func TestExplain(t *testing.T) {
+	code, out, stderr := run(t, "", "explain", "--edition", "2018", "C-000123", icpcLate)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{
+		"  2024-01-04  R1   SD1   strategy discussion (social care, police, health)",
+		"  2018 icpc-timeliness S1: from 2024-01-04, due 2024-01-25, 2024-01-29: breach",
+		"Initial child protection conference held 17 working days after the strategy discussion (limit 15)",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("explain lacks %q:\n%s", want, out)
+		}
+	}
+	if code, _, stderr := run(t, "", "explain", "C-NOPE", icpcLate); code != 2 || !strings.Contains(stderr, `no case "C-NOPE"`) {
+		t.Errorf("unknown case: exit %d %s", code, stderr)
+	}
+}

@@ -1,0 +1,207 @@
+// Package explain lays out one case as a timeline: every event in date order, and every
+// deadline it started with its due date and the finding it gave under each edition, with the
+// bank holidays its working days skipped. It is what a reviewer reads when a finding is
+// questioned: why is this a breach, counted from which day.
+package explain
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/wtcheck/wtcheck/checker"
+)
+
+// Event is something that happened on a day.
+type Event struct {
+	Date     checker.Date `json:"date"`
+	Referral string       `json:"referral,omitempty"`
+	Subject  string       `json:"subject"`
+	What     string       `json:"what"`
+}
+
+// Deadline is one finding with dates, seen on the timeline.
+type Deadline struct {
+	Edition         string         `json:"edition"`
+	Rule            string         `json:"rule"`
+	Subject         string         `json:"subject"`
+	Status          checker.Status `json:"status"`
+	Severity        string         `json:"severity"`
+	Start           checker.Date   `json:"start,omitzero"`
+	Due             checker.Date   `json:"due,omitzero"`
+	Done            checker.Date   `json:"done,omitzero"`
+	Message         string         `json:"message"`
+	Citation        string         `json:"citation"`
+	HolidaysSkipped []string       `json:"holidays_skipped,omitempty"` // between start and due, "2024-01-01 New Year's Day"
+	Note            string         `json:"note,omitempty"`
+}
+
+// Timeline is one case explained.
+type Timeline struct {
+	CaseID    string         `json:"case_id"`
+	AsOf      checker.Date   `json:"as_of"`
+	Events    []Event        `json:"events"`
+	Deadlines []Deadline     `json:"deadlines"`
+	Other     []Deadline     `json:"assertions"` // findings without dates (the child seen, the chair independent)
+	First     checker.Date   `json:"first,omitzero"`
+	Last      checker.Date   `json:"last,omitzero"`
+	Lacks     []string       `json:"lacks,omitempty"`
+	Counts    map[string]int `json:"counts"`
+}
+
+// Build explains a case from its record (as checked, as-of view included) and its findings.
+// The rules of packs say which deadlines count working days, whose skipped bank holidays
+// are listed.
+func Build(c *checker.Case, asOf checker.Date, findings []checker.Finding, cal *checker.Calendar, packs []*checker.CompiledPack) *Timeline {
+	workingDays := map[string]bool{} // edition + rule
+	for _, cp := range packs {
+		for _, r := range cp.Pack.Rules {
+			if r.Deadline != nil && r.Deadline.Within != nil && r.Deadline.Within.Unit == checker.WorkingDays {
+				workingDays[cp.Pack.Edition+"/"+r.ID] = true
+			}
+		}
+	}
+	t := &Timeline{CaseID: c.CaseID, AsOf: asOf, Lacks: c.Provenance.Lacks, Counts: map[string]int{}}
+	add := func(d checker.Date, referral, subject, what string) {
+		if !d.IsZero() {
+			t.Events = append(t.Events, Event{Date: d, Referral: referral, Subject: subject, What: what})
+		}
+	}
+	view := c.AsOf(asOf)
+	for _, r := range view.Referrals {
+		add(r.Received, r.ID, r.ID, "referral received")
+		add(r.Decision, r.ID, r.ID, "decision on the response"+withValue(r.Outcome))
+		add(r.Closed, r.ID, r.ID, "referral closed")
+		add(r.HousingReferral, r.ID, r.ID, "referred to the housing authority")
+		add(r.EarlyHelpConsidered, r.ID, r.ID, "early help considered")
+		for _, a := range r.Assessments {
+			add(a.Started, r.ID, a.ID, a.Kind+" assessment started")
+			add(a.Completed, r.ID, a.ID, a.Kind+" assessment authorised")
+			for _, s := range a.Seen {
+				add(s, r.ID, a.ID, "child seen (assessment)")
+			}
+		}
+		for _, d := range r.StrategyDiscussions {
+			add(d.Date, r.ID, d.ID, "strategy discussion"+withValue(strings.Join(d.Agencies, ", ")))
+		}
+		for _, s := range r.S47Enquiries {
+			add(s.Started, r.ID, s.ID, "section 47 enquiry started")
+			add(s.Seen, r.ID, s.ID, "child seen (section 47)")
+			add(s.Completed, r.ID, s.ID, "section 47 enquiry completed"+withValue(s.Outcome))
+		}
+		for _, k := range r.Conferences {
+			add(k.Notified, r.ID, k.ID, "move notified (transfer in)")
+			add(k.Date, r.ID, k.ID, strings.ReplaceAll(k.Kind, "_", " ")+" conference"+withValue(k.Outcome))
+		}
+		for _, p := range r.Plans {
+			kind := strings.ReplaceAll(p.Kind, "_", " ")
+			add(p.Started, r.ID, p.ID, kind+" plan started")
+			add(p.Ended, r.ID, p.ID, kind+" plan ended"+withValue(p.EndReason))
+			for _, g := range p.CoreGroups {
+				add(g, r.ID, p.ID, "core group")
+			}
+			for _, v := range p.Visits {
+				what := "visit, child not seen"
+				if v.Seen {
+					what = "visit, child seen"
+					if v.SeenAlone {
+						what += " alone"
+					}
+				}
+				add(v.Date, r.ID, p.ID, what)
+			}
+		}
+	}
+	slices.SortStableFunc(t.Events, func(a, b Event) int { return cmp.Compare(a.Date.String(), b.Date.String()) })
+	for _, f := range findings {
+		if f.CaseID != c.CaseID {
+			continue
+		}
+		t.Counts[string(f.Status)]++
+		d := Deadline{Edition: f.Edition, Rule: f.Rule, Subject: f.Subject, Status: f.Status, Severity: string(f.Severity),
+			Start: f.Start, Due: f.Due, Done: f.Done, Message: f.Message, Citation: f.Citation, Note: f.Note}
+		if f.Due.IsZero() {
+			if f.Status != checker.StatusNotApplicable {
+				t.Other = append(t.Other, d)
+			}
+			continue
+		}
+		if cal != nil && !f.Start.IsZero() && workingDays[f.Edition+"/"+f.Rule] {
+			for _, h := range cal.HolidaysBetween(f.Start, f.Due) {
+				d.HolidaysSkipped = append(d.HolidaysSkipped, strings.TrimSpace(h.String()+" "+cal.HolidayName(h)))
+			}
+		}
+		t.Deadlines = append(t.Deadlines, d)
+	}
+	slices.SortStableFunc(t.Deadlines, func(a, b Deadline) int {
+		return cmp.Or(cmp.Compare(a.Start.String(), b.Start.String()), cmp.Compare(a.Rule, b.Rule), cmp.Compare(a.Edition, b.Edition), cmp.Compare(a.Subject, b.Subject))
+	})
+	for _, e := range t.Events {
+		t.span(e.Date)
+	}
+	for _, d := range t.Deadlines {
+		t.span(d.Start)
+		t.span(d.Due)
+		t.span(d.Done)
+	}
+	return t
+}
+
+func (t *Timeline) span(d checker.Date) {
+	if d.IsZero() {
+		return
+	}
+	if t.First.IsZero() || d.Before(t.First) {
+		t.First = d
+	}
+	if t.Last.IsZero() || d.After(t.Last) {
+		t.Last = d
+	}
+}
+
+func withValue(v string) string {
+	if v == "" {
+		return ""
+	}
+	return " (" + strings.ReplaceAll(v, "_", " ") + ")"
+}
+
+// Text writes the timeline for a terminal.
+func (t *Timeline) Text() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Case %s, as at %s\n", t.CaseID, t.AsOf)
+	if len(t.Lacks) > 0 {
+		fmt.Fprintf(&b, "The record's source cannot record: %s\n", strings.Join(t.Lacks, ", "))
+	}
+	b.WriteString("\nEvents:\n")
+	for _, e := range t.Events {
+		fmt.Fprintf(&b, "  %s  %-4s %-5s %s\n", e.Date, e.Referral, e.Subject, e.What)
+	}
+	b.WriteString("\nDeadlines:\n")
+	for _, d := range t.Deadlines {
+		done := d.Done.String()
+		if done == "" {
+			done = "not done"
+		}
+		start := d.Start.String()
+		if start == "" {
+			start = "?"
+		}
+		fmt.Fprintf(&b, "  %s %s %s: from %s, due %s, %s: %s\n", d.Edition, d.Rule, d.Subject, start, d.Due, done, strings.ReplaceAll(string(d.Status), "_", " "))
+		fmt.Fprintf(&b, "      %s\n      %s\n", d.Message, d.Citation)
+		if len(d.HolidaysSkipped) > 0 {
+			fmt.Fprintf(&b, "      bank holidays skipped: %s\n", strings.Join(d.HolidaysSkipped, "; "))
+		}
+		if d.Note != "" {
+			fmt.Fprintf(&b, "      %s\n", d.Note)
+		}
+	}
+	if len(t.Other) > 0 {
+		b.WriteString("\nOther requirements:\n")
+		for _, d := range t.Other {
+			fmt.Fprintf(&b, "  %s %s %s: %s: %s\n", d.Edition, d.Rule, d.Subject, strings.ReplaceAll(string(d.Status), "_", " "), d.Message)
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/wtcheck/wtcheck/checker"
+	"github.com/wtcheck/wtcheck/checker/batch"
+	"github.com/wtcheck/wtcheck/checker/explain"
+)
+
+// errFound stops reading a batch once the case asked for is found.
+var errFound = errors.New("found")
+
+func newExplainCommand(stdin io.Reader) *cobra.Command {
+	pf := &packFlags{}
+	var asOf, format string
+	cmd := &cobra.Command{
+		Use:   "explain CASE_ID PATH...",
+		Short: "Explain one case: its events in date order and every deadline, with the findings",
+		Long: `Explain finds one case in a batch and prints its timeline: each event in date order, each
+deadline it started with its start, due date and the finding it gave under each edition asked
+for, and the bank holidays its working days skipped. It is what a reviewer opens when a
+finding is questioned.`,
+		Example: "  wtcheck explain C-0013 fixtures/sample\n  wtcheck explain --edition 2018 --format json C-0013 fixtures/sample",
+		Args:    cobra.MinimumNArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			caseID, paths := args[0], args[1:]
+			var day checker.Date
+			var err error
+			if asOf != "" {
+				if day, err = checker.ParseDate(asOf); err != nil {
+					return fmt.Errorf("--as-of: %w", err)
+				}
+			}
+			engine, err := pf.engine()
+			if err != nil {
+				return err
+			}
+			reader := &batch.Reader{Stdin: stdin}
+			files, err := reader.Files(paths)
+			if err != nil {
+				return err
+			}
+			var found *batch.Record
+			for _, f := range files {
+				err := reader.ReadFile(f, func(rec batch.Record) error {
+					if rec.CaseID != caseID {
+						return nil
+					}
+					found = &rec
+					return errFound
+				})
+				if errors.Is(err, errFound) {
+					break
+				}
+			}
+			if found == nil {
+				return fmt.Errorf("no case %q in %v", caseID, paths)
+			}
+			if found.Err != nil {
+				return fmt.Errorf("%s record %d (%s) could not be checked: %v", found.File, found.Index, caseID, found.Err)
+			}
+			day = engine.AsOfFor(found.Case, day)
+			findings, _, _ := engine.CheckInForce(found.Case, day)
+			t := explain.Build(found.Case, day, findings, engine.Calendar, engine.Packs)
+			switch format {
+			case "text":
+				_, err = io.WriteString(cmd.OutOrStdout(), t.Text())
+				return err
+			case "json":
+				enc := json.NewEncoder(cmd.OutOrStdout())
+				enc.SetIndent("", "  ")
+				return enc.Encode(t)
+			}
+			return fmt.Errorf("--format %q: want text or json", format)
+		},
+	}
+	pf.register(cmd)
+	cmd.Flags().StringVar(&asOf, "as-of", "", "explain as at this day (YYYY-MM-DD); default: the record's extract date")
+	cmd.Flags().StringVar(&format, "format", "text", "text or json")
+	return cmd
+}
