@@ -3,7 +3,7 @@ GO       ?= go
 BIN      := bin/wtcheck
 SAMPLE   := fixtures/sample
 
-.PHONY: all build run test vet staticcheck unit selftest lint docs fmt-check bench fuzz clean
+.PHONY: all build run test vet staticcheck unit selftest browser-test screenshot docs fmt-check bench fuzz clean
 
 all: build
 
@@ -14,10 +14,12 @@ build:
 # were found, which is what the sample is for; only 2 (could not run) fails the target.
 run: build
 	@$(BIN) check $(SAMPLE); status=$$?; [ $$status -le 1 ] || exit $$status
+	@$(BIN) report --format html -o report.html $(SAMPLE)
+	@$(BIN) report --format xlsx -o report.xlsx $(SAMPLE)
 
 # vet, staticcheck, the unit, fixture and golden tests with the race detector, and the
 # rule-pack self-test.
-test: fmt-check vet staticcheck unit selftest
+test: fmt-check vet staticcheck unit selftest browser-test
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -38,6 +40,19 @@ unit:
 selftest: build
 	$(BIN) lint
 	$(BIN) test
+
+# The HTML report opened in headless Chromium: no console errors, the summary numbers equal
+# the report's, and a screenshot (docs/report.png with `make screenshot`). Debian's chromium
+# is installed here when missing, so a fresh machine needs nothing by hand.
+CHROMIUM ?= /usr/bin/chromium
+browser-test:
+	@command -v $(CHROMIUM) >/dev/null 2>&1 || { echo "installing chromium for the browser test"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
+		{ echo "could not install chromium (apt-get); the browser test needs it"; exit 1; }; }
+	WTCHECK_BROWSER=1 $(GO) test -count=1 -run TestHTMLInBrowser ./checker/report
+
+screenshot: browser-test
+	WTCHECK_BROWSER=1 WTCHECK_SCREENSHOT=$(CURDIR)/docs/report.png $(GO) test -count=1 -run TestHTMLInBrowser ./checker/report
 
 # The rule reference is generated from the packs; a test fails when it is out of date.
 docs: build

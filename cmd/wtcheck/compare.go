@@ -24,6 +24,7 @@ func newCompareCommand(stdin io.Reader) *cobra.Command {
 		output   string
 		workers  int
 		holidays []string
+		rf       redactFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "compare [flags] PATH...",
@@ -41,6 +42,10 @@ force on the day it was received.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			write, err := report.LookupComparison(format)
+			if err != nil {
+				return err
+			}
+			red, err := rf.redactor()
 			if err != nil {
 				return err
 			}
@@ -78,6 +83,9 @@ force on the day it was received.`,
 				return err
 			}
 			result := agg.Result(rep)
+			if red != nil {
+				red.Comparison(result)
+			}
 			if output == "" {
 				return write(cmd.OutOrStdout(), result)
 			}
@@ -96,5 +104,6 @@ force on the day it was received.`,
 	fl.StringVarP(&output, "output", "o", "", "write to this file instead of standard output")
 	fl.IntVar(&workers, "workers", 0, "records checked at once (default: one per CPU)")
 	fl.StringArrayVar(&holidays, "holidays", nil, "a file of extra bank holidays (repeatable)")
+	rf.register(cmd)
 	return cmd
 }

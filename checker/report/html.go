@@ -1,0 +1,383 @@
+package report
+
+import (
+	"bytes"
+	_ "embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/wtcheck/wtcheck/checker"
+	"github.com/wtcheck/wtcheck/checker/explain"
+)
+
+//go:embed html.tmpl
+var htmlTemplateText string
+
+var htmlTemplate = template.Must(template.New("html.tmpl").Parse(htmlTemplateText))
+
+// HTML writes the audit as one self-contained web page: the headline counts, compliance per
+// rule, the trend by month, the breakdown by team, the overdue and due-soon lists, the
+// comparison of editions, and a timeline per case in the lists. It needs no network (no
+// script, font, image or style sheet from elsewhere), prints in black and white, and gives
+// the same bytes for the same audit.
+func HTML(w io.Writer, a *Audit) error {
+	if a == nil || a.Report == nil {
+		return errors.New("html: the audit has no report")
+	}
+	var buf bytes.Buffer
+	if err := htmlTemplate.Execute(&buf, newHTMLPage(a)); err != nil {
+		return err
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// htmlPage is what html.tmpl renders: everything worked out, so the template only lays out.
+type htmlPage struct {
+	AsOf, Version, SummaryLine string
+	Packs                      []checker.PackInfo
+	Redacted                   bool
+	Checked, Found, Act        []htmlCard
+	Editions                   []htmlEditionRate
+	Baseline                   *checker.BaselineSummary
+
+	Rules      []htmlRuleRow
+	RulesChart template.HTML
+	Months     []htmlMonthRow
+	TrendChart template.HTML
+	Teams      []htmlTeamRow
+	TeamChart  template.HTML
+
+	DueSoonDays             int
+	Overdue, Soon           []htmlAction
+	OverdueTable, SoonTable htmlActionTable
+	Comparison              *htmlComparison
+	NotCovered              []htmlNotCovered
+	Errors                  []string
+	Cases                   []htmlCase
+}
+
+type htmlCard struct {
+	ID, Label, Class, Href string
+	N                      int
+}
+
+type htmlEditionRate struct {
+	Edition, ID, Rate       string
+	Met, Breach, Pending, N int
+}
+
+type htmlRuleRow struct {
+	Edition, Rule, Title, Citation, Rate string
+	Met, Breach, Pending                 int
+}
+
+type htmlMonthRow struct {
+	Month, Rate string
+	Breach, Met int
+}
+
+type htmlTeamRow struct {
+	Team, Rate           string
+	Met, Breach, Pending int
+}
+
+// htmlCaseRef is a case id, linked to its timeline when the audit has one.
+type htmlCaseRef struct {
+	ID, Anchor string
+	Linked     bool
+}
+
+type htmlAction struct {
+	Case                                                                      htmlCaseRef
+	Edition, Rule, Subject, Status, Class, Due, When, Message, Citation, Team string
+}
+
+// htmlActionTable is an action list's table: Teams adds a team column when any case has one.
+type htmlActionTable struct {
+	ID, When string
+	Teams    bool
+	Rows     []htmlAction
+}
+
+type htmlComparison struct {
+	Editions    []string
+	Rows        []htmlComparisonRow
+	OnlyIn      []string
+	Differences []htmlDifference
+}
+
+type htmlComparisonRow struct {
+	Rule, Title string
+	Cells       []htmlRate
+}
+
+type htmlRate struct{ Text, Class string }
+
+type htmlDifference struct {
+	Case                 htmlCaseRef
+	Subject, Requirement string
+	Outcomes             []htmlRate // one per edition, "" where the edition had none
+	Reason               string
+}
+
+type htmlNotCovered struct {
+	Case               htmlCaseRef
+	Referral, Received string
+}
+
+type htmlCase struct {
+	ID, Anchor, AsOf, Team, Counts, Lacks string
+	Chart                                 template.HTML
+	Events                                []explain.Event
+	Deadlines, Other                      []htmlDeadline
+}
+
+type htmlDeadline struct {
+	Edition, Rule, Subject, Status, Class, Start, Due, Done, When, Message, Citation, Holidays, Note string
+}
+
+// caseAnchor is the fragment id of a case's section. Letters, digits and hyphens are kept;
+// every other byte is written as _ and two hex digits, so different ids never share an
+// anchor and no id can break out of the attribute.
+func caseAnchor(id string) string { return "case-" + idPart(id) }
+
+// idPart makes any string safe and unique as part of an element id.
+func idPart(id string) string {
+	var b strings.Builder
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' {
+			b.WriteByte(c)
+		} else {
+			fmt.Fprintf(&b, "_%02x", c)
+		}
+	}
+	return b.String()
+}
+
+// statusClass is the CSS class of a status label.
+func statusClass(status checker.Status, severity checker.Severity) string {
+	return "st st-" + statusKind(status, severity)
+}
+
+func newHTMLPage(a *Audit) *htmlPage {
+	r := a.Report
+	s := r.Summary
+	p := &htmlPage{AsOf: r.AsOf.String(), Version: r.Tool.Version, SummaryLine: SummaryLine(r), Packs: r.Packs,
+		Redacted: a.Redacted, Baseline: r.Baseline, DueSoonDays: a.DueSoon}
+
+	ref := func(id string) htmlCaseRef {
+		_, ok := a.Timelines[id]
+		return htmlCaseRef{ID: id, Anchor: caseAnchor(id), Linked: ok}
+	}
+
+	// The headline.
+	p.Checked = []htmlCard{
+		{ID: "summary-cases", Label: "cases checked", N: s.Cases},
+		{ID: "summary-records", Label: "records read", N: s.RecordsRead},
+		{ID: "summary-skipped", Label: "records skipped", N: s.RecordsSkipped, Href: "#errors", Class: "card-note"},
+	}
+	if s.EvaluationErrors > 0 {
+		p.Checked = append(p.Checked, htmlCard{ID: "summary-evaluation-errors", Label: "evaluation errors", N: s.EvaluationErrors, Href: "#errors", Class: "card-note"})
+	}
+	if s.ReferralsNotCovered > 0 {
+		p.Checked = append(p.Checked, htmlCard{ID: "summary-not-covered", Label: "referrals not covered", N: s.ReferralsNotCovered, Href: "#not-covered", Class: "card-note"})
+	}
+	for _, st := range checker.Statuses {
+		p.Found = append(p.Found, htmlCard{ID: "summary-" + strings.ReplaceAll(string(st), "_", "-"),
+			Label: strings.ReplaceAll(string(st), "_", " "), N: s.Findings[st], Class: "card-" + statusKind(st, checker.SeverityBreach)})
+	}
+	overdue, soon := a.Overdue(), a.DueSoonList()
+	p.Act = []htmlCard{
+		{ID: "summary-overdue", Label: "overdue: not done, past the due date", N: len(overdue), Href: "#overdue", Class: "card-breach"},
+		{ID: "summary-due-soon", Label: fmt.Sprintf("due in the next %d working days", a.DueSoon), N: len(soon), Href: "#due-soon", Class: "card-pending"},
+	}
+
+	// Compliance per rule, and per edition.
+	compliance := a.Compliance()
+	perEdition := map[string]*htmlEditionRate{}
+	var editions []string
+	var bars []barItem
+	for _, c := range compliance {
+		p.Rules = append(p.Rules, htmlRuleRow{Edition: c.Edition, Rule: c.Rule, Title: c.Title, Citation: c.Citation,
+			Met: c.Met, Breach: c.Breach, Pending: c.Pending, Rate: percentText(c.Met, c.Breach)})
+		bars = append(bars, barItem{Group: c.Edition, Label: c.Rule, Met: c.Met, Breach: c.Breach, Pending: c.Pending})
+		e := perEdition[c.Edition]
+		if e == nil {
+			e = &htmlEditionRate{Edition: c.Edition, ID: "summary-compliance-" + idPart(c.Edition)}
+			perEdition[c.Edition] = e
+			editions = append(editions, c.Edition)
+		}
+		e.Met += c.Met
+		e.Breach += c.Breach
+		e.Pending += c.Pending
+	}
+	for _, ed := range editions {
+		e := perEdition[ed]
+		e.Rate, e.N = percentText(e.Met, e.Breach), e.Met+e.Breach
+		p.Editions = append(p.Editions, *e)
+	}
+	if len(bars) > 0 {
+		p.RulesChart = complianceBars("chart-compliance", "Compliance per rule, by edition", "rule of each edition", bars)
+	}
+
+	// The trend.
+	months := a.BreachesByMonth()
+	for _, m := range months {
+		p.Months = append(p.Months, htmlMonthRow{Month: m.Month, Breach: m.Breach, Met: m.Met, Rate: percentText(m.Met, m.Breach)})
+	}
+	if len(months) > 0 {
+		p.TrendChart = trendColumns("chart-trend", months)
+	}
+
+	// Teams.
+	if teams := a.ByTeam(); len(teams) > 0 {
+		var items []barItem
+		for _, t := range teams {
+			p.Teams = append(p.Teams, htmlTeamRow{Team: t.Team, Met: t.Met, Breach: t.Breach, Pending: t.Pending, Rate: percentText(t.Met, t.Breach)})
+			items = append(items, barItem{Label: t.Team, Met: t.Met, Breach: t.Breach, Pending: t.Pending})
+		}
+		p.TeamChart = complianceBars("chart-teams", "Compliance per team", "team", items)
+	}
+
+	// The action lists.
+	action := func(f *checker.Finding) htmlAction {
+		return htmlAction{Case: ref(f.CaseID), Edition: f.Edition, Rule: f.Rule, Subject: f.Subject, Status: StatusLabel(f),
+			Class: statusClass(f.Status, f.Severity), Due: dash(f.Due.String()), When: Lateness(f), Message: f.Message,
+			Citation: f.Citation, Team: f.Team}
+	}
+	for _, f := range overdue {
+		p.Overdue = append(p.Overdue, action(f))
+	}
+	for _, f := range soon {
+		p.Soon = append(p.Soon, action(f))
+	}
+	teams := false
+	for i := range r.Findings {
+		if r.Findings[i].Team != "" {
+			teams = true
+			break
+		}
+	}
+	p.OverdueTable = htmlActionTable{ID: "overdue-table", When: "Overdue by", Teams: teams, Rows: p.Overdue}
+	p.SoonTable = htmlActionTable{ID: "due-soon-table", When: "Left", Teams: teams, Rows: p.Soon}
+
+	// Editions compared.
+	if c := a.Comparison; c != nil {
+		hc := &htmlComparison{Editions: c.Editions}
+		for _, row := range c.Rules {
+			hr := htmlComparisonRow{Rule: row.Rule, Title: row.Title}
+			for _, ed := range c.Editions {
+				cell := row.Cells[ed]
+				class := "num"
+				if !cell.Present {
+					class = "num muted"
+				}
+				hr.Cells = append(hr.Cells, htmlRate{Text: RateText(cell), Class: class})
+			}
+			hc.Rows = append(hc.Rows, hr)
+			if in, ok := c.OnlyIn[row.Rule]; ok {
+				only := "none"
+				if len(in) > 0 {
+					only = strings.Join(in, ", ")
+				}
+				hc.OnlyIn = append(hc.OnlyIn, row.Rule+": only "+only)
+			}
+		}
+		for _, d := range c.Differences {
+			hd := htmlDifference{Case: ref(d.CaseID), Subject: d.Subject, Requirement: d.Requirement, Reason: d.Reason}
+			for _, ed := range c.Editions {
+				var cell htmlRate
+				for _, o := range d.Outcomes {
+					if o.Edition == ed {
+						cell = htmlRate{Text: strings.ReplaceAll(string(o.Status), "_", " "), Class: statusClass(o.Status, checker.SeverityBreach)}
+					}
+				}
+				hd.Outcomes = append(hd.Outcomes, cell)
+			}
+			hc.Differences = append(hc.Differences, hd)
+		}
+		p.Comparison = hc
+	}
+
+	for _, n := range r.NotCovered {
+		p.NotCovered = append(p.NotCovered, htmlNotCovered{Case: ref(n.CaseID), Referral: n.Referral, Received: n.Received.String()})
+	}
+	for _, e := range r.Errors {
+		p.Errors = append(p.Errors, ErrorLine(e))
+	}
+
+	// The cases' timelines, in case id order.
+	p.Cases = htmlCases(a)
+	return p
+}
+
+// findingKey finds the finding behind a deadline of a timeline, for its lateness and team.
+type findingKey struct{ caseID, edition, rule, subject, due string }
+
+func htmlCases(a *Audit) []htmlCase {
+	ids := make([]string, 0, len(a.Timelines))
+	for id, t := range a.Timelines {
+		if t != nil {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	if len(ids) == 0 {
+		return nil
+	}
+	byKey := map[findingKey]*checker.Finding{}
+	team := map[string]string{}
+	for i := range a.Report.Findings {
+		f := &a.Report.Findings[i]
+		k := findingKey{f.CaseID, f.Edition, f.Rule, f.Subject, f.Due.String()}
+		if _, dup := byKey[k]; !dup {
+			byKey[k] = f
+		}
+		if f.Team != "" && team[f.CaseID] == "" {
+			team[f.CaseID] = f.Team
+		}
+	}
+	var out []htmlCase
+	for _, id := range ids {
+		t := a.Timelines[id]
+		late := func(d explain.Deadline) string {
+			if f := byKey[findingKey{id, d.Edition, d.Rule, d.Subject, d.Due.String()}]; f != nil {
+				return Lateness(f)
+			}
+			return "-"
+		}
+		hc := htmlCase{ID: id, Anchor: caseAnchor(id), AsOf: t.AsOf.String(), Team: team[id], Events: t.Events,
+			Lacks: strings.Join(t.Lacks, ", ")}
+		var counts []string
+		for _, st := range checker.Statuses {
+			if n := t.Counts[string(st)]; n > 0 {
+				counts = append(counts, fmt.Sprintf("%d %s", n, strings.ReplaceAll(string(st), "_", " ")))
+			}
+		}
+		hc.Counts = strings.Join(counts, ", ")
+		row := func(d explain.Deadline, when string) htmlDeadline {
+			f := &checker.Finding{Status: d.Status, Severity: checker.Severity(d.Severity)}
+			return htmlDeadline{Edition: d.Edition, Rule: d.Rule, Subject: d.Subject, Status: StatusLabel(f),
+				Class: statusClass(d.Status, checker.Severity(d.Severity)), Start: dash(d.Start.String()), Due: dash(d.Due.String()),
+				Done: dash(d.Done.String()), When: when, Message: d.Message, Citation: d.Citation,
+				Holidays: strings.Join(d.HolidaysSkipped, "; "), Note: d.Note}
+		}
+		for _, d := range t.Deadlines {
+			hc.Deadlines = append(hc.Deadlines, row(d, late(d)))
+		}
+		for _, d := range t.Other {
+			hc.Other = append(hc.Other, row(d, ""))
+		}
+		if !t.First.IsZero() && (len(t.Events) > 0 || len(t.Deadlines) > 0) {
+			hc.Chart = timelineChart("chart-"+hc.Anchor, t, late)
+		}
+		out = append(out, hc)
+	}
+	return out
+}

@@ -1,0 +1,197 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/wtcheck/wtcheck/checker"
+)
+
+// findingColumns are the Findings and Due soon sheets' columns.
+var findingColumns = []string{"Case", "Edition", "Rule", "Subject", "Referral", "Status", "Severity",
+	"Start", "Due", "Done", "Late (working days)", "Late (days)", "Working days left", "Team", "Message", "Citation"}
+
+// XLSX writes an Excel workbook: a Summary sheet, a Findings sheet (every finding, filterable,
+// header frozen, dates as real Excel dates), one sheet per edition when editions were compared,
+// and a Due soon sheet of the pending deadlines within the due-soon window.
+func XLSX(w io.Writer, a *Audit) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	x := &xlsxBook{f: f}
+	x.summary(a)
+	x.findings("Findings", a.Report.Findings, nil)
+	if c := a.Comparison; c != nil {
+		for _, ed := range c.Editions {
+			x.edition(a, ed)
+		}
+	}
+	soon := a.DueSoonList()
+	rows := make([]checker.Finding, len(soon))
+	for i, s := range soon {
+		rows[i] = *s
+	}
+	x.findings("Due soon", rows, nil)
+	if x.err != nil {
+		return x.err
+	}
+	f.SetActiveSheet(0)
+	// Workbooks carry their own timestamps; fixed properties keep the file the same for the
+	// same input.
+	if err := f.SetDocProps(&excelize.DocProperties{Creator: "wtcheck", Created: "2000-01-01T00:00:00Z", Modified: "2000-01-01T00:00:00Z", Title: "wtcheck audit"}); err != nil {
+		return err
+	}
+	_, err := f.WriteTo(w)
+	return err
+}
+
+// xlsxBook keeps the first error, so the sheets can be written without checking every cell.
+type xlsxBook struct {
+	f      *excelize.File
+	err    error
+	date   int
+	bold   int
+	styles bool
+}
+
+func (x *xlsxBook) check(err error) {
+	if x.err == nil && err != nil {
+		x.err = err
+	}
+}
+
+func (x *xlsxBook) ensureStyles() {
+	if x.styles {
+		return
+	}
+	x.styles = true
+	var err error
+	x.date, err = x.f.NewStyle(&excelize.Style{NumFmt: 14, CustomNumFmt: ptr("yyyy-mm-dd")})
+	x.check(err)
+	x.bold, err = x.f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Color: []string{"DDE4EE"}, Pattern: 1}})
+	x.check(err)
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func (x *xlsxBook) sheet(name string) {
+	if name == "Summary" {
+		x.check(x.f.SetSheetName("Sheet1", name))
+		return
+	}
+	_, err := x.f.NewSheet(name)
+	x.check(err)
+}
+
+func (x *xlsxBook) row(sheet string, row int, values ...any) {
+	cell, err := excelize.CoordinatesToCellName(1, row)
+	x.check(err)
+	x.check(x.f.SetSheetRow(sheet, cell, &values))
+}
+
+func (x *xlsxBook) header(sheet string, columns []string) {
+	x.ensureStyles()
+	vals := make([]any, len(columns))
+	for i, c := range columns {
+		vals[i] = c
+	}
+	x.row(sheet, 1, vals...)
+	last, _ := excelize.ColumnNumberToName(len(columns))
+	x.check(x.f.SetCellStyle(sheet, "A1", last+"1", x.bold))
+	x.check(x.f.SetPanes(sheet, &excelize.Panes{Freeze: true, Split: false, XSplit: 0, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}))
+}
+
+func (x *xlsxBook) summary(a *Audit) {
+	const sheet = "Summary"
+	x.sheet(sheet)
+	x.ensureStyles()
+	r := a.Report
+	s := r.Summary
+	rows := [][]any{
+		{"wtcheck audit", r.Tool.Version},
+		{"As at", dateCell(r.AsOf)},
+		{"Records read", s.RecordsRead},
+		{"Cases checked", s.Cases},
+		{"Records skipped", s.RecordsSkipped},
+	}
+	for _, st := range checker.Statuses {
+		rows = append(rows, []any{"Findings: " + strings.ReplaceAll(string(st), "_", " "), s.Findings[st]})
+	}
+	rows = append(rows, []any{"Overdue", len(a.Overdue())}, []any{fmt.Sprintf("Due in the next %d working days", a.DueSoon), len(a.DueSoonList())})
+	if a.Redacted {
+		rows = append(rows, []any{"Case ids", "redacted (keyed hashes)"})
+	}
+	for i, row := range rows {
+		x.row(sheet, i+1, row...)
+	}
+	x.check(x.f.SetCellStyle(sheet, "B2", "B2", x.date))
+	next := len(rows) + 2
+	x.row(sheet, next, "Edition", "Rule", "Title", "Met", "Breach", "Pending", "Compliance", "Citation")
+	x.check(x.f.SetCellStyle(sheet, fmt.Sprintf("A%d", next), fmt.Sprintf("H%d", next), x.bold))
+	for i, c := range a.Compliance() {
+		rate := any("")
+		if v, ok := c.Rate(); ok {
+			rate = v
+		}
+		x.row(sheet, next+1+i, c.Edition, c.Rule, c.Title, c.Met, c.Breach, c.Pending, rate, c.Citation)
+	}
+	pct, err := x.f.NewStyle(&excelize.Style{NumFmt: 9})
+	x.check(err)
+	x.check(x.f.SetCellStyle(sheet, fmt.Sprintf("G%d", next+1), fmt.Sprintf("G%d", next+len(a.Compliance())), pct))
+	x.check(x.f.SetColWidth(sheet, "A", "A", 24))
+	x.check(x.f.SetColWidth(sheet, "B", "C", 32))
+}
+
+func dateCell(d checker.Date) any {
+	if d.IsZero() {
+		return ""
+	}
+	return d.Time()
+}
+
+func intCellValue(p *int) any {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+// findings writes a sheet of findings with real dates, an autofilter and a frozen header.
+func (x *xlsxBook) findings(sheet string, fs []checker.Finding, _ []string) {
+	x.sheet(sheet)
+	x.header(sheet, findingColumns)
+	for i := range fs {
+		f := &fs[i]
+		x.row(sheet, i+2, f.CaseID, f.Edition, f.Rule, f.Subject, f.Referral, string(f.Status), string(f.Severity),
+			dateCell(f.Start), dateCell(f.Due), dateCell(f.Done), intCellValue(f.LateWorkingDays), intCellValue(f.LateDays),
+			intCellValue(f.WorkingDaysLeft), f.Team, f.Message, f.Citation)
+	}
+	last := len(fs) + 1
+	if len(fs) > 0 {
+		x.check(x.f.SetCellStyle(sheet, "H2", fmt.Sprintf("J%d", last), x.date))
+	}
+	lastCol, _ := excelize.ColumnNumberToName(len(findingColumns))
+	x.check(x.f.AutoFilter(sheet, fmt.Sprintf("A1:%s%d", lastCol, last), nil))
+	x.check(x.f.SetColWidth(sheet, "A", "G", 14))
+	x.check(x.f.SetColWidth(sheet, "C", "C", 30))
+	x.check(x.f.SetColWidth(sheet, "H", "J", 12))
+	x.check(x.f.SetColWidth(sheet, "O", "P", 60))
+}
+
+// edition writes one edition's column of the comparison: each rule's counts and rate.
+func (x *xlsxBook) edition(a *Audit, edition string) {
+	sheet := "Edition " + edition
+	x.sheet(sheet)
+	x.header(sheet, []string{"Rule", "In this edition", "Timescale", "Applicable", "Met", "Breach", "Pending", "Not applicable", "Insufficient data", "Compliance"})
+	for i, row := range a.Comparison.Rules {
+		c := row.Cells[edition]
+		rate := any("")
+		if v, ok := c.Rate(); ok {
+			rate = v
+		}
+		x.row(sheet, i+2, row.Rule, c.Present, c.Timescale, c.Applicable, c.Met, c.Breach, c.Pending, c.NotApplicable, c.InsufficientData, rate)
+	}
+	x.check(x.f.SetColWidth(sheet, "A", "A", 32))
+}
