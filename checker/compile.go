@@ -37,6 +37,26 @@ type compiledRule struct {
 	whenReads, reads []string
 }
 
+// RuleReads lists the record fields a rule reads, in any of its scopes, as provenance.lacks
+// names them: what a source must be able to record for the rule to be judged.
+func (cp *CompiledPack) RuleReads(id string) []string {
+	var out []string
+	for _, cr := range cp.rules {
+		if cr.rule.ID == id {
+			out = append(out, cr.whenReads...)
+			out = append(out, cr.reads...)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// Lacking lists which of a source's lacks a rule reads (a lacks entry may name a field or a
+// whole collection): the rule gives insufficient_data on that source when any does.
+func (cp *CompiledPack) Lacking(id string, lacks []string) []string {
+	return lacking(lacks, cp.RuleReads(id))
+}
+
 // ParamValue gives a parameter's value in force (default or override) and whether it exists.
 func (cp *CompiledPack) ParamValue(name string) (any, bool) {
 	v, ok := cp.values[name]

@@ -497,6 +497,9 @@ func (o DeadlineOutcome) message(title string, due, done, lapse, asOf Date) stri
 // emit finishes a finding: the rule's own message, if it has one, replaces the default, and
 // in InForce mode a finding whose dates run past its edition says so.
 func (ev *evaluator) emit(cr *compiledRule, act *vars, f Finding) {
+	if f.Status == StatusNotApplicable {
+		f.Proxies = nil // nothing was judged on the stand-in
+	}
 	if ev.packOf != nil {
 		f.Note = transitionalNote(ev.engine, f)
 	}

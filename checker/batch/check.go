@@ -66,7 +66,11 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 		return nil, err
 	}
 	if len(files) == 0 {
-		return nil, fmt.Errorf("read batch: no case files (%s) found in %v", caseExtensionsText(), paths)
+		exts := caseExtensionsText()
+		if r.Import != nil {
+			exts = strings.Join(r.Extensions, ", ")
+		}
+		return nil, fmt.Errorf("read batch: no case files (%s) found in %v", exts, paths)
 	}
 	show := map[checker.Status]bool{}
 	listed := opts.Show
@@ -107,7 +111,7 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 	seenIDs := map[string]firstSeen{}
 	read := 0
 	for fi, f := range files {
-		_ = r.ReadFile(f, func(rec Record) error {
+		err := r.ReadFile(f, func(rec Record) error {
 			read++
 			if opts.Progress != nil && read%1000 == 0 {
 				opts.Progress(read)
@@ -131,6 +135,12 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 			jobs <- j
 			return nil
 		})
+		if err != nil {
+			// A file that could not be read at all (an importer's whole-file error) is
+			// reported like a bad record, never dropped.
+			read++
+			jobs <- job{file: fi, rec: Record{File: f, Err: err}}
+		}
 	}
 	close(jobs)
 	wg.Wait()

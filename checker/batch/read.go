@@ -41,6 +41,11 @@ type Reader struct {
 	// Skipped is told about each file a directory walk passes over because its name does not
 	// end in a case-record extension.
 	Skipped func(path string)
+	// Import, when set, reads each file instead of the JSON reader: an importer of another
+	// source format (the CIN census, Annex A). Extensions then says which files a directory
+	// walk reads.
+	Import     func(path string, fn func(Record) error) error
+	Extensions []string
 }
 
 // caseExtensions are the file names a directory walk reads.
@@ -80,7 +85,7 @@ func (r *Reader) Files(paths []string) ([]string, error) {
 				}
 				return nil
 			}
-			if IsCaseFile(d.Name()) {
+			if r.reads(d.Name()) {
 				out = append(out, path)
 			} else if r.Skipped != nil {
 				r.Skipped(path)
@@ -94,10 +99,22 @@ func (r *Reader) Files(paths []string) ([]string, error) {
 	return out, nil
 }
 
+// reads reports whether a directory walk reads a file of this name.
+func (r *Reader) reads(name string) bool {
+	if r.Import == nil {
+		return IsCaseFile(name)
+	}
+	lower := strings.ToLower(name)
+	return slices.ContainsFunc(r.Extensions, func(ext string) bool { return strings.HasSuffix(lower, ext) })
+}
+
 // ReadFile streams the records of one file to fn, in order. Problems with a record, or with
 // the file, reach fn as records with Err set; an error returned by fn stops the reading and
 // is returned.
 func (r *Reader) ReadFile(path string, fn func(Record) error) error {
+	if r.Import != nil {
+		return r.Import(path, fn)
+	}
 	var in io.Reader
 	name := path
 	if path == "-" {

@@ -13,15 +13,24 @@ import (
 // summary line.
 func Text(w io.Writer, r *checker.Report) error {
 	ew := &errWriter{w: w}
+	proxies := false
 	if len(r.Findings) > 0 {
 		tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "CASE\tEDITION\tRULE\tSUBJECT\tSTATUS\tDUE\tDONE\tLATE / LEFT")
 		for i := range r.Findings {
 			f := &r.Findings[i]
+			status := StatusLabel(f)
+			if len(f.Proxies) > 0 {
+				status += " (proxy)"
+				proxies = true
+			}
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", f.CaseID, f.Edition, f.Rule, f.Subject,
-				StatusLabel(f), dash(f.Due.String()), dash(f.Done.String()), Lateness(f))
+				status, dash(f.Due.String()), dash(f.Done.String()), Lateness(f))
 		}
 		_ = tw.Flush()
+		if proxies {
+			fmt.Fprintln(ew, "(proxy): the finding rests on a stand-in the import was asked for; the JSON report names it.")
+		}
 		fmt.Fprintln(ew)
 	}
 	if len(r.NotCovered) > 0 {

@@ -18,6 +18,7 @@ import (
 type checkFlags struct {
 	packFlags
 	redactFlags
+	input         inputFlags
 	asOf          string
 	format        string
 	show          string
@@ -51,6 +52,7 @@ when a record was skipped), 2 when the command could not run as asked.`,
 	}
 	f.packFlags.register(cmd)
 	f.redactFlags.register(cmd)
+	f.input.register(cmd)
 	fl := cmd.Flags()
 	fl.StringVar(&f.asOf, "as-of", "", "check as at this day (YYYY-MM-DD); default: each record's extract date, else today")
 	fl.StringVar(&f.format, "format", "text", "output format: "+strings.Join(append(report.Formats(), report.AuditFormats()...), ", "))
@@ -68,7 +70,7 @@ when a record was skipped), 2 when the command could not run as asked.`,
 
 func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader) error {
 	if _, audit := report.LookupAudit(f.format); audit {
-		return runAudit(cmd, &auditFlags{packFlags: f.packFlags, redactFlags: f.redactFlags, format: f.format,
+		return runAudit(cmd, &auditFlags{packFlags: f.packFlags, redactFlags: f.redactFlags, input: f.input, format: f.format,
 			asOf: f.asOf, output: f.output, dueSoon: f.dueSoon, workers: f.workers}, args, stdin)
 	}
 	write, err := report.Lookup(f.format)
@@ -108,6 +110,9 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 	engine.DueSoon = f.dueSoon
 	stderr := cmd.ErrOrStderr()
 	reader := &batch.Reader{Stdin: stdin}
+	if err := f.input.reader(reader, asOf); err != nil {
+		return err
+	}
 	var skippedFiles []string
 	reader.Skipped = func(path string) { skippedFiles = append(skippedFiles, path) }
 	opts := batch.Options{
@@ -162,6 +167,9 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 	}
 	if f.format != "text" || f.output != "" {
 		fmt.Fprintln(stderr, "wtcheck: "+report.SummaryLine(rep))
+	}
+	if line := coverageLine(engine.Packs, f.input.format, f.input.s47Proxy); line != "" {
+		fmt.Fprintln(stderr, "wtcheck: "+line)
 	}
 	if b := rep.Baseline; b != nil {
 		fmt.Fprintf(stderr, "wtcheck: baseline: %d new %s, %d known not listed, %d known no longer breached\n",

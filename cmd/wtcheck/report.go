@@ -82,6 +82,7 @@ func newReportCommand(stdin io.Reader) *cobra.Command {
 type auditFlags struct {
 	packFlags
 	redactFlags
+	input   inputFlags
 	format  string
 	asOf    string
 	output  string
@@ -92,6 +93,7 @@ type auditFlags struct {
 func (f *auditFlags) register(cmd *cobra.Command) {
 	f.packFlags.register(cmd)
 	f.redactFlags.register(cmd)
+	f.input.register(cmd)
 	fl := cmd.Flags()
 	fl.StringVar(&f.asOf, "as-of", "", "report as at this day (YYYY-MM-DD); default: each record's extract date")
 	fl.StringVarP(&f.output, "output", "o", "", "the file to write (required for xlsx)")
@@ -146,7 +148,11 @@ func runAudit(cmd *cobra.Command, f *auditFlags, paths []string, stdin io.Reader
 			}
 		}
 	}
-	rep, err := batch.Check(engine, &batch.Reader{Stdin: stdin}, paths, batch.Options{
+	reader := &batch.Reader{Stdin: stdin}
+	if err := f.input.reader(reader, asOf); err != nil {
+		return err
+	}
+	rep, err := batch.Check(engine, reader, paths, batch.Options{
 		AsOf: asOf, Show: checker.Statuses, FailOn: checker.FailOnNone, Workers: f.workers,
 		Tool: checker.Tool{Name: "wtcheck", Version: toolVersion()}, PerCase: perCase,
 	})

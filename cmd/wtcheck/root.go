@@ -61,6 +61,6 @@ breach, every deadline still pending, and what was met.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newCheckCommand(stdin), newCompareCommand(stdin), newExplainCommand(stdin), newReportCommand(stdin), newTestCommand(), newLintCommand(), newRulesCommand(), newVersionCommand())
+	root.AddCommand(newCheckCommand(stdin), newCompareCommand(stdin), newExplainCommand(stdin), newReportCommand(stdin), newImportCommand(stdin), newTestCommand(), newLintCommand(), newRulesCommand(), newVersionCommand())
 	return root
 }

@@ -64,6 +64,7 @@ func Lacks(opts Options) []Gap {
 		{"housing_referral", "the census does not record a referral to the housing authority"},
 		{"housing_referral_refused", "the census does not record a family's refusal of consent to a housing referral"},
 		{"early_help_considered", "the census does not record when early help was considered"},
+		{"child.circumstances", "the census records disabilities, but not the other early-help indicators (young carer, parent in custody, …)"},
 	}
 }
 

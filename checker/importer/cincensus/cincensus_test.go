@@ -100,7 +100,7 @@ var wantLacks = []string{
 	"s47_enquiries.wishes_recorded", "s47_enquiries.not_seen_reason",
 	"conferences.chair_independent", "conferences.notified",
 	"plans.core_groups", "plans.visits", "plans.end_reason",
-	"homeless", "housing_referral", "housing_referral_refused", "early_help_considered",
+	"homeless", "housing_referral", "housing_referral_refused", "early_help_considered", "child.circumstances",
 }
 
 func wantLacksWithProxy() []string {

@@ -1,0 +1,110 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/wtcheck/wtcheck/checker"
+	"github.com/wtcheck/wtcheck/checker/batch"
+	"github.com/wtcheck/wtcheck/checker/importer/annexa"
+	"github.com/wtcheck/wtcheck/checker/importer/cincensus"
+)
+
+// inputFormats are the source formats wtcheck reads besides its own case records.
+var inputFormats = []string{"case", cincensus.Format, annexa.Format}
+
+// inputFlags choose how the batch is read: case records (the default) or a return that an
+// importer turns into case records.
+type inputFlags struct {
+	format   string
+	s47Proxy bool
+}
+
+func (in *inputFlags) register(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&in.format, "input-format", "case", "what the input is: "+strings.Join(inputFormats, ", ")+" (a CIN census XML return, an Ofsted Annex A workbook)")
+	cmd.Flags().BoolVar(&in.s47Proxy, "s47-start-as-strategy-discussion", false,
+		"cin-census only: date each enquiry's strategy discussion on the section 47 start, the proxy the DfE's statistics use; every finding that rests on it says so")
+}
+
+// gap is a fact a source format cannot record, with why.
+type gap struct{ Path, Reason string }
+
+// reader builds the batch reader for the input format. asOf is required for Annex A, which
+// has no reference date of its own.
+func (in *inputFlags) reader(r *batch.Reader, asOf checker.Date) error {
+	if in.s47Proxy && in.format != cincensus.Format {
+		return fmt.Errorf("--s47-start-as-strategy-discussion goes with --input-format %s", cincensus.Format)
+	}
+	switch in.format {
+	case "", "case":
+		return nil
+	case cincensus.Format:
+		opts := cincensus.Options{S47StartAsStrategyDiscussion: in.s47Proxy}
+		r.Import = func(path string, fn func(batch.Record) error) error {
+			if path == "-" {
+				return cincensus.Read(r.Stdin, "-", opts, fn)
+			}
+			return cincensus.ReadFile(path, opts, fn)
+		}
+		r.Extensions = []string{".xml"}
+	case annexa.Format:
+		if asOf.IsZero() {
+			return fmt.Errorf("--input-format %s: an Annex A workbook has no reference date: give --as-of", annexa.Format)
+		}
+		r.Import = func(path string, fn func(batch.Record) error) error {
+			return annexa.ReadFile(path, annexa.Options{AsOf: asOf}, fn)
+		}
+		r.Extensions = []string{".xlsx"}
+	default:
+		return fmt.Errorf("--input-format %q: want %s", in.format, strings.Join(inputFormats, ", "))
+	}
+	return nil
+}
+
+// gaps lists what a source format cannot record.
+func gaps(format string, s47Proxy bool) ([]gap, error) {
+	var out []gap
+	switch format {
+	case cincensus.Format:
+		for _, g := range cincensus.Lacks(cincensus.Options{S47StartAsStrategyDiscussion: s47Proxy}) {
+			out = append(out, gap(g))
+		}
+	case annexa.Format:
+		for _, g := range annexa.Lacks() {
+			out = append(out, gap(g))
+		}
+	case "case":
+	default:
+		return nil, fmt.Errorf("unknown input format %q: want %s", format, strings.Join(inputFormats, ", "))
+	}
+	return out, nil
+}
+
+// coverage says, for each rule of each pack, whether a source format can give it a verdict
+// and, where not, which facts it lacks.
+type coverage struct {
+	Pack, Rule string
+	Lacking    []gap
+}
+
+func ruleCoverage(packs []*checker.CompiledPack, gs []gap) []coverage {
+	var paths []string
+	reasons := map[string]string{}
+	for _, g := range gs {
+		paths = append(paths, g.Path)
+		reasons[g.Path] = g.Reason
+	}
+	var out []coverage
+	for _, cp := range packs {
+		for _, r := range cp.Pack.Rules {
+			c := coverage{Pack: cp.Pack.ID, Rule: r.ID}
+			for _, p := range cp.Lacking(r.ID, paths) {
+				c.Lacking = append(c.Lacking, gap{Path: p, Reason: reasons[p]})
+			}
+			out = append(out, c)
+		}
+	}
+	return out
+}
