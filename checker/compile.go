@@ -31,6 +31,7 @@ type compiledRule struct {
 	scope                                   Scope
 	when, each, subject, assert, pendingFor cel.Program
 	start, due, done, lapse, message        cel.Program
+	citation                                string // the rule's citation, rendered once rather than per finding
 	// whenReads and reads are the record fields its expressions read, as provenance.lacks
 	// names them ("decision", "s47_enquiries.seen"): a record whose source cannot record one
 	// gives insufficient_data, never a verdict built on a value that cannot be there.
@@ -126,7 +127,7 @@ func compileRule(base *cel.Env, r *Rule, scope Scope, lines []string) (*compiled
 	if len(r.Scopes) > 1 {
 		rc.scope = scope
 	}
-	cr := &compiledRule{rule: r, scope: scope}
+	cr := &compiledRule{rule: r, scope: scope, citation: r.Citation.String()}
 	variable, ok := scopeVariable[scope]
 	if !ok {
 		return cr, nil // reported when the pack was parsed

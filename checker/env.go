@@ -60,6 +60,8 @@ var Functions = []FunctionDoc{
 	{"<wt.Referral>.discussionsFor(wt.S47Enquiry) -> list(wt.StrategyDiscussion)", "The strategy discussion at which the enquiry was initiated: the one it names, else the latest of the referral dated on or before the enquiry started. A list of at most one.", "latest(referral.discussionsFor(s47).map(d, d.date))"},
 	{"<wt.Referral>.conferencesFor(wt.S47Enquiry) -> list(wt.Conference)", "The initial and pre-birth conferences that follow the enquiry, in date order.", "earliest(referral.conferencesFor(s47).map(k, k.date))"},
 	{"<wt.Referral>.reviewsOf(wt.Plan) -> list(wt.Conference)", "The review conferences of the plan, in date order.", "referral.reviewsOf(plan).size()"},
+	{"<wt.Plan>.seenVisits() -> list(timestamp)", "The days of the plan's visits at which the child was seen, in order, each once. Needs plans.visits.", "plan.seenVisits().size()"},
+	{"firstAfter(list(timestamp), timestamp) -> timestamp", "The earliest date of a list that is after the given date; null when none is, or the date is null.", "firstAfter(plan.seenVisits(), item)"},
 }
 
 // nullable marks a function whose bindings handle null arguments themselves: cel-go's type
@@ -117,9 +119,9 @@ func envOptions(cal *Calendar, params *objectType) []cel.EnvOption {
 				return types.Int(cal.WorkingDaysBetween(x, y))
 			}))),
 		cel.Function("earliest", nullable, cel.Overload("earliest_list", []*cel.Type{dateListType}, cel.TimestampType,
-			cel.UnaryBinding(func(l ref.Val) ref.Val { return pickDate(l, Date.Before) }))),
+			cel.UnaryBinding(func(l ref.Val) ref.Val { return pickDate(l, Date.Before, nil) }))),
 		cel.Function("latest", nullable, cel.Overload("latest_list", []*cel.Type{dateListType}, cel.TimestampType,
-			cel.UnaryBinding(func(l ref.Val) ref.Val { return pickDate(l, Date.After) }))),
+			cel.UnaryBinding(func(l ref.Val) ref.Val { return pickDate(l, Date.After, nil) }))),
 		cel.Function("date", cel.Overload("date_string", []*cel.Type{cel.StringType}, cel.TimestampType,
 			cel.UnaryBinding(func(s ref.Val) ref.Val {
 				d, err := ParseDate(string(s.(types.String)))
@@ -145,6 +147,18 @@ func envOptions(cal *Calendar, params *objectType) []cel.EnvOption {
 			cel.ListType(conferenceType), cel.BinaryBinding(func(r, s ref.Val) ref.Val {
 				rf, enq := r.Value().(*Referral), s.Value().(*S47Enquiry)
 				return objectList(conferenceObj, enquiryConferences(rf, enq))
+			}))),
+		cel.Function("seenVisits", cel.MemberOverload("plan_seenVisits", []*cel.Type{planType}, dateListType,
+			cel.UnaryBinding(func(p ref.Val) ref.Val {
+				return dateList(seenVisitDays(p.Value().(*Plan)))
+			}))),
+		cel.Function("firstAfter", nullable, cel.Overload("firstAfter_list_timestamp", []*cel.Type{dateListType, cel.TimestampType}, cel.TimestampType,
+			cel.BinaryBinding(func(l, d ref.Val) ref.Val {
+				day, ok := dateArg(d)
+				if !ok {
+					return types.NullValue
+				}
+				return pickDate(l, func(a, best Date) bool { return a.Before(best) }, func(a Date) bool { return a.After(day) })
 			}))),
 		cel.Function("reviewsOf", cel.MemberOverload("referral_reviewsOf_plan", []*cel.Type{referralType, planType},
 			cel.ListType(conferenceType), cel.BinaryBinding(func(r, p ref.Val) ref.Val {
@@ -174,8 +188,9 @@ func nullOrErr(v ref.Val, fn string) ref.Val {
 	return types.NewErr("%s: want a timestamp, got %s", fn, v.Type().TypeName())
 }
 
-// pickDate returns the date of a list that better prefers over all others, ignoring nulls.
-func pickDate(l ref.Val, better func(a, b Date) bool) ref.Val {
+// pickDate returns the date of a list that better prefers over all others, ignoring nulls and,
+// when keep is set, the dates it refuses.
+func pickDate(l ref.Val, better func(a, b Date) bool, keep func(Date) bool) ref.Val {
 	lister, ok := l.(traits.Lister)
 	if !ok {
 		return types.NewErr("want a list of dates")
@@ -184,11 +199,33 @@ func pickDate(l ref.Val, better func(a, b Date) bool) ref.Val {
 	it := lister.Iterator()
 	for it.HasNext() == types.True {
 		d, ok := dateArg(it.Next())
-		if ok && (best.IsZero() || better(d, best)) {
+		if ok && (keep == nil || keep(d)) && (best.IsZero() || better(d, best)) {
 			best = d
 		}
 	}
 	return dateVal(best)
+}
+
+// seenVisitDays are the days a plan's visits saw the child, sorted, each once. Written in Go
+// because the visit interval rule asks it once per interval: as a CEL comprehension it was
+// most of the cost of checking a long plan.
+func seenVisitDays(p *Plan) []Date {
+	var out []Date
+	for _, v := range p.Visits {
+		if v.Seen && !v.Date.IsZero() {
+			out = append(out, v.Date)
+		}
+	}
+	slices.SortFunc(out, func(a, b Date) int { return int(a.dayNumber() - b.dayNumber()) })
+	return slices.Compact(out)
+}
+
+func dateList(ds []Date) ref.Val {
+	vals := make([]ref.Val, len(ds))
+	for i, d := range ds {
+		vals[i] = dateVal(d)
+	}
+	return types.NewRefValList(celTypeAdapter, vals)
 }
 
 // enquiryDiscussion is the discussion at which an enquiry was initiated: the one it names,

@@ -235,7 +235,7 @@ func (ev *evaluator) rule(cp *CompiledPack, cr *compiledRule) {
 			Rule:     r.ID,
 			Subject:  t.id,
 			Severity: r.Severity,
-			Citation: r.Citation.String(),
+			Citation: cr.citation,
 			Team:     ev.c.Organisation.Team,
 		}
 		if t.referral != nil {

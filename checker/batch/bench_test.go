@@ -3,6 +3,7 @@ package batch
 import (
 	"bytes"
 	"os"
+	"strconv"
 	"testing"
 
 	"github.com/wtcheck/wtcheck/checker"
@@ -73,5 +74,41 @@ func BenchmarkDecodeCase(b *testing.B) {
 		if rec := decode("sample", 1, lines[i%len(lines)]); rec.Err != nil {
 			b.Fatal(rec.Err)
 		}
+	}
+}
+
+// BenchmarkCheckBatch checks a batch of 5,000 cases (the sample's 32 repeated under new case
+// ids) from an NDJSON file under every shipped pack, with one worker and with two; ns/op is
+// the whole batch, so per case is ns/op / 5,000.
+func BenchmarkCheckBatch(b *testing.B) {
+	e := benchEngine(b)
+	lines := sampleLines(b)
+	const n = 5000
+	var buf bytes.Buffer
+	for i := range n {
+		line := lines[i%len(lines)]
+		// The case_id is the record's first key in the sample: give each copy its own.
+		id := []byte(`"case_id":"B-` + strconv.Itoa(i) + `"`)
+		start := bytes.Index(line, []byte(`"case_id":"`))
+		end := start + bytes.IndexByte(line[start+len(`"case_id":"`):], '"') + len(`"case_id":"`) + 1
+		buf.Write(line[:start])
+		buf.Write(id)
+		buf.Write(line[end:])
+		buf.WriteByte('\n')
+	}
+	path := b.TempDir() + "/batch.ndjson"
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	for _, workers := range []int{1, 2} {
+		b.Run("workers="+strconv.Itoa(workers), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				rep, err := Check(e, &Reader{}, []string{path}, Options{Workers: workers, FailOn: checker.SeverityBreach})
+				if err != nil || rep.Summary.Cases != n {
+					b.Fatalf("%v, %d cases", err, rep.Summary.Cases)
+				}
+			}
+		})
 	}
 }
