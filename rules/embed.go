@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/wtcheck/wtcheck/checker"
 )
 
 //go:embed wt*.yaml bank-holidays.yaml tests/*.yaml
@@ -67,4 +69,42 @@ func Examples() []Example {
 		out = append(out, Example{Name: "rules/tests/" + e.Name(), Data: data})
 	}
 	return out
+}
+
+// Calendar builds the shipped England and Wales working-day calendar.
+func Calendar() (*checker.Calendar, error) {
+	hols, first, last, err := checker.ParseHolidays("rules/"+HolidaysFile, Holidays())
+	if err != nil {
+		return nil, err
+	}
+	return checker.NewCalendar(hols, first, last), nil
+}
+
+// Engine compiles the shipped packs of the given editions (all when none is given) with the
+// shipped calendar: what tests and benchmarks that need the real rules start from.
+func Engine(editions ...string) (*checker.Engine, error) {
+	cal, err := Calendar()
+	if err != nil {
+		return nil, err
+	}
+	if len(editions) == 0 {
+		editions = Editions()
+	}
+	e := &checker.Engine{Calendar: cal}
+	for _, ed := range editions {
+		name, data, err := Pack(ed)
+		if err != nil {
+			return nil, err
+		}
+		p, err := checker.ParsePack(name, data)
+		if err != nil {
+			return nil, err
+		}
+		cp, err := checker.Compile(p, cal, nil)
+		if err != nil {
+			return nil, err
+		}
+		e.Packs = append(e.Packs, cp)
+	}
+	return e, nil
 }

@@ -3,7 +3,6 @@ package rules_test
 import (
 	"testing"
 
-	"github.com/wtcheck/wtcheck/checker"
 	"github.com/wtcheck/wtcheck/checker/packtest"
 	"github.com/wtcheck/wtcheck/rules"
 )
@@ -12,27 +11,11 @@ import (
 // shipped pack gives exactly its expected findings, and every rule has examples that breach,
 // are met, and are pending or not applicable.
 func TestShippedPacksPassTheirExamples(t *testing.T) {
-	hols, first, last, err := checker.ParseHolidays(rules.HolidaysFile, rules.Holidays())
+	e, err := rules.Engine()
 	if err != nil {
 		t.Fatal(err)
 	}
-	cal := checker.NewCalendar(hols, first, last)
-	var packs []*checker.CompiledPack
-	for _, ed := range rules.Editions() {
-		name, data, err := rules.Pack(ed)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := checker.ParsePack(name, data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cp, err := checker.Compile(p, cal, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		packs = append(packs, cp)
-	}
+	packs, cal := e.Packs, e.Calendar
 	var suites []*packtest.Suite
 	for _, ex := range rules.Examples() {
 		s, err := packtest.ParseSuite(ex.Name, ex.Data)

@@ -13,26 +13,9 @@ import (
 // benchEngine compiles every shipped pack.
 func benchEngine(b *testing.B) *checker.Engine {
 	b.Helper()
-	hols, first, last, err := checker.ParseHolidays("bank-holidays.yaml", rules.Holidays())
+	e, err := rules.Engine()
 	if err != nil {
 		b.Fatal(err)
-	}
-	cal := checker.NewCalendar(hols, first, last)
-	e := &checker.Engine{Calendar: cal}
-	for _, ed := range rules.Editions() {
-		name, data, err := rules.Pack(ed)
-		if err != nil {
-			b.Fatal(err)
-		}
-		p, err := checker.ParsePack(name, data)
-		if err != nil {
-			b.Fatal(err)
-		}
-		cp, err := checker.Compile(p, cal, nil)
-		if err != nil {
-			b.Fatal(err)
-		}
-		e.Packs = append(e.Packs, cp)
 	}
 	return e
 }

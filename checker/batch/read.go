@@ -255,11 +255,7 @@ func (r *Reader) readArray(path string, br *bufio.Reader, fn func(Record) error)
 			// that the rest of the file was not read.
 			return fn(Record{File: path, Index: index, Err: fmt.Errorf("%s; the rest of the file could not be read", describeStreamError(err, r.maxBytes()))})
 		}
-		rec := Record{File: path, Index: index, Err: fmt.Errorf("the record is longer than %d bytes", r.maxBytes())}
-		if len(raw) <= r.maxBytes() {
-			rec = decode(path, index, raw)
-		}
-		if err := fn(rec); err != nil {
+		if err := fn(r.decodeBounded(path, index, raw)); err != nil {
 			return err
 		}
 	}
@@ -336,14 +332,19 @@ func (r *Reader) readConcatenated(path string, br *bufio.Reader, fn func(Record)
 		if err != nil {
 			return fn(Record{File: path, Index: index, Err: fmt.Errorf("%s; the rest of the file could not be read", describeStreamError(err, r.maxBytes()))})
 		}
-		rec := Record{File: path, Index: index, Err: fmt.Errorf("the record is longer than %d bytes", r.maxBytes())}
-		if len(raw) <= r.maxBytes() {
-			rec = decode(path, index, raw)
-		}
-		if err := fn(rec); err != nil {
+		if err := fn(r.decodeBounded(path, index, raw)); err != nil {
 			return err
 		}
 	}
+}
+
+// decodeBounded decodes a record read whole by a JSON decoder, refusing one over the limit
+// (the decoder's read-ahead lets a record slightly over it through).
+func (r *Reader) decodeBounded(path string, index int, raw []byte) Record {
+	if len(raw) > r.maxBytes() {
+		return Record{File: path, Index: index, Err: fmt.Errorf("the record is longer than %d bytes", r.maxBytes())}
+	}
+	return decode(path, index, raw)
 }
 
 // decode turns one record's JSON into a validated case. Errors name fields, not values.

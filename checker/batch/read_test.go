@@ -847,24 +847,11 @@ func TestErrorsDoNotQuoteCaseData(t *testing.T) {
 
 func testEngine(t testing.TB) *checker.Engine {
 	t.Helper()
-	hols, first, last, err := checker.ParseHolidays(rules.HolidaysFile, rules.Holidays())
+	e, err := rules.Engine("2018")
 	if err != nil {
 		t.Fatal(err)
 	}
-	cal := checker.NewCalendar(hols, first, last)
-	name, data, err := rules.Pack("2018")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := checker.ParsePack(name, data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cp, err := checker.Compile(p, cal, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &checker.Engine{Packs: []*checker.CompiledPack{cp}, Calendar: cal}
+	return e
 }
 
 func checkOptions() Options {

@@ -36,11 +36,10 @@ func (pf *packFlags) inForce() bool { return slices.Contains(pf.editions, "in-fo
 
 // calendar builds the working-day calendar: the shipped bank holidays plus any --holidays.
 func (pf *packFlags) calendar() (*checker.Calendar, error) {
-	hols, first, last, err := checker.ParseHolidays("rules/"+rules.HolidaysFile, rules.Holidays())
+	cal, err := rules.Calendar()
 	if err != nil {
 		return nil, err
 	}
-	cal := checker.NewCalendar(hols, first, last)
 	for _, f := range pf.holidays {
 		data, err := os.ReadFile(f)
 		if err != nil {

@@ -614,16 +614,9 @@ func TestJoins(t *testing.T) {
 // engine compiles the shipped 2023 pack.
 func engine(t *testing.T) *checker.Engine {
 	t.Helper()
-	hols, first, last, err := checker.ParseHolidays(rules.HolidaysFile, rules.Holidays())
+	e, err := rules.Engine("2023")
 	must(t, err)
-	cal := checker.NewCalendar(hols, first, last)
-	name, data, err := rules.Pack("2023")
-	must(t, err)
-	p, err := checker.ParsePack(name, data)
-	must(t, err)
-	cp, err := checker.Compile(p, cal, nil)
-	must(t, err)
-	return &checker.Engine{Packs: []*checker.CompiledPack{cp}, Calendar: cal, DueSoon: checker.DefaultDueSoon}
+	return e
 }
 
 // statuses checks a case and gives "rule subject status" for the rules named.

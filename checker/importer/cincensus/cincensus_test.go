@@ -743,24 +743,10 @@ func TestMemoryDoesNotGrow(t *testing.T) {
 // TestChecksCensusRecords runs the 2023 pack on an imported child: what the census cannot
 // record gives insufficient_data, and the proxy makes the conference timescale checkable.
 func TestChecksCensusRecords(t *testing.T) {
-	hols, first, last, err := checker.ParseHolidays(rules.HolidaysFile, rules.Holidays())
+	e, err := rules.Engine("2023")
 	if err != nil {
 		t.Fatal(err)
 	}
-	cal := checker.NewCalendar(hols, first, last)
-	name, data, err := rules.Pack("2023")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := checker.ParsePack(name, data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cp, err := checker.Compile(p, cal, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := &checker.Engine{Packs: []*checker.CompiledPack{cp}, Calendar: cal}
 	type key struct{ rule, referral, subject string }
 	statuses := func(opts Options) map[key]checker.Status {
 		recs := readTestdata(t, "full.xml", opts)
