@@ -65,6 +65,7 @@ bench:
 fuzz:
 	$(GO) test ./checker -run '^$$' -fuzz FuzzParseDate -fuzztime 30s
 	$(GO) test ./checker/batch -run '^$$' -fuzz FuzzDecode -fuzztime 30s
+	$(GO) test ./checker/importer/cincensus -run '^$$' -fuzz FuzzRead -fuzztime 30s
 
 clean:
 	rm -rf bin bench.out
