@@ -219,7 +219,10 @@ func (ev *evaluator) rule(cp *CompiledPack, cr *compiledRule) {
 		objectName: scopeVariable[cr.scope],
 	}
 	whenLacks, lacks := lacking(ev.c.Provenance.Lacks, cr.whenReads), lacking(ev.c.Provenance.Lacks, cr.reads)
-	proxies := proxiesRead(ev.c.Provenance.Proxies, append(slices.Clone(cr.whenReads), cr.reads...))
+	var proxies []string
+	if len(ev.c.Provenance.Proxies) > 0 {
+		proxies = proxiesRead(ev.c.Provenance.Proxies, append(slices.Clone(cr.whenReads), cr.reads...))
+	}
 	for _, t := range targets(ev.c, cr.scope) {
 		if ev.packOf != nil && (t.referral == nil || ev.packOf[t.referral] != cp) {
 			continue // in force mode: only the referral's own edition

@@ -37,7 +37,6 @@ func GitLab(w io.Writer, r *checker.Report) error {
 		if f.Status != checker.StatusBreach {
 			continue
 		}
-		sum := sha256.Sum256([]byte(f.Key()))
 		path := f.File
 		if path == "" || path == "-" {
 			path = "stdin"
@@ -45,7 +44,7 @@ func GitLab(w io.Writer, r *checker.Report) error {
 		issues = append(issues, gitlabIssue{
 			Description: fmt.Sprintf("%s %s (Working Together %s): %s", f.CaseID, f.Subject, f.Edition, f.Message),
 			CheckName:   f.Rule,
-			Fingerprint: hex.EncodeToString(sum[:16]),
+			Fingerprint: fingerprint(f),
 			Severity:    gitlabSeverity(f.Severity),
 			Location:    gitlabLocation{Path: path, Lines: gitlabLines{Begin: max(f.Record, 1)}},
 		})
@@ -64,4 +63,11 @@ func gitlabSeverity(s checker.Severity) string {
 		return "minor"
 	}
 	return "info"
+}
+
+// fingerprint identifies a finding from run to run (case, edition, rule and subject), for the
+// formats that track results across runs (GitLab code quality, SARIF).
+func fingerprint(f *checker.Finding) string {
+	sum := sha256.Sum256([]byte(f.Key()))
+	return hex.EncodeToString(sum[:16])
 }

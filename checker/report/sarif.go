@@ -1,8 +1,6 @@
 package report
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net/url"
@@ -119,7 +117,6 @@ func SARIF(w io.Writer, r *checker.Report) error {
 		run := &log.Runs[ri]
 		packID := strings.TrimSuffix(strings.TrimPrefix(run.AutomationDetails["id"], "wtcheck/"), "/")
 		kind, level := sarifKind(f)
-		sum := sha256.Sum256([]byte(f.Key()))
 		loc := sarifLocation{LogicalLocations: []map[string]any{{
 			"fullyQualifiedName": f.CaseID + "/" + f.Referral + "/" + f.Subject, "kind": "object"}}}
 		if f.File != "" && f.File != "-" {
@@ -143,7 +140,7 @@ func SARIF(w io.Writer, r *checker.Report) error {
 			RuleID: f.Rule, RuleIndex: ruleIndex[packID][f.Rule], Kind: kind, Level: level,
 			Message:             sarifText{Text: f.CaseID + " " + f.Subject + ": " + f.Message},
 			Locations:           []sarifLocation{loc},
-			PartialFingerprints: map[string]string{"wtcheckFinding/v1": hex.EncodeToString(sum[:16])},
+			PartialFingerprints: map[string]string{"wtcheckFinding/v1": fingerprint(f)},
 			Properties:          props,
 		})
 	}

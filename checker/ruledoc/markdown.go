@@ -13,7 +13,7 @@ import (
 // rules by edition, each rule in full, the parameters, and the variables and functions rules
 // can use. It is generated, so it says only what the packs say.
 func Reference(w io.Writer, packs []*checker.Pack) error {
-	ew := &errWriter{w: w}
+	ew := &strings.Builder{}
 	fmt.Fprintln(ew, "# Rule reference")
 	fmt.Fprintln(ew)
 	fmt.Fprintln(ew, "Generated from the rule packs by `wtcheck rules list --format markdown`: do not edit by hand.")
@@ -122,7 +122,8 @@ func Reference(w io.Writer, packs []*checker.Pack) error {
 			fmt.Fprintf(ew, "| `%s` | %s | %s |\n", f.Name, f.Type, cell(f.Doc))
 		}
 	}
-	return ew.err
+	_, err := io.WriteString(w, ew.String())
+	return err
 }
 
 // ruleOrder lists every rule id once: the newest pack's order, with rules only older packs
@@ -170,18 +171,4 @@ func codeList(items []string) string {
 		out = append(out, "`"+s+"`")
 	}
 	return strings.Join(out, ", ")
-}
-
-type errWriter struct {
-	w   io.Writer
-	err error
-}
-
-func (e *errWriter) Write(p []byte) (int, error) {
-	if e.err != nil {
-		return len(p), nil
-	}
-	n, err := e.w.Write(p)
-	e.err = err
-	return n, err
 }
