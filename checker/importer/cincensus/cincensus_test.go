@@ -972,3 +972,43 @@ func BenchmarkReadCensus(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/child")
 }
+
+// TestEndlessChildIsBounded: a Child that never ends is reported, not read into memory whole.
+func TestEndlessChildIsBounded(t *testing.T) {
+	head := `<Message><Header><CollectionDetails><ReferenceDate>2024-03-31</ReferenceDate></CollectionDetails></Header><Children>` +
+		`<Child><ChildIdentifiers><LAchildID>OK-1</LAchildID></ChildIdentifiers><CINdetails><CINreferralDate>2024-01-02</CINreferralDate></CINdetails></Child>` +
+		`<Child><ChildIdentifiers><LAchildID>ENDLESS</LAchildID></ChildIdentifiers>`
+	endless := io.MultiReader(strings.NewReader(head), &repeater{chunk: []byte("<Stray>x</Stray>"), left: 3 * MaxChildBytes})
+	var recs []batch.Record
+	err := Read(endless, "endless.xml", Options{}, func(r batch.Record) error {
+		recs = append(recs, r)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 2 || recs[0].Err != nil || recs[1].Err == nil || !strings.Contains(recs[1].Err.Error(), "a Child is longer than") {
+		t.Fatalf("records = %+v", recs)
+	}
+}
+
+// repeater yields a chunk over and over, left bytes in all.
+type repeater struct {
+	chunk []byte
+	left  int
+	pos   int
+}
+
+func (r *repeater) Read(p []byte) (int, error) {
+	if r.left <= 0 {
+		return 0, io.EOF
+	}
+	n := 0
+	for n < len(p) && r.left > 0 {
+		p[n] = r.chunk[r.pos%len(r.chunk)]
+		r.pos++
+		n++
+		r.left--
+	}
+	return n, nil
+}
