@@ -248,7 +248,7 @@ func (r *Reader) readArray(path string, br *bufio.Reader, fn func(Record) error)
 	index := 0
 	for dec.More() {
 		index++
-		bounded.startRecord(dec.InputOffset())
+		bounded.startRecord()
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
 			// The decoder cannot find the next element after a syntax error: say so, and
@@ -272,41 +272,22 @@ func (r *Reader) readArray(path string, br *bufio.Reader, fn func(Record) error)
 // has buffered the whole of a hostile file.
 var errRecordTooLong = errors.New("record too long")
 
-// boundedReader lets a json.Decoder read at most limit bytes past the start of the current
-// record (plus its read-ahead), so one endless value cannot exhaust memory.
-type boundedReader struct {
-	r      io.Reader
-	limit  int64
-	read   int64 // bytes handed to the decoder so far
-	allow  int64 // read may not pass this
-	starts int64
-}
-
+// decoderReadAhead is what a json.Decoder may have buffered beyond the value it decodes.
 const decoderReadAhead = 64 << 10
 
-func (b *boundedReader) startRecord(offset int64) {
-	b.starts = offset
-	b.allow = offset + b.limit + decoderReadAhead
+func (r *Reader) boundedDecoder(in io.Reader) (*json.Decoder, *recordBudget) {
+	b := &recordBudget{Budget: NewBudget(in, errRecordTooLong), limit: int64(r.maxBytes())}
+	b.startRecord()
+	return json.NewDecoder(b.Budget), b
 }
 
-func (b *boundedReader) Read(p []byte) (int, error) {
-	room := b.allow - b.read
-	if room <= 0 {
-		return 0, errRecordTooLong
-	}
-	if int64(len(p)) > room {
-		p = p[:room]
-	}
-	n, err := b.r.Read(p)
-	b.read += int64(n)
-	return n, err
+// recordBudget gives each JSON record its own budget.
+type recordBudget struct {
+	*Budget
+	limit int64
 }
 
-func (r *Reader) boundedDecoder(in io.Reader) (*json.Decoder, *boundedReader) {
-	b := &boundedReader{r: in, limit: int64(r.maxBytes())}
-	b.startRecord(0)
-	return json.NewDecoder(b), b
-}
+func (b *recordBudget) startRecord() { b.Allow(b.limit + decoderReadAhead) }
 
 // describeStreamError words an error of a streaming decode.
 func describeStreamError(err error, limit int) string {
@@ -322,7 +303,7 @@ func (r *Reader) readConcatenated(path string, br *bufio.Reader, fn func(Record)
 	dec, bounded := r.boundedDecoder(br)
 	index := 0
 	for {
-		bounded.startRecord(dec.InputOffset())
+		bounded.startRecord()
 		var raw json.RawMessage
 		err := dec.Decode(&raw)
 		if err == io.EOF {

@@ -96,32 +96,9 @@ const MaxChildBytes = 16 << 20
 // errChildTooLong stops the decoder when one Child outgrows MaxChildBytes.
 var errChildTooLong = fmt.Errorf("a Child is longer than %d bytes", MaxChildBytes)
 
-// childBound lets the decoder read at most MaxChildBytes past the start of the current Child
-// (plus its read-ahead); outside a Child it reads freely.
-type childBound struct {
-	r     io.Reader
-	read  int64
-	limit int64 // 0: no limit
-}
-
-func (c *childBound) Read(p []byte) (int, error) {
-	if c.limit > 0 {
-		room := c.limit - c.read
-		if room <= 0 {
-			return 0, errChildTooLong
-		}
-		if int64(len(p)) > room {
-			p = p[:room]
-		}
-	}
-	n, err := c.r.Read(p)
-	c.read += int64(n)
-	return n, err
-}
-
 // Read is ReadFile on a reader; name is used in errors and Record.File.
 func Read(r io.Reader, name string, opts Options, fn func(batch.Record) error) error {
-	bound := &childBound{r: r}
+	bound := batch.NewBudget(r, errChildTooLong)
 	br := bufio.NewReaderSize(bound, 64<<10)
 	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
 		_, _ = br.Discard(3)
@@ -172,9 +149,9 @@ func Read(r io.Reader, name string, opts Options, fn func(batch.Record) error) e
 			index++
 			line, _ := dec.InputPos()
 			var ch child
-			bound.limit = bound.read + MaxChildBytes + 128<<10 // the buffers' read-ahead
+			bound.Allow(MaxChildBytes + 128<<10) // with the buffers' read-ahead
 			err := dec.DecodeElement(&ch, &start)
-			bound.limit = 0
+			bound.Unlimited()
 			if errors.Is(err, errChildTooLong) {
 				return fn(batch.Record{File: name, Index: index, Err: fmt.Errorf("%v, in the Child that starts on line %d; the rest of the file could not be read", errChildTooLong, line)})
 			}
