@@ -159,10 +159,10 @@ type PackInfo struct {
 
 // Report is the result of checking a batch: what the JSON output holds.
 type Report struct {
-	Tool     Tool          `json:"tool"`
-	AsOf     Date          `json:"as_of,omitzero"` // set when every record was checked as at the same day
-	Packs    []PackInfo    `json:"packs"`
-	Summary  Summary       `json:"summary"`
+	Tool    Tool       `json:"tool"`
+	AsOf    Date       `json:"as_of,omitzero"` // set when every record was checked as at the same day
+	Packs   []PackInfo `json:"packs"`
+	Summary Summary    `json:"summary"`
 	// Findings are the listed findings, sorted; the JSON writer streams them in this place.
 	Findings FindingList   `json:"-"`
 	Errors   []RecordError `json:"errors"`
