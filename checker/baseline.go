@@ -1,10 +1,12 @@
 package checker
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
+	"iter"
 	"slices"
 	"strings"
 )
@@ -63,18 +65,59 @@ func ParseBaseline(name string, data []byte) (*Baseline, error) {
 	return b, nil
 }
 
+// CompareBaselineEntries is the order of a baseline's breaches. It is the one definition of
+// that order: WriteBaseline sorts by it, and so does a check that keeps its breaches sorted in
+// runs on disk (package batch) for WriteSortedBaseline.
+func CompareBaselineEntries(a, b BaselineEntry) int { return strings.Compare(a.key(), b.key()) }
+
 // WriteBaseline writes the breaches among findings as a baseline, sorted, so that the same
 // breaches always give the same file.
 func WriteBaseline(w io.Writer, asOf Date, breaches []BaselineEntry) error {
 	entries := slices.Clone(breaches)
-	slices.SortFunc(entries, func(a, b BaselineEntry) int { return strings.Compare(a.key(), b.key()) })
-	entries = slices.CompactFunc(entries, func(a, b BaselineEntry) bool { return a.key() == b.key() })
-	if entries == nil {
-		entries = []BaselineEntry{}
+	slices.SortFunc(entries, CompareBaselineEntries)
+	return WriteSortedBaseline(w, asOf, slices.Values(entries))
+}
+
+// WriteSortedBaseline writes a baseline from breaches already in CompareBaselineEntries
+// order, dropping repeats, one entry at a time so that a batch's breaches never need to be in
+// memory at once. The bytes are those of WriteBaseline.
+func WriteSortedBaseline(w io.Writer, asOf Date, breaches iter.Seq[BaselineEntry]) error {
+	// The layout is that of json.Encoder with a two-space indent over baselineFile, written
+	// by hand around the entries so that they can stream; TestWriteSortedBaselineBytes holds
+	// the two equal.
+	bw := bufio.NewWriter(w)
+	format, _ := json.Marshal(BaselineFormat)
+	bw.WriteString("{\n  \"format\": ")
+	bw.Write(format)
+	if !asOf.IsZero() {
+		day, _ := json.Marshal(asOf)
+		bw.WriteString(",\n  \"as_of\": ")
+		bw.Write(day)
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(baselineFile{Format: BaselineFormat, AsOf: asOf, Breaches: entries})
+	bw.WriteString(",\n  \"breaches\": [")
+	var prev BaselineEntry
+	n := 0
+	for e := range breaches {
+		if n > 0 && CompareBaselineEntries(prev, e) == 0 {
+			continue
+		}
+		if n > 0 {
+			bw.WriteString(",")
+		}
+		b, err := json.MarshalIndent(e, "    ", "  ")
+		if err != nil {
+			return err
+		}
+		bw.WriteString("\n    ")
+		bw.Write(b)
+		prev = e
+		n++
+	}
+	if n > 0 {
+		bw.WriteString("\n  ")
+	}
+	bw.WriteString("]\n}\n")
+	return bw.Flush()
 }
 
 // BaselineEntryOf names a finding in a baseline.

@@ -68,17 +68,22 @@ func (f *Finding) Fails(level Severity) bool {
 	return f.Status == StatusBreach && level.Rank() > 0 && f.Severity.Rank() >= level.Rank()
 }
 
-// SortFindings orders findings by case, edition, rule and subject, so that the same input
-// always gives the same output.
+// CompareFindings is the order of a report's findings: by case, edition, rule and subject.
+// It is the one definition of that order: SortFindings uses it, and so does the merge of
+// findings sorted in runs on disk (package batch), so the two can never disagree.
+func CompareFindings(a, b *Finding) int {
+	return cmp.Or(
+		cmp.Compare(a.CaseID, b.CaseID),
+		cmp.Compare(a.Edition, b.Edition),
+		cmp.Compare(a.Rule, b.Rule),
+		cmp.Compare(a.Subject, b.Subject),
+	)
+}
+
+// SortFindings orders findings by CompareFindings, keeping the order of equal ones, so that
+// the same input always gives the same output.
 func SortFindings(fs []Finding) {
-	slices.SortStableFunc(fs, func(a, b Finding) int {
-		return cmp.Or(
-			cmp.Compare(a.CaseID, b.CaseID),
-			cmp.Compare(a.Edition, b.Edition),
-			cmp.Compare(a.Rule, b.Rule),
-			cmp.Compare(a.Subject, b.Subject),
-		)
-	})
+	slices.SortStableFunc(fs, func(a, b Finding) int { return CompareFindings(&a, &b) })
 }
 
 // RecordError is a record that could not be checked, or a rule that could not be evaluated

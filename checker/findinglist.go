@@ -1,6 +1,9 @@
 package checker
 
-import "iter"
+import (
+	"io"
+	"iter"
+)
 
 // FindingList is a report's listed findings, in their sorted order. A batch small enough
 // keeps them in memory (FindingSlice); a larger one may keep them in sorted runs on disk.
@@ -70,4 +73,14 @@ func (r *Report) ListErr() error {
 		return nil
 	}
 	return r.Findings.Err()
+}
+
+// Close releases what the report's list holds: the temporary files of a list kept in sorted
+// runs on disk. Every command that checks a batch defers it; it is safe to call on a report
+// whose list is in memory, and more than once.
+func (r *Report) Close() error {
+	if c, ok := r.Findings.(io.Closer); ok {
+		return c.Close()
+	}
+	return nil
 }

@@ -2,7 +2,10 @@ package batch
 
 import (
 	"cmp"
+	"crypto/sha256"
+	"errors"
 	"fmt"
+	"iter"
 	"runtime"
 	"slices"
 	"strings"
@@ -27,7 +30,7 @@ type Options struct {
 	// report counts them and the known ones no longer breached.
 	Baseline *checker.Baseline
 	// Breaches, when set, is given every breach found, listed or not, to write a baseline.
-	Breaches *[]checker.BaselineEntry
+	Breaches *Breaches
 	// PerCase, when set, is given each checked case with all its findings, on the worker's
 	// goroutine (so it must be safe for concurrent use): the comparison aggregates this way
 	// without keeping findings.
@@ -36,6 +39,59 @@ type Options struct {
 	// covered, after counting and the baseline (which use the real ids) and before anything is
 	// sorted or kept, so that a redacted report is in the order of what it shows.
 	Redact Redactor
+	// SortMemory is how many bytes of listed findings (and, separately, of breaches for
+	// Breaches) the check holds before it writes them, sorted, to temporary files, which the
+	// report's list merges back in order: 0 means DefaultSortMemory, a negative value never
+	// writes to disk. The report is the same whatever it is; the caller closes the report
+	// (checker.Report.Close) to remove the files.
+	SortMemory int64
+	// TempDir is where those files are written; "" is os.TempDir ($TMPDIR, else /tmp).
+	TempDir string
+}
+
+// Breaches is every breach a check found, listed or not, sorted by
+// checker.CompareBaselineEntries (repeats kept), in bounded memory like the report's findings:
+// what --write-baseline writes. Close it when done.
+type Breaches struct {
+	list *sortedList[checker.BaselineEntry]
+}
+
+// Len is the number of breaches found, repeats included.
+func (b *Breaches) Len() int {
+	if b.list == nil {
+		return 0
+	}
+	return b.list.Len()
+}
+
+// All yields the breaches in order.
+func (b *Breaches) All() iter.Seq[checker.BaselineEntry] {
+	return func(yield func(checker.BaselineEntry) bool) {
+		if b.list == nil {
+			return
+		}
+		for e := range b.list.All() {
+			if !yield(*e) {
+				return
+			}
+		}
+	}
+}
+
+// Err is the first error met reading the breaches back from disk, or nil.
+func (b *Breaches) Err() error {
+	if b.list == nil {
+		return nil
+	}
+	return b.list.Err()
+}
+
+// Close removes the breaches' temporary files, if any.
+func (b *Breaches) Close() error {
+	if b.list == nil {
+		return nil
+	}
+	return b.list.Close()
 }
 
 // Redactor rewrites the identifiers of report entries in place (package redact).
@@ -53,12 +109,12 @@ type job struct {
 }
 
 type outcome struct {
-	findings    []checker.Finding
+	findings    *sorter[checker.Finding]
 	errors      []sortableError
 	counts      map[checker.Status]int
 	failing     int
 	evalErrs    int
-	breaches    []checker.BaselineEntry
+	breaches    *sorter[checker.BaselineEntry]
 	known       map[string]bool // baseline breaches found breached again
 	newBreaches int
 	uncovered   []checker.NotCovered
@@ -97,6 +153,20 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 		workers = runtime.GOMAXPROCS(0)
 	}
 
+	budget := opts.SortMemory
+	if budget == 0 {
+		budget = DefaultSortMemory
+	}
+	if budget > 0 {
+		// Each worker sorts its own findings, without locks, so each holds its share.
+		budget = max(budget/int64(workers), 1)
+	}
+	findingSpill := &spillConfig[checker.Finding]{what: "findings", cmp: checker.CompareFindings,
+		size: findingSize, codec: findingCodec, budget: budget, dir: opts.TempDir}
+	breachSpill := &spillConfig[checker.BaselineEntry]{what: "breaches",
+		cmp:  func(a, b *checker.BaselineEntry) int { return checker.CompareBaselineEntries(*a, *b) },
+		size: breachSize, codec: breachCodec, budget: budget, dir: opts.TempDir}
+
 	jobs := make(chan job, workers*4)
 	outcomes := make([]outcome, workers)
 	var wg sync.WaitGroup
@@ -104,6 +174,8 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 		out := &outcomes[w]
 		out.counts = map[checker.Status]int{}
 		out.known = map[string]bool{}
+		out.findings = newSorter(findingSpill)
+		out.breaches = newSorter(breachSpill)
 		wg.Go(func() {
 			for j := range jobs {
 				checkOne(engine, opts, show, j, out)
@@ -117,10 +189,16 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 	}
 	var asOfs = map[checker.Date]bool{}
 	type firstSeen struct {
-		file  string
+		file  int // index in files
 		index int
 	}
-	seenIDs := map[string]firstSeen{}
+	// Case ids are kept as 128-bit hashes, not strings, to find duplicates: 32 bytes a case
+	// in the map instead of the id and its file's name (a check of a million cases kept 352
+	// MiB of them). Two different ids share a hash with a chance of about n²/2¹²⁹, 1 in 10²⁷
+	// for a million cases; SHA-256 makes that chance the same for ids chosen to collide. Were it
+	// to happen, the second case would be reported as a duplicate, not dropped silently.
+	seenIDs := map[[16]byte]firstSeen{}
+	fileNames := make([]string, len(files)) // each file as its records name it
 	read := 0
 	for fi, f := range files {
 		err := r.ReadFile(f, func(rec Record) error {
@@ -132,15 +210,19 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 			if rec.Err == nil {
 				// Duplicates are found here, in input order, so the first record of an id is
 				// the one checked whatever the scheduling.
-				if first, dup := seenIDs[rec.CaseID]; dup {
+				id := caseIDHash(rec.CaseID)
+				if first, dup := seenIDs[id]; dup {
 					where := fmt.Sprintf("record %d", first.index)
-					if first.file != rec.File {
-						where = fmt.Sprintf("%s record %d", first.file, first.index)
+					if fileNames[first.file] != rec.File {
+						where = fmt.Sprintf("%s record %d", fileNames[first.file], first.index)
 					}
 					j.rec.Err = fmt.Errorf("case_id duplicates that of %s, which was checked", where)
 					j.check = false
 				} else {
-					seenIDs[rec.CaseID] = firstSeen{rec.File, rec.Index}
+					if fileNames[fi] == "" {
+						fileNames[fi] = rec.File
+					}
+					seenIDs[id] = firstSeen{fi, rec.Index}
 					asOfs[engine.AsOfFor(rec.Case, opts.AsOf)] = true
 				}
 			}
@@ -162,19 +244,20 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 		report.Summary.Findings[s] = 0
 	}
 	var errs []sortableError
-	var findings []checker.Finding
 	known := map[string]bool{}
 	newBreaches := 0
+	var findingSorters []*sorter[checker.Finding]
+	var breachSorters []*sorter[checker.BaselineEntry]
+	spilled := false
 	for _, o := range outcomes {
 		for k := range o.known {
 			known[k] = true
 		}
 		newBreaches += o.newBreaches
 		report.NotCovered = append(report.NotCovered, o.uncovered...)
-		if opts.Breaches != nil {
-			*opts.Breaches = append(*opts.Breaches, o.breaches...)
-		}
-		findings = append(findings, o.findings...)
+		findingSorters = append(findingSorters, o.findings)
+		breachSorters = append(breachSorters, o.breaches)
+		spilled = spilled || o.findings.spilled() || o.findings.err != nil
 		errs = append(errs, o.errors...)
 		for s, n := range o.counts {
 			report.Summary.Findings[s] += n
@@ -192,8 +275,28 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 		}
 	}
 	report.Summary.Cases = read - report.Summary.RecordsSkipped
-	checker.SortFindings(findings)
-	report.Findings = checker.FindingSlice(findings)
+	if spilled {
+		list, err := mergeSorters(findingSpill, findingSorters)
+		if err != nil {
+			return nil, errors.Join(err, discard(breachSorters))
+		}
+		report.Findings = list
+	} else {
+		// Everything fitted in memory: one stable sort, as the merge would give.
+		var findings []checker.Finding
+		for _, s := range findingSorters {
+			findings = append(findings, s.buf...)
+		}
+		checker.SortFindings(findings)
+		report.Findings = checker.FindingSlice(findings)
+	}
+	if opts.Breaches != nil {
+		list, err := mergeSorters(breachSpill, breachSorters)
+		if err != nil {
+			return nil, errors.Join(err, report.Close())
+		}
+		opts.Breaches.list = list
+	}
 	slices.SortFunc(report.NotCovered, func(a, b checker.NotCovered) int {
 		return cmp.Or(cmp.Compare(a.CaseID, b.CaseID), cmp.Compare(a.Referral, b.Referral))
 	})
@@ -234,7 +337,7 @@ func checkOne(engine *checker.Engine, opts Options, show map[checker.Status]bool
 		out.counts[f.Status]++
 		if f.Status == checker.StatusBreach {
 			if opts.Breaches != nil {
-				out.breaches = append(out.breaches, checker.BaselineEntryOf(&f))
+				out.breaches.add(checker.BaselineEntryOf(&f))
 			}
 			if opts.Baseline != nil {
 				if opts.Baseline.Has(&f) {
@@ -251,7 +354,7 @@ func checkOne(engine *checker.Engine, opts Options, show map[checker.Status]bool
 			if opts.Redact != nil {
 				opts.Redact.Finding(&f)
 			}
-			out.findings = append(out.findings, f)
+			out.findings.add(f)
 		}
 	}
 	for _, e := range evalErrs {
@@ -268,6 +371,12 @@ func (out *outcome) addError(opts Options, file int, e checker.RecordError) {
 		opts.Redact.RecordError(&e)
 	}
 	out.errors = append(out.errors, sortableError{file, e})
+}
+
+// caseIDHash is what identifies a case id when looking for duplicates.
+func caseIDHash(id string) [16]byte {
+	sum := sha256.Sum256([]byte(id))
+	return [16]byte(sum[:16])
 }
 
 // errorText flattens a joined error onto one line, for a report entry.

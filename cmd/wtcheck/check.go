@@ -18,6 +18,7 @@ import (
 type checkFlags struct {
 	packFlags
 	redactFlags
+	sortFlags
 	input         inputFlags
 	asOf          string
 	format        string
@@ -52,6 +53,7 @@ when a record was skipped), 2 when the command could not run as asked.`,
 	}
 	f.packFlags.register(cmd)
 	f.redactFlags.register(cmd)
+	f.sortFlags.register(cmd)
 	f.input.register(cmd)
 	fl := cmd.Flags()
 	fl.StringVar(&f.asOf, "as-of", "", "check as at this day (YYYY-MM-DD); default: each record's extract date, else today")
@@ -70,7 +72,7 @@ when a record was skipped), 2 when the command could not run as asked.`,
 
 func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader) error {
 	if _, audit := report.LookupAudit(f.format); audit {
-		return runAudit(cmd, &auditFlags{packFlags: f.packFlags, redactFlags: f.redactFlags, input: f.input, format: f.format,
+		return runAudit(cmd, &auditFlags{packFlags: f.packFlags, redactFlags: f.redactFlags, sortFlags: f.sortFlags, input: f.input, format: f.format,
 			asOf: f.asOf, output: f.output, dueSoon: f.dueSoon, workers: f.workers}, args, stdin)
 	}
 	write, err := report.Lookup(f.format)
@@ -119,6 +121,9 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 		AsOf: asOf, Show: show, FailOn: failOn, Workers: f.workers,
 		Tool: checker.Tool{Name: "wtcheck", Version: toolVersion()},
 	}
+	if err := f.sortFlags.apply(&opts); err != nil {
+		return err
+	}
 	if f.baseline != "" {
 		data, err := os.ReadFile(f.baseline)
 		if err != nil {
@@ -133,7 +138,8 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 		// redacted. A baseline keeps the real ids: it stays with the team that holds the cases.
 		opts.Redact = red
 	}
-	var breaches []checker.BaselineEntry
+	var breaches batch.Breaches
+	defer breaches.Close()
 	if f.writeBaseline != "" {
 		opts.Breaches = &breaches
 	}
@@ -147,6 +153,7 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 	if err != nil {
 		return err
 	}
+	defer rep.Close()
 	if n := len(skippedFiles); n > 0 {
 		// Said, not silent: a case file with an unexpected name would otherwise vanish.
 		what := fmt.Sprintf("%d files", n)
@@ -159,11 +166,16 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 		return err
 	}
 	if f.writeBaseline != "" {
-		err := writeFileWhole(f.writeBaseline, func(w io.Writer) error { return checker.WriteBaseline(w, rep.AsOf, breaches) })
+		err := writeFileWhole(f.writeBaseline, func(w io.Writer) error {
+			if err := checker.WriteSortedBaseline(w, rep.AsOf, breaches.All()); err != nil {
+				return err
+			}
+			return breaches.Err()
+		})
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stderr, "wtcheck: wrote %d %s to the baseline %s\n", len(breaches), plural(len(breaches), "breach", "breaches"), f.writeBaseline)
+		fmt.Fprintf(stderr, "wtcheck: wrote %d %s to the baseline %s\n", breaches.Len(), plural(breaches.Len(), "breach", "breaches"), f.writeBaseline)
 	}
 	if f.format != "text" || f.output != "" {
 		fmt.Fprintln(stderr, "wtcheck: "+report.SummaryLine(rep))

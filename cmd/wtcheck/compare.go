@@ -86,6 +86,7 @@ force on the day it was received.`,
 			if err != nil {
 				return err
 			}
+			defer rep.Close()
 			result := agg.Result(rep)
 			if red != nil {
 				red.Comparison(result)

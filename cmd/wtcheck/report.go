@@ -82,6 +82,7 @@ func newReportCommand(stdin io.Reader) *cobra.Command {
 type auditFlags struct {
 	packFlags
 	redactFlags
+	sortFlags
 	input   inputFlags
 	format  string
 	asOf    string
@@ -93,6 +94,7 @@ type auditFlags struct {
 func (f *auditFlags) register(cmd *cobra.Command) {
 	f.packFlags.register(cmd)
 	f.redactFlags.register(cmd)
+	f.sortFlags.register(cmd)
 	f.input.register(cmd)
 	fl := cmd.Flags()
 	fl.StringVar(&f.asOf, "as-of", "", "report as at this day (YYYY-MM-DD); default: each record's extract date")
@@ -159,10 +161,14 @@ func runAudit(cmd *cobra.Command, f *auditFlags, paths []string, stdin io.Reader
 	if red != nil {
 		opts.Redact = red
 	}
+	if err := f.sortFlags.apply(&opts); err != nil {
+		return err
+	}
 	rep, err := batch.Check(engine, reader, paths, opts)
 	if err != nil {
 		return err
 	}
+	defer rep.Close()
 	a := &report.Audit{Report: rep, Timelines: timelines, DueSoon: f.dueSoon, Redacted: red != nil}
 	if agg != nil {
 		a.Comparison = agg.Result(rep)

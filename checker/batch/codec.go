@@ -1,0 +1,375 @@
+package batch
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"unsafe"
+
+	"github.com/wtcheck/wtcheck/checker"
+)
+
+// Runs of findings are written in a small binary form of our own, chosen by measurement
+// (BenchmarkRunCodec, docs/performance.md) over gob and JSON lines: it is the smallest on
+// disk and the quickest both ways, because a sorted run repeats itself. Strings that come
+// from the packs (edition, rule, status, severity, citation, note, proxies) are written once
+// per run and then by number; strings that repeat from one finding to the next in a sorted
+// run (the case, its referral, team and file) are written only when they change; the rest
+// (subject, message) are written whole. Dates are day counts, numbers varints.
+//
+// Every field of Finding and BaselineEntry must be written: TestRunCodecWritesEveryField
+// fills each field by reflection and fails when a field added to either type is not written
+// here.
+
+// maxDictionary bounds the strings a run numbers, so that a pack (or an overlay) with very
+// many distinct notes or citations cannot make a run's table large: past it, strings are
+// written whole.
+const maxDictionary = 4096
+
+// maxRunString bounds a string read back from a run: nothing in a finding is near it, so a
+// longer one means the run is damaged, and it must not become a huge allocation.
+const maxRunString = DefaultMaxRecordBytes
+
+// dayZero is the day dates are counted from in a run.
+var dayZero = checker.MustDate("2000-01-01")
+
+var errDamagedRun = errors.New("damaged run")
+
+// runWriter writes the parts of one run's values.
+type runWriter struct {
+	w    *bufio.Writer
+	dict map[string]uint64
+	prev []string // the last value of each field written only when it changes
+	tmp  [binary.MaxVarintLen64]byte
+}
+
+func newRunWriter(w *bufio.Writer, changing int) *runWriter {
+	return &runWriter{w: w, dict: map[string]uint64{}, prev: make([]string, changing)}
+}
+
+func (rw *runWriter) uvarint(x uint64) { rw.w.Write(binary.AppendUvarint(rw.tmp[:0], x)) }
+func (rw *runWriter) varint(x int64)   { rw.w.Write(binary.AppendVarint(rw.tmp[:0], x)) }
+
+// str writes a string whole.
+func (rw *runWriter) str(s string) {
+	rw.uvarint(uint64(len(s)))
+	rw.w.WriteString(s)
+}
+
+// known writes a string that repeats across a run: its number once it has one, else 0 and
+// the string, which then gets the next number.
+func (rw *runWriter) known(s string) {
+	if id, ok := rw.dict[s]; ok {
+		rw.uvarint(id + 1)
+		return
+	}
+	rw.uvarint(0)
+	rw.str(s)
+	if len(rw.dict) < maxDictionary {
+		rw.dict[s] = uint64(len(rw.dict))
+	}
+}
+
+// changed writes field k's string if it differs from the last one written (len + 1, then the
+// string), else 0.
+func (rw *runWriter) changed(k int, s string) {
+	if s == rw.prev[k] {
+		rw.uvarint(0)
+		return
+	}
+	rw.uvarint(uint64(len(s)) + 1)
+	rw.w.WriteString(s)
+	rw.prev[k] = s
+}
+
+// date writes a date as days after dayZero, 0 for a date not recorded (present dates are
+// shifted by one so that they never write 0).
+func (rw *runWriter) date(d checker.Date) {
+	if d.IsZero() {
+		rw.varint(0)
+		return
+	}
+	n := int64(dayZero.DaysUntil(d))
+	if n >= 0 {
+		n++
+	}
+	rw.varint(n)
+}
+
+// optInt writes a number that may be absent: 0 absent, else the number shifted as in date.
+func (rw *runWriter) optInt(p *int) {
+	if p == nil {
+		rw.varint(0)
+		return
+	}
+	n := int64(*p)
+	if n >= 0 {
+		n++
+	}
+	rw.varint(n)
+}
+
+// runReader reads back what a runWriter wrote, keeping the same state.
+type runReader struct {
+	r     *bufio.Reader
+	table []string
+	prev  []string
+	err   error
+}
+
+func newRunReader(r *bufio.Reader, changing int) *runReader {
+	return &runReader{r: r, prev: make([]string, changing)}
+}
+
+// A runReader keeps its first error and reads zero values after it, so that a decoder checks
+// once at the end.
+func (rr *runReader) fail(err error) {
+	if rr.err == nil {
+		if errors.Is(err, io.EOF) {
+			err = io.ErrUnexpectedEOF
+		}
+		rr.err = err
+	}
+}
+
+func (rr *runReader) uvarint() uint64 {
+	if rr.err != nil {
+		return 0
+	}
+	x, err := binary.ReadUvarint(rr.r)
+	if err != nil {
+		rr.fail(err)
+	}
+	return x
+}
+
+func (rr *runReader) varint() int64 {
+	if rr.err != nil {
+		return 0
+	}
+	x, err := binary.ReadVarint(rr.r)
+	if err != nil {
+		rr.fail(err)
+	}
+	return x
+}
+
+func (rr *runReader) bytes(n uint64) string {
+	if rr.err != nil {
+		return ""
+	}
+	if n > maxRunString {
+		rr.fail(fmt.Errorf("%w: a string of %d bytes", errDamagedRun, n))
+		return ""
+	}
+	if n == 0 {
+		return ""
+	}
+	b := make([]byte, n)
+	if _, err := io.ReadFull(rr.r, b); err != nil {
+		rr.fail(err)
+		return ""
+	}
+	return unsafe.String(&b[0], len(b)) // b is never written again
+}
+
+func (rr *runReader) str() string { return rr.bytes(rr.uvarint()) }
+
+func (rr *runReader) known() string {
+	id := rr.uvarint()
+	if id == 0 {
+		s := rr.str()
+		if rr.err == nil && len(rr.table) < maxDictionary {
+			rr.table = append(rr.table, s)
+		}
+		return s
+	}
+	if id > uint64(len(rr.table)) {
+		rr.fail(fmt.Errorf("%w: string number %d of %d", errDamagedRun, id, len(rr.table)))
+		return ""
+	}
+	return rr.table[id-1]
+}
+
+func (rr *runReader) changed(k int) string {
+	n := rr.uvarint()
+	if n == 0 {
+		return rr.prev[k]
+	}
+	s := rr.bytes(n - 1)
+	rr.prev[k] = s
+	return s
+}
+
+func (rr *runReader) date() checker.Date {
+	n := rr.varint()
+	switch {
+	case n == 0:
+		return checker.Date{}
+	case n > 0:
+		n--
+	}
+	return dayZero.AddDays(int(n))
+}
+
+func (rr *runReader) optInt() *int {
+	n := rr.varint()
+	switch {
+	case n == 0:
+		return nil
+	case n > 0:
+		n--
+	}
+	v := int(n)
+	return &v
+}
+
+// The fields of a finding written only when they change, by index in runWriter.prev.
+const (
+	fCase = iota
+	fReferral
+	fTeam
+	fFile
+	findingChanging
+)
+
+// findingCodec writes findings to runs.
+var findingCodec = runCodec[checker.Finding]{
+	encoder: func() func(*bufio.Writer, *checker.Finding) {
+		var rw *runWriter
+		return func(w *bufio.Writer, f *checker.Finding) {
+			if rw == nil {
+				rw = newRunWriter(w, findingChanging)
+			}
+			rw.changed(fCase, f.CaseID)
+			rw.known(f.Edition)
+			rw.known(f.Rule)
+			rw.str(f.Subject)
+			rw.changed(fReferral, f.Referral)
+			rw.known(string(f.Status))
+			rw.known(string(f.Severity))
+			rw.date(f.Start)
+			rw.date(f.Due)
+			rw.date(f.Done)
+			rw.optInt(f.LateWorkingDays)
+			rw.optInt(f.LateDays)
+			rw.optInt(f.WorkingDaysLeft)
+			if f.DueSoon {
+				rw.uvarint(1)
+			} else {
+				rw.uvarint(0)
+			}
+			rw.str(f.Message)
+			rw.known(f.Citation)
+			// nil and empty proxies are told apart, so that a finding reads back exactly.
+			if f.Proxies == nil {
+				rw.uvarint(0)
+			} else {
+				rw.uvarint(uint64(len(f.Proxies)) + 1)
+				for _, p := range f.Proxies {
+					rw.known(p)
+				}
+			}
+			rw.known(f.Note)
+			rw.changed(fTeam, f.Team)
+			rw.changed(fFile, f.File)
+			rw.varint(int64(f.Record))
+		}
+	},
+	decoder: func() func(*bufio.Reader, *checker.Finding) error {
+		var rr *runReader
+		return func(r *bufio.Reader, f *checker.Finding) error {
+			if rr == nil {
+				rr = newRunReader(r, findingChanging)
+			}
+			f.CaseID = rr.changed(fCase)
+			f.Edition = rr.known()
+			f.Rule = rr.known()
+			f.Subject = rr.str()
+			f.Referral = rr.changed(fReferral)
+			f.Status = checker.Status(rr.known())
+			f.Severity = checker.Severity(rr.known())
+			f.Start = rr.date()
+			f.Due = rr.date()
+			f.Done = rr.date()
+			f.LateWorkingDays = rr.optInt()
+			f.LateDays = rr.optInt()
+			f.WorkingDaysLeft = rr.optInt()
+			f.DueSoon = rr.uvarint() == 1
+			f.Message = rr.str()
+			f.Citation = rr.known()
+			if n := rr.uvarint(); n > 0 && rr.err == nil {
+				if n-1 > maxDictionary {
+					rr.fail(fmt.Errorf("%w: %d proxies", errDamagedRun, n-1))
+				} else {
+					f.Proxies = make([]string, n-1)
+					for i := range f.Proxies {
+						f.Proxies[i] = rr.known()
+					}
+				}
+			}
+			f.Note = rr.known()
+			f.Team = rr.changed(fTeam)
+			f.File = rr.changed(fFile)
+			f.Record = int(rr.varint())
+			return rr.err
+		}
+	},
+}
+
+// findingSize is roughly what a listed finding holds in memory: the struct and the strings
+// made for it. Strings shared with the pack (rule, citation) or the record (file, team) are not
+// counted; the case id, shared by a case's findings, is, to err on the safe side.
+func findingSize(f *checker.Finding) int64 {
+	n := int64(unsafe.Sizeof(*f)) + int64(len(f.CaseID)+len(f.Subject)+len(f.Referral)+len(f.Message)+len(f.Note))
+	for _, p := range []*int{f.LateWorkingDays, f.LateDays, f.WorkingDaysLeft} {
+		if p != nil {
+			n += 8
+		}
+	}
+	for _, p := range f.Proxies {
+		n += int64(unsafe.Sizeof(p)) + int64(len(p))
+	}
+	return n
+}
+
+// The field of a baseline entry written only when it changes.
+const (
+	bCase = iota
+	breachChanging
+)
+
+// breachCodec writes baseline entries to runs.
+var breachCodec = runCodec[checker.BaselineEntry]{
+	encoder: func() func(*bufio.Writer, *checker.BaselineEntry) {
+		var rw *runWriter
+		return func(w *bufio.Writer, e *checker.BaselineEntry) {
+			if rw == nil {
+				rw = newRunWriter(w, breachChanging)
+			}
+			rw.changed(bCase, e.CaseID)
+			rw.known(e.Edition)
+			rw.known(e.Rule)
+			rw.str(e.Subject)
+		}
+	},
+	decoder: func() func(*bufio.Reader, *checker.BaselineEntry) error {
+		var rr *runReader
+		return func(r *bufio.Reader, e *checker.BaselineEntry) error {
+			if rr == nil {
+				rr = newRunReader(r, breachChanging)
+			}
+			e.CaseID = rr.changed(bCase)
+			e.Edition = rr.known()
+			e.Rule = rr.known()
+			e.Subject = rr.str()
+			return rr.err
+		}
+	},
+}
+
+func breachSize(e *checker.BaselineEntry) int64 {
+	return int64(unsafe.Sizeof(*e)) + int64(len(e.CaseID)+len(e.Subject))
+}

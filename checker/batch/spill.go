@@ -1,0 +1,383 @@
+package batch
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"os"
+	"slices"
+)
+
+// DefaultSortMemory is how many bytes of listed findings a check holds before it writes them,
+// sorted, to a temporary file (a run) and goes on; the runs are merged when the report is
+// written. 64 MiB keeps a check of a million cases, which lists about four million findings by
+// default, under 300 MB resident (docs/performance.md) in about 60 runs, while a batch of
+// some 100,000 findings or fewer never touches the disk. The same budget applies, separately,
+// to the breaches kept for --write-baseline.
+const DefaultSortMemory = 64 << 20
+
+// Bounds of reading back a run: each run being merged has a read buffer, between these sizes
+// so that many runs cost little memory and few runs read in large blocks.
+const (
+	minRunBuffer = 4 << 10
+	maxRunBuffer = 64 << 10
+)
+
+// runCodec writes values of one kind to a run and reads them back. A run is written and read
+// from its start, so an encoder or decoder may keep state within a run (a table of strings
+// already written, say); each run has a fresh one.
+type runCodec[T any] struct {
+	encoder func() func(w *bufio.Writer, v *T)
+	decoder func() func(r *bufio.Reader, v *T) error
+}
+
+// spillConfig is how one kind of value is sorted in bounded memory.
+type spillConfig[T any] struct {
+	what   string            // what the values are, for errors: "findings"
+	cmp    func(a, b *T) int // the order; equal values keep the order they were added in
+	size   func(v *T) int64  // roughly what a value holds in memory, in bytes
+	codec  runCodec[T]
+	budget int64  // bytes one sorter holds before it writes a run; < 0: never
+	dir    string // where runs are written; "" is os.TempDir
+}
+
+// span is one sorted run: a stretch of a sorter's file.
+type span struct {
+	off, size int64
+	n         int
+}
+
+// runFile is a temporary file that holds one sorter's runs, one after another, so that a
+// sorter keeps one file open however many runs it writes.
+type runFile struct {
+	f       *os.File
+	name    string // set while the file still has to be removed at close
+	w       *bufio.Writer
+	written int64
+}
+
+func (rf *runFile) Write(p []byte) (int, error) {
+	n, err := rf.f.Write(p)
+	rf.written += int64(n)
+	return n, err
+}
+
+// createRunFile creates a run file and, where the system allows (Unix), removes its name at
+// once: the open file stays readable, and the disk space comes back when it is closed or the
+// process ends in any way, so that an interrupted or killed check never leaves a run behind.
+func createRunFile(dir string) (*runFile, error) {
+	f, err := os.CreateTemp(dir, "wtcheck-sort-*")
+	if err != nil {
+		return nil, err
+	}
+	rf := &runFile{f: f}
+	if os.Remove(f.Name()) != nil {
+		rf.name = f.Name() // Windows: removed at close instead
+	}
+	rf.w = bufio.NewWriterSize(rf, maxRunBuffer)
+	return rf, nil
+}
+
+func (rf *runFile) close() error {
+	err := rf.f.Close()
+	if rf.name != "" {
+		if rerr := os.Remove(rf.name); rerr != nil && !errors.Is(rerr, os.ErrNotExist) {
+			err = errors.Join(err, rerr)
+		}
+		rf.name = ""
+	}
+	return err
+}
+
+// sorter collects values on one goroutine in bounded memory: past its budget it sorts what it
+// holds and writes it as a run to its file.
+type sorter[T any] struct {
+	cfg   *spillConfig[T]
+	buf   []T
+	held  int64
+	order []int32
+	file  *runFile
+	runs  []span
+	err   error // the first error writing a run; values added after it are dropped
+}
+
+func newSorter[T any](cfg *spillConfig[T]) *sorter[T] { return &sorter[T]{cfg: cfg} }
+
+// add keeps a value, writing a run when the budget is spent.
+func (s *sorter[T]) add(v T) {
+	if s.err != nil {
+		return
+	}
+	s.buf = append(s.buf, v)
+	if s.cfg.budget < 0 {
+		return
+	}
+	s.held += s.cfg.size(&s.buf[len(s.buf)-1])
+	if s.held >= s.cfg.budget {
+		s.spill()
+	}
+}
+
+// spill writes what the sorter holds as one sorted run. The values are sorted by index, so
+// that a run is written without moving them.
+func (s *sorter[T]) spill() {
+	if s.file == nil {
+		if s.file, s.err = createRunFile(s.cfg.dir); s.err != nil {
+			s.err = fmt.Errorf("sort %s on disk: %w", s.cfg.what, s.err)
+			return
+		}
+	}
+	s.order = s.order[:0]
+	for i := range s.buf {
+		s.order = append(s.order, int32(i))
+	}
+	slices.SortStableFunc(s.order, func(i, j int32) int { return s.cfg.cmp(&s.buf[i], &s.buf[j]) })
+	start := s.file.written + int64(s.file.w.Buffered())
+	encode := s.cfg.codec.encoder()
+	for _, i := range s.order {
+		encode(s.file.w, &s.buf[i])
+	}
+	if err := s.file.w.Flush(); err != nil {
+		s.err = fmt.Errorf("sort %s on disk: %w", s.cfg.what, err)
+		return
+	}
+	s.runs = append(s.runs, span{off: start, size: s.file.written - start, n: len(s.buf)})
+	clear(s.buf) // drop what the values point to, keep the array for the next run
+	s.buf = s.buf[:0]
+	s.held = 0
+}
+
+// spilled reports whether the sorter has written a run.
+func (s *sorter[T]) spilled() bool { return len(s.runs) > 0 }
+
+// source is one sorted input of a merge: a run on disk, or values in memory.
+type source[T any] struct {
+	file *runFile
+	run  span
+	mem  []T
+}
+
+// sortedList is values sorted in runs, on disk and in memory, read back merged in order.
+type sortedList[T any] struct {
+	cfg     *spillConfig[T]
+	sources []source[T]
+	files   []*runFile
+	n       int
+	err     error
+}
+
+// mergeSorters gathers the sorters' runs, and what each still holds, sorted, into one list.
+// The sources are ordered sorter by sorter and run by run, and equal values are yielded in
+// source order, so values that compare equal come out in the order they were added, as a
+// stable sort of everything at once would give.
+func mergeSorters[T any](cfg *spillConfig[T], sorters []*sorter[T]) (*sortedList[T], error) {
+	l := &sortedList[T]{cfg: cfg}
+	var errs []error
+	for _, s := range sorters {
+		if s.file != nil {
+			l.files = append(l.files, s.file)
+		}
+		if s.err != nil {
+			errs = append(errs, s.err)
+			continue
+		}
+		for _, r := range s.runs {
+			l.sources = append(l.sources, source[T]{file: s.file, run: r})
+			l.n += r.n
+		}
+		if len(s.buf) > 0 {
+			tail := s.buf
+			slices.SortStableFunc(tail, func(a, b T) int { return cfg.cmp(&a, &b) })
+			l.sources = append(l.sources, source[T]{mem: tail})
+			l.n += len(tail)
+		}
+		s.buf, s.file = nil, nil
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, errors.Join(err, l.Close())
+	}
+	return l, nil
+}
+
+// discard closes the sorters' files without reading them: a check that fails.
+func discard[T any](sorters []*sorter[T]) error {
+	var errs []error
+	for _, s := range sorters {
+		if s.file != nil {
+			errs = append(errs, s.file.close())
+			s.file = nil
+		}
+		s.buf = nil
+	}
+	return errors.Join(errs...)
+}
+
+// Len is the number of values.
+func (l *sortedList[T]) Len() int { return l.n }
+
+// Err is the first error met reading a run back, or nil.
+func (l *sortedList[T]) Err() error { return l.err }
+
+// Close closes and removes the runs' files. It is safe to call more than once.
+func (l *sortedList[T]) Close() error {
+	var errs []error
+	for _, f := range l.files {
+		if err := f.close(); err != nil && !errors.Is(err, os.ErrClosed) {
+			errs = append(errs, err)
+		}
+	}
+	l.files = nil
+	return errors.Join(errs...)
+}
+
+// cursor reads one source in order.
+type cursor[T any] struct {
+	src    *source[T]
+	next   int // values read so far
+	r      *bufio.Reader
+	decode func(*bufio.Reader, *T) error
+}
+
+// read returns the source's next value, nil at its end or on an error.
+func (c *cursor[T]) read() (*T, error) {
+	if c.src.mem != nil {
+		if c.next == len(c.src.mem) {
+			return nil, nil
+		}
+		c.next++
+		return &c.src.mem[c.next-1], nil
+	}
+	if c.next == c.src.run.n {
+		return nil, nil
+	}
+	c.next++
+	v := new(T)
+	if err := c.decode(c.r, v); err != nil {
+		if errors.Is(err, io.EOF) {
+			err = io.ErrUnexpectedEOF
+		}
+		return nil, err
+	}
+	return v, nil
+}
+
+// All yields the values in order, merging the sources with a heap; it may be walked any number
+// of times. A value from disk is newly allocated, so a caller may keep it. A run that cannot be
+// read back ends the walk early and sets Err.
+func (l *sortedList[T]) All() iter.Seq[*T] {
+	return func(yield func(*T) bool) {
+		if l.err != nil {
+			return
+		}
+		disk := 0
+		for _, s := range l.sources {
+			if s.mem == nil {
+				disk++
+			}
+		}
+		bufSize := maxRunBuffer
+		if disk > 0 {
+			bufSize = int(min(max(l.cfg.budget/int64(disk), minRunBuffer), maxRunBuffer))
+		}
+		cursors := make([]cursor[T], len(l.sources))
+		heads := make([]*T, len(l.sources))
+		h := mergeHeap[T]{cmp: l.cfg.cmp, heads: heads}
+		for i := range l.sources {
+			c := &cursors[i]
+			c.src = &l.sources[i]
+			if c.src.mem == nil {
+				c.r = bufio.NewReaderSize(io.NewSectionReader(c.src.file.f, c.src.run.off, c.src.run.size), bufSize)
+				c.decode = l.cfg.codec.decoder()
+			}
+			v, err := c.read()
+			if err != nil {
+				l.fail(i, err)
+				return
+			}
+			if v != nil {
+				heads[i] = v
+				h.push(i)
+			}
+		}
+		for len(h.idx) > 0 {
+			i := h.idx[0]
+			v := heads[i]
+			next, err := cursors[i].read()
+			if err != nil {
+				l.fail(i, err)
+				return
+			}
+			if next == nil {
+				h.pop()
+			} else {
+				heads[i] = next
+				h.fix0()
+			}
+			if !yield(v) {
+				return
+			}
+		}
+	}
+}
+
+// fail keeps the first error reading source i back.
+func (l *sortedList[T]) fail(i int, err error) {
+	if l.err == nil {
+		l.err = fmt.Errorf("read back sorted %s (run %d of %d): %w", l.cfg.what, i+1, len(l.sources), err)
+	}
+}
+
+// mergeHeap is a min-heap of source indices by their current values, ties to the lower index.
+type mergeHeap[T any] struct {
+	cmp   func(a, b *T) int
+	heads []*T
+	idx   []int
+}
+
+func (h *mergeHeap[T]) less(a, b int) bool {
+	i, j := h.idx[a], h.idx[b]
+	if c := h.cmp(h.heads[i], h.heads[j]); c != 0 {
+		return c < 0
+	}
+	return i < j
+}
+
+func (h *mergeHeap[T]) push(i int) {
+	h.idx = append(h.idx, i)
+	for c := len(h.idx) - 1; c > 0; {
+		p := (c - 1) / 2
+		if !h.less(c, p) {
+			break
+		}
+		h.idx[c], h.idx[p] = h.idx[p], h.idx[c]
+		c = p
+	}
+}
+
+func (h *mergeHeap[T]) pop() {
+	last := len(h.idx) - 1
+	h.idx[0] = h.idx[last]
+	h.idx = h.idx[:last]
+	h.fix0()
+}
+
+// fix0 moves the top down to its place after its value changed.
+func (h *mergeHeap[T]) fix0() {
+	n := len(h.idx)
+	for p := 0; ; {
+		c := 2*p + 1
+		if c >= n {
+			return
+		}
+		if c+1 < n && h.less(c+1, c) {
+			c++
+		}
+		if !h.less(c, p) {
+			return
+		}
+		h.idx[c], h.idx[p] = h.idx[p], h.idx[c]
+		p = c
+	}
+}
