@@ -3,7 +3,7 @@ GO       ?= go
 BIN      := bin/wtcheck
 SAMPLE   := fixtures/sample
 
-.PHONY: all build run test vet staticcheck unit selftest browser-test screenshot docs fmt-check bench fuzz clean
+.PHONY: all build run test vet staticcheck unit selftest browser-test screenshot docs fmt-check bench bench-memory fuzz clean
 
 all: build
 
@@ -61,6 +61,12 @@ docs: build
 # Benchmarks: see docs/performance.md for how the numbers quoted there were measured.
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./checker/... | tee bench.out
+
+# Peak memory of `check --format json|csv` on a million generated cases (cached in .cache/,
+# about 1.3 GB), under 300 MB: docs/performance.md. WTCHECK_BENCH_CASES=100000 for a quicker run.
+WTCHECK_BENCH_CASES ?= 1000000
+bench-memory:
+	WTCHECK_BENCH_CASES=$(WTCHECK_BENCH_CASES) $(GO) test ./cmd/wtcheck -run '^$$' -bench PeakMemory -benchtime 1x -timeout 3h -v
 
 fuzz:
 	$(GO) test ./checker -run '^$$' -fuzz FuzzParseDate -fuzztime 30s
