@@ -188,15 +188,12 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 		report.Packs = append(report.Packs, checker.PackInfo{ID: cp.Pack.ID, Edition: cp.Pack.Edition, Version: cp.Pack.Version})
 	}
 	var asOfs = map[checker.Date]bool{}
-	type firstSeen struct {
-		file  int // index in files
-		index int
-	}
-	// Case ids are kept as 128-bit hashes, not strings, to find duplicates: 32 bytes a case
-	// in the map instead of the id and its file's name (a check of a million cases kept 352
-	// MiB of them). Two different ids share a hash with a chance of about n²/2¹²⁹, 1 in 10²⁷
-	// for a million cases; SHA-256 makes that chance the same for ids chosen to collide. Were it
-	// to happen, the second case would be reported as a duplicate, not dropped silently.
+	// Case ids are kept as 128-bit hashes, not strings, to find duplicates, with where each
+	// was first read packed in 8 bytes: about 53 MiB for a million cases, where the ids and
+	// their files' names took 352 MiB. Two different ids share a hash with a chance of about
+	// n²/2¹²⁹, under 1 in 10²⁶ for a million cases, and SHA-256 keeps it so for ids chosen to
+	// collide; were it to happen, the second case would be reported as a duplicate (an error
+	// in the report, not a silent loss).
 	seenIDs := map[[16]byte]firstSeen{}
 	fileNames := make([]string, len(files)) // each file as its records name it
 	read := 0
@@ -212,9 +209,12 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 				// the one checked whatever the scheduling.
 				id := caseIDHash(rec.CaseID)
 				if first, dup := seenIDs[id]; dup {
-					where := fmt.Sprintf("record %d", first.index)
-					if fileNames[first.file] != rec.File {
-						where = fmt.Sprintf("%s record %d", fileNames[first.file], first.index)
+					where := "an earlier record"
+					if file, index, ok := first.at(); ok {
+						where = fmt.Sprintf("record %d", index)
+						if fileNames[file] != rec.File {
+							where = fmt.Sprintf("%s record %d", fileNames[file], index)
+						}
 					}
 					j.rec.Err = fmt.Errorf("case_id duplicates that of %s, which was checked", where)
 					j.check = false
@@ -222,7 +222,7 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 					if fileNames[fi] == "" {
 						fileNames[fi] = rec.File
 					}
-					seenIDs[id] = firstSeen{fi, rec.Index}
+					seenIDs[id] = seenAt(fi, rec.Index)
 					asOfs[engine.AsOfFor(rec.Case, opts.AsOf)] = true
 				}
 			}
@@ -248,7 +248,6 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 	newBreaches := 0
 	var findingSorters []*sorter[checker.Finding]
 	var breachSorters []*sorter[checker.BaselineEntry]
-	spilled := false
 	for _, o := range outcomes {
 		for k := range o.known {
 			known[k] = true
@@ -257,7 +256,6 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 		report.NotCovered = append(report.NotCovered, o.uncovered...)
 		findingSorters = append(findingSorters, o.findings)
 		breachSorters = append(breachSorters, o.breaches)
-		spilled = spilled || o.findings.spilled() || o.findings.err != nil
 		errs = append(errs, o.errors...)
 		for s, n := range o.counts {
 			report.Summary.Findings[s] += n
@@ -275,21 +273,14 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 		}
 	}
 	report.Summary.Cases = read - report.Summary.RecordsSkipped
-	if spilled {
-		list, err := mergeSorters(findingSpill, findingSorters)
-		if err != nil {
-			return nil, errors.Join(err, discard(breachSorters))
-		}
-		report.Findings = list
-	} else {
-		// Everything fitted in memory: one stable sort, as the merge would give.
-		var findings []checker.Finding
-		for _, s := range findingSorters {
-			findings = append(findings, s.buf...)
-		}
-		checker.SortFindings(findings)
-		report.Findings = checker.FindingSlice(findings)
+	// The workers' runs and what each still holds are merged as the report is written, in
+	// memory as on disk: never copied into one slice, which would hold the listed findings
+	// twice at the end of the check.
+	list, err := mergeSorters(findingSpill, findingSorters)
+	if err != nil {
+		return nil, errors.Join(err, discard(breachSorters))
 	}
+	report.Findings = list
 	if opts.Breaches != nil {
 		list, err := mergeSorters(breachSpill, breachSorters)
 		if err != nil {
@@ -371,6 +362,26 @@ func (out *outcome) addError(opts Options, file int, e checker.RecordError) {
 		opts.Redact.RecordError(&e)
 	}
 	out.errors = append(out.errors, sortableError{file, e})
+}
+
+// firstSeen is where a case id was first read: the file's number in the batch (24 bits) and
+// the record's position in it (40 bits), or, past either, not known.
+type firstSeen uint64
+
+const unknownSeen = ^firstSeen(0)
+
+func seenAt(file, index int) firstSeen {
+	if file < 0 || file >= 1<<24 || index < 0 || index >= 1<<40-1 {
+		return unknownSeen
+	}
+	return firstSeen(file)<<40 | firstSeen(index)
+}
+
+func (s firstSeen) at() (file, index int, ok bool) {
+	if s == unknownSeen {
+		return 0, 0, false
+	}
+	return int(s >> 40), int(s & (1<<40 - 1)), true
 }
 
 // caseIDHash is what identifies a case id when looking for duplicates.

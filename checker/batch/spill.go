@@ -149,9 +149,6 @@ func (s *sorter[T]) spill() {
 	s.held = 0
 }
 
-// spilled reports whether the sorter has written a run.
-func (s *sorter[T]) spilled() bool { return len(s.runs) > 0 }
-
 // source is one sorted input of a merge: a run on disk, or values in memory.
 type source[T any] struct {
 	file *runFile

@@ -82,6 +82,12 @@ func checked(t *testing.T, engine *checker.Engine, path string, budget int64, wo
 	return rep, first, bs
 }
 
+// onDisk reports whether a report's findings were written to runs on disk.
+func onDisk(rep *checker.Report) bool {
+	l, ok := rep.Findings.(*sortedList[checker.Finding])
+	return ok && len(l.files) > 0
+}
+
 // TestSpilledSameAsInMemory: a check whose findings are sorted in runs on disk and merged
 // gives exactly the findings, in exactly the order, of one held in memory and sorted at once,
 // whatever the budget (down to one finding a run) and the number of workers.
@@ -92,8 +98,8 @@ func TestSpilledSameAsInMemory(t *testing.T) {
 	}
 	path := generated(t, 150)
 	ref, want, wantBreaches := checked(t, engine, path, -1, 1)
-	if _, ok := ref.Findings.(checker.FindingSlice); !ok {
-		t.Fatalf("with no budget the findings are a %T, want in memory", ref.Findings)
+	if onDisk(ref) {
+		t.Fatal("with no budget the findings went to disk")
 	}
 	if len(want) < 7000 || !slices.IsSortedFunc(want, func(a, b checker.Finding) int { return checker.CompareFindings(&a, &b) }) {
 		t.Fatalf("reference: %d findings, sorted %v; want thousands, sorted", len(want), slices.IsSortedFunc(want, func(a, b checker.Finding) int { return checker.CompareFindings(&a, &b) }))
@@ -116,8 +122,8 @@ func TestSpilledSameAsInMemory(t *testing.T) {
 	} {
 		t.Run(fmt.Sprintf("budget=%d,workers=%d", tc.budget, tc.workers), func(t *testing.T) {
 			rep, got, gotBreaches := checked(t, engine, path, tc.budget, tc.workers)
-			if _, onDisk := rep.Findings.(*sortedList[checker.Finding]); onDisk != tc.spills {
-				t.Errorf("findings are a %T; want on disk: %v", rep.Findings, tc.spills)
+			if onDisk(rep) != tc.spills {
+				t.Errorf("findings on disk: %v, want %v", onDisk(rep), tc.spills)
 			}
 			if len(got) != len(want) || rep.ListedLen() != len(want) {
 				t.Fatalf("%d findings (Len %d), want %d", len(got), rep.ListedLen(), len(want))
@@ -294,8 +300,8 @@ func spilledReport(t *testing.T, n int) (*checker.Report, *sortedList[checker.Fi
 		t.Fatal(err)
 	}
 	list, ok := rep.Findings.(*sortedList[checker.Finding])
-	if !ok {
-		t.Fatalf("findings are a %T, want runs on disk", rep.Findings)
+	if !ok || !onDisk(rep) {
+		t.Fatalf("findings are a %T, not on disk; want runs on disk", rep.Findings)
 	}
 	return rep, list
 }
@@ -360,5 +366,22 @@ func TestSpillTempDirMissing(t *testing.T) {
 		FailOn: checker.SeverityBreach, Workers: 2, SortMemory: 64 << 10, TempDir: filepath.Join(t.TempDir(), "missing")})
 	if err == nil || !strings.Contains(err.Error(), "sort findings on disk: ") || !strings.Contains(err.Error(), "missing") {
 		t.Fatalf("error %v, want sort findings on disk: … missing …", err)
+	}
+}
+
+// TestFirstSeen: where a case id was first read survives its packing, and a position past
+// what the packing holds is "not known", never another record's.
+func TestFirstSeen(t *testing.T) {
+	for _, tc := range []struct {
+		file, index int
+		ok          bool
+	}{
+		{0, 0, true}, {0, 1, true}, {3, 77, true}, {1<<24 - 1, 1<<40 - 2, true},
+		{1 << 24, 1, false}, {0, 1<<40 - 1, false}, {-1, 1, false}, {2, -1, false},
+	} {
+		file, index, ok := seenAt(tc.file, tc.index).at()
+		if ok != tc.ok || ok && (file != tc.file || index != tc.index) {
+			t.Errorf("seenAt(%d, %d).at() = %d, %d, %v", tc.file, tc.index, file, index, ok)
+		}
 	}
 }

@@ -3,7 +3,6 @@ package report
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io"
 
@@ -31,7 +30,11 @@ type gitlabLines struct {
 // stays the same from run to run for the same case, edition, rule and subject, so GitLab can
 // tell new breaches from old ones.
 func GitLab(w io.Writer, r *checker.Report) error {
-	issues := []gitlabIssue{}
+	// The issues are written one at a time, in the bytes json.Encoder would write for the
+	// whole array, so that a large report's are never held at once.
+	jw := &jsonWriter{w: w}
+	jw.raw("[")
+	n := 0
 	for f := range r.Listed() {
 		if f.Status != checker.StatusBreach {
 			continue
@@ -40,18 +43,24 @@ func GitLab(w io.Writer, r *checker.Report) error {
 		if path == "" || path == "-" {
 			path = "stdin"
 		}
-		issues = append(issues, gitlabIssue{
+		if n > 0 {
+			jw.raw(",")
+		}
+		n++
+		jw.raw("\n  ")
+		jw.value(gitlabIssue{
 			Description: fmt.Sprintf("%s %s (Working Together %s): %s", f.CaseID, f.Subject, f.Edition, f.Message),
 			CheckName:   f.Rule,
 			Fingerprint: fingerprint(f),
 			Severity:    gitlabSeverity(f.Severity),
 			Location:    gitlabLocation{Path: path, Lines: gitlabLines{Begin: max(f.Record, 1)}},
-		})
+		}, "  ")
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(issues)
+	if n > 0 {
+		jw.raw("\n")
+	}
+	jw.raw("]\n")
+	return jw.err
 }
 
 func gitlabSeverity(s checker.Severity) string {

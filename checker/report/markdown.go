@@ -61,10 +61,17 @@ func Markdown(w io.Writer, r *checker.Report) error {
 		}
 		fmt.Fprintln(ew)
 	}
+	// Only the first markdownListLimit are kept: the rest are counted, so that a large
+	// report's list is never held whole.
 	var act []*checker.Finding
+	more := 0
 	for f := range r.Listed() {
 		if f.Status == checker.StatusBreach || f.Status == checker.StatusPending {
-			act = append(act, f)
+			if len(act) < markdownListLimit {
+				act = append(act, f)
+			} else {
+				more++
+			}
 		}
 	}
 	if len(act) > 0 {
@@ -72,13 +79,12 @@ func Markdown(w io.Writer, r *checker.Report) error {
 		fmt.Fprintln(ew)
 		fmt.Fprintln(ew, "| case | edition | rule | subject | status | due | done | late / left |")
 		fmt.Fprintln(ew, "|---|---|---|---|---|---|---|---|")
-		for i, f := range act {
-			if i == markdownListLimit {
-				fmt.Fprintf(ew, "\n…and %d more: see the JSON or CSV report.\n", len(act)-markdownListLimit)
-				break
-			}
+		for _, f := range act {
 			fmt.Fprintf(ew, "| %s | %s | `%s` | %s | %s | %s | %s | %s |\n", mdCell(f.CaseID), f.Edition, f.Rule, mdCell(f.Subject),
 				StatusLabel(f), dash(f.Due.String()), dash(f.Done.String()), Lateness(f))
+		}
+		if more > 0 {
+			fmt.Fprintf(ew, "\n…and %d more: see the JSON or CSV report.\n", more)
 		}
 		fmt.Fprintln(ew)
 		fmt.Fprintln(ew, "</details>")

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
+	"unicode/utf8"
 
 	"github.com/wtcheck/wtcheck/checker"
 )
@@ -15,18 +15,39 @@ func Text(w io.Writer, r *checker.Report) error {
 	ew := &errWriter{w: w}
 	proxies := false
 	if r.ListedLen() > 0 {
-		tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "CASE\tEDITION\tRULE\tSUBJECT\tSTATUS\tDUE\tDONE\tLATE / LEFT")
-		for f := range r.Listed() {
-			status := StatusLabel(f)
-			if len(f.Proxies) > 0 {
-				status += " (proxy)"
-				proxies = true
+		// The table is laid out as text/tabwriter would (each column as wide as its widest
+		// cell, in runes, and two spaces), but from two walks of the list, one to measure
+		// and one to write, because tabwriter holds every row until the end, which for a
+		// large report is more than the findings themselves.
+		header := []string{"CASE", "EDITION", "RULE", "SUBJECT", "STATUS", "DUE", "DONE", "LATE / LEFT"}
+		widths := make([]int, len(header)-1)
+		measure := func(row []string) {
+			for i := range widths {
+				widths[i] = max(widths[i], utf8.RuneCountInString(row[i]))
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", f.CaseID, f.Edition, f.Rule, f.Subject,
-				status, dash(f.Due.String()), dash(f.Done.String()), Lateness(f))
 		}
-		_ = tw.Flush()
+		measure(header)
+		for f := range r.Listed() {
+			measure(textRow(f))
+			proxies = proxies || len(f.Proxies) > 0
+		}
+		var line []byte
+		write := func(row []string) {
+			line = line[:0]
+			for i, cell := range row[:len(widths)] {
+				line = append(line, cell...)
+				for range widths[i] + 2 - utf8.RuneCountInString(cell) {
+					line = append(line, ' ')
+				}
+			}
+			line = append(line, row[len(widths)]...)
+			line = append(line, '\n')
+			ew.Write(line)
+		}
+		write(header)
+		for f := range r.Listed() {
+			write(textRow(f))
+		}
 		if proxies {
 			fmt.Fprintln(ew, "(proxy): the finding rests on a stand-in the import was asked for; the JSON report names it.")
 		}
@@ -48,6 +69,15 @@ func Text(w io.Writer, r *checker.Report) error {
 	}
 	fmt.Fprintln(ew, SummaryLine(r))
 	return ew.err
+}
+
+// textRow is a finding's row of the text table.
+func textRow(f *checker.Finding) []string {
+	status := StatusLabel(f)
+	if len(f.Proxies) > 0 {
+		status += " (proxy)"
+	}
+	return []string{f.CaseID, f.Edition, f.Rule, f.Subject, status, dash(f.Due.String()), dash(f.Done.String()), Lateness(f)}
 }
 
 // StatusLabel is a finding's status as a person reads it: a breach of a rule the guidance

@@ -1,0 +1,44 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+	"text/tabwriter"
+
+	"github.com/wtcheck/wtcheck/checker"
+)
+
+// TestTextTableAsTabwriter: the text table, laid out from two walks of the list, is byte for
+// byte what text/tabwriter (which the format used to hold every row in) made of the same rows,
+// with ids of several widths, in several scripts, and a finding resting on a proxy.
+func TestTextTableAsTabwriter(t *testing.T) {
+	n := func(v int) *int { return &v }
+	findings := checker.FindingSlice{
+		{CaseID: "C-1", Edition: "2018", Rule: "icpc-timeliness", Subject: "S1", Status: checker.StatusBreach, Severity: checker.SeverityBreach,
+			Due: checker.MustDate("2024-01-25"), Done: checker.MustDate("2024-01-29"), LateWorkingDays: n(2)},
+		{CaseID: "C-élan-测试-0000000000002", Edition: "2023", Rule: "cp-visit-interval", Subject: "P1@2024-03-27", Status: checker.StatusPending,
+			Severity: checker.SeverityBreach, Due: checker.MustDate("2024-04-12"), WorkingDaysLeft: n(3), DueSoon: true, Proxies: []string{"s47"}},
+		{CaseID: "Ω", Edition: "2010", Rule: "r", Subject: "", Status: checker.StatusBreach, Severity: checker.SeverityWarning},
+	}
+	rep := &checker.Report{Findings: findings, Summary: checker.Summary{Findings: map[checker.Status]int{}}}
+	var got bytes.Buffer
+	if err := Text(&got, rep); err != nil {
+		t.Fatal(err)
+	}
+	var want bytes.Buffer
+	tw := tabwriter.NewWriter(&want, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "CASE\tEDITION\tRULE\tSUBJECT\tSTATUS\tDUE\tDONE\tLATE / LEFT")
+	for f := range findings.All() {
+		fmt.Fprintln(tw, strings.Join(textRow(f), "\t"))
+	}
+	tw.Flush()
+	table, _, _ := strings.Cut(got.String(), "\n(proxy)")
+	if table+"\n" != want.String() {
+		t.Errorf("table:\n%s\nwant (tabwriter):\n%s", table, want.String())
+	}
+	if !strings.Contains(got.String(), "\n(proxy): the finding rests on a stand-in") {
+		t.Errorf("no proxy note in:\n%s", got.String())
+	}
+}
