@@ -12,11 +12,12 @@ import (
 
 // DefaultSortMemory is how many bytes of listed findings a check holds before it writes them,
 // sorted, to a temporary file (a run) and goes on; the runs are merged when the report is
-// written. 64 MiB keeps a check of a million cases, which lists about four million findings by
-// default, under 300 MB resident (docs/performance.md) in about 60 runs, while a batch of
-// some 100,000 findings or fewer never touches the disk. The same budget applies, separately,
-// to the breaches kept for --write-baseline.
-const DefaultSortMemory = 64 << 20
+// written. Measured (docs/performance.md): a check's peak resident memory is about twice its
+// live heap, so each MiB held costs about 2.5 MiB of peak; 16 MiB keeps a check of a million
+// cases, which lists about five million findings by default, near 200 MB (about 140 runs),
+// where 64 MiB would pass 300 MB. A batch listing up to some 40,000 findings never touches
+// the disk. The same budget applies, separately, to the breaches kept for --write-baseline.
+const DefaultSortMemory = 16 << 20
 
 // Bounds of reading back a run: each run being merged has a read buffer, between these sizes
 // so that many runs cost little memory and few runs read in large blocks.

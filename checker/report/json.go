@@ -37,7 +37,8 @@ func JSON(w io.Writer, r *checker.Report) error {
 		}
 		jw.raw("\n  ]")
 	}
-	jw.field("errors", r.Errors)
+	jw.key("errors")
+	jw.elements(r.Errors) // one at a time too: a batch of bad records has one each
 	if len(r.Warnings) > 0 {
 		jw.field("warnings", r.Warnings)
 	}
@@ -49,6 +50,27 @@ func JSON(w io.Writer, r *checker.Report) error {
 	}
 	jw.raw("\n}\n")
 	return jw.err
+}
+
+// elements writes a top-level field's array one element at a time, in the bytes of encoding
+// it whole.
+func (jw *jsonWriter) elements(list []checker.RecordError) {
+	switch {
+	case list == nil:
+		jw.raw("null")
+	case len(list) == 0:
+		jw.raw("[]")
+	default:
+		jw.raw("[")
+		for i := range list {
+			if i > 0 {
+				jw.raw(",")
+			}
+			jw.raw("\n    ")
+			jw.value(&list[i], "    ")
+		}
+		jw.raw("\n  ]")
+	}
 }
 
 // jsonWriter writes an indented JSON object field by field, keeping the first error.

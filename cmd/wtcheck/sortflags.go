@@ -18,7 +18,7 @@ type sortFlags struct {
 }
 
 func (sf *sortFlags) register(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&sf.memory, "sort-memory", "64MiB", "listed findings held in memory before they are sorted into temporary files, e.g. 256MiB or 1GiB; the report is the same whatever it is")
+	cmd.Flags().StringVar(&sf.memory, "sort-memory", fmt.Sprintf("%dMiB", batch.DefaultSortMemory>>20), "listed findings held in memory before they are sorted into temporary files, e.g. 256MiB or 1GiB; the report is the same whatever it is")
 	cmd.Flags().StringVar(&sf.tmpdir, "tmpdir", "", "where those temporary files go (default: $TMPDIR, else /tmp); they are removed when the command ends")
 }
 
