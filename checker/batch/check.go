@@ -158,8 +158,10 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 		budget = DefaultSortMemory
 	}
 	if budget > 0 {
-		// Each worker sorts its own findings, without locks, so each holds its share.
-		budget = max(budget/int64(workers), 1)
+		// Each worker sorts its own findings, without locks, so each holds its share; but
+		// no less than 1 MiB (unless the whole budget is less), so that many workers do not
+		// make runs so small that merging them costs more than the runs save.
+		budget = max(budget/int64(workers), min(budget, minWorkerSortMemory))
 	}
 	findingSpill := &spillConfig[checker.Finding]{what: "findings", cmp: checker.CompareFindings,
 		size: findingSize, codec: findingCodec, budget: budget, dir: opts.TempDir}

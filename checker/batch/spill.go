@@ -19,6 +19,10 @@ import (
 // the disk. The same budget applies, separately, to the breaches kept for --write-baseline.
 const DefaultSortMemory = 16 << 20
 
+// minWorkerSortMemory is the least share of the sort memory a worker is given: with many
+// workers, the budget held is then up to workers × 1 MiB.
+const minWorkerSortMemory = 1 << 20
+
 // Bounds of reading back a run: each run being merged has a read buffer, between these sizes
 // so that many runs cost little memory and few runs read in large blocks.
 const (
