@@ -60,6 +60,8 @@ var Functions = []FunctionDoc{
 	{"<wt.Referral>.discussionsFor(wt.S47Enquiry) -> list(wt.StrategyDiscussion)", "The strategy discussion at which the enquiry was initiated: the one it names, else the latest of the referral dated on or before the enquiry started. A list of at most one.", "latest(referral.discussionsFor(s47).map(d, d.date))"},
 	{"<wt.Referral>.conferencesFor(wt.S47Enquiry) -> list(wt.Conference)", "The initial and pre-birth conferences that follow the enquiry, in date order.", "earliest(referral.conferencesFor(s47).map(k, k.date))"},
 	{"<wt.Referral>.reviewsOf(wt.Plan) -> list(wt.Conference)", "The review conferences of the plan, in date order.", "referral.reviewsOf(plan).size()"},
+	{"<wt.Referral>.reviewDates(wt.Plan) -> list(timestamp)", "The days of the plan's review conferences, in order, each once; undated reviews are left out.", "firstAfter(referral.reviewDates(plan), item.date)"},
+	{"<wt.Referral>.conferencesOf(wt.Plan) -> list(wt.Conference)", "Every conference that names the plan (reviews, transfers in), in date order.", "referral.conferencesOf(plan).exists(k, k.outcome == 'end_plan')"},
 	{"<wt.Plan>.seenVisits() -> list(timestamp)", "The days of the plan's visits at which the child was seen, in order, each once. Needs plans.visits.", "plan.seenVisits().size()"},
 	{"firstAfter(list(timestamp), timestamp) -> timestamp", "The earliest date of a list that is after the given date; null when none is, or the date is null.", "firstAfter(plan.seenVisits(), item)"},
 }
@@ -139,32 +141,27 @@ func envOptions(cal *Calendar, params *objectType) []cel.EnvOption {
 				return types.String(day.String())
 			}))),
 		cel.Function("discussionsFor", cel.MemberOverload("referral_discussionsFor_s47", []*cel.Type{referralType, s47Type},
-			cel.ListType(discussionType), cel.BinaryBinding(func(r, s ref.Val) ref.Val {
-				rf, enq := r.Value().(*Referral), s.Value().(*S47Enquiry)
-				return objectList(discussionObj, enquiryDiscussion(rf, enq))
-			}))),
+			cel.ListType(discussionType), cel.LateFunctionBinding())),
 		cel.Function("conferencesFor", cel.MemberOverload("referral_conferencesFor_s47", []*cel.Type{referralType, s47Type},
-			cel.ListType(conferenceType), cel.BinaryBinding(func(r, s ref.Val) ref.Val {
-				rf, enq := r.Value().(*Referral), s.Value().(*S47Enquiry)
-				return objectList(conferenceObj, enquiryConferences(rf, enq))
-			}))),
-		cel.Function("seenVisits", cel.MemberOverload("plan_seenVisits", []*cel.Type{planType}, dateListType,
-			cel.UnaryBinding(func(p ref.Val) ref.Val {
-				return dateList(seenVisitDays(p.Value().(*Plan)))
-			}))),
+			cel.ListType(conferenceType), cel.LateFunctionBinding())),
+		cel.Function("seenVisits", cel.MemberOverload("plan_seenVisits", []*cel.Type{planType}, dateListType, cel.LateFunctionBinding())),
 		cel.Function("firstAfter", nullable, cel.Overload("firstAfter_list_timestamp", []*cel.Type{dateListType, cel.TimestampType}, cel.TimestampType,
 			cel.BinaryBinding(func(l, d ref.Val) ref.Val {
 				day, ok := dateArg(d)
 				if !ok {
 					return types.NullValue
 				}
+				if sorted, ok := l.(*sortedDates); ok {
+					return sorted.firstAfter(day)
+				}
 				return pickDate(l, func(a, best Date) bool { return a.Before(best) }, func(a Date) bool { return a.After(day) })
 			}))),
 		cel.Function("reviewsOf", cel.MemberOverload("referral_reviewsOf_plan", []*cel.Type{referralType, planType},
-			cel.ListType(conferenceType), cel.BinaryBinding(func(r, p ref.Val) ref.Val {
-				rf, plan := r.Value().(*Referral), p.Value().(*Plan)
-				return objectList(conferenceObj, planReviews(rf, plan))
-			}))),
+			cel.ListType(conferenceType), cel.LateFunctionBinding())),
+		cel.Function("reviewDates", cel.MemberOverload("referral_reviewDates_plan", []*cel.Type{referralType, planType},
+			dateListType, cel.LateFunctionBinding())),
+		cel.Function("conferencesOf", cel.MemberOverload("referral_conferencesOf_plan", []*cel.Type{referralType, planType},
+			cel.ListType(conferenceType), cel.LateFunctionBinding())),
 	}
 }
 
@@ -206,9 +203,9 @@ func pickDate(l ref.Val, better func(a, b Date) bool, keep func(Date) bool) ref.
 	return dateVal(best)
 }
 
-// seenVisitDays are the days a plan's visits saw the child, sorted, each once. Written in Go
-// because the visit interval rule asks it once per interval: as a CEL comprehension it was
-// most of the cost of checking a long plan.
+// seenVisitDays are the days a plan's visits saw the child, sorted, each once. Written in Go,
+// and worked out once per record (see index.go), because the visit interval rule asks it once
+// per interval: as a CEL comprehension it was most of the cost of checking a long plan.
 func seenVisitDays(p *Plan) []Date {
 	var out []Date
 	for _, v := range p.Visits {
@@ -228,57 +225,7 @@ func dateList(ds []Date) ref.Val {
 	return types.NewRefValList(celTypeAdapter, vals)
 }
 
-// enquiryDiscussion is the discussion at which an enquiry was initiated: the one it names,
-// else the latest of the referral dated on or before the enquiry started.
-func enquiryDiscussion(r *Referral, s *S47Enquiry) []*StrategyDiscussion {
-	if s.StrategyDiscussionID != "" {
-		for _, d := range r.StrategyDiscussions {
-			if d.ID == s.StrategyDiscussionID {
-				return []*StrategyDiscussion{d}
-			}
-		}
-		return nil
-	}
-	var best *StrategyDiscussion
-	for _, d := range r.StrategyDiscussions {
-		if d.Date.IsZero() || s.Started.IsZero() || d.Date.After(s.Started) {
-			continue
-		}
-		if best == nil || d.Date.After(best.Date) {
-			best = d
-		}
-	}
-	if best == nil {
-		return nil
-	}
-	return []*StrategyDiscussion{best}
-}
-
-// enquiryConferences are the initial and pre-birth conferences that name the enquiry, in
-// date order (undated last).
-func enquiryConferences(r *Referral, s *S47Enquiry) []*Conference {
-	var out []*Conference
-	for _, k := range r.Conferences {
-		if k.S47ID == s.ID && (k.Kind == "initial" || k.Kind == "pre_birth") {
-			out = append(out, k)
-		}
-	}
-	sortConferences(out)
-	return out
-}
-
-// planReviews are the review conferences of a plan, in date order (undated last).
-func planReviews(r *Referral, p *Plan) []*Conference {
-	var out []*Conference
-	for _, k := range r.Conferences {
-		if k.PlanID == p.ID && k.Kind == "review" {
-			out = append(out, k)
-		}
-	}
-	sortConferences(out)
-	return out
-}
-
+// sortConferences puts conferences in date order, undated last, record order on a tie.
 func sortConferences(ks []*Conference) {
 	slices.SortStableFunc(ks, func(a, b *Conference) int {
 		switch {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/common/functions"
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
 	"cel.dev/cel-go/common/types/traits"
@@ -74,7 +75,7 @@ func (e *Engine) Check(c *Case, asOf Date) ([]Finding, []EvalError) {
 // CheckInForce is Check that also returns the referrals no pack covered, in InForce mode.
 func (e *Engine) CheckInForce(c *Case, asOf Date) ([]Finding, []EvalError, []NotCovered) {
 	day := e.AsOfFor(c, asOf)
-	ev := &evaluator{engine: e, c: c.AsOf(day), asOf: day}
+	ev := &evaluator{engine: e, c: c.AsOf(day), asOf: day, index: newCaseIndex()}
 	var uncovered []NotCovered
 	if e.InForce {
 		ev.packOf = map[*Referral]*CompiledPack{}
@@ -114,6 +115,7 @@ type evaluator struct {
 	findings []Finding
 	errs     []EvalError
 	packOf   map[*Referral]*CompiledPack // in InForce mode, each referral's pack
+	index    *caseIndex
 }
 
 // target is one object a rule is evaluated for.
@@ -166,6 +168,7 @@ type vars struct {
 	asOf, params                         ref.Val
 	start, due, done                     ref.Val
 	status, lateWD, lateDays, left       ref.Val
+	index                                *caseIndex // the record's look-ups, for the late-bound functions
 }
 
 func (v *vars) ResolveName(name string) (any, bool) {
@@ -209,6 +212,11 @@ func (v *vars) ResolveName(name string) (any, bool) {
 
 func (v *vars) Parent() interpreter.Activation { return nil }
 
+// ResolveFunction supplies the functions bound late, to the record's index (see index.go).
+func (v *vars) ResolveFunction(name string) (functions.LateBoundOp, bool) {
+	return v.index.resolve(name)
+}
+
 func (ev *evaluator) rule(cp *CompiledPack, cr *compiledRule) {
 	r := cr.rule
 	base := vars{
@@ -217,6 +225,7 @@ func (ev *evaluator) rule(cp *CompiledPack, cr *compiledRule) {
 		asOf:       dateVal(ev.asOf),
 		params:     cp.params,
 		objectName: scopeVariable[cr.scope],
+		index:      ev.index,
 	}
 	whenLacks, lacks := lacking(ev.c.Provenance.Lacks, cr.whenReads), lacking(ev.c.Provenance.Lacks, cr.reads)
 	var proxies []string
