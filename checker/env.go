@@ -2,9 +2,11 @@ package checker
 
 import (
 	"fmt"
+	"math/bits"
 	"slices"
 
 	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/common/cost"
 	"cel.dev/cel-go/common/decls"
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
@@ -79,51 +81,134 @@ var (
 	dateListType   = cel.ListType(cel.TimestampType)
 )
 
+// Costs of the engine's own functions, in CEL's cost units (about one unit a field read or
+// comparison), so that they count toward a rule's cost budget like CEL's own functions do.
+// Each does a fixed amount of work, whatever its arguments: date arithmetic is a few binary
+// searches of the holiday list, and the look-ups read an index built once per record.
+const (
+	dateArithCost   = 20 // addWorkingDays: two binary searches per step of a search over days
+	dateCalcCost    = 5  // workingDaysBetween, addMonths, addDays, anniversary, date, isoDate
+	lookupCost      = 2  // discussionsFor, conferencesFor, reviewsOf, reviewDates, conferencesOf, seenVisits
+	firstAfterID    = "firstAfter_list_timestamp"
+	rangeErrorWords = "falls outside the calendar's range"
+)
+
+// costModels declares what each of the engine's functions costs: CEL uses them to estimate an
+// expression's cost when a pack is compiled and to charge it as a rule runs.
+func costModels() cel.EnvOption {
+	fixed := func(id string, n uint64, member bool) cost.OverloadModel {
+		if member {
+			return cost.MemberOverload(id, cost.EvalCost(cost.Const(n)))
+		}
+		return cost.Overload(id, cost.EvalCost(cost.Const(n)))
+	}
+	// A list scan costs one unit per element. firstAfter is charged this way when a pack is
+	// compiled; as it runs, a list it can search costs only the search (trackFirstAfter).
+	scan := func(id string) cost.OverloadModel {
+		return cost.Overload(id, cost.EvalCost(cost.Sum(cost.Const(1), cost.Length(cost.Arg(0)))))
+	}
+	atMostOne := cost.ResultSize(cost.List(cost.Ranged(cost.Const(0), cost.Const(1)), cost.Const(1)))
+	return cel.CostModel(
+		fixed("addWorkingDays_timestamp_int", dateArithCost, false),
+		fixed("addMonths_timestamp_int", dateCalcCost, false),
+		fixed("addDays_timestamp_int", dateCalcCost, false),
+		fixed("anniversary_timestamp_int", dateCalcCost, false),
+		fixed("workingDaysBetween_timestamp_timestamp", dateCalcCost, false),
+		fixed("date_string", dateCalcCost, false),
+		fixed("isoDate_timestamp", dateCalcCost, false),
+		scan("earliest_list"),
+		scan("latest_list"),
+		scan(firstAfterID),
+		cost.MemberOverload("referral_discussionsFor_s47", cost.EvalCost(cost.Const(lookupCost)), atMostOne),
+		fixed("referral_conferencesFor_s47", lookupCost, true),
+		fixed("plan_seenVisits", lookupCost, true),
+		fixed("referral_reviewsOf_plan", lookupCost, true),
+		fixed("referral_reviewDates_plan", lookupCost, true),
+		fixed("referral_conferencesOf_plan", lookupCost, true),
+	)
+}
+
+// trackFirstAfter charges firstAfter as it runs: a search of a list known to be in order (a
+// plan's seen visits, its review dates) costs its logarithm, any other list one unit a date.
+func trackFirstAfter(args []ref.Val, _ ref.Val) *uint64 {
+	n := uint64(1)
+	switch l := args[0].(type) {
+	case *sortedDates:
+		n += uint64(bits.Len(uint(len(l.days))))
+	case traits.Lister:
+		if size, ok := l.Size().(types.Int); ok && size > 0 {
+			n += uint64(size)
+		}
+	}
+	return &n
+}
+
 // envOptions declares the functions and types shared by every scope of a pack. The calendar
 // is bound in, so a compiled program needs no other state and can run on any goroutine.
 func envOptions(cal *Calendar, params *objectType) []cel.EnvOption {
-	dateArgInt := func(name, id string, f func(Date, int) Date) cel.EnvOption {
+	// dateArgInt binds a function of a date and a count. The count is refused before any
+	// arithmetic when no date in the calendar's range could come of it (so nothing overflows),
+	// and so is a result outside the range: a date in the year -3,525,743 is an error, never
+	// a due date.
+	dateArgInt := func(name, id string, maxCount int, negative bool, f func(Date, int) Date) cel.EnvOption {
 		return cel.Function(name, nullable, cel.Overload(id, []*cel.Type{cel.TimestampType, cel.IntType}, cel.TimestampType,
 			cel.BinaryBinding(func(d, n ref.Val) ref.Val {
-				day, ok := dateArg(d)
-				if !ok {
-					return nullOrErr(d, name)
+				day, alt := dateArg(d, name)
+				if alt != nil {
+					return alt
 				}
 				k, isInt := n.(types.Int)
-				if !isInt {
+				switch {
+				case !isInt:
 					return types.NewErr("%s: want an int, got %s", name, n.Type().TypeName())
+				case k < 0 && !negative:
+					return types.NewErr("%s: the count %d is negative", name, int64(k))
+				case k > types.Int(maxCount) || k < -types.Int(maxCount):
+					return types.NewErr("%s: a count of %d %s (%s to %s)", name, int64(k), rangeErrorWords, MinDate, MaxDate)
 				}
-				return dateVal(f(day, int(k)))
+				out := f(day, int(k))
+				if !out.InRange() {
+					return types.NewErr("%s: the result %s (%s to %s)", name, rangeErrorWords, MinDate, MaxDate)
+				}
+				return dateVal(out)
 			})))
 	}
+	spanMonths := (LastYear - FirstYear + 1) * 12
 	return []cel.EnvOption{
 		cel.CustomTypeProvider(newCaseTypeProvider(params)),
 		cel.CustomTypeAdapter(celTypeAdapter),
 		ext.Strings(),
 		ext.Lists(),
 		ext.Bindings(),
+		costModels(),
 		cel.Variable("case", cel.ObjectType("wt.Case")),
 		cel.Variable("child", cel.ObjectType("wt.Child")),
 		cel.Variable("as_of", cel.TimestampType),
 		cel.Variable("params", cel.ObjectType(params.name)),
-		dateArgInt("addWorkingDays", "addWorkingDays_timestamp_int", cal.AddWorkingDays),
-		dateArgInt("addMonths", "addMonths_timestamp_int", AddMonths),
-		dateArgInt("addDays", "addDays_timestamp_int", Date.AddDays),
-		dateArgInt("anniversary", "anniversary_timestamp_int", Anniversary),
+		dateArgInt("addWorkingDays", "addWorkingDays_timestamp_int", rangeSpan, true, cal.AddWorkingDays),
+		dateArgInt("addMonths", "addMonths_timestamp_int", spanMonths, true, AddMonths),
+		dateArgInt("addDays", "addDays_timestamp_int", rangeSpan, true, Date.AddDays),
+		// An age is never negative.
+		dateArgInt("anniversary", "anniversary_timestamp_int", LastYear-FirstYear+1, false, Anniversary),
 		cel.Function("workingDaysBetween", nullable, cel.Overload("workingDaysBetween_timestamp_timestamp",
 			[]*cel.Type{cel.TimestampType, cel.TimestampType}, cel.IntType,
 			cel.BinaryBinding(func(a, b ref.Val) ref.Val {
-				x, okA := dateArg(a)
-				y, okB := dateArg(b)
-				if !okA || !okB {
-					return types.NewErr("workingDaysBetween: a date is not recorded (null)")
+				x, altA := dateArg(a, "workingDaysBetween")
+				y, altB := dateArg(b, "workingDaysBetween")
+				for _, alt := range []ref.Val{altA, altB} {
+					if alt == types.NullValue {
+						return types.NewErr("workingDaysBetween: a date is not recorded (null)")
+					}
+					if alt != nil {
+						return alt
+					}
 				}
 				return types.Int(cal.WorkingDaysBetween(x, y))
 			}))),
 		cel.Function("earliest", nullable, cel.Overload("earliest_list", []*cel.Type{dateListType}, cel.TimestampType,
-			cel.UnaryBinding(func(l ref.Val) ref.Val { return pickDate(l, Date.Before, nil) }))),
+			cel.UnaryBinding(func(l ref.Val) ref.Val { return pickDate(l, "earliest", Date.Before, nil) }))),
 		cel.Function("latest", nullable, cel.Overload("latest_list", []*cel.Type{dateListType}, cel.TimestampType,
-			cel.UnaryBinding(func(l ref.Val) ref.Val { return pickDate(l, Date.After, nil) }))),
+			cel.UnaryBinding(func(l ref.Val) ref.Val { return pickDate(l, "latest", Date.After, nil) }))),
 		cel.Function("date", cel.Overload("date_string", []*cel.Type{cel.StringType}, cel.TimestampType,
 			cel.UnaryBinding(func(s ref.Val) ref.Val {
 				d, err := ParseDate(string(s.(types.String)))
@@ -134,9 +219,12 @@ func envOptions(cal *Calendar, params *objectType) []cel.EnvOption {
 			}))),
 		cel.Function("isoDate", nullable, cel.Overload("isoDate_timestamp", []*cel.Type{cel.TimestampType}, cel.StringType,
 			cel.UnaryBinding(func(d ref.Val) ref.Val {
-				day, ok := dateArg(d)
-				if !ok {
+				day, alt := dateArg(d, "isoDate")
+				if alt == types.NullValue {
 					return types.String("")
+				}
+				if alt != nil {
+					return alt
 				}
 				return types.String(day.String())
 			}))),
@@ -145,16 +233,16 @@ func envOptions(cal *Calendar, params *objectType) []cel.EnvOption {
 		cel.Function("conferencesFor", cel.MemberOverload("referral_conferencesFor_s47", []*cel.Type{referralType, s47Type},
 			cel.ListType(conferenceType), cel.LateFunctionBinding())),
 		cel.Function("seenVisits", cel.MemberOverload("plan_seenVisits", []*cel.Type{planType}, dateListType, cel.LateFunctionBinding())),
-		cel.Function("firstAfter", nullable, cel.Overload("firstAfter_list_timestamp", []*cel.Type{dateListType, cel.TimestampType}, cel.TimestampType,
+		cel.Function("firstAfter", nullable, cel.Overload(firstAfterID, []*cel.Type{dateListType, cel.TimestampType}, cel.TimestampType,
 			cel.BinaryBinding(func(l, d ref.Val) ref.Val {
-				day, ok := dateArg(d)
-				if !ok {
-					return types.NullValue
+				day, alt := dateArg(d, "firstAfter")
+				if alt != nil {
+					return alt // null for null
 				}
 				if sorted, ok := l.(*sortedDates); ok {
 					return sorted.firstAfter(day)
 				}
-				return pickDate(l, func(a, best Date) bool { return a.Before(best) }, func(a Date) bool { return a.After(day) })
+				return pickDate(l, "firstAfter", func(a, best Date) bool { return a.Before(best) }, func(a Date) bool { return a.After(day) })
 			}))),
 		cel.Function("reviewsOf", cel.MemberOverload("referral_reviewsOf_plan", []*cel.Type{referralType, planType},
 			cel.ListType(conferenceType), cel.LateFunctionBinding())),
@@ -165,13 +253,19 @@ func envOptions(cal *Calendar, params *objectType) []cel.EnvOption {
 	}
 }
 
-// dateArg reads a date argument; false for null.
-func dateArg(v ref.Val) (Date, bool) {
+// dateArg reads a date argument of the function fn: the date, or else what the function
+// gives instead: null for null, an error for a timestamp outside the calendar's range (CEL's
+// own timestamp arithmetic can make one) or for a value that is not a timestamp.
+func dateArg(v ref.Val, fn string) (Date, ref.Val) {
 	ts, ok := v.(types.Timestamp)
 	if !ok {
-		return Date{}, false
+		return Date{}, nullOrErr(v, fn)
 	}
-	return DateOf(ts.Time), true
+	d := DateOf(ts.Time)
+	if !d.InRange() {
+		return Date{}, types.NewErr("%s: a date %s (%s to %s)", fn, rangeErrorWords, MinDate, MaxDate)
+	}
+	return d, nil
 }
 
 // nullOrErr passes a null date through and turns anything else unexpected into an error.
@@ -187,16 +281,19 @@ func nullOrErr(v ref.Val, fn string) ref.Val {
 
 // pickDate returns the date of a list that better prefers over all others, ignoring nulls and,
 // when keep is set, the dates it refuses.
-func pickDate(l ref.Val, better func(a, b Date) bool, keep func(Date) bool) ref.Val {
+func pickDate(l ref.Val, fn string, better func(a, b Date) bool, keep func(Date) bool) ref.Val {
 	lister, ok := l.(traits.Lister)
 	if !ok {
-		return types.NewErr("want a list of dates")
+		return types.NewErr("%s: want a list of dates", fn)
 	}
 	var best Date
 	it := lister.Iterator()
 	for it.HasNext() == types.True {
-		d, ok := dateArg(it.Next())
-		if ok && (keep == nil || keep(d)) && (best.IsZero() || better(d, best)) {
+		d, alt := dateArg(it.Next(), fn)
+		if alt != nil && alt != types.NullValue {
+			return alt
+		}
+		if alt == nil && (keep == nil || keep(d)) && (best.IsZero() || better(d, best)) {
 			best = d
 		}
 	}

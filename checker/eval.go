@@ -1,11 +1,12 @@
 package checker
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 
-	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/common/cost"
 	"cel.dev/cel-go/common/functions"
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
@@ -53,6 +54,27 @@ func (e EvalError) Error() string {
 	return fmt.Sprintf("rule %s (%s) on %s: %v", e.Rule, e.Edition, e.Subject, e.Err)
 }
 
+// OverBudget reports whether the rule was stopped for spending more than its cost budget on
+// the record: the pack is broken, whatever the data (see CostError).
+func (e EvalError) OverBudget() bool {
+	var ce *CostError
+	return errors.As(e.Err, &ce)
+}
+
+// CostError is a rule that spent more than its cost budget on one record (see ruleCostBase):
+// its work grows faster than the record does, which is a defect of the pack, so it is stopped
+// there and reported with where the rule is written.
+type CostError struct {
+	Rule    Position // where the rule is written
+	Budget  uint64
+	Objects int // the objects in the record, which the budget grows with
+}
+
+func (e *CostError) Error() string {
+	return fmt.Sprintf("%s: the rule went over its cost limit on this record (%d units: %d, and %d for each of the record's %d objects): "+
+		"its work grows faster than the record, so the pack needs fixing", e.Rule, e.Budget, ruleCostBase, ruleCostPerObject, e.Objects)
+}
+
 // AsOfFor is the day a case is checked as at: asOf if given, else the record's extract
 // date, else the engine's today.
 func (e *Engine) AsOfFor(c *Case, asOf Date) Date {
@@ -76,6 +98,8 @@ func (e *Engine) Check(c *Case, asOf Date) ([]Finding, []EvalError) {
 func (e *Engine) CheckInForce(c *Case, asOf Date) ([]Finding, []EvalError, []NotCovered) {
 	day := e.AsOfFor(c, asOf)
 	ev := &evaluator{engine: e, c: c.AsOf(day), asOf: day, index: newCaseIndex()}
+	ev.objects = ev.c.objects()
+	ev.budget = ruleCostBase + ruleCostPerObject*uint64(ev.objects)
 	var uncovered []NotCovered
 	if e.InForce {
 		ev.packOf = map[*Referral]*CompiledPack{}
@@ -116,6 +140,13 @@ type evaluator struct {
 	errs     []EvalError
 	packOf   map[*Referral]*CompiledPack // in InForce mode, each referral's pack
 	index    *caseIndex
+	objects  int    // the objects in the record
+	budget   uint64 // what each rule may spend on the record
+	// The rule being evaluated: its cost so far, and whether it went over its budget.
+	cp         *CompiledPack
+	cr         *compiledRule
+	tracker    *cost.Tracker
+	overBudget bool
 }
 
 // target is one object a rule is evaluated for.
@@ -219,6 +250,7 @@ func (v *vars) ResolveFunction(name string) (functions.LateBoundOp, bool) {
 
 func (ev *evaluator) rule(cp *CompiledPack, cr *compiledRule) {
 	r := cr.rule
+	ev.cp, ev.cr, ev.tracker, ev.overBudget = cp, cr, nil, false
 	base := vars{
 		caseV:      celTypeAdapter.NativeToValue(ev.c),
 		child:      celTypeAdapter.NativeToValue(&ev.c.Child),
@@ -233,6 +265,9 @@ func (ev *evaluator) rule(cp *CompiledPack, cr *compiledRule) {
 		proxies = proxiesRead(ev.c.Provenance.Proxies, append(slices.Clone(cr.whenReads), cr.reads...))
 	}
 	for _, t := range targets(ev.c, cr.scope) {
+		if ev.overBudget {
+			return // reported once, on the subject where it happened
+		}
 		if ev.packOf != nil && (t.referral == nil || ev.packOf[t.referral] != cp) {
 			continue // in force mode: only the referral's own edition
 		}
@@ -311,7 +346,7 @@ func (ev *evaluator) target(cr *compiledRule, act *vars, f Finding, whenLacks, l
 		return
 	}
 	if cr.when != nil {
-		ok, err := evalBool(cr.when, act)
+		ok, err := ev.evalBool(cr.when, act)
 		if err != nil {
 			ev.fail(f, fmt.Errorf("when: %w", err))
 			return
@@ -331,7 +366,7 @@ func (ev *evaluator) target(cr *compiledRule, act *vars, f Finding, whenLacks, l
 		ev.judge(cr, act, f)
 		return
 	}
-	out, _, err := cr.each.Eval(act)
+	out, err := ev.eval(cr.each, act)
 	if err != nil {
 		ev.fail(f, fmt.Errorf("each: %w", err))
 		return
@@ -347,10 +382,10 @@ func (ev *evaluator) target(cr *compiledRule, act *vars, f Finding, whenLacks, l
 		ev.emit(cr, act, f)
 		return
 	}
-	for it := items.Iterator(); it.HasNext() == types.True; {
+	for it := items.Iterator(); it.HasNext() == types.True && !ev.overBudget; {
 		item := *act
 		item.item = it.Next()
-		subject, err := evalString(cr.subject, &item)
+		subject, err := ev.evalString(cr.subject, &item)
 		if err != nil {
 			ev.fail(f, fmt.Errorf("subject: %w", err))
 			continue
@@ -367,7 +402,7 @@ func (ev *evaluator) judge(cr *compiledRule, act *vars, f Finding) {
 		ev.deadline(cr, act, f)
 		return
 	}
-	ok, err := evalBool(cr.assert, act)
+	ok, err := ev.evalBool(cr.assert, act)
 	if err != nil {
 		ev.fail(f, fmt.Errorf("assert: %w", err))
 		return
@@ -379,7 +414,7 @@ func (ev *evaluator) judge(cr *compiledRule, act *vars, f Finding) {
 	default:
 		open := false
 		if cr.pendingFor != nil {
-			if open, err = evalBool(cr.pendingFor, act); err != nil {
+			if open, err = ev.evalBool(cr.pendingFor, act); err != nil {
 				ev.fail(f, fmt.Errorf("pending_while: %w", err))
 				return
 			}
@@ -397,7 +432,7 @@ func (ev *evaluator) judge(cr *compiledRule, act *vars, f Finding) {
 
 // deadline evaluates a deadline rule's dates and applies the deadline state machine.
 func (ev *evaluator) deadline(cr *compiledRule, act *vars, f Finding) {
-	start, err := evalDate(cr.start, act)
+	start, err := ev.evalDate(cr.start, act)
 	if err != nil {
 		ev.fail(f, fmt.Errorf("deadline.start: %w", err))
 		return
@@ -409,7 +444,7 @@ func (ev *evaluator) deadline(cr *compiledRule, act *vars, f Finding) {
 		return
 	}
 	act.start = dateVal(start)
-	due, err := evalDate(cr.due, act)
+	due, err := ev.evalDate(cr.due, act)
 	if err == nil && due.IsZero() {
 		err = fmt.Errorf("the due date came out null")
 	}
@@ -417,14 +452,14 @@ func (ev *evaluator) deadline(cr *compiledRule, act *vars, f Finding) {
 		ev.fail(f, fmt.Errorf("deadline.due: %w", err))
 		return
 	}
-	done, err := evalDate(cr.done, act)
+	done, err := ev.evalDate(cr.done, act)
 	if err != nil {
 		ev.fail(f, fmt.Errorf("deadline.done: %w", err))
 		return
 	}
 	var lapse Date
 	if cr.lapse != nil {
-		if lapse, err = evalDate(cr.lapse, act); err != nil {
+		if lapse, err = ev.evalDate(cr.lapse, act); err != nil {
 			ev.fail(f, fmt.Errorf("deadline.lapse: %w", err))
 			return
 		}
@@ -520,7 +555,7 @@ func (ev *evaluator) emit(cr *compiledRule, act *vars, f Finding) {
 		m.status = types.String(string(f.Status))
 		m.start, m.due, m.done = dateVal(f.Start), dateVal(f.Due), dateVal(f.Done)
 		m.lateWD, m.lateDays, m.left = intOrZero(f.LateWorkingDays), intOrZero(f.LateDays), intOrZero(f.WorkingDaysLeft)
-		msg, err := evalString(cr.message, &m)
+		msg, err := ev.evalString(cr.message, &m)
 		if err != nil {
 			ev.fail(f, fmt.Errorf("message: %w", err))
 			return
@@ -543,8 +578,40 @@ func intOrZero(p *int) ref.Val {
 	return types.Int(*p)
 }
 
-func evalBool(p cel.Program, act *vars) (bool, error) {
-	out, _, err := p.Eval(act)
+// eval evaluates one expression of the rule being checked. An expression whose cost CEL
+// could not bound when the pack was compiled runs with the rule's cost tracker, which carries
+// what the rule spent on this record so far and stops it at its budget.
+func (ev *evaluator) eval(p *program, act *vars) (ref.Val, error) {
+	if !p.counted {
+		out, _, err := p.Eval(act)
+		return out, err
+	}
+	if ev.tracker == nil {
+		t, err := ev.cp.tracker.Clone()
+		if err != nil {
+			return nil, err
+		}
+		limit := ev.budget
+		t.Limit = &limit
+		ev.tracker = t
+	}
+	frame, err := interpreter.NewExecutionFrame(act)
+	if err != nil {
+		return nil, err
+	}
+	frame.SetCostTracker(ev.tracker)
+	out, _, err := p.Eval(frame)
+	frame.Close()
+	var cancelled interpreter.EvalCancelledError
+	if errors.As(err, &cancelled) && cancelled.Cause == interpreter.CostLimitExceeded {
+		ev.overBudget = true
+		return nil, &CostError{Rule: ev.cr.rule.Pos, Budget: ev.budget, Objects: ev.objects}
+	}
+	return out, err
+}
+
+func (ev *evaluator) evalBool(p *program, act *vars) (bool, error) {
+	out, err := ev.eval(p, act)
 	if err != nil {
 		return false, err
 	}
@@ -555,8 +622,8 @@ func evalBool(p cel.Program, act *vars) (bool, error) {
 	return bool(b), nil
 }
 
-func evalString(p cel.Program, act *vars) (string, error) {
-	out, _, err := p.Eval(act)
+func (ev *evaluator) evalString(p *program, act *vars) (string, error) {
+	out, err := ev.eval(p, act)
 	if err != nil {
 		return "", err
 	}
@@ -568,17 +635,20 @@ func evalString(p cel.Program, act *vars) (string, error) {
 }
 
 // evalDate evaluates a timestamp-or-null expression; null gives the zero Date.
-func evalDate(p cel.Program, act *vars) (Date, error) {
-	out, _, err := p.Eval(act)
+func (ev *evaluator) evalDate(p *program, act *vars) (Date, error) {
+	out, err := ev.eval(p, act)
 	if err != nil {
 		return Date{}, err
 	}
 	if out == types.NullValue {
 		return Date{}, nil
 	}
-	d, ok := dateArg(out)
-	if !ok {
+	if _, ok := out.(types.Timestamp); !ok {
 		return Date{}, fmt.Errorf("want a date, got %s", out.Type().TypeName())
+	}
+	d, alt := dateArg(out, "the expression")
+	if alt != nil {
+		return Date{}, alt.(*types.Err)
 	}
 	return d, nil
 }

@@ -210,3 +210,23 @@ func (l *sortedDates) firstAfter(d Date) ref.Val {
 	}
 	return dateVal(l.days[i])
 }
+
+// objects counts what a record holds: the case, its referrals and every object and list
+// element in them. A rule's cost budget grows with it.
+func (c *Case) objects() int {
+	n := 1 + len(c.Child.Circumstances)
+	for _, r := range c.Referrals {
+		n++
+		for _, a := range r.Assessments {
+			n += 1 + len(a.Seen)
+		}
+		for _, d := range r.StrategyDiscussions {
+			n += 1 + len(d.Agencies)
+		}
+		n += len(r.S47Enquiries) + len(r.Conferences)
+		for _, p := range r.Plans {
+			n += 1 + len(p.CoreGroups) + len(p.Visits)
+		}
+	}
+	return n
+}
