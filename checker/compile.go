@@ -103,6 +103,10 @@ func Compile(p *Pack, cal *Calendar, overrides map[string]string) (*CompiledPack
 	pv := paramValues{}
 	for _, prm := range p.Params {
 		values[prm.Name] = prm.Default
+		// An overlay's default is checked against the range it inherited from its base.
+		if err := prm.CheckValue(prm.Default); err != nil {
+			errs = append(errs, fmt.Errorf("%s: parameter %s: the default %w", prm.DefaultPos, prm.Name, err))
+		}
 	}
 	for _, name := range sortedKeys(overrides) {
 		var prm *Param
@@ -116,6 +120,9 @@ func Compile(p *Pack, cal *Calendar, overrides map[string]string) (*CompiledPack
 			continue
 		}
 		v, err := ParseParamValue(prm.Type, overrides[name])
+		if err == nil {
+			err = prm.CheckValue(v)
+		}
 		if err != nil {
 			errs = append(errs, fmt.Errorf("set %s.%s: %w", p.ID, name, err))
 			continue

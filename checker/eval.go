@@ -445,8 +445,13 @@ func (ev *evaluator) deadline(cr *compiledRule, act *vars, f Finding) {
 	}
 	act.start = dateVal(start)
 	due, err := ev.evalDate(cr.due, act)
-	if err == nil && due.IsZero() {
+	switch {
+	case err != nil:
+	case due.IsZero():
 		err = fmt.Errorf("the due date came out null")
+	case due.Before(start):
+		// A negative timescale: judging against it would call work late before it began.
+		err = fmt.Errorf("the due date came out before the start")
 	}
 	if err != nil {
 		ev.fail(f, fmt.Errorf("deadline.due: %w", err))

@@ -203,22 +203,49 @@ func (s *packSource) params(v *yaml.Node) []*Param {
 	var out []*Param
 	for i := 0; i+1 < len(v.Content); i += 2 {
 		k, body := v.Content[i], v.Content[i+1]
-		p := &Param{Name: k.Value}
+		p := &Param{Name: k.Value, Pos: Position{File: s.name, Line: k.Line, Column: k.Column}}
 		if !paramNamePattern.MatchString(p.Name) {
 			s.errorAtNode(k, "parameter name %q must be lower_snake_case", p.Name)
 		}
-		var def *yaml.Node
+		var def, minNode, maxNode *yaml.Node
 		s.mapping(body, "parameter "+p.Name, map[string]func(*yaml.Node){
 			"type":    func(v *yaml.Node) { p.Type = ParamType(s.str(v)) },
 			"default": func(v *yaml.Node) { def = v },
 			"doc":     func(v *yaml.Node) { p.Doc = s.str(v) },
+			"min":     func(v *yaml.Node) { minNode = v },
+			"max":     func(v *yaml.Node) { maxNode = v },
 		})
+		for _, b := range []struct {
+			node *yaml.Node
+			dst  **int64
+			key  string
+		}{{minNode, &p.Min, "min"}, {maxNode, &p.Max, "max"}} {
+			if b.node == nil {
+				continue
+			}
+			if p.Type != ParamInt {
+				s.errorAtNode(b.node, "parameter %s: %s goes with an int parameter, not %s", p.Name, b.key, p.Type)
+				continue
+			}
+			n, err := strconv.ParseInt(s.str(b.node), 10, 64)
+			if err != nil {
+				s.errorAtNode(b.node, "parameter %s: %s must be a whole number", p.Name, b.key)
+				continue
+			}
+			*b.dst = &n
+		}
+		if p.Min != nil && p.Max != nil && *p.Min > *p.Max {
+			s.errorAtNode(maxNode, "parameter %s: max %d is below min %d", p.Name, *p.Max, *p.Min)
+		}
 		if def == nil {
 			s.errorAtNode(k, "parameter %s has no default", p.Name)
 		} else {
+			p.DefaultPos = Position{File: s.name, Line: def.Line, Column: def.Column}
 			val, err := ParseParamValue(p.Type, s.str(def))
 			if err != nil {
 				s.errorAtNode(def, "parameter %s: %v", p.Name, err)
+			} else if err := p.CheckValue(val); err != nil {
+				s.errorAtNode(def, "parameter %s: the default %v", p.Name, err)
 			}
 			p.Default = val
 		}

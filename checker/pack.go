@@ -46,6 +46,36 @@ type Param struct {
 	Type    ParamType
 	Default any // int64, string, bool or Date
 	Doc     string
+	// Min and Max bound an int parameter (nil: no bound on that side), so that no value set
+	// with --set or an overlay can make a rule meaningless or run away: a visit interval of
+	// 2,147,483,648 working days, or of -5.
+	Min, Max *int64
+	Pos      Position // where the parameter is declared
+	// DefaultPos is where its default is written, for an error about the default.
+	DefaultPos Position
+}
+
+// CheckValue reports a value outside the parameter's range, naming the range and where it is
+// declared.
+func (p *Param) CheckValue(v any) error {
+	n, ok := v.(int64)
+	if !ok || (p.Min == nil || n >= *p.Min) && (p.Max == nil || n <= *p.Max) {
+		return nil
+	}
+	return fmt.Errorf("%d is outside the parameter's range, %s (declared at %s)", n, p.RangeText(), p.Pos)
+}
+
+// RangeText describes the parameter's range: "1 to 260", "at least 1", or "" for none.
+func (p *Param) RangeText() string {
+	switch {
+	case p.Min != nil && p.Max != nil:
+		return fmt.Sprintf("%d to %d", *p.Min, *p.Max)
+	case p.Min != nil:
+		return fmt.Sprintf("at least %d", *p.Min)
+	case p.Max != nil:
+		return fmt.Sprintf("at most %d", *p.Max)
+	}
+	return ""
 }
 
 // ParamType is the type of a pack parameter.
@@ -299,8 +329,9 @@ func (p Position) String() string {
 
 // Extend builds an overlay on its base: the overlay's rules replace the base's rules of the
 // same id and add the others, Disable drops inherited rules, parameters of the same name
-// take the overlay's default (with the same type), and whatever the overlay leaves out of
-// its header comes from the base. Neither pack is changed.
+// take the overlay's default (with the same type, and the base's range unless the overlay
+// gives one), and whatever the overlay leaves out of its header comes from the base. Neither
+// pack is changed.
 func Extend(base, overlay *Pack) (*Pack, error) {
 	if overlay.Extends != base.ID {
 		return nil, fmt.Errorf("%s: extends %q, not %q", overlay.File, overlay.Extends, base.ID)
@@ -331,6 +362,11 @@ func Extend(base, overlay *Pack) (*Pack, error) {
 		if o, ok := overridden[p.Name]; ok {
 			if o.Type != p.Type {
 				errs = append(errs, fmt.Sprintf("parameter %s is %s in %s, not %s", p.Name, p.Type, base.ID, o.Type))
+			}
+			if o.Min == nil && o.Max == nil && (p.Min != nil || p.Max != nil) {
+				inherited := *o
+				inherited.Min, inherited.Max, inherited.Pos = p.Min, p.Max, p.Pos
+				o = &inherited
 			}
 			out.Params = append(out.Params, o)
 			delete(overridden, p.Name)

@@ -99,7 +99,11 @@ func Show(w io.Writer, packs []*checker.Pack, id string) error {
 		}
 		for _, prm := range p.Params {
 			if ruleReads(r, prm.Name) {
-				fmt.Fprintf(w, "  param %s (%s, default %v): %s\n", prm.Name, prm.Type, prm.Default, oneLine(prm.Doc))
+				rng := ""
+				if r := prm.RangeText(); r != "" {
+					rng = ", range " + r
+				}
+				fmt.Fprintf(w, "  param %s (%s, default %v%s): %s\n", prm.Name, prm.Type, prm.Default, rng, oneLine(prm.Doc))
 			}
 		}
 	}
