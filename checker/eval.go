@@ -30,6 +30,9 @@ type Engine struct {
 	// InForce checks each referral only against the pack of the edition in force on the day
 	// it was received, instead of against every pack.
 	InForce bool
+	// spent, when set, is told what each rule spent on each record of its counted
+	// expressions: how the tests show the shipped rules' headroom under their budget.
+	spent func(rule *Rule, cost uint64, objects int)
 }
 
 // NotCovered is a referral that no loaded pack was in force for, in InForce mode: counted
@@ -114,6 +117,9 @@ func (e *Engine) CheckInForce(c *Case, asOf Date) ([]Finding, []EvalError, []Not
 	for _, cp := range e.Packs {
 		for _, cr := range cp.rules {
 			ev.rule(cp, cr)
+			if e.spent != nil && ev.tracker != nil {
+				e.spent(cr.rule, ev.tracker.ActualCost(), ev.objects)
+			}
 		}
 	}
 	SortFindings(ev.findings)

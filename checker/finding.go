@@ -99,6 +99,9 @@ type Summary struct {
 	Findings       map[Status]int `json:"findings"`
 	// EvaluationErrors counts rule evaluations that failed on a record; each is in Errors.
 	EvaluationErrors int `json:"evaluation_errors,omitempty"`
+	// RulesOverBudget counts the evaluation errors of rules stopped for going over their cost
+	// budget on a record (see CostError): a broken pack, which makes the check exit 2.
+	RulesOverBudget int `json:"rules_over_budget,omitempty"`
 	// ReferralsNotCovered counts, with --edition in-force, referrals no loaded pack covers.
 	ReferralsNotCovered int `json:"referrals_not_covered,omitempty"`
 }
@@ -107,16 +110,20 @@ type Summary struct {
 const (
 	ExitOK     = 0 // no finding at or above the --fail-on level
 	ExitFailed = 1 // a finding at or above the --fail-on level (or, with --strict, a data error)
-	ExitUsage  = 2 // the command could not run as asked
+	ExitUsage  = 2 // the command could not run as asked, or a rule went over its cost budget
 )
 
 // FailOnNone is the --fail-on level at which no finding fails a check.
 const FailOnNone Severity = "none"
 
-// ExitCode says how a check ends: 1 when failing findings (breaches at or above the
+// ExitCode says how a check ends: 2 when a rule went over its cost budget (the pack is broken,
+// so the check is not what was asked); 1 when failing findings (breaches at or above the
 // --fail-on level) were found, or when strict is set and a record was skipped or a rule could
 // not be evaluated; otherwise 0.
 func ExitCode(failing int, s Summary, strict bool) int {
+	if s.RulesOverBudget > 0 {
+		return ExitUsage
+	}
 	if failing > 0 || (strict && (s.RecordsSkipped > 0 || s.EvaluationErrors > 0)) {
 		return ExitFailed
 	}

@@ -236,6 +236,7 @@ func (s *packSource) params(v *yaml.Node) []*Param {
 		}
 		if p.Min != nil && p.Max != nil && *p.Min > *p.Max {
 			s.errorAtNode(maxNode, "parameter %s: max %d is below min %d", p.Name, *p.Max, *p.Min)
+			p.Min, p.Max = nil, nil // reported; the default is not also checked against it
 		}
 		if def == nil {
 			s.errorAtNode(k, "parameter %s has no default", p.Name)

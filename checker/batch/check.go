@@ -46,6 +46,7 @@ type outcome struct {
 	counts      map[checker.Status]int
 	failing     int
 	evalErrs    int
+	overBudget  int
 	breaches    []checker.BaselineEntry
 	known       map[string]bool // baseline breaches found breached again
 	newBreaches int
@@ -168,6 +169,7 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 		}
 		report.Failing += o.failing
 		report.Summary.EvaluationErrors += o.evalErrs
+		report.Summary.RulesOverBudget += o.overBudget
 	}
 	if opts.Baseline != nil {
 		report.Baseline = &checker.BaselineSummary{Suppressed: len(known), Fixed: opts.Baseline.Len() - len(known), New: newBreaches}
@@ -234,6 +236,9 @@ func checkOne(engine *checker.Engine, opts Options, show map[checker.Status]bool
 	}
 	for _, e := range evalErrs {
 		out.evalErrs++
+		if e.OverBudget() {
+			out.overBudget++
+		}
 		out.errors = append(out.errors, sortableError{j.file, checker.RecordError{
 			File: rec.File, Record: rec.Index, CaseID: rec.CaseID, Rule: e.Rule,
 			Error: fmt.Sprintf("%s (%s) on %s: %v", e.Rule, e.Edition, e.Subject, e.Err)}})

@@ -99,6 +99,9 @@ func SummaryLine(r *checker.Report) string {
 	if s.EvaluationErrors > 0 {
 		fmt.Fprintf(&b, ", %d evaluation %s", s.EvaluationErrors, plural(s.EvaluationErrors, "error", "errors"))
 	}
+	if s.RulesOverBudget > 0 {
+		fmt.Fprintf(&b, ", %d over the cost limit", s.RulesOverBudget)
+	}
 	if s.ReferralsNotCovered > 0 {
 		fmt.Fprintf(&b, ", %d %s not covered", s.ReferralsNotCovered, plural(s.ReferralsNotCovered, "referral", "referrals"))
 	}

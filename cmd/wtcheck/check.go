@@ -179,10 +179,20 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 	if failing <= f.maxBreaches {
 		failing = 0
 	}
+	overBudgetNote(stderr, rep.Summary)
 	if code := checker.ExitCode(failing, rep.Summary, f.strict); code != checker.ExitOK {
 		return exitCode(code)
 	}
 	return nil
+}
+
+// overBudgetNote says why a check whose report was written still fails with 2: a rule went
+// over its cost budget, so the pack is broken and the findings are incomplete.
+func overBudgetNote(stderr io.Writer, s checker.Summary) {
+	if n := s.RulesOverBudget; n > 0 {
+		fmt.Fprintf(stderr, "wtcheck: %d %s over the cost limit on a record: the pack is broken (the errors say which rule, and where it is written)\n",
+			n, plural(n, "rule went", "rules went"))
+	}
 }
 
 // writeReport writes to stdout, or to a file replaced only once the whole report is written,

@@ -87,12 +87,23 @@ force on the day it was received.`,
 				red.Comparison(result)
 			}
 			if output == "" {
-				return write(cmd.OutOrStdout(), result)
+				if err := write(cmd.OutOrStdout(), result); err != nil {
+					return err
+				}
+				if rep.Summary.RulesOverBudget > 0 {
+					overBudgetNote(cmd.ErrOrStderr(), rep.Summary)
+					return exitCode(checker.ExitUsage)
+				}
+				return nil
 			}
 			if err := writeFileWhole(output, func(w io.Writer) error { return write(w, result) }); err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "wtcheck: compared %d cases under %s; %d outcomes differ\n", result.Summary.Cases, strings.Join(result.Editions, ", "), len(result.Differences))
+			if rep.Summary.RulesOverBudget > 0 {
+				overBudgetNote(cmd.ErrOrStderr(), rep.Summary)
+				return exitCode(checker.ExitUsage)
+			}
 			return nil
 		},
 	}

@@ -171,11 +171,18 @@ func runAudit(cmd *cobra.Command, f *auditFlags, paths []string, stdin io.Reader
 		}
 	}
 	if f.output == "" {
-		return write(cmd.OutOrStdout(), a)
+		if err := write(cmd.OutOrStdout(), a); err != nil {
+			return err
+		}
+	} else {
+		if err := writeFileWhole(f.output, func(w io.Writer) error { return write(w, a) }); err != nil {
+			return err
+		}
+		fmt.Fprintf(cmd.ErrOrStderr(), "wtcheck: wrote %s: %s\n", f.output, report.SummaryLine(rep))
 	}
-	if err := writeFileWhole(f.output, func(w io.Writer) error { return write(w, a) }); err != nil {
-		return err
+	if rep.Summary.RulesOverBudget > 0 {
+		overBudgetNote(cmd.ErrOrStderr(), rep.Summary)
+		return exitCode(checker.ExitUsage)
 	}
-	fmt.Fprintf(cmd.ErrOrStderr(), "wtcheck: wrote %s: %s\n", f.output, report.SummaryLine(rep))
 	return nil
 }
