@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/wtcheck/wtcheck/checker"
 )
@@ -331,6 +332,15 @@ func (r *Reader) decodeBounded(path string, index int, raw []byte) Record {
 // decode turns one record's JSON into a validated case. Errors name fields, not values.
 func decode(path string, index int, raw []byte) Record {
 	rec := Record{File: path, Index: index}
+	if !utf8.Valid(raw) {
+		if where, ok := invalidUTF8(raw); ok {
+			if where != "case_id" {
+				rec.CaseID = peekCaseID(raw)
+			}
+			rec.Err = fmt.Errorf("%s is not valid UTF-8", where)
+			return rec
+		}
+	}
 	var c checker.Case
 	if err := json.Unmarshal(raw, &c); err != nil {
 		rec.CaseID = peekCaseID(raw)

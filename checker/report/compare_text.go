@@ -65,12 +65,12 @@ func ComparisonText(w io.Writer, c *compare.Comparison) error {
 	}
 	fmt.Fprintf(ew, "\nOutcomes that differ between editions (%d):\n", len(c.Differences))
 	for _, d := range c.Differences {
-		fmt.Fprintf(ew, "  %s %s %s: %s\n", d.CaseID, d.Subject, d.Requirement, d.Reason)
+		fmt.Fprintf(ew, "  %s %s %s: %s\n", plain(d.CaseID), plain(d.Subject), d.Requirement, plain(d.Reason))
 	}
 	if len(c.NotCovered) > 0 {
 		fmt.Fprintf(ew, "\nNot covered in the in-force column: %d referrals received when no loaded pack was in force\n", len(c.NotCovered))
 		for _, n := range c.NotCovered {
-			fmt.Fprintf(ew, "  %s %s, received %s\n", n.CaseID, n.Referral, n.Received)
+			fmt.Fprintf(ew, "  %s %s, received %s\n", plain(n.CaseID), plain(n.Referral), n.Received)
 		}
 	}
 	if len(c.Errors) > 0 {

@@ -32,7 +32,7 @@ func CSV(w io.Writer, r *checker.Report) error {
 			f.Start.String(), f.Due.String(), f.Done.String(), intCell(f.LateWorkingDays), intCell(f.LateDays),
 			intCell(f.WorkingDaysLeft), strconv.FormatBool(f.DueSoon), f.Team, f.Message, f.Citation}
 		for j, cell := range row {
-			row[j] = defuseFormula(cell)
+			row[j] = defuseFormula(plain(cell))
 		}
 		if err := cw.Write(row); err != nil {
 			return err

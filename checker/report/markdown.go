@@ -90,7 +90,8 @@ func Markdown(w io.Writer, r *checker.Report) error {
 	return ew.err
 }
 
-// mdCell keeps a value from breaking a Markdown table.
+// mdCell keeps a value from breaking a Markdown table: one line (see plain), no cell
+// separator, no HTML.
 func mdCell(s string) string {
-	return strings.NewReplacer("|", "\\|", "\n", " ", "<", "&lt;").Replace(s)
+	return strings.NewReplacer("|", "\\|", "<", "&lt;").Replace(plain(s))
 }

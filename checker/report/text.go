@@ -24,7 +24,7 @@ func Text(w io.Writer, r *checker.Report) error {
 				status += " (proxy)"
 				proxies = true
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", f.CaseID, f.Edition, f.Rule, f.Subject,
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", plain(f.CaseID), plain(f.Edition), f.Rule, plain(f.Subject),
 				status, dash(f.Due.String()), dash(f.Done.String()), Lateness(f))
 		}
 		_ = tw.Flush()
@@ -36,7 +36,7 @@ func Text(w io.Writer, r *checker.Report) error {
 	if len(r.NotCovered) > 0 {
 		fmt.Fprintf(ew, "Not covered: %d %s received when no loaded pack was in force, not checked:\n", len(r.NotCovered), plural(len(r.NotCovered), "referral", "referrals"))
 		for _, n := range r.NotCovered {
-			fmt.Fprintf(ew, "  %s %s, received %s\n", n.CaseID, n.Referral, n.Received)
+			fmt.Fprintf(ew, "  %s %s, received %s\n", plain(n.CaseID), plain(n.Referral), n.Received)
 		}
 		fmt.Fprintln(ew)
 	}
@@ -75,16 +75,17 @@ func Lateness(f *checker.Finding) string {
 	return "-"
 }
 
-// ErrorLine describes one error entry on a line.
+// ErrorLine describes one error entry on a line, its file name, case id and message made
+// safe for one line (see plain).
 func ErrorLine(e checker.RecordError) string {
-	where := e.File
+	where := plain(e.File)
 	if e.Record > 0 {
-		where = fmt.Sprintf("%s record %d", e.File, e.Record)
+		where = fmt.Sprintf("%s record %d", where, e.Record)
 	}
 	if e.CaseID != "" {
-		where += " (" + e.CaseID + ")"
+		where += " (" + plain(e.CaseID) + ")"
 	}
-	return where + ": " + e.Error
+	return where + ": " + plain(e.Error)
 }
 
 // SummaryLine counts what was checked and found.
