@@ -22,7 +22,22 @@ type sarifLog struct {
 type sarifRun struct {
 	Tool              sarifTool         `json:"tool"`
 	AutomationDetails map[string]string `json:"automationDetails"`
+	Invocations       []sarifInvocation `json:"invocations,omitempty"`
 	Results           []sarifResult     `json:"results"`
+}
+
+// sarifInvocation carries the data warnings as tool execution notifications: code scanning
+// shows them on its tool status page, not as alerts, which is what a warning is.
+type sarifInvocation struct {
+	ExecutionSuccessful        bool                `json:"executionSuccessful"`
+	ToolExecutionNotifications []sarifNotification `json:"toolExecutionNotifications"`
+}
+
+type sarifNotification struct {
+	Descriptor map[string]string `json:"descriptor"`
+	Level      string            `json:"level"`
+	Message    sarifText         `json:"message"`
+	Locations  []sarifLocation   `json:"locations,omitempty"`
 }
 
 type sarifTool struct {
@@ -143,10 +158,38 @@ func SARIF(w io.Writer, r *checker.Report) error {
 			Properties:          props,
 		})
 	}
+	if len(r.Warnings) > 0 && len(log.Runs) > 0 {
+		// On the first run only: a warning is about a record, not an edition, and repeating it
+		// in every run would count it once per edition.
+		log.Runs[0].Invocations = []sarifInvocation{{ExecutionSuccessful: true, ToolExecutionNotifications: sarifWarnings(r.Warnings)}}
+	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(log)
+}
+
+// sarifWarnings writes data warnings as notifications, each located at its record.
+func sarifWarnings(ws []checker.RecordWarning) []sarifNotification {
+	out := make([]sarifNotification, 0, len(ws))
+	for _, w := range ws {
+		n := sarifNotification{Descriptor: map[string]string{"id": "data-warning"}, Level: "warning", Message: sarifText{Text: WarningLine(w)}}
+		if w.File != "" {
+			loc := sarifLocation{LogicalLocations: []map[string]any{}}
+			if w.CaseID != "" {
+				loc.LogicalLocations = append(loc.LogicalLocations, map[string]any{"fullyQualifiedName": w.CaseID + "/" + w.Path, "kind": "object"})
+			}
+			if w.File != "-" {
+				loc.PhysicalLocation = &sarifPhysical{ArtifactLocation: map[string]string{"uri": fileURI(w.File)}}
+				if w.Record > 0 {
+					loc.PhysicalLocation.Region = map[string]int{"startLine": w.Record}
+				}
+			}
+			n.Locations = []sarifLocation{loc}
+		}
+		out = append(out, n)
+	}
+	return out
 }
 
 func sarifLevel(s checker.Severity) string {

@@ -18,7 +18,8 @@ var findingColumns = []string{"Case", "Edition", "Rule", "Subject", "Referral", 
 
 // XLSX writes an Excel workbook: a Summary sheet, a Findings sheet (every finding, filterable,
 // header frozen, dates as real Excel dates), one sheet per edition when editions were compared,
-// and a Due soon sheet of the pending deadlines within the due-soon window.
+// a Due soon sheet of the pending deadlines within the due-soon window, and a Warnings sheet
+// of the data warnings when there are any.
 func XLSX(w io.Writer, a *Audit) error {
 	f := excelize.NewFile()
 	defer f.Close()
@@ -31,6 +32,9 @@ func XLSX(w io.Writer, a *Audit) error {
 		}
 	}
 	x.findings("Due soon", slices.Values(a.DueSoonList()))
+	if len(a.Report.Warnings) > 0 {
+		x.warnings(a.Report.Warnings)
+	}
 	if x.err == nil {
 		x.err = a.Report.ListErr()
 	}
@@ -115,6 +119,7 @@ func (x *xlsxBook) summary(a *Audit) {
 		{"Records read", s.RecordsRead},
 		{"Cases checked", s.Cases},
 		{"Records skipped", s.RecordsSkipped},
+		{"Data warnings", s.Warnings},
 	}
 	for _, st := range checker.Statuses {
 		rows = append(rows, []any{"Findings: " + strings.ReplaceAll(string(st), "_", " "), s.Findings[st]})
@@ -179,6 +184,31 @@ func (x *xlsxBook) findings(sheet string, fs iter.Seq[*checker.Finding]) {
 	x.check(x.f.SetColWidth(sheet, "C", "C", 30))
 	x.check(x.f.SetColWidth(sheet, "H", "J", 12))
 	x.check(x.f.SetColWidth(sheet, "O", "P", 60))
+}
+
+// warnings writes the data warnings, one a row, where they are and what is doubtful.
+func (x *xlsxBook) warnings(ws []checker.RecordWarning) {
+	const sheet = "Warnings"
+	x.sheet(sheet)
+	x.header(sheet, []string{"File", "Record", "Case", "Field", "Warning"})
+	// A warning about the run has no file, record, case or field: those cells stay blank.
+	text := func(s string) any {
+		if s == "" {
+			return nil
+		}
+		return s
+	}
+	for i, w := range ws {
+		record := any(nil)
+		if w.Record > 0 {
+			record = w.Record
+		}
+		x.row(sheet, i+2, text(w.File), record, text(w.CaseID), text(w.Path), w.Warning)
+	}
+	x.check(x.f.AutoFilter(sheet, fmt.Sprintf("A1:E%d", len(ws)+1), nil))
+	x.check(x.f.SetColWidth(sheet, "A", "A", 40))
+	x.check(x.f.SetColWidth(sheet, "C", "D", 30))
+	x.check(x.f.SetColWidth(sheet, "E", "E", 80))
 }
 
 // edition writes one edition's column of the comparison: each rule's counts and rate.
