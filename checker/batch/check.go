@@ -332,17 +332,17 @@ func (l *judgedLater) warning(asOf checker.Date) (checker.RecordWarning, bool) {
 		dates = l.first.String() + " to " + l.latest.String()
 	}
 	days := l.latest.DaysUntil(asOf)
-	records := "record"
+	records, each := "record", "it is"
 	if l.n != 1 {
-		records = "records"
+		records, each = "records", "each is"
 	}
 	dayWord := "day"
 	if days != 1 {
 		dayWord = "days"
 	}
 	return checker.RecordWarning{Warning: fmt.Sprintf(
-		"--as-of %s is after the extract date of %d %s (%s): each is judged %d %s or more after its export, as if nothing had happened since",
-		asOf, l.n, records, dates, days, dayWord)}, true
+		"--as-of %s is after the extract date of %d %s (%s): %s judged %d %s or more after its export, as if nothing had happened since",
+		asOf, l.n, records, dates, each, days, dayWord)}, true
 }
 
 // errorText flattens a joined error onto one line, for a report entry.

@@ -49,7 +49,7 @@ func sampleReport() *checker.Report {
 		},
 		Errors: []checker.RecordError{{File: "cases.ndjson", Record: 2, CaseID: "C-9", Error: "referrals[0].received is not a real calendar date (YYYY-MM-DD)"}},
 		Warnings: []checker.RecordWarning{
-			{Warning: "--as-of 2024-03-31 is after the extract date of 1 record (2024-03-28): each is judged 3 days or more after its export, as if nothing had happened since"},
+			{Warning: "--as-of 2024-03-31 is after the extract date of 1 record (2024-03-28): it is judged 3 days or more after its export, as if nothing had happened since"},
 			{File: "extracts/cases.ndjson", Record: 3, CaseID: "C-2", Path: "referrals[0].conferences[1].date", Warning: checker.FutureDatedWarning},
 		},
 		Rules: []checker.RuleInfo{

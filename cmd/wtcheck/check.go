@@ -74,7 +74,7 @@ date, with a warning naming the field; warnings are listed beside errors in ever
 func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader) error {
 	if _, audit := report.LookupAudit(f.format); audit {
 		return runAudit(cmd, &auditFlags{packFlags: f.packFlags, redactFlags: f.redactFlags, input: f.input, format: f.format,
-			asOf: f.asOf, output: f.output, dueSoon: f.dueSoon, workers: f.workers}, args, stdin)
+			asOf: f.asOf, output: f.output, dueSoon: f.dueSoon, workers: f.workers, strict: f.strict}, args, stdin)
 	}
 	write, err := report.Lookup(f.format)
 	if err != nil {

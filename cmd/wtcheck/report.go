@@ -88,6 +88,7 @@ type auditFlags struct {
 	output  string
 	dueSoon int
 	workers int
+	strict  bool // check --format html|xlsx --strict: exit 1 on a skipped record or a data warning
 }
 
 func (f *auditFlags) register(cmd *cobra.Command) {
@@ -174,11 +175,17 @@ func runAudit(cmd *cobra.Command, f *auditFlags, paths []string, stdin io.Reader
 		}
 	}
 	if f.output == "" {
-		return write(cmd.OutOrStdout(), a)
+		if err := write(cmd.OutOrStdout(), a); err != nil {
+			return err
+		}
+	} else {
+		if err := writeFileWhole(f.output, func(w io.Writer) error { return write(w, a) }); err != nil {
+			return err
+		}
+		fmt.Fprintf(cmd.ErrOrStderr(), "wtcheck: wrote %s: %s\n", f.output, report.SummaryLine(rep))
 	}
-	if err := writeFileWhole(f.output, func(w io.Writer) error { return write(w, a) }); err != nil {
-		return err
+	if f.strict && checker.ExitCode(0, rep.Summary, true) != checker.ExitOK {
+		return exitCode(checker.ExitFailed)
 	}
-	fmt.Fprintf(cmd.ErrOrStderr(), "wtcheck: wrote %s: %s\n", f.output, report.SummaryLine(rep))
 	return nil
 }
