@@ -45,6 +45,10 @@ type Finding struct {
 
 	Message  string `json:"message"`
 	Citation string `json:"citation"`
+	// ProjectedHolidays lists the bank holidays the finding's working-day counts skipped that
+	// were projected by the standard rules for a year after the last published list, not
+	// published: a count that may change when that year's list is published.
+	ProjectedHolidays []Date `json:"projected_holidays,omitempty"`
 	// Proxies names the stand-ins (provenance.proxies) the finding was built on, if any.
 	Proxies []string `json:"proxies,omitempty"`
 	// Note explains a finding further: in --edition in-force, one checked under the edition
