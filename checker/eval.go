@@ -36,6 +36,10 @@ type NotCovered struct {
 	CaseID   string `json:"case_id"`
 	Referral string `json:"referral"`
 	Received Date   `json:"received"`
+	// File and Record say where the case's record was read from, for formats that point at
+	// a location; neither is part of the JSON.
+	File   string `json:"-"`
+	Record int    `json:"-"`
 }
 
 // EvalError is a rule that could not be evaluated on one subject of a case: a rule defect,

@@ -118,10 +118,10 @@ const (
 const FailOnNone Severity = "none"
 
 // ExitCode says how a check ends: 1 when failing findings (breaches at or above the
-// --fail-on level) were found, or when strict is set and a record was skipped or a rule could
-// not be evaluated; otherwise 0.
+// --fail-on level) were found, or when strict is set and a record was skipped, a rule could
+// not be evaluated or a referral was not covered by any loaded pack; otherwise 0.
 func ExitCode(failing int, s Summary, strict bool) int {
-	if failing > 0 || (strict && (s.RecordsSkipped > 0 || s.EvaluationErrors > 0)) {
+	if failing > 0 || (strict && (s.RecordsSkipped > 0 || s.EvaluationErrors > 0 || s.ReferralsNotCovered > 0)) {
 		return ExitFailed
 	}
 	return ExitOK

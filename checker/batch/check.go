@@ -206,7 +206,10 @@ func checkOne(engine *checker.Engine, opts Options, show map[checker.Status]bool
 		return
 	}
 	findings, evalErrs, uncovered := engine.CheckInForce(rec.Case, opts.AsOf)
-	out.uncovered = append(out.uncovered, uncovered...)
+	for _, n := range uncovered {
+		n.File, n.Record = rec.File, rec.Index
+		out.uncovered = append(out.uncovered, n)
+	}
 	if opts.PerCase != nil {
 		opts.PerCase(rec.Case, findings)
 	}
