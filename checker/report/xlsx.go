@@ -16,7 +16,8 @@ var findingColumns = []string{"Case", "Edition", "Rule", "Subject", "Referral", 
 
 // XLSX writes an Excel workbook: a Summary sheet, a Findings sheet (every finding, filterable,
 // header frozen, dates as real Excel dates), one sheet per edition when editions were compared,
-// and a Due soon sheet of the pending deadlines within the due-soon window.
+// a Due soon sheet of the pending deadlines within the due-soon window, and a Not covered sheet
+// of the referrals no loaded pack was in force for, when there are any.
 func XLSX(w io.Writer, a *Audit) error {
 	f := excelize.NewFile()
 	defer f.Close()
