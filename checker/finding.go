@@ -95,6 +95,16 @@ type RecordError struct {
 	Error  string `json:"error"`
 }
 
+// RecordWarning is something doubtful in a record that was still checked: an event dated
+// after the extract date, say. Like RecordError it names where, never what the record holds.
+type RecordWarning struct {
+	File    string `json:"file"`
+	Record  int    `json:"record"`
+	CaseID  string `json:"case_id,omitempty"`
+	Path    string `json:"path,omitempty"` // the field, e.g. referrals[0].conferences[1].date
+	Warning string `json:"warning"`
+}
+
 // Summary counts what a check read and found.
 type Summary struct {
 	RecordsRead    int            `json:"records_read"`
@@ -105,6 +115,8 @@ type Summary struct {
 	EvaluationErrors int `json:"evaluation_errors,omitempty"`
 	// ReferralsNotCovered counts, with --edition in-force, referrals no loaded pack covers.
 	ReferralsNotCovered int `json:"referrals_not_covered,omitempty"`
+	// Warnings counts data warnings; each is in Report.Warnings.
+	Warnings int `json:"warnings,omitempty"`
 }
 
 // Exit codes of a check.
@@ -151,12 +163,16 @@ type PackInfo struct {
 
 // Report is the result of checking a batch: what the JSON output holds.
 type Report struct {
-	Tool     Tool          `json:"tool"`
-	AsOf     Date          `json:"as_of,omitzero"` // set when every record was checked as at the same day
-	Packs    []PackInfo    `json:"packs"`
-	Summary  Summary       `json:"summary"`
-	Findings []Finding     `json:"findings"`
+	Tool    Tool       `json:"tool"`
+	AsOf    Date       `json:"as_of,omitzero"` // set when every record was checked as at the same day
+	Packs   []PackInfo `json:"packs"`
+	Summary Summary    `json:"summary"`
+	// Findings are the listed findings, sorted; the JSON writer streams them in this place.
+	Findings FindingList   `json:"-"`
 	Errors   []RecordError `json:"errors"`
+	// Warnings are data warnings: the record was still checked (case-format.md, "The as-of
+	// date").
+	Warnings []RecordWarning `json:"warnings,omitempty"`
 	// Baseline is set when the check compared its breaches with a baseline.
 	Baseline *BaselineSummary `json:"baseline,omitempty"`
 	// NotCovered lists, with --edition in-force, the referrals received when no loaded pack

@@ -32,6 +32,18 @@ type Options struct {
 	// goroutine (so it must be safe for concurrent use): the comparison aggregates this way
 	// without keeping findings.
 	PerCase func(c *checker.Case, findings []checker.Finding)
+	// Redact, when set, rewrites what a report shows of each finding, error and referral not
+	// covered, after counting and the baseline (which use the real ids) and before anything is
+	// sorted or kept, so that a redacted report is in the order of what it shows.
+	Redact Redactor
+}
+
+// Redactor rewrites the identifiers of report entries in place (package redact).
+type Redactor interface {
+	Finding(*checker.Finding)
+	RecordError(*checker.RecordError)
+	NotCovered(*checker.NotCovered)
+	Warning(*checker.RecordWarning)
 }
 
 type job struct {
@@ -99,7 +111,7 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 		})
 	}
 
-	report := &checker.Report{Tool: opts.Tool, Findings: []checker.Finding{}, Errors: []checker.RecordError{}, Rules: checker.RuleInfos(engine.Packs)}
+	report := &checker.Report{Tool: opts.Tool, Errors: []checker.RecordError{}, Rules: checker.RuleInfos(engine.Packs)}
 	for _, cp := range engine.Packs {
 		report.Packs = append(report.Packs, checker.PackInfo{ID: cp.Pack.ID, Edition: cp.Pack.Edition, Version: cp.Pack.Version})
 	}
@@ -150,6 +162,7 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 		report.Summary.Findings[s] = 0
 	}
 	var errs []sortableError
+	var findings []checker.Finding
 	known := map[string]bool{}
 	newBreaches := 0
 	for _, o := range outcomes {
@@ -161,7 +174,7 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 		if opts.Breaches != nil {
 			*opts.Breaches = append(*opts.Breaches, o.breaches...)
 		}
-		report.Findings = append(report.Findings, o.findings...)
+		findings = append(findings, o.findings...)
 		errs = append(errs, o.errors...)
 		for s, n := range o.counts {
 			report.Summary.Findings[s] += n
@@ -179,7 +192,8 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 		}
 	}
 	report.Summary.Cases = read - report.Summary.RecordsSkipped
-	checker.SortFindings(report.Findings)
+	checker.SortFindings(findings)
+	report.Findings = checker.FindingSlice(findings)
 	slices.SortFunc(report.NotCovered, func(a, b checker.NotCovered) int {
 		return cmp.Or(cmp.Compare(a.CaseID, b.CaseID), cmp.Compare(a.Referral, b.Referral))
 	})
@@ -201,15 +215,18 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 func checkOne(engine *checker.Engine, opts Options, show map[checker.Status]bool, j job, out *outcome) {
 	rec := j.rec
 	if !j.check {
-		out.errors = append(out.errors, sortableError{j.file, checker.RecordError{
-			File: rec.File, Record: rec.Index, CaseID: rec.CaseID, Error: errorText(rec.Err)}})
+		out.addError(opts, j.file, checker.RecordError{
+			File: rec.File, Record: rec.Index, CaseID: rec.CaseID, Error: errorText(rec.Err)})
 		return
 	}
 	findings, evalErrs, uncovered := engine.CheckInForce(rec.Case, opts.AsOf)
-	for _, n := range uncovered {
-		n.File, n.Record = rec.File, rec.Index
-		out.uncovered = append(out.uncovered, n)
+	for i := range uncovered {
+		uncovered[i].File, uncovered[i].Record = rec.File, rec.Index
+		if opts.Redact != nil {
+			opts.Redact.NotCovered(&uncovered[i])
+		}
 	}
+	out.uncovered = append(out.uncovered, uncovered...)
 	if opts.PerCase != nil {
 		opts.PerCase(rec.Case, findings)
 	}
@@ -232,15 +249,26 @@ func checkOne(engine *checker.Engine, opts Options, show map[checker.Status]bool
 			out.failing++
 		}
 		if show[f.Status] {
+			if opts.Redact != nil {
+				opts.Redact.Finding(&f)
+			}
 			out.findings = append(out.findings, f)
 		}
 	}
 	for _, e := range evalErrs {
 		out.evalErrs++
-		out.errors = append(out.errors, sortableError{j.file, checker.RecordError{
+		out.addError(opts, j.file, checker.RecordError{
 			File: rec.File, Record: rec.Index, CaseID: rec.CaseID, Rule: e.Rule,
-			Error: fmt.Sprintf("%s (%s) on %s: %v", e.Rule, e.Edition, e.Subject, e.Err)}})
+			Error: fmt.Sprintf("%s (%s) on %s: %v", e.Rule, e.Edition, e.Subject, e.Err)})
 	}
+}
+
+// addError keeps an error entry, redacted when asked.
+func (out *outcome) addError(opts Options, file int, e checker.RecordError) {
+	if opts.Redact != nil {
+		opts.Redact.RecordError(&e)
+	}
+	out.errors = append(out.errors, sortableError{file, e})
 }
 
 // errorText flattens a joined error onto one line, for a report entry.

@@ -291,12 +291,18 @@ func (a *Aggregator) Result(rep *checker.Report) *Comparison {
 		}
 		c.Rules = append(c.Rules, row)
 	}
+	c.Sort()
+	c.Summary.ReferralsNotCovered = len(c.NotCovered)
+	return c
+}
+
+// Sort puts the differences and the referrals not covered in case order, so that the same
+// input gives the same bytes (again after their ids are redacted).
+func (c *Comparison) Sort() {
 	slices.SortFunc(c.Differences, func(x, y Difference) int {
 		return cmp.Or(cmp.Compare(x.CaseID, y.CaseID), cmp.Compare(x.Requirement, y.Requirement), cmp.Compare(x.Subject, y.Subject))
 	})
 	slices.SortFunc(c.NotCovered, func(x, y checker.NotCovered) int {
 		return cmp.Or(cmp.Compare(x.CaseID, y.CaseID), cmp.Compare(x.Referral, y.Referral))
 	})
-	c.Summary.ReferralsNotCovered = len(c.NotCovered)
-	return c
 }

@@ -26,8 +26,7 @@ func CSV(w io.Writer, r *checker.Report) error {
 	if err := cw.Write(csvHeader); err != nil {
 		return err
 	}
-	for i := range r.Findings {
-		f := &r.Findings[i]
+	for f := range r.Listed() {
 		row := []string{f.CaseID, f.Edition, f.Rule, f.Subject, f.Referral, string(f.Status), string(f.Severity),
 			f.Start.String(), f.Due.String(), f.Done.String(), intCell(f.LateWorkingDays), intCell(f.LateDays),
 			intCell(f.WorkingDaysLeft), strconv.FormatBool(f.DueSoon), f.Team, f.Message, f.Citation}

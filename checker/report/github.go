@@ -13,8 +13,7 @@ import (
 // pending deadline due soon, pointing at the record's file and position, then the summary.
 func GitHub(w io.Writer, r *checker.Report) error {
 	ew := &errWriter{w: w}
-	for i := range r.Findings {
-		f := &r.Findings[i]
+	for f := range r.Listed() {
 		var level string
 		switch {
 		case f.Status == checker.StatusBreach && f.Severity == checker.SeverityBreach:

@@ -32,8 +32,7 @@ type gitlabLines struct {
 // tell new breaches from old ones.
 func GitLab(w io.Writer, r *checker.Report) error {
 	issues := []gitlabIssue{}
-	for i := range r.Findings {
-		f := &r.Findings[i]
+	for f := range r.Listed() {
 		if f.Status != checker.StatusBreach {
 			continue
 		}

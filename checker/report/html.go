@@ -258,8 +258,8 @@ func newHTMLPage(a *Audit) *htmlPage {
 		p.Soon = append(p.Soon, action(f))
 	}
 	teams := false
-	for i := range r.Findings {
-		if r.Findings[i].Team != "" {
+	for f := range r.Listed() {
+		if f.Team != "" {
 			teams = true
 			break
 		}
@@ -333,8 +333,7 @@ func htmlCases(a *Audit) []htmlCase {
 	}
 	byKey := map[findingKey]*checker.Finding{}
 	team := map[string]string{}
-	for i := range a.Report.Findings {
-		f := &a.Report.Findings[i]
+	for f := range a.Report.Listed() {
 		k := findingKey{f.CaseID, f.Edition, f.Rule, f.Subject, f.Due.String()}
 		if _, dup := byKey[k]; !dup {
 			byKey[k] = f

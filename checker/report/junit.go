@@ -53,8 +53,7 @@ type junitFailure struct {
 func JUnit(w io.Writer, r *checker.Report) error {
 	type caseRule struct{ edition, caseID, rule string }
 	groups := map[caseRule][]*checker.Finding{}
-	for i := range r.Findings {
-		f := &r.Findings[i]
+	for f := range r.Listed() {
 		k := caseRule{f.Edition, f.CaseID, f.Rule}
 		groups[k] = append(groups[k], f)
 	}

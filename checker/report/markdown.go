@@ -32,8 +32,7 @@ func Markdown(w io.Writer, r *checker.Report) error {
 
 	type key struct{ edition, rule string }
 	counts := map[key]map[string]int{}
-	for i := range r.Findings {
-		f := &r.Findings[i]
+	for f := range r.Listed() {
 		k := key{f.Edition, f.Rule}
 		if counts[k] == nil {
 			counts[k] = map[string]int{}
@@ -63,8 +62,8 @@ func Markdown(w io.Writer, r *checker.Report) error {
 		fmt.Fprintln(ew)
 	}
 	var act []*checker.Finding
-	for i := range r.Findings {
-		if f := &r.Findings[i]; f.Status == checker.StatusBreach || f.Status == checker.StatusPending {
+	for f := range r.Listed() {
+		if f.Status == checker.StatusBreach || f.Status == checker.StatusPending {
 			act = append(act, f)
 		}
 	}

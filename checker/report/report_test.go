@@ -26,7 +26,7 @@ func sampleReport() *checker.Report {
 		Packs: []checker.PackInfo{{ID: "wt2018", Edition: "2018", Version: "0.1.0"}},
 		Summary: checker.Summary{RecordsRead: 3, Cases: 2, RecordsSkipped: 1,
 			Findings: map[checker.Status]int{"breach": 3, "pending": 1, "met": 1, "not_applicable": 0, "insufficient_data": 0}},
-		Findings: []checker.Finding{
+		Findings: checker.FindingSlice{
 			{CaseID: "C-1", Edition: "2018", Rule: "icpc-timeliness", Subject: "S1", Referral: "R1", Status: "breach", Severity: "breach",
 				Start: d("2024-01-04"), Due: d("2024-01-25"), Done: d("2024-01-29"), LateWorkingDays: intp(2), LateDays: intp(4),
 				Message:  "Initial child protection conference held 17 working days after the strategy discussion (limit 15)",
@@ -133,15 +133,16 @@ func TestNDJSONIsOneFindingALine(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
-	if len(lines) != len(sampleReport().Findings) {
-		t.Fatalf("%d lines for %d findings", len(lines), len(sampleReport().Findings))
+	want := sampleReport().Findings.(checker.FindingSlice)
+	if len(lines) != len(want) {
+		t.Fatalf("%d lines for %d findings", len(lines), len(want))
 	}
 	for i, l := range lines {
 		var f checker.Finding
 		if err := json.Unmarshal([]byte(l), &f); err != nil {
 			t.Fatalf("line %d: %v", i+1, err)
 		}
-		if f.CaseID != sampleReport().Findings[i].CaseID || f.Rule != sampleReport().Findings[i].Rule {
+		if f.CaseID != want[i].CaseID || f.Rule != want[i].Rule {
 			t.Errorf("line %d is %s/%s", i+1, f.CaseID, f.Rule)
 		}
 	}

@@ -121,8 +121,7 @@ func SARIF(w io.Writer, r *checker.Report) error {
 		}
 		log.Runs = append(log.Runs, run)
 	}
-	for i := range r.Findings {
-		f := &r.Findings[i]
+	for f := range r.Listed() {
 		ri, ok := runOf[f.Edition]
 		if !ok {
 			continue

@@ -14,11 +14,10 @@ import (
 func Text(w io.Writer, r *checker.Report) error {
 	ew := &errWriter{w: w}
 	proxies := false
-	if len(r.Findings) > 0 {
+	if r.ListedLen() > 0 {
 		tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "CASE\tEDITION\tRULE\tSUBJECT\tSTATUS\tDUE\tDONE\tLATE / LEFT")
-		for i := range r.Findings {
-			f := &r.Findings[i]
+		for f := range r.Listed() {
 			status := StatusLabel(f)
 			if len(f.Proxies) > 0 {
 				status += " (proxy)"

@@ -3,6 +3,8 @@ package report
 import (
 	"fmt"
 	"io"
+	"iter"
+	"slices"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -23,18 +25,16 @@ func XLSX(w io.Writer, a *Audit) error {
 	defer f.Close()
 	x := &xlsxBook{f: f}
 	x.summary(a)
-	x.findings("Findings", a.Report.Findings, nil)
+	x.findings("Findings", a.Report.Listed())
 	if c := a.Comparison; c != nil {
 		for _, ed := range c.Editions {
 			x.edition(a, ed)
 		}
 	}
-	soon := a.DueSoonList()
-	rows := make([]checker.Finding, len(soon))
-	for i, s := range soon {
-		rows[i] = *s
+	x.findings("Due soon", slices.Values(a.DueSoonList()))
+	if x.err == nil {
+		x.err = a.Report.ListErr()
 	}
-	x.findings("Due soon", rows, nil)
 	if len(a.Report.NotCovered) > 0 {
 		x.notCovered(a.Report.NotCovered)
 	}
@@ -166,17 +166,18 @@ func intCellValue(p *int) any {
 }
 
 // findings writes a sheet of findings with real dates, an autofilter and a frozen header.
-func (x *xlsxBook) findings(sheet string, fs []checker.Finding, _ []string) {
+func (x *xlsxBook) findings(sheet string, fs iter.Seq[*checker.Finding]) {
 	x.sheet(sheet)
 	x.header(sheet, findingColumns)
-	for i := range fs {
-		f := &fs[i]
-		x.row(sheet, i+2, f.CaseID, f.Edition, f.Rule, f.Subject, f.Referral, string(f.Status), string(f.Severity),
+	n := 0
+	for f := range fs {
+		n++
+		x.row(sheet, n+1, f.CaseID, f.Edition, f.Rule, f.Subject, f.Referral, string(f.Status), string(f.Severity),
 			dateCell(f.Start), dateCell(f.Due), dateCell(f.Done), intCellValue(f.LateWorkingDays), intCellValue(f.LateDays),
 			intCellValue(f.WorkingDaysLeft), f.Team, f.Message, f.Citation)
 	}
-	last := len(fs) + 1
-	if len(fs) > 0 {
+	last := n + 1
+	if n > 0 {
 		x.check(x.f.SetCellStyle(sheet, "H2", fmt.Sprintf("J%d", last), x.date))
 	}
 	lastCol, _ := excelize.ColumnNumberToName(len(findingColumns))

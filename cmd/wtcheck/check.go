@@ -128,6 +128,11 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 			return err
 		}
 	}
+	if red != nil {
+		// Counting, exit codes and the baseline use the real ids; only what is shown is
+		// redacted. A baseline keeps the real ids: it stays with the team that holds the cases.
+		opts.Redact = red
+	}
 	var breaches []checker.BaselineEntry
 	if f.writeBaseline != "" {
 		opts.Breaches = &breaches
@@ -149,11 +154,6 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 			what = strings.Join(skippedFiles, ", ")
 		}
 		fmt.Fprintf(stderr, "wtcheck: passed over %s: not .json, .ndjson or .jsonl (or .gz) files\n", what)
-	}
-	if red != nil {
-		// Counting and exit codes are done; only what is shown is redacted. A baseline keeps
-		// the real ids: it stays with the team that holds the cases.
-		red.Report(rep)
 	}
 	if err := writeReport(cmd.OutOrStdout(), f.output, write, rep); err != nil {
 		return err

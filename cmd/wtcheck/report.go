@@ -152,10 +152,14 @@ func runAudit(cmd *cobra.Command, f *auditFlags, paths []string, stdin io.Reader
 	if err := f.input.reader(reader, asOf); err != nil {
 		return err
 	}
-	rep, err := batch.Check(engine, reader, paths, batch.Options{
+	opts := batch.Options{
 		AsOf: asOf, Show: checker.Statuses, FailOn: checker.FailOnNone, Workers: f.workers,
 		Tool: checker.Tool{Name: "wtcheck", Version: toolVersion()}, PerCase: perCase,
-	})
+	}
+	if red != nil {
+		opts.Redact = red
+	}
+	rep, err := batch.Check(engine, reader, paths, opts)
 	if err != nil {
 		return err
 	}
@@ -164,7 +168,6 @@ func runAudit(cmd *cobra.Command, f *auditFlags, paths []string, stdin io.Reader
 		a.Comparison = agg.Result(rep)
 	}
 	if red != nil {
-		red.Report(rep)
 		a.Timelines = red.Timelines(a.Timelines)
 		if a.Comparison != nil {
 			red.Comparison(a.Comparison)
