@@ -813,3 +813,34 @@ func weekdayHolidays(hs []Holiday) []Holiday {
 	}
 	return out
 }
+
+// BenchmarkWorkingDaysBetween counts working days within the published years, across the
+// projected years (an 18th birthday), and past the precomputed table.
+func BenchmarkWorkingDaysBetween(b *testing.B) {
+	cal := shippedCalendar(b)
+	for _, bc := range []struct{ name, a, c string }{
+		{"published", "2024-01-04", "2024-03-07"},
+		{"projected", "2024-03-31", "2033-06-01"},
+	} {
+		a, c := MustDate(bc.a), MustDate(bc.c)
+		b.Run(bc.name, func(b *testing.B) {
+			for b.Loop() {
+				cal.WorkingDaysBetween(a, c)
+			}
+		})
+	}
+	a, c := DateOf(time.Date(2230, 1, 1, 0, 0, 0, 0, time.UTC)), DateOf(time.Date(2231, 1, 1, 0, 0, 0, 0, time.UTC))
+	b.Run("computed", func(b *testing.B) {
+		for b.Loop() {
+			cal.WorkingDaysBetween(a, c)
+		}
+	})
+}
+
+// BenchmarkNewCalendar builds the shipped calendar with its projected years.
+func BenchmarkNewCalendar(b *testing.B) {
+	hols, first, last := shippedHolidays(b)
+	for b.Loop() {
+		NewCalendar(hols, first, last)
+	}
+}
