@@ -45,6 +45,10 @@ type Finding struct {
 
 	Message  string `json:"message"`
 	Citation string `json:"citation"`
+	// ProjectedHolidays lists the bank holidays the finding's working-day counts skipped that
+	// were projected by the standard rules for a year after the last published list, not
+	// published: a count that may change when that year's list is published.
+	ProjectedHolidays []Date `json:"projected_holidays,omitempty"`
 	// Proxies names the stand-ins (provenance.proxies) the finding was built on, if any.
 	Proxies []string `json:"proxies,omitempty"`
 	// Note explains a finding further: in --edition in-force, one checked under the edition
@@ -129,10 +133,10 @@ const FailOnNone Severity = "none"
 
 // ExitCode says how a check ends: 1 when failing findings (breaches at or above the
 // --fail-on level) were found, or when strict is set and a record was skipped, a rule could
-// not be evaluated or a data warning was given; otherwise 0. Without strict, warnings never
-// change the exit code.
+// not be evaluated, a referral was not covered by any loaded pack or a data warning was
+// given; otherwise 0. Without strict, warnings never change the exit code.
 func ExitCode(failing int, s Summary, strict bool) int {
-	if failing > 0 || (strict && (s.RecordsSkipped > 0 || s.EvaluationErrors > 0 || s.Warnings > 0)) {
+	if failing > 0 || (strict && (s.RecordsSkipped > 0 || s.EvaluationErrors > 0 || s.ReferralsNotCovered > 0 || s.Warnings > 0)) {
 		return ExitFailed
 	}
 	return ExitOK
