@@ -296,7 +296,7 @@ func shippedEngine(t *testing.T) *Engine {
 	t.Helper()
 	cal := testCalendar(t)
 	e := &Engine{Calendar: cal}
-	for _, ed := range []string{"2010", "2018", "2023"} {
+	for _, ed := range []string{"2010", "2013", "2015", "2018", "2023", "2026"} {
 		name := "../rules/wt" + ed + ".yaml"
 		data, err := os.ReadFile(name)
 		if err != nil {

@@ -32,6 +32,18 @@ type Options struct {
 	// goroutine (so it must be safe for concurrent use): the comparison aggregates this way
 	// without keeping findings.
 	PerCase func(c *checker.Case, findings []checker.Finding)
+	// Redact, when set, rewrites what a report shows of each finding, error and referral not
+	// covered, after counting and the baseline (which use the real ids) and before anything is
+	// sorted or kept, so that a redacted report is in the order of what it shows.
+	Redact Redactor
+}
+
+// Redactor rewrites the identifiers of report entries in place (package redact).
+type Redactor interface {
+	Finding(*checker.Finding)
+	RecordError(*checker.RecordError)
+	NotCovered(*checker.NotCovered)
+	Warning(*checker.RecordWarning)
 }
 
 type job struct {
@@ -43,6 +55,7 @@ type job struct {
 type outcome struct {
 	findings    []checker.Finding
 	errors      []sortableError
+	warnings    []sortableWarning
 	counts      map[checker.Status]int
 	failing     int
 	evalErrs    int
@@ -56,6 +69,11 @@ type outcome struct {
 type sortableError struct {
 	file int
 	checker.RecordError
+}
+
+type sortableWarning struct {
+	file int
+	checker.RecordWarning
 }
 
 // Check reads every record of the batch and checks it with the engine, records in parallel,
@@ -100,7 +118,8 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 		})
 	}
 
-	report := &checker.Report{Tool: opts.Tool, Findings: []checker.Finding{}, Errors: []checker.RecordError{}, Rules: checker.RuleInfos(engine.Packs)}
+	report := &checker.Report{Tool: opts.Tool, Errors: []checker.RecordError{}, Warnings: []checker.RecordWarning{},
+		Rules: checker.RuleInfos(engine.Packs)}
 	for _, cp := range engine.Packs {
 		report.Packs = append(report.Packs, checker.PackInfo{ID: cp.Pack.ID, Edition: cp.Pack.Edition, Version: cp.Pack.Version})
 	}
@@ -111,6 +130,7 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 	}
 	seenIDs := map[string]firstSeen{}
 	read := 0
+	var later judgedLater
 	for fi, f := range files {
 		err := r.ReadFile(f, func(rec Record) error {
 			read++
@@ -131,6 +151,7 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 				} else {
 					seenIDs[rec.CaseID] = firstSeen{rec.File, rec.Index}
 					asOfs[engine.AsOfFor(rec.Case, opts.AsOf)] = true
+					later.add(rec.Case.ExtractDate, opts.AsOf)
 				}
 			}
 			jobs <- j
@@ -151,6 +172,8 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 		report.Summary.Findings[s] = 0
 	}
 	var errs []sortableError
+	var warnings []sortableWarning
+	var findings []checker.Finding
 	known := map[string]bool{}
 	newBreaches := 0
 	for _, o := range outcomes {
@@ -162,8 +185,9 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 		if opts.Breaches != nil {
 			*opts.Breaches = append(*opts.Breaches, o.breaches...)
 		}
-		report.Findings = append(report.Findings, o.findings...)
+		findings = append(findings, o.findings...)
 		errs = append(errs, o.errors...)
+		warnings = append(warnings, o.warnings...)
 		for s, n := range o.counts {
 			report.Summary.Findings[s] += n
 		}
@@ -181,7 +205,8 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 		}
 	}
 	report.Summary.Cases = read - report.Summary.RecordsSkipped
-	checker.SortFindings(report.Findings)
+	checker.SortFindings(findings)
+	report.Findings = checker.FindingSlice(findings)
 	slices.SortFunc(report.NotCovered, func(a, b checker.NotCovered) int {
 		return cmp.Or(cmp.Compare(a.CaseID, b.CaseID), cmp.Compare(a.Referral, b.Referral))
 	})
@@ -192,6 +217,18 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 	for _, e := range errs {
 		report.Errors = append(report.Errors, e.RecordError)
 	}
+	// A record's warnings come from one worker, in the reader's order: a stable sort by
+	// position keeps that order.
+	slices.SortStableFunc(warnings, func(a, b sortableWarning) int {
+		return cmp.Or(cmp.Compare(a.file, b.file), cmp.Compare(a.Record, b.Record))
+	})
+	if w, ok := later.warning(opts.AsOf); ok {
+		report.Warnings = append(report.Warnings, w)
+	}
+	for _, w := range warnings {
+		report.Warnings = append(report.Warnings, w.RecordWarning)
+	}
+	report.Summary.Warnings = len(report.Warnings)
 	if len(asOfs) == 1 {
 		for d := range asOfs {
 			report.AsOf = d
@@ -203,11 +240,17 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 func checkOne(engine *checker.Engine, opts Options, show map[checker.Status]bool, j job, out *outcome) {
 	rec := j.rec
 	if !j.check {
-		out.errors = append(out.errors, sortableError{j.file, checker.RecordError{
-			File: rec.File, Record: rec.Index, CaseID: rec.CaseID, Error: errorText(rec.Err)}})
+		out.addError(opts, j.file, checker.RecordError{
+			File: rec.File, Record: rec.Index, CaseID: rec.CaseID, Error: errorText(rec.Err)})
 		return
 	}
 	findings, evalErrs, uncovered := engine.CheckInForce(rec.Case, opts.AsOf)
+	for i := range uncovered {
+		uncovered[i].File, uncovered[i].Record = rec.File, rec.Index
+		if opts.Redact != nil {
+			opts.Redact.NotCovered(&uncovered[i])
+		}
+	}
 	out.uncovered = append(out.uncovered, uncovered...)
 	if opts.PerCase != nil {
 		opts.PerCase(rec.Case, findings)
@@ -231,18 +274,81 @@ func checkOne(engine *checker.Engine, opts Options, show map[checker.Status]bool
 			out.failing++
 		}
 		if show[f.Status] {
+			if opts.Redact != nil {
+				opts.Redact.Finding(&f)
+			}
 			out.findings = append(out.findings, f)
 		}
+	}
+	// Warnings are kept only for a record that was checked: a skipped one has its error.
+	for _, w := range rec.Warnings {
+		w.File, w.Record, w.CaseID = rec.File, rec.Index, rec.CaseID
+		if opts.Redact != nil {
+			opts.Redact.Warning(&w)
+		}
+		out.warnings = append(out.warnings, sortableWarning{j.file, w})
 	}
 	for _, e := range evalErrs {
 		out.evalErrs++
 		if e.OverBudget() {
 			out.overBudget++
 		}
-		out.errors = append(out.errors, sortableError{j.file, checker.RecordError{
+		out.addError(opts, j.file, checker.RecordError{
 			File: rec.File, Record: rec.Index, CaseID: rec.CaseID, Rule: e.Rule,
-			Error: fmt.Sprintf("%s (%s) on %s: %v", e.Rule, e.Edition, e.Subject, e.Err)}})
+			Error: fmt.Sprintf("%s (%s) on %s: %v", e.Rule, e.Edition, e.Subject, e.Err)})
 	}
+}
+
+// addError keeps an error entry, redacted when asked.
+func (out *outcome) addError(opts Options, file int, e checker.RecordError) {
+	if opts.Redact != nil {
+		opts.Redact.RecordError(&e)
+	}
+	out.errors = append(out.errors, sortableError{file, e})
+}
+
+// judgedLater counts the records checked as at an --as-of after their extract date: each is
+// judged on a day after it was exported, and shows nothing that happened since.
+type judgedLater struct {
+	n             int
+	first, latest checker.Date // their earliest and latest extract dates
+}
+
+func (l *judgedLater) add(extract, asOf checker.Date) {
+	if asOf.IsZero() || extract.IsZero() || !extract.Before(asOf) {
+		return
+	}
+	l.n++
+	if l.first.IsZero() || extract.Before(l.first) {
+		l.first = extract
+	}
+	if extract.After(l.latest) {
+		l.latest = extract
+	}
+}
+
+// warning is one warning for the whole run, not one per record: a batch exported on one day
+// and checked as at a later one would otherwise repeat the same words for every record.
+func (l *judgedLater) warning(asOf checker.Date) (checker.RecordWarning, bool) {
+	if l.n == 0 {
+		return checker.RecordWarning{}, false
+	}
+	dates := l.latest.String()
+	if l.first != l.latest {
+		dates = l.first.String() + " to " + l.latest.String()
+	}
+	days := l.latest.DaysUntil(asOf)
+	records, each := "record", "it is"
+	if l.n != 1 {
+		records, each = "records", "each is"
+	}
+	dayWord := "day"
+	if days != 1 {
+		dayWord = "days"
+	}
+	return checker.RecordWarning{Warning: fmt.Sprintf(
+		"--as-of %s is after the extract date of %d %s (%s): %s judged %d %s or more after its export, as if nothing had happened since",
+		asOf, l.n, records, dates, each, days, dayWord)}, true
 }
 
 // errorText flattens a joined error onto one line, for a report entry.

@@ -76,6 +76,8 @@ type Comparison struct {
 	Differences []Difference          `json:"differences"`
 	NotCovered  []checker.NotCovered  `json:"not_covered,omitempty"`
 	Errors      []checker.RecordError `json:"errors"`
+	// Warnings are the batch's data warnings: the records were compared all the same.
+	Warnings []checker.RecordWarning `json:"warnings"`
 }
 
 // ruleMeta is what the aggregator knows of a rule in one pack.
@@ -265,7 +267,8 @@ func (a *Aggregator) difference(caseID, subject, key string, byEdition map[strin
 // Result finishes the comparison.
 func (a *Aggregator) Result(rep *checker.Report) *Comparison {
 	c := &Comparison{Tool: rep.Tool, AsOf: rep.AsOf, Editions: a.editions, Summary: rep.Summary, Errors: rep.Errors,
-		OnlyIn: map[string][]string{}, Differences: a.differences, NotCovered: a.notCovered}
+		Warnings: rep.Warnings,
+		OnlyIn:   map[string][]string{}, Differences: a.differences, NotCovered: a.notCovered}
 	if c.Differences == nil {
 		c.Differences = []Difference{}
 	}
@@ -291,12 +294,18 @@ func (a *Aggregator) Result(rep *checker.Report) *Comparison {
 		}
 		c.Rules = append(c.Rules, row)
 	}
+	c.Sort()
+	c.Summary.ReferralsNotCovered = len(c.NotCovered)
+	return c
+}
+
+// Sort puts the differences and the referrals not covered in case order, so that the same
+// input gives the same bytes (again after their ids are redacted).
+func (c *Comparison) Sort() {
 	slices.SortFunc(c.Differences, func(x, y Difference) int {
 		return cmp.Or(cmp.Compare(x.CaseID, y.CaseID), cmp.Compare(x.Requirement, y.Requirement), cmp.Compare(x.Subject, y.Subject))
 	})
 	slices.SortFunc(c.NotCovered, func(x, y checker.NotCovered) int {
 		return cmp.Or(cmp.Compare(x.CaseID, y.CaseID), cmp.Compare(x.Referral, y.Referral))
 	})
-	c.Summary.ReferralsNotCovered = len(c.NotCovered)
-	return c
 }

@@ -26,8 +26,7 @@ func CSV(w io.Writer, r *checker.Report) error {
 	if err := cw.Write(csvHeader); err != nil {
 		return err
 	}
-	for i := range r.Findings {
-		f := &r.Findings[i]
+	for f := range r.Listed() {
 		row := []string{f.CaseID, f.Edition, f.Rule, f.Subject, f.Referral, string(f.Status), string(f.Severity),
 			f.Start.String(), f.Due.String(), f.Done.String(), intCell(f.LateWorkingDays), intCell(f.LateDays),
 			intCell(f.WorkingDaysLeft), strconv.FormatBool(f.DueSoon), f.Team, f.Message, f.Citation}
@@ -38,8 +37,25 @@ func CSV(w io.Writer, r *checker.Report) error {
 			return err
 		}
 	}
+	// A referral no loaded pack covered was not checked: say so in a row of its own, so a
+	// spreadsheet of the findings cannot pass for a complete check.
+	for _, n := range r.NotCovered {
+		row := []string{n.CaseID, "", "", n.Referral, n.Referral, "not_covered", "", n.Received.String(), "", "", "", "", "", "false", "",
+			NotCoveredMessage(n), ""}
+		for j, cell := range row {
+			row[j] = defuseFormula(plain(cell))
+		}
+		if err := cw.Write(row); err != nil {
+			return err
+		}
+	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// NotCoveredMessage says why a referral was not checked.
+func NotCoveredMessage(n checker.NotCovered) string {
+	return "received " + n.Received.String() + ", when no loaded pack was in force: not checked"
 }
 
 func intCell(p *int) string {

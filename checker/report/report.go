@@ -42,5 +42,16 @@ func Lookup(format string) (Writer, error) {
 	if !ok {
 		return nil, fmt.Errorf("unknown format %q (want one of %s)", format, strings.Join(Formats(), ", "))
 	}
-	return w, nil
+	return checkList(w), nil
+}
+
+// checkList makes a writer fail when the report's findings could not all be read back (a
+// run spilled to disk that went missing, say), so that no partial report passes as whole.
+func checkList(write Writer) Writer {
+	return func(w io.Writer, r *checker.Report) error {
+		if err := write(w, r); err != nil {
+			return err
+		}
+		return r.ListErr()
+	}
 }

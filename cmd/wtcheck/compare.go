@@ -75,10 +75,14 @@ force on the day it was received.`,
 				return err
 			}
 			agg := compare.NewAggregator(engine.Packs, inForce, ruledoc.Timescale)
-			rep, err := batch.Check(engine, &batch.Reader{Stdin: stdin}, args, batch.Options{
+			opts := batch.Options{
 				AsOf: day, Show: []checker.Status{}, FailOn: checker.FailOnNone, Workers: workers,
 				Tool: checker.Tool{Name: "wtcheck", Version: toolVersion()}, PerCase: agg.Add,
-			})
+			}
+			if red != nil {
+				opts.Redact = red
+			}
+			rep, err := batch.Check(engine, &batch.Reader{Stdin: stdin}, args, opts)
 			if err != nil {
 				return err
 			}

@@ -88,6 +88,7 @@ type auditFlags struct {
 	output  string
 	dueSoon int
 	workers int
+	strict  bool // check --format html|xlsx --strict: exit 1 on a skipped record or a data warning
 }
 
 func (f *auditFlags) register(cmd *cobra.Command) {
@@ -152,10 +153,14 @@ func runAudit(cmd *cobra.Command, f *auditFlags, paths []string, stdin io.Reader
 	if err := f.input.reader(reader, asOf); err != nil {
 		return err
 	}
-	rep, err := batch.Check(engine, reader, paths, batch.Options{
+	opts := batch.Options{
 		AsOf: asOf, Show: checker.Statuses, FailOn: checker.FailOnNone, Workers: f.workers,
 		Tool: checker.Tool{Name: "wtcheck", Version: toolVersion()}, PerCase: perCase,
-	})
+	}
+	if red != nil {
+		opts.Redact = red
+	}
+	rep, err := batch.Check(engine, reader, paths, opts)
 	if err != nil {
 		return err
 	}
@@ -164,7 +169,6 @@ func runAudit(cmd *cobra.Command, f *auditFlags, paths []string, stdin io.Reader
 		a.Comparison = agg.Result(rep)
 	}
 	if red != nil {
-		red.Report(rep)
 		a.Timelines = red.Timelines(a.Timelines)
 		if a.Comparison != nil {
 			red.Comparison(a.Comparison)
@@ -183,6 +187,9 @@ func runAudit(cmd *cobra.Command, f *auditFlags, paths []string, stdin io.Reader
 	if rep.Summary.RulesOverBudget > 0 {
 		overBudgetNote(cmd.ErrOrStderr(), rep.Summary)
 		return exitCode(checker.ExitUsage)
+	}
+	if f.strict && checker.ExitCode(0, rep.Summary, true) != checker.ExitOK {
+		return exitCode(checker.ExitFailed)
 	}
 	return nil
 }
