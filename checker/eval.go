@@ -95,6 +95,21 @@ func (e *Engine) CheckInForce(c *Case, asOf Date) ([]Finding, []EvalError, []Not
 	return ev.findings, ev.errs, uncovered
 }
 
+// namesPack reports whether the findings of a pack name it (Finding.Pack): a local pack, so
+// that a local variant is never taken for the shipped pack, or one of two packs of the same
+// edition, which the edition alone cannot tell apart.
+func (e *Engine) namesPack(cp *CompiledPack) bool {
+	if cp.Pack.Local {
+		return true
+	}
+	for _, other := range e.Packs {
+		if other != cp && other.Pack.Edition == cp.Pack.Edition {
+			return true
+		}
+	}
+	return false
+}
+
 // packInForce is the loaded pack in force on day d, the latest one if periods overlap.
 func (e *Engine) packInForce(d Date) *CompiledPack {
 	var best *CompiledPack
@@ -223,6 +238,7 @@ func (ev *evaluator) rule(cp *CompiledPack, cr *compiledRule) {
 	if len(ev.c.Provenance.Proxies) > 0 {
 		proxies = proxiesRead(ev.c.Provenance.Proxies, append(slices.Clone(cr.whenReads), cr.reads...))
 	}
+	named := ev.engine.namesPack(cp)
 	for _, t := range targets(ev.c, cr.scope) {
 		if ev.packOf != nil && (t.referral == nil || ev.packOf[t.referral] != cp) {
 			continue // in force mode: only the referral's own edition
@@ -243,6 +259,9 @@ func (ev *evaluator) rule(cp *CompiledPack, cr *compiledRule) {
 		}
 		if t.referral != nil {
 			f.Referral = t.referral.ID
+		}
+		if named {
+			f.Pack = cp.Pack.ID
 		}
 		f.Proxies = proxies
 		ev.target(cr, &act, f, whenLacks, lacks)

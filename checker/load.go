@@ -3,6 +3,8 @@ package checker
 import (
 	"bytes"
 	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"regexp"
@@ -53,6 +55,7 @@ func (s *packSource) errorAtNode(n *yaml.Node, format string, args ...any) {
 // ParsePack reads a rule pack from YAML. It reports every problem it finds, not just the
 // first, each with file:line:col; CEL expressions are checked later, by Compile.
 func ParsePack(name string, data []byte) (*Pack, error) {
+	sum := sha256.Sum256(data)
 	data = trimBOM(data)
 	src := &packSource{name: name, lines: strings.Split(string(data), "\n")}
 	var doc yaml.Node
@@ -62,7 +65,7 @@ func ParsePack(name string, data []byte) (*Pack, error) {
 	if len(doc.Content) == 0 {
 		return nil, fmt.Errorf("read pack %s: the file is empty", name)
 	}
-	p := &Pack{File: name}
+	p := &Pack{File: name, SHA256: hex.EncodeToString(sum[:])}
 	root := doc.Content[0]
 	src.mapping(root, "a pack", map[string]func(*yaml.Node){
 		"id":      func(v *yaml.Node) { p.ID = src.str(v) },

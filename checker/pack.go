@@ -19,6 +19,15 @@ type Pack struct {
 	Params   []*Param
 	Rules    []*Rule
 	File     string // where the pack was read from, for messages
+	// Local marks a pack a user gave (wtcheck check --pack), an overlay or a pack of its
+	// own: it names itself in every finding and report, with its file and SHA256, so that a
+	// local variant is never taken for the shipped pack.
+	Local bool
+	// SHA256 is the hex SHA-256 of the pack file as read (of the overlay's file, for an
+	// overlay): it tells two versions of a local pack apart.
+	SHA256 string
+	// Base names the shipped pack an overlay was built on, and its version ("wt2023 0.1.0").
+	Base string
 	// LocalArrangements names who sets local procedures under the edition (the LSCB in 2010,
 	// the safeguarding partners from 2018), which `rules diff` reports.
 	LocalArrangements string
@@ -306,7 +315,8 @@ func Extend(base, overlay *Pack) (*Pack, error) {
 		return nil, fmt.Errorf("%s: extends %q, not %q", overlay.File, overlay.Extends, base.ID)
 	}
 	out := *base
-	out.ID, out.File, out.Extends, out.Disable = overlay.ID, overlay.File, overlay.Extends, nil
+	out.ID, out.File, out.Extends, out.Disable = overlay.ID, overlay.File, overlay.Extends, overlay.Disable
+	out.Local, out.SHA256, out.Base = overlay.Local, overlay.SHA256, strings.TrimSpace(base.ID+" "+base.Version)
 	for _, f := range []struct {
 		dst *string
 		src string

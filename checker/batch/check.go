@@ -113,7 +113,7 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 
 	report := &checker.Report{Tool: opts.Tool, Errors: []checker.RecordError{}, Rules: checker.RuleInfos(engine.Packs)}
 	for _, cp := range engine.Packs {
-		report.Packs = append(report.Packs, checker.PackInfo{ID: cp.Pack.ID, Edition: cp.Pack.Edition, Version: cp.Pack.Version})
+		report.Packs = append(report.Packs, checker.PackInfoOf(cp.Pack))
 	}
 	var asOfs = map[checker.Date]bool{}
 	type firstSeen struct {
@@ -183,7 +183,9 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 		report.Summary.EvaluationErrors += o.evalErrs
 	}
 	if opts.Baseline != nil {
-		report.Baseline = &checker.BaselineSummary{Suppressed: len(known), Fixed: opts.Baseline.Len() - len(known), New: newBreaches}
+		fixed, notInBatch := opts.Baseline.Unmatched(known, func(id string) bool { _, ok := seenIDs[id]; return ok })
+		report.Baseline = &checker.BaselineSummary{Suppressed: len(known), Fixed: fixed, NotInBatch: notInBatch,
+			New: newBreaches, Outdated: opts.Baseline.Legacy}
 	}
 	report.Summary.RecordsRead = read
 	for _, e := range errs {

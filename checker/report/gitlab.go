@@ -28,8 +28,9 @@ type gitlabLines struct {
 }
 
 // GitLab writes a GitLab code quality report: one issue per breach, with a fingerprint that
-// stays the same from run to run for the same case, edition, rule and subject, so GitLab can
-// tell new breaches from old ones.
+// stays the same from run to run for the same finding (its identity: case, edition, rule,
+// referral, subject, and pack where it names one), so GitLab can tell new breaches from old
+// ones.
 func GitLab(w io.Writer, r *checker.Report) error {
 	issues := []gitlabIssue{}
 	for f := range r.Listed() {
@@ -41,7 +42,7 @@ func GitLab(w io.Writer, r *checker.Report) error {
 			path = "stdin"
 		}
 		issues = append(issues, gitlabIssue{
-			Description: fmt.Sprintf("%s %s (Working Together %s): %s", f.CaseID, f.Subject, f.Edition, f.Message),
+			Description: fmt.Sprintf("%s %s (Working Together %s): %s", f.CaseID, f.Subject, EditionLabel(f), f.Message),
 			CheckName:   f.Rule,
 			Fingerprint: fingerprint(f),
 			Severity:    gitlabSeverity(f.Severity),
@@ -64,8 +65,9 @@ func gitlabSeverity(s checker.Severity) string {
 	return "info"
 }
 
-// fingerprint identifies a finding from run to run (case, edition, rule and subject), for the
-// formats that track results across runs (GitLab code quality, SARIF).
+// fingerprint identifies a finding from run to run by its identity (checker.Finding.Key), for
+// the formats that track results across runs (GitLab code quality, SARIF): the one place a
+// fingerprint is made, so that both always agree with the baseline.
 func fingerprint(f *checker.Finding) string {
 	sum := sha256.Sum256([]byte(f.Key()))
 	return hex.EncodeToString(sum[:16])

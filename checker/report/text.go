@@ -23,7 +23,7 @@ func Text(w io.Writer, r *checker.Report) error {
 				status += " (proxy)"
 				proxies = true
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", f.CaseID, f.Edition, f.Rule, f.Subject,
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", f.CaseID, EditionLabel(f), f.Rule, f.Subject,
 				status, dash(f.Due.String()), dash(f.Done.String()), Lateness(f))
 		}
 		_ = tw.Flush()
@@ -45,6 +45,9 @@ func Text(w io.Writer, r *checker.Report) error {
 			fmt.Fprintf(ew, "  %s\n", ErrorLine(e))
 		}
 		fmt.Fprintln(ew)
+	}
+	for _, p := range localPacks(r) {
+		fmt.Fprintf(ew, "Local pack: %s\n", p)
 	}
 	fmt.Fprintln(ew, SummaryLine(r))
 	return ew.err

@@ -44,7 +44,11 @@ func List(w io.Writer, packs []*checker.Pack) error {
 		if i > 0 {
 			fmt.Fprintln(tw)
 		}
-		fmt.Fprintf(tw, "%s: %s (%d rules)\n", p.ID, p.Title, len(p.Rules))
+		unit := "rules"
+		if len(p.Rules) == 1 {
+			unit = "rule"
+		}
+		fmt.Fprintf(tw, "%s: %s (%d %s)\n", p.ID, p.Title, len(p.Rules), unit)
 		fmt.Fprintln(tw, "RULE\tSEVERITY\tSCOPE\tTIMESCALE\tTITLE")
 		for _, r := range p.Rules {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, r.Severity, Scopes(r), Timescale(r), r.Title)

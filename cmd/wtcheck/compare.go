@@ -96,7 +96,9 @@ force on the day it was received.`,
 			if err := writeFileWhole(output, func(w io.Writer) error { return write(w, result) }); err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.ErrOrStderr(), "wtcheck: compared %d cases under %s; %d outcomes differ\n", result.Summary.Cases, strings.Join(result.Editions, ", "), len(result.Differences))
+			n := len(result.Differences)
+			fmt.Fprintf(cmd.ErrOrStderr(), "wtcheck: compared %d %s under %s; %d %s\n", result.Summary.Cases, plural(result.Summary.Cases, "case", "cases"),
+				strings.Join(result.Editions, ", "), n, plural(n, "outcome differs", "outcomes differ"))
 			return nil
 		},
 	}

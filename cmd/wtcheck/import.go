@@ -101,7 +101,8 @@ docs/import.md maps each source field by field.`,
 					return fmt.Errorf("write %s: %w", output, err)
 				}
 			}
-			fmt.Fprintf(stderr, "wtcheck: imported %d children from %s: %d records written, %d skipped\n", written+skipped, args[1], written, skipped)
+			fmt.Fprintf(stderr, "wtcheck: imported %d %s from %s: %d %s written, %d skipped\n", written+skipped, plural(written+skipped, "child", "children"),
+				args[1], written, plural(written, "record", "records"), skipped)
 			if strict && skipped > 0 {
 				return exitCode(checker.ExitFailed)
 			}

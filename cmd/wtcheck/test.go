@@ -63,7 +63,7 @@ beside it, or from --examples.`,
 				if failed[p.Pack] > 0 {
 					status = "FAIL"
 				}
-				fmt.Fprintf(out, "%s  %-8s %d rules, %d examples checked\n", status, p.Pack, p.Rules, p.Examples)
+				fmt.Fprintf(out, "%s  %-8s %d %s, %d %s checked\n", status, p.Pack, p.Rules, plural(p.Rules, "rule", "rules"), p.Examples, plural(p.Examples, "example", "examples"))
 			}
 			// The closing line counts examples and rules' coverage checks, in the form CI
 			// runners read.
