@@ -25,8 +25,7 @@ func Markdown(w io.Writer, r *checker.Report) error {
 		fmt.Fprintf(ew, "Local pack: %s\n\n", mdCell(p))
 	}
 	if r.Baseline != nil {
-		fmt.Fprintf(ew, "Baseline: %d known %s not listed, %d no longer breached.\n\n",
-			r.Baseline.Suppressed, plural(r.Baseline.Suppressed, "breach", "breaches"), r.Baseline.Fixed)
+		fmt.Fprintf(ew, "%s.\n\n", capitalise(BaselineLine(r.Baseline)))
 	}
 	fmt.Fprintln(ew, "| breach | pending | met | not applicable | insufficient data | records skipped |")
 	fmt.Fprintln(ew, "|---:|---:|---:|---:|---:|---:|")

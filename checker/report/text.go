@@ -113,6 +113,25 @@ func SummaryLine(r *checker.Report) string {
 	return b.String()
 }
 
+// BaselineLine says how a check compared with its baseline.
+func BaselineLine(b *checker.BaselineSummary) string {
+	s := fmt.Sprintf("baseline: %d new %s, %d known not listed, %d known no longer breached", b.New, plural(b.New, "breach", "breaches"), b.Suppressed, b.Fixed)
+	if b.NotInBatch > 0 {
+		s += fmt.Sprintf(", %d known in cases not in this batch", b.NotInBatch)
+	}
+	if b.Outdated {
+		s += " (a v1 baseline: none of its entries was used)"
+	}
+	return s
+}
+
+func capitalise(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
 func plural(n int, one, many string) string {
 	if n == 1 {
 		return one

@@ -25,6 +25,7 @@ func newCompareCommand(stdin io.Reader) *cobra.Command {
 		workers  int
 		holidays []string
 		rf       redactFlags
+		allow    bool
 	)
 	cmd := &cobra.Command{
 		Use:   "compare [flags] PATH...",
@@ -76,15 +77,15 @@ force on the day it was received.`,
 			}
 			agg := compare.NewAggregator(engine.Packs, inForce, ruledoc.Timescale)
 			opts := batch.Options{
-				AsOf: day, Show: []checker.Status{}, FailOn: checker.FailOnNone, Workers: workers,
+				AsOf: day, Show: []checker.Status{}, FailOn: checker.FailOnNone, Workers: workers, AllowEmpty: allow,
 				Tool: checker.Tool{Name: "wtcheck", Version: toolVersion()}, PerCase: agg.Add,
 			}
 			if red != nil {
 				opts.Redact = red
 			}
-			rep, err := batch.Check(engine, &batch.Reader{Stdin: stdin}, args, opts)
+			rep, err := batch.Check(engine, &batch.Reader{Stdin: stdin, Format: "case records (wtcheck/case/v1)"}, args, opts)
 			if err != nil {
-				return err
+				return emptyBatch(cmd.ErrOrStderr(), rep, err)
 			}
 			result := agg.Result(rep)
 			if red != nil {
@@ -111,5 +112,6 @@ force on the day it was received.`,
 	fl.IntVar(&workers, "workers", 0, "records checked at once (default: one per CPU)")
 	fl.StringArrayVar(&holidays, "holidays", nil, "a file of extra bank holidays (repeatable)")
 	rf.register(cmd)
+	registerAllowEmpty(cmd, &allow)
 	return cmd
 }
