@@ -311,13 +311,13 @@ func (ev *evaluator) target(cr *compiledRule, act *vars, f Finding, whenLacks, l
 			ev.fail(f, fmt.Errorf("internal error: %v", p))
 		}
 	}()
-	insufficient := func(missing []string) {
+	insufficient := func(f Finding, act *vars, missing []string) {
 		f.Status = StatusInsufficientData
 		f.Message = fmt.Sprintf("%s: the source of this record cannot record %s", cr.rule.Title, strings.Join(missing, ", "))
 		ev.emit(cr, act, f)
 	}
 	if len(whenLacks) > 0 {
-		insufficient(whenLacks)
+		insufficient(f, act, whenLacks)
 		return
 	}
 	if cr.when != nil {
@@ -333,16 +333,20 @@ func (ev *evaluator) target(cr *compiledRule, act *vars, f Finding, whenLacks, l
 			return
 		}
 	}
-	if len(lacks) > 0 {
-		insufficient(lacks)
-		return
-	}
 	if cr.each == nil {
+		if len(lacks) > 0 {
+			insufficient(f, act, lacks)
+			return
+		}
 		ev.judge(cr, act, f)
 		return
 	}
 	out, _, err := cr.each.Eval(act)
 	if err != nil {
+		if len(lacks) > 0 {
+			insufficient(f, act, lacks) // the intervals themselves rest on what cannot be recorded
+			return
+		}
 		ev.fail(f, fmt.Errorf("each: %w", err))
 		return
 	}
@@ -352,11 +356,19 @@ func (ev *evaluator) target(cr *compiledRule, act *vars, f Finding, whenLacks, l
 		return
 	}
 	if items.Size() == types.IntZero {
+		if len(lacks) > 0 {
+			insufficient(f, act, lacks)
+			return
+		}
 		f.Status = StatusNotApplicable
 		f.Message = cr.rule.Title + ": no interval to check"
 		ev.emit(cr, act, f)
 		return
 	}
+	// Each interval keeps its own subject (P1@2024-01-29, K2), whatever its status. Where the
+	// source cannot record what the intervals are made of (visits), only the first interval
+	// (the one the plan's start opens) is certain: it gets one insufficient_data finding, and
+	// the record's partial history invents no others.
 	for it := items.Iterator(); it.HasNext() == types.True; {
 		item := *act
 		item.item = it.Next()
@@ -367,6 +379,23 @@ func (ev *evaluator) target(cr *compiledRule, act *vars, f Finding, whenLacks, l
 		}
 		g := f
 		g.Subject = subject
+		if len(lacks) > 0 {
+			insufficient(g, &item, lacks)
+			return
+		}
+		if cr.itemWhen != nil {
+			opens, err := evalBool(cr.itemWhen, &item)
+			if err != nil {
+				ev.fail(g, fmt.Errorf("item_when: %w", err))
+				continue
+			}
+			if !opens {
+				g.Status = StatusNotApplicable
+				g.Message = cr.rule.Title + ": opens no interval"
+				ev.emit(cr, &item, g)
+				continue
+			}
+		}
 		ev.judge(cr, &item, g)
 	}
 }

@@ -287,6 +287,7 @@ func (s *packSource) rule(n *yaml.Node) *Rule {
 		"when":          func(v *yaml.Node) { r.When = s.expr(v) },
 		"each":          func(v *yaml.Node) { r.Each = s.expr(v) },
 		"subject":       func(v *yaml.Node) { r.Subject = s.expr(v) },
+		"item_when":     func(v *yaml.Node) { r.ItemWhen = s.expr(v) },
 		"assert":        func(v *yaml.Node) { r.Assert = s.expr(v) },
 		"pending_while": func(v *yaml.Node) { r.PendingWhile = s.expr(v) },
 		"message":       func(v *yaml.Node) { r.Message = s.expr(v) },
@@ -364,6 +365,9 @@ func (s *packSource) checkRule(r *Rule, n *yaml.Node) {
 	}
 	if r.Each.IsZero() != r.Subject.IsZero() {
 		s.errorAtNode(n, "%s: each and subject go together (an interval rule needs a subject for every item)", name)
+	}
+	if r.Each.IsZero() && !r.ItemWhen.IsZero() {
+		s.errorAtNode(n, "%s: item_when goes with each (it says which items open an interval)", name)
 	}
 }
 

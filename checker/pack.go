@@ -174,7 +174,11 @@ type Rule struct {
 	When    Expr // bool: does the rule apply to this object; empty means always
 	Each    Expr // list: one finding per item (an interval rule); the item is `item`
 	Subject Expr // string: the subject id of an item; required with Each
-	Assert  Expr // bool: the requirement is met
+	// ItemWhen is a bool over `item`: where false, the item opens no interval and gets a
+	// not_applicable finding of its own subject (a review that ends the plan), so that every
+	// item is accounted for. Empty means every item opens one.
+	ItemWhen Expr
+	Assert   Expr // bool: the requirement is met
 	// PendingWhile is a bool: while true, a false assertion is pending rather than a breach,
 	// because the work is still open and the requirement can still be met.
 	PendingWhile Expr

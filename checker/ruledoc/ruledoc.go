@@ -117,7 +117,7 @@ type namedExpr struct {
 
 // namedExprs lists a rule's expressions in the order a pack writes them.
 func namedExprs(r *checker.Rule) []namedExpr {
-	out := []namedExpr{{"when", r.When}, {"each", r.Each}, {"subject", r.Subject}, {"assert", r.Assert}, {"pending_while", r.PendingWhile}}
+	out := []namedExpr{{"when", r.When}, {"each", r.Each}, {"subject", r.Subject}, {"item_when", r.ItemWhen}, {"assert", r.Assert}, {"pending_while", r.PendingWhile}}
 	if d := r.Deadline; d != nil {
 		out = append(out, namedExpr{"deadline.start", d.Start}, namedExpr{"deadline.due", d.Due}, namedExpr{"deadline.done", d.Done}, namedExpr{"deadline.lapse", d.Lapse})
 	}
