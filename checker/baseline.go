@@ -63,6 +63,9 @@ func (b *Baseline) Has(f *Finding) bool { return b.keys[f.Key()] }
 // of a checked case are no longer breached; the others were not in the batch, and nothing
 // can be said of them.
 func (b *Baseline) Unmatched(matched map[string]bool, checked func(caseID string) bool) (fixed, notInBatch int) {
+	if b.Legacy {
+		return 0, 0 // nothing was matched against it, so nothing can be said of its entries
+	}
 	for _, e := range b.entries {
 		switch {
 		case matched[e.key()]:

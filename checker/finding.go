@@ -247,6 +247,7 @@ func RuleInfos(packs []*CompiledPack) []RuleInfo {
 
 // BaselineSummary says how a check compared with a baseline of known breaches.
 type BaselineSummary struct {
+	Known      int `json:"known"`      // breaches in the baseline
 	Suppressed int `json:"suppressed"` // known breaches still breached, not listed
 	Fixed      int `json:"fixed"`      // known breaches of cases checked in this run, no longer breached
 	New        int `json:"new"`        // breaches not in the baseline

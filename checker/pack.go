@@ -2,6 +2,7 @@ package checker
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -34,6 +35,11 @@ type Pack struct {
 	// Extends names the pack an overlay builds on; Disable lists inherited rules it drops.
 	Extends string
 	Disable []string
+	// Changed lists, for an overlay, the rules it replaced or added and Overridden the base
+	// parameters whose default it changed: the base's examples do not hold for those rules,
+	// nor for the rules that read those parameters.
+	Changed    []string
+	Overridden []string
 }
 
 // InForce is the period an edition was in force; To is zero for the edition in force now.
@@ -283,6 +289,29 @@ func parseTimescale(text string) (*Timescale, error) {
 	return t, nil
 }
 
+// ReadsParam reports whether the rule's timescale or any of its expressions reads the pack
+// parameter name.
+func (r *Rule) ReadsParam(name string) bool {
+	if d := r.Deadline; d != nil && d.Within != nil && d.Within.Param == name {
+		return true
+	}
+	exprs := []Expr{r.When, r.Each, r.Subject, r.ItemWhen, r.Assert, r.PendingWhile, r.Message}
+	if d := r.Deadline; d != nil {
+		exprs = append(exprs, d.Start, d.Due, d.Done, d.Lapse)
+	}
+	for _, e := range exprs {
+		if paramRef(name).MatchString(e.Source) {
+			return true
+		}
+	}
+	return false
+}
+
+// paramRef matches params.<name> as a whole name (params.visit, not params.visit_interval).
+func paramRef(name string) *regexp.Regexp {
+	return regexp.MustCompile(`\bparams\.` + regexp.QuoteMeta(name) + `\b`)
+}
+
 // Expr is a CEL expression in a pack, with where it was written.
 type Expr struct {
 	Source string
@@ -347,6 +376,9 @@ func Extend(base, overlay *Pack) (*Pack, error) {
 				errs = append(errs, fmt.Sprintf("parameter %s is %s in %s, not %s", p.Name, p.Type, base.ID, o.Type))
 			}
 			out.Params = append(out.Params, o)
+			if o.Default != p.Default {
+				out.Overridden = append(out.Overridden, p.Name)
+			}
 			delete(overridden, p.Name)
 			continue
 		}
@@ -362,8 +394,10 @@ func Extend(base, overlay *Pack) (*Pack, error) {
 		disabled[id] = true
 	}
 	replaced := map[string]*Rule{}
+	out.Changed = nil
 	for _, r := range overlay.Rules {
 		replaced[r.ID] = r
+		out.Changed = append(out.Changed, r.ID)
 	}
 	out.Rules = nil
 	for _, r := range base.Rules {

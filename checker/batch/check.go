@@ -240,7 +240,7 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 	}
 	if opts.Baseline != nil {
 		fixed, notInBatch := opts.Baseline.Unmatched(known, func(id string) bool { _, ok := seenIDs[id]; return ok })
-		report.Baseline = &checker.BaselineSummary{Suppressed: len(known), Fixed: fixed, NotInBatch: notInBatch,
+		report.Baseline = &checker.BaselineSummary{Known: opts.Baseline.Len(), Suppressed: len(known), Fixed: fixed, NotInBatch: notInBatch,
 			New: newBreaches, Outdated: opts.Baseline.Legacy}
 	}
 	report.Summary.RecordsRead = read

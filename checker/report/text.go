@@ -115,12 +115,12 @@ func SummaryLine(r *checker.Report) string {
 
 // BaselineLine says how a check compared with its baseline.
 func BaselineLine(b *checker.BaselineSummary) string {
+	if b.Outdated {
+		return fmt.Sprintf("baseline: %d new %s (a v1 baseline: none of its %d known %s was used)", b.New, plural(b.New, "breach", "breaches"), b.Known, plural(b.Known, "breach", "breaches"))
+	}
 	s := fmt.Sprintf("baseline: %d new %s, %d known not listed, %d known no longer breached", b.New, plural(b.New, "breach", "breaches"), b.Suppressed, b.Fixed)
 	if b.NotInBatch > 0 {
 		s += fmt.Sprintf(", %d known in cases not in this batch", b.NotInBatch)
-	}
-	if b.Outdated {
-		s += " (a v1 baseline: none of its entries was used)"
 	}
 	return s
 }

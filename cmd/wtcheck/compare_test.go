@@ -51,8 +51,8 @@ func TestCompareSampleRatesDifferBetweenEditions(t *testing.T) {
 	}
 	for _, want := range []string{
 		"strategy-discussion-agencies    100% (12/12)   92% (11/12)",
-		"C-0014 SD1 strategy-discussion-agencies: met under 2010 (strategy-discussion-agencies); breach under 2018",
-		"C-0002 A1 assessment-timeliness: breach under 2010 (initial-assessment-timeliness, 10 working days",
+		"C-0014 R1 SD1 strategy-discussion-agencies: met under 2010 (strategy-discussion-agencies); breach under 2018",
+		"C-0002 R1 A1 assessment-timeliness: breach under 2010 (initial-assessment-timeliness, 10 working days",
 		"Not covered in the in-force column: 5 referrals",
 		"32 cases compared under 2010, 2018, 2023, in-force (35 records read, 3 skipped)",
 	} {
