@@ -118,8 +118,7 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 	if err := f.input.reader(reader, asOf); err != nil {
 		return err
 	}
-	var skippedFiles []string
-	reader.Skipped = func(path string) { skippedFiles = append(skippedFiles, path) }
+	sayPassedOver := passedOver(reader)
 	opts := batch.Options{
 		AsOf: asOf, Show: show, FailOn: failOn, Workers: f.workers, AllowEmpty: f.input.allowEmpty,
 		Tool: checker.Tool{Name: "wtcheck", Version: toolVersion()},
@@ -149,14 +148,7 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 	if opts.Progress != nil && err == nil && rep.Summary.RecordsRead >= 1000 {
 		fmt.Fprintln(stderr)
 	}
-	if n := len(skippedFiles); n > 0 && (err == nil || rep != nil) {
-		// Said, not silent: a case file with an unexpected name would otherwise vanish.
-		what := fmt.Sprintf("%d files", n)
-		if n <= 3 {
-			what = strings.Join(skippedFiles, ", ")
-		}
-		fmt.Fprintf(stderr, "wtcheck: passed over %s: not .json, .ndjson or .jsonl (or .gz) files\n", what)
-	}
+	sayPassedOver(stderr)
 	if err != nil {
 		return emptyBatch(stderr, rep, err)
 	}

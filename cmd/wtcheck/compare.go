@@ -83,7 +83,10 @@ force on the day it was received.`,
 			if red != nil {
 				opts.Redact = red
 			}
-			rep, err := batch.Check(engine, &batch.Reader{Stdin: stdin, Format: "case records (wtcheck/case/v1)"}, args, opts)
+			reader := &batch.Reader{Stdin: stdin, Format: "case records (wtcheck/case/v1)"}
+			sayPassedOver := passedOver(reader)
+			rep, err := batch.Check(engine, reader, args, opts)
+			sayPassedOver(cmd.ErrOrStderr())
 			if err != nil {
 				return emptyBatch(cmd.ErrOrStderr(), rep, err)
 			}

@@ -41,6 +41,29 @@ func registerAllowEmpty(cmd *cobra.Command, allow *bool) {
 	cmd.Flags().BoolVar(allow, "allow-empty", false, "let an input that yields no case record (an empty file, an empty array, a directory with no case files) pass instead of exiting 2")
 }
 
+// passedOver collects the files a directory walk of the reader passes over, and returns what
+// says so on standard error once the batch is read: said, not silent, because a case file
+// with an unexpected name would otherwise vanish.
+func passedOver(r *batch.Reader) func(stderr io.Writer) {
+	var files []string
+	r.Skipped = func(path string) { files = append(files, path) }
+	return func(stderr io.Writer) {
+		n := len(files)
+		if n == 0 {
+			return
+		}
+		what := fmt.Sprintf("%d files", n)
+		if n <= 3 {
+			what = strings.Join(files, ", ")
+		}
+		exts := ".json, .ndjson or .jsonl (or .gz) files"
+		if r.Import != nil {
+			exts = strings.Join(r.Extensions, " or ") + " files"
+		}
+		fmt.Fprintf(stderr, "wtcheck: passed over %s: not %s\n", what, exts)
+	}
+}
+
 // emptyBatch explains a batch that yielded no case record (batch.EmptyError): the data
 // errors that refused its records, on standard error, and then the error that ends the
 // command with exit status 2. Other errors pass through.

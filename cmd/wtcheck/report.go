@@ -171,7 +171,9 @@ func runAudit(cmd *cobra.Command, f *auditFlags, paths []string, stdin io.Reader
 	if red != nil {
 		opts.Redact = red
 	}
+	sayPassedOver := passedOver(reader)
 	rep, err := batch.Check(engine, reader, paths, opts)
+	sayPassedOver(cmd.ErrOrStderr())
 	if err != nil {
 		return emptyBatch(cmd.ErrOrStderr(), rep, err)
 	}

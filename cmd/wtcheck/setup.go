@@ -25,7 +25,7 @@ type packFlags struct {
 func (pf *packFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringSliceVar(&pf.editions, "edition", nil,
 		fmt.Sprintf("editions to check against, comma-separated or repeated (shipped: %s; default: all, or none when --pack is given); in-force checks each referral under the edition in force on the day it was received", strings.Join(rules.Editions(), ", ")))
-	cmd.Flags().StringArrayVar(&pf.packs, "pack", nil, "a rule pack file to load as well (repeatable)")
+	cmd.Flags().StringArrayVar(&pf.packs, "pack", nil, "a rule pack file to load, named in every finding and report; an overlay (extends: wt2023) replaces the shipped pack it extends (repeatable)")
 	cmd.Flags().StringArrayVar(&pf.holidays, "holidays", nil, "a file of extra bank holidays to add to the shipped calendar (repeatable)")
 	cmd.Flags().StringArrayVar(&pf.sets, "set", nil, "set a pack parameter: NAME=VALUE, or PREFIX.NAME=VALUE where PREFIX is a pack id, an edition or a rule id (repeatable)")
 }
