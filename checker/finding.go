@@ -50,6 +50,10 @@ type Finding struct {
 
 	Message  string `json:"message"`
 	Citation string `json:"citation"`
+	// ProjectedHolidays lists the bank holidays the finding's working-day counts skipped that
+	// were projected by the standard rules for a year after the last published list, not
+	// published: a count that may change when that year's list is published.
+	ProjectedHolidays []Date `json:"projected_holidays,omitempty"`
 	// Proxies names the stand-ins (provenance.proxies) the finding was built on, if any.
 	Proxies []string `json:"proxies,omitempty"`
 	// Note explains a finding further: in --edition in-force, one checked under the edition
@@ -139,10 +143,10 @@ const (
 const FailOnNone Severity = "none"
 
 // ExitCode says how a check ends: 1 when failing findings (breaches at or above the
-// --fail-on level) were found, or when strict is set and a record was skipped or a rule could
-// not be evaluated; otherwise 0.
+// --fail-on level) were found, or when strict is set and a record was skipped, a rule could
+// not be evaluated or a referral was not covered by any loaded pack; otherwise 0.
 func ExitCode(failing int, s Summary, strict bool) int {
-	if failing > 0 || (strict && (s.RecordsSkipped > 0 || s.EvaluationErrors > 0)) {
+	if failing > 0 || (strict && (s.RecordsSkipped > 0 || s.EvaluationErrors > 0 || s.ReferralsNotCovered > 0)) {
 		return ExitFailed
 	}
 	return ExitOK

@@ -293,8 +293,9 @@ func checkOne(engine *checker.Engine, opts Options, show map[checker.Status]bool
 		return
 	}
 	findings, evalErrs, uncovered := engine.CheckInForce(rec.Case, opts.AsOf)
-	if opts.Redact != nil {
-		for i := range uncovered {
+	for i := range uncovered {
+		uncovered[i].File, uncovered[i].Record = rec.File, rec.Index
+		if opts.Redact != nil {
 			opts.Redact.NotCovered(&uncovered[i])
 		}
 	}

@@ -39,6 +39,16 @@ func GitHub(w io.Writer, r *checker.Report) error {
 	for _, e := range r.Errors {
 		fmt.Fprintf(ew, "::warning file=%s,title=%s::%s\n", ghProperty(e.File), ghProperty("wtcheck could not check a record"), ghData(ErrorLine(e)))
 	}
+	for _, n := range r.NotCovered {
+		props := ""
+		if n.File != "" && n.File != "-" {
+			props = "file=" + ghProperty(n.File) + ","
+			if n.Record > 0 {
+				props += fmt.Sprintf("line=%d,", n.Record)
+			}
+		}
+		fmt.Fprintf(ew, "::warning %stitle=%s::%s\n", props, ghProperty("wtcheck: referral not covered"), ghData(n.CaseID+" "+n.Referral+": "+NotCoveredMessage(n)))
+	}
 	fmt.Fprintf(ew, "::notice title=wtcheck::%s\n", ghData(SummaryLine(r)))
 	return ew.err
 }

@@ -49,6 +49,22 @@ func GitLab(w io.Writer, r *checker.Report) error {
 			Location:    gitlabLocation{Path: path, Lines: gitlabLines{Begin: max(f.Record, 1)}},
 		})
 	}
+	// A referral no loaded pack covered was not checked: an issue of its own, so a merge
+	// request cannot show a clean report for work that was never checked.
+	for _, n := range r.NotCovered {
+		path := n.File
+		if path == "" || path == "-" {
+			path = "stdin"
+		}
+		sum := sha256.Sum256([]byte("not-covered\x00" + n.CaseID + "\x00" + n.Referral))
+		issues = append(issues, gitlabIssue{
+			Description: n.CaseID + " " + n.Referral + ": " + NotCoveredMessage(n),
+			CheckName:   "not-covered",
+			Fingerprint: hex.EncodeToString(sum[:16]),
+			Severity:    "minor",
+			Location:    gitlabLocation{Path: path, Lines: gitlabLines{Begin: max(n.Record, 1)}},
+		})
+	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)

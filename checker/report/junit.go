@@ -32,8 +32,12 @@ type junitCase struct {
 	Classname string        `xml:"classname,attr"`
 	Time      string        `xml:"time,attr"`
 	Failure   *junitFailure `xml:"failure,omitempty"`
-	Skipped   *struct{}     `xml:"skipped,omitempty"`
+	Skipped   *junitSkipped `xml:"skipped,omitempty"`
 	SystemOut string        `xml:"system-out,omitempty"`
+}
+
+type junitSkipped struct {
+	Message string `xml:"message,attr,omitempty"`
 }
 
 type junitFailure struct {
@@ -103,12 +107,23 @@ func JUnit(w io.Writer, r *checker.Report) error {
 			tc.Failure = &junitFailure{Message: first.Message, Type: string(first.Severity), Text: strings.Join(breaches, "\n\n")}
 			s.Failures++
 		case !applied:
-			tc.Skipped = &struct{}{}
+			tc.Skipped = &junitSkipped{}
 			s.Skipped++
 		}
 		tc.SystemOut = strings.Join(notes, "\n")
 		s.Tests++
 		s.Cases = append(s.Cases, tc)
+	}
+	// Referrals no loaded pack covered were not checked: a suite of skipped tests says so.
+	if len(r.NotCovered) > 0 {
+		s := junitSuite{Name: "Not covered: no loaded pack in force"}
+		for _, n := range r.NotCovered {
+			s.Cases = append(s.Cases, junitCase{Name: n.Referral, Classname: n.CaseID, Time: "0",
+				Skipped: &junitSkipped{Message: NotCoveredMessage(n)}})
+			s.Tests++
+			s.Skipped++
+		}
+		out.Suites = append(out.Suites, s)
 	}
 	for _, s := range out.Suites {
 		out.Tests += s.Tests

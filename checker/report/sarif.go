@@ -22,10 +22,23 @@ type sarifLog struct {
 type sarifRun struct {
 	Tool              sarifTool         `json:"tool"`
 	AutomationDetails map[string]string `json:"automationDetails"`
+	Invocations       []sarifInvocation `json:"invocations,omitempty"`
 	Results           []sarifResult     `json:"results"`
 	// Properties name a local pack's file and content hash, so that its results are never
 	// taken for the shipped pack's.
 	Properties map[string]any `json:"properties,omitempty"`
+}
+
+type sarifInvocation struct {
+	ExecutionSuccessful        bool                `json:"executionSuccessful"`
+	ToolExecutionNotifications []sarifNotification `json:"toolExecutionNotifications"`
+}
+
+type sarifNotification struct {
+	Level      string          `json:"level"`
+	Message    sarifText       `json:"message"`
+	Locations  []sarifLocation `json:"locations,omitempty"`
+	Properties map[string]any  `json:"properties"`
 }
 
 type sarifTool struct {
@@ -155,6 +168,25 @@ func SARIF(w io.Writer, r *checker.Report) error {
 			PartialFingerprints: map[string]string{"wtcheckFinding/v2": fingerprint(f)},
 			Properties:          props,
 		})
+	}
+	// Referrals no loaded pack covered were not checked: the first run's invocation says so,
+	// one warning notification per referral, since they belong to no edition's run.
+	if len(r.NotCovered) > 0 && len(log.Runs) > 0 {
+		inv := sarifInvocation{ExecutionSuccessful: true}
+		for _, n := range r.NotCovered {
+			note := sarifNotification{Level: "warning", Message: sarifText{Text: n.CaseID + " " + n.Referral + ": " + NotCoveredMessage(n)},
+				Properties: map[string]any{"case_id": n.CaseID, "referral": n.Referral, "received": n.Received.String(), "status": "not_covered"}}
+			if n.File != "" && n.File != "-" {
+				loc := sarifLocation{PhysicalLocation: &sarifPhysical{ArtifactLocation: map[string]string{"uri": fileURI(n.File)}},
+					LogicalLocations: []map[string]any{{"fullyQualifiedName": n.CaseID + "/" + n.Referral, "kind": "object"}}}
+				if n.Record > 0 {
+					loc.PhysicalLocation.Region = map[string]int{"startLine": n.Record}
+				}
+				note.Locations = []sarifLocation{loc}
+			}
+			inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, note)
+		}
+		log.Runs[0].Invocations = []sarifInvocation{inv}
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

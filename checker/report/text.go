@@ -62,8 +62,17 @@ func StatusLabel(f *checker.Finding) string {
 	return strings.ReplaceAll(string(f.Status), "_", " ")
 }
 
-// Lateness says how late, how overdue, or how long is left.
+// Lateness says how late, how overdue, or how long is left, and marks a count that crossed
+// bank holidays projected by rule rather than published.
 func Lateness(f *checker.Finding) string {
+	s := lateness(f)
+	if len(f.ProjectedHolidays) > 0 && s != "-" {
+		s += " (projected holidays)"
+	}
+	return s
+}
+
+func lateness(f *checker.Finding) string {
 	switch {
 	case f.LateWorkingDays != nil && !f.Done.IsZero():
 		return fmt.Sprintf("%d wd late", *f.LateWorkingDays)

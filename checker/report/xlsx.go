@@ -18,7 +18,8 @@ var findingColumns = []string{"Case", "Edition", "Rule", "Subject", "Referral", 
 
 // XLSX writes an Excel workbook: a Summary sheet, a Findings sheet (every finding, filterable,
 // header frozen, dates as real Excel dates), one sheet per edition when editions were compared,
-// and a Due soon sheet of the pending deadlines within the due-soon window.
+// a Due soon sheet of the pending deadlines within the due-soon window, and a Not covered sheet
+// of the referrals no loaded pack was in force for, when there are any.
 func XLSX(w io.Writer, a *Audit) error {
 	f := excelize.NewFile()
 	defer f.Close()
@@ -33,6 +34,9 @@ func XLSX(w io.Writer, a *Audit) error {
 	x.findings("Due soon", slices.Values(a.DueSoonList()))
 	if x.err == nil {
 		x.err = a.Report.ListErr()
+	}
+	if len(a.Report.NotCovered) > 0 {
+		x.notCovered(a.Report.NotCovered)
 	}
 	if x.err != nil {
 		return x.err
@@ -116,6 +120,9 @@ func (x *xlsxBook) summary(a *Audit) {
 		{"Cases checked", s.Cases},
 		{"Records skipped", s.RecordsSkipped},
 	}
+	if s.ReferralsNotCovered > 0 {
+		rows = append(rows, []any{"Referrals not covered (no loaded pack in force; not checked, listed in the sheet Not covered)", s.ReferralsNotCovered})
+	}
 	for _, st := range checker.Statuses {
 		rows = append(rows, []any{"Findings: " + strings.ReplaceAll(string(st), "_", " "), s.Findings[st]})
 	}
@@ -182,6 +189,20 @@ func (x *xlsxBook) findings(sheet string, fs iter.Seq[*checker.Finding]) {
 	x.check(x.f.SetColWidth(sheet, "C", "C", 30))
 	x.check(x.f.SetColWidth(sheet, "H", "J", 12))
 	x.check(x.f.SetColWidth(sheet, "O", "P", 60))
+}
+
+// notCovered lists the referrals no loaded pack was in force for: they were not checked.
+func (x *xlsxBook) notCovered(ns []checker.NotCovered) {
+	const sheet = "Not covered"
+	x.sheet(sheet)
+	x.ensureStyles()
+	x.header(sheet, []string{"Case", "Referral", "Received", "Why"})
+	for i, n := range ns {
+		x.row(sheet, i+2, n.CaseID, n.Referral, dateCell(n.Received), NotCoveredMessage(n))
+	}
+	if len(ns) > 0 {
+		x.check(x.f.SetCellStyle(sheet, "C2", fmt.Sprintf("C%d", len(ns)+1), x.date))
+	}
 }
 
 // edition writes one edition's column of the comparison: each rule's counts and rate.

@@ -58,7 +58,7 @@ when a record was skipped), 2 when the command could not run as asked.`,
 	fl.StringVar(&f.format, "format", "text", "output format: "+strings.Join(append(report.Formats(), report.AuditFormats()...), ", "))
 	fl.StringVar(&f.show, "show", "breach,pending", "statuses to list: all, or a comma-separated list of breach, pending, met, not_applicable, insufficient_data")
 	fl.StringVar(&f.failOn, "fail-on", "breach", "exit 1 on a breach of a rule at or above this severity: none, info, warning or breach")
-	fl.BoolVar(&f.strict, "strict", false, "exit 1 also when a record is skipped for a data error")
+	fl.BoolVar(&f.strict, "strict", false, "exit 1 also when a record is skipped for a data error, or a referral is not covered by any loaded pack")
 	fl.StringVarP(&f.output, "output", "o", "", "write the report to this file instead of standard output")
 	fl.IntVar(&f.dueSoon, "due-soon", checker.DefaultDueSoon, "working days before the due date at which a pending deadline is due soon")
 	fl.IntVar(&f.workers, "workers", 0, "records checked at once (default: one per CPU)")

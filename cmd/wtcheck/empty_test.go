@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -96,7 +97,7 @@ func TestEmptyInputWithABaseline(t *testing.T) {
 		t.Errorf("exit %d: %s", code, stderr)
 	}
 	code, _, stderr = run(t, "", "check", "--allow-empty", "--baseline", baseline, empty)
-	if code != 0 || !strings.Contains(stderr, "baseline: 0 new breaches, 0 known not listed, 0 known no longer breached, 87 known in cases not in this batch") {
+	if code != 0 || !regexp.MustCompile(`baseline: 0 new breaches, 0 known not listed, 0 known no longer breached, [1-9][0-9]* known in cases not in this batch`).MatchString(stderr) {
 		t.Errorf("--allow-empty: exit %d: %s", code, stderr)
 	}
 }

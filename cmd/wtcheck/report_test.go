@@ -34,7 +34,7 @@ func TestReportWritesHTMLAndWorkbook(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	want := []string{"Summary", "Findings", "Edition 2010", "Edition 2018", "Edition 2023", "Due soon"}
+	want := []string{"Summary", "Findings", "Edition 2010", "Edition 2013", "Edition 2015", "Edition 2018", "Edition 2023", "Edition 2026", "Due soon"}
 	if got := f.GetSheetList(); strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("sheets = %v, want %v", got, want)
 	}
