@@ -78,7 +78,7 @@ func (e *Engine) Check(c *Case, asOf Date) ([]Finding, []EvalError) {
 // CheckInForce is Check that also returns the referrals no pack covered, in InForce mode.
 func (e *Engine) CheckInForce(c *Case, asOf Date) ([]Finding, []EvalError, []NotCovered) {
 	day := e.AsOfFor(c, asOf)
-	ev := &evaluator{engine: e, c: c.AsOf(day), asOf: day}
+	ev := &evaluator{engine: e, c: c.ViewAt(day), asOf: day}
 	var uncovered []NotCovered
 	if e.InForce {
 		ev.packOf = map[*Referral]*CompiledPack{}

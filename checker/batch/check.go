@@ -59,6 +59,7 @@ type job struct {
 type outcome struct {
 	findings    []checker.Finding
 	errors      []sortableError
+	warnings    []sortableWarning
 	counts      map[checker.Status]int
 	failing     int
 	evalErrs    int
@@ -71,6 +72,11 @@ type outcome struct {
 type sortableError struct {
 	file int
 	checker.RecordError
+}
+
+type sortableWarning struct {
+	file int
+	checker.RecordWarning
 }
 
 // EmptyError says which inputs of a batch yielded no case record: an empty file or array, a
@@ -161,7 +167,8 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 		})
 	}
 
-	report := &checker.Report{Tool: opts.Tool, Errors: []checker.RecordError{}, Rules: checker.RuleInfos(engine.Packs)}
+	report := &checker.Report{Tool: opts.Tool, Errors: []checker.RecordError{}, Warnings: []checker.RecordWarning{},
+		Rules: checker.RuleInfos(engine.Packs)}
 	for _, cp := range engine.Packs {
 		report.Packs = append(report.Packs, checker.PackInfoOf(cp.Pack))
 	}
@@ -172,6 +179,7 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 	}
 	seenIDs := map[string]firstSeen{}
 	read := 0
+	var later judgedLater
 	for fi, f := range files {
 		in := inputOf[fi]
 		err := r.ReadFile(f, func(rec Record) error {
@@ -197,6 +205,7 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 				} else {
 					seenIDs[rec.CaseID] = firstSeen{rec.File, rec.Index}
 					asOfs[engine.AsOfFor(rec.Case, opts.AsOf)] = true
+					later.add(rec.Case.ExtractDate, opts.AsOf)
 				}
 			}
 			jobs <- j
@@ -218,6 +227,7 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 		report.Summary.Findings[s] = 0
 	}
 	var errs []sortableError
+	var warnings []sortableWarning
 	var findings []checker.Finding
 	known := map[string]bool{}
 	newBreaches := 0
@@ -232,6 +242,7 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 		}
 		findings = append(findings, o.findings...)
 		errs = append(errs, o.errors...)
+		warnings = append(warnings, o.warnings...)
 		for s, n := range o.counts {
 			report.Summary.Findings[s] += n
 		}
@@ -262,6 +273,18 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 	for _, e := range errs {
 		report.Errors = append(report.Errors, e.RecordError)
 	}
+	// A record's warnings come from one worker, in the reader's order: a stable sort by
+	// position keeps that order.
+	slices.SortStableFunc(warnings, func(a, b sortableWarning) int {
+		return cmp.Or(cmp.Compare(a.file, b.file), cmp.Compare(a.Record, b.Record))
+	})
+	if w, ok := later.warning(opts.AsOf); ok {
+		report.Warnings = append(report.Warnings, w)
+	}
+	for _, w := range warnings {
+		report.Warnings = append(report.Warnings, w.RecordWarning)
+	}
+	report.Summary.Warnings = len(report.Warnings)
 	if len(asOfs) == 1 {
 		for d := range asOfs {
 			report.AsOf = d
@@ -328,6 +351,14 @@ func checkOne(engine *checker.Engine, opts Options, show map[checker.Status]bool
 			out.findings = append(out.findings, f)
 		}
 	}
+	// Warnings are kept only for a record that was checked: a skipped one has its error.
+	for _, w := range rec.Warnings {
+		w.File, w.Record, w.CaseID = rec.File, rec.Index, rec.CaseID
+		if opts.Redact != nil {
+			opts.Redact.Warning(&w)
+		}
+		out.warnings = append(out.warnings, sortableWarning{j.file, w})
+	}
 	for _, e := range evalErrs {
 		out.evalErrs++
 		out.addError(opts, j.file, checker.RecordError{
@@ -342,6 +373,50 @@ func (out *outcome) addError(opts Options, file int, e checker.RecordError) {
 		opts.Redact.RecordError(&e)
 	}
 	out.errors = append(out.errors, sortableError{file, e})
+}
+
+// judgedLater counts the records checked as at an --as-of after their extract date: each is
+// judged on a day after it was exported, and shows nothing that happened since.
+type judgedLater struct {
+	n             int
+	first, latest checker.Date // their earliest and latest extract dates
+}
+
+func (l *judgedLater) add(extract, asOf checker.Date) {
+	if asOf.IsZero() || extract.IsZero() || !extract.Before(asOf) {
+		return
+	}
+	l.n++
+	if l.first.IsZero() || extract.Before(l.first) {
+		l.first = extract
+	}
+	if extract.After(l.latest) {
+		l.latest = extract
+	}
+}
+
+// warning is one warning for the whole run, not one per record: a batch exported on one day
+// and checked as at a later one would otherwise repeat the same words for every record.
+func (l *judgedLater) warning(asOf checker.Date) (checker.RecordWarning, bool) {
+	if l.n == 0 {
+		return checker.RecordWarning{}, false
+	}
+	dates := l.latest.String()
+	if l.first != l.latest {
+		dates = l.first.String() + " to " + l.latest.String()
+	}
+	days := l.latest.DaysUntil(asOf)
+	records, each := "record", "it is"
+	if l.n != 1 {
+		records, each = "records", "each is"
+	}
+	dayWord := "day"
+	if days != 1 {
+		dayWord = "days"
+	}
+	return checker.RecordWarning{Warning: fmt.Sprintf(
+		"--as-of %s is after the extract date of %d %s (%s): %s judged %d %s or more after its export, as if nothing had happened since",
+		asOf, l.n, records, dates, each, days, dayWord)}, true
 }
 
 // errorText flattens a joined error onto one line, for a report entry.

@@ -78,6 +78,8 @@ type Comparison struct {
 	Differences []Difference          `json:"differences"`
 	NotCovered  []checker.NotCovered  `json:"not_covered,omitempty"`
 	Errors      []checker.RecordError `json:"errors"`
+	// Warnings are the batch's data warnings: the records were compared all the same.
+	Warnings []checker.RecordWarning `json:"warnings"`
 }
 
 // ruleMeta is what the aggregator knows of a rule in one pack.
@@ -265,9 +267,9 @@ func (a *Aggregator) difference(caseID, referral, subject, key string, byEdition
 }
 
 // Where names the difference's subject for a person: "R1 A1", or the subject alone when it
-// belongs to no referral.
+// belongs to no referral or is the referral.
 func (d Difference) Where() string {
-	if d.Referral == "" {
+	if d.Referral == "" || d.Referral == d.Subject {
 		return d.Subject
 	}
 	return d.Referral + " " + d.Subject
@@ -276,7 +278,8 @@ func (d Difference) Where() string {
 // Result finishes the comparison.
 func (a *Aggregator) Result(rep *checker.Report) *Comparison {
 	c := &Comparison{Tool: rep.Tool, AsOf: rep.AsOf, Editions: a.editions, Summary: rep.Summary, Errors: rep.Errors,
-		OnlyIn: map[string][]string{}, Differences: a.differences, NotCovered: a.notCovered}
+		Warnings: rep.Warnings,
+		OnlyIn:   map[string][]string{}, Differences: a.differences, NotCovered: a.notCovered}
 	if c.Differences == nil {
 		c.Differences = []Difference{}
 	}

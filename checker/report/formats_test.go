@@ -105,12 +105,16 @@ func TestJUnitParses(t *testing.T) {
 	if err := xml.Unmarshal(render(t, JUnit), &doc); err != nil {
 		t.Fatal(err)
 	}
-	if doc.Tests != 5 || doc.Failures != 3 || len(doc.Suites) != 1 || doc.Suites[0].Name != "Working Together 2018" {
+	// Five tests of findings, and two passing tests of data warnings in a suite of their own.
+	if doc.Tests != 7 || doc.Failures != 3 || len(doc.Suites) != 2 || doc.Suites[0].Name != "Working Together 2018" || doc.Suites[1].Name != "wtcheck data warnings" {
 		t.Fatalf("junit = %+v", doc)
 	}
 	c := doc.Suites[0].Cases[0]
 	if c.Name != "icpc-timeliness" || c.Classname != "C-1" || c.Failure == nil {
 		t.Errorf("first test case = %+v", c)
+	}
+	if w := doc.Suites[1].Cases[1]; w.Name != "referrals[0].conferences[1].date" || w.Classname != "C-2" || w.Failure != nil {
+		t.Errorf("data warning test case = %+v", w)
 	}
 }
 
@@ -149,8 +153,8 @@ func TestGitLabFingerprintsAreStableAndDistinct(t *testing.T) {
 	if err := json.Unmarshal(render(t, GitLab), &issues); err != nil {
 		t.Fatal(err)
 	}
-	if len(issues) != 3 {
-		t.Fatalf("%d issues, want one per breach (3)", len(issues))
+	if len(issues) != 4 {
+		t.Fatalf("%d issues, want one per breach (3) and one per data warning about a record (1)", len(issues))
 	}
 	again := render(t, GitLab)
 	if !bytes.Equal(again, render(t, GitLab)) {
@@ -165,6 +169,9 @@ func TestGitLabFingerprintsAreStableAndDistinct(t *testing.T) {
 	}
 	if issues[2].Severity != "minor" {
 		t.Errorf("a warning's severity = %s, want minor", issues[2].Severity)
+	}
+	if issues[3].CheckName != "data-warning" || issues[3].Severity != "info" {
+		t.Errorf("the data warning's issue = %+v, want data-warning, info", issues[3])
 	}
 }
 

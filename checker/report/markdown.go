@@ -103,6 +103,18 @@ func Markdown(w io.Writer, r *checker.Report) error {
 	if len(r.Errors) > 0 {
 		fmt.Fprintf(ew, "\n%d %s could not be checked: see the errors in the JSON report.\n", len(r.Errors), plural(len(r.Errors), "record or rule", "records or rules"))
 	}
+	if len(r.Warnings) > 0 {
+		fmt.Fprintf(ew, "\n<details><summary>Data warnings (%d): checked, but doubtful</summary>\n\n", len(r.Warnings))
+		for i, w := range r.Warnings {
+			if i == markdownListLimit {
+				fmt.Fprintf(ew, "\n…and %d more: see the JSON report.\n", len(r.Warnings)-markdownListLimit)
+				break
+			}
+			fmt.Fprintf(ew, "- %s\n", mdCell(WarningLine(w)))
+		}
+		fmt.Fprintln(ew)
+		fmt.Fprintln(ew, "</details>")
+	}
 	return ew.err
 }
 

@@ -29,16 +29,20 @@ type sarifRun struct {
 	Properties map[string]any `json:"properties,omitempty"`
 }
 
+// sarifInvocation carries what belongs to no edition's results as tool execution
+// notifications (referrals not covered, data warnings): code scanning shows them on its tool
+// status page, not as alerts.
 type sarifInvocation struct {
 	ExecutionSuccessful        bool                `json:"executionSuccessful"`
 	ToolExecutionNotifications []sarifNotification `json:"toolExecutionNotifications"`
 }
 
 type sarifNotification struct {
-	Level      string          `json:"level"`
-	Message    sarifText       `json:"message"`
-	Locations  []sarifLocation `json:"locations,omitempty"`
-	Properties map[string]any  `json:"properties"`
+	Descriptor map[string]string `json:"descriptor,omitempty"`
+	Level      string            `json:"level"`
+	Message    sarifText         `json:"message"`
+	Locations  []sarifLocation   `json:"locations,omitempty"`
+	Properties map[string]any    `json:"properties"`
 }
 
 type sarifTool struct {
@@ -188,10 +192,50 @@ func SARIF(w io.Writer, r *checker.Report) error {
 		}
 		log.Runs[0].Invocations = []sarifInvocation{inv}
 	}
+	if len(r.Warnings) > 0 && len(log.Runs) > 0 {
+		// On the first run only, beside the referrals not covered: a warning is about a
+		// record, not an edition, and repeating it in every run would count it once per edition.
+		if len(log.Runs[0].Invocations) == 0 {
+			log.Runs[0].Invocations = []sarifInvocation{{ExecutionSuccessful: true}}
+		}
+		inv := &log.Runs[0].Invocations[0]
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarifWarnings(r.Warnings)...)
+	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(log)
+}
+
+// sarifWarnings writes data warnings as notifications, each located at its record.
+func sarifWarnings(ws []checker.RecordWarning) []sarifNotification {
+	out := make([]sarifNotification, 0, len(ws))
+	for _, w := range ws {
+		props := map[string]any{"status": "data_warning"}
+		if w.CaseID != "" {
+			props["case_id"] = w.CaseID
+		}
+		if w.Path != "" {
+			props["path"] = w.Path
+		}
+		n := sarifNotification{Descriptor: map[string]string{"id": "data-warning"}, Level: "warning", Message: sarifText{Text: WarningLine(w)},
+			Properties: props}
+		if w.File != "" {
+			loc := sarifLocation{LogicalLocations: []map[string]any{}}
+			if w.CaseID != "" {
+				loc.LogicalLocations = append(loc.LogicalLocations, map[string]any{"fullyQualifiedName": w.CaseID + "/" + w.Path, "kind": "object"})
+			}
+			if w.File != "-" {
+				loc.PhysicalLocation = &sarifPhysical{ArtifactLocation: map[string]string{"uri": fileURI(w.File)}}
+				if w.Record > 0 {
+					loc.PhysicalLocation.Region = map[string]int{"startLine": w.Record}
+				}
+			}
+			n.Locations = []sarifLocation{loc}
+		}
+		out = append(out, n)
+	}
+	return out
 }
 
 func sarifLevel(s checker.Severity) string {

@@ -9,8 +9,8 @@ import (
 	"github.com/wtcheck/wtcheck/checker"
 )
 
-// Text writes a table for a person at a terminal: one finding a row, then the errors, then a
-// summary line.
+// Text writes a table for a person at a terminal: one finding a row, then the errors and the
+// data warnings, then a summary line.
 func Text(w io.Writer, r *checker.Report) error {
 	ew := &errWriter{w: w}
 	proxies := false
@@ -43,6 +43,13 @@ func Text(w io.Writer, r *checker.Report) error {
 		fmt.Fprintf(ew, "Errors (%d):\n", len(r.Errors))
 		for _, e := range r.Errors {
 			fmt.Fprintf(ew, "  %s\n", ErrorLine(e))
+		}
+		fmt.Fprintln(ew)
+	}
+	if len(r.Warnings) > 0 {
+		fmt.Fprintf(ew, "Warnings (%d):\n", len(r.Warnings))
+		for _, w := range r.Warnings {
+			fmt.Fprintf(ew, "  %s\n", WarningLine(w))
 		}
 		fmt.Fprintln(ew)
 	}
@@ -98,6 +105,26 @@ func ErrorLine(e checker.RecordError) string {
 	return where + ": " + e.Error
 }
 
+// WarningLine describes one data warning on a line: where the record is, then the field and
+// what is doubtful about it. A warning about the whole run has no record.
+func WarningLine(w checker.RecordWarning) string {
+	what := w.Warning
+	if w.Path != "" {
+		what = w.Path + " " + w.Warning
+	}
+	if w.File == "" {
+		return what
+	}
+	where := w.File
+	if w.Record > 0 {
+		where = fmt.Sprintf("%s record %d", w.File, w.Record)
+	}
+	if w.CaseID != "" {
+		where += " (" + w.CaseID + ")"
+	}
+	return where + ": " + what
+}
+
 // SummaryLine counts what was checked and found.
 func SummaryLine(r *checker.Report) string {
 	s := r.Summary
@@ -107,6 +134,9 @@ func SummaryLine(r *checker.Report) string {
 		fmt.Fprintf(&b, " as at %s", r.AsOf)
 	}
 	fmt.Fprintf(&b, " (%d %s read, %d skipped", s.RecordsRead, plural(s.RecordsRead, "record", "records"), s.RecordsSkipped)
+	if s.Warnings > 0 {
+		fmt.Fprintf(&b, ", %d %s", s.Warnings, plural(s.Warnings, "warning", "warnings"))
+	}
 	if s.EvaluationErrors > 0 {
 		fmt.Fprintf(&b, ", %d evaluation %s", s.EvaluationErrors, plural(s.EvaluationErrors, "error", "errors"))
 	}

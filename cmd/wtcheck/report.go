@@ -89,7 +89,7 @@ type auditFlags struct {
 	dueSoon     int
 	workers     int
 	failOn      string
-	strict      bool
+	strict      bool // exit 1 also on a skipped record or a data warning
 	maxBreaches int
 }
 
@@ -103,7 +103,7 @@ func (f *auditFlags) register(cmd *cobra.Command) {
 	fl.IntVar(&f.dueSoon, "due-soon", checker.DefaultDueSoon, "list pending deadlines due within this many working days")
 	fl.IntVar(&f.workers, "workers", 0, "records checked at once (default: one per CPU)")
 	fl.StringVar(&f.failOn, "fail-on", "breach", "exit 1 on a breach of a rule at or above this severity: none, info, warning or breach")
-	fl.BoolVar(&f.strict, "strict", false, "exit 1 also when a record is skipped for a data error")
+	fl.BoolVar(&f.strict, "strict", false, "exit 1 also when a record is skipped for a data error, a referral is not covered by any loaded pack, or a data warning is given")
 }
 
 // runAudit checks a batch and writes an audit format (also used by check --format html|xlsx).
@@ -191,11 +191,11 @@ func runAudit(cmd *cobra.Command, f *auditFlags, paths []string, stdin io.Reader
 		if err := write(cmd.OutOrStdout(), a); err != nil {
 			return err
 		}
-		return exitFor(rep, f.maxBreaches, f.strict)
+	} else {
+		if err := writeFileWhole(f.output, func(w io.Writer) error { return write(w, a) }); err != nil {
+			return err
+		}
+		fmt.Fprintf(cmd.ErrOrStderr(), "wtcheck: wrote %s: %s\n", f.output, report.SummaryLine(rep))
 	}
-	if err := writeFileWhole(f.output, func(w io.Writer) error { return write(w, a) }); err != nil {
-		return err
-	}
-	fmt.Fprintf(cmd.ErrOrStderr(), "wtcheck: wrote %s: %s\n", f.output, report.SummaryLine(rep))
 	return exitFor(rep, f.maxBreaches, f.strict)
 }
