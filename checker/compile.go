@@ -60,6 +60,7 @@ type compiledRule struct {
 	rule                                    *Rule
 	scope                                   Scope
 	when, each, subject, assert, pendingFor *program
+	itemWhen                                *program
 	start, due, done, lapse, message        *program
 	citation                                string // the rule's citation, rendered once rather than per finding
 	// whenReads and reads are the record fields its expressions read, as provenance.lacks
@@ -197,6 +198,7 @@ func compileRule(base *cel.Env, r *Rule, scope Scope, lines []string) (*compiled
 			}
 		}
 		cr.subject = rc.compile(env, "subject", r.Subject, cel.StringType)
+		cr.itemWhen = rc.compile(env, "item_when", r.ItemWhen, cel.BoolType)
 	}
 	if r.Deadline != nil {
 		cr.start = rc.compile(env, "deadline.start", r.Deadline.Start, cel.TimestampType)
@@ -228,7 +230,7 @@ func compileRule(base *cel.Env, r *Rule, scope Scope, lines []string) (*compiled
 		cr.message = rc.compile(msgEnv, "message", r.Message, cel.StringType)
 	}
 	var reads []string
-	for _, e := range []Expr{r.Each, r.Assert, r.PendingWhile} {
+	for _, e := range []Expr{r.Each, r.ItemWhen, r.Assert, r.PendingWhile} {
 		reads = append(reads, rc.fieldsRead(env, e)...)
 	}
 	if d := r.Deadline; d != nil {

@@ -130,6 +130,21 @@ func (e *Engine) CheckInForce(c *Case, asOf Date) ([]Finding, []EvalError, []Not
 	return ev.findings, ev.errs, uncovered
 }
 
+// namesPack reports whether the findings of a pack name it (Finding.Pack): a local pack, so
+// that a local variant is never taken for the shipped pack, or one of two packs of the same
+// edition, which the edition alone cannot tell apart.
+func (e *Engine) namesPack(cp *CompiledPack) bool {
+	if cp.Pack.Local {
+		return true
+	}
+	for _, other := range e.Packs {
+		if other != cp && other.Pack.Edition == cp.Pack.Edition {
+			return true
+		}
+	}
+	return false
+}
+
 // packInForce is the loaded pack in force on day d, the latest one if periods overlap.
 func (e *Engine) packInForce(d Date) *CompiledPack {
 	var best *CompiledPack
@@ -274,6 +289,7 @@ func (ev *evaluator) rule(cp *CompiledPack, cr *compiledRule) {
 	if len(ev.c.Provenance.Proxies) > 0 {
 		proxies = proxiesRead(ev.c.Provenance.Proxies, append(slices.Clone(cr.whenReads), cr.reads...))
 	}
+	named := ev.engine.namesPack(cp)
 	for _, t := range targets(ev.c, cr.scope) {
 		if ev.overBudget {
 			return // reported once, on the subject where it happened
@@ -297,6 +313,9 @@ func (ev *evaluator) rule(cp *CompiledPack, cr *compiledRule) {
 		}
 		if t.referral != nil {
 			f.Referral = t.referral.ID
+		}
+		if named {
+			f.Pack = cp.Pack.ID
 		}
 		f.Proxies = proxies
 		ev.target(cr, &act, f, whenLacks, lacks)
@@ -346,13 +365,13 @@ func (ev *evaluator) target(cr *compiledRule, act *vars, f Finding, whenLacks, l
 			ev.fail(f, fmt.Errorf("internal error: %v", p))
 		}
 	}()
-	insufficient := func(missing []string) {
+	insufficient := func(f Finding, act *vars, missing []string) {
 		f.Status = StatusInsufficientData
 		f.Message = fmt.Sprintf("%s: the source of this record cannot record %s", cr.rule.Title, strings.Join(missing, ", "))
 		ev.emit(cr, act, f)
 	}
 	if len(whenLacks) > 0 {
-		insufficient(whenLacks)
+		insufficient(f, act, whenLacks)
 		return
 	}
 	if cr.when != nil {
@@ -368,16 +387,20 @@ func (ev *evaluator) target(cr *compiledRule, act *vars, f Finding, whenLacks, l
 			return
 		}
 	}
-	if len(lacks) > 0 {
-		insufficient(lacks)
-		return
-	}
 	if cr.each == nil {
+		if len(lacks) > 0 {
+			insufficient(f, act, lacks)
+			return
+		}
 		ev.judge(cr, act, f)
 		return
 	}
 	out, err := ev.eval(cr.each, act)
 	if err != nil {
+		if len(lacks) > 0 {
+			insufficient(f, act, lacks) // the intervals themselves rest on what cannot be recorded
+			return
+		}
 		ev.fail(f, fmt.Errorf("each: %w", err))
 		return
 	}
@@ -387,11 +410,19 @@ func (ev *evaluator) target(cr *compiledRule, act *vars, f Finding, whenLacks, l
 		return
 	}
 	if items.Size() == types.IntZero {
+		if len(lacks) > 0 {
+			insufficient(f, act, lacks)
+			return
+		}
 		f.Status = StatusNotApplicable
 		f.Message = cr.rule.Title + ": no interval to check"
 		ev.emit(cr, act, f)
 		return
 	}
+	// Each interval keeps its own subject (P1@2024-01-29, K2), whatever its status. Where the
+	// source cannot record what the intervals are made of (visits), only the first interval
+	// (the one the plan's start opens) is certain: it gets one insufficient_data finding, and
+	// the record's partial history invents no others.
 	for it := items.Iterator(); it.HasNext() == types.True && !ev.overBudget; {
 		item := *act
 		item.item = it.Next()
@@ -402,6 +433,23 @@ func (ev *evaluator) target(cr *compiledRule, act *vars, f Finding, whenLacks, l
 		}
 		g := f
 		g.Subject = subject
+		if len(lacks) > 0 {
+			insufficient(g, &item, lacks)
+			return
+		}
+		if cr.itemWhen != nil {
+			opens, err := ev.evalBool(cr.itemWhen, &item)
+			if err != nil {
+				ev.fail(g, fmt.Errorf("item_when: %w", err))
+				continue
+			}
+			if !opens {
+				g.Status = StatusNotApplicable
+				g.Message = cr.rule.Title + ": opens no interval"
+				ev.emit(cr, &item, g)
+				continue
+			}
+		}
 		ev.judge(cr, &item, g)
 	}
 }

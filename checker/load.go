@@ -3,6 +3,8 @@ package checker
 import (
 	"bytes"
 	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"regexp"
@@ -53,6 +55,7 @@ func (s *packSource) errorAtNode(n *yaml.Node, format string, args ...any) {
 // ParsePack reads a rule pack from YAML. It reports every problem it finds, not just the
 // first, each with file:line:col; CEL expressions are checked later, by Compile.
 func ParsePack(name string, data []byte) (*Pack, error) {
+	sum := sha256.Sum256(data)
 	data = trimBOM(data)
 	src := &packSource{name: name, lines: strings.Split(string(data), "\n")}
 	var doc yaml.Node
@@ -62,7 +65,7 @@ func ParsePack(name string, data []byte) (*Pack, error) {
 	if len(doc.Content) == 0 {
 		return nil, fmt.Errorf("read pack %s: the file is empty", name)
 	}
-	p := &Pack{File: name}
+	p := &Pack{File: name, SHA256: hex.EncodeToString(sum[:])}
 	root := doc.Content[0]
 	src.mapping(root, "a pack", map[string]func(*yaml.Node){
 		"id":      func(v *yaml.Node) { p.ID = src.str(v) },
@@ -313,6 +316,7 @@ func (s *packSource) rule(n *yaml.Node) *Rule {
 		"when":          func(v *yaml.Node) { r.When = s.expr(v) },
 		"each":          func(v *yaml.Node) { r.Each = s.expr(v) },
 		"subject":       func(v *yaml.Node) { r.Subject = s.expr(v) },
+		"item_when":     func(v *yaml.Node) { r.ItemWhen = s.expr(v) },
 		"assert":        func(v *yaml.Node) { r.Assert = s.expr(v) },
 		"pending_while": func(v *yaml.Node) { r.PendingWhile = s.expr(v) },
 		"message":       func(v *yaml.Node) { r.Message = s.expr(v) },
@@ -390,6 +394,9 @@ func (s *packSource) checkRule(r *Rule, n *yaml.Node) {
 	}
 	if r.Each.IsZero() != r.Subject.IsZero() {
 		s.errorAtNode(n, "%s: each and subject go together (an interval rule needs a subject for every item)", name)
+	}
+	if r.Each.IsZero() && !r.ItemWhen.IsZero() {
+		s.errorAtNode(n, "%s: item_when goes with each (it says which items open an interval)", name)
 	}
 }
 

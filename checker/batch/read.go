@@ -52,6 +52,9 @@ type Reader struct {
 	// walk reads.
 	Import     func(path string, fn func(Record) error) error
 	Extensions []string
+	// Format names what the files should be (a CIN census return, say), for the message
+	// about a file that yields no record.
+	Format string
 }
 
 // caseExtensions are the file names a directory walk reads.

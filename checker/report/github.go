@@ -34,7 +34,7 @@ func GitHub(w io.Writer, r *checker.Report) error {
 				props = append(props, fmt.Sprintf("line=%d", f.Record))
 			}
 		}
-		props = append(props, "title="+ghProperty(fmt.Sprintf("%s %s (%s)", f.Rule, f.Status, f.Edition)))
+		props = append(props, "title="+ghProperty(fmt.Sprintf("%s %s (%s)", f.Rule, f.Status, EditionLabel(f))))
 		msg := fmt.Sprintf("%s %s: %s [%s]", f.CaseID, f.Subject, f.Message, f.Citation)
 		fmt.Fprintf(ew, "::%s %s::%s\n", level, strings.Join(props, ","), ghData(msg))
 	}

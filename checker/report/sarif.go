@@ -24,6 +24,9 @@ type sarifRun struct {
 	AutomationDetails map[string]string `json:"automationDetails"`
 	Invocations       []sarifInvocation `json:"invocations,omitempty"`
 	Results           []sarifResult     `json:"results"`
+	// Properties name a local pack's file and content hash, so that its results are never
+	// taken for the shipped pack's.
+	Properties map[string]any `json:"properties,omitempty"`
 }
 
 // sarifInvocation carries what belongs to no edition's results as tool execution
@@ -94,13 +97,19 @@ type sarifPhysical struct {
 // the other statuses are kept with their SARIF kinds (pass, open, notApplicable, review).
 func SARIF(w io.Writer, r *checker.Report) error {
 	log := sarifLog{Schema: "https://json.schemastore.org/sarif-2.1.0.json", Version: "2.1.0", Runs: []sarifRun{}}
-	runOf := map[string]int{}
+	runOf, runOfEdition := map[string]int{}, map[string]int{} // by pack id; by edition, for findings that name no pack
 	ruleIndex := map[string]map[string]int{}
 	for _, p := range r.Packs {
 		run := sarifRun{
 			Tool:              sarifTool{Driver: sarifDriver{Name: "wtcheck", Version: r.Tool.Version, InformationURI: informationURI, Rules: []sarifDescriptor{}}},
 			AutomationDetails: map[string]string{"id": "wtcheck/" + p.ID + "/"},
 			Results:           []sarifResult{},
+		}
+		if p.File != "" {
+			run.Properties = map[string]any{"pack": p.ID, "file": p.File, "sha256": p.SHA256}
+			if p.Extends != "" {
+				run.Properties["extends"] = p.Extends
+			}
 		}
 		ruleIndex[p.ID] = map[string]int{}
 		for _, ri := range r.Rules {
@@ -120,13 +129,17 @@ func SARIF(w io.Writer, r *checker.Report) error {
 				Properties:           map[string]any{"citation": ri.Citation, "edition": ri.Edition, "severity": string(ri.Severity), "tags": []string{"working-together-" + ri.Edition}},
 			})
 		}
-		if _, dup := runOf[p.Edition]; !dup {
-			runOf[p.Edition] = len(log.Runs)
+		runOf[p.ID] = len(log.Runs)
+		if _, dup := runOfEdition[p.Edition]; !dup {
+			runOfEdition[p.Edition] = len(log.Runs)
 		}
 		log.Runs = append(log.Runs, run)
 	}
 	for f := range r.Listed() {
-		ri, ok := runOf[f.Edition]
+		ri, ok := runOfEdition[f.Edition]
+		if f.Pack != "" {
+			ri, ok = runOf[f.Pack]
+		}
 		if !ok {
 			continue
 		}
@@ -156,7 +169,7 @@ func SARIF(w io.Writer, r *checker.Report) error {
 			RuleID: f.Rule, RuleIndex: ruleIndex[packID][f.Rule], Kind: kind, Level: level,
 			Message:             sarifText{Text: f.CaseID + " " + f.Subject + ": " + f.Message},
 			Locations:           []sarifLocation{loc},
-			PartialFingerprints: map[string]string{"wtcheckFinding/v1": fingerprint(f)},
+			PartialFingerprints: map[string]string{"wtcheckFinding/v2": fingerprint(f)},
 			Properties:          props,
 		})
 	}

@@ -23,7 +23,7 @@ func Text(w io.Writer, r *checker.Report) error {
 				status += " (proxy)"
 				proxies = true
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", plain(f.CaseID), plain(f.Edition), f.Rule, plain(f.Subject),
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", plain(f.CaseID), plain(EditionLabel(f)), f.Rule, plain(f.Subject),
 				status, dash(f.Due.String()), dash(f.Done.String()), Lateness(f))
 		}
 		_ = tw.Flush()
@@ -52,6 +52,9 @@ func Text(w io.Writer, r *checker.Report) error {
 			fmt.Fprintf(ew, "  %s\n", WarningLine(w))
 		}
 		fmt.Fprintln(ew)
+	}
+	for _, p := range localPacks(r) {
+		fmt.Fprintf(ew, "Local pack: %s\n", p)
 	}
 	fmt.Fprintln(ew, SummaryLine(r))
 	return ew.err
@@ -151,6 +154,25 @@ func SummaryLine(r *checker.Report) string {
 	}
 	b.WriteString(strings.Join(parts, ", "))
 	return b.String()
+}
+
+// BaselineLine says how a check compared with its baseline.
+func BaselineLine(b *checker.BaselineSummary) string {
+	if b.Outdated {
+		return fmt.Sprintf("baseline: %d new %s (a v1 baseline: none of its %d known %s was used)", b.New, plural(b.New, "breach", "breaches"), b.Known, plural(b.Known, "breach", "breaches"))
+	}
+	s := fmt.Sprintf("baseline: %d new %s, %d known not listed, %d known no longer breached", b.New, plural(b.New, "breach", "breaches"), b.Suppressed, b.Fixed)
+	if b.NotInBatch > 0 {
+		s += fmt.Sprintf(", %d known in cases not in this batch", b.NotInBatch)
+	}
+	return s
+}
+
+func capitalise(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 func plural(n int, one, many string) string {

@@ -135,6 +135,9 @@ func (x *xlsxBook) summary(a *Audit) {
 	if a.Redacted {
 		rows = append(rows, []any{"Case ids", "redacted (keyed hashes)"})
 	}
+	for _, p := range localPacks(r) {
+		rows = append(rows, []any{"Local pack", p})
+	}
 	for i, row := range rows {
 		x.row(sheet, i+1, row...)
 	}
@@ -177,7 +180,7 @@ func (x *xlsxBook) findings(sheet string, fs iter.Seq[*checker.Finding]) {
 	n := 0
 	for f := range fs {
 		n++
-		x.row(sheet, n+1, f.CaseID, f.Edition, f.Rule, f.Subject, f.Referral, string(f.Status), string(f.Severity),
+		x.row(sheet, n+1, f.CaseID, EditionLabel(f), f.Rule, f.Subject, f.Referral, string(f.Status), string(f.Severity),
 			dateCell(f.Start), dateCell(f.Due), dateCell(f.Done), intCellValue(f.LateWorkingDays), intCellValue(f.LateDays),
 			intCellValue(f.WorkingDaysLeft), f.Team, f.Message, f.Citation)
 	}

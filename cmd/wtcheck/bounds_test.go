@@ -37,7 +37,7 @@ func TestRuleOverBudgetExitsTwo(t *testing.T) {
 			continue
 		}
 		for _, want := range []string{
-			"C-SHORT  local    every-pair  P1       met",
+			"C-SHORT  local local  every-pair  P1       met",
 			"- record 2 (C-LONG): every-pair (local) on P1: assert: testdata/quadratic.yaml:7:5: the rule went over its cost limit on this record",
 			"2 cases checked as at 2024-03-31 (2 records read, 0 skipped, 1 evaluation error, 1 over the cost limit): 0 breach, 0 pending, 1 met",
 		} {
