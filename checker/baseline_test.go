@@ -17,6 +17,8 @@ func TestWriteSortedBaselineBytes(t *testing.T) {
 		{CaseID: "C-<&>", Edition: "2018", Rule: "cp-visit-interval", Subject: "P1@2024-03-27"},
 		{CaseID: "C-2", Edition: "2018", Rule: "icpc-timeliness", Subject: "S1"},
 		{CaseID: "C-é\u2028", Edition: "2010", Rule: "r", Subject: "\"q\""},
+		{CaseID: "C-2", Edition: "2018", Rule: "icpc-timeliness", Referral: "R2", Subject: "S1"},
+		{CaseID: "C-2", Edition: "2018", Rule: "icpc-timeliness", Referral: "R2", Subject: "S1", Pack: "local"},
 	}
 	for _, tc := range []struct {
 		name    string

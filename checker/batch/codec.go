@@ -14,7 +14,7 @@ import (
 // Runs of findings are written in a small binary form of our own, chosen by measurement
 // (BenchmarkRunCodec, docs/performance.md) over gob and JSON lines: it is the smallest on
 // disk and the quickest both ways, because a sorted run repeats itself. Strings that come
-// from the packs (edition, rule, status, severity, citation, note, proxies) are written once
+// from the packs (edition, rule, pack, status, severity, citation, note, proxies) are written once
 // per run and then by number; strings that repeat from one finding to the next in a sorted
 // run (the case, its referral, team and file) are written only when they change; the rest
 // (subject, message) are written whole. Dates are day counts, numbers varints.
@@ -248,6 +248,7 @@ var findingCodec = runCodec[checker.Finding]{
 			rw.known(f.Rule)
 			rw.str(f.Subject)
 			rw.changed(fReferral, f.Referral)
+			rw.known(f.Pack)
 			rw.known(string(f.Status))
 			rw.known(string(f.Severity))
 			rw.date(f.Start)
@@ -263,6 +264,15 @@ var findingCodec = runCodec[checker.Finding]{
 			}
 			rw.str(f.Message)
 			rw.known(f.Citation)
+			// nil and empty lists are told apart, so that a finding reads back exactly.
+			if f.ProjectedHolidays == nil {
+				rw.uvarint(0)
+			} else {
+				rw.uvarint(uint64(len(f.ProjectedHolidays)) + 1)
+				for _, d := range f.ProjectedHolidays {
+					rw.date(d)
+				}
+			}
 			// nil and empty proxies are told apart, so that a finding reads back exactly.
 			if f.Proxies == nil {
 				rw.uvarint(0)
@@ -289,6 +299,7 @@ var findingCodec = runCodec[checker.Finding]{
 			f.Rule = rr.known()
 			f.Subject = rr.str()
 			f.Referral = rr.changed(fReferral)
+			f.Pack = rr.known()
 			f.Status = checker.Status(rr.known())
 			f.Severity = checker.Severity(rr.known())
 			f.Start = rr.date()
@@ -300,6 +311,16 @@ var findingCodec = runCodec[checker.Finding]{
 			f.DueSoon = rr.uvarint() == 1
 			f.Message = rr.str()
 			f.Citation = rr.known()
+			if n := rr.uvarint(); n > 0 && rr.err == nil {
+				if n-1 > maxDictionary {
+					rr.fail(fmt.Errorf("%w: %d projected holidays", errDamagedRun, n-1))
+				} else {
+					f.ProjectedHolidays = make([]checker.Date, n-1)
+					for i := range f.ProjectedHolidays {
+						f.ProjectedHolidays[i] = rr.date()
+					}
+				}
+			}
 			if n := rr.uvarint(); n > 0 && rr.err == nil {
 				if n-1 > maxDictionary {
 					rr.fail(fmt.Errorf("%w: %d proxies", errDamagedRun, n-1))
@@ -332,12 +353,14 @@ func findingSize(f *checker.Finding) int64 {
 	for _, p := range f.Proxies {
 		n += int64(unsafe.Sizeof(p)) + int64(len(p))
 	}
+	n += int64(len(f.ProjectedHolidays)) * int64(unsafe.Sizeof(checker.Date{}))
 	return n
 }
 
-// The field of a baseline entry written only when it changes.
+// The fields of a baseline entry written only when they change.
 const (
 	bCase = iota
+	bReferral
 	breachChanging
 )
 
@@ -352,7 +375,9 @@ var breachCodec = runCodec[checker.BaselineEntry]{
 			rw.changed(bCase, e.CaseID)
 			rw.known(e.Edition)
 			rw.known(e.Rule)
+			rw.changed(bReferral, e.Referral)
 			rw.str(e.Subject)
+			rw.known(e.Pack)
 		}
 	},
 	decoder: func() func(*bufio.Reader, *checker.BaselineEntry) error {
@@ -364,12 +389,14 @@ var breachCodec = runCodec[checker.BaselineEntry]{
 			e.CaseID = rr.changed(bCase)
 			e.Edition = rr.known()
 			e.Rule = rr.known()
+			e.Referral = rr.changed(bReferral)
 			e.Subject = rr.str()
+			e.Pack = rr.known()
 			return rr.err
 		}
 	},
 }
 
 func breachSize(e *checker.BaselineEntry) int64 {
-	return int64(unsafe.Sizeof(*e)) + int64(len(e.CaseID)+len(e.Subject))
+	return int64(unsafe.Sizeof(*e)) + int64(len(e.CaseID)+len(e.Referral)+len(e.Subject))
 }

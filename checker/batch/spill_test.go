@@ -101,8 +101,8 @@ func TestSpilledSameAsInMemory(t *testing.T) {
 	if onDisk(ref) {
 		t.Fatal("with no budget the findings went to disk")
 	}
-	if len(want) < 7000 || !slices.IsSortedFunc(want, func(a, b checker.Finding) int { return checker.CompareFindings(&a, &b) }) {
-		t.Fatalf("reference: %d findings, sorted %v; want thousands, sorted", len(want), slices.IsSortedFunc(want, func(a, b checker.Finding) int { return checker.CompareFindings(&a, &b) }))
+	if len(want) < 7000 || !slices.IsSortedFunc(want, checker.CompareFindings) {
+		t.Fatalf("reference: %d findings, sorted %v; want thousands, sorted", len(want), slices.IsSortedFunc(want, checker.CompareFindings))
 	}
 	if !slices.IsSortedFunc(wantBreaches, checker.CompareBaselineEntries) || len(wantBreaches) < 500 {
 		t.Fatalf("reference: %d breaches, want hundreds, sorted", len(wantBreaches))
@@ -147,7 +147,7 @@ func TestSpilledSameAsInMemory(t *testing.T) {
 // the order they were added, even when a run boundary falls between them, as a stable sort
 // of them all would give.
 func TestSpilledEqualFindingsKeepTheirOrder(t *testing.T) {
-	cfg := &spillConfig[checker.Finding]{what: "findings", cmp: checker.CompareFindings, size: findingSize,
+	cfg := &spillConfig[checker.Finding]{what: "findings", cmp: func(a, b *checker.Finding) int { return checker.CompareFindings(*a, *b) }, size: findingSize,
 		codec: findingCodec, budget: 3 * findingSize(&checker.Finding{}), dir: t.TempDir()}
 	var all []checker.Finding
 	var sorters []*sorter[checker.Finding]

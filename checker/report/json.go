@@ -38,10 +38,14 @@ func JSON(w io.Writer, r *checker.Report) error {
 		jw.raw("\n  ]")
 	}
 	jw.key("errors")
-	jw.elements(r.Errors) // one at a time too: a batch of bad records has one each
-	if len(r.Warnings) > 0 {
-		jw.field("warnings", r.Warnings)
+	elements(jw, r.Errors) // one at a time too: a batch of bad records has one each
+	// Like errors, always written ([] when none), so a consumer can rely on the key.
+	warnings := r.Warnings
+	if warnings == nil {
+		warnings = []checker.RecordWarning{}
 	}
+	jw.key("warnings")
+	elements(jw, warnings)
 	if r.Baseline != nil {
 		jw.field("baseline", r.Baseline)
 	}
@@ -54,7 +58,7 @@ func JSON(w io.Writer, r *checker.Report) error {
 
 // elements writes a top-level field's array one element at a time, in the bytes of encoding
 // it whole.
-func (jw *jsonWriter) elements(list []checker.RecordError) {
+func elements[T any](jw *jsonWriter, list []T) {
 	switch {
 	case list == nil:
 		jw.raw("null")
