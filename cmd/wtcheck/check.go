@@ -1,7 +1,7 @@
 package main
 
 import (
-	"bytes"
+	"bufio"
 	"fmt"
 	"io"
 	"os"
@@ -228,18 +228,21 @@ func writeReport(stdout io.Writer, path string, write report.Writer, rep *checke
 	return writeFileWhole(path, func(w io.Writer) error { return write(w, rep) })
 }
 
-// writeFileWhole writes a file through a temporary one renamed into place.
+// writeFileWhole writes a file through a temporary one renamed into place. The report streams
+// into the temporary file rather than into memory first: a large report is larger than
+// everything else a check holds.
 func writeFileWhole(path string, write func(io.Writer) error) error {
-	var buf bytes.Buffer
-	if err := write(&buf); err != nil {
-		return err
-	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".wtcheck-*")
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(buf.Bytes()); err != nil {
+	bw := bufio.NewWriterSize(tmp, 64<<10)
+	if err := write(bw); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := bw.Flush(); err != nil {
 		tmp.Close()
 		return fmt.Errorf("write %s: %w", path, err)
 	}
