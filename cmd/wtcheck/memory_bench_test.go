@@ -1,3 +1,5 @@
+//go:build linux
+
 package main
 
 import (
@@ -23,7 +25,7 @@ import (
 // 12): the benchmark fails above it from that size on.
 const peakMemoryLimit = 300 << 20
 
-// BenchmarkPeakMemory builds wtcheck, checks a batch of generated cases (copies of the sample,
+// BenchmarkPeakMemory (Linux: Maxrss is in KiB there) builds wtcheck, checks a batch of generated cases (copies of the sample,
 // internal/testgen; $WTCHECK_BENCH_CASES of them, 100,000 by default, cached under .cache/)
 // with `check --format json` and `--format csv` and the default listing, and reports the
 // child process's peak resident memory (peak-MiB) and its time. It also reads the whole
