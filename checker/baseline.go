@@ -42,10 +42,16 @@ func (b *Baseline) Len() int { return len(b.keys) }
 // Has reports whether a finding is a known breach.
 func (b *Baseline) Has(f *Finding) bool { return b.keys[f.Key()] }
 
-// ParseBaseline reads a baseline file.
+// ParseBaseline reads a baseline file held in memory.
 func ParseBaseline(name string, data []byte) (*Baseline, error) {
+	return ReadBaseline(name, bytes.NewReader(data))
+}
+
+// ReadBaseline reads a baseline file as a stream, so that one that is not a baseline fails at
+// its first bytes, and one larger than the reader allows fails where the reader stops.
+func ReadBaseline(name string, r io.Reader) (*Baseline, error) {
 	var f baselineFile
-	dec := json.NewDecoder(bytes.NewReader(data))
+	dec := json.NewDecoder(r)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&f); err != nil {
 		return nil, fmt.Errorf("read baseline %s: %w", name, err)

@@ -19,7 +19,7 @@ type Options struct {
 	AsOf    checker.Date     // zero: each record's extract date
 	Show    []checker.Status // statuses to list; nil means DefaultShow
 	FailOn  checker.Severity // the level at which a breach fails the check
-	Workers int              // goroutines evaluating records; 0 means one per CPU
+	Workers int              // goroutines evaluating records; 0 means one per CPU; at most MaxWorkers
 	Tool    checker.Tool     // written into the report
 	// Progress, when set, is called now and then with the number of records read so far.
 	Progress func(records int)
@@ -32,7 +32,15 @@ type Options struct {
 	// goroutine (so it must be safe for concurrent use): the comparison aggregates this way
 	// without keeping findings.
 	PerCase func(c *checker.Case, findings []checker.Finding)
+	// Files, when set, is given the files of the batch once the paths are walked and before
+	// any is read; an error from it stops the check with that error. The command refuses here
+	// an output that is one of the inputs.
+	Files func(files []string) error
 }
+
+// MaxWorkers bounds Options.Workers: each worker holds records and their findings, and beyond
+// the number of CPUs more gain nothing.
+const MaxWorkers = 1024
 
 type job struct {
 	file  int // position of the file in the batch
@@ -61,9 +69,21 @@ type sortableError struct {
 // and returns the report, its findings sorted. Only a batch that cannot be found at all is
 // an error; everything wrong inside it is in the report's Errors.
 func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*checker.Report, error) {
-	files, err := r.Files(paths)
+	if opts.Workers < 0 || opts.Workers > MaxWorkers {
+		return nil, fmt.Errorf("workers %d: want 0 (one per CPU) to %d", opts.Workers, MaxWorkers)
+	}
+	entries, err := r.Walk(paths)
 	if err != nil {
 		return nil, err
+	}
+	files := make([]string, len(entries))
+	for i, e := range entries {
+		files[i] = e.Path
+	}
+	if opts.Files != nil {
+		if err := opts.Files(files); err != nil {
+			return nil, err
+		}
 	}
 	if len(files) == 0 {
 		exts := caseExtensionsText()
@@ -82,7 +102,7 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 	}
 	workers := opts.Workers
 	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
+		workers = min(runtime.GOMAXPROCS(0), MaxWorkers)
 	}
 
 	jobs := make(chan job, workers*4)
@@ -110,7 +130,15 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 	}
 	seenIDs := map[string]firstSeen{}
 	read := 0
-	for fi, f := range files {
+	for fi, entry := range entries {
+		f := entry.Path
+		if entry.Err != nil {
+			// A directory that could not be read: one record read and skipped, so that the
+			// counts say something is missing, and the rest of the batch goes on.
+			read++
+			jobs <- job{file: fi, rec: Record{File: f, Err: entry.Err}}
+			continue
+		}
 		err := r.ReadFile(f, func(rec Record) error {
 			read++
 			if opts.Progress != nil && read%1000 == 0 {

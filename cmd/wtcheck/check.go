@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -13,6 +11,7 @@ import (
 	"github.com/wtcheck/wtcheck/checker"
 	"github.com/wtcheck/wtcheck/checker/batch"
 	"github.com/wtcheck/wtcheck/checker/report"
+	"github.com/wtcheck/wtcheck/internal/safefile"
 )
 
 type checkFlags struct {
@@ -97,6 +96,9 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 	if f.maxBreaches < 0 {
 		return fmt.Errorf("--max-breaches %d: want 0 or more", f.maxBreaches)
 	}
+	if err := checkWorkers(f.workers); err != nil {
+		return err
+	}
 	var asOf checker.Date
 	if f.asOf != "" {
 		if asOf, err = checker.ParseDate(f.asOf); err != nil {
@@ -113,18 +115,49 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 	if err := f.input.reader(reader, asOf); err != nil {
 		return err
 	}
-	var skippedFiles []string
-	reader.Skipped = func(path string) { skippedFiles = append(skippedFiles, path) }
-	opts := batch.Options{
-		AsOf: asOf, Show: show, FailOn: failOn, Workers: f.workers,
-		Tool: checker.Tool{Name: "wtcheck", Version: toolVersion()},
+	var outs outputs
+	defer outs.abort()
+	out, err := outs.open("-o", f.output, cmd.OutOrStdout())
+	if err != nil {
+		return err
+	}
+	if err := outs.refuseFlagInputs(&f.packFlags, &f.redactFlags); err != nil {
+		return err
 	}
 	if f.baseline != "" {
-		data, err := os.ReadFile(f.baseline)
+		if err := outs.refuse("baseline", f.baseline); err != nil {
+			return err
+		}
+	}
+	var baselineOut *safefile.Output
+	if f.writeBaseline != "" {
+		// Opened after the baseline is refused as -o: --write-baseline may name the --baseline
+		// file, to update it (it is read whole before anything is written).
+		if baselineOut, err = outs.open("--write-baseline", f.writeBaseline, cmd.OutOrStdout()); err != nil {
+			return err
+		}
+		if err := refuseInputs([]*safefile.Output{baselineOut}, "pack", f.packs...); err != nil {
+			return err
+		}
+		if err := refuseInputs([]*safefile.Output{baselineOut}, "holiday file", f.holidays...); err != nil {
+			return err
+		}
+	}
+	skipped := &skippedFiles{}
+	reader.Skipped = skipped.add
+	opts := batch.Options{
+		AsOf: asOf, Show: show, FailOn: failOn, Workers: f.workers,
+		Tool:  checker.Tool{Name: "wtcheck", Version: toolVersion()},
+		Files: func(files []string) error { return outs.refuse("case file", files...) },
+	}
+	if f.baseline != "" {
+		in, err := safefile.Open(f.baseline, maxBaselineBytes)
 		if err != nil {
 			return fmt.Errorf("read baseline: %w", err)
 		}
-		if opts.Baseline, err = checker.ParseBaseline(f.baseline, data); err != nil {
+		opts.Baseline, err = checker.ReadBaseline(f.baseline, in)
+		in.Close()
+		if err != nil {
 			return err
 		}
 	}
@@ -142,25 +175,23 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 	if err != nil {
 		return err
 	}
-	if n := len(skippedFiles); n > 0 {
-		// Said, not silent: a case file with an unexpected name would otherwise vanish.
-		what := fmt.Sprintf("%d files", n)
-		if n <= 3 {
-			what = strings.Join(skippedFiles, ", ")
-		}
-		fmt.Fprintf(stderr, "wtcheck: passed over %s: not .json, .ndjson or .jsonl (or .gz) files\n", what)
-	}
+	skipped.tell(stderr, reader.Extensions)
 	if red != nil {
 		// Counting and exit codes are done; only what is shown is redacted. A baseline keeps
 		// the real ids: it stays with the team that holds the cases.
 		red.Report(rep)
 	}
-	if err := writeReport(cmd.OutOrStdout(), f.output, write, rep); err != nil {
+	if err := write(out, rep); err != nil {
 		return err
 	}
-	if f.writeBaseline != "" {
-		err := writeFileWhole(f.writeBaseline, func(w io.Writer) error { return checker.WriteBaseline(w, rep.AsOf, breaches) })
-		if err != nil {
+	if err := out.Commit(); err != nil {
+		return err
+	}
+	if baselineOut != nil {
+		if err := checker.WriteBaseline(baselineOut, rep.AsOf, breaches); err != nil {
+			return err
+		}
+		if err := baselineOut.Commit(); err != nil {
 			return err
 		}
 		fmt.Fprintf(stderr, "wtcheck: wrote %d %s to the baseline %s\n", len(breaches), plural(len(breaches), "breach", "breaches"), f.writeBaseline)
@@ -185,37 +216,37 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 	return nil
 }
 
-// writeReport writes to stdout, or to a file replaced only once the whole report is written,
-// so that a failed run never leaves half a report where a pipeline expects a whole one.
-func writeReport(stdout io.Writer, path string, write report.Writer, rep *checker.Report) error {
-	if path == "" {
-		return write(stdout, rep)
-	}
-	return writeFileWhole(path, func(w io.Writer) error { return write(w, rep) })
+// skippedFiles are the files a directory walk passed over, by why, to be named on standard
+// error: a case file with an unexpected name, or a FIFO, would otherwise vanish silently.
+type skippedFiles struct {
+	byName, notRegular []string
 }
 
-// writeFileWhole writes a file through a temporary one renamed into place.
-func writeFileWhole(path string, write func(io.Writer) error) error {
-	var buf bytes.Buffer
-	if err := write(&buf); err != nil {
-		return err
+func (s *skippedFiles) add(path string, why batch.SkipReason) {
+	if why == batch.SkipNotRegular {
+		s.notRegular = append(s.notRegular, path)
+		return
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".wtcheck-*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+	s.byName = append(s.byName, path)
+}
+
+func (s *skippedFiles) tell(w io.Writer, extensions []string) {
+	list := func(paths []string) string {
+		if len(paths) <= 3 {
+			return strings.Join(paths, ", ")
+		}
+		return fmt.Sprintf("%d files", len(paths))
 	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(buf.Bytes()); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
+	if len(s.byName) > 0 {
+		exts := "not .json, .ndjson or .jsonl (or .gz) files"
+		if len(extensions) > 0 {
+			exts = "not " + strings.Join(extensions, " or ") + " files"
+		}
+		fmt.Fprintf(w, "wtcheck: passed over %s: %s\n", list(s.byName), exts)
 	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+	if len(s.notRegular) > 0 {
+		fmt.Fprintf(w, "wtcheck: passed over %s: not regular files (a FIFO, device or socket in a directory is never opened; name it on its own to read it)\n", list(s.notRegular))
 	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
 }
 
 func parseShow(s string) ([]checker.Status, error) {

@@ -70,14 +70,27 @@ force on the day it was received.`,
 					return fmt.Errorf("--as-of: %w", err)
 				}
 			}
+			if err := checkWorkers(workers); err != nil {
+				return err
+			}
 			engine, err := pf.engine()
 			if err != nil {
+				return err
+			}
+			var outs outputs
+			defer outs.abort()
+			out, err := outs.open("-o", output, cmd.OutOrStdout())
+			if err != nil {
+				return err
+			}
+			if err := outs.refuseFlagInputs(pf, &rf); err != nil {
 				return err
 			}
 			agg := compare.NewAggregator(engine.Packs, inForce, ruledoc.Timescale)
 			rep, err := batch.Check(engine, &batch.Reader{Stdin: stdin}, args, batch.Options{
 				AsOf: day, Show: []checker.Status{}, FailOn: checker.FailOnNone, Workers: workers,
 				Tool: checker.Tool{Name: "wtcheck", Version: toolVersion()}, PerCase: agg.Add,
+				Files: func(files []string) error { return outs.refuse("case file", files...) },
 			})
 			if err != nil {
 				return err
@@ -86,11 +99,14 @@ force on the day it was received.`,
 			if red != nil {
 				red.Comparison(result)
 			}
-			if output == "" {
-				return write(cmd.OutOrStdout(), result)
-			}
-			if err := writeFileWhole(output, func(w io.Writer) error { return write(w, result) }); err != nil {
+			if err := write(out, result); err != nil {
 				return err
+			}
+			if err := out.Commit(); err != nil {
+				return err
+			}
+			if out.Stdout() {
+				return nil
 			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "wtcheck: compared %d cases under %s; %d outcomes differ\n", result.Summary.Cases, strings.Join(result.Editions, ", "), len(result.Differences))
 			return nil

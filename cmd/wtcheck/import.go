@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"text/tabwriter"
 
@@ -64,17 +62,16 @@ docs/import.md maps each source field by field.`,
 			if err := in.reader(reader, day); err != nil {
 				return err
 			}
-			var out io.Writer = cmd.OutOrStdout()
-			var file *os.File
-			if output != "" {
-				if file, err = os.CreateTemp(dirOf(output), ".wtcheck-import-*"); err != nil {
-					return fmt.Errorf("write %s: %w", output, err)
-				}
-				defer os.Remove(file.Name())
-				out = file
+			var outs outputs
+			defer outs.abort()
+			out, err := outs.open("-o", output, cmd.OutOrStdout())
+			if err != nil {
+				return err
 			}
-			bw := bufio.NewWriter(out)
-			enc := json.NewEncoder(bw)
+			if err := outs.refuse("input", args[1]); err != nil {
+				return err
+			}
+			enc := json.NewEncoder(out)
 			enc.SetEscapeHTML(false)
 			written, skipped := 0, 0
 			stderr := cmd.ErrOrStderr()
@@ -90,16 +87,8 @@ docs/import.md maps each source field by field.`,
 			if err != nil {
 				return err
 			}
-			if err := bw.Flush(); err != nil {
+			if err := out.Commit(); err != nil {
 				return err
-			}
-			if file != nil {
-				if err := file.Close(); err != nil {
-					return err
-				}
-				if err := os.Rename(file.Name(), output); err != nil {
-					return fmt.Errorf("write %s: %w", output, err)
-				}
 			}
 			fmt.Fprintf(stderr, "wtcheck: imported %d children from %s: %d records written, %d skipped\n", written+skipped, args[1], written, skipped)
 			if strict && skipped > 0 {
@@ -116,13 +105,6 @@ docs/import.md maps each source field by field.`,
 	fl.BoolVar(&in.s47Proxy, "s47-start-as-strategy-discussion", false, "cin-census: date each enquiry's strategy discussion on the section 47 start (the DfE's proxy)")
 	fl.StringSliceVar(&pf.editions, "edition", nil, "with --coverage: the editions to list (default: all)")
 	return cmd
-}
-
-func dirOf(path string) string {
-	if i := strings.LastIndexAny(path, `/\`); i >= 0 {
-		return path[:i+1]
-	}
-	return "."
 }
 
 func printCoverage(cmd *cobra.Command, pf *packFlags, in inputFlags) error {

@@ -42,9 +42,9 @@ func (rf *redactFlags) redactor() (*redact.Redactor, error) {
 	}
 	key := os.Getenv(redactKeyEnv)
 	if rf.keyFile != "" {
-		data, err := os.ReadFile(rf.keyFile)
+		data, err := readBounded("the redaction key", rf.keyFile, maxKeyBytes)
 		if err != nil {
-			return nil, fmt.Errorf("read the redaction key: %w", err)
+			return nil, err
 		}
 		key = string(data)
 	}
@@ -110,6 +110,9 @@ func runAudit(cmd *cobra.Command, f *auditFlags, paths []string, stdin io.Reader
 	if f.format == "xlsx" && f.output == "" {
 		return fmt.Errorf("--format xlsx writes a workbook: give the file with -o")
 	}
+	if err := checkWorkers(f.workers); err != nil {
+		return err
+	}
 	red, err := f.redactor()
 	if err != nil {
 		return err
@@ -152,9 +155,19 @@ func runAudit(cmd *cobra.Command, f *auditFlags, paths []string, stdin io.Reader
 	if err := f.input.reader(reader, asOf); err != nil {
 		return err
 	}
+	var outs outputs
+	defer outs.abort()
+	out, err := outs.open("-o", f.output, cmd.OutOrStdout())
+	if err != nil {
+		return err
+	}
+	if err := outs.refuseFlagInputs(&f.packFlags, &f.redactFlags); err != nil {
+		return err
+	}
 	rep, err := batch.Check(engine, reader, paths, batch.Options{
 		AsOf: asOf, Show: checker.Statuses, FailOn: checker.FailOnNone, Workers: f.workers,
 		Tool: checker.Tool{Name: "wtcheck", Version: toolVersion()}, PerCase: perCase,
+		Files: func(files []string) error { return outs.refuse("case file", files...) },
 	})
 	if err != nil {
 		return err
@@ -170,11 +183,14 @@ func runAudit(cmd *cobra.Command, f *auditFlags, paths []string, stdin io.Reader
 			red.Comparison(a.Comparison)
 		}
 	}
-	if f.output == "" {
-		return write(cmd.OutOrStdout(), a)
-	}
-	if err := writeFileWhole(f.output, func(w io.Writer) error { return write(w, a) }); err != nil {
+	if err := write(out, a); err != nil {
 		return err
+	}
+	if err := out.Commit(); err != nil {
+		return err
+	}
+	if out.Stdout() {
+		return nil
 	}
 	fmt.Fprintf(cmd.ErrOrStderr(), "wtcheck: wrote %s: %s\n", f.output, report.SummaryLine(rep))
 	return nil

@@ -353,6 +353,48 @@ func Interrupt() {
 	}
 }
 
+// Open opens a file to be read as a stream of at most limit bytes: a read past the limit is an
+// error saying so (without the path, which the caller's message names), so a decoder fed from it stops there, and a file that is not what it should
+// be (/dev/zero) fails at its first bytes.
+func Open(path string, limit int64) (io.ReadCloser, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	if info, err := f.Stat(); err == nil && info.IsDir() {
+		f.Close()
+		return nil, fmt.Errorf("%s: is a directory", path)
+	}
+	return &limited{f: f, left: limit, limit: limit}, nil
+}
+
+type limited struct {
+	f           *os.File
+	left, limit int64
+}
+
+func (l *limited) Read(p []byte) (int, error) {
+	if l.left <= 0 {
+		// One byte more tells a file of exactly the limit from a larger one.
+		var one [1]byte
+		if n, _ := l.f.Read(one[:]); n == 0 {
+			return 0, io.EOF
+		}
+		return 0, fmt.Errorf("the file is larger than %s, the most it may be", Size(l.limit))
+	}
+	if int64(len(p)) > l.left {
+		p = p[:l.left]
+	}
+	n, err := l.f.Read(p)
+	l.left -= int64(n)
+	if err != nil && err != io.EOF {
+		err = unwrapPath(err)
+	}
+	return n, err
+}
+
+func (l *limited) Close() error { return l.f.Close() }
+
 // ReadFile reads a whole file of at most limit bytes. A larger file, or a stream that does not
 // end (/dev/zero), is an error saying so, after reading no more than limit+1 bytes.
 func ReadFile(path string, limit int64) ([]byte, error) {

@@ -390,3 +390,27 @@ func TestReadFileLimit(t *testing.T) {
 		t.Errorf("a directory: %v", err)
 	}
 }
+
+func TestOpenLimit(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "baseline.json")
+	os.WriteFile(path, []byte("12345678"), 0o644)
+	read := func(limit int64) (string, error) {
+		r, err := Open(path, limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		data, err := io.ReadAll(r)
+		return string(data), err
+	}
+	if got, err := read(8); err != nil || got != "12345678" {
+		t.Errorf("at the limit: %q, %v", got, err)
+	}
+	if got, err := read(7); err == nil || err.Error() != "the file is larger than 7 bytes, the most it may be" || got != "1234567" {
+		t.Errorf("over the limit: %q, %v", got, err)
+	}
+	if _, err := Open(dir, 10); err == nil || !strings.Contains(err.Error(), "is a directory") {
+		t.Errorf("a directory: %v", err)
+	}
+}
