@@ -12,9 +12,9 @@ import (
 // Each is read into memory, so each is bounded; a larger file (or /dev/zero) is an error naming
 // it. README.md ("Limits") lists every bound.
 const (
-	maxPackBytes     = 4 << 20  // the shipped packs are under 100 KiB each
+	maxPackBytes     = 4 << 20  // the shipped packs are under 20 KiB each
 	maxExampleBytes  = 4 << 20  // one file of pack examples
-	maxHolidayBytes  = 1 << 20  // the shipped calendar of 28 years is 6 KiB
+	maxHolidayBytes  = 1 << 20  // the shipped calendar of 28 years is 12 KiB
 	maxBaselineBytes = 64 << 20 // about 550,000 breaches; decoded whole, so bounded tighter
 	maxKeyBytes      = 64 << 10 // a redaction key
 )
