@@ -345,9 +345,9 @@ func inlineText(dec *xml.Decoder, out *strings.Builder) error {
 // xcell is a cell that holds a value: its column (1-based), its value as the file stores it
 // (dates as serial numbers, formulas as their cached values) and whether it may be a number.
 type xcell struct {
-	col  int
-	v    string
-	num  bool // a number cell (t="n", or no type): a date there is a serial number
+	col int
+	v   string
+	num bool // a number cell (t="n", or no type): a date there is a serial number
 }
 
 // sheetLimitError is a cell past MaxRows or MaxColumns.

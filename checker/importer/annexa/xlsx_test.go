@@ -63,7 +63,9 @@ func bookParts(sheets ...[2]string) map[string]string {
 }
 
 // text is an inline-string cell.
-func text(ref, v string) string { return `<c r="` + ref + `" t="inlineStr"><is><t>` + v + `</t></is></c>` }
+func text(ref, v string) string {
+	return `<c r="` + ref + `" t="inlineStr"><is><t>` + v + `</t></is></c>`
+}
 
 // farColumnParts is the workbook of issue 12: about 32 KB zipped, with a value in column XFD
 // (16,384) on each of 5,000 rows of List 3, and a good List 7. (Written by hand: excelize's
