@@ -62,10 +62,18 @@ docs: build
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./checker/... | tee bench.out
 
+# Every parser's fuzz target, FUZZTIME each (`make fuzz FUZZTIME=5m` for a longer run). `make
+# test` runs their seeds and saved crashers (testdata/fuzz) as ordinary tests.
+FUZZTIME ?= 30s
+FUZZ_TARGETS := \
+	./checker:FuzzParseDate ./checker:FuzzLoadPack ./checker:FuzzParseBaseline ./checker:FuzzParseHolidays \
+	./checker/batch:FuzzDecode ./checker/importer/cincensus:FuzzRead \
+	./checker/importer/annexa:FuzzReadWorkbook ./checker/importer/annexa:FuzzReadSheet
 fuzz:
-	$(GO) test ./checker -run '^$$' -fuzz FuzzParseDate -fuzztime 30s
-	$(GO) test ./checker/batch -run '^$$' -fuzz FuzzDecode -fuzztime 30s
-	$(GO) test ./checker/importer/cincensus -run '^$$' -fuzz FuzzRead -fuzztime 30s
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; echo "fuzz $$pkg $$name"; \
+		$(GO) test $$pkg -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME); \
+	done
 
 clean:
 	rm -rf bin bench.out

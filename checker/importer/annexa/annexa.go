@@ -107,6 +107,11 @@ func ReadFile(path string, opts Options, fn func(batch.Record) error) error {
 		return fmt.Errorf("read Annex A workbook: %w", err)
 	}
 	defer wb.Close()
+	return readBook(wb, path, opts, fn)
+}
+
+// readBook imports an opened workbook; path names it in records and errors.
+func readBook(wb *workbook, path string, opts Options, fn func(batch.Record) error) error {
 	if len(wb.sheets) == 0 {
 		return fmt.Errorf("read Annex A workbook %s: not an Excel workbook (.xlsx): it has no sheets", path)
 	}

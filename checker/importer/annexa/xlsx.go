@@ -86,12 +86,21 @@ func openWorkbook(name string) (*workbook, error) {
 		f.Close()
 		return nil, fmt.Errorf("%w: %v", errNotWorkbook, err)
 	}
-	wb := &workbook{parts: map[string]*zip.File{}, closer: f}
+	wb, err := newWorkbook(zr, f)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return wb, nil
+}
+
+// newWorkbook reads the index of an unzipped package; closer is closed with the workbook.
+func newWorkbook(zr *zip.Reader, closer io.Closer) (*workbook, error) {
+	wb := &workbook{parts: map[string]*zip.File{}, closer: closer}
 	for _, zf := range zr.File {
 		wb.parts[strings.ToLower(zf.Name)] = zf
 	}
 	if err := wb.readIndex(); err != nil {
-		f.Close()
 		return nil, fmt.Errorf("%w: %v", errNotWorkbook, err)
 	}
 	return wb, nil
