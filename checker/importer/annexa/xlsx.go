@@ -2,6 +2,7 @@ package annexa
 
 import (
 	"archive/zip"
+	"bufio"
 	"bytes"
 	"encoding/xml"
 	"errors"
@@ -26,7 +27,7 @@ const (
 	MaxColumns = 702
 	// MaxWorkbookBytes bounds a workbook read from a stream (a named pipe), which is held in
 	// memory to be unzipped; a file is read in place.
-	MaxWorkbookBytes = 256 << 20
+	MaxWorkbookBytes = 64 << 20
 	// MaxPartBytes bounds each part of the workbook as it is unzipped (a sheet, the workbook's
 	// index): a zip bomb stops there.
 	MaxPartBytes = 256 << 20
@@ -72,7 +73,14 @@ func openWorkbook(name string) (*workbook, error) {
 	case info.Mode().IsRegular():
 		zr, err = zip.NewReader(f, info.Size())
 	default:
-		data, rerr := io.ReadAll(io.LimitReader(f, MaxWorkbookBytes+1))
+		// A stream is held in memory to be unzipped: what is not a zip (/dev/zero) is
+		// refused at its first bytes, a zip up to MaxWorkbookBytes.
+		br := bufio.NewReader(f)
+		if magic, _ := br.Peek(4); string(magic) != "PK\x03\x04" {
+			f.Close()
+			return nil, fmt.Errorf("%w: it does not begin as a zip file does", errNotWorkbook)
+		}
+		data, rerr := io.ReadAll(io.LimitReader(br, MaxWorkbookBytes+1))
 		switch {
 		case rerr != nil:
 			err = rerr
