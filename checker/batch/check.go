@@ -32,6 +32,14 @@ type Options struct {
 	// goroutine (so it must be safe for concurrent use): the comparison aggregates this way
 	// without keeping findings.
 	PerCase func(c *checker.Case, findings []checker.Finding)
+	// AllowEmpty lets an input that yields no case record pass. Without it Check returns an
+	// *EmptyError beside the report (findings-format.md, "Exit codes"): a nightly extract
+	// that failed to arrive must never pass as a clean run.
+	AllowEmpty bool
+	// Redact, when set, rewrites what a report shows of each finding, error and referral not
+	// covered, after counting and the baseline (which use the real ids) and before anything is
+	// sorted or kept, so that a redacted report is in the order of what it shows.
+	Redact Redactor
 	// Files, when set, is given the files of the batch once the paths are walked and before
 	// any is read; an error from it stops the check with that error. The command refuses here
 	// an output that is one of the inputs.
@@ -42,6 +50,14 @@ type Options struct {
 // the number of CPUs more gain nothing.
 const MaxWorkers = 1024
 
+// Redactor rewrites the identifiers of report entries in place (package redact).
+type Redactor interface {
+	Finding(*checker.Finding)
+	RecordError(*checker.RecordError)
+	NotCovered(*checker.NotCovered)
+	Warning(*checker.RecordWarning)
+}
+
 type job struct {
 	file  int // position of the file in the batch
 	rec   Record
@@ -51,9 +67,11 @@ type job struct {
 type outcome struct {
 	findings    []checker.Finding
 	errors      []sortableError
+	warnings    []sortableWarning
 	counts      map[checker.Status]int
 	failing     int
 	evalErrs    int
+	overBudget  int
 	breaches    []checker.BaselineEntry
 	known       map[string]bool // baseline breaches found breached again
 	newBreaches int
@@ -65,32 +83,81 @@ type sortableError struct {
 	checker.RecordError
 }
 
+type sortableWarning struct {
+	file int
+	checker.RecordWarning
+}
+
+// EmptyError says which inputs of a batch yielded no case record: an empty file or array, a
+// directory with no case files, a file that is not the declared input format, or one whose
+// every record is a data error. Check returns it with the report, whose Errors say why
+// each record was refused.
+type EmptyError struct {
+	Inputs []EmptyInput
+}
+
+// EmptyInput is one input (a path as given) that yielded no case record.
+type EmptyInput struct {
+	Path    string
+	Files   int // files read under the path
+	Records int // records read from them, every one a data error
+	exts    string
+	format  string
+}
+
+func (e *EmptyError) Error() string {
+	var lines []string
+	for _, in := range e.Inputs {
+		var why string
+		switch {
+		case in.Files == 0:
+			why = fmt.Sprintf("no case files (%s) in it", in.exts)
+		case in.Records == 0:
+			why = "no records in it (an empty file or an empty array)"
+		default:
+			why = fmt.Sprintf("no case in it: its %d %s could not be read", in.Records, plural(in.Records, "record", "records"))
+			if in.format != "" {
+				why += fmt.Sprintf(" (is it %s?)", in.format)
+			}
+		}
+		lines = append(lines, in.Path+": "+why)
+	}
+	return "nothing to check: " + strings.Join(lines, "; ")
+}
+
 // Check reads every record of the batch and checks it with the engine, records in parallel,
-// and returns the report, its findings sorted. Only a batch that cannot be found at all is
-// an error; everything wrong inside it is in the report's Errors.
+// and returns the report, its findings sorted. A path that cannot be found is an error, and
+// so (unless opts.AllowEmpty) is a path that yields no case record: then the report comes
+// back too, with an *EmptyError. Everything else wrong inside the batch is in the report's
+// Errors.
 func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*checker.Report, error) {
 	if opts.Workers < 0 || opts.Workers > MaxWorkers {
 		return nil, fmt.Errorf("workers %d: want 0 (one per CPU) to %d", opts.Workers, MaxWorkers)
 	}
-	entries, err := r.Walk(paths)
-	if err != nil {
-		return nil, err
-	}
-	files := make([]string, len(entries))
-	for i, e := range entries {
-		files[i] = e.Path
+	var entries []Entry
+	var files []string
+	var inputOf []int // the path each file came from
+	for i, p := range paths {
+		es, err := r.Walk([]string{p})
+		if err != nil {
+			return nil, err
+		}
+		entries = append(entries, es...)
+		for _, e := range es {
+			files = append(files, e.Path)
+			inputOf = append(inputOf, i)
+		}
 	}
 	if opts.Files != nil {
 		if err := opts.Files(files); err != nil {
 			return nil, err
 		}
 	}
-	if len(files) == 0 {
-		exts := caseExtensionsText()
-		if r.Import != nil {
-			exts = strings.Join(r.Extensions, ", ")
-		}
-		return nil, fmt.Errorf("read batch: no case files (%s) found in %v", exts, paths)
+	inputFiles := make([]int, len(paths))
+	inputRecords := make([]int, len(paths))
+	inputCases := make([]int, len(paths))
+	for _, i := range inputOf {
+		inputFiles[i]++
 	}
 	show := map[checker.Status]bool{}
 	listed := opts.Show
@@ -119,9 +186,10 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 		})
 	}
 
-	report := &checker.Report{Tool: opts.Tool, Findings: []checker.Finding{}, Errors: []checker.RecordError{}, Rules: checker.RuleInfos(engine.Packs)}
+	report := &checker.Report{Tool: opts.Tool, Errors: []checker.RecordError{}, Warnings: []checker.RecordWarning{},
+		Rules: checker.RuleInfos(engine.Packs)}
 	for _, cp := range engine.Packs {
-		report.Packs = append(report.Packs, checker.PackInfo{ID: cp.Pack.ID, Edition: cp.Pack.Edition, Version: cp.Pack.Version})
+		report.Packs = append(report.Packs, checker.PackInfoOf(cp.Pack))
 	}
 	var asOfs = map[checker.Date]bool{}
 	type firstSeen struct {
@@ -130,17 +198,23 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 	}
 	seenIDs := map[string]firstSeen{}
 	read := 0
-	for fi, entry := range entries {
-		f := entry.Path
-		if entry.Err != nil {
+	var later judgedLater
+	for fi, f := range files {
+		in := inputOf[fi]
+		if err := entries[fi].Err; err != nil {
 			// A directory that could not be read: one record read and skipped, so that the
 			// counts say something is missing, and the rest of the batch goes on.
 			read++
-			jobs <- job{file: fi, rec: Record{File: f, Err: entry.Err}}
+			inputRecords[in]++
+			jobs <- job{file: fi, rec: Record{File: f, Err: err}}
 			continue
 		}
 		err := r.ReadFile(f, func(rec Record) error {
 			read++
+			inputRecords[in]++
+			if rec.Err == nil {
+				inputCases[in]++
+			}
 			if opts.Progress != nil && read%1000 == 0 {
 				opts.Progress(read)
 			}
@@ -158,6 +232,7 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 				} else {
 					seenIDs[rec.CaseID] = firstSeen{rec.File, rec.Index}
 					asOfs[engine.AsOfFor(rec.Case, opts.AsOf)] = true
+					later.add(rec.Case.ExtractDate, opts.AsOf)
 				}
 			}
 			jobs <- j
@@ -167,6 +242,7 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 			// A file that could not be read at all (an importer's whole-file error) is
 			// reported like a bad record, never dropped.
 			read++
+			inputRecords[in]++
 			jobs <- job{file: fi, rec: Record{File: f, Err: err}}
 		}
 	}
@@ -178,6 +254,8 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 		report.Summary.Findings[s] = 0
 	}
 	var errs []sortableError
+	var warnings []sortableWarning
+	var findings []checker.Finding
 	known := map[string]bool{}
 	newBreaches := 0
 	for _, o := range outcomes {
@@ -189,16 +267,20 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 		if opts.Breaches != nil {
 			*opts.Breaches = append(*opts.Breaches, o.breaches...)
 		}
-		report.Findings = append(report.Findings, o.findings...)
+		findings = append(findings, o.findings...)
 		errs = append(errs, o.errors...)
+		warnings = append(warnings, o.warnings...)
 		for s, n := range o.counts {
 			report.Summary.Findings[s] += n
 		}
 		report.Failing += o.failing
 		report.Summary.EvaluationErrors += o.evalErrs
+		report.Summary.RulesOverBudget += o.overBudget
 	}
 	if opts.Baseline != nil {
-		report.Baseline = &checker.BaselineSummary{Suppressed: len(known), Fixed: opts.Baseline.Len() - len(known), New: newBreaches}
+		fixed, notInBatch := opts.Baseline.Unmatched(known, func(id string) bool { _, ok := seenIDs[id]; return ok })
+		report.Baseline = &checker.BaselineSummary{Known: opts.Baseline.Len(), Suppressed: len(known), Fixed: fixed, NotInBatch: notInBatch,
+			New: newBreaches, Outdated: opts.Baseline.Legacy}
 	}
 	report.Summary.RecordsRead = read
 	for _, e := range errs {
@@ -207,7 +289,8 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 		}
 	}
 	report.Summary.Cases = read - report.Summary.RecordsSkipped
-	checker.SortFindings(report.Findings)
+	checker.SortFindings(findings)
+	report.Findings = checker.FindingSlice(findings)
 	slices.SortFunc(report.NotCovered, func(a, b checker.NotCovered) int {
 		return cmp.Or(cmp.Compare(a.CaseID, b.CaseID), cmp.Compare(a.Referral, b.Referral))
 	})
@@ -218,9 +301,36 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 	for _, e := range errs {
 		report.Errors = append(report.Errors, e.RecordError)
 	}
+	// A record's warnings come from one worker, in the reader's order: a stable sort by
+	// position keeps that order.
+	slices.SortStableFunc(warnings, func(a, b sortableWarning) int {
+		return cmp.Or(cmp.Compare(a.file, b.file), cmp.Compare(a.Record, b.Record))
+	})
+	if w, ok := later.warning(opts.AsOf); ok {
+		report.Warnings = append(report.Warnings, w)
+	}
+	for _, w := range warnings {
+		report.Warnings = append(report.Warnings, w.RecordWarning)
+	}
+	report.Summary.Warnings = len(report.Warnings)
 	if len(asOfs) == 1 {
 		for d := range asOfs {
 			report.AsOf = d
+		}
+	}
+	if !opts.AllowEmpty {
+		var empty EmptyError
+		for i, p := range paths {
+			if inputCases[i] == 0 {
+				exts := caseExtensionsText()
+				if r.Import != nil {
+					exts = strings.Join(r.Extensions, ", ")
+				}
+				empty.Inputs = append(empty.Inputs, EmptyInput{Path: p, Files: inputFiles[i], Records: inputRecords[i], exts: exts, format: r.Format})
+			}
+		}
+		if len(empty.Inputs) > 0 {
+			return report, &empty
 		}
 	}
 	return report, nil
@@ -229,11 +339,17 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 func checkOne(engine *checker.Engine, opts Options, show map[checker.Status]bool, j job, out *outcome) {
 	rec := j.rec
 	if !j.check {
-		out.errors = append(out.errors, sortableError{j.file, checker.RecordError{
-			File: rec.File, Record: rec.Index, CaseID: rec.CaseID, Error: errorText(rec.Err)}})
+		out.addError(opts, j.file, checker.RecordError{
+			File: rec.File, Record: rec.Index, CaseID: rec.CaseID, Error: errorText(rec.Err)})
 		return
 	}
 	findings, evalErrs, uncovered := engine.CheckInForce(rec.Case, opts.AsOf)
+	for i := range uncovered {
+		uncovered[i].File, uncovered[i].Record = rec.File, rec.Index
+		if opts.Redact != nil {
+			opts.Redact.NotCovered(&uncovered[i])
+		}
+	}
 	out.uncovered = append(out.uncovered, uncovered...)
 	if opts.PerCase != nil {
 		opts.PerCase(rec.Case, findings)
@@ -257,15 +373,81 @@ func checkOne(engine *checker.Engine, opts Options, show map[checker.Status]bool
 			out.failing++
 		}
 		if show[f.Status] {
+			if opts.Redact != nil {
+				opts.Redact.Finding(&f)
+			}
 			out.findings = append(out.findings, f)
 		}
 	}
+	// Warnings are kept only for a record that was checked: a skipped one has its error.
+	for _, w := range rec.Warnings {
+		w.File, w.Record, w.CaseID = rec.File, rec.Index, rec.CaseID
+		if opts.Redact != nil {
+			opts.Redact.Warning(&w)
+		}
+		out.warnings = append(out.warnings, sortableWarning{j.file, w})
+	}
 	for _, e := range evalErrs {
 		out.evalErrs++
-		out.errors = append(out.errors, sortableError{j.file, checker.RecordError{
+		if e.OverBudget() {
+			out.overBudget++
+		}
+		out.addError(opts, j.file, checker.RecordError{
 			File: rec.File, Record: rec.Index, CaseID: rec.CaseID, Rule: e.Rule,
-			Error: fmt.Sprintf("%s (%s) on %s: %v", e.Rule, e.Edition, e.Subject, e.Err)}})
+			Error: fmt.Sprintf("%s (%s) on %s: %v", e.Rule, e.Edition, e.Subject, e.Err)})
 	}
+}
+
+// addError keeps an error entry, redacted when asked.
+func (out *outcome) addError(opts Options, file int, e checker.RecordError) {
+	if opts.Redact != nil {
+		opts.Redact.RecordError(&e)
+	}
+	out.errors = append(out.errors, sortableError{file, e})
+}
+
+// judgedLater counts the records checked as at an --as-of after their extract date: each is
+// judged on a day after it was exported, and shows nothing that happened since.
+type judgedLater struct {
+	n             int
+	first, latest checker.Date // their earliest and latest extract dates
+}
+
+func (l *judgedLater) add(extract, asOf checker.Date) {
+	if asOf.IsZero() || extract.IsZero() || !extract.Before(asOf) {
+		return
+	}
+	l.n++
+	if l.first.IsZero() || extract.Before(l.first) {
+		l.first = extract
+	}
+	if extract.After(l.latest) {
+		l.latest = extract
+	}
+}
+
+// warning is one warning for the whole run, not one per record: a batch exported on one day
+// and checked as at a later one would otherwise repeat the same words for every record.
+func (l *judgedLater) warning(asOf checker.Date) (checker.RecordWarning, bool) {
+	if l.n == 0 {
+		return checker.RecordWarning{}, false
+	}
+	dates := l.latest.String()
+	if l.first != l.latest {
+		dates = l.first.String() + " to " + l.latest.String()
+	}
+	days := l.latest.DaysUntil(asOf)
+	records, each := "record", "it is"
+	if l.n != 1 {
+		records, each = "records", "each is"
+	}
+	dayWord := "day"
+	if days != 1 {
+		dayWord = "days"
+	}
+	return checker.RecordWarning{Warning: fmt.Sprintf(
+		"--as-of %s is after the extract date of %d %s (%s): %s judged %d %s or more after its export, as if nothing had happened since",
+		asOf, l.n, records, dates, each, days, dayWord)}, true
 }
 
 // errorText flattens a joined error onto one line, for a report entry.
@@ -284,3 +466,10 @@ func errorText(err error) string {
 func joinSemicolon(parts []string) string { return strings.Join(parts, "; ") }
 
 func caseExtensionsText() string { return strings.Join(caseExtensions, ", ") }
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

@@ -46,32 +46,31 @@ func (r *Redactor) ID(id string) string {
 	return "R-" + encoding.EncodeToString(m.Sum(nil))[:16]
 }
 
-// Report hashes the case ids of a report in place, and sorts it again, since hashes do not
-// sort as ids do.
-func (r *Redactor) Report(rep *checker.Report) {
-	for i := range rep.Findings {
-		rep.Findings[i].CaseID = r.ID(rep.Findings[i].CaseID)
-	}
-	checker.SortFindings(rep.Findings)
-	for i := range rep.Errors {
-		rep.Errors[i].CaseID = r.ID(rep.Errors[i].CaseID)
-	}
-	for i := range rep.NotCovered {
-		rep.NotCovered[i].CaseID = r.ID(rep.NotCovered[i].CaseID)
-	}
-}
+// Finding hashes a finding's case id. It is given to the batch check (batch.Options.Redact),
+// which redacts each entry before sorting, so that a redacted report is in hash order and its
+// order tells nothing of the ids.
+func (r *Redactor) Finding(f *checker.Finding) { f.CaseID = r.ID(f.CaseID) }
 
-// Comparison hashes the case ids of a comparison in place.
+// RecordError hashes an error entry's case id.
+func (r *Redactor) RecordError(e *checker.RecordError) { e.CaseID = r.ID(e.CaseID) }
+
+// NotCovered hashes the case id of a referral not covered.
+func (r *Redactor) NotCovered(n *checker.NotCovered) { n.CaseID = r.ID(n.CaseID) }
+
+// Warning hashes a data warning's case id.
+func (r *Redactor) Warning(w *checker.RecordWarning) { w.CaseID = r.ID(w.CaseID) }
+
+// Comparison hashes the case ids a comparison gathered itself (its differences and referrals
+// not covered) and sorts them again; its errors come from a batch check that redacted them
+// already.
 func (r *Redactor) Comparison(c *compare.Comparison) {
 	for i := range c.Differences {
 		c.Differences[i].CaseID = r.ID(c.Differences[i].CaseID)
 	}
-	for i := range c.Errors {
-		c.Errors[i].CaseID = r.ID(c.Errors[i].CaseID)
-	}
 	for i := range c.NotCovered {
 		c.NotCovered[i].CaseID = r.ID(c.NotCovered[i].CaseID)
 	}
+	c.Sort()
 }
 
 // Timelines hashes the case ids of timelines, returning them keyed by the hashed ids.

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/wtcheck/wtcheck/checker"
+	"github.com/wtcheck/wtcheck/checker/batch"
+	"github.com/wtcheck/wtcheck/rules"
 )
 
 func TestIDIsStableKeyedAndOpaque(t *testing.T) {
@@ -31,20 +33,37 @@ func TestIDIsStableKeyedAndOpaque(t *testing.T) {
 	}
 }
 
-func TestReportLeavesNoCaseID(t *testing.T) {
+func TestBatchRedactsBeforeSorting(t *testing.T) {
 	r, _ := New("a-secret-key-of-enough-length")
-	rep := &checker.Report{
-		Findings:   []checker.Finding{{CaseID: "C-2", Rule: "x"}, {CaseID: "C-1", Rule: "x"}},
-		Errors:     []checker.RecordError{{CaseID: "C-3"}},
-		NotCovered: []checker.NotCovered{{CaseID: "C-4"}},
+	engine, err := rules.Engine("2018")
+	if err != nil {
+		t.Fatal(err)
 	}
-	r.Report(rep)
-	for _, id := range []string{rep.Findings[0].CaseID, rep.Findings[1].CaseID, rep.Errors[0].CaseID, rep.NotCovered[0].CaseID} {
-		if !strings.HasPrefix(id, "R-") {
-			t.Errorf("id %q not redacted", id)
+	rep, err := batch.Check(engine, &batch.Reader{}, []string{"../../fixtures/sample"},
+		batch.Options{Show: checker.Statuses, FailOn: checker.SeverityBreach, Redact: r})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs, err := checker.CollectFindings(rep.Findings)
+	if err != nil || len(fs) == 0 {
+		t.Fatalf("%d findings, %v", len(fs), err)
+	}
+	for _, f := range fs {
+		if !strings.HasPrefix(f.CaseID, "R-") {
+			t.Errorf("finding case id %q not redacted", f.CaseID)
 		}
 	}
-	if rep.Findings[0].CaseID > rep.Findings[1].CaseID {
-		t.Error("findings not sorted by the hashed ids")
+	for i := 1; i < len(fs); i++ {
+		if fs[i-1].CaseID > fs[i].CaseID {
+			t.Fatalf("findings not in the order of the hashed ids: %q before %q", fs[i-1].CaseID, fs[i].CaseID)
+		}
+	}
+	if len(rep.Errors) == 0 {
+		t.Fatal("the sample's bad records gave no error entries")
+	}
+	for _, e := range rep.Errors {
+		if e.CaseID != "" && !strings.HasPrefix(e.CaseID, "R-") {
+			t.Errorf("error case id %q not redacted", e.CaseID)
+		}
 	}
 }

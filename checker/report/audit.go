@@ -32,8 +32,16 @@ var auditWriters = map[string]AuditWriter{
 
 // LookupAudit finds the writer of an audit format.
 func LookupAudit(format string) (AuditWriter, bool) {
-	w, ok := auditWriters[format]
-	return w, ok
+	write, ok := auditWriters[format]
+	if !ok {
+		return nil, false
+	}
+	return func(w io.Writer, a *Audit) error {
+		if err := write(w, a); err != nil {
+			return err
+		}
+		return a.Report.ListErr()
+	}, true
 }
 
 // AuditFormats lists the audit formats.
@@ -43,8 +51,7 @@ func AuditFormats() []string { return []string{"html", "xlsx"} }
 // (or closed without the event), worst first.
 func (a *Audit) Overdue() []*checker.Finding {
 	var out []*checker.Finding
-	for i := range a.Report.Findings {
-		f := &a.Report.Findings[i]
+	for f := range a.Report.Listed() {
 		if f.Status == checker.StatusBreach && f.Done.IsZero() && !f.Due.IsZero() {
 			out = append(out, f)
 		}
@@ -58,8 +65,7 @@ func (a *Audit) Overdue() []*checker.Finding {
 // DueSoonList lists pending deadlines due within the due-soon window, soonest first.
 func (a *Audit) DueSoonList() []*checker.Finding {
 	var out []*checker.Finding
-	for i := range a.Report.Findings {
-		f := &a.Report.Findings[i]
+	for f := range a.Report.Listed() {
 		if f.Status == checker.StatusPending && f.WorkingDaysLeft != nil && *f.WorkingDaysLeft <= a.DueSoon {
 			out = append(out, f)
 		}
@@ -92,8 +98,7 @@ func (a *Audit) Compliance() []RuleCompliance {
 		index[ri.Edition+"/"+ri.ID] = len(out)
 		out = append(out, RuleCompliance{Edition: ri.Edition, Rule: ri.ID, Title: ri.Title, Citation: ri.Citation})
 	}
-	for i := range a.Report.Findings {
-		f := &a.Report.Findings[i]
+	for f := range a.Report.Listed() {
 		j, ok := index[f.Edition+"/"+f.Rule]
 		if !ok {
 			continue
@@ -122,8 +127,7 @@ type MonthCount struct {
 func (a *Audit) BreachesByMonth() []MonthCount {
 	counts := map[string]*MonthCount{}
 	var first, last string
-	for i := range a.Report.Findings {
-		f := &a.Report.Findings[i]
+	for f := range a.Report.Listed() {
 		if f.Due.IsZero() || (f.Status != checker.StatusBreach && f.Status != checker.StatusMet) {
 			continue
 		}
@@ -175,8 +179,7 @@ type TeamCount struct {
 func (a *Audit) ByTeam() []TeamCount {
 	counts := map[string]*TeamCount{}
 	named := false
-	for i := range a.Report.Findings {
-		f := &a.Report.Findings[i]
+	for f := range a.Report.Listed() {
 		team := f.Team
 		if team != "" {
 			named = true

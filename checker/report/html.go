@@ -57,7 +57,7 @@ type htmlPage struct {
 	OverdueTable, SoonTable htmlActionTable
 	Comparison              *htmlComparison
 	NotCovered              []htmlNotCovered
-	Errors                  []string
+	Errors, Warnings        []string
 	Cases                   []htmlCase
 }
 
@@ -185,6 +185,9 @@ func newHTMLPage(a *Audit) *htmlPage {
 	if s.EvaluationErrors > 0 {
 		p.Checked = append(p.Checked, htmlCard{ID: "summary-evaluation-errors", Label: "evaluation errors", N: s.EvaluationErrors, Href: "#errors", Class: "card-note"})
 	}
+	if s.Warnings > 0 {
+		p.Checked = append(p.Checked, htmlCard{ID: "summary-warnings", Label: "data warnings", N: s.Warnings, Href: "#warnings", Class: "card-note"})
+	}
 	if s.ReferralsNotCovered > 0 {
 		p.Checked = append(p.Checked, htmlCard{ID: "summary-not-covered", Label: "referrals not covered", N: s.ReferralsNotCovered, Href: "#not-covered", Class: "card-note"})
 	}
@@ -258,8 +261,8 @@ func newHTMLPage(a *Audit) *htmlPage {
 		p.Soon = append(p.Soon, action(f))
 	}
 	teams := false
-	for i := range r.Findings {
-		if r.Findings[i].Team != "" {
+	for f := range r.Listed() {
+		if f.Team != "" {
 			teams = true
 			break
 		}
@@ -311,6 +314,9 @@ func newHTMLPage(a *Audit) *htmlPage {
 	for _, e := range r.Errors {
 		p.Errors = append(p.Errors, ErrorLine(e))
 	}
+	for _, w := range r.Warnings {
+		p.Warnings = append(p.Warnings, WarningLine(w))
+	}
 
 	// The cases' timelines, in case id order.
 	p.Cases = htmlCases(a)
@@ -333,8 +339,7 @@ func htmlCases(a *Audit) []htmlCase {
 	}
 	byKey := map[findingKey]*checker.Finding{}
 	team := map[string]string{}
-	for i := range a.Report.Findings {
-		f := &a.Report.Findings[i]
+	for f := range a.Report.Listed() {
 		k := findingKey{f.CaseID, f.Edition, f.Rule, f.Subject, f.Due.String()}
 		if _, dup := byKey[k]; !dup {
 			byKey[k] = f

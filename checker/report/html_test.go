@@ -242,7 +242,7 @@ func auditFixture(t testing.TB) *Audit {
 		AsOf:     asOf,
 		Packs:    []checker.PackInfo{{ID: "wt2018", Edition: "2018", Version: "0.1.0"}, {ID: "wt2023", Edition: "2023", Version: "0.1.0"}},
 		Summary:  checker.Summary{RecordsRead: 5, Cases: 4, RecordsSkipped: 1, Findings: counts},
-		Findings: findings,
+		Findings: checker.FindingSlice(findings),
 		Errors:   []checker.RecordError{{File: "extract.ndjson", Record: 5, CaseID: "C-9", Error: "referrals[0].received is not a real calendar date (YYYY-MM-DD)"}},
 		Rules:    infos,
 	}

@@ -1,16 +1,99 @@
 package report
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 
 	"github.com/wtcheck/wtcheck/checker"
 )
 
-// JSON writes the whole report as one indented JSON document (findings-format.md).
+// JSON writes the whole report as one indented JSON document (findings-format.md). The
+// findings are streamed one at a time from the report's list, so a report of a million
+// findings is never held as one value; the bytes are those encoding/json would write for the
+// whole report.
 func JSON(w io.Writer, r *checker.Report) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
+	jw := &jsonWriter{w: w}
+	jw.raw("{\n")
+	jw.field("tool", r.Tool)
+	if !r.AsOf.IsZero() {
+		jw.field("as_of", r.AsOf)
+	}
+	jw.field("packs", r.Packs)
+	jw.field("summary", r.Summary)
+	jw.key("findings")
+	if r.ListedLen() == 0 {
+		jw.raw("[]")
+	} else {
+		jw.raw("[")
+		first := true
+		for f := range r.Listed() {
+			if !first {
+				jw.raw(",")
+			}
+			first = false
+			jw.raw("\n    ")
+			jw.value(f, "    ")
+		}
+		jw.raw("\n  ]")
+	}
+	jw.field("errors", r.Errors)
+	// Like errors, always written ([] when none), so a consumer can rely on the key.
+	warnings := r.Warnings
+	if warnings == nil {
+		warnings = []checker.RecordWarning{}
+	}
+	jw.field("warnings", warnings)
+	if r.Baseline != nil {
+		jw.field("baseline", r.Baseline)
+	}
+	if len(r.NotCovered) > 0 {
+		jw.field("not_covered", r.NotCovered)
+	}
+	jw.raw("\n}\n")
+	return jw.err
+}
+
+// jsonWriter writes an indented JSON object field by field, keeping the first error.
+type jsonWriter struct {
+	w      io.Writer
+	err    error
+	fields int
+	buf    bytes.Buffer
+}
+
+func (jw *jsonWriter) raw(s string) {
+	if jw.err == nil {
+		_, jw.err = io.WriteString(jw.w, s)
+	}
+}
+
+// key starts a field of the top-level object.
+func (jw *jsonWriter) key(name string) {
+	if jw.fields > 0 {
+		jw.raw(",\n")
+	}
+	jw.fields++
+	jw.raw("  \"" + name + "\": ")
+}
+
+func (jw *jsonWriter) field(name string, v any) {
+	jw.key(name)
+	jw.value(v, "  ")
+}
+
+// value writes v indented as it would be at the given depth, without HTML escaping (case
+// text is not HTML here) and without the encoder's trailing newline.
+func (jw *jsonWriter) value(v any, prefix string) {
+	if jw.err != nil {
+		return
+	}
+	jw.buf.Reset()
+	enc := json.NewEncoder(&jw.buf)
 	enc.SetEscapeHTML(false)
-	return enc.Encode(r)
+	enc.SetIndent(prefix, "  ")
+	if jw.err = enc.Encode(v); jw.err != nil {
+		return
+	}
+	_, jw.err = jw.w.Write(bytes.TrimSuffix(jw.buf.Bytes(), []byte("\n")))
 }

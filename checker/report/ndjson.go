@@ -13,10 +13,10 @@ import (
 func NDJSON(w io.Writer, r *checker.Report) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
-	for i := range r.Findings {
-		if err := enc.Encode(&r.Findings[i]); err != nil {
+	for f := range r.Listed() {
+		if err := enc.Encode(f); err != nil {
 			return err
 		}
 	}
-	return nil
+	return r.ListErr()
 }

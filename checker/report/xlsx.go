@@ -3,6 +3,8 @@ package report
 import (
 	"fmt"
 	"io"
+	"iter"
+	"slices"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -16,24 +18,30 @@ var findingColumns = []string{"Case", "Edition", "Rule", "Subject", "Referral", 
 
 // XLSX writes an Excel workbook: a Summary sheet, a Findings sheet (every finding, filterable,
 // header frozen, dates as real Excel dates), one sheet per edition when editions were compared,
-// and a Due soon sheet of the pending deadlines within the due-soon window.
+// a Due soon sheet of the pending deadlines within the due-soon window, a Not covered sheet of
+// the referrals no loaded pack was in force for, and a Warnings sheet of the data warnings,
+// each when there are any.
 func XLSX(w io.Writer, a *Audit) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	x := &xlsxBook{f: f}
 	x.summary(a)
-	x.findings("Findings", a.Report.Findings, nil)
+	x.findings("Findings", a.Report.Listed())
 	if c := a.Comparison; c != nil {
 		for _, ed := range c.Editions {
 			x.edition(a, ed)
 		}
 	}
-	soon := a.DueSoonList()
-	rows := make([]checker.Finding, len(soon))
-	for i, s := range soon {
-		rows[i] = *s
+	x.findings("Due soon", slices.Values(a.DueSoonList()))
+	if x.err == nil {
+		x.err = a.Report.ListErr()
 	}
-	x.findings("Due soon", rows, nil)
+	if len(a.Report.NotCovered) > 0 {
+		x.notCovered(a.Report.NotCovered)
+	}
+	if len(a.Report.Warnings) > 0 {
+		x.warnings(a.Report.Warnings)
+	}
 	if x.err != nil {
 		return x.err
 	}
@@ -115,6 +123,10 @@ func (x *xlsxBook) summary(a *Audit) {
 		{"Records read", s.RecordsRead},
 		{"Cases checked", s.Cases},
 		{"Records skipped", s.RecordsSkipped},
+		{"Data warnings", s.Warnings},
+	}
+	if s.ReferralsNotCovered > 0 {
+		rows = append(rows, []any{"Referrals not covered (no loaded pack in force; not checked, listed in the sheet Not covered)", s.ReferralsNotCovered})
 	}
 	for _, st := range checker.Statuses {
 		rows = append(rows, []any{"Findings: " + strings.ReplaceAll(string(st), "_", " "), s.Findings[st]})
@@ -122,6 +134,9 @@ func (x *xlsxBook) summary(a *Audit) {
 	rows = append(rows, []any{"Overdue", len(a.Overdue())}, []any{fmt.Sprintf("Due in the next %d working days", a.DueSoon), len(a.DueSoonList())})
 	if a.Redacted {
 		rows = append(rows, []any{"Case ids", "redacted (keyed hashes)"})
+	}
+	for _, p := range localPacks(r) {
+		rows = append(rows, []any{"Local pack", p})
 	}
 	for i, row := range rows {
 		x.row(sheet, i+1, row...)
@@ -159,17 +174,18 @@ func intCellValue(p *int) any {
 }
 
 // findings writes a sheet of findings with real dates, an autofilter and a frozen header.
-func (x *xlsxBook) findings(sheet string, fs []checker.Finding, _ []string) {
+func (x *xlsxBook) findings(sheet string, fs iter.Seq[*checker.Finding]) {
 	x.sheet(sheet)
 	x.header(sheet, findingColumns)
-	for i := range fs {
-		f := &fs[i]
-		x.row(sheet, i+2, f.CaseID, f.Edition, f.Rule, f.Subject, f.Referral, string(f.Status), string(f.Severity),
+	n := 0
+	for f := range fs {
+		n++
+		x.row(sheet, n+1, f.CaseID, EditionLabel(f), f.Rule, f.Subject, f.Referral, string(f.Status), string(f.Severity),
 			dateCell(f.Start), dateCell(f.Due), dateCell(f.Done), intCellValue(f.LateWorkingDays), intCellValue(f.LateDays),
 			intCellValue(f.WorkingDaysLeft), f.Team, f.Message, f.Citation)
 	}
-	last := len(fs) + 1
-	if len(fs) > 0 {
+	last := n + 1
+	if n > 0 {
 		x.check(x.f.SetCellStyle(sheet, "H2", fmt.Sprintf("J%d", last), x.date))
 	}
 	lastCol, _ := excelize.ColumnNumberToName(len(findingColumns))
@@ -178,6 +194,45 @@ func (x *xlsxBook) findings(sheet string, fs []checker.Finding, _ []string) {
 	x.check(x.f.SetColWidth(sheet, "C", "C", 30))
 	x.check(x.f.SetColWidth(sheet, "H", "J", 12))
 	x.check(x.f.SetColWidth(sheet, "O", "P", 60))
+}
+
+// notCovered lists the referrals no loaded pack was in force for: they were not checked.
+func (x *xlsxBook) notCovered(ns []checker.NotCovered) {
+	const sheet = "Not covered"
+	x.sheet(sheet)
+	x.ensureStyles()
+	x.header(sheet, []string{"Case", "Referral", "Received", "Why"})
+	for i, n := range ns {
+		x.row(sheet, i+2, n.CaseID, n.Referral, dateCell(n.Received), NotCoveredMessage(n))
+	}
+	if len(ns) > 0 {
+		x.check(x.f.SetCellStyle(sheet, "C2", fmt.Sprintf("C%d", len(ns)+1), x.date))
+	}
+}
+
+// warnings writes the data warnings, one a row, where they are and what is doubtful.
+func (x *xlsxBook) warnings(ws []checker.RecordWarning) {
+	const sheet = "Warnings"
+	x.sheet(sheet)
+	x.header(sheet, []string{"File", "Record", "Case", "Field", "Warning"})
+	// A warning about the run has no file, record, case or field: those cells stay blank.
+	text := func(s string) any {
+		if s == "" {
+			return nil
+		}
+		return s
+	}
+	for i, w := range ws {
+		record := any(nil)
+		if w.Record > 0 {
+			record = w.Record
+		}
+		x.row(sheet, i+2, text(w.File), record, text(w.CaseID), text(w.Path), w.Warning)
+	}
+	x.check(x.f.AutoFilter(sheet, fmt.Sprintf("A1:E%d", len(ws)+1), nil))
+	x.check(x.f.SetColWidth(sheet, "A", "A", 40))
+	x.check(x.f.SetColWidth(sheet, "C", "D", 30))
+	x.check(x.f.SetColWidth(sheet, "E", "E", 80))
 }
 
 // edition writes one edition's column of the comparison: each rule's counts and rate.

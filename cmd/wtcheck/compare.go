@@ -25,6 +25,7 @@ func newCompareCommand(stdin io.Reader) *cobra.Command {
 		workers  int
 		holidays []string
 		rf       redactFlags
+		allow    bool
 	)
 	cmd := &cobra.Command{
 		Use:   "compare [flags] PATH...",
@@ -87,13 +88,20 @@ force on the day it was received.`,
 				return err
 			}
 			agg := compare.NewAggregator(engine.Packs, inForce, ruledoc.Timescale)
-			rep, err := batch.Check(engine, &batch.Reader{Stdin: stdin}, args, batch.Options{
-				AsOf: day, Show: []checker.Status{}, FailOn: checker.FailOnNone, Workers: workers,
+			opts := batch.Options{
+				AsOf: day, Show: []checker.Status{}, FailOn: checker.FailOnNone, Workers: workers, AllowEmpty: allow,
 				Tool: checker.Tool{Name: "wtcheck", Version: toolVersion()}, PerCase: agg.Add,
 				Files: func(files []string) error { return outs.refuse("case file", files...) },
-			})
+			}
+			if red != nil {
+				opts.Redact = red
+			}
+			reader := &batch.Reader{Stdin: stdin, Format: "case records (wtcheck/case/v1)"}
+			sayPassedOver := passedOver(reader)
+			rep, err := batch.Check(engine, reader, args, opts)
+			sayPassedOver(cmd.ErrOrStderr())
 			if err != nil {
-				return err
+				return emptyBatch(cmd.ErrOrStderr(), rep, err)
 			}
 			result := agg.Result(rep)
 			if red != nil {
@@ -105,10 +113,15 @@ force on the day it was received.`,
 			if err := out.Commit(); err != nil {
 				return err
 			}
-			if out.Stdout() {
-				return nil
+			if !out.Stdout() {
+				n := len(result.Differences)
+				fmt.Fprintf(cmd.ErrOrStderr(), "wtcheck: compared %d %s under %s; %d %s\n", result.Summary.Cases, plural(result.Summary.Cases, "case", "cases"),
+					strings.Join(result.Editions, ", "), n, plural(n, "outcome differs", "outcomes differ"))
 			}
-			fmt.Fprintf(cmd.ErrOrStderr(), "wtcheck: compared %d cases under %s; %d outcomes differ\n", result.Summary.Cases, strings.Join(result.Editions, ", "), len(result.Differences))
+			if rep.Summary.RulesOverBudget > 0 {
+				overBudgetNote(cmd.ErrOrStderr(), rep.Summary)
+				return exitCode(checker.ExitUsage)
+			}
 			return nil
 		},
 	}
@@ -121,5 +134,6 @@ force on the day it was received.`,
 	fl.IntVar(&workers, "workers", 0, "records checked at once (default: one per CPU)")
 	fl.StringArrayVar(&holidays, "holidays", nil, "a file of extra bank holidays (repeatable)")
 	rf.register(cmd)
+	registerAllowEmpty(cmd, &allow)
 	return cmd
 }

@@ -1,0 +1,73 @@
+package checker
+
+import "iter"
+
+// FindingList is a report's listed findings, in their sorted order. A batch small enough
+// keeps them in memory (FindingSlice); a larger one may keep them in sorted runs on disk.
+// Writers walk the list with All, as many times as they need, and then check Err, so that
+// no writer needs every finding in memory at once.
+type FindingList interface {
+	// Len is the number of findings listed.
+	Len() int
+	// All yields the findings in order. A yielded finding is the caller's to keep.
+	All() iter.Seq[*Finding]
+	// Err is the first error met while walking the list (reading back a run from disk),
+	// or nil. A writer checks it after walking, and fails rather than write a partial report.
+	Err() error
+}
+
+// FindingSlice is a FindingList held in memory.
+type FindingSlice []Finding
+
+// Len is the number of findings.
+func (s FindingSlice) Len() int { return len(s) }
+
+// All yields pointers into the slice, in order.
+func (s FindingSlice) All() iter.Seq[*Finding] {
+	return func(yield func(*Finding) bool) {
+		for i := range s {
+			if !yield(&s[i]) {
+				return
+			}
+		}
+	}
+}
+
+// Err is always nil: a slice cannot fail to be read.
+func (s FindingSlice) Err() error { return nil }
+
+// CollectFindings copies a list into memory, for tests and for small reports.
+func CollectFindings(l FindingList) ([]Finding, error) {
+	if l == nil {
+		return nil, nil
+	}
+	out := make([]Finding, 0, l.Len())
+	for f := range l.All() {
+		out = append(out, *f)
+	}
+	return out, l.Err()
+}
+
+// Listed yields the report's listed findings in order; none when it has no list.
+func (r *Report) Listed() iter.Seq[*Finding] {
+	if r.Findings == nil {
+		return func(func(*Finding) bool) {}
+	}
+	return r.Findings.All()
+}
+
+// ListedLen is the number of findings listed.
+func (r *Report) ListedLen() int {
+	if r.Findings == nil {
+		return 0
+	}
+	return r.Findings.Len()
+}
+
+// ListErr is the error met walking the listed findings, if any (see FindingList.Err).
+func (r *Report) ListErr() error {
+	if r.Findings == nil {
+		return nil
+	}
+	return r.Findings.Err()
+}
