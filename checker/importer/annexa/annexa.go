@@ -80,9 +80,6 @@ const (
 // (see docs/import.md).
 func Lacks() []Gap { return slices.Clone(gaps) }
 
-// maxUnzipBytes bounds the unzipped size of a workbook, so a hostile file cannot fill the disk.
-const maxUnzipBytes = 1 << 30
-
 // ReadFile imports a workbook: one batch.Record per child (the join of Lists 3 to 7 on the
 // Child Unique ID), Index the child's 1-based position in first-seen order (List 3 first, each
 // list row by row), CaseID the child's id and File the path. A bad cell makes an error record
