@@ -160,7 +160,7 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 	if f.baseline != "" {
 		in, err := safefile.Open(f.baseline, maxBaselineBytes)
 		if err != nil {
-			return fmt.Errorf("read baseline: %w", err)
+			return fmt.Errorf("read baseline %s: %w", f.baseline, err)
 		}
 		opts.Baseline, err = checker.ReadBaseline(f.baseline, in)
 		in.Close()

@@ -354,18 +354,26 @@ func Interrupt() {
 }
 
 // Open opens a file to be read as a stream of at most limit bytes: a read past the limit is an
-// error saying so (without the path, which the caller's message names), so a decoder fed from it stops there, and a file that is not what it should
+// error saying so (errors leave out the path, which the caller's message names), so a decoder fed from it stops there, and a file that is not what it should
 // be (/dev/zero) fails at its first bytes.
 func Open(path string, limit int64) (io.ReadCloser, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return nil, unwrapPath(err)
 	}
-	if info, err := f.Stat(); err == nil && info.IsDir() {
-		f.Close()
-		return nil, fmt.Errorf("%s: is a directory", path)
+	l := &limited{f: f, left: limit, limit: limit}
+	if info, err := f.Stat(); err == nil {
+		switch {
+		case info.IsDir():
+			f.Close()
+			return nil, errors.New("it is a directory")
+		case info.Mode().IsRegular() && info.Size() > limit:
+			// Said at once, not after reading up to the limit.
+			f.Close()
+			return nil, l.tooLarge()
+		}
 	}
-	return &limited{f: f, left: limit, limit: limit}, nil
+	return l, nil
 }
 
 type limited struct {
@@ -380,7 +388,7 @@ func (l *limited) Read(p []byte) (int, error) {
 		if n, _ := l.f.Read(one[:]); n == 0 {
 			return 0, io.EOF
 		}
-		return 0, fmt.Errorf("the file is larger than %s, the most it may be", Size(l.limit))
+		return 0, l.tooLarge()
 	}
 	if int64(len(p)) > l.left {
 		p = p[:l.left]
@@ -394,6 +402,10 @@ func (l *limited) Read(p []byte) (int, error) {
 }
 
 func (l *limited) Close() error { return l.f.Close() }
+
+func (l *limited) tooLarge() error {
+	return fmt.Errorf("the file is larger than %s, the most it may be", Size(l.limit))
+}
 
 // ReadFile reads a whole file of at most limit bytes. A larger file, or a stream that does not
 // end (/dev/zero), is an error saying so, after reading no more than limit+1 bytes.

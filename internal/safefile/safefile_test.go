@@ -407,8 +407,20 @@ func TestOpenLimit(t *testing.T) {
 	if got, err := read(8); err != nil || got != "12345678" {
 		t.Errorf("at the limit: %q, %v", got, err)
 	}
-	if got, err := read(7); err == nil || err.Error() != "the file is larger than 7 bytes, the most it may be" || got != "1234567" {
-		t.Errorf("over the limit: %q, %v", got, err)
+	if _, err := Open(path, 7); err == nil || err.Error() != "the file is larger than 7 bytes, the most it may be" {
+		t.Errorf("a file over the limit, said at once: %v", err)
+	}
+	// A stream is read up to the limit, and stops there.
+	if _, err := os.Stat("/dev/zero"); err == nil {
+		r, err := Open("/dev/zero", 7)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := io.ReadAll(r)
+		r.Close()
+		if err == nil || err.Error() != "the file is larger than 7 bytes, the most it may be" || len(data) != 7 {
+			t.Errorf("a stream over the limit: %d bytes, %v", len(data), err)
+		}
 	}
 	if _, err := Open(dir, 10); err == nil || !strings.Contains(err.Error(), "is a directory") {
 		t.Errorf("a directory: %v", err)
