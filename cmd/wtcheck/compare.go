@@ -75,9 +75,16 @@ force on the day it was received.`,
 				return err
 			}
 			agg := compare.NewAggregator(engine.Packs, inForce, ruledoc.Timescale)
+			perCase := agg.Add
+			if red != nil {
+				// The comparison gathers ids and dates itself: it is given them redacted.
+				perCase = func(c *checker.Case, findings []checker.Finding) {
+					agg.Add(red.ForComparison(c, engine.AsOfFor(c, day), findings))
+				}
+			}
 			opts := batch.Options{
 				AsOf: day, Show: []checker.Status{}, FailOn: checker.FailOnNone, Workers: workers,
-				Tool: checker.Tool{Name: "wtcheck", Version: toolVersion()}, PerCase: agg.Add,
+				Tool: checker.Tool{Name: "wtcheck", Version: toolVersion()}, PerCase: perCase,
 			}
 			if red != nil {
 				opts.Redact = red
@@ -87,9 +94,6 @@ force on the day it was received.`,
 				return err
 			}
 			result := agg.Result(rep)
-			if red != nil {
-				red.Comparison(result)
-			}
 			if output == "" {
 				return write(cmd.OutOrStdout(), result)
 			}

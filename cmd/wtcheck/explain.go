@@ -18,6 +18,7 @@ var errFound = errors.New("found")
 
 func newExplainCommand(stdin io.Reader) *cobra.Command {
 	pf := &packFlags{}
+	var rf redactFlags
 	var asOf, format string
 	cmd := &cobra.Command{
 		Use:   "explain CASE_ID PATH...",
@@ -36,6 +37,10 @@ finding is questioned.`,
 				if day, err = checker.ParseDate(asOf); err != nil {
 					return fmt.Errorf("--as-of: %w", err)
 				}
+			}
+			red, err := rf.redactor()
+			if err != nil {
+				return err
 			}
 			engine, err := pf.engine()
 			if err != nil {
@@ -63,11 +68,17 @@ finding is questioned.`,
 				return fmt.Errorf("no case %q in %v", caseID, paths)
 			}
 			if found.Err != nil {
+				if red != nil {
+					return fmt.Errorf("the case could not be checked: its record has a data error (wtcheck check --redact says which)")
+				}
 				return fmt.Errorf("%s record %d (%s) could not be checked: %v", found.File, found.Index, caseID, found.Err)
 			}
 			day = engine.AsOfFor(found.Case, day)
 			findings, _, _ := engine.CheckInForce(found.Case, day)
 			t := explain.Build(found.Case, day, findings, engine.Calendar, engine.Packs)
+			if red != nil {
+				red.Timeline(t, found.Case)
+			}
 			switch format {
 			case "text":
 				_, err = io.WriteString(cmd.OutOrStdout(), t.Text())
@@ -81,6 +92,7 @@ finding is questioned.`,
 		},
 	}
 	pf.register(cmd)
+	rf.register(cmd)
 	cmd.Flags().StringVar(&asOf, "as-of", "", "explain as at this day (YYYY-MM-DD); default: the record's extract date")
 	cmd.Flags().StringVar(&format, "format", "text", "text or json")
 	return cmd
