@@ -45,6 +45,15 @@ func Lookup(format string) (Writer, error) {
 	return checkList(w), nil
 }
 
+// LookupWithNotes is Lookup for a command that prints what a writer has to say besides the
+// report (what SARIF left out to stay within code scanning's limits) with notify.
+func LookupWithNotes(format string, notify func(string)) (Writer, error) {
+	if format == "sarif" && notify != nil {
+		return checkList(SARIFWithNotes(notify)), nil
+	}
+	return Lookup(format)
+}
+
 // checkList makes a writer fail when the report's findings could not all be read back (a
 // run spilled to disk that went missing, say), so that no partial report passes as whole.
 func checkList(write Writer) Writer {

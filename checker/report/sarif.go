@@ -1,10 +1,14 @@
 package report
 
 import (
+	"cmp"
+	"container/heap"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/wtcheck/wtcheck/checker"
@@ -23,6 +27,7 @@ type sarifRun struct {
 	Tool              sarifTool         `json:"tool"`
 	AutomationDetails map[string]string `json:"automationDetails"`
 	Results           []sarifResult     `json:"results"`
+	Properties        map[string]any    `json:"properties"`
 }
 
 type sarifTool struct {
@@ -53,7 +58,7 @@ type sarifDescriptor struct {
 type sarifResult struct {
 	RuleID              string            `json:"ruleId"`
 	RuleIndex           int               `json:"ruleIndex"`
-	Kind                string            `json:"kind"`
+	Kind                string            `json:"kind,omitempty"`
 	Level               string            `json:"level"`
 	Message             sarifText         `json:"message"`
 	Locations           []sarifLocation   `json:"locations"`
@@ -71,15 +76,77 @@ type sarifPhysical struct {
 	Region           map[string]int    `json:"region,omitempty"`
 }
 
-// SARIF writes SARIF 2.1.0, which code-scanning dashboards read: one run per pack, with a
-// reporting descriptor for each of its rules (title, text, citation) and a result for each
-// finding listed. A breach is a result of kind "fail" at the level of the rule's severity;
-// the other statuses are kept with their SARIF kinds (pass, open, notApplicable, review).
-func SARIF(w io.Writer, r *checker.Report) error {
+// Code scanning's limits on a SARIF upload (GitHub's documentation, "SARIF results exceed one
+// or more limits" and "SARIF file is too large"): at most 20 runs a file; at most 25,000
+// results a run, of which only the top 5,000 are kept; 25,000 rules a run; 1,000 locations a
+// result and 20 tags a rule; and 10 MB for the gzip-compressed file. wtcheck writes one
+// location a result and one tag a rule, and keeps within the rest itself, so that what is
+// left out is chosen here, said, and the same from run to run.
+const (
+	sarifMaxRuns          = 20
+	sarifMaxResultsPerRun = 5_000
+	sarifMaxRulesPerRun   = 25_000
+	// sarifMaxBytes is the 10 MB limit applied to the file uncompressed, which keeps it well
+	// inside the limit however it is compressed.
+	sarifMaxBytes = 10_000_000
+)
+
+// SARIF writes SARIF 2.1.0 for code scanning: one run per pack, with a reporting descriptor
+// for each of its rules (title, text, citation) and a result for each finding listed. By
+// default the check lists breaches only, which is what should be an alert; a breach is a
+// result at the level of its rule's severity (error, warning, note), a pending deadline
+// listed on request a note, and other statuses listed on request are kept with their SARIF
+// kinds (pass, notApplicable, review) and level none. It stays within code scanning's limits
+// (see sarifMaxResultsPerRun): when a run has more results than code scanning keeps, or the
+// file would pass 10 MB, it keeps the most severe results, then those due longest ago, and
+// says what it left out in the run's properties.
+func SARIF(w io.Writer, r *checker.Report) error { return writeSARIF(w, r, nil) }
+
+// SARIFWithNotes is SARIF that also tells notify what it left out to stay within code
+// scanning's limits, for the command to print on standard error.
+func SARIFWithNotes(notify func(string)) Writer {
+	return func(w io.Writer, r *checker.Report) error { return writeSARIF(w, r, notify) }
+}
+
+// sarifCandidate is a result waiting to be kept or dropped.
+type sarifCandidate struct {
+	run, seq int
+	level    int    // 0 error, 1 warning, 2 note, 3 none: the lower the more severe
+	due      string // "" for none, which comes after every date
+	result   sarifResult
+	size     int
+}
+
+func (c *sarifCandidate) before(d *sarifCandidate) bool {
+	due := func(s string) string { return cmp.Or(s, "9999") }
+	return cmp.Or(cmp.Compare(c.level, d.level), cmp.Compare(due(c.due), due(d.due)), cmp.Compare(c.run, d.run), cmp.Compare(c.seq, d.seq)) < 0
+}
+
+// candidateHeap is a max-heap: its top is the candidate to drop first.
+type candidateHeap []*sarifCandidate
+
+func (h candidateHeap) Len() int           { return len(h) }
+func (h candidateHeap) Less(i, j int) bool { return h[j].before(h[i]) }
+func (h candidateHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *candidateHeap) Push(x any)        { *h = append(*h, x.(*sarifCandidate)) }
+func (h *candidateHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
+func writeSARIF(w io.Writer, r *checker.Report, notify func(string)) error {
 	log := sarifLog{Schema: "https://json.schemastore.org/sarif-2.1.0.json", Version: "2.1.0", Runs: []sarifRun{}}
 	runOf := map[string]int{}
+	packOf := []string{}
 	ruleIndex := map[string]map[string]int{}
+	var packsLeft []string
 	for _, p := range r.Packs {
+		if len(log.Runs) == sarifMaxRuns {
+			packsLeft = append(packsLeft, p.ID)
+			continue
+		}
 		run := sarifRun{
 			Tool:              sarifTool{Driver: sarifDriver{Name: "wtcheck", Version: r.Tool.Version, InformationURI: informationURI, Rules: []sarifDescriptor{}}},
 			AutomationDetails: map[string]string{"id": "wtcheck/" + p.ID + "/"},
@@ -87,7 +154,7 @@ func SARIF(w io.Writer, r *checker.Report) error {
 		}
 		ruleIndex[p.ID] = map[string]int{}
 		for _, ri := range r.Rules {
-			if ri.Pack != p.ID {
+			if ri.Pack != p.ID || len(run.Tool.Driver.Rules) == sarifMaxRulesPerRun {
 				continue
 			}
 			ruleIndex[p.ID][ri.ID] = len(run.Tool.Driver.Rules)
@@ -106,47 +173,141 @@ func SARIF(w io.Writer, r *checker.Report) error {
 		if _, dup := runOf[p.Edition]; !dup {
 			runOf[p.Edition] = len(log.Runs)
 		}
+		packOf = append(packOf, p.ID)
 		log.Runs = append(log.Runs, run)
 	}
+
+	// Each run keeps its most severe results, the oldest due first, up to what code
+	// scanning keeps; the findings are walked once.
+	found := make([]int, len(log.Runs))
+	kept := make([]candidateHeap, len(log.Runs))
+	seq := 0
 	for f := range r.Listed() {
+		seq++
 		ri, ok := runOf[f.Edition]
 		if !ok {
 			continue
 		}
-		run := &log.Runs[ri]
-		packID := strings.TrimSuffix(strings.TrimPrefix(run.AutomationDetails["id"], "wtcheck/"), "/")
-		kind, level := sarifKind(f)
-		loc := sarifLocation{LogicalLocations: []map[string]any{{
-			"fullyQualifiedName": f.CaseID + "/" + f.Referral + "/" + f.Subject, "kind": "object"}}}
-		if f.File != "" && f.File != "-" {
-			loc.PhysicalLocation = &sarifPhysical{ArtifactLocation: map[string]string{"uri": fileURI(f.File)}}
-			if f.Record > 0 {
-				loc.PhysicalLocation.Region = map[string]int{"startLine": f.Record}
+		found[ri]++
+		c := &sarifCandidate{run: ri, seq: seq, level: levelRank(f), due: f.Due.String()}
+		h := &kept[ri]
+		if h.Len() == sarifMaxResultsPerRun {
+			if !c.before((*h)[0]) {
+				continue
+			}
+			heap.Pop(h)
+		}
+		c.result = sarifResultOf(f, ruleIndex[packOf[ri]][f.Rule])
+		heap.Push(h, c)
+	}
+
+	// The whole file within sarifMaxBytes: the results kept, most severe and oldest first,
+	// until the budget is spent.
+	var all []*sarifCandidate
+	for _, h := range kept {
+		all = append(all, h...)
+	}
+	slices.SortFunc(all, func(a, b *sarifCandidate) int {
+		if a.before(b) {
+			return -1
+		}
+		return 1
+	})
+	empty, err := json.MarshalIndent(log, "", "  ")
+	if err != nil {
+		return err
+	}
+	budget := sarifMaxBytes - len(empty) - 4096 // the runs' properties, written below
+	written := make([]int, len(log.Runs))
+	var chosen []*sarifCandidate
+	for _, c := range all {
+		// Each result as it will be written: indented within the file, after a comma.
+		data, err := json.MarshalIndent(c.result, "        ", "  ")
+		if err != nil {
+			return err
+		}
+		c.size = len(data) + 10
+		if c.size > budget {
+			break
+		}
+		budget -= c.size
+		written[c.run]++
+		chosen = append(chosen, c)
+	}
+	slices.SortFunc(chosen, func(a, b *sarifCandidate) int { return cmp.Or(cmp.Compare(a.run, b.run), cmp.Compare(a.seq, b.seq)) })
+	for _, c := range chosen {
+		log.Runs[c.run].Results = append(log.Runs[c.run].Results, c.result)
+	}
+	for i := range log.Runs {
+		props := map[string]any{"results_found": found[i], "results_written": written[i]}
+		if dropped := found[i] - written[i]; dropped > 0 {
+			why := fmt.Sprintf("code scanning keeps at most %d results a run", sarifMaxResultsPerRun)
+			if written[i] < min(found[i], sarifMaxResultsPerRun) {
+				why = fmt.Sprintf("code scanning takes files of at most 10 MB (and keeps at most %d results a run)", sarifMaxResultsPerRun)
+			}
+			props["results_dropped"] = dropped
+			props["dropped"] = fmt.Sprintf("%d of %d results left out: %s; kept the breaches of a must first, then of a should, then notes, each the longest overdue (the oldest due date) first. The full list: wtcheck check --format json or csv.", dropped, found[i], why)
+			if notify != nil {
+				notify(fmt.Sprintf("sarif: run %s: wrote %d of %d results; %s", log.Runs[i].AutomationDetails["id"], written[i], found[i], props["dropped"]))
 			}
 		}
-		props := map[string]any{"case_id": f.CaseID, "edition": f.Edition, "subject": f.Subject, "status": string(f.Status), "citation": f.Citation}
-		for k, d := range map[string]checker.Date{"start": f.Start, "due": f.Due, "done": f.Done} {
-			if !d.IsZero() {
-				props[k] = d.String()
-			}
-		}
-		for k, n := range map[string]*int{"late_working_days": f.LateWorkingDays, "late_days": f.LateDays, "working_days_left": f.WorkingDaysLeft} {
-			if n != nil {
-				props[k] = *n
-			}
-		}
-		run.Results = append(run.Results, sarifResult{
-			RuleID: f.Rule, RuleIndex: ruleIndex[packID][f.Rule], Kind: kind, Level: level,
-			Message:             sarifText{Text: f.CaseID + " " + f.Subject + ": " + f.Message},
-			Locations:           []sarifLocation{loc},
-			PartialFingerprints: map[string]string{"wtcheckFinding/v1": fingerprint(f)},
-			Properties:          props,
-		})
+		log.Runs[i].Properties = props
+	}
+	if len(packsLeft) > 0 && notify != nil {
+		notify(fmt.Sprintf("sarif: code scanning takes at most %d runs a file: packs %s left out", sarifMaxRuns, strings.Join(packsLeft, ", ")))
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(log)
+}
+
+// levelRank orders results by how much they matter: errors, warnings, notes, then the rest.
+func levelRank(f *checker.Finding) int {
+	_, level := sarifKind(f)
+	switch level {
+	case "error":
+		return 0
+	case "warning":
+		return 1
+	case "note":
+		return 2
+	}
+	return 3
+}
+
+// sarifResultOf is the result of one finding.
+func sarifResultOf(f *checker.Finding, ruleIndex int) sarifResult {
+	kind, level := sarifKind(f)
+	loc := sarifLocation{LogicalLocations: []map[string]any{{
+		"fullyQualifiedName": f.CaseID + "/" + f.Referral + "/" + f.Subject, "kind": "object"}}}
+	if f.File != "" && f.File != "-" {
+		loc.PhysicalLocation = &sarifPhysical{ArtifactLocation: map[string]string{"uri": fileURI(f.File)}}
+		if f.Record > 0 {
+			loc.PhysicalLocation.Region = map[string]int{"startLine": f.Record}
+		}
+	}
+	props := map[string]any{"case_id": f.CaseID, "edition": f.Edition, "subject": f.Subject, "status": string(f.Status)}
+	if f.Referral != "" {
+		props["referral"] = f.Referral
+	}
+	for k, d := range map[string]checker.Date{"start": f.Start, "due": f.Due, "done": f.Done} {
+		if !d.IsZero() {
+			props[k] = d.String()
+		}
+	}
+	for k, n := range map[string]*int{"late_working_days": f.LateWorkingDays, "late_days": f.LateDays, "working_days_left": f.WorkingDaysLeft} {
+		if n != nil {
+			props[k] = *n
+		}
+	}
+	return sarifResult{
+		RuleID: f.Rule, RuleIndex: ruleIndex, Kind: kind, Level: level,
+		Message:             sarifText{Text: f.CaseID + " " + f.Subject + ": " + f.Message},
+		Locations:           []sarifLocation{loc},
+		PartialFingerprints: map[string]string{"wtcheckFinding/v1": fingerprint(f)},
+		Properties:          props,
+	}
 }
 
 func sarifLevel(s checker.Severity) string {
@@ -159,7 +320,9 @@ func sarifLevel(s checker.Severity) string {
 	return "note"
 }
 
-// sarifKind maps a status to SARIF's result kind; only a failure carries a level.
+// sarifKind maps a status to SARIF's result kind and level. Only a failure carries a level
+// other than none (SARIF 3.27.9), so a pending deadline, listed as a note to act on, is of
+// the default kind, fail; its status property says it is pending.
 func sarifKind(f *checker.Finding) (kind, level string) {
 	switch f.Status {
 	case checker.StatusBreach:
@@ -167,7 +330,7 @@ func sarifKind(f *checker.Finding) (kind, level string) {
 	case checker.StatusMet:
 		return "pass", "none"
 	case checker.StatusPending:
-		return "open", "none"
+		return "", "note"
 	case checker.StatusNotApplicable:
 		return "notApplicable", "none"
 	}

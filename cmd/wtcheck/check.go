@@ -71,9 +71,11 @@ when a record was skipped), 2 when the command could not run as asked.`,
 func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader) error {
 	if _, audit := report.LookupAudit(f.format); audit {
 		return runAudit(cmd, &auditFlags{packFlags: f.packFlags, redactFlags: f.redactFlags, input: f.input, format: f.format,
-			asOf: f.asOf, output: f.output, dueSoon: f.dueSoon, workers: f.workers}, args, stdin)
+			asOf: f.asOf, output: f.output, dueSoon: f.dueSoon, workers: f.workers,
+			maxRows: report.DefaultMaxRows, maxTimelines: report.DefaultMaxTimelines}, args, stdin)
 	}
-	write, err := report.Lookup(f.format)
+	stderr := cmd.ErrOrStderr()
+	write, err := report.LookupWithNotes(f.format, func(s string) { fmt.Fprintln(stderr, "wtcheck: "+s) })
 	if err != nil {
 		return err
 	}
@@ -86,9 +88,13 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 		return err
 	}
 	showFlag := f.show
-	if !cmd.Flags().Changed("show") && (f.format == "junit" || f.format == "sarif") {
-		// Test reports and code-scanning results need what passed as well as what failed.
-		showFlag = "all"
+	if !cmd.Flags().Changed("show") {
+		switch f.format {
+		case "junit":
+			showFlag = "all" // a test report needs what passed as well as what failed
+		case "sarif":
+			showFlag = "breach" // code scanning shows every result as an alert
+		}
 	}
 	show, err := parseShow(showFlag)
 	if err != nil {
@@ -108,7 +114,6 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 		return err
 	}
 	engine.DueSoon = f.dueSoon
-	stderr := cmd.ErrOrStderr()
 	reader := &batch.Reader{Stdin: stdin}
 	if err := f.input.reader(reader, asOf); err != nil {
 		return err
@@ -149,8 +154,8 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 	}
 	if n := len(skippedFiles); n > 0 {
 		// Said, not silent: a case file with an unexpected name would otherwise vanish.
-		what := fmt.Sprintf("%d files", n)
-		if n <= 3 {
+		what := fmt.Sprintf("%d %s", n, plural(n, "file", "files"))
+		if n <= 3 && red == nil {
 			what = strings.Join(skippedFiles, ", ")
 		}
 		fmt.Fprintf(stderr, "wtcheck: passed over %s: not .json, .ndjson or .jsonl (or .gz) files\n", what)
