@@ -16,8 +16,6 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
-
-	"github.com/wtcheck/wtcheck/checker"
 )
 
 // TestHTMLInBrowser opens the golden test's page in headless Chromium, from a file as a
@@ -108,14 +106,7 @@ func TestHTMLInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	s := a.Report.Summary
-	want := map[string]int{
-		"summary-cases": s.Cases, "summary-records": s.RecordsRead, "summary-skipped": s.RecordsSkipped,
-		"summary-overdue": len(a.Overdue()), "summary-due-soon": len(a.DueSoonList()),
-	}
-	for _, st := range checker.Statuses {
-		want["summary-"+strings.ReplaceAll(string(st), "_", "-")] = s.Findings[st]
-	}
+	want := headlineIDs(a)
 	for id, n := range want {
 		text, err := chromedp.Run(tabCtx, chromedp.TextContent(chromedp.ID(id)))
 		if err != nil {
