@@ -1,7 +1,9 @@
 package report
 
 import (
+	"bytes"
 	"cmp"
+	"compress/gzip"
 	"container/heap"
 	"encoding/json"
 	"fmt"
@@ -86,9 +88,9 @@ const (
 	sarifMaxRuns          = 20
 	sarifMaxResultsPerRun = 5_000
 	sarifMaxRulesPerRun   = 25_000
-	// sarifMaxBytes is the 10 MB limit applied to the file uncompressed, which keeps it well
-	// inside the limit however it is compressed.
-	sarifMaxBytes = 10_000_000
+	// sarifMaxBytes is the most a file may take gzip-compressed, as an upload sends it
+	// (10 MB, with room to spare for a different compressor).
+	sarifMaxBytes = 9_000_000
 )
 
 // SARIF writes SARIF 2.1.0 for code scanning: one run per pack, with a reporting descriptor
@@ -114,7 +116,6 @@ type sarifCandidate struct {
 	level    int    // 0 error, 1 warning, 2 note, 3 none: the lower the more severe
 	due      string // "" for none, which comes after every date
 	result   sarifResult
-	size     int
 }
 
 func (c *sarifCandidate) before(d *sarifCandidate) bool {
@@ -201,8 +202,8 @@ func writeSARIF(w io.Writer, r *checker.Report, notify func(string)) error {
 		heap.Push(h, c)
 	}
 
-	// The whole file within sarifMaxBytes: the results kept, most severe and oldest first,
-	// until the budget is spent.
+	// The whole file within sarifMaxBytes once compressed: should the results kept make it
+	// larger, the least severe and most recent tenth is dropped, until it fits.
 	var all []*sarifCandidate
 	for _, h := range kept {
 		all = append(all, h...)
@@ -213,53 +214,84 @@ func writeSARIF(w io.Writer, r *checker.Report, notify func(string)) error {
 		}
 		return 1
 	})
-	empty, err := json.MarshalIndent(log, "", "  ")
-	if err != nil {
-		return err
-	}
-	budget := sarifMaxBytes - len(empty) - 4096 // the runs' properties, written below
-	written := make([]int, len(log.Runs))
-	var chosen []*sarifCandidate
-	for _, c := range all {
-		// Each result as it will be written: indented within the file, after a comma.
-		data, err := json.MarshalIndent(c.result, "        ", "  ")
-		if err != nil {
+	var out []byte
+	var written []int
+	for n := len(all); ; n = n * 9 / 10 {
+		written = make([]int, len(log.Runs))
+		chosen := slices.Clone(all[:n])
+		slices.SortFunc(chosen, func(a, b *sarifCandidate) int { return cmp.Or(cmp.Compare(a.run, b.run), cmp.Compare(a.seq, b.seq)) })
+		for i := range log.Runs {
+			log.Runs[i].Results = []sarifResult{}
+		}
+		for _, c := range chosen {
+			log.Runs[c.run].Results = append(log.Runs[c.run].Results, c.result)
+			written[c.run]++
+		}
+		dropped := sarifDropped(log.Runs, found, written, nil)
+		var err error
+		if out, err = encodeSARIF(log); err != nil {
 			return err
 		}
-		c.size = len(data) + 10
-		if c.size > budget {
+		if n == 0 || gzipSize(out) <= sarifMaxBytes {
+			if dropped {
+				sarifDropped(log.Runs, found, written, notify) // say it, once, for what is written
+			}
 			break
 		}
-		budget -= c.size
-		written[c.run]++
-		chosen = append(chosen, c)
-	}
-	slices.SortFunc(chosen, func(a, b *sarifCandidate) int { return cmp.Or(cmp.Compare(a.run, b.run), cmp.Compare(a.seq, b.seq)) })
-	for _, c := range chosen {
-		log.Runs[c.run].Results = append(log.Runs[c.run].Results, c.result)
-	}
-	for i := range log.Runs {
-		props := map[string]any{"results_found": found[i], "results_written": written[i]}
-		if dropped := found[i] - written[i]; dropped > 0 {
-			why := fmt.Sprintf("code scanning keeps at most %d results a run", sarifMaxResultsPerRun)
-			if written[i] < min(found[i], sarifMaxResultsPerRun) {
-				why = fmt.Sprintf("code scanning takes files of at most 10 MB (and keeps at most %d results a run)", sarifMaxResultsPerRun)
-			}
-			props["results_dropped"] = dropped
-			props["dropped"] = fmt.Sprintf("%d of %d results left out: %s; kept the breaches of a must first, then of a should, then notes, each the longest overdue (the oldest due date) first. The full list: wtcheck check --format json or csv.", dropped, found[i], why)
-			if notify != nil {
-				notify(fmt.Sprintf("sarif: run %s: wrote %d of %d results; %s", log.Runs[i].AutomationDetails["id"], written[i], found[i], props["dropped"]))
-			}
-		}
-		log.Runs[i].Properties = props
 	}
 	if len(packsLeft) > 0 && notify != nil {
 		notify(fmt.Sprintf("sarif: code scanning takes at most %d runs a file: packs %s left out", sarifMaxRuns, strings.Join(packsLeft, ", ")))
 	}
-	enc := json.NewEncoder(w)
+	_, err := w.Write(out)
+	return err
+}
+
+// sarifDropped sets each run's properties (results found and written, and what was left out
+// and why) and reports whether anything was left out, telling notify when it is set.
+func sarifDropped(runs []sarifRun, found, written []int, notify func(string)) bool {
+	droppedAny := false
+	for i := range runs {
+		props := map[string]any{"results_found": found[i], "results_written": written[i]}
+		if dropped := found[i] - written[i]; dropped > 0 {
+			droppedAny = true
+			why := fmt.Sprintf("code scanning keeps at most %d results a run", sarifMaxResultsPerRun)
+			if written[i] < min(found[i], sarifMaxResultsPerRun) {
+				why = fmt.Sprintf("code scanning takes files of at most 10 MB compressed (and keeps at most %d results a run)", sarifMaxResultsPerRun)
+			}
+			props["results_dropped"] = dropped
+			props["dropped"] = fmt.Sprintf("%d of %d results left out: %s; kept the breaches of a must first, then of a should, then notes, each the longest overdue (the oldest due date) first. The full list: wtcheck check --format json or csv.", dropped, found[i], why)
+			if notify != nil {
+				notify(fmt.Sprintf("sarif: run %s: wrote %d of %d results; %s", runs[i].AutomationDetails["id"], written[i], found[i], props["dropped"]))
+			}
+		}
+		runs[i].Properties = props
+	}
+	return droppedAny
+}
+
+func encodeSARIF(log sarifLog) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(log)
+	err := enc.Encode(log)
+	return buf.Bytes(), err
+}
+
+// gzipSize is the size of data compressed as an upload compresses it.
+func gzipSize(data []byte) int {
+	var n countWriter
+	zw := gzip.NewWriter(&n)
+	zw.Write(data)
+	zw.Close()
+	return int(n)
+}
+
+type countWriter int
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	*c += countWriter(len(p))
+	return len(p), nil
 }
 
 // levelRank orders results by how much they matter: errors, warnings, notes, then the rest.
