@@ -108,7 +108,7 @@ type htmlAction struct {
 // htmlActionTable is an action list's table: Teams adds a team column when any case has one;
 // Cut says how much of the list it shows, when not all.
 type htmlActionTable struct {
-	ID, When, Cut string
+	ID, Label, When, Cut string
 	Teams         bool
 	Rows          []htmlAction
 }
@@ -320,9 +320,9 @@ func newHTMLPage(a *Audit) *htmlPage {
 			break
 		}
 	}
-	p.OverdueTable = htmlActionTable{ID: "overdue-table", When: "Overdue by", Teams: teams, Rows: overdueRows,
+	p.OverdueTable = htmlActionTable{ID: "overdue-table", Label: "Overdue work", When: "Overdue by", Teams: teams, Rows: overdueRows,
 		Cut: withNote(cutText(len(overdueRows), overdueN, "items, the oldest due date first,"), p.CutNote)}
-	p.SoonTable = htmlActionTable{ID: "due-soon-table", When: "Left", Teams: teams, Rows: soonRows,
+	p.SoonTable = htmlActionTable{ID: "due-soon-table", Label: "Work due soon", When: "Left", Teams: teams, Rows: soonRows,
 		Cut: withNote(cutText(len(soonRows), soonN, "items, the soonest first,"), p.CutNote)}
 
 	// Editions compared.

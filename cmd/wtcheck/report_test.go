@@ -101,3 +101,27 @@ func TestAuditHeadlineIsQuotable(t *testing.T) {
 		}
 	}
 }
+
+// TestAuditPageStatesItsLimits: a page cut to a few rows and timelines says so, and where
+// the rest is; only the cases shown are linked.
+func TestAuditPageStatesItsLimits(t *testing.T) {
+	_, page, stderr := run(t, "", "report", "--max-rows", "1", "--max-timelines", "2", "../../fixtures/sample")
+	for _, want := range []string{
+		"Showing the first 1 of 2 items, the oldest due date first,",
+		"every finding is in the downloadable data",
+		"18 cases have breaches or work due soon; the page shows the timelines of 2 of them (at most 2)",
+	} {
+		if !strings.Contains(strings.ToLower(page), strings.ToLower(want)) {
+			t.Errorf("the page does not say %q (%s)", want, stderr)
+		}
+	}
+	if n := strings.Count(page, `<section class="case"`); n != 2 {
+		t.Errorf("%d timelines, want 2", n)
+	}
+	// The two kept are the cases with open work overdue, oldest first.
+	for _, id := range []string{"case-C-0032", "case-C-0026"} {
+		if !strings.Contains(page, `<section class="case" id="`+id+`"`) {
+			t.Errorf("no timeline of %s", id)
+		}
+	}
+}
