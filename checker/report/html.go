@@ -109,8 +109,8 @@ type htmlAction struct {
 // Cut says how much of the list it shows, when not all.
 type htmlActionTable struct {
 	ID, Label, When, Cut string
-	Teams         bool
-	Rows          []htmlAction
+	Teams                bool
+	Rows                 []htmlAction
 }
 
 type htmlComparison struct {
