@@ -62,11 +62,16 @@ func newReportCommand(stdin io.Reader) *cobra.Command {
 		Long: `Report checks the cases and writes an audit report for a quality-assurance meeting:
 
   html  one self-contained page (no network; it opens from an email attachment or a shared
-        drive): the headline summary, compliance per rule with its citation and a chart,
-        breaches by month, a breakdown by team, the overdue and due-soon lists, the edition
-        comparison when several editions are checked, and each listed case's timeline.
+        drive): the headline summary (distinct findings, musts and shoulds apart), compliance
+        per rule with its citation and a chart, breaches by month up to the as-of date, a
+        breakdown by team, the overdue (open work only) and due-soon lists, the editions
+        compared, and the timelines of the cases most in need of a look. Lists and timelines
+        are cut at --max-rows and --max-timelines, and the page says so.
   xlsx  a workbook: Summary, Findings (filterable, dates as Excel dates), one sheet per
-        edition when comparing, and Due soon.`,
+        edition compared, Overdue and Due soon.
+
+Unless --edition says otherwise, each referral is checked under the edition in force when it
+was received (--edition in-force), and every shipped edition is compared beside it.`,
 		Example: "  wtcheck report --format html -o report.html fixtures/sample\n  wtcheck report --format xlsx -o report.xlsx --edition 2023 extract.ndjson",
 		Args:    cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
