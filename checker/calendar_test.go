@@ -155,7 +155,8 @@ func TestCalendarCovers(t *testing.T) {
 }
 
 // TestCalendarIsWorkingDayExhaustive compares IsWorkingDay with a definition built from the time
-// package and the parsed list, for every day from 1999 to 2028.
+// package and the parsed list, for every day from 1999 to 2030: the published list to 2027,
+// the projected holidays after it, none before 2000.
 func TestCalendarIsWorkingDayExhaustive(t *testing.T) {
 	hols, first, last := shippedHolidays(t)
 	cal := NewCalendar(hols, first, last)
@@ -163,7 +164,12 @@ func TestCalendarIsWorkingDayExhaustive(t *testing.T) {
 	for _, h := range hols {
 		isHol[h.Date.String()] = true
 	}
-	for tm := time.Date(1999, 1, 1, 0, 0, 0, 0, time.UTC); tm.Year() <= 2028; tm = tm.AddDate(0, 0, 1) {
+	for y := 2028; y <= 2030; y++ {
+		for _, h := range ProjectedHolidays(y) {
+			isHol[h.Date.String()] = true
+		}
+	}
+	for tm := time.Date(1999, 1, 1, 0, 0, 0, 0, time.UTC); tm.Year() <= 2030; tm = tm.AddDate(0, 0, 1) {
 		s := tm.Format("2006-01-02")
 		wd := tm.Weekday()
 		want := wd != time.Saturday && wd != time.Sunday && !isHol[s]
@@ -430,7 +436,7 @@ func TestCalendarWithHolidays(t *testing.T) {
 		t.Fatalf("test data: %s and %s should be working days in the shipped calendar", made, later)
 	}
 
-	ext := base.WithHolidays([]Holiday{{Date: made, Name: "Made-up holiday", OneOff: true}})
+	ext := base.WithHolidays([]Holiday{{Date: made, Name: "Made-up holiday", OneOff: true}}, 0)
 	if ext.IsWorkingDay(made) {
 		t.Errorf("with the extra holiday, IsWorkingDay(%s) = true, want false", made)
 	}
@@ -459,23 +465,44 @@ func TestCalendarWithHolidays(t *testing.T) {
 		t.Errorf("original: AddWorkingDays(2027-06-04, 1) = %s, want 2027-06-07", got)
 	}
 
-	// A holiday after the covered years extends them.
-	ext2 := base.WithHolidays([]Holiday{{Date: later, Name: "Later"}})
-	if f, l := ext2.Years(); f != 2000 || l != 2030 {
-		t.Errorf("Years() = %d, %d; want 2000, 2030", f, l)
+	// A holiday after the published years, from a list that declares no complete year, is
+	// added beside the projected ones; the published years stay as they were.
+	ext2 := base.WithHolidays([]Holiday{{Date: later, Name: "Later"}}, 0)
+	if f, l := ext2.Years(); f != 2000 || l != 2027 {
+		t.Errorf("Years() = %d, %d; want 2000, 2027", f, l)
 	}
-	if !ext2.Covers(later) || base.Covers(later) {
-		t.Errorf("Covers(%s): copy %v, original %v; want true, false", later, ext2.Covers(later), base.Covers(later))
+	if ext2.IsWorkingDay(later) || ext2.IsProjected(later) || ext2.HolidayName(later) != "Later" {
+		t.Errorf("%s: working day %v, projected %v, name %q; want false, false, Later", later, ext2.IsWorkingDay(later), ext2.IsProjected(later), ext2.HolidayName(later))
 	}
-	if ext2.IsWorkingDay(later) {
-		t.Errorf("IsWorkingDay(%s) = true, want false", later)
+	if d := MustDate("2030-01-01"); ext2.IsWorkingDay(d) || !ext2.IsProjected(d) {
+		t.Errorf("the projected New Year's Day 2030 was lost beside an added holiday")
+	}
+	if !base.IsWorkingDay(later) {
+		t.Errorf("original: IsWorkingDay(%s) = false, want true", later)
+	}
+
+	// A list complete to 2028 publishes 2028: its days replace the projected ones, so a
+	// moved day is moved, and 2029 is still projected.
+	moved := MustDate("2028-05-05") // a Friday in place of the projected Monday 1 May
+	pub := base.WithHolidays([]Holiday{{Date: MustDate("2028-01-03"), Name: "New Year's Day (substitute day)"}, {Date: moved, Name: "Moved"}}, 2028)
+	if f, l := pub.Years(); f != 2000 || l != 2028 {
+		t.Errorf("Years() = %d, %d; want 2000, 2028", f, l)
+	}
+	if !pub.IsWorkingDay(MustDate("2028-05-01")) || pub.IsWorkingDay(moved) || pub.IsProjected(moved) {
+		t.Errorf("a published 2028 kept the projected early May Monday, or lost the moved day")
+	}
+	if !pub.Covers(MustDate("2028-06-01")) || base.Covers(MustDate("2028-06-01")) {
+		t.Errorf("Covers(2028-06-01): copy %v, original %v; want true, false", pub.Covers(MustDate("2028-06-01")), base.Covers(MustDate("2028-06-01")))
+	}
+	if d := MustDate("2029-01-01"); pub.IsWorkingDay(d) || !pub.IsProjected(d) {
+		t.Errorf("2029 is no longer projected after publishing 2028")
 	}
 	if f, l := base.Years(); f != 2000 || l != 2027 {
 		t.Errorf("original Years() = %d, %d; want 2000, 2027", f, l)
 	}
 
 	// Adding a day that is already a holiday does not count it twice.
-	dup := base.WithHolidays([]Holiday{{Date: MustDate("2011-04-29"), Name: "Again"}})
+	dup := base.WithHolidays([]Holiday{{Date: MustDate("2011-04-29"), Name: "Again"}}, 0)
 	if got := dup.WorkingDaysBetween(MustDate("2010-12-31"), MustDate("2011-12-31")); got != 251 {
 		t.Errorf("with a duplicate: working days in 2011 = %d, want 251", got)
 	}
@@ -485,7 +512,7 @@ func TestCalendarWithHolidays(t *testing.T) {
 
 	// A weekend holiday is named but changes no count.
 	sat := MustDate("2030-01-05")
-	wk := base.WithHolidays([]Holiday{{Date: sat, Name: "Saturday holiday"}})
+	wk := base.WithHolidays([]Holiday{{Date: sat, Name: "Saturday holiday"}}, 0)
 	if got := wk.HolidayName(sat); got != "Saturday holiday" {
 		t.Errorf("HolidayName(%s) = %q, want %q", sat, got, "Saturday holiday")
 	}
@@ -611,5 +638,209 @@ func TestParseHolidaysUnknownKeys(t *testing.T) {
 				t.Errorf("error = %q, want it to name extra.yaml, the line and field %s", msg, tc.field)
 			}
 		})
+	}
+}
+
+// TestProjectedHolidaysMatchPublished computes every year 2000 to 2027 by the standard rules
+// and compares it with the published list, date and name: they must be equal apart from the
+// one-off and moved days, which are named here.
+func TestProjectedHolidaysMatchPublished(t *testing.T) {
+	hols, first, last := shippedHolidays(t)
+	// Published days the rules cannot know: one-off holidays, and standard days moved.
+	onlyPublished := map[string]string{
+		"2002-06-03": "Spring bank holiday moved for the Golden Jubilee",
+		"2002-06-04": "Golden Jubilee",
+		"2011-04-29": "Royal wedding",
+		"2012-06-04": "Spring bank holiday moved for the Diamond Jubilee",
+		"2012-06-05": "Diamond Jubilee",
+		"2020-05-08": "Early May bank holiday moved to VE day",
+		"2022-06-02": "Spring bank holiday moved for the Platinum Jubilee",
+		"2022-06-03": "Platinum Jubilee",
+		"2022-09-19": "State funeral of Queen Elizabeth II",
+		"2023-05-08": "Coronation of King Charles III",
+	}
+	// Standard days the rules give that were moved in those years.
+	onlyProjected := map[string]string{
+		"2002-05-27": "the last Monday of May, moved to 3 June",
+		"2012-05-28": "the last Monday of May, moved to 4 June",
+		"2020-05-04": "the first Monday of May, moved to 8 May",
+		"2022-05-30": "the last Monday of May, moved to 2 June",
+	}
+	published := map[string]string{}
+	for _, h := range hols {
+		published[h.Date.String()] = h.Name
+	}
+	seen := map[string]bool{}
+	for y := first; y <= last; y++ {
+		for _, h := range ProjectedHolidays(y) {
+			d := h.Date.String()
+			seen[d] = true
+			if !h.Projected {
+				t.Errorf("%s: not marked projected", d)
+			}
+			name, ok := published[d]
+			switch {
+			case !ok && onlyProjected[d] == "":
+				t.Errorf("%d: computed %s %q, which is not in the published list", y, d, h.Name)
+			case ok && onlyProjected[d] != "":
+				t.Errorf("%d: %s is named as moved but is in the published list", y, d)
+			case ok && name != h.Name:
+				t.Errorf("%s: computed %q, published %q", d, h.Name, name)
+			}
+		}
+	}
+	for d, name := range published {
+		if !seen[d] && onlyPublished[d] == "" {
+			t.Errorf("published %s %q was not computed", d, name)
+		}
+		if seen[d] && onlyPublished[d] != "" {
+			t.Errorf("%s is named as one-off but was computed", d)
+		}
+	}
+	for d := range onlyPublished {
+		if _, ok := published[d]; !ok {
+			t.Errorf("one-off %s is not in the published list", d)
+		}
+	}
+}
+
+// TestProjectedHolidays2028 checks the first projected year by hand: New Year's Day is a
+// Saturday (substitute Monday 3 January) and Easter Day is 16 April.
+func TestProjectedHolidays2028(t *testing.T) {
+	var got []string
+	for _, h := range ProjectedHolidays(2028) {
+		got = append(got, h.Date.String()+" "+h.Name)
+	}
+	want := []string{
+		"2028-01-03 New Year's Day (substitute day)",
+		"2028-04-14 Good Friday",
+		"2028-04-17 Easter Monday",
+		"2028-05-01 Early May bank holiday",
+		"2028-05-29 Spring bank holiday",
+		"2028-08-28 Summer bank holiday",
+		"2028-12-25 Christmas Day",
+		"2028-12-26 Boxing Day",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("ProjectedHolidays(2028) =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	cal := shippedCalendar(t)
+	if d := MustDate("2028-04-14"); !cal.IsProjected(d) || cal.HolidayName(d) != "Good Friday (projected)" || cal.IsWorkingDay(d) {
+		t.Errorf("2028-04-14: projected %v, name %q, working day %v", cal.IsProjected(d), cal.HolidayName(d), cal.IsWorkingDay(d))
+	}
+	if d := MustDate("2027-03-26"); cal.IsProjected(d) || cal.HolidayName(d) != "Good Friday" {
+		t.Errorf("2027-03-26 (published): projected %v, name %q", cal.IsProjected(d), cal.HolidayName(d))
+	}
+	// Over 2028 the count skips its eight holidays: 260 weekdays, 252 working days.
+	if got := cal.WorkingDaysBetween(MustDate("2027-12-31"), MustDate("2028-12-31")); got != 252 {
+		t.Errorf("working days in 2028 = %d, want 252", got)
+	}
+	if got := cal.ProjectedBetween(MustDate("2027-12-01"), MustDate("2028-04-30")); !slices.Equal(got, dates("2028-01-03", "2028-04-14", "2028-04-17")) {
+		t.Errorf("ProjectedBetween = %v, want the substitute New Year's Day, Good Friday and Easter Monday 2028", got)
+	}
+	if got := cal.ProjectedBetween(MustDate("2026-12-01"), MustDate("2027-12-31")); got != nil {
+		t.Errorf("ProjectedBetween over published days = %v, want none", got)
+	}
+}
+
+// TestProjectedHolidaysAnyYear checks years far from the list: Easter Day on its earliest and
+// latest possible dates, and working-day arithmetic past the calendar's precomputed years,
+// where holidays are computed when asked, agreeing with a day-by-day count.
+func TestProjectedHolidaysAnyYear(t *testing.T) {
+	for _, tc := range []struct {
+		year int
+		want string
+	}{
+		{1818, "1818-03-22"}, {2285, "2285-03-22"}, // the earliest Easter Day
+		{1943, "1943-04-25"}, {2038, "2038-04-25"}, // the latest
+		{2100, "2100-03-28"}, {2400, "2400-04-16"},
+	} {
+		if got := easterSunday(tc.year).String(); got != tc.want {
+			t.Errorf("easterSunday(%d) = %s, want %s", tc.year, got, tc.want)
+		}
+	}
+	cal := shippedCalendar(t)
+	for _, year := range []int{2100, 2227, 2228, 2229, 2500, 9999} {
+		hs := ProjectedHolidays(year)
+		if len(hs) != 8 {
+			t.Fatalf("ProjectedHolidays(%d): %d days, want 8", year, len(hs))
+		}
+		a := DateOf(time.Date(year-1, 12, 31, 0, 0, 0, 0, time.UTC))
+		b := DateOf(time.Date(year, 12, 31, 0, 0, 0, 0, time.UTC))
+		want := 0
+		for d := a.AddDays(1); !d.After(b); d = d.AddDays(1) {
+			wd := d.Weekday()
+			isHol := slices.ContainsFunc(hs, func(h Holiday) bool { return h.Date == d })
+			if wd != time.Saturday && wd != time.Sunday && !isHol {
+				want++
+			}
+			if got := cal.IsWorkingDay(d); got != (wd != time.Saturday && wd != time.Sunday && !isHol) {
+				t.Fatalf("IsWorkingDay(%s) = %v", d, got)
+			}
+		}
+		if got := cal.WorkingDaysBetween(a, b); got != want {
+			t.Errorf("working days in %d = %d, want %d", year, got, want)
+		}
+		if got := cal.AddWorkingDays(a, want); got != b && cal.IsWorkingDay(b) {
+			t.Errorf("AddWorkingDays(%s, %d) = %s, want %s", a, want, got, b)
+		}
+		if got := len(cal.ProjectedBetween(a, b)); got != len(weekdayHolidays(hs)) {
+			t.Errorf("ProjectedBetween over %d: %d days, want %d", year, got, len(weekdayHolidays(hs)))
+		}
+		if name := cal.HolidayName(hs[1].Date); name != "Good Friday (projected)" {
+			t.Errorf("HolidayName(%s) = %q, want Good Friday (projected)", hs[1].Date, name)
+		}
+	}
+	// A span across the end of the precomputed years counts both sides.
+	a, b := DateOf(time.Date(2225, 6, 30, 0, 0, 0, 0, time.UTC)), DateOf(time.Date(2230, 6, 30, 0, 0, 0, 0, time.UTC))
+	n := 0
+	for d := a.AddDays(1); !d.After(b); d = d.AddDays(1) {
+		if cal.IsWorkingDay(d) {
+			n++
+		}
+	}
+	if got := cal.WorkingDaysBetween(a, b); got != n {
+		t.Errorf("WorkingDaysBetween(%s, %s) = %d, want %d", a, b, got, n)
+	}
+}
+
+func weekdayHolidays(hs []Holiday) []Holiday {
+	var out []Holiday
+	for _, h := range hs {
+		if wd := h.Date.Weekday(); wd != time.Saturday && wd != time.Sunday {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// BenchmarkWorkingDaysBetween counts working days within the published years, across the
+// projected years (an 18th birthday), and past the precomputed table.
+func BenchmarkWorkingDaysBetween(b *testing.B) {
+	cal := shippedCalendar(b)
+	for _, bc := range []struct{ name, a, c string }{
+		{"published", "2024-01-04", "2024-03-07"},
+		{"projected", "2024-03-31", "2033-06-01"},
+	} {
+		a, c := MustDate(bc.a), MustDate(bc.c)
+		b.Run(bc.name, func(b *testing.B) {
+			for b.Loop() {
+				cal.WorkingDaysBetween(a, c)
+			}
+		})
+	}
+	a, c := DateOf(time.Date(2230, 1, 1, 0, 0, 0, 0, time.UTC)), DateOf(time.Date(2231, 1, 1, 0, 0, 0, 0, time.UTC))
+	b.Run("computed", func(b *testing.B) {
+		for b.Loop() {
+			cal.WorkingDaysBetween(a, c)
+		}
+	})
+}
+
+// BenchmarkNewCalendar builds the shipped calendar with its projected years.
+func BenchmarkNewCalendar(b *testing.B) {
+	hols, first, last := shippedHolidays(b)
+	for b.Loop() {
+		NewCalendar(hols, first, last)
 	}
 }

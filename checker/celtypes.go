@@ -222,7 +222,7 @@ var (
 		dateField("received", "Day the referral was received: day zero of referral timescales.", func(r *Referral) Date { return r.Received }),
 		dateField("decision", "Day the decision on the type of response was made.", func(r *Referral) Date { return r.Decision }),
 		stringField("source", "Who made the referral.", func(r *Referral) string { return r.Source }),
-		stringField("outcome", "no_further_action, early_help, assessment, s47, …", func(r *Referral) string { return r.Outcome }),
+		stringField("outcome", "no_further_action, early_help, family_help (2026), assessment, s47, …", func(r *Referral) string { return r.Outcome }),
 		dateField("closed", "Day the episode closed.", func(r *Referral) Date { return r.Closed }),
 		objectListField("assessments", "Assessments of the referral.", func() *objectType { return assessmentObj }, func(r *Referral) []*Assessment { return r.Assessments }),
 		objectListField("strategy_discussions", "Strategy discussions of the referral.", func() *objectType { return discussionObj }, func(r *Referral) []*StrategyDiscussion { return r.StrategyDiscussions }),

@@ -36,6 +36,10 @@ type NotCovered struct {
 	CaseID   string `json:"case_id"`
 	Referral string `json:"referral"`
 	Received Date   `json:"received"`
+	// File and Record say where the case's record was read from, for formats that point at
+	// a location; neither is part of the JSON.
+	File   string `json:"-"`
+	Record int    `json:"-"`
 }
 
 // EvalError is a rule that could not be evaluated on one subject of a case: a rule defect,
@@ -74,7 +78,7 @@ func (e *Engine) Check(c *Case, asOf Date) ([]Finding, []EvalError) {
 // CheckInForce is Check that also returns the referrals no pack covered, in InForce mode.
 func (e *Engine) CheckInForce(c *Case, asOf Date) ([]Finding, []EvalError, []NotCovered) {
 	day := e.AsOfFor(c, asOf)
-	ev := &evaluator{engine: e, c: c.AsOf(day), asOf: day}
+	ev := &evaluator{engine: e, c: c.ViewAt(day), asOf: day}
 	var uncovered []NotCovered
 	if e.InForce {
 		ev.packOf = map[*Referral]*CompiledPack{}
@@ -429,7 +433,36 @@ func (ev *evaluator) deadline(cr *compiledRule, act *vars, f Finding) {
 	if o.lapsed {
 		f.Closed = lapse
 	}
+	f.ProjectedHolidays = projectedCounted(ev.engine.Calendar, cr.rule.Deadline.Within, start, due, done, lapse, ev.asOf, o)
 	ev.emit(cr, act, f)
+}
+
+// projectedCounted lists the projected bank holidays that a deadline finding's working-day
+// counts crossed: from the start to a due date counted in working days, from the due date to
+// the day lateness is counted to, and from the as-of date to the due date while pending.
+func projectedCounted(cal *Calendar, within *Timescale, start, due, done, lapse, asOf Date, o DeadlineOutcome) []Date {
+	var out []Date
+	if within == nil || within.Unit == WorkingDays {
+		out = append(out, cal.ProjectedBetween(start, due)...)
+	}
+	if o.LateWorkingDays != nil {
+		until := asOf
+		switch {
+		case !done.IsZero():
+			until = done
+		case o.lapsed:
+			until = lapse
+		}
+		out = append(out, cal.ProjectedBetween(due, until)...)
+	}
+	if o.WorkingDaysLeft != nil {
+		out = append(out, cal.ProjectedBetween(asOf, due)...)
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	slices.SortFunc(out, func(a, b Date) int { return b.DaysUntil(a) })
+	return slices.Compact(out)
 }
 
 func (e *Engine) dueSoon() int {

@@ -45,6 +45,10 @@ type Finding struct {
 
 	Message  string `json:"message"`
 	Citation string `json:"citation"`
+	// ProjectedHolidays lists the bank holidays the finding's working-day counts skipped that
+	// were projected by the standard rules for a year after the last published list, not
+	// published: a count that may change when that year's list is published.
+	ProjectedHolidays []Date `json:"projected_holidays,omitempty"`
 	// Proxies names the stand-ins (provenance.proxies) the finding was built on, if any.
 	Proxies []string `json:"proxies,omitempty"`
 	// Note explains a finding further: in --edition in-force, one checked under the edition
@@ -99,9 +103,10 @@ type RecordError struct {
 
 // RecordWarning is something doubtful in a record that was still checked: an event dated
 // after the extract date, say. Like RecordError it names where, never what the record holds.
+// A warning about the run as a whole (an --as-of after records' extract dates) has no file.
 type RecordWarning struct {
-	File    string `json:"file"`
-	Record  int    `json:"record"`
+	File    string `json:"file,omitempty"`
+	Record  int    `json:"record,omitempty"` // 1-based position of the record in its file
 	CaseID  string `json:"case_id,omitempty"`
 	Path    string `json:"path,omitempty"` // the field, e.g. referrals[0].conferences[1].date
 	Warning string `json:"warning"`
@@ -117,14 +122,15 @@ type Summary struct {
 	EvaluationErrors int `json:"evaluation_errors,omitempty"`
 	// ReferralsNotCovered counts, with --edition in-force, referrals no loaded pack covers.
 	ReferralsNotCovered int `json:"referrals_not_covered,omitempty"`
-	// Warnings counts data warnings; each is in Report.Warnings.
-	Warnings int `json:"warnings,omitempty"`
+	// Warnings counts data warnings; each is in Report.Warnings. Like records_skipped it is
+	// always written, so a consumer can rely on it.
+	Warnings int `json:"warnings"`
 }
 
 // Exit codes of a check.
 const (
 	ExitOK     = 0 // no finding at or above the --fail-on level
-	ExitFailed = 1 // a finding at or above the --fail-on level (or, with --strict, a data error)
+	ExitFailed = 1 // a finding at or above the --fail-on level (or, with --strict, a data error or warning)
 	ExitUsage  = 2 // the command could not run as asked
 )
 
@@ -132,10 +138,11 @@ const (
 const FailOnNone Severity = "none"
 
 // ExitCode says how a check ends: 1 when failing findings (breaches at or above the
-// --fail-on level) were found, or when strict is set and a record was skipped or a rule could
-// not be evaluated; otherwise 0.
+// --fail-on level) were found, or when strict is set and a record was skipped, a rule could
+// not be evaluated, a referral was not covered by any loaded pack or a data warning was
+// given; otherwise 0. Without strict, warnings never change the exit code.
 func ExitCode(failing int, s Summary, strict bool) int {
-	if failing > 0 || (strict && (s.RecordsSkipped > 0 || s.EvaluationErrors > 0)) {
+	if failing > 0 || (strict && (s.RecordsSkipped > 0 || s.EvaluationErrors > 0 || s.ReferralsNotCovered > 0 || s.Warnings > 0)) {
 		return ExitFailed
 	}
 	return ExitOK
@@ -173,8 +180,8 @@ type Report struct {
 	Findings FindingList   `json:"-"`
 	Errors   []RecordError `json:"errors"`
 	// Warnings are data warnings: the record was still checked (case-format.md, "The as-of
-	// date").
-	Warnings []RecordWarning `json:"warnings,omitempty"`
+	// date"). Like Errors, always written, as [] when there is none.
+	Warnings []RecordWarning `json:"warnings"`
 	// Baseline is set when the check compared its breaches with a baseline.
 	Baseline *BaselineSummary `json:"baseline,omitempty"`
 	// NotCovered lists, with --edition in-force, the referrals received when no loaded pack

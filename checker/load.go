@@ -71,6 +71,7 @@ func ParsePack(name string, data []byte) (*Pack, error) {
 		"local_arrangements": func(v *yaml.Node) {
 			p.LocalArrangements = strings.TrimSpace(src.str(v))
 		},
+		"note":     func(v *yaml.Node) { p.Note = strings.TrimSpace(src.str(v)) },
 		"edition":  func(v *yaml.Node) { p.Edition = src.str(v) },
 		"title":    func(v *yaml.Node) { p.Title = src.str(v) },
 		"version":  func(v *yaml.Node) { p.Version = src.str(v) },

@@ -22,6 +22,9 @@ type Pack struct {
 	// LocalArrangements names who sets local procedures under the edition (the LSCB in 2010,
 	// the safeguarding partners from 2018), which `rules diff` reports.
 	LocalArrangements string
+	// Note says what of the pack could not be verified against the published text of its
+	// edition, such as a pack that copies the previous edition's timescales.
+	Note string
 	// Extends names the pack an overlay builds on; Disable lists inherited rules it drops.
 	Extends string
 	Disable []string
@@ -313,6 +316,7 @@ func Extend(base, overlay *Pack) (*Pack, error) {
 	}{
 		{&out.Edition, overlay.Edition}, {&out.Title, overlay.Title}, {&out.Version, overlay.Version},
 		{&out.Document, overlay.Document}, {&out.Source, overlay.Source}, {&out.LocalArrangements, overlay.LocalArrangements},
+		{&out.Note, overlay.Note},
 	} {
 		if f.src != "" {
 			*f.dst = f.src

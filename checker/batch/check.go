@@ -67,6 +67,7 @@ type job struct {
 type outcome struct {
 	findings    []checker.Finding
 	errors      []sortableError
+	warnings    []sortableWarning
 	counts      map[checker.Status]int
 	failing     int
 	evalErrs    int
@@ -79,6 +80,11 @@ type outcome struct {
 type sortableError struct {
 	file int
 	checker.RecordError
+}
+
+type sortableWarning struct {
+	file int
+	checker.RecordWarning
 }
 
 // Check reads every record of the batch and checks it with the engine, records in parallel,
@@ -123,7 +129,8 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 		})
 	}
 
-	report := &checker.Report{Tool: opts.Tool, Errors: []checker.RecordError{}, Rules: checker.RuleInfos(engine.Packs)}
+	report := &checker.Report{Tool: opts.Tool, Errors: []checker.RecordError{}, Warnings: []checker.RecordWarning{},
+		Rules: checker.RuleInfos(engine.Packs)}
 	for _, cp := range engine.Packs {
 		report.Packs = append(report.Packs, checker.PackInfo{ID: cp.Pack.ID, Edition: cp.Pack.Edition, Version: cp.Pack.Version})
 	}
@@ -135,6 +142,7 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 	}
 	seenIDs := map[string]firstSeen{}
 	read := 0
+	var later judgedLater
 	for fi, f := range files {
 		err := r.ReadFile(f, func(rec Record) error {
 			read++
@@ -159,6 +167,7 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 				} else {
 					seenIDs[rec.CaseID] = firstSeen{rec.File, fi + 1, rec.Index}
 					asOfs[engine.AsOfFor(rec.Case, opts.AsOf)] = true
+					later.add(rec.Case.ExtractDate, opts.AsOf)
 				}
 			}
 			jobs <- j
@@ -179,6 +188,7 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 		report.Summary.Findings[s] = 0
 	}
 	var errs []sortableError
+	var warnings []sortableWarning
 	var findings []checker.Finding
 	known := map[string]bool{}
 	newBreaches := 0
@@ -193,6 +203,7 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 		}
 		findings = append(findings, o.findings...)
 		errs = append(errs, o.errors...)
+		warnings = append(warnings, o.warnings...)
 		for s, n := range o.counts {
 			report.Summary.Findings[s] += n
 		}
@@ -221,6 +232,18 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 	for _, e := range errs {
 		report.Errors = append(report.Errors, e.RecordError)
 	}
+	// A record's warnings come from one worker, in the reader's order: a stable sort by
+	// position keeps that order.
+	slices.SortStableFunc(warnings, func(a, b sortableWarning) int {
+		return cmp.Or(cmp.Compare(a.file, b.file), cmp.Compare(a.Record, b.Record))
+	})
+	if w, ok := later.warning(opts.AsOf); ok {
+		report.Warnings = append(report.Warnings, w)
+	}
+	for _, w := range warnings {
+		report.Warnings = append(report.Warnings, w.RecordWarning)
+	}
+	report.Summary.Warnings = len(report.Warnings)
 	if len(asOfs) == 1 {
 		for d := range asOfs {
 			report.AsOf = d
@@ -244,8 +267,9 @@ func checkOne(engine *checker.Engine, opts Options, show map[checker.Status]bool
 		red = opts.Redact.Record(rec.File, j.file+1, rec.CaseID, rec.Case, engine.AsOfFor(rec.Case, opts.AsOf))
 	}
 	findings, evalErrs, uncovered := engine.CheckInForce(rec.Case, opts.AsOf)
-	if red != nil {
-		for i := range uncovered {
+	for i := range uncovered {
+		uncovered[i].File, uncovered[i].Record = rec.File, rec.Index
+		if red != nil {
 			red.NotCovered(&uncovered[i])
 		}
 	}
@@ -278,6 +302,14 @@ func checkOne(engine *checker.Engine, opts Options, show map[checker.Status]bool
 			out.findings = append(out.findings, f)
 		}
 	}
+	// Warnings are kept only for a record that was checked: a skipped one has its error.
+	for _, w := range rec.Warnings {
+		w.File, w.Record, w.CaseID = rec.File, rec.Index, rec.CaseID
+		if red != nil {
+			red.Warning(&w)
+		}
+		out.warnings = append(out.warnings, sortableWarning{j.file, w})
+	}
 	for _, e := range evalErrs {
 		out.evalErrs++
 		out.addError(red, j.file, checker.RecordError{
@@ -292,6 +324,50 @@ func (out *outcome) addError(red EntryRedactor, file int, e checker.RecordError)
 		red.RecordError(&e)
 	}
 	out.errors = append(out.errors, sortableError{file, e})
+}
+
+// judgedLater counts the records checked as at an --as-of after their extract date: each is
+// judged on a day after it was exported, and shows nothing that happened since.
+type judgedLater struct {
+	n             int
+	first, latest checker.Date // their earliest and latest extract dates
+}
+
+func (l *judgedLater) add(extract, asOf checker.Date) {
+	if asOf.IsZero() || extract.IsZero() || !extract.Before(asOf) {
+		return
+	}
+	l.n++
+	if l.first.IsZero() || extract.Before(l.first) {
+		l.first = extract
+	}
+	if extract.After(l.latest) {
+		l.latest = extract
+	}
+}
+
+// warning is one warning for the whole run, not one per record: a batch exported on one day
+// and checked as at a later one would otherwise repeat the same words for every record.
+func (l *judgedLater) warning(asOf checker.Date) (checker.RecordWarning, bool) {
+	if l.n == 0 {
+		return checker.RecordWarning{}, false
+	}
+	dates := l.latest.String()
+	if l.first != l.latest {
+		dates = l.first.String() + " to " + l.latest.String()
+	}
+	days := l.latest.DaysUntil(asOf)
+	records, each := "record", "it is"
+	if l.n != 1 {
+		records, each = "records", "each is"
+	}
+	dayWord := "day"
+	if days != 1 {
+		dayWord = "days"
+	}
+	return checker.RecordWarning{Warning: fmt.Sprintf(
+		"--as-of %s is after the extract date of %d %s (%s): %s judged %d %s or more after its export, as if nothing had happened since",
+		asOf, l.n, records, dates, each, days, dayWord)}, true
 }
 
 // errorText flattens a joined error onto one line, for a report entry.

@@ -32,6 +32,11 @@ type Record struct {
 	CaseID string // the record's case_id, when it could be read
 	Case   *checker.Case
 	Err    error
+	// Warnings are data warnings about a record that is still checked (an event after the
+	// extract date, dates in an impossible order), each with Path and Warning set; the batch
+	// adds where the record is. A reader of case records sets checker.Warnings; an importer
+	// may name the source's own fields instead (an XML element, a spreadsheet cell).
+	Warnings []checker.RecordWarning
 }
 
 // Reader reads batches.
@@ -343,6 +348,7 @@ func decode(path string, index int, raw []byte) Record {
 		return rec
 	}
 	rec.Case = &c
+	rec.Warnings = checker.Warnings(&c)
 	return rec
 }
 

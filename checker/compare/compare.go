@@ -76,6 +76,8 @@ type Comparison struct {
 	Differences []Difference          `json:"differences"`
 	NotCovered  []checker.NotCovered  `json:"not_covered,omitempty"`
 	Errors      []checker.RecordError `json:"errors"`
+	// Warnings are the batch's data warnings: the records were compared all the same.
+	Warnings []checker.RecordWarning `json:"warnings"`
 }
 
 // ruleMeta is what the aggregator knows of a rule in one pack.
@@ -265,7 +267,8 @@ func (a *Aggregator) difference(caseID, subject, key string, byEdition map[strin
 // Result finishes the comparison.
 func (a *Aggregator) Result(rep *checker.Report) *Comparison {
 	c := &Comparison{Tool: rep.Tool, AsOf: rep.AsOf, Editions: a.editions, Summary: rep.Summary, Errors: rep.Errors,
-		OnlyIn: map[string][]string{}, Differences: a.differences, NotCovered: a.notCovered}
+		Warnings: rep.Warnings,
+		OnlyIn:   map[string][]string{}, Differences: a.differences, NotCovered: a.notCovered}
 	if c.Differences == nil {
 		c.Differences = []Difference{}
 	}

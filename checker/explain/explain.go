@@ -68,7 +68,7 @@ func Build(c *checker.Case, asOf checker.Date, findings []checker.Finding, cal *
 			t.Events = append(t.Events, Event{Date: d, Referral: referral, Subject: subject, What: what})
 		}
 	}
-	view := c.AsOf(asOf)
+	view := c.ViewAt(asOf)
 	for _, r := range view.Referrals {
 		add(r.Received, r.ID, r.ID, "referral received")
 		add(r.Decision, r.ID, r.ID, "decision on the response"+withValue(r.Outcome))

@@ -173,10 +173,13 @@ func (rr *record) RecordError(e *checker.RecordError) {
 	e.Error = rr.text(e.Error)
 }
 
-// NotCovered hashes the ids of a referral not covered.
+// NotCovered hashes the ids of a referral not covered and names its file by position.
 func (rr *record) NotCovered(n *checker.NotCovered) {
 	n.CaseID = rr.r.ID(n.CaseID)
 	n.Referral = rr.r.ID(n.Referral)
+	if n.File != "" {
+		n.File = rr.file
+	}
 }
 
 // Warning hashes a data warning's case id, names its file by position and cleans its text.

@@ -79,8 +79,18 @@ func ComparisonText(w io.Writer, c *compare.Comparison) error {
 			fmt.Fprintf(ew, "  %s\n", ErrorLine(e))
 		}
 	}
+	if len(c.Warnings) > 0 {
+		fmt.Fprintf(ew, "\nWarnings (%d):\n", len(c.Warnings))
+		for _, w := range c.Warnings {
+			fmt.Fprintf(ew, "  %s\n", WarningLine(w))
+		}
+	}
 	s := c.Summary
-	fmt.Fprintf(ew, "\n%d %s compared under %s (%d records read, %d skipped)\n", s.Cases, plural(s.Cases, "case", "cases"),
-		strings.Join(c.Editions, ", "), s.RecordsRead, s.RecordsSkipped)
+	warnings := ""
+	if s.Warnings > 0 {
+		warnings = fmt.Sprintf(", %d %s", s.Warnings, plural(s.Warnings, "warning", "warnings"))
+	}
+	fmt.Fprintf(ew, "\n%d %s compared under %s (%d records read, %d skipped%s)\n", s.Cases, plural(s.Cases, "case", "cases"),
+		strings.Join(c.Editions, ", "), s.RecordsRead, s.RecordsSkipped, warnings)
 	return ew.err
 }

@@ -37,8 +37,25 @@ func CSV(w io.Writer, r *checker.Report) error {
 			return err
 		}
 	}
+	// A referral no loaded pack covered was not checked: say so in a row of its own, so a
+	// spreadsheet of the findings cannot pass for a complete check.
+	for _, n := range r.NotCovered {
+		row := []string{n.CaseID, "", "", n.Referral, n.Referral, "not_covered", "", n.Received.String(), "", "", "", "", "", "false", "",
+			NotCoveredMessage(n), ""}
+		for j, cell := range row {
+			row[j] = defuseFormula(cell)
+		}
+		if err := cw.Write(row); err != nil {
+			return err
+		}
+	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// NotCoveredMessage says why a referral was not checked.
+func NotCoveredMessage(n checker.NotCovered) string {
+	return "received " + n.Received.String() + ", when no loaded pack was in force: not checked"
 }
 
 func intCell(p *int) string {

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/wtcheck/wtcheck/checker"
 )
 
 func render(t *testing.T, w Writer) []byte {
@@ -105,12 +107,16 @@ func TestJUnitParses(t *testing.T) {
 	if err := xml.Unmarshal(render(t, JUnit), &doc); err != nil {
 		t.Fatal(err)
 	}
-	if doc.Tests != 5 || doc.Failures != 3 || len(doc.Suites) != 1 || doc.Suites[0].Name != "Working Together 2018" {
+	// Five tests of findings, and two passing tests of data warnings in a suite of their own.
+	if doc.Tests != 7 || doc.Failures != 3 || len(doc.Suites) != 2 || doc.Suites[0].Name != "Working Together 2018" || doc.Suites[1].Name != "wtcheck data warnings" {
 		t.Fatalf("junit = %+v", doc)
 	}
 	c := doc.Suites[0].Cases[0]
 	if c.Name != "icpc-timeliness" || c.Classname != "C-1" || c.Failure == nil {
 		t.Errorf("first test case = %+v", c)
+	}
+	if w := doc.Suites[1].Cases[1]; w.Name != "referrals[0].conferences[1].date" || w.Classname != "C-2" || w.Failure != nil {
+		t.Errorf("data warning test case = %+v", w)
 	}
 }
 
@@ -149,8 +155,8 @@ func TestGitLabFingerprintsAreStableAndDistinct(t *testing.T) {
 	if err := json.Unmarshal(render(t, GitLab), &issues); err != nil {
 		t.Fatal(err)
 	}
-	if len(issues) != 3 {
-		t.Fatalf("%d issues, want one per breach (3)", len(issues))
+	if len(issues) != 4 {
+		t.Fatalf("%d issues, want one per breach (3) and one per data warning about a record (1)", len(issues))
 	}
 	again := render(t, GitLab)
 	if !bytes.Equal(again, render(t, GitLab)) {
@@ -166,6 +172,9 @@ func TestGitLabFingerprintsAreStableAndDistinct(t *testing.T) {
 	if issues[2].Severity != "minor" {
 		t.Errorf("a warning's severity = %s, want minor", issues[2].Severity)
 	}
+	if issues[3].CheckName != "data-warning" || issues[3].Severity != "info" {
+		t.Errorf("the data warning's issue = %+v, want data-warning, info", issues[3])
+	}
 }
 
 func TestGitHubEscapes(t *testing.T) {
@@ -178,5 +187,33 @@ func TestGitHubEscapes(t *testing.T) {
 	out := string(render(t, GitHub))
 	if !strings.Contains(out, "::error file=extracts/cases.ndjson,line=1,title=icpc-timeliness breach (2018)::C-1 S1:") {
 		t.Errorf("github output:\n%s", out)
+	}
+}
+
+// TestSARIFNotificationsAreBounded: past 1,000 data warnings the first run's notifications
+// stop, and one more says how many were left out.
+func TestSARIFNotificationsAreBounded(t *testing.T) {
+	r := sampleReport()
+	r.Warnings = nil
+	for i := range 1005 {
+		r.Warnings = append(r.Warnings, checker.RecordWarning{File: "cases.ndjson", Record: i + 1, CaseID: "C-1", Path: "referrals[0].closed", Warning: "is after the extract date"})
+	}
+	var buf bytes.Buffer
+	if err := SARIF(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	var log struct {
+		Runs []struct {
+			Invocations []struct {
+				ToolExecutionNotifications []struct{ Message struct{ Text string } }
+			}
+		}
+	}
+	if err := json.Unmarshal(buf.Bytes(), &log); err != nil {
+		t.Fatal(err)
+	}
+	notes := log.Runs[0].Invocations[0].ToolExecutionNotifications
+	if len(notes) != 1001 || !strings.HasPrefix(notes[1000].Message.Text, "5 more referrals not covered and data warnings are left out") {
+		t.Errorf("%d notifications, the last %q", len(notes), notes[len(notes)-1].Message.Text)
 	}
 }

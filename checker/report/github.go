@@ -10,7 +10,8 @@ import (
 
 // GitHub writes GitHub Actions workflow commands: an annotation for each breach (error for a
 // breach of a must, warning for a should, notice for good practice) and a notice for each
-// pending deadline due soon, pointing at the record's file and position, then the summary.
+// pending deadline due soon, pointing at the record's file and position; a warning for each
+// record that could not be checked and each data warning; then the summary.
 func GitHub(w io.Writer, r *checker.Report) error {
 	ew := &errWriter{w: w}
 	for f := range r.Listed() {
@@ -38,6 +39,27 @@ func GitHub(w io.Writer, r *checker.Report) error {
 	}
 	for _, e := range r.Errors {
 		fmt.Fprintf(ew, "::warning file=%s,title=%s::%s\n", ghProperty(e.File), ghProperty("wtcheck could not check a record"), ghData(ErrorLine(e)))
+	}
+	for _, n := range r.NotCovered {
+		props := ""
+		if n.File != "" && n.File != "-" {
+			props = "file=" + ghProperty(n.File) + ","
+			if n.Record > 0 {
+				props += fmt.Sprintf("line=%d,", n.Record)
+			}
+		}
+		fmt.Fprintf(ew, "::warning %stitle=%s::%s\n", props, ghProperty("wtcheck: referral not covered"), ghData(n.CaseID+" "+n.Referral+": "+NotCoveredMessage(n)))
+	}
+	for _, w := range r.Warnings {
+		props := []string{}
+		if w.File != "" && w.File != "-" {
+			props = append(props, "file="+ghProperty(w.File))
+			if w.Record > 0 {
+				props = append(props, fmt.Sprintf("line=%d", w.Record))
+			}
+		}
+		props = append(props, "title="+ghProperty("wtcheck data warning"))
+		fmt.Fprintf(ew, "::warning %s::%s\n", strings.Join(props, ","), ghData(WarningLine(w)))
 	}
 	fmt.Fprintf(ew, "::notice title=wtcheck::%s\n", ghData(SummaryLine(r)))
 	return ew.err

@@ -29,7 +29,10 @@ type gitlabLines struct {
 
 // GitLab writes a GitLab code quality report: one issue per breach, with a fingerprint that
 // stays the same from run to run for the same case, edition, rule and subject, so GitLab can
-// tell new breaches from old ones.
+// tell new breaches from old ones. Each data warning about a record is an issue of severity
+// info (below the minor of a "should" rule, since a warning never fails a check) named
+// data-warning; a warning about the whole run has no file to point at and is left to the
+// summary line.
 func GitLab(w io.Writer, r *checker.Report) error {
 	issues := []gitlabIssue{}
 	for f := range r.Listed() {
@@ -46,6 +49,40 @@ func GitLab(w io.Writer, r *checker.Report) error {
 			Fingerprint: fingerprint(f),
 			Severity:    gitlabSeverity(f.Severity),
 			Location:    gitlabLocation{Path: path, Lines: gitlabLines{Begin: max(f.Record, 1)}},
+		})
+	}
+	// A referral no loaded pack covered was not checked: an issue of its own, so a merge
+	// request cannot show a clean report for work that was never checked.
+	for _, n := range r.NotCovered {
+		path := n.File
+		if path == "" || path == "-" {
+			path = "stdin"
+		}
+		sum := sha256.Sum256([]byte("not-covered\x00" + n.CaseID + "\x00" + n.Referral))
+		issues = append(issues, gitlabIssue{
+			Description: n.CaseID + " " + n.Referral + ": " + NotCoveredMessage(n),
+			CheckName:   "not-covered",
+			Fingerprint: hex.EncodeToString(sum[:16]),
+			Severity:    "minor",
+			Location:    gitlabLocation{Path: path, Lines: gitlabLines{Begin: max(n.Record, 1)}},
+		})
+	}
+	for _, wn := range r.Warnings {
+		if wn.File == "" {
+			continue
+		}
+		path := wn.File
+		if path == "-" {
+			path = "stdin"
+		}
+		// Positions move between extracts; the case, the field and the doubt do not.
+		sum := sha256.Sum256([]byte("data-warning\x00" + wn.CaseID + "\x00" + wn.Path + "\x00" + wn.Warning))
+		issues = append(issues, gitlabIssue{
+			Description: WarningLine(wn),
+			CheckName:   "data-warning",
+			Fingerprint: hex.EncodeToString(sum[:16]),
+			Severity:    "info",
+			Location:    gitlabLocation{Path: path, Lines: gitlabLines{Begin: max(wn.Record, 1)}},
 		})
 	}
 	enc := json.NewEncoder(w)

@@ -61,8 +61,8 @@ type htmlPage struct {
 	Comparison              *htmlComparison
 	NotCovered              []htmlNotCovered
 	NotCoveredN             int
-	Errors                  []string
-	ErrorsN                 int
+	Errors, Warnings        []string
+	ErrorsN, WarningsN      int
 	Cases                   []htmlCase
 	CasesNote               string
 	// CutNote says where what a list leaves out is: the downloadable data.
@@ -214,6 +214,9 @@ func newHTMLPage(a *Audit) *htmlPage {
 	}
 	if s.EvaluationErrors > 0 {
 		p.Checked = append(p.Checked, htmlCard{ID: "summary-evaluation-errors", Label: "evaluation errors", N: s.EvaluationErrors, Href: "#errors", Class: "card-note"})
+	}
+	if s.Warnings > 0 {
+		p.Checked = append(p.Checked, htmlCard{ID: "summary-warnings", Label: "data warnings", N: s.Warnings, Href: "#warnings", Class: "card-note"})
 	}
 	if s.ReferralsNotCovered > 0 {
 		p.Checked = append(p.Checked, htmlCard{ID: "summary-not-covered", Label: "referrals not covered", N: s.ReferralsNotCovered, Href: "#not-covered", Class: "card-note"})
@@ -374,6 +377,10 @@ func newHTMLPage(a *Audit) *htmlPage {
 	p.ErrorsN = len(r.Errors)
 	for _, e := range r.Errors[:min(len(r.Errors), limit)] {
 		p.Errors = append(p.Errors, ErrorLine(e))
+	}
+	p.WarningsN = len(r.Warnings)
+	for _, w := range r.Warnings[:min(len(r.Warnings), limit)] {
+		p.Warnings = append(p.Warnings, WarningLine(w))
 	}
 
 	// The cases' timelines, in case id order.

@@ -32,8 +32,12 @@ type junitCase struct {
 	Classname string        `xml:"classname,attr"`
 	Time      string        `xml:"time,attr"`
 	Failure   *junitFailure `xml:"failure,omitempty"`
-	Skipped   *struct{}     `xml:"skipped,omitempty"`
+	Skipped   *junitSkipped `xml:"skipped,omitempty"`
 	SystemOut string        `xml:"system-out,omitempty"`
+}
+
+type junitSkipped struct {
+	Message string `xml:"message,attr,omitempty"`
 }
 
 type junitFailure struct {
@@ -45,7 +49,9 @@ type junitFailure struct {
 // JUnit writes JUnit XML, which GitLab and Jenkins show as test reports: one test suite per
 // edition, one test case per case and rule. A rule breached on any subject of the case fails
 // with each breach's message and citation; a rule that applied nowhere is skipped; pending
-// deadlines pass and are named in the test's output.
+// deadlines pass and are named in the test's output. Data warnings are a last suite, one
+// passing test per warning with the warning as its output: GitLab and Jenkins show a test
+// case's output, and nothing at the level of a suite, and a warning does not fail a check.
 func JUnit(w io.Writer, r *checker.Report) error {
 	type caseRule struct{ edition, caseID, rule string }
 	groups := map[caseRule][]*checker.Finding{}
@@ -103,12 +109,38 @@ func JUnit(w io.Writer, r *checker.Report) error {
 			tc.Failure = &junitFailure{Message: first.Message, Type: string(first.Severity), Text: strings.Join(breaches, "\n\n")}
 			s.Failures++
 		case !applied:
-			tc.Skipped = &struct{}{}
+			tc.Skipped = &junitSkipped{}
 			s.Skipped++
 		}
 		tc.SystemOut = strings.Join(notes, "\n")
 		s.Tests++
 		s.Cases = append(s.Cases, tc)
+	}
+	// Referrals no loaded pack covered were not checked: a suite of skipped tests says so.
+	if len(r.NotCovered) > 0 {
+		s := junitSuite{Name: "Not covered: no loaded pack in force"}
+		for _, n := range r.NotCovered {
+			s.Cases = append(s.Cases, junitCase{Name: n.Referral, Classname: n.CaseID, Time: "0",
+				Skipped: &junitSkipped{Message: NotCoveredMessage(n)}})
+			s.Tests++
+			s.Skipped++
+		}
+		out.Suites = append(out.Suites, s)
+	}
+	if len(r.Warnings) > 0 {
+		s := junitSuite{Name: "wtcheck data warnings"}
+		for _, w := range r.Warnings {
+			tc := junitCase{Name: w.Path, Classname: w.CaseID, Time: "0", SystemOut: WarningLine(w)}
+			if tc.Name == "" {
+				tc.Name = "data warning"
+			}
+			if tc.Classname == "" {
+				tc.Classname = "wtcheck"
+			}
+			s.Cases = append(s.Cases, tc)
+			s.Tests++
+		}
+		out.Suites = append(out.Suites, s)
 	}
 	for _, s := range out.Suites {
 		out.Tests += s.Tests

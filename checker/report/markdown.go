@@ -83,8 +83,35 @@ func Markdown(w io.Writer, r *checker.Report) error {
 		fmt.Fprintln(ew)
 		fmt.Fprintln(ew, "</details>")
 	}
+	if n := len(r.NotCovered); n > 0 {
+		fmt.Fprintf(ew, "\n**Not covered**: %d %s received when no loaded pack was in force, not checked:", n, plural(n, "referral", "referrals"))
+		for i, nc := range r.NotCovered {
+			if i == markdownListLimit {
+				fmt.Fprintf(ew, " …and %d more (see the JSON report)", n-markdownListLimit)
+				break
+			}
+			sep := ","
+			if i == 0 {
+				sep = ""
+			}
+			fmt.Fprintf(ew, "%s %s %s (%s)", sep, mdCell(nc.CaseID), mdCell(nc.Referral), nc.Received)
+		}
+		fmt.Fprintln(ew, ".")
+	}
 	if len(r.Errors) > 0 {
 		fmt.Fprintf(ew, "\n%d %s could not be checked: see the errors in the JSON report.\n", len(r.Errors), plural(len(r.Errors), "record or rule", "records or rules"))
+	}
+	if len(r.Warnings) > 0 {
+		fmt.Fprintf(ew, "\n<details><summary>Data warnings (%d): checked, but doubtful</summary>\n\n", len(r.Warnings))
+		for i, w := range r.Warnings {
+			if i == markdownListLimit {
+				fmt.Fprintf(ew, "\n…and %d more: see the JSON report.\n", len(r.Warnings)-markdownListLimit)
+				break
+			}
+			fmt.Fprintf(ew, "- %s\n", mdCell(WarningLine(w)))
+		}
+		fmt.Fprintln(ew)
+		fmt.Fprintln(ew, "</details>")
 	}
 	return ew.err
 }

@@ -28,8 +28,25 @@ type sarifLog struct {
 type sarifRun struct {
 	Tool              sarifTool         `json:"tool"`
 	AutomationDetails map[string]string `json:"automationDetails"`
+	Invocations       []sarifInvocation `json:"invocations,omitempty"`
 	Results           []sarifResult     `json:"results"`
 	Properties        map[string]any    `json:"properties"`
+}
+
+// sarifInvocation carries what belongs to no edition's results as tool execution
+// notifications (referrals not covered, data warnings): code scanning shows them on its tool
+// status page, not as alerts.
+type sarifInvocation struct {
+	ExecutionSuccessful        bool                `json:"executionSuccessful"`
+	ToolExecutionNotifications []sarifNotification `json:"toolExecutionNotifications"`
+}
+
+type sarifNotification struct {
+	Descriptor map[string]string `json:"descriptor,omitempty"`
+	Level      string            `json:"level"`
+	Message    sarifText         `json:"message"`
+	Locations  []sarifLocation   `json:"locations,omitempty"`
+	Properties map[string]any    `json:"properties"`
 }
 
 type sarifTool struct {
@@ -88,6 +105,9 @@ const (
 	sarifMaxRuns          = 20
 	sarifMaxResultsPerRun = 5_000
 	sarifMaxRulesPerRun   = 25_000
+	// sarifMaxNotifications bounds the tool notifications (referrals not covered, data
+	// warnings) of the first run, which code scanning shows on its tool status page.
+	sarifMaxNotifications = 1_000
 	// sarifMaxBytes is the most a file may take gzip-compressed, as an upload sends it
 	// (10 MB, with room to spare for a different compressor).
 	sarifMaxBytes = 9_000_000
@@ -200,6 +220,44 @@ func writeSARIF(w io.Writer, r *checker.Report, notify func(string)) error {
 		}
 		c.result = sarifResultOf(f, ruleIndex[packOf[ri]][f.Rule])
 		heap.Push(h, c)
+	}
+	// Referrals no loaded pack covered were not checked: the first run's invocation says so,
+	// one warning notification per referral, since they belong to no edition's run.
+	if len(r.NotCovered) > 0 && len(log.Runs) > 0 {
+		inv := sarifInvocation{ExecutionSuccessful: true}
+		for _, n := range r.NotCovered {
+			note := sarifNotification{Level: "warning", Message: sarifText{Text: n.CaseID + " " + n.Referral + ": " + NotCoveredMessage(n)},
+				Properties: map[string]any{"case_id": n.CaseID, "referral": n.Referral, "received": n.Received.String(), "status": "not_covered"}}
+			if n.File != "" && n.File != "-" {
+				loc := sarifLocation{PhysicalLocation: &sarifPhysical{ArtifactLocation: map[string]string{"uri": fileURI(n.File)}},
+					LogicalLocations: []map[string]any{{"fullyQualifiedName": n.CaseID + "/" + n.Referral, "kind": "object"}}}
+				if n.Record > 0 {
+					loc.PhysicalLocation.Region = map[string]int{"startLine": n.Record}
+				}
+				note.Locations = []sarifLocation{loc}
+			}
+			inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, note)
+		}
+		log.Runs[0].Invocations = []sarifInvocation{inv}
+	}
+	if len(r.Warnings) > 0 && len(log.Runs) > 0 {
+		// On the first run only, beside the referrals not covered: a warning is about a
+		// record, not an edition, and repeating it in every run would count it once per edition.
+		if len(log.Runs[0].Invocations) == 0 {
+			log.Runs[0].Invocations = []sarifInvocation{{ExecutionSuccessful: true}}
+		}
+		inv := &log.Runs[0].Invocations[0]
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarifWarnings(r.Warnings)...)
+	}
+	// Notifications count toward the file's size, and code scanning only lists them: past
+	// sarifMaxNotifications the rest are counted in one more, which says where they are.
+	if len(log.Runs) > 0 && len(log.Runs[0].Invocations) > 0 {
+		inv := &log.Runs[0].Invocations[0]
+		if n := len(inv.ToolExecutionNotifications); n > sarifMaxNotifications {
+			inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications[:sarifMaxNotifications], sarifNotification{Level: "warning",
+				Message:    sarifText{Text: fmt.Sprintf("%d more referrals not covered and data warnings are left out of this file; wtcheck check --format json lists them all", n-sarifMaxNotifications)},
+				Properties: map[string]any{"notifications_dropped": n - sarifMaxNotifications}})
+		}
 	}
 
 	// The whole file within sarifMaxBytes once compressed: should the results kept make it
@@ -340,6 +398,37 @@ func sarifResultOf(f *checker.Finding, ruleIndex int) sarifResult {
 		PartialFingerprints: map[string]string{"wtcheckFinding/v1": fingerprint(f)},
 		Properties:          props,
 	}
+}
+
+// sarifWarnings writes data warnings as notifications, each located at its record.
+func sarifWarnings(ws []checker.RecordWarning) []sarifNotification {
+	out := make([]sarifNotification, 0, len(ws))
+	for _, w := range ws {
+		props := map[string]any{"status": "data_warning"}
+		if w.CaseID != "" {
+			props["case_id"] = w.CaseID
+		}
+		if w.Path != "" {
+			props["path"] = w.Path
+		}
+		n := sarifNotification{Descriptor: map[string]string{"id": "data-warning"}, Level: "warning", Message: sarifText{Text: WarningLine(w)},
+			Properties: props}
+		if w.File != "" {
+			loc := sarifLocation{LogicalLocations: []map[string]any{}}
+			if w.CaseID != "" {
+				loc.LogicalLocations = append(loc.LogicalLocations, map[string]any{"fullyQualifiedName": w.CaseID + "/" + w.Path, "kind": "object"})
+			}
+			if w.File != "-" {
+				loc.PhysicalLocation = &sarifPhysical{ArtifactLocation: map[string]string{"uri": fileURI(w.File)}}
+				if w.Record > 0 {
+					loc.PhysicalLocation.Region = map[string]int{"startLine": w.Record}
+				}
+			}
+			n.Locations = []sarifLocation{loc}
+		}
+		out = append(out, n)
+	}
+	return out
 }
 
 func sarifLevel(s checker.Severity) string {

@@ -9,8 +9,8 @@ import (
 	"github.com/wtcheck/wtcheck/checker"
 )
 
-// Text writes a table for a person at a terminal: one finding a row, then the errors, then a
-// summary line.
+// Text writes a table for a person at a terminal: one finding a row, then the errors and the
+// data warnings, then a summary line.
 func Text(w io.Writer, r *checker.Report) error {
 	ew := &errWriter{w: w}
 	proxies := false
@@ -46,6 +46,13 @@ func Text(w io.Writer, r *checker.Report) error {
 		}
 		fmt.Fprintln(ew)
 	}
+	if len(r.Warnings) > 0 {
+		fmt.Fprintf(ew, "Warnings (%d):\n", len(r.Warnings))
+		for _, w := range r.Warnings {
+			fmt.Fprintf(ew, "  %s\n", WarningLine(w))
+		}
+		fmt.Fprintln(ew)
+	}
 	fmt.Fprintln(ew, SummaryLine(r))
 	return ew.err
 }
@@ -59,8 +66,17 @@ func StatusLabel(f *checker.Finding) string {
 	return strings.ReplaceAll(string(f.Status), "_", " ")
 }
 
-// Lateness says how late, how overdue, or how long is left.
+// Lateness says how late, how overdue, or how long is left, and marks a count that crossed
+// bank holidays projected by rule rather than published.
 func Lateness(f *checker.Finding) string {
+	s := lateness(f)
+	if len(f.ProjectedHolidays) > 0 && s != "-" {
+		s += " (projected holidays)"
+	}
+	return s
+}
+
+func lateness(f *checker.Finding) string {
 	switch {
 	case f.LateWorkingDays != nil && !f.Done.IsZero():
 		return fmt.Sprintf("%d wd late", *f.LateWorkingDays)
@@ -86,6 +102,26 @@ func ErrorLine(e checker.RecordError) string {
 	return where + ": " + e.Error
 }
 
+// WarningLine describes one data warning on a line: where the record is, then the field and
+// what is doubtful about it. A warning about the whole run has no record.
+func WarningLine(w checker.RecordWarning) string {
+	what := w.Warning
+	if w.Path != "" {
+		what = w.Path + " " + w.Warning
+	}
+	if w.File == "" {
+		return what
+	}
+	where := w.File
+	if w.Record > 0 {
+		where = fmt.Sprintf("%s record %d", w.File, w.Record)
+	}
+	if w.CaseID != "" {
+		where += " (" + w.CaseID + ")"
+	}
+	return where + ": " + what
+}
+
 // SummaryLine counts what was checked and found.
 func SummaryLine(r *checker.Report) string {
 	s := r.Summary
@@ -95,6 +131,9 @@ func SummaryLine(r *checker.Report) string {
 		fmt.Fprintf(&b, " as at %s", r.AsOf)
 	}
 	fmt.Fprintf(&b, " (%d %s read, %d skipped", s.RecordsRead, plural(s.RecordsRead, "record", "records"), s.RecordsSkipped)
+	if s.Warnings > 0 {
+		fmt.Fprintf(&b, ", %d %s", s.Warnings, plural(s.Warnings, "warning", "warnings"))
+	}
 	if s.EvaluationErrors > 0 {
 		fmt.Fprintf(&b, ", %d evaluation %s", s.EvaluationErrors, plural(s.EvaluationErrors, "error", "errors"))
 	}

@@ -23,11 +23,12 @@ const xlsxMaxRows = 1_048_576
 
 // XLSX writes an Excel workbook: a Summary sheet (the distinct headline counts and compliance
 // per rule), a Findings sheet (every finding, filterable, header frozen, dates as real Excel
-// dates), one sheet per edition when editions were compared, and the Overdue and Due soon
-// sheets of open work. A cell with nothing to say is left out, not written as an empty
-// string, and every sheet declares the range it uses. The finding sheets are streamed, so a
-// large batch does not hold every cell in memory; a sheet stops at Excel's row limit, and the
-// Summary says so.
+// dates), one sheet per edition when editions were compared, the Overdue and Due soon sheets
+// of open work, a Not covered sheet of the referrals no loaded pack was in force for, and a
+// Warnings sheet of the data warnings, each of the last two when there are any. A cell with
+// nothing to say is left out, not written as an empty string, and every sheet declares the
+// range it uses. The finding sheets are streamed, so a large batch does not hold every cell
+// in memory; a sheet stops at Excel's row limit, and the Summary says so.
 func XLSX(w io.Writer, a *Audit) error {
 	f := excelize.NewFile()
 	defer f.Close()
@@ -47,6 +48,12 @@ func XLSX(w io.Writer, a *Audit) error {
 	x.findings("Due soon", count(a.Report.Listed(), soon), filter(a.Report.Listed(), soon))
 	if x.err == nil {
 		x.err = a.Report.ListErr()
+	}
+	if len(a.Report.NotCovered) > 0 {
+		x.notCovered(a.Report.NotCovered)
+	}
+	if len(a.Report.Warnings) > 0 {
+		x.warnings(a.Report.Warnings)
 	}
 	if x.err != nil {
 		return x.err
@@ -188,6 +195,7 @@ func (x *xlsxBook) summary(a *Audit, findings int) {
 		{"Records read", s.RecordsRead},
 		{"Cases checked", s.Cases},
 		{"Records skipped", s.RecordsSkipped},
+		{"Data warnings", s.Warnings},
 		{"Counted", basis},
 		{"Breaches of a must", h.Breach},
 		{"Breaches of a should (warnings)", h.Warning},
@@ -198,6 +206,9 @@ func (x *xlsxBook) summary(a *Audit, findings int) {
 		{"Insufficient data", h.Insufficient},
 		{"Overdue (open work past its due date)", overdue},
 		{fmt.Sprintf("Due in the next %d working days", a.DueSoon), soon},
+	}
+	if s.ReferralsNotCovered > 0 {
+		rows = append(rows, []any{"Referrals not covered (no loaded pack in force; not checked, listed in the sheet Not covered)", s.ReferralsNotCovered})
 	}
 	if findings > xlsxMaxRows-1 {
 		rows = append(rows, []any{"Findings sheet", fmt.Sprintf("the first %d of %d findings (Excel's row limit); wtcheck check --show all --format csv lists them all", xlsxMaxRows-1, findings)})
@@ -309,19 +320,66 @@ func (x *xlsxBook) findings(sheet string, n int, fs iter.Seq[*checker.Finding]) 
 	x.check(sw.Flush())
 }
 
+// header writes the header row of a sheet kept in memory, bold, and freezes it.
+func (x *xlsxBook) header(sheet string, columns []string) {
+	vals := make([]any, len(columns))
+	for i, c := range columns {
+		vals[i] = c
+	}
+	x.row(sheet, 1, vals...)
+	last, _ := excelize.ColumnNumberToName(len(columns))
+	x.check(x.f.SetCellStyle(sheet, "A1", last+"1", x.bold))
+	x.check(x.f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}))
+}
+
+// notCovered lists the referrals no loaded pack was in force for: they were not checked.
+func (x *xlsxBook) notCovered(ns []checker.NotCovered) {
+	const sheet = "Not covered"
+	x.sheet(sheet)
+	columns := []string{"Case", "Referral", "Received", "Why"}
+	x.header(sheet, columns)
+	for i, n := range ns {
+		x.row(sheet, i+2, textCell(n.CaseID), textCell(n.Referral), dateCell(n.Received), NotCoveredMessage(n))
+	}
+	if len(ns) > 0 {
+		x.check(x.f.SetCellStyle(sheet, "C2", fmt.Sprintf("C%d", len(ns)+1), x.date))
+	}
+	x.dimension(sheet, len(columns), len(ns)+1)
+}
+
+// warnings writes the data warnings, one a row, where they are and what is doubtful.
+func (x *xlsxBook) warnings(ws []checker.RecordWarning) {
+	const sheet = "Warnings"
+	x.sheet(sheet)
+	columns := []string{"File", "Record", "Case", "Field", "Warning"}
+	x.header(sheet, columns)
+	// A warning about the run has no file, record, case or field: those cells stay blank.
+	text := func(s string) any {
+		if s == "" {
+			return nil
+		}
+		return s
+	}
+	for i, w := range ws {
+		record := any(nil)
+		if w.Record > 0 {
+			record = w.Record
+		}
+		x.row(sheet, i+2, text(w.File), record, text(w.CaseID), text(w.Path), w.Warning)
+	}
+	x.check(x.f.AutoFilter(sheet, fmt.Sprintf("A1:E%d", len(ws)+1), nil))
+	x.check(x.f.SetColWidth(sheet, "A", "A", 40))
+	x.check(x.f.SetColWidth(sheet, "C", "D", 30))
+	x.check(x.f.SetColWidth(sheet, "E", "E", 80))
+	x.dimension(sheet, len(columns), len(ws)+1)
+}
+
 // edition writes one edition's column of the comparison: each rule's counts and rate.
 func (x *xlsxBook) edition(a *Audit, edition string) {
 	sheet := "Edition " + edition
 	x.sheet(sheet)
 	header := []string{"Rule", "In this edition", "Timescale", "Applicable", "Met", "Breach", "Pending", "Not applicable", "Insufficient data", "Compliance"}
-	vals := make([]any, len(header))
-	for i, c := range header {
-		vals[i] = c
-	}
-	x.row(sheet, 1, vals...)
-	last, _ := excelize.ColumnNumberToName(len(header))
-	x.check(x.f.SetCellStyle(sheet, "A1", last+"1", x.bold))
-	x.check(x.f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}))
+	x.header(sheet, header)
 	for i, row := range a.Comparison.Rules {
 		c := row.Cells[edition]
 		var rate any

@@ -26,7 +26,7 @@ func TestXLSXReopens(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if got := f.GetSheetList(); strings.Join(got, ",") != "Summary,Findings,Overdue,Due soon" {
+	if got := f.GetSheetList(); strings.Join(got, ",") != "Summary,Findings,Overdue,Due soon,Warnings" {
 		t.Fatalf("sheets = %v", got)
 	}
 	cell := func(sheet, ref string) string {
@@ -41,10 +41,19 @@ func TestXLSXReopens(t *testing.T) {
 	}
 	// The distinct headline: the sample's 3 breach findings are 2 of a must and 1 of a should;
 	// its one overdue breach (C-2's assessment) is the Overdue count.
-	for ref, want := range map[string]string{"A7": "Breaches of a must", "B7": "2", "A8": "Breaches of a should (warnings)", "B8": "1", "B10": "1", "A14": "Overdue (open work past its due date)", "B14": "1"} {
+	for ref, want := range map[string]string{"A8": "Breaches of a must", "B8": "2", "A9": "Breaches of a should (warnings)", "B9": "1", "B11": "1", "A15": "Overdue (open work past its due date)", "B15": "1"} {
 		if got := cell("Summary", ref); got != want {
 			t.Errorf("Summary!%s = %q, want %q", ref, got, want)
 		}
+	}
+	if cell("Summary", "A6") != "Data warnings" || cell("Summary", "B6") != "2" {
+		t.Errorf("summary warnings: %q %q", cell("Summary", "A6"), cell("Summary", "B6"))
+	}
+	// The run's warning has no file or record; the record's names both, the case and the field.
+	if cell("Warnings", "A2") != "" || cell("Warnings", "B2") != "" || cell("Warnings", "A3") != "extracts/cases.ndjson" ||
+		cell("Warnings", "B3") != "3" || cell("Warnings", "C3") != "C-2" || cell("Warnings", "D3") != "referrals[0].conferences[1].date" {
+		t.Errorf("warnings sheet: %q %q %q %q %q %q", cell("Warnings", "A2"), cell("Warnings", "B2"), cell("Warnings", "A3"),
+			cell("Warnings", "B3"), cell("Warnings", "C3"), cell("Warnings", "D3"))
 	}
 	// Row 2 is the first finding: C-1's icpc-timeliness, due 25 January 2024, as a real date.
 	if cell("Findings", "A2") != "C-1" || cell("Findings", "C2") != "icpc-timeliness" || cell("Findings", "K2") != "2" {

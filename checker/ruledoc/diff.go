@@ -11,13 +11,14 @@ import (
 // Change is one difference between two editions.
 type Change struct {
 	Rule   string // empty for a change to the pack itself
-	Kind   string // added, removed, timescale, severity, scope, condition, citation, pack
+	Kind   string // added, removed, title, timescale, severity, scope, condition, assertion, citation, pack
 	Before string
 	After  string
 }
 
 // Diff lists what changed from pack a to pack b, rule by rule: rules added and removed, and
-// for rules in both, changes of timescale, severity, scope, condition and citation. Pack
+// for rules in both, changes of title, timescale, severity, scope, condition, assertion and
+// citation. Pack
 // level changes (the document, who sets local arrangements) come first.
 func Diff(a, b *checker.Pack) []Change {
 	var out []Change
@@ -25,6 +26,7 @@ func Diff(a, b *checker.Pack) []Change {
 		{"document", a.Document, b.Document},
 		{"local arrangements", a.LocalArrangements, b.LocalArrangements},
 		{"in force", inForce(a), inForce(b)},
+		{"note", orNone(a.Note), orNone(b.Note)},
 	} {
 		if f.x != f.y {
 			out = append(out, Change{Kind: "pack: " + f.what, Before: f.x, After: f.y})
@@ -43,6 +45,7 @@ func Diff(a, b *checker.Pack) []Change {
 			continue
 		}
 		for _, f := range []struct{ kind, x, y string }{
+			{"title", ra.Title, rb.Title},
 			{"timescale", Timescale(ra), Timescale(rb)},
 			{"severity", string(ra.Severity), string(rb.Severity)},
 			{"scope", Scopes(ra), Scopes(rb)},
@@ -67,7 +70,7 @@ func Diff(a, b *checker.Pack) []Change {
 // editions and would otherwise mark every rule as changed.
 func citationText(c checker.Citation) string {
 	c.Document = ""
-	return strings.TrimPrefix(c.String(), ", ")
+	return strings.TrimSpace(strings.TrimPrefix(c.String(), ", "))
 }
 
 func inForce(p *checker.Pack) string {

@@ -28,6 +28,14 @@ func Reference(w io.Writer, packs []*checker.Pack) error {
 		fmt.Fprintf(ew, "| `%s` | %s | %s | %s | %s | %d |\n", p.ID, p.Edition, inForce(p), p.Document, cell(p.LocalArrangements), len(p.Rules))
 	}
 	fmt.Fprintln(ew)
+	for _, p := range packs {
+		if p.Note != "" {
+			fmt.Fprintf(ew, "- **`%s`**: %s\n", p.ID, oneLine(p.Note))
+		}
+	}
+	if slices.ContainsFunc(packs, func(p *checker.Pack) bool { return p.Note != "" }) {
+		fmt.Fprintln(ew)
+	}
 
 	ids := ruleOrder(packs)
 	fmt.Fprintln(ew, "## Rules by edition")

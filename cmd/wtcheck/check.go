@@ -41,7 +41,10 @@ func newCheckCommand(stdin io.Reader) *cobra.Command {
 recursively, or - for standard input) and checks each against the chosen editions' rules.
 
 Exit status: 0 when no finding is at or above --fail-on, 1 when one is (or, with --strict,
-when a record was skipped), 2 when the command could not run as asked.`,
+when a record was skipped or a data warning given), 2 when the command could not run as asked.
+
+A record with an event dated after its extract date is checked as it stood on its extract
+date, with a warning naming the field; warnings are listed beside errors in every format.`,
 		Example: `  wtcheck check fixtures/sample
   wtcheck check --edition 2018 --format json --as-of 2024-03-31 cases.ndjson
   gunzip -c extract.ndjson.gz | wtcheck check --fail-on warning -`,
@@ -58,7 +61,7 @@ when a record was skipped), 2 when the command could not run as asked.`,
 	fl.StringVar(&f.format, "format", "text", "output format: "+strings.Join(append(report.Formats(), report.AuditFormats()...), ", "))
 	fl.StringVar(&f.show, "show", "breach,pending", "statuses to list: all, or a comma-separated list of breach, pending, met, not_applicable, insufficient_data")
 	fl.StringVar(&f.failOn, "fail-on", "breach", "exit 1 on a breach of a rule at or above this severity: none, info, warning or breach")
-	fl.BoolVar(&f.strict, "strict", false, "exit 1 also when a record is skipped for a data error")
+	fl.BoolVar(&f.strict, "strict", false, "exit 1 also when a record is skipped for a data error, a referral is not covered by any loaded pack, or a data warning is given")
 	fl.StringVarP(&f.output, "output", "o", "", "write the report to this file instead of standard output")
 	fl.IntVar(&f.dueSoon, "due-soon", checker.DefaultDueSoon, "working days before the due date at which a pending deadline is due soon")
 	fl.IntVar(&f.workers, "workers", 0, "records checked at once (default: one per CPU)")
@@ -71,7 +74,7 @@ when a record was skipped), 2 when the command could not run as asked.`,
 func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader) error {
 	if _, audit := report.LookupAudit(f.format); audit {
 		return runAudit(cmd, &auditFlags{packFlags: f.packFlags, redactFlags: f.redactFlags, input: f.input, format: f.format,
-			asOf: f.asOf, output: f.output, dueSoon: f.dueSoon, workers: f.workers,
+			asOf: f.asOf, output: f.output, dueSoon: f.dueSoon, workers: f.workers, strict: f.strict,
 			maxRows: report.DefaultMaxRows, maxTimelines: report.DefaultMaxTimelines}, args, stdin)
 	}
 	stderr := cmd.ErrOrStderr()

@@ -31,7 +31,7 @@ func TestCheckExitCodes(t *testing.T) {
 		{"as of before the conference nothing is late", []string{"check", "--edition", "2018", "--as-of", "2024-01-22", icpcLate}, 0, ""},
 		{"skipped records do not fail by default", []string{"check", "--edition", "2023", malformed}, 0, ""},
 		{"skipped records fail with --strict", []string{"check", "--edition", "2023", "--strict", malformed}, 1, ""},
-		{"unknown edition", []string{"check", "--edition", "2015", icpcLate}, 2, `no shipped pack for edition "2015"`},
+		{"unknown edition", []string{"check", "--edition", "2014", icpcLate}, 2, `no shipped pack for edition "2014"`},
 		{"bad as-of", []string{"check", "--as-of", "2024-02-30", icpcLate}, 2, "--as-of"},
 		{"bad format", []string{"check", "--format", "pdf", icpcLate}, 2, "unknown format"},
 		{"bad fail-on", []string{"check", "--fail-on", "sometimes", icpcLate}, 2, "--fail-on"},

@@ -51,14 +51,19 @@ func TestCompareSampleRatesDifferBetweenEditions(t *testing.T) {
 	}
 	for _, want := range []string{
 		"strategy-discussion-agencies    100% (12/12)   92% (11/12)",
-		"C-0014 SD1 strategy-discussion-agencies: met under 2010 (strategy-discussion-agencies); breach under 2018",
-		"C-0002 A1 assessment-timeliness: breach under 2010 (initial-assessment-timeliness, 10 working days",
-		"Not covered in the in-force column: 5 referrals",
-		"32 cases compared under 2010, 2018, 2023, in-force (35 records read, 3 skipped)",
+		"C-0014 SD1 strategy-discussion-agencies: met under 2010 (strategy-discussion-agencies); breach under 2013 (strategy-discussion-agencies); breach under 2015",
+		// 2013's single assessment answers to 2010's initial assessment, as 2018's does.
+		"C-0002 A1 assessment-timeliness: breach under 2010 (initial-assessment-timeliness, 10 working days, due 2011-05-05); met under 2013 (assessment-timeliness, 45 working days, due 2011-06-24); met under 2015 (assessment-timeliness, 45 working days, due 2011-06-24); met under 2018",
+		"assessment-timeliness: only 2013, 2015, 2018, 2023, 2026",
+		"32 cases compared under 2010, 2013, 2015, 2018, 2023, 2026, in-force (35 records read, 3 skipped)",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("comparison lacks %q:\n%s", want, out)
 		}
+	}
+	// Every referral of the sample, 2010 to 2025, has an edition in force.
+	if strings.Contains(out, "Not covered") {
+		t.Errorf("the sample has referrals not covered:\n%s", out)
 	}
 	for _, format := range []string{"csv", "markdown"} {
 		if code, out, _ := run(t, "", "compare", "--format", format, "../../fixtures/sample"); code != 0 || !strings.Contains(out, "strategy-discussion-agencies") {
@@ -119,16 +124,17 @@ func TestCheckInForceCoversEditionsByDate(t *testing.T) {
 		}
 		editionOf[f.CaseID][f.Edition] = true
 	}
-	for caseID, want := range map[string]string{"C-IF-2011": "2010", "C-IF-2019": "2018", "C-IF-2024": "2023", "C-IF-2023": "2018"} {
+	for caseID, want := range map[string]string{"C-IF-2011": "2010", "C-IF-2014": "2013", "C-IF-2015": "2015", "C-IF-2019": "2018",
+		"C-IF-2024": "2023", "C-IF-2023": "2018", "C-IF-2026": "2026"} {
 		if len(editionOf[caseID]) != 1 || !editionOf[caseID][want] {
 			t.Errorf("%s checked under %v, want only %s", caseID, editionOf[caseID], want)
 		}
 	}
-	if len(editionOf["C-IF-2015"]) != 0 {
-		t.Errorf("the 2015 referral was checked under %v", editionOf["C-IF-2015"])
+	if len(editionOf["C-IF-2009"]) != 0 {
+		t.Errorf("the 2009 referral, before the 2010 edition, was checked under %v", editionOf["C-IF-2009"])
 	}
 	_, out, _ = run(t, "", "check", "--edition", "in-force", "../../fixtures/scenarios/in-force")
-	if !strings.Contains(out, "Not covered: 1 referral received when no loaded pack was in force, not checked:\n  C-IF-2015 R1, received 2015-09-07") ||
+	if !strings.Contains(out, "Not covered: 1 referral received when no loaded pack was in force, not checked:\n  C-IF-2009 R1, received 2009-11-02") ||
 		!strings.Contains(out, "1 referral not covered") {
 		t.Errorf("not covered missing from the text report:\n%s", out)
 	}

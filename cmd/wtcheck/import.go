@@ -76,7 +76,7 @@ docs/import.md maps each source field by field.`,
 			bw := bufio.NewWriter(out)
 			enc := json.NewEncoder(bw)
 			enc.SetEscapeHTML(false)
-			written, skipped := 0, 0
+			written, skipped, warnings := 0, 0, 0
 			stderr := cmd.ErrOrStderr()
 			err = reader.ReadFile(args[1], func(rec batch.Record) error {
 				if rec.Err != nil {
@@ -85,6 +85,11 @@ docs/import.md maps each source field by field.`,
 					return nil
 				}
 				written++
+				for _, w := range rec.Warnings {
+					warnings++
+					w.File, w.Record, w.CaseID = rec.File, rec.Index, rec.CaseID
+					fmt.Fprintf(stderr, "wtcheck: warning: %s\n", report.WarningLine(w))
+				}
 				return enc.Encode(rec.Case)
 			})
 			if err != nil {
@@ -101,8 +106,12 @@ docs/import.md maps each source field by field.`,
 					return fmt.Errorf("write %s: %w", output, err)
 				}
 			}
-			fmt.Fprintf(stderr, "wtcheck: imported %d children from %s: %d records written, %d skipped\n", written+skipped, args[1], written, skipped)
-			if strict && skipped > 0 {
+			fmt.Fprintf(stderr, "wtcheck: imported %d children from %s: %d records written, %d skipped", written+skipped, args[1], written, skipped)
+			if warnings > 0 {
+				fmt.Fprintf(stderr, ", %d %s", warnings, plural(warnings, "warning", "warnings"))
+			}
+			fmt.Fprintln(stderr)
+			if strict && (skipped > 0 || warnings > 0) {
 				return exitCode(checker.ExitFailed)
 			}
 			return nil
@@ -112,7 +121,7 @@ docs/import.md maps each source field by field.`,
 	fl.BoolVar(&coverage, "coverage", false, "list, for every rule, whether FORMAT can give it a verdict, and what it lacks where not")
 	fl.StringVarP(&output, "output", "o", "", "write the records to this file instead of standard output")
 	fl.StringVar(&asOf, "as-of", "", "the day the return describes (required for annex-a, which has no reference date)")
-	fl.BoolVar(&strict, "strict", false, "exit 1 when a child could not be imported")
+	fl.BoolVar(&strict, "strict", false, "exit 1 when a child could not be imported, or a data warning was given")
 	fl.BoolVar(&in.s47Proxy, "s47-start-as-strategy-discussion", false, "cin-census: date each enquiry's strategy discussion on the section 47 start (the DfE's proxy)")
 	fl.StringSliceVar(&pf.editions, "edition", nil, "with --coverage: the editions to list (default: all)")
 	return cmd

@@ -95,6 +95,7 @@ type auditFlags struct {
 	workers      int
 	maxRows      int
 	maxTimelines int
+	strict       bool // check --format html|xlsx --strict: exit 1 on a skipped record or a data warning
 }
 
 func (f *auditFlags) register(cmd *cobra.Command) {
@@ -214,11 +215,17 @@ func runAudit(cmd *cobra.Command, f *auditFlags, paths []string, stdin io.Reader
 		a.Comparison = agg.Result(rep)
 	}
 	if f.output == "" {
-		return write(cmd.OutOrStdout(), a)
+		if err := write(cmd.OutOrStdout(), a); err != nil {
+			return err
+		}
+	} else {
+		if err := writeFileWhole(f.output, func(w io.Writer) error { return write(w, a) }); err != nil {
+			return err
+		}
+		fmt.Fprintf(cmd.ErrOrStderr(), "wtcheck: wrote %s: %s\n", f.output, report.SummaryLine(rep))
 	}
-	if err := writeFileWhole(f.output, func(w io.Writer) error { return write(w, a) }); err != nil {
-		return err
+	if f.strict && checker.ExitCode(0, rep.Summary, true) != checker.ExitOK {
+		return exitCode(checker.ExitFailed)
 	}
-	fmt.Fprintf(cmd.ErrOrStderr(), "wtcheck: wrote %s: %s\n", f.output, report.SummaryLine(rep))
 	return nil
 }

@@ -34,7 +34,7 @@ func TestReportWritesHTMLAndWorkbook(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	want := []string{"Summary", "Findings", "Edition 2010", "Edition 2018", "Edition 2023", "Edition in-force", "Overdue", "Due soon"}
+	want := []string{"Summary", "Findings", "Edition 2010", "Edition 2013", "Edition 2015", "Edition 2018", "Edition 2023", "Edition 2026", "Edition in-force", "Overdue", "Due soon"}
 	if got := f.GetSheetList(); strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("sheets = %v, want %v", got, want)
 	}
@@ -58,8 +58,8 @@ func headline(t *testing.T, page, id string) string {
 }
 
 // TestAuditHeadlineIsQuotable: by default the audit checks each referral under the edition in
-// force when it was received, so the sample's 87 breach findings under three editions are its
-// 29 distinct breaches, 14 of a must and 15 of a should; the overdue list holds open work
+// force when it was received, so the sample's 176 breach findings under six editions are its
+// 31 distinct breaches, 16 of a must and 15 of a should; the overdue list holds open work
 // only (not C-0005's decision, missed on a referral closed in 2012); the trend ends at the
 // as-of date (not at an 18th birthday in the 2030s).
 func TestAuditHeadlineIsQuotable(t *testing.T) {
@@ -69,7 +69,7 @@ func TestAuditHeadlineIsQuotable(t *testing.T) {
 		t.Fatalf("no page: %s", stderr)
 	}
 	for id, want := range map[string]string{
-		"summary-breach": "14", "summary-warning": "15", "summary-pending": "18", "summary-met": "359",
+		"summary-breach": "16", "summary-warning": "15", "summary-pending": "18", "summary-met": "416",
 		"summary-overdue": "2", "summary-due-soon": "2",
 	} {
 		if got := headline(t, page, id); got != want {
@@ -91,10 +91,10 @@ func TestAuditHeadlineIsQuotable(t *testing.T) {
 	if !strings.Contains(page, `id="comparison-table"`) || !strings.Contains(page, `<th scope="col" class="num">in-force</th>`) {
 		t.Error("the page does not compare the editions")
 	}
-	// Asked for three editions, the headline still counts each finding once: the 87 breach
+	// Asked for every edition, the headline still counts each finding once: the 176 breach
 	// findings are 34 distinct breaches, 18 of a must and 16 of a should, and the overdue
 	// items are the same two, whatever the editions that find them.
-	_, stdout, _ = run(t, "", "report", "--edition", "2010,2018,2023", "../../fixtures/sample")
+	_, stdout, _ = run(t, "", "report", "--edition", "2010,2013,2015,2018,2023,2026", "../../fixtures/sample")
 	for id, want := range map[string]string{"summary-breach": "18", "summary-warning": "16", "summary-overdue": "2"} {
 		if got := headline(t, stdout, id); got != want {
 			t.Errorf("three editions: #%s = %s, want %s", id, got, want)
@@ -109,7 +109,7 @@ func TestAuditPageStatesItsLimits(t *testing.T) {
 	for _, want := range []string{
 		"Showing the first 1 of 2 items, the oldest due date first,",
 		"every finding is in the downloadable data",
-		"18 cases have breaches or work due soon; the page shows the timelines of 2 of them (at most 2)",
+		"20 cases have breaches or work due soon; the page shows the timelines of 2 of them (at most 2)",
 	} {
 		if !strings.Contains(strings.ToLower(page), strings.ToLower(want)) {
 			t.Errorf("the page does not say %q (%s)", want, stderr)

@@ -24,6 +24,26 @@ func TestRulesDiffShowsTheEditionChanges(t *testing.T) {
 			t.Errorf("diff lacks %q:\n%s", want, out)
 		}
 	}
+	// 2026 keeps 2023's rules and timescales, citing them as not verified; family help is new.
+	code, out, stderr = run(t, "", "rules", "diff", "2023", "2026")
+	if code != 0 {
+		t.Fatalf("diff 2023 2026: exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{
+		"wt2023 → wt2026: 24 changes",
+		"  pack: in force\n    - 2023-12-15 to 2026-03-17\n    + 2026-03-18 to now",
+		"  pack: note\n    - (none)\n    + The text of the 2026 edition was not verified. No case-level timescale is reported changed",
+		"~ early-help-considered title\n    - Early help is considered for a child with an early-help indicator\n    + Family help (early help) is considered",
+		"~ early-help-considered assertion\n    - referral.early_help_considered != null || referral.outcome == 'early_help'\n    + referral.early_help_considered != null || referral.outcome in ['early_help', 'family_help']",
+		"~ icpc-timeliness citation\n    - chapter 3 (Section 3, child protection: initial child protection conferences)\n    + (Section 3, child protection: initial child protection conferences; text not verified: as in the 2023 edition, chapter 3)",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("diff 2023 2026 lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, " timescale\n") || strings.Contains(out, "(added)") || strings.Contains(out, "(removed)") {
+		t.Errorf("diff 2023 2026 changes a timescale or a rule:\n%s", out)
+	}
 	code, md, _ := run(t, "", "rules", "diff", "--format", "markdown", "2010", "2018")
 	if code != 0 || !strings.Contains(md, "| `assessment-timeliness` | added | – | 45 working days:") {
 		t.Errorf("markdown diff:\n%s", md)
@@ -32,7 +52,7 @@ func TestRulesDiffShowsTheEditionChanges(t *testing.T) {
 
 func TestRulesShowAndExplain(t *testing.T) {
 	code, out, _ := run(t, "", "rules", "show", "icpc-timeliness")
-	if code != 0 || strings.Count(out, "icpc-timeliness (wt20") != 3 || !strings.Contains(out, "deadline.within: 15 working days") {
+	if code != 0 || strings.Count(out, "icpc-timeliness (wt20") != 6 || !strings.Contains(out, "deadline.within: 15 working days") {
 		t.Errorf("show:\n%s", out)
 	}
 	code, out, _ = run(t, "", "rules", "explain", "assessment-timeliness")
@@ -47,7 +67,7 @@ func TestRulesShowAndExplain(t *testing.T) {
 
 func TestLint(t *testing.T) {
 	code, out, _ := run(t, "", "lint")
-	if code != 0 || strings.Count(out, "ok  rules/wt") != 3 {
+	if code != 0 || strings.Count(out, "ok  rules/wt") != 6 {
 		t.Errorf("lint of the shipped packs: exit %d\n%s", code, out)
 	}
 	code, _, stderr := run(t, "", "lint", "testdata/misspelt.yaml")

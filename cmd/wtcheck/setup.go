@@ -45,11 +45,11 @@ func (pf *packFlags) calendar() (*checker.Calendar, error) {
 		if err != nil {
 			return nil, fmt.Errorf("read holidays: %w", err)
 		}
-		extra, _, _, err := checker.ParseHolidays(f, data)
+		extra, _, through, err := checker.ParseHolidays(f, data)
 		if err != nil {
 			return nil, err
 		}
-		cal = cal.WithHolidays(extra)
+		cal = cal.WithHolidays(extra, through)
 	}
 	return cal, nil
 }

@@ -37,7 +37,7 @@ func newVersionCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(out, "bank holidays: England and Wales, %d to %d\n", first, last)
+			fmt.Fprintf(out, "bank holidays: England and Wales, published %d to %d (the last published year); from %d projected by rule\n", first, last, last+1)
 			return nil
 		},
 	}
