@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // Validate checks what the case format requires of a record beyond its JSON types: required
@@ -17,6 +18,10 @@ func Validate(c *Case) error {
 	if c.CaseID == "" {
 		v.add("case_id", "is required")
 	}
+	// A JSON record that is not UTF-8 is refused before it is decoded; this catches a case
+	// built another way (an importer), whose ids must stay themselves in every report.
+	v.utf8("case_id", c.CaseID)
+	v.utf8("child.id", c.Child.ID)
 	if c.Format != "" && c.Format != CaseFormat {
 		v.add("format", "is not "+CaseFormat)
 	}
@@ -38,6 +43,7 @@ func Validate(c *Case) error {
 			v.add(p, "is null")
 			continue
 		}
+		v.utf8(p+".id", r.ID)
 		if r.ID != "" {
 			if referralIDs[r.ID] {
 				v.add(p+".id", "duplicates another referral's id")
@@ -69,6 +75,7 @@ func (v *validator) referral(p string, r *Referral) {
 			v.add(path+".id", "is required")
 			return
 		}
+		v.utf8(path+".id", id)
 		if other, dup := ids[id]; dup {
 			v.add(path+".id", "duplicates the id of "+other)
 			return
@@ -137,6 +144,12 @@ func (v *validator) referral(p string, r *Referral) {
 		if k.PlanID != "" && !plans[k.PlanID] {
 			v.add(kp+".plan_id", "names no plan of this referral")
 		}
+	}
+}
+
+func (v *validator) utf8(path, value string) {
+	if !utf8.ValidString(value) {
+		v.add(path, "is not valid UTF-8")
 	}
 }
 

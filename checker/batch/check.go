@@ -32,6 +32,10 @@ type Options struct {
 	// goroutine (so it must be safe for concurrent use): the comparison aggregates this way
 	// without keeping findings.
 	PerCase func(c *checker.Case, findings []checker.Finding)
+	// AllowEmpty lets an input that yields no case record pass. Without it Check returns an
+	// *EmptyError beside the report (findings-format.md, "Exit codes"): a nightly extract
+	// that failed to arrive must never pass as a clean run.
+	AllowEmpty bool
 	// Redact, when set, rewrites what a report shows of each finding, error, warning and
 	// referral not covered, after counting and the baseline (which use the real ids) and
 	// before anything is sorted or kept, so that a redacted report is in the order of what it
@@ -71,6 +75,7 @@ type outcome struct {
 	counts      map[checker.Status]int
 	failing     int
 	evalErrs    int
+	overBudget  int
 	breaches    []checker.BaselineEntry
 	known       map[string]bool // baseline breaches found breached again
 	newBreaches int
@@ -87,20 +92,66 @@ type sortableWarning struct {
 	checker.RecordWarning
 }
 
-// Check reads every record of the batch and checks it with the engine, records in parallel,
-// and returns the report, its findings sorted. Only a batch that cannot be found at all is
-// an error; everything wrong inside it is in the report's Errors.
-func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*checker.Report, error) {
-	files, err := r.Files(paths)
-	if err != nil {
-		return nil, err
-	}
-	if len(files) == 0 {
-		exts := caseExtensionsText()
-		if r.Import != nil {
-			exts = strings.Join(r.Extensions, ", ")
+// EmptyError says which inputs of a batch yielded no case record: an empty file or array, a
+// directory with no case files, a file that is not the declared input format, or one whose
+// every record is a data error. Check returns it with the report, whose Errors say why
+// each record was refused.
+type EmptyError struct {
+	Inputs []EmptyInput
+}
+
+// EmptyInput is one input (a path as given) that yielded no case record.
+type EmptyInput struct {
+	Path    string
+	Files   int // files read under the path
+	Records int // records read from them, every one a data error
+	exts    string
+	format  string
+}
+
+func (e *EmptyError) Error() string {
+	var lines []string
+	for _, in := range e.Inputs {
+		var why string
+		switch {
+		case in.Files == 0:
+			why = fmt.Sprintf("no case files (%s) in it", in.exts)
+		case in.Records == 0:
+			why = "no records in it (an empty file or an empty array)"
+		default:
+			why = fmt.Sprintf("no case in it: its %d %s could not be read", in.Records, plural(in.Records, "record", "records"))
+			if in.format != "" {
+				why += fmt.Sprintf(" (is it %s?)", in.format)
+			}
 		}
-		return nil, fmt.Errorf("read batch: no case files (%s) found in %v", exts, paths)
+		lines = append(lines, in.Path+": "+why)
+	}
+	return "nothing to check: " + strings.Join(lines, "; ")
+}
+
+// Check reads every record of the batch and checks it with the engine, records in parallel,
+// and returns the report, its findings sorted. A path that cannot be found is an error, and
+// so (unless opts.AllowEmpty) is a path that yields no case record: then the report comes
+// back too, with an *EmptyError. Everything else wrong inside the batch is in the report's
+// Errors.
+func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*checker.Report, error) {
+	var files []string
+	var inputOf []int // the path each file came from
+	for i, p := range paths {
+		fs, err := r.Files([]string{p})
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, fs...)
+		for range fs {
+			inputOf = append(inputOf, i)
+		}
+	}
+	inputFiles := make([]int, len(paths))
+	inputRecords := make([]int, len(paths))
+	inputCases := make([]int, len(paths))
+	for _, i := range inputOf {
+		inputFiles[i]++
 	}
 	show := map[checker.Status]bool{}
 	listed := opts.Show
@@ -132,7 +183,7 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 	report := &checker.Report{Tool: opts.Tool, Errors: []checker.RecordError{}, Warnings: []checker.RecordWarning{},
 		Rules: checker.RuleInfos(engine.Packs)}
 	for _, cp := range engine.Packs {
-		report.Packs = append(report.Packs, checker.PackInfo{ID: cp.Pack.ID, Edition: cp.Pack.Edition, Version: cp.Pack.Version})
+		report.Packs = append(report.Packs, checker.PackInfoOf(cp.Pack))
 	}
 	var asOfs = map[checker.Date]bool{}
 	type firstSeen struct {
@@ -144,8 +195,13 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 	read := 0
 	var later judgedLater
 	for fi, f := range files {
+		in := inputOf[fi]
 		err := r.ReadFile(f, func(rec Record) error {
 			read++
+			inputRecords[in]++
+			if rec.Err == nil {
+				inputCases[in]++
+			}
 			if opts.Progress != nil && read%1000 == 0 {
 				opts.Progress(read)
 			}
@@ -177,6 +233,7 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 			// A file that could not be read at all (an importer's whole-file error) is
 			// reported like a bad record, never dropped.
 			read++
+			inputRecords[in]++
 			jobs <- job{file: fi, rec: Record{File: f, Err: err}}
 		}
 	}
@@ -209,9 +266,12 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 		}
 		report.Failing += o.failing
 		report.Summary.EvaluationErrors += o.evalErrs
+		report.Summary.RulesOverBudget += o.overBudget
 	}
 	if opts.Baseline != nil {
-		report.Baseline = &checker.BaselineSummary{Suppressed: len(known), Fixed: opts.Baseline.Len() - len(known), New: newBreaches}
+		fixed, notInBatch := opts.Baseline.Unmatched(known, func(id string) bool { _, ok := seenIDs[id]; return ok })
+		report.Baseline = &checker.BaselineSummary{Known: opts.Baseline.Len(), Suppressed: len(known), Fixed: fixed, NotInBatch: notInBatch,
+			New: newBreaches, Outdated: opts.Baseline.Legacy}
 	}
 	report.Summary.RecordsRead = read
 	for _, e := range errs {
@@ -247,6 +307,21 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 	if len(asOfs) == 1 {
 		for d := range asOfs {
 			report.AsOf = d
+		}
+	}
+	if !opts.AllowEmpty {
+		var empty EmptyError
+		for i, p := range paths {
+			if inputCases[i] == 0 {
+				exts := caseExtensionsText()
+				if r.Import != nil {
+					exts = strings.Join(r.Extensions, ", ")
+				}
+				empty.Inputs = append(empty.Inputs, EmptyInput{Path: p, Files: inputFiles[i], Records: inputRecords[i], exts: exts, format: r.Format})
+			}
+		}
+		if len(empty.Inputs) > 0 {
+			return report, &empty
 		}
 	}
 	return report, nil
@@ -312,6 +387,9 @@ func checkOne(engine *checker.Engine, opts Options, show map[checker.Status]bool
 	}
 	for _, e := range evalErrs {
 		out.evalErrs++
+		if e.OverBudget() {
+			out.overBudget++
+		}
 		out.addError(red, j.file, checker.RecordError{
 			File: rec.File, Record: rec.Index, CaseID: rec.CaseID, Rule: e.Rule,
 			Error: fmt.Sprintf("%s (%s) on %s: %v", e.Rule, e.Edition, e.Subject, e.Err)})
@@ -386,3 +464,10 @@ func errorText(err error) string {
 func joinSemicolon(parts []string) string { return strings.Join(parts, "; ") }
 
 func caseExtensionsText() string { return strings.Join(caseExtensions, ", ") }
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/wtcheck/wtcheck/checker"
 )
@@ -51,6 +52,9 @@ type Reader struct {
 	// walk reads.
 	Import     func(path string, fn func(Record) error) error
 	Extensions []string
+	// Format names what the files should be (a CIN census return, say), for the message
+	// about a file that yields no record.
+	Format string
 }
 
 // caseExtensions are the file names a directory walk reads.
@@ -336,6 +340,15 @@ func (r *Reader) decodeBounded(path string, index int, raw []byte) Record {
 // decode turns one record's JSON into a validated case. Errors name fields, not values.
 func decode(path string, index int, raw []byte) Record {
 	rec := Record{File: path, Index: index}
+	if !utf8.Valid(raw) {
+		if where, ok := invalidUTF8(raw); ok {
+			if where != "case_id" {
+				rec.CaseID = peekCaseID(raw)
+			}
+			rec.Err = fmt.Errorf("%s is not valid UTF-8", where)
+			return rec
+		}
+	}
 	var c checker.Case
 	if err := json.Unmarshal(raw, &c); err != nil {
 		rec.CaseID = peekCaseID(raw)

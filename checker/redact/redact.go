@@ -309,6 +309,10 @@ func (r *Redactor) ForComparison(c *checker.Case, asOf checker.Date, findings []
 func (r *Redactor) Timeline(t *explain.Timeline, c *checker.Case) {
 	rr := r.record("", 0, c.CaseID, c, t.AsOf)
 	t.CaseID = r.ID(t.CaseID)
+	for i := range t.NotCovered {
+		rr.NotCovered(&t.NotCovered[i])
+		t.NotCovered[i].File = "" // explain names no file
+	}
 	for i := range t.Events {
 		e := &t.Events[i]
 		e.Referral, e.Subject, e.What = r.ID(e.Referral), r.Subject(e.Subject), rr.text(e.What)

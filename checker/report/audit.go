@@ -208,10 +208,10 @@ func (a *Audit) actions(match func(*checker.Finding) bool) ([]Action, int) {
 		}
 		k := key{identity{f.Referral, f.Rule, f.Subject}, f.Due}
 		if it := inCase[k]; it != nil {
-			it.Editions = append(it.Editions, f.Edition)
+			it.Editions = append(it.Editions, EditionLabel(f))
 			continue
 		}
-		it := &Action{Finding: *f, Editions: []string{f.Edition}, seq: seq}
+		it := &Action{Finding: *f, Editions: []string{EditionLabel(f)}, seq: seq}
 		inCase[k] = it
 		order = append(order, it)
 	}

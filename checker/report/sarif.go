@@ -30,7 +30,10 @@ type sarifRun struct {
 	AutomationDetails map[string]string `json:"automationDetails"`
 	Invocations       []sarifInvocation `json:"invocations,omitempty"`
 	Results           []sarifResult     `json:"results"`
-	Properties        map[string]any    `json:"properties"`
+	// Properties count the results found and written, say what was left out, and name a
+	// local pack's file and content hash, so that its results are never taken for the
+	// shipped pack's.
+	Properties map[string]any `json:"properties"`
 }
 
 // sarifInvocation carries what belongs to no edition's results as tool execution
@@ -159,7 +162,7 @@ func (h *candidateHeap) Pop() any {
 
 func writeSARIF(w io.Writer, r *checker.Report, notify func(string)) error {
 	log := sarifLog{Schema: "https://json.schemastore.org/sarif-2.1.0.json", Version: "2.1.0", Runs: []sarifRun{}}
-	runOf := map[string]int{}
+	runOf, runOfEdition := map[string]int{}, map[string]int{} // by pack id; by edition, for findings that name no pack
 	packOf := []string{}
 	ruleIndex := map[string]map[string]int{}
 	var packsLeft []string
@@ -172,6 +175,12 @@ func writeSARIF(w io.Writer, r *checker.Report, notify func(string)) error {
 			Tool:              sarifTool{Driver: sarifDriver{Name: "wtcheck", Version: r.Tool.Version, InformationURI: informationURI, Rules: []sarifDescriptor{}}},
 			AutomationDetails: map[string]string{"id": "wtcheck/" + p.ID + "/"},
 			Results:           []sarifResult{},
+		}
+		if p.File != "" {
+			run.Properties = map[string]any{"pack": p.ID, "file": p.File, "sha256": p.SHA256}
+			if p.Extends != "" {
+				run.Properties["extends"] = p.Extends
+			}
 		}
 		ruleIndex[p.ID] = map[string]int{}
 		for _, ri := range r.Rules {
@@ -191,8 +200,9 @@ func writeSARIF(w io.Writer, r *checker.Report, notify func(string)) error {
 				Properties:           map[string]any{"citation": ri.Citation, "edition": ri.Edition, "severity": string(ri.Severity), "tags": []string{"working-together-" + ri.Edition}},
 			})
 		}
-		if _, dup := runOf[p.Edition]; !dup {
-			runOf[p.Edition] = len(log.Runs)
+		runOf[p.ID] = len(log.Runs)
+		if _, dup := runOfEdition[p.Edition]; !dup {
+			runOfEdition[p.Edition] = len(log.Runs)
 		}
 		packOf = append(packOf, p.ID)
 		log.Runs = append(log.Runs, run)
@@ -205,7 +215,10 @@ func writeSARIF(w io.Writer, r *checker.Report, notify func(string)) error {
 	seq := 0
 	for f := range r.Listed() {
 		seq++
-		ri, ok := runOf[f.Edition]
+		ri, ok := runOfEdition[f.Edition]
+		if f.Pack != "" {
+			ri, ok = runOf[f.Pack]
+		}
 		if !ok {
 			continue
 		}
@@ -309,7 +322,13 @@ func writeSARIF(w io.Writer, r *checker.Report, notify func(string)) error {
 func sarifDropped(runs []sarifRun, found, written []int, notify func(string)) bool {
 	droppedAny := false
 	for i := range runs {
-		props := map[string]any{"results_found": found[i], "results_written": written[i]}
+		props := runs[i].Properties // a local pack's file and hash, kept
+		if props == nil {
+			props = map[string]any{}
+		}
+		props["results_found"], props["results_written"] = found[i], written[i]
+		delete(props, "results_dropped")
+		delete(props, "dropped")
 		if dropped := found[i] - written[i]; dropped > 0 {
 			droppedAny = true
 			why := fmt.Sprintf("code scanning keeps at most %d results a run", sarifMaxResultsPerRun)
@@ -395,7 +414,7 @@ func sarifResultOf(f *checker.Finding, ruleIndex int) sarifResult {
 		RuleID: f.Rule, RuleIndex: ruleIndex, Kind: kind, Level: level,
 		Message:             sarifText{Text: f.CaseID + " " + f.Subject + ": " + f.Message},
 		Locations:           []sarifLocation{loc},
-		PartialFingerprints: map[string]string{"wtcheckFinding/v1": fingerprint(f)},
+		PartialFingerprints: map[string]string{"wtcheckFinding/v2": fingerprint(f)},
 		Properties:          props,
 	}
 }

@@ -216,6 +216,9 @@ func (x *xlsxBook) summary(a *Audit, findings int) {
 	if a.Redacted {
 		rows = append(rows, []any{"Ids", "redacted: keyed hashes; files named by their position in the batch; no date of birth"})
 	}
+	for _, p := range localPacks(r) {
+		rows = append(rows, []any{"Local pack", p})
+	}
 	for i, row := range rows {
 		x.row(sheet, i+1, row...)
 	}
@@ -313,7 +316,7 @@ func (x *xlsxBook) findings(sheet string, n int, fs iter.Seq[*checker.Finding]) 
 		}
 		row++
 		cell, _ := excelize.CoordinatesToCellName(1, row)
-		x.check(sw.SetRow(cell, []any{f.CaseID, f.Edition, f.Rule, textCell(f.Subject), textCell(f.Referral), string(f.Status), string(f.Severity),
+		x.check(sw.SetRow(cell, []any{f.CaseID, EditionLabel(f), f.Rule, textCell(f.Subject), textCell(f.Referral), string(f.Status), string(f.Severity),
 			date(f.Start), date(f.Due), date(f.Done), intCellValue(f.LateWorkingDays), intCellValue(f.LateDays),
 			intCellValue(f.WorkingDaysLeft), textCell(f.Team), textCell(f.Message), textCell(f.Citation)}))
 	}

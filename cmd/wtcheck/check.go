@@ -73,9 +73,13 @@ date, with a warning naming the field; warnings are listed beside errors in ever
 
 func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader) error {
 	if _, audit := report.LookupAudit(f.format); audit {
+		if f.baseline != "" || f.writeBaseline != "" {
+			return fmt.Errorf("--format %s writes an audit report of every finding: use --baseline and --write-baseline with a list format (text, json, sarif, …)", f.format)
+		}
+		// The same findings give the same exit code in every format.
 		return runAudit(cmd, &auditFlags{packFlags: f.packFlags, redactFlags: f.redactFlags, input: f.input, format: f.format,
-			asOf: f.asOf, output: f.output, dueSoon: f.dueSoon, workers: f.workers, strict: f.strict,
-			maxRows: report.DefaultMaxRows, maxTimelines: report.DefaultMaxTimelines}, args, stdin)
+			asOf: f.asOf, output: f.output, dueSoon: f.dueSoon, workers: f.workers, failOn: f.failOn, strict: f.strict,
+			maxBreaches: f.maxBreaches, maxRows: report.DefaultMaxRows, maxTimelines: report.DefaultMaxTimelines}, args, stdin)
 	}
 	stderr := cmd.ErrOrStderr()
 	write, err := report.LookupWithNotes(f.format, func(s string) { fmt.Fprintln(stderr, "wtcheck: "+s) })
@@ -121,10 +125,9 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 	if err := f.input.reader(reader, asOf); err != nil {
 		return err
 	}
-	var skippedFiles []string
-	reader.Skipped = func(path string) { skippedFiles = append(skippedFiles, path) }
+	sayPassedOver := passedOver(reader, red != nil)
 	opts := batch.Options{
-		AsOf: asOf, Show: show, FailOn: failOn, Workers: f.workers,
+		AsOf: asOf, Show: show, FailOn: failOn, Workers: f.workers, AllowEmpty: f.input.allowEmpty,
 		Tool: checker.Tool{Name: "wtcheck", Version: toolVersion()},
 	}
 	if f.baseline != "" {
@@ -152,16 +155,9 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 	if opts.Progress != nil && err == nil && rep.Summary.RecordsRead >= 1000 {
 		fmt.Fprintln(stderr)
 	}
+	sayPassedOver(stderr)
 	if err != nil {
-		return err
-	}
-	if n := len(skippedFiles); n > 0 {
-		// Said, not silent: a case file with an unexpected name would otherwise vanish.
-		what := fmt.Sprintf("%d %s", n, plural(n, "file", "files"))
-		if n <= 3 && red == nil {
-			what = strings.Join(skippedFiles, ", ")
-		}
-		fmt.Fprintf(stderr, "wtcheck: passed over %s: not .json, .ndjson or .jsonl (or .gz) files\n", what)
+		return emptyBatch(stderr, rep, err)
 	}
 	if err := writeReport(cmd.OutOrStdout(), f.output, write, rep); err != nil {
 		return err
@@ -180,17 +176,37 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 		fmt.Fprintln(stderr, "wtcheck: "+line)
 	}
 	if b := rep.Baseline; b != nil {
-		fmt.Fprintf(stderr, "wtcheck: baseline: %d new %s, %d known not listed, %d known no longer breached\n",
-			b.New, plural(b.New, "breach", "breaches"), b.Suppressed, b.Fixed)
+		fmt.Fprintln(stderr, "wtcheck: "+report.BaselineLine(b))
+		if b.Outdated {
+			fmt.Fprintf(stderr, "wtcheck: %s is a %s baseline, which leaves out the referral: an entry for A1 could hide a new breach of A1 in another referral, so none of its entries is used and every breach is listed as new; review them, then write the baseline again with --write-baseline (%s)\n",
+				f.baseline, checker.BaselineFormatV1, checker.BaselineFormat)
+		}
 	}
+	overBudgetNote(stderr, rep.Summary)
+	return exitFor(rep, f.maxBreaches, f.strict)
+}
+
+// exitFor ends a command with the exit status its findings call for, the same whatever the
+// output format: 1 for more than maxBreaches failing findings (or, when strict, a record
+// skipped), else 0.
+func exitFor(rep *checker.Report, maxBreaches int, strict bool) error {
 	failing := rep.Failing
-	if failing <= f.maxBreaches {
+	if failing <= maxBreaches {
 		failing = 0
 	}
-	if code := checker.ExitCode(failing, rep.Summary, f.strict); code != checker.ExitOK {
+	if code := checker.ExitCode(failing, rep.Summary, strict); code != checker.ExitOK {
 		return exitCode(code)
 	}
 	return nil
+}
+
+// overBudgetNote says why a check whose report was written still fails with 2: a rule went
+// over its cost budget, so the pack is broken and the findings are incomplete.
+func overBudgetNote(stderr io.Writer, s checker.Summary) {
+	if n := s.RulesOverBudget; n > 0 {
+		fmt.Fprintf(stderr, "wtcheck: %d %s over the cost limit on a record: the pack is broken (the errors say which rule, and where it is written)\n",
+			n, plural(n, "rule went", "rules went"))
+	}
 }
 
 // writeReport writes to stdout, or to a file replaced only once the whole report is written,

@@ -3,8 +3,10 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -64,6 +66,15 @@ docs/import.md maps each source field by field.`,
 			if err := in.reader(reader, day); err != nil {
 				return err
 			}
+			if args[1] != "-" {
+				// A file that is not there must not leave an empty output file behind, as if
+				// a return with no children had been imported.
+				if _, err := os.Stat(args[1]); errors.Is(err, fs.ErrNotExist) {
+					return fmt.Errorf("import %s: no such file", args[1])
+				} else if err != nil {
+					return fmt.Errorf("import: %w", err)
+				}
+			}
 			var out io.Writer = cmd.OutOrStdout()
 			var file *os.File
 			if output != "" {
@@ -95,6 +106,10 @@ docs/import.md maps each source field by field.`,
 			if err != nil {
 				return err
 			}
+			if written == 0 && !in.allowEmpty {
+				return fmt.Errorf("import %s: no child could be imported (%d read, %d skipped), so nothing was written (is it %s? give --allow-empty if an empty return is expected)",
+					args[1], skipped, skipped, reader.Format)
+			}
 			if err := bw.Flush(); err != nil {
 				return err
 			}
@@ -106,7 +121,8 @@ docs/import.md maps each source field by field.`,
 					return fmt.Errorf("write %s: %w", output, err)
 				}
 			}
-			fmt.Fprintf(stderr, "wtcheck: imported %d children from %s: %d records written, %d skipped", written+skipped, args[1], written, skipped)
+			fmt.Fprintf(stderr, "wtcheck: imported %d %s from %s: %d %s written, %d skipped", written+skipped, plural(written+skipped, "child", "children"),
+				args[1], written, plural(written, "record", "records"), skipped)
 			if warnings > 0 {
 				fmt.Fprintf(stderr, ", %d %s", warnings, plural(warnings, "warning", "warnings"))
 			}
@@ -122,6 +138,7 @@ docs/import.md maps each source field by field.`,
 	fl.StringVarP(&output, "output", "o", "", "write the records to this file instead of standard output")
 	fl.StringVar(&asOf, "as-of", "", "the day the return describes (required for annex-a, which has no reference date)")
 	fl.BoolVar(&strict, "strict", false, "exit 1 when a child could not be imported, or a data warning was given")
+	registerAllowEmpty(cmd, &in.allowEmpty)
 	fl.BoolVar(&in.s47Proxy, "s47-start-as-strategy-discussion", false, "cin-census: date each enquiry's strategy discussion on the section 47 start (the DfE's proxy)")
 	fl.StringSliceVar(&pf.editions, "edition", nil, "with --coverage: the editions to list (default: all)")
 	return cmd

@@ -93,9 +93,11 @@ type auditFlags struct {
 	output       string
 	dueSoon      int
 	workers      int
+	failOn       string
+	strict       bool // exit 1 also on a skipped record or a data warning
+	maxBreaches  int
 	maxRows      int
 	maxTimelines int
-	strict       bool // check --format html|xlsx --strict: exit 1 on a skipped record or a data warning
 }
 
 func (f *auditFlags) register(cmd *cobra.Command) {
@@ -107,6 +109,8 @@ func (f *auditFlags) register(cmd *cobra.Command) {
 	fl.StringVarP(&f.output, "output", "o", "", "the file to write (required for xlsx)")
 	fl.IntVar(&f.dueSoon, "due-soon", checker.DefaultDueSoon, "list pending deadlines due within this many working days")
 	fl.IntVar(&f.workers, "workers", 0, "records checked at once (default: one per CPU)")
+	fl.StringVar(&f.failOn, "fail-on", "breach", "exit 1 on a breach of a rule at or above this severity: none, info, warning or breach")
+	fl.BoolVar(&f.strict, "strict", false, "exit 1 also when a record is skipped for a data error, a referral is not covered by any loaded pack, or a data warning is given")
 	fl.IntVar(&f.maxRows, "max-rows", report.DefaultMaxRows, "html: rows per list on the page (the data formats list every finding)")
 	fl.IntVar(&f.maxTimelines, "max-timelines", report.DefaultMaxTimelines, "html: case timelines on the page, the cases most in need of a look first")
 }
@@ -130,6 +134,13 @@ func runAudit(cmd *cobra.Command, f *auditFlags, paths []string, stdin io.Reader
 	red, err := f.redactor()
 	if err != nil {
 		return err
+	}
+	failOn, err := checker.ParseFailOn(f.failOn)
+	if err != nil {
+		return err
+	}
+	if f.maxBreaches < 0 {
+		return fmt.Errorf("--max-breaches %d: want 0 or more", f.maxBreaches)
 	}
 	var asOf checker.Date
 	if f.asOf != "" {
@@ -198,15 +209,17 @@ func runAudit(cmd *cobra.Command, f *auditFlags, paths []string, stdin io.Reader
 		return err
 	}
 	opts := batch.Options{
-		AsOf: asOf, Show: checker.Statuses, FailOn: checker.FailOnNone, Workers: f.workers,
+		AsOf: asOf, Show: checker.Statuses, FailOn: failOn, Workers: f.workers, AllowEmpty: f.input.allowEmpty,
 		Tool: checker.Tool{Name: "wtcheck", Version: toolVersion()}, PerCase: perCase,
 	}
 	if red != nil {
 		opts.Redact = red
 	}
+	sayPassedOver := passedOver(reader, red != nil)
 	rep, err := batch.Check(engine, reader, paths, opts)
+	sayPassedOver(cmd.ErrOrStderr())
 	if err != nil {
-		return err
+		return emptyBatch(cmd.ErrOrStderr(), rep, err)
 	}
 	a := &report.Audit{Report: rep, DueSoon: f.dueSoon, Redacted: red != nil, InForce: engine.InForce, AsOf: until,
 		MaxRows: f.maxRows, MaxTimelines: f.maxTimelines}
@@ -224,8 +237,6 @@ func runAudit(cmd *cobra.Command, f *auditFlags, paths []string, stdin io.Reader
 		}
 		fmt.Fprintf(cmd.ErrOrStderr(), "wtcheck: wrote %s: %s\n", f.output, report.SummaryLine(rep))
 	}
-	if f.strict && checker.ExitCode(0, rep.Summary, true) != checker.ExitOK {
-		return exitCode(checker.ExitFailed)
-	}
-	return nil
+	overBudgetNote(cmd.ErrOrStderr(), rep.Summary)
+	return exitFor(rep, f.maxBreaches, f.strict)
 }

@@ -680,7 +680,7 @@ func TestTruncatedHistoryGivesNoFalseBreach(t *testing.T) {
 			"conference-chair-independent K1 insufficient_data",
 			"conference-chair-independent K2 insufficient_data",
 			"core-group-timeliness P1 insufficient_data",
-			"cp-visit-interval P1 insufficient_data",
+			"cp-visit-interval P1@2024-01-29 insufficient_data",
 			"first-review-timeliness P1 met",
 			"icpc-timeliness S1 breach",
 			"plan-ends-by-18 P1 pending",
@@ -693,7 +693,7 @@ func TestTruncatedHistoryGivesNoFalseBreach(t *testing.T) {
 		"H2": {
 			"conference-chair-independent K1 insufficient_data",
 			"core-group-timeliness P1 insufficient_data",
-			"cp-visit-interval P1 insufficient_data",
+			"cp-visit-interval P1@2023-02-01 insufficient_data",
 			"first-review-timeliness P1 insufficient_data",
 			"plan-ends-by-18 P1 pending",
 			"referral-decision-timeliness R1 insufficient_data",
@@ -701,7 +701,7 @@ func TestTruncatedHistoryGivesNoFalseBreach(t *testing.T) {
 		},
 		"H3": {
 			"core-group-timeliness P1 insufficient_data",
-			"cp-visit-interval P1 insufficient_data",
+			"cp-visit-interval P1@2024-01-05 insufficient_data",
 			"first-review-timeliness P1 breach",
 			"plan-ends-by-18 P1 pending",
 			"referral-decision-timeliness R1 insufficient_data",
