@@ -36,6 +36,7 @@ staticcheck:
 
 unit:
 	$(GO) test -race -count=1 ./...
+	$(GO) test -count=1 -run 'StaysWithin' ./cmd/wtcheck   # tests of size, without the race detector (large_test.go)
 
 # The rule packs' own examples: every rule breaches, is met, and is pending or not applicable.
 selftest: build
