@@ -35,7 +35,7 @@ staticcheck:
 	$(GO) tool staticcheck ./...
 
 unit:
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 -timeout 20m ./...   # the race detector is slow on a shared 2-core machine
 	$(GO) test -count=1 -run 'StaysWithin' ./cmd/wtcheck   # tests of size, without the race detector (large_test.go)
 
 # The rule packs' own examples: every rule breaches, is met, and is pending or not applicable.
