@@ -44,7 +44,7 @@ func registerAllowEmpty(cmd *cobra.Command, allow *bool) {
 // passedOver collects the files a directory walk of the reader passes over, and returns what
 // says so on standard error once the batch is read: said, not silent, because a case file
 // with an unexpected name would otherwise vanish.
-func passedOver(r *batch.Reader) func(stderr io.Writer) {
+func passedOver(r *batch.Reader, redacted bool) func(stderr io.Writer) {
 	var byName, notRegular []string
 	r.Skipped = func(path string, why batch.SkipReason) {
 		if why == batch.SkipNotRegular {
@@ -54,10 +54,10 @@ func passedOver(r *batch.Reader) func(stderr io.Writer) {
 		byName = append(byName, path)
 	}
 	list := func(paths []string) string {
-		if len(paths) <= 3 {
+		if len(paths) <= 3 && !redacted { // a redacted run names no file: a name may hold a case id
 			return strings.Join(paths, ", ")
 		}
-		return fmt.Sprintf("%d files", len(paths))
+		return fmt.Sprintf("%d %s", len(paths), plural(len(paths), "file", "files"))
 	}
 	return func(stderr io.Writer) {
 		if len(byName) > 0 {
