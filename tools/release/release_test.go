@@ -104,7 +104,8 @@ func TestRelease(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		host += ".exe"
 	}
-	wantLines := []string{"wtcheck " + gitOut(t, top, "describe", "--tags", "--always", "--dirty", head) + " (", "commit " + head + " of " + date}
+	clone := filepath.Dir(dist)
+	wantLines := []string{"wtcheck " + gitOut(t, clone, "describe", "--tags", "--always", "--dirty") + " (", "commit " + head + " of " + date}
 	if slices.Contains(first, host) {
 		checkVersion(t, nil, filepath.Join(dist, host), wantLines)
 	}
