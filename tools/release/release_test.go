@@ -245,9 +245,9 @@ func checkBuildInfo(t *testing.T, path, goos, goarch string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	settings := map[string]string{}
-	for _, s := range info.Settings {
-		settings[s.Key] = s.Value
+	settings, err := readBuildSettings(path)
+	if err != nil {
+		t.Fatal(err)
 	}
 	for k, v := range map[string]string{"CGO_ENABLED": "0", "-trimpath": "true", "GOOS": goos, "GOARCH": goarch} {
 		if settings[k] != v {
@@ -314,4 +314,18 @@ func checkVersion(t *testing.T, prefix []string, bin string, want []string) {
 	if !strings.Contains(string(out), "pack wt2026 ") || !strings.Contains(string(out), "bank holidays: England and Wales, published") {
 		t.Errorf("%s version lacks the embedded packs or calendar:\n%s", filepath.Base(bin), out)
 	}
+}
+
+// readBuildSettings reads the build settings (GOOS, CGO_ENABLED, -trimpath…) a Go binary
+// records.
+func readBuildSettings(path string) (map[string]string, error) {
+	info, err := buildinfo.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	settings := map[string]string{}
+	for _, s := range info.Settings {
+		settings[s.Key] = s.Value
+	}
+	return settings, nil
 }
