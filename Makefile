@@ -3,7 +3,7 @@ GO       ?= go
 BIN      := bin/wtcheck
 SAMPLE   := fixtures/sample
 
-.PHONY: all build run test vet staticcheck unit selftest browser-test screenshot docs fmt-check bench fuzz clean release release-check image
+.PHONY: all build run test vet staticcheck unit selftest browser-test screenshot docs fmt-check bench fuzz clean release release-binary release-check image
 
 all: build
 
@@ -90,12 +90,19 @@ release:
 	rm -rf $(DIST)
 	mkdir -p $(DIST)
 	@for p in $(PLATFORMS); do os=$${p%/*}; arch=$${p#*/}; ext=; [ $$os = windows ] && ext=.exe; \
-		echo "build $(DIST)/wtcheck-$$os-$$arch$$ext"; \
-		env $(RELEASE_ENV) GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -buildvcs=false \
-			-ldflags '$(RELEASE_LDFLAGS)' -o $(DIST)/wtcheck-$$os-$$arch$$ext ./cmd/wtcheck || exit 1; \
+		$(MAKE) --no-print-directory release-binary OS=$$os ARCH=$$arch OUT=$(DIST)/wtcheck-$$os-$$arch$$ext \
+			VERSION='$(VERSION)' COMMIT='$(COMMIT)' DATE='$(DATE)' || exit 1; \
 	done
 	env GOFLAGS= $(GO) run ./tools/release -version '$(VERSION)' -commit '$(COMMIT)' -date '$(DATE)' $(DIST)
 	@echo "wrote $(DIST): $$(ls $(DIST) | wc -l | tr -d ' ') files; check them with: cd $(DIST) && sha256sum -c SHA256SUMS"
+
+# One release binary, as the release and the container image build it:
+# make release-binary OS=linux ARCH=arm64 OUT=wtcheck
+release-binary:
+	@[ -n "$(OS)" ] && [ -n "$(ARCH)" ] && [ -n "$(OUT)" ] || { echo "release-binary needs OS, ARCH and OUT"; exit 2; }
+	@echo "build $(OUT)"
+	@env $(RELEASE_ENV) GOOS=$(OS) GOARCH=$(ARCH) $(GO) build -trimpath -buildvcs=false \
+		-ldflags '$(RELEASE_LDFLAGS)' -o $(OUT) ./cmd/wtcheck
 
 # Builds the release twice from two fresh clones of HEAD and compares every byte; checks the
 # binaries' headers (static ELF, PE console, Mach-O) and runs the host's `version`.
