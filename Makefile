@@ -54,9 +54,11 @@ browser-test:
 screenshot: browser-test
 	WTCHECK_BROWSER=1 WTCHECK_SCREENSHOT=$(CURDIR)/docs/report.png $(GO) test -count=1 -run TestHTMLInBrowser ./checker/report
 
-# The rule reference is generated from the packs; a test fails when it is out of date.
+# The rule reference is generated from the packs, the man pages (docs/man) from the commands
+# and help topics; a test fails when either is out of date.
 docs: build
 	$(BIN) rules list --format markdown > docs/rules.md
+	$(GO) test -count=1 -run TestManPagesAreUpToDate ./cmd/wtcheck -update
 
 # Benchmarks: see docs/performance.md for how the numbers quoted there were measured.
 bench:
