@@ -30,10 +30,11 @@ var helpTopics = []helpTopic{
 	{"formats", "The report formats wtcheck writes and the input formats it reads", formatsTopic},
 }
 
-// newHelpTopicCommands makes each topic a cobra help topic: a command with no Run, listed
-// under "Additional help topics" and shown by `wtcheck help TOPIC`.
-func newHelpTopicCommands() []*cobra.Command {
-	var cmds []*cobra.Command
+// addHelpTopics adds each topic to root as a cobra help topic: a command with no Run,
+// listed under "Additional help topics" and shown by `wtcheck help TOPIC`. Cobra completes
+// `wtcheck help` with runnable commands only, so the topics are added to its completion.
+func addHelpTopics(root *cobra.Command) {
+	var names []string
 	for _, t := range helpTopics {
 		cmd := &cobra.Command{Use: t.name, Short: t.short}
 		cmd.SetHelpFunc(func(c *cobra.Command, _ []string) {
@@ -44,9 +45,27 @@ func newHelpTopicCommands() []*cobra.Command {
 			}
 			fmt.Fprint(c.OutOrStdout(), text)
 		})
-		cmds = append(cmds, cmd)
+		root.AddCommand(cmd)
+		names = append(names, t.name+"\t"+t.short)
 	}
-	return cmds
+	root.InitDefaultHelpCmd()
+	for _, c := range root.Commands() {
+		if c.Name() != "help" || c.ValidArgsFunction == nil {
+			continue
+		}
+		commands := c.ValidArgsFunction
+		c.ValidArgsFunction = func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+			out, dir := commands(cmd, args, toComplete)
+			if len(args) == 0 {
+				for _, n := range names {
+					if strings.HasPrefix(n, toComplete) {
+						out = append(out, n)
+					}
+				}
+			}
+			return out, dir
+		}
+	}
 }
 
 // A topic's text is paragraphs separated by blank lines; lines indented by four spaces are

@@ -115,3 +115,23 @@ func TestCaseFormatTopicFollowsTheModel(t *testing.T) {
 		t.Errorf("case-format lists %d fields:\n%s", len(lines), page)
 	}
 }
+
+// TestCompletionScripts: `wtcheck completion SHELL` writes a script for each shell the
+// README documents, and the completion it drives offers the commands and the help topics.
+func TestCompletionScripts(t *testing.T) {
+	for shell, marker := range map[string]string{
+		"bash": "complete -o default -F __start_wtcheck wtcheck", "zsh": "#compdef wtcheck",
+		"fish": "complete -c wtcheck", "powershell": "Register-ArgumentCompleter",
+	} {
+		code, out, stderr := run(t, "", "completion", shell)
+		if code != 0 || !strings.Contains(out, marker) {
+			t.Errorf("completion %s: exit %d, %s, script lacks %q", shell, code, stderr, marker)
+		}
+	}
+	_, out, _ := run(t, "", "__complete", "help", "")
+	for _, want := range []string{"check\t", "exit-codes\t", "case-format\t"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("completing `wtcheck help ` does not offer %q:\n%s", strings.TrimSpace(want), out)
+		}
+	}
+}
