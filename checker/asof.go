@@ -124,6 +124,18 @@ func (c *Case) AsOf(d Date) *Case {
 	return &out
 }
 
+// ViewAt is the case as a check made as at day sees it: as it stood on day, or on its extract
+// date when that is earlier. An event dated after the export is a booking or a mistake, not
+// something the record shows has happened, so it counts as not yet happened even when the
+// check is made as at a later day (case-format.md, "The as-of date"); a deadline that it would
+// have met is then judged as open at day. FutureDated warns of each such event.
+func (c *Case) ViewAt(day Date) *Case {
+	if !c.ExtractDate.IsZero() && (day.IsZero() || c.ExtractDate.Before(day)) {
+		day = c.ExtractDate
+	}
+	return c.AsOf(day)
+}
+
 func (c *Case) hasEventAfter(d Date) bool {
 	found := false
 	c.walkDates(false, func(_ string, x *Date, event bool) {

@@ -9,20 +9,33 @@ import (
 	"strings"
 )
 
-// BaselineFormat tags a baseline file.
-const BaselineFormat = "wtcheck/baseline/v1"
+// BaselineFormat tags a baseline file. v2 names each breach by the whole finding identity,
+// referral included; v1 (BaselineFormatV1) left the referral out.
+const BaselineFormat = "wtcheck/baseline/v2"
+
+// BaselineFormatV1 is the format of baselines written before v2. Its entries lack the
+// referral, so an entry for A1 cannot tell A1 of R1 from A1 of R2: a v1 baseline is read, but
+// none of its entries hides a breach (see ParseBaseline).
+const BaselineFormatV1 = "wtcheck/baseline/v1"
 
 // BaselineEntry names one known breach by ids alone: no dates, no messages, nothing about the
-// child, so a baseline can live in a repository beside the pipeline that uses it.
+// child, so a baseline can live in a repository beside the pipeline that uses it. It holds the
+// finding's identity (findings-format.md, "Finding identity").
 type BaselineEntry struct {
-	CaseID  string `json:"case_id"`
-	Edition string `json:"edition"`
-	Rule    string `json:"rule"`
-	Subject string `json:"subject"`
+	CaseID   string `json:"case_id"`
+	Edition  string `json:"edition"`
+	Rule     string `json:"rule"`
+	Referral string `json:"referral,omitempty"` // empty for a finding about the case as a whole
+	Subject  string `json:"subject"`
+	Pack     string `json:"pack,omitempty"` // set where the finding names its pack (Finding.Pack)
 }
 
 func (e BaselineEntry) key() string {
-	return e.CaseID + "\x1f" + e.Edition + "\x1f" + e.Rule + "\x1f" + e.Subject
+	k := e.CaseID + "\x1f" + e.Edition + "\x1f" + e.Rule + "\x1f" + e.Referral + "\x1f" + e.Subject
+	if e.Pack != "" {
+		k += "\x1f" + e.Pack
+	}
+	return k
 }
 
 type baselineFile struct {
@@ -33,16 +46,43 @@ type baselineFile struct {
 
 // Baseline is a set of known breaches. A check with a baseline lists only breaches not in it.
 type Baseline struct {
-	keys map[string]bool
+	keys    map[string]bool
+	entries []BaselineEntry
+	// Legacy is set for a v1 baseline: read, counted, and matched against nothing.
+	Legacy bool
 }
 
 // Len is the number of known breaches.
-func (b *Baseline) Len() int { return len(b.keys) }
+func (b *Baseline) Len() int { return len(b.entries) }
 
-// Has reports whether a finding is a known breach.
+// Has reports whether a finding is a known breach. Nothing is known in a v1 baseline.
 func (b *Baseline) Has(f *Finding) bool { return b.keys[f.Key()] }
 
-// ParseBaseline reads a baseline file.
+// Unmatched counts the known breaches that a run did not find breached again (matched holds
+// the keys it did), split by whether their case was checked in the run (checked says): those
+// of a checked case are no longer breached; the others were not in the batch, and nothing
+// can be said of them.
+func (b *Baseline) Unmatched(matched map[string]bool, checked func(caseID string) bool) (fixed, notInBatch int) {
+	if b.Legacy {
+		return 0, 0 // nothing was matched against it, so nothing can be said of its entries
+	}
+	for _, e := range b.entries {
+		switch {
+		case matched[e.key()]:
+		case checked(e.CaseID):
+			fixed++
+		default:
+			notInBatch++
+		}
+	}
+	return fixed, notInBatch
+}
+
+// ParseBaseline reads a baseline file. A v2 baseline is used as it is. A v1 baseline, from
+// before the referral was part of a finding's identity, is read but hides nothing: its entry
+// for A1 could stand for a new breach of A1 in another referral, and a baseline must never
+// hide a new breach. Every breach is then listed and fails the check until the baseline is
+// written again with --write-baseline (Legacy tells the caller to say so).
 func ParseBaseline(name string, data []byte) (*Baseline, error) {
 	var f baselineFile
 	dec := json.NewDecoder(bytes.NewReader(data))
@@ -50,15 +90,26 @@ func ParseBaseline(name string, data []byte) (*Baseline, error) {
 	if err := dec.Decode(&f); err != nil {
 		return nil, fmt.Errorf("read baseline %s: %w", name, err)
 	}
-	if f.Format != BaselineFormat {
+	if f.Format != BaselineFormat && f.Format != BaselineFormatV1 {
 		return nil, fmt.Errorf("read baseline %s: format is %q, want %q", name, f.Format, BaselineFormat)
 	}
-	b := &Baseline{keys: map[string]bool{}}
+	b := &Baseline{keys: map[string]bool{}, Legacy: f.Format == BaselineFormatV1}
+	seen := map[string]bool{}
 	for i, e := range f.Breaches {
 		if e.CaseID == "" || e.Rule == "" || e.Subject == "" {
 			return nil, fmt.Errorf("read baseline %s: breach %d lacks case_id, rule or subject", name, i+1)
 		}
-		b.keys[e.key()] = true
+		if b.Legacy && (e.Referral != "" || e.Pack != "") {
+			return nil, fmt.Errorf("read baseline %s: breach %d has a referral or pack, which %s does not", name, i+1, BaselineFormatV1)
+		}
+		if seen[e.key()] {
+			continue
+		}
+		seen[e.key()] = true
+		b.entries = append(b.entries, e)
+		if !b.Legacy {
+			b.keys[e.key()] = true
+		}
 	}
 	return b, nil
 }
@@ -79,5 +130,5 @@ func WriteBaseline(w io.Writer, asOf Date, breaches []BaselineEntry) error {
 
 // BaselineEntryOf names a finding in a baseline.
 func BaselineEntryOf(f *Finding) BaselineEntry {
-	return BaselineEntry{CaseID: f.CaseID, Edition: f.Edition, Rule: f.Rule, Subject: f.Subject}
+	return BaselineEntry{CaseID: f.CaseID, Edition: f.Edition, Rule: f.Rule, Referral: f.Referral, Subject: f.Subject, Pack: f.Pack}
 }

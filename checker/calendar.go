@@ -279,18 +279,55 @@ func (c *Calendar) IsWorkingDay(d Date) bool {
 // AddWorkingDays returns the nth working day after d; d itself is day zero, so adding 10
 // working days to Monday 1 March 2021 gives Monday 15 March 2021. A negative n counts back.
 // The result is always a working day when n is not zero.
+//
+// It searches for the day rather than stepping through the days one by one, so that its work
+// does not grow with n: a rule may ask for any count, and the cost of a rule must not depend
+// on the numbers in it. Rules reach it through addWorkingDays, which keeps the count and the
+// result inside the calendar's range.
 func (c *Calendar) AddWorkingDays(d Date, n int) Date {
-	step := 1
-	if n < 0 {
-		step, n = -1, -n
-	}
-	for n > 0 {
-		d = d.AddDays(step)
-		if c.IsWorkingDay(d) {
-			n--
+	x := d.dayNumber()
+	switch {
+	case n > 0:
+		// The smallest day e after d with n working days in (d, e].
+		hi := x + int32(n)
+		for c.workingIn(x+1, hi+1) < n {
+			hi = x + 2*(hi-x)
 		}
+		lo := x + 1
+		for lo < hi {
+			mid := lo + (hi-lo)/2
+			if c.workingIn(x+1, mid+1) >= n {
+				hi = mid
+			} else {
+				lo = mid + 1
+			}
+		}
+		return dateFromDayNumber(lo)
+	case n < 0:
+		// The largest day e before d with -n working days in [e, d).
+		m := -n
+		lo := x - int32(m)
+		for c.workingIn(lo, x) < m {
+			lo = x - 2*(x-lo)
+		}
+		hi := x - 1
+		for lo < hi {
+			mid := hi - (hi-lo)/2
+			if c.workingIn(mid, x) >= m {
+				lo = mid
+			} else {
+				hi = mid - 1
+			}
+		}
+		return dateFromDayNumber(lo)
 	}
 	return d
+}
+
+// workingIn counts the working days with day numbers in [x, y): the weekdays less the weekday
+// holidays, published or projected.
+func (c *Calendar) workingIn(x, y int32) int {
+	return int(weekdaysBefore(y)-weekdaysBefore(x)) - c.countHolidays(x, y)
 }
 
 // WorkingDaysBetween counts the working days after a, up to and including b; it is negative
@@ -300,9 +337,7 @@ func (c *Calendar) WorkingDaysBetween(a, b Date) int {
 	if b.Before(a) {
 		return -c.WorkingDaysBetween(b, a)
 	}
-	x, y := a.dayNumber()+1, b.dayNumber()+1 // half-open [x, y)
-	weekdays := weekdaysBefore(y) - weekdaysBefore(x)
-	return int(weekdays) - c.countHolidays(x, y)
+	return c.workingIn(a.dayNumber()+1, b.dayNumber()+1)
 }
 
 // AddMonths adds calendar months, clamping to the end of a shorter month: 31 January plus

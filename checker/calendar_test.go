@@ -326,6 +326,43 @@ func TestWorkingDaysBetweenInverseOfAddWorkingDays(t *testing.T) {
 	}
 }
 
+// stepWorkingDays is AddWorkingDays done the slow way, a day at a time: what the search must
+// agree with.
+func stepWorkingDays(c *Calendar, d Date, n int) Date {
+	step := 1
+	if n < 0 {
+		step, n = -1, -n
+	}
+	for n > 0 {
+		d = d.AddDays(step)
+		if c.IsWorkingDay(d) {
+			n--
+		}
+	}
+	return d
+}
+
+// TestAddWorkingDaysAgreesWithStepping checks the search against counting day by day, forward
+// and back, from working days, weekends and bank holidays (Christmas and Easter included),
+// for counts from none to several years.
+func TestAddWorkingDaysAgreesWithStepping(t *testing.T) {
+	cal := shippedCalendar(t)
+	r := rand.New(rand.NewPCG(12, 2026))
+	starts := []Date{MustDate("2020-12-24"), MustDate("2020-12-25"), MustDate("2021-04-02"), MustDate("2021-04-05"), MustDate("2024-03-30")}
+	for range 3000 {
+		starts = append(starts, randomDate(r, 1995, 2030))
+	}
+	for i, a := range starts {
+		n := r.IntN(80) - 40
+		if i%10 == 0 {
+			n = r.IntN(2000) - 1000
+		}
+		if got, want := cal.AddWorkingDays(a, n), stepWorkingDays(cal, a, n); got != want {
+			t.Fatalf("AddWorkingDays(%s, %d) = %s, want %s", a, n, got, want)
+		}
+	}
+}
+
 // bruteWorkingDaysBetween counts day by day: the working days after a, up to and including b,
 // negated when b is before a.
 func bruteWorkingDaysBetween(c *Calendar, a, b Date) int {

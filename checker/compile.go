@@ -3,18 +3,45 @@ package checker
 import (
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"strings"
 
 	"cel.dev/cel-go/cel"
 	celast "cel.dev/cel-go/common/ast"
+	"cel.dev/cel-go/common/cost"
 	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/interpreter"
 )
 
-// costLimit bounds the work of one expression on one record, so that no rule can run away
-// on a hostile record (a list of a million visits, say). The rules shipped use a few hundred.
-const costLimit = 1_000_000
+// A rule's work on a record is bounded by its cost budget: ruleCostBase units plus
+// ruleCostPerObject for each object in the record (each referral, visit, conference, date of a
+// list…), as CEL's cost model counts them, the engine's own functions included (see
+// costModels). The budget grows with the record, so a rule whose work grows with the record
+// (one finding per visit) always fits, and one whose work grows faster (every visit against
+// every other) is stopped on a large record and reported as a broken pack, never left running
+// for hours. The shipped rules spend at most about 40 units an object (see
+// TestShippedRulesStayInBudget).
+const (
+	ruleCostBase      = 1_000_000
+	ruleCostPerObject = 1_000
+)
+
+// staticCostLimit is the estimated cost, per evaluation, under which an expression runs
+// without CEL counting its cost as it goes: CEL's estimate, made when the pack is compiled,
+// already bounds it. Counting costs about a quarter of the CPU of a check, and most
+// expressions (a date plus a timescale, a comparison) have such a bound; the ones that do not
+// (a comprehension over a list of the record) are counted.
+const staticCostLimit = 10_000
+
+// program is one compiled expression.
+type program struct {
+	cel.Program
+	// counted is set when the expression's cost has no static bound under staticCostLimit,
+	// so that it runs charged against the rule's budget.
+	counted bool
+}
 
 // CompiledPack is a pack whose expressions are compiled and type-checked, ready to evaluate.
 // It holds no mutable state: one value serves every goroutine.
@@ -23,14 +50,18 @@ type CompiledPack struct {
 	rules  []*compiledRule
 	params *celObject
 	values map[string]any // the parameter values in force, by name
+	// tracker is a cost tracker configured with the environment's cost models, cloned for
+	// each rule on each record.
+	tracker *cost.Tracker
 }
 
 // compiledRule is a rule compiled for one of its scopes.
 type compiledRule struct {
 	rule                                    *Rule
 	scope                                   Scope
-	when, each, subject, assert, pendingFor cel.Program
-	start, due, done, lapse, message        cel.Program
+	when, each, subject, assert, pendingFor *program
+	itemWhen                                *program
+	start, due, done, lapse, message        *program
 	citation                                string // the rule's citation, rendered once rather than per finding
 	// whenReads and reads are the record fields its expressions read, as provenance.lacks
 	// names them ("decision", "s47_enquiries.seen"): a record whose source cannot record one
@@ -73,6 +104,10 @@ func Compile(p *Pack, cal *Calendar, overrides map[string]string) (*CompiledPack
 	pv := paramValues{}
 	for _, prm := range p.Params {
 		values[prm.Name] = prm.Default
+		// An overlay's default is checked against the range it inherited from its base.
+		if err := prm.CheckValue(prm.Default); err != nil {
+			errs = append(errs, fmt.Errorf("%s: parameter %s: the default %w", prm.DefaultPos, prm.Name, err))
+		}
 	}
 	for _, name := range sortedKeys(overrides) {
 		var prm *Param
@@ -86,6 +121,9 @@ func Compile(p *Pack, cal *Calendar, overrides map[string]string) (*CompiledPack
 			continue
 		}
 		v, err := ParseParamValue(prm.Type, overrides[name])
+		if err == nil {
+			err = prm.CheckValue(v)
+		}
 		if err != nil {
 			errs = append(errs, fmt.Errorf("set %s.%s: %w", p.ID, name, err))
 			continue
@@ -100,7 +138,11 @@ func Compile(p *Pack, cal *Calendar, overrides map[string]string) (*CompiledPack
 	if err != nil {
 		return nil, fmt.Errorf("build the rule environment for %s: %w", p.ID, err)
 	}
-	cp := &CompiledPack{Pack: p, params: &celObject{t: ptype, v: pv}, values: values}
+	tracker, err := costTracker(base)
+	if err != nil {
+		return nil, fmt.Errorf("build the rule environment for %s: %w", p.ID, err)
+	}
+	cp := &CompiledPack{Pack: p, params: &celObject{t: ptype, v: pv}, values: values, tracker: tracker}
 	for _, r := range p.Rules {
 		for _, sc := range r.Scopes {
 			cr, rerrs := compileRule(base, r, sc, r.lines)
@@ -156,6 +198,7 @@ func compileRule(base *cel.Env, r *Rule, scope Scope, lines []string) (*compiled
 			}
 		}
 		cr.subject = rc.compile(env, "subject", r.Subject, cel.StringType)
+		cr.itemWhen = rc.compile(env, "item_when", r.ItemWhen, cel.BoolType)
 	}
 	if r.Deadline != nil {
 		cr.start = rc.compile(env, "deadline.start", r.Deadline.Start, cel.TimestampType)
@@ -187,7 +230,7 @@ func compileRule(base *cel.Env, r *Rule, scope Scope, lines []string) (*compiled
 		cr.message = rc.compile(msgEnv, "message", r.Message, cel.StringType)
 	}
 	var reads []string
-	for _, e := range []Expr{r.Each, r.Assert, r.PendingWhile} {
+	for _, e := range []Expr{r.Each, r.ItemWhen, r.Assert, r.PendingWhile} {
 		reads = append(reads, rc.fieldsRead(env, e)...)
 	}
 	if d := r.Deadline; d != nil {
@@ -274,7 +317,7 @@ var scopeObjectType = map[Scope]string{
 
 // compile checks one expression and its result type; want nil accepts any type. An empty
 // expression compiles to nil.
-func (rc *ruleCompiler) compile(env *cel.Env, key string, e Expr, want *cel.Type) cel.Program {
+func (rc *ruleCompiler) compile(env *cel.Env, key string, e Expr, want *cel.Type) *program {
 	if e.IsZero() {
 		return nil
 	}
@@ -294,12 +337,52 @@ func (rc *ruleCompiler) compile(env *cel.Env, key string, e Expr, want *cel.Type
 			return nil
 		}
 	}
-	prg, err := env.Program(ast, cel.CostLimit(costLimit), cel.InterruptCheckFrequency(100))
+	// Costs are counted through the tracker the evaluator hands each evaluation (see
+	// evaluator.eval), not by the program, so the program is compiled without counting.
+	prg, err := env.Program(ast)
 	if err != nil {
 		rc.errs = append(rc.errs, rc.exprError(e.at(1, 0), fmt.Sprintf("rule %s, %s: %v", rc.name(), key, err)))
 		return nil
 	}
-	return prg
+	est, err := env.EstimateCost(ast, noSizes{})
+	return &program{Program: prg, counted: err != nil || est.Max > staticCostLimit}
+}
+
+// noSizes tells CEL's cost estimate nothing about the sizes of a record's lists: they are
+// unbounded, so an expression that reads one whole has no static bound and is counted.
+type noSizes struct{}
+
+func (noSizes) EstimateSize(cost.AstNode) *cost.SizeEstimate { return nil }
+
+func (noSizes) EstimateCallCost(string, string, *cost.AstNode, []cost.AstNode) *cost.CallEstimate {
+	return nil
+}
+
+// costTracker builds a cost tracker with the environment's cost models (CEL's own, its
+// extensions' and the engine's), by letting a trivial program build one. CEL builds trackers
+// only inside programs, and a tracker must know every model to charge every function.
+func costTracker(env *cel.Env) (*cost.Tracker, error) {
+	ast, iss := env.Compile("true")
+	if iss.Err() != nil {
+		return nil, iss.Err()
+	}
+	prg, err := env.Program(ast, cel.CostLimit(math.MaxUint64), cel.CostTrackerOptions(cost.OverloadTracker(firstAfterID, trackFirstAfter)))
+	if err != nil {
+		return nil, err
+	}
+	frame, err := interpreter.NewExecutionFrame(interpreter.EmptyActivation())
+	if err != nil {
+		return nil, err
+	}
+	defer frame.Close()
+	if _, _, err := prg.Eval(frame); err != nil {
+		return nil, err
+	}
+	t := frame.CostTracker()
+	if t == nil {
+		return nil, errors.New("cel built no cost tracker")
+	}
+	return t.Clone()
 }
 
 // listElem gives the element type of a list expression, reporting one that is not a list.

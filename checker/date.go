@@ -42,11 +42,33 @@ func parseDate(s string) (Date, string) {
 	if err != nil {
 		return Date{}, badDateReasons[badDateCalendar]
 	}
-	if t.Year() < 1900 || t.Year() > 2200 {
+	if t.Year() < FirstYear || t.Year() > LastYear {
 		return Date{}, badDateReasons[badDateRange]
 	}
 	return DateOf(t), ""
 }
+
+// The calendar's range. Every date wtcheck reads (case records, flags, packs, holiday files)
+// and every date a rule computes falls in the years FirstYear to LastYear: far wider than any
+// child's record, and narrow enough that date arithmetic can never overflow. A rule whose
+// arithmetic leaves the range gets an error, never a date in the year -3,525,743.
+const (
+	FirstYear = 1900
+	LastYear  = 2200
+)
+
+// MinDate and MaxDate are the first and last days of the calendar's range.
+var (
+	MinDate = DateOf(time.Date(FirstYear, 1, 1, 0, 0, 0, 0, time.UTC))
+	MaxDate = DateOf(time.Date(LastYear, 12, 31, 0, 0, 0, 0, time.UTC))
+)
+
+// InRange reports whether a recorded date falls in the calendar's range.
+func (d Date) InRange() bool { return !d.Before(MinDate) && !d.After(MaxDate) }
+
+// rangeSpan is the number of days in the calendar's range: no count of days, working days or
+// months that keeps a date inside it is larger.
+var rangeSpan = MinDate.DaysUntil(MaxDate)
 
 // MustDate is ParseDate for literals in tests and tables; it panics on a bad date.
 func MustDate(s string) Date {
@@ -124,7 +146,7 @@ const (
 var badDateReasons = map[int32]string{
 	badDateFormat:   "is not in the form YYYY-MM-DD",
 	badDateCalendar: "is not a real calendar date (YYYY-MM-DD)",
-	badDateRange:    "is outside the years 1900 to 2200",
+	badDateRange:    fmt.Sprintf("is outside the years %d to %d", FirstYear, LastYear),
 	badDateType:     "is not a string: want a date \"YYYY-MM-DD\"",
 }
 

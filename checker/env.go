@@ -2,9 +2,11 @@ package checker
 
 import (
 	"fmt"
+	"math/bits"
 	"slices"
 
 	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/common/cost"
 	"cel.dev/cel-go/common/decls"
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
@@ -60,6 +62,8 @@ var Functions = []FunctionDoc{
 	{"<wt.Referral>.discussionsFor(wt.S47Enquiry) -> list(wt.StrategyDiscussion)", "The strategy discussion at which the enquiry was initiated: the one it names, else the latest of the referral dated on or before the enquiry started. A list of at most one.", "latest(referral.discussionsFor(s47).map(d, d.date))"},
 	{"<wt.Referral>.conferencesFor(wt.S47Enquiry) -> list(wt.Conference)", "The initial and pre-birth conferences that follow the enquiry, in date order.", "earliest(referral.conferencesFor(s47).map(k, k.date))"},
 	{"<wt.Referral>.reviewsOf(wt.Plan) -> list(wt.Conference)", "The review conferences of the plan, in date order.", "referral.reviewsOf(plan).size()"},
+	{"<wt.Referral>.reviewDates(wt.Plan) -> list(timestamp)", "The days of the plan's review conferences, in order, each once; undated reviews are left out.", "firstAfter(referral.reviewDates(plan), item.date)"},
+	{"<wt.Referral>.conferencesOf(wt.Plan) -> list(wt.Conference)", "Every conference that names the plan (reviews, transfers in), in date order.", "referral.conferencesOf(plan).exists(k, k.outcome == 'end_plan')"},
 	{"<wt.Plan>.seenVisits() -> list(timestamp)", "The days of the plan's visits at which the child was seen, in order, each once. Needs plans.visits.", "plan.seenVisits().size()"},
 	{"firstAfter(list(timestamp), timestamp) -> timestamp", "The earliest date of a list that is after the given date; null when none is, or the date is null.", "firstAfter(plan.seenVisits(), item)"},
 }
@@ -77,51 +81,134 @@ var (
 	dateListType   = cel.ListType(cel.TimestampType)
 )
 
+// Costs of the engine's own functions, in CEL's cost units (about one unit a field read or
+// comparison), so that they count toward a rule's cost budget like CEL's own functions do.
+// Each does a fixed amount of work, whatever its arguments: date arithmetic is a few binary
+// searches of the holiday list, and the look-ups read an index built once per record.
+const (
+	dateArithCost   = 20 // addWorkingDays: two binary searches per step of a search over days
+	dateCalcCost    = 5  // workingDaysBetween, addMonths, addDays, anniversary, date, isoDate
+	lookupCost      = 2  // discussionsFor, conferencesFor, reviewsOf, reviewDates, conferencesOf, seenVisits
+	firstAfterID    = "firstAfter_list_timestamp"
+	rangeErrorWords = "falls outside the calendar's range"
+)
+
+// costModels declares what each of the engine's functions costs: CEL uses them to estimate an
+// expression's cost when a pack is compiled and to charge it as a rule runs.
+func costModels() cel.EnvOption {
+	fixed := func(id string, n uint64, member bool) cost.OverloadModel {
+		if member {
+			return cost.MemberOverload(id, cost.EvalCost(cost.Const(n)))
+		}
+		return cost.Overload(id, cost.EvalCost(cost.Const(n)))
+	}
+	// A list scan costs one unit per element. firstAfter is charged this way when a pack is
+	// compiled; as it runs, a list it can search costs only the search (trackFirstAfter).
+	scan := func(id string) cost.OverloadModel {
+		return cost.Overload(id, cost.EvalCost(cost.Sum(cost.Const(1), cost.Length(cost.Arg(0)))))
+	}
+	atMostOne := cost.ResultSize(cost.List(cost.Ranged(cost.Const(0), cost.Const(1)), cost.Const(1)))
+	return cel.CostModel(
+		fixed("addWorkingDays_timestamp_int", dateArithCost, false),
+		fixed("addMonths_timestamp_int", dateCalcCost, false),
+		fixed("addDays_timestamp_int", dateCalcCost, false),
+		fixed("anniversary_timestamp_int", dateCalcCost, false),
+		fixed("workingDaysBetween_timestamp_timestamp", dateCalcCost, false),
+		fixed("date_string", dateCalcCost, false),
+		fixed("isoDate_timestamp", dateCalcCost, false),
+		scan("earliest_list"),
+		scan("latest_list"),
+		scan(firstAfterID),
+		cost.MemberOverload("referral_discussionsFor_s47", cost.EvalCost(cost.Const(lookupCost)), atMostOne),
+		fixed("referral_conferencesFor_s47", lookupCost, true),
+		fixed("plan_seenVisits", lookupCost, true),
+		fixed("referral_reviewsOf_plan", lookupCost, true),
+		fixed("referral_reviewDates_plan", lookupCost, true),
+		fixed("referral_conferencesOf_plan", lookupCost, true),
+	)
+}
+
+// trackFirstAfter charges firstAfter as it runs: a search of a list known to be in order (a
+// plan's seen visits, its review dates) costs its logarithm, any other list one unit a date.
+func trackFirstAfter(args []ref.Val, _ ref.Val) *uint64 {
+	n := uint64(1)
+	switch l := args[0].(type) {
+	case *sortedDates:
+		n += uint64(bits.Len(uint(len(l.days))))
+	case traits.Lister:
+		if size, ok := l.Size().(types.Int); ok && size > 0 {
+			n += uint64(size)
+		}
+	}
+	return &n
+}
+
 // envOptions declares the functions and types shared by every scope of a pack. The calendar
 // is bound in, so a compiled program needs no other state and can run on any goroutine.
 func envOptions(cal *Calendar, params *objectType) []cel.EnvOption {
-	dateArgInt := func(name, id string, f func(Date, int) Date) cel.EnvOption {
+	// dateArgInt binds a function of a date and a count. The count is refused before any
+	// arithmetic when no date in the calendar's range could come of it (so nothing overflows),
+	// and so is a result outside the range: a date in the year -3,525,743 is an error, never
+	// a due date.
+	dateArgInt := func(name, id string, maxCount int, negative bool, f func(Date, int) Date) cel.EnvOption {
 		return cel.Function(name, nullable, cel.Overload(id, []*cel.Type{cel.TimestampType, cel.IntType}, cel.TimestampType,
 			cel.BinaryBinding(func(d, n ref.Val) ref.Val {
-				day, ok := dateArg(d)
-				if !ok {
-					return nullOrErr(d, name)
+				day, alt := dateArg(d, name)
+				if alt != nil {
+					return alt
 				}
 				k, isInt := n.(types.Int)
-				if !isInt {
+				switch {
+				case !isInt:
 					return types.NewErr("%s: want an int, got %s", name, n.Type().TypeName())
+				case k < 0 && !negative:
+					return types.NewErr("%s: the count %d is negative", name, int64(k))
+				case k > types.Int(maxCount) || k < -types.Int(maxCount):
+					return types.NewErr("%s: a count of %d %s (%s to %s)", name, int64(k), rangeErrorWords, MinDate, MaxDate)
 				}
-				return dateVal(f(day, int(k)))
+				out := f(day, int(k))
+				if !out.InRange() {
+					return types.NewErr("%s: the result %s (%s to %s)", name, rangeErrorWords, MinDate, MaxDate)
+				}
+				return dateVal(out)
 			})))
 	}
+	spanMonths := (LastYear - FirstYear + 1) * 12
 	return []cel.EnvOption{
 		cel.CustomTypeProvider(newCaseTypeProvider(params)),
 		cel.CustomTypeAdapter(celTypeAdapter),
 		ext.Strings(),
 		ext.Lists(),
 		ext.Bindings(),
+		costModels(),
 		cel.Variable("case", cel.ObjectType("wt.Case")),
 		cel.Variable("child", cel.ObjectType("wt.Child")),
 		cel.Variable("as_of", cel.TimestampType),
 		cel.Variable("params", cel.ObjectType(params.name)),
-		dateArgInt("addWorkingDays", "addWorkingDays_timestamp_int", cal.AddWorkingDays),
-		dateArgInt("addMonths", "addMonths_timestamp_int", AddMonths),
-		dateArgInt("addDays", "addDays_timestamp_int", Date.AddDays),
-		dateArgInt("anniversary", "anniversary_timestamp_int", Anniversary),
+		dateArgInt("addWorkingDays", "addWorkingDays_timestamp_int", rangeSpan, true, cal.AddWorkingDays),
+		dateArgInt("addMonths", "addMonths_timestamp_int", spanMonths, true, AddMonths),
+		dateArgInt("addDays", "addDays_timestamp_int", rangeSpan, true, Date.AddDays),
+		// An age is never negative.
+		dateArgInt("anniversary", "anniversary_timestamp_int", LastYear-FirstYear+1, false, Anniversary),
 		cel.Function("workingDaysBetween", nullable, cel.Overload("workingDaysBetween_timestamp_timestamp",
 			[]*cel.Type{cel.TimestampType, cel.TimestampType}, cel.IntType,
 			cel.BinaryBinding(func(a, b ref.Val) ref.Val {
-				x, okA := dateArg(a)
-				y, okB := dateArg(b)
-				if !okA || !okB {
-					return types.NewErr("workingDaysBetween: a date is not recorded (null)")
+				x, altA := dateArg(a, "workingDaysBetween")
+				y, altB := dateArg(b, "workingDaysBetween")
+				for _, alt := range []ref.Val{altA, altB} {
+					if alt == types.NullValue {
+						return types.NewErr("workingDaysBetween: a date is not recorded (null)")
+					}
+					if alt != nil {
+						return alt
+					}
 				}
 				return types.Int(cal.WorkingDaysBetween(x, y))
 			}))),
 		cel.Function("earliest", nullable, cel.Overload("earliest_list", []*cel.Type{dateListType}, cel.TimestampType,
-			cel.UnaryBinding(func(l ref.Val) ref.Val { return pickDate(l, Date.Before, nil) }))),
+			cel.UnaryBinding(func(l ref.Val) ref.Val { return pickDate(l, "earliest", Date.Before, nil) }))),
 		cel.Function("latest", nullable, cel.Overload("latest_list", []*cel.Type{dateListType}, cel.TimestampType,
-			cel.UnaryBinding(func(l ref.Val) ref.Val { return pickDate(l, Date.After, nil) }))),
+			cel.UnaryBinding(func(l ref.Val) ref.Val { return pickDate(l, "latest", Date.After, nil) }))),
 		cel.Function("date", cel.Overload("date_string", []*cel.Type{cel.StringType}, cel.TimestampType,
 			cel.UnaryBinding(func(s ref.Val) ref.Val {
 				d, err := ParseDate(string(s.(types.String)))
@@ -132,49 +219,53 @@ func envOptions(cal *Calendar, params *objectType) []cel.EnvOption {
 			}))),
 		cel.Function("isoDate", nullable, cel.Overload("isoDate_timestamp", []*cel.Type{cel.TimestampType}, cel.StringType,
 			cel.UnaryBinding(func(d ref.Val) ref.Val {
-				day, ok := dateArg(d)
-				if !ok {
+				day, alt := dateArg(d, "isoDate")
+				if alt == types.NullValue {
 					return types.String("")
+				}
+				if alt != nil {
+					return alt
 				}
 				return types.String(day.String())
 			}))),
 		cel.Function("discussionsFor", cel.MemberOverload("referral_discussionsFor_s47", []*cel.Type{referralType, s47Type},
-			cel.ListType(discussionType), cel.BinaryBinding(func(r, s ref.Val) ref.Val {
-				rf, enq := r.Value().(*Referral), s.Value().(*S47Enquiry)
-				return objectList(discussionObj, enquiryDiscussion(rf, enq))
-			}))),
+			cel.ListType(discussionType), cel.LateFunctionBinding())),
 		cel.Function("conferencesFor", cel.MemberOverload("referral_conferencesFor_s47", []*cel.Type{referralType, s47Type},
-			cel.ListType(conferenceType), cel.BinaryBinding(func(r, s ref.Val) ref.Val {
-				rf, enq := r.Value().(*Referral), s.Value().(*S47Enquiry)
-				return objectList(conferenceObj, enquiryConferences(rf, enq))
-			}))),
-		cel.Function("seenVisits", cel.MemberOverload("plan_seenVisits", []*cel.Type{planType}, dateListType,
-			cel.UnaryBinding(func(p ref.Val) ref.Val {
-				return dateList(seenVisitDays(p.Value().(*Plan)))
-			}))),
-		cel.Function("firstAfter", nullable, cel.Overload("firstAfter_list_timestamp", []*cel.Type{dateListType, cel.TimestampType}, cel.TimestampType,
+			cel.ListType(conferenceType), cel.LateFunctionBinding())),
+		cel.Function("seenVisits", cel.MemberOverload("plan_seenVisits", []*cel.Type{planType}, dateListType, cel.LateFunctionBinding())),
+		cel.Function("firstAfter", nullable, cel.Overload(firstAfterID, []*cel.Type{dateListType, cel.TimestampType}, cel.TimestampType,
 			cel.BinaryBinding(func(l, d ref.Val) ref.Val {
-				day, ok := dateArg(d)
-				if !ok {
-					return types.NullValue
+				day, alt := dateArg(d, "firstAfter")
+				if alt != nil {
+					return alt // null for null
 				}
-				return pickDate(l, func(a, best Date) bool { return a.Before(best) }, func(a Date) bool { return a.After(day) })
+				if sorted, ok := l.(*sortedDates); ok {
+					return sorted.firstAfter(day)
+				}
+				return pickDate(l, "firstAfter", func(a, best Date) bool { return a.Before(best) }, func(a Date) bool { return a.After(day) })
 			}))),
 		cel.Function("reviewsOf", cel.MemberOverload("referral_reviewsOf_plan", []*cel.Type{referralType, planType},
-			cel.ListType(conferenceType), cel.BinaryBinding(func(r, p ref.Val) ref.Val {
-				rf, plan := r.Value().(*Referral), p.Value().(*Plan)
-				return objectList(conferenceObj, planReviews(rf, plan))
-			}))),
+			cel.ListType(conferenceType), cel.LateFunctionBinding())),
+		cel.Function("reviewDates", cel.MemberOverload("referral_reviewDates_plan", []*cel.Type{referralType, planType},
+			dateListType, cel.LateFunctionBinding())),
+		cel.Function("conferencesOf", cel.MemberOverload("referral_conferencesOf_plan", []*cel.Type{referralType, planType},
+			cel.ListType(conferenceType), cel.LateFunctionBinding())),
 	}
 }
 
-// dateArg reads a date argument; false for null.
-func dateArg(v ref.Val) (Date, bool) {
+// dateArg reads a date argument of the function fn: the date, or else what the function
+// gives instead: null for null, an error for a timestamp outside the calendar's range (CEL's
+// own timestamp arithmetic can make one) or for a value that is not a timestamp.
+func dateArg(v ref.Val, fn string) (Date, ref.Val) {
 	ts, ok := v.(types.Timestamp)
 	if !ok {
-		return Date{}, false
+		return Date{}, nullOrErr(v, fn)
 	}
-	return DateOf(ts.Time), true
+	d := DateOf(ts.Time)
+	if !d.InRange() {
+		return Date{}, types.NewErr("%s: a date %s (%s to %s)", fn, rangeErrorWords, MinDate, MaxDate)
+	}
+	return d, nil
 }
 
 // nullOrErr passes a null date through and turns anything else unexpected into an error.
@@ -190,25 +281,28 @@ func nullOrErr(v ref.Val, fn string) ref.Val {
 
 // pickDate returns the date of a list that better prefers over all others, ignoring nulls and,
 // when keep is set, the dates it refuses.
-func pickDate(l ref.Val, better func(a, b Date) bool, keep func(Date) bool) ref.Val {
+func pickDate(l ref.Val, fn string, better func(a, b Date) bool, keep func(Date) bool) ref.Val {
 	lister, ok := l.(traits.Lister)
 	if !ok {
-		return types.NewErr("want a list of dates")
+		return types.NewErr("%s: want a list of dates", fn)
 	}
 	var best Date
 	it := lister.Iterator()
 	for it.HasNext() == types.True {
-		d, ok := dateArg(it.Next())
-		if ok && (keep == nil || keep(d)) && (best.IsZero() || better(d, best)) {
+		d, alt := dateArg(it.Next(), fn)
+		if alt != nil && alt != types.NullValue {
+			return alt
+		}
+		if alt == nil && (keep == nil || keep(d)) && (best.IsZero() || better(d, best)) {
 			best = d
 		}
 	}
 	return dateVal(best)
 }
 
-// seenVisitDays are the days a plan's visits saw the child, sorted, each once. Written in Go
-// because the visit interval rule asks it once per interval: as a CEL comprehension it was
-// most of the cost of checking a long plan.
+// seenVisitDays are the days a plan's visits saw the child, sorted, each once. Written in Go,
+// and worked out once per record (see index.go), because the visit interval rule asks it once
+// per interval: as a CEL comprehension it was most of the cost of checking a long plan.
 func seenVisitDays(p *Plan) []Date {
 	var out []Date
 	for _, v := range p.Visits {
@@ -228,57 +322,7 @@ func dateList(ds []Date) ref.Val {
 	return types.NewRefValList(celTypeAdapter, vals)
 }
 
-// enquiryDiscussion is the discussion at which an enquiry was initiated: the one it names,
-// else the latest of the referral dated on or before the enquiry started.
-func enquiryDiscussion(r *Referral, s *S47Enquiry) []*StrategyDiscussion {
-	if s.StrategyDiscussionID != "" {
-		for _, d := range r.StrategyDiscussions {
-			if d.ID == s.StrategyDiscussionID {
-				return []*StrategyDiscussion{d}
-			}
-		}
-		return nil
-	}
-	var best *StrategyDiscussion
-	for _, d := range r.StrategyDiscussions {
-		if d.Date.IsZero() || s.Started.IsZero() || d.Date.After(s.Started) {
-			continue
-		}
-		if best == nil || d.Date.After(best.Date) {
-			best = d
-		}
-	}
-	if best == nil {
-		return nil
-	}
-	return []*StrategyDiscussion{best}
-}
-
-// enquiryConferences are the initial and pre-birth conferences that name the enquiry, in
-// date order (undated last).
-func enquiryConferences(r *Referral, s *S47Enquiry) []*Conference {
-	var out []*Conference
-	for _, k := range r.Conferences {
-		if k.S47ID == s.ID && (k.Kind == "initial" || k.Kind == "pre_birth") {
-			out = append(out, k)
-		}
-	}
-	sortConferences(out)
-	return out
-}
-
-// planReviews are the review conferences of a plan, in date order (undated last).
-func planReviews(r *Referral, p *Plan) []*Conference {
-	var out []*Conference
-	for _, k := range r.Conferences {
-		if k.PlanID == p.ID && k.Kind == "review" {
-			out = append(out, k)
-		}
-	}
-	sortConferences(out)
-	return out
-}
-
+// sortConferences puts conferences in date order, undated last, record order on a tie.
 func sortConferences(ks []*Conference) {
 	slices.SortStableFunc(ks, func(a, b *Conference) int {
 		switch {

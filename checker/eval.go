@@ -1,11 +1,13 @@
 package checker
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 
-	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/common/cost"
+	"cel.dev/cel-go/common/functions"
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
 	"cel.dev/cel-go/common/types/traits"
@@ -28,6 +30,9 @@ type Engine struct {
 	// InForce checks each referral only against the pack of the edition in force on the day
 	// it was received, instead of against every pack.
 	InForce bool
+	// spent, when set, is told what each rule spent on each record of its counted
+	// expressions: how the tests show the shipped rules' headroom under their budget.
+	spent func(rule *Rule, cost uint64, objects int)
 }
 
 // NotCovered is a referral that no loaded pack was in force for, in InForce mode: counted
@@ -56,6 +61,27 @@ func (e EvalError) Error() string {
 	return fmt.Sprintf("rule %s (%s) on %s: %v", e.Rule, e.Edition, e.Subject, e.Err)
 }
 
+// OverBudget reports whether the rule was stopped for spending more than its cost budget on
+// the record: the pack is broken, whatever the data (see CostError).
+func (e EvalError) OverBudget() bool {
+	var ce *CostError
+	return errors.As(e.Err, &ce)
+}
+
+// CostError is a rule that spent more than its cost budget on one record (see ruleCostBase):
+// its work grows faster than the record does, which is a defect of the pack, so it is stopped
+// there and reported with where the rule is written.
+type CostError struct {
+	Rule    Position // where the rule is written
+	Budget  uint64
+	Objects int // the objects in the record, which the budget grows with
+}
+
+func (e *CostError) Error() string {
+	return fmt.Sprintf("%s: the rule went over its cost limit on this record (%d units: %d, and %d for each of the record's %d objects): "+
+		"its work grows faster than the record, so the pack needs fixing", e.Rule, e.Budget, ruleCostBase, ruleCostPerObject, e.Objects)
+}
+
 // AsOfFor is the day a case is checked as at: asOf if given, else the record's extract
 // date, else the engine's today.
 func (e *Engine) AsOfFor(c *Case, asOf Date) Date {
@@ -78,7 +104,9 @@ func (e *Engine) Check(c *Case, asOf Date) ([]Finding, []EvalError) {
 // CheckInForce is Check that also returns the referrals no pack covered, in InForce mode.
 func (e *Engine) CheckInForce(c *Case, asOf Date) ([]Finding, []EvalError, []NotCovered) {
 	day := e.AsOfFor(c, asOf)
-	ev := &evaluator{engine: e, c: c.AsOf(day), asOf: day}
+	ev := &evaluator{engine: e, c: c.ViewAt(day), asOf: day, index: newCaseIndex()}
+	ev.objects = ev.c.objects()
+	ev.budget = ruleCostBase + ruleCostPerObject*uint64(ev.objects)
 	var uncovered []NotCovered
 	if e.InForce {
 		ev.packOf = map[*Referral]*CompiledPack{}
@@ -93,10 +121,28 @@ func (e *Engine) CheckInForce(c *Case, asOf Date) ([]Finding, []EvalError, []Not
 	for _, cp := range e.Packs {
 		for _, cr := range cp.rules {
 			ev.rule(cp, cr)
+			if e.spent != nil && ev.tracker != nil {
+				e.spent(cr.rule, ev.tracker.ActualCost(), ev.objects)
+			}
 		}
 	}
 	SortFindings(ev.findings)
 	return ev.findings, ev.errs, uncovered
+}
+
+// namesPack reports whether the findings of a pack name it (Finding.Pack): a local pack, so
+// that a local variant is never taken for the shipped pack, or one of two packs of the same
+// edition, which the edition alone cannot tell apart.
+func (e *Engine) namesPack(cp *CompiledPack) bool {
+	if cp.Pack.Local {
+		return true
+	}
+	for _, other := range e.Packs {
+		if other != cp && other.Pack.Edition == cp.Pack.Edition {
+			return true
+		}
+	}
+	return false
 }
 
 // packInForce is the loaded pack in force on day d, the latest one if periods overlap.
@@ -118,6 +164,14 @@ type evaluator struct {
 	findings []Finding
 	errs     []EvalError
 	packOf   map[*Referral]*CompiledPack // in InForce mode, each referral's pack
+	index    *caseIndex
+	objects  int    // the objects in the record
+	budget   uint64 // what each rule may spend on the record
+	// The rule being evaluated: its cost so far, and whether it went over its budget.
+	cp         *CompiledPack
+	cr         *compiledRule
+	tracker    *cost.Tracker
+	overBudget bool
 }
 
 // target is one object a rule is evaluated for.
@@ -170,6 +224,7 @@ type vars struct {
 	asOf, params                         ref.Val
 	start, due, done                     ref.Val
 	status, lateWD, lateDays, left       ref.Val
+	index                                *caseIndex // the record's look-ups, for the late-bound functions
 }
 
 func (v *vars) ResolveName(name string) (any, bool) {
@@ -213,21 +268,32 @@ func (v *vars) ResolveName(name string) (any, bool) {
 
 func (v *vars) Parent() interpreter.Activation { return nil }
 
+// ResolveFunction supplies the functions bound late, to the record's index (see index.go).
+func (v *vars) ResolveFunction(name string) (functions.LateBoundOp, bool) {
+	return v.index.resolve(name)
+}
+
 func (ev *evaluator) rule(cp *CompiledPack, cr *compiledRule) {
 	r := cr.rule
+	ev.cp, ev.cr, ev.tracker, ev.overBudget = cp, cr, nil, false
 	base := vars{
 		caseV:      celTypeAdapter.NativeToValue(ev.c),
 		child:      celTypeAdapter.NativeToValue(&ev.c.Child),
 		asOf:       dateVal(ev.asOf),
 		params:     cp.params,
 		objectName: scopeVariable[cr.scope],
+		index:      ev.index,
 	}
 	whenLacks, lacks := lacking(ev.c.Provenance.Lacks, cr.whenReads), lacking(ev.c.Provenance.Lacks, cr.reads)
 	var proxies []string
 	if len(ev.c.Provenance.Proxies) > 0 {
 		proxies = proxiesRead(ev.c.Provenance.Proxies, append(slices.Clone(cr.whenReads), cr.reads...))
 	}
+	named := ev.engine.namesPack(cp)
 	for _, t := range targets(ev.c, cr.scope) {
+		if ev.overBudget {
+			return // reported once, on the subject where it happened
+		}
 		if ev.packOf != nil && (t.referral == nil || ev.packOf[t.referral] != cp) {
 			continue // in force mode: only the referral's own edition
 		}
@@ -247,6 +313,9 @@ func (ev *evaluator) rule(cp *CompiledPack, cr *compiledRule) {
 		}
 		if t.referral != nil {
 			f.Referral = t.referral.ID
+		}
+		if named {
+			f.Pack = cp.Pack.ID
 		}
 		f.Proxies = proxies
 		ev.target(cr, &act, f, whenLacks, lacks)
@@ -296,17 +365,17 @@ func (ev *evaluator) target(cr *compiledRule, act *vars, f Finding, whenLacks, l
 			ev.fail(f, fmt.Errorf("internal error: %v", p))
 		}
 	}()
-	insufficient := func(missing []string) {
+	insufficient := func(f Finding, act *vars, missing []string) {
 		f.Status = StatusInsufficientData
 		f.Message = fmt.Sprintf("%s: the source of this record cannot record %s", cr.rule.Title, strings.Join(missing, ", "))
 		ev.emit(cr, act, f)
 	}
 	if len(whenLacks) > 0 {
-		insufficient(whenLacks)
+		insufficient(f, act, whenLacks)
 		return
 	}
 	if cr.when != nil {
-		ok, err := evalBool(cr.when, act)
+		ok, err := ev.evalBool(cr.when, act)
 		if err != nil {
 			ev.fail(f, fmt.Errorf("when: %w", err))
 			return
@@ -318,16 +387,20 @@ func (ev *evaluator) target(cr *compiledRule, act *vars, f Finding, whenLacks, l
 			return
 		}
 	}
-	if len(lacks) > 0 {
-		insufficient(lacks)
-		return
-	}
 	if cr.each == nil {
+		if len(lacks) > 0 {
+			insufficient(f, act, lacks)
+			return
+		}
 		ev.judge(cr, act, f)
 		return
 	}
-	out, _, err := cr.each.Eval(act)
+	out, err := ev.eval(cr.each, act)
 	if err != nil {
+		if len(lacks) > 0 {
+			insufficient(f, act, lacks) // the intervals themselves rest on what cannot be recorded
+			return
+		}
 		ev.fail(f, fmt.Errorf("each: %w", err))
 		return
 	}
@@ -337,21 +410,46 @@ func (ev *evaluator) target(cr *compiledRule, act *vars, f Finding, whenLacks, l
 		return
 	}
 	if items.Size() == types.IntZero {
+		if len(lacks) > 0 {
+			insufficient(f, act, lacks)
+			return
+		}
 		f.Status = StatusNotApplicable
 		f.Message = cr.rule.Title + ": no interval to check"
 		ev.emit(cr, act, f)
 		return
 	}
-	for it := items.Iterator(); it.HasNext() == types.True; {
+	// Each interval keeps its own subject (P1@2024-01-29, K2), whatever its status. Where the
+	// source cannot record what the intervals are made of (visits), only the first interval
+	// (the one the plan's start opens) is certain: it gets one insufficient_data finding, and
+	// the record's partial history invents no others.
+	for it := items.Iterator(); it.HasNext() == types.True && !ev.overBudget; {
 		item := *act
 		item.item = it.Next()
-		subject, err := evalString(cr.subject, &item)
+		subject, err := ev.evalString(cr.subject, &item)
 		if err != nil {
 			ev.fail(f, fmt.Errorf("subject: %w", err))
 			continue
 		}
 		g := f
 		g.Subject = subject
+		if len(lacks) > 0 {
+			insufficient(g, &item, lacks)
+			return
+		}
+		if cr.itemWhen != nil {
+			opens, err := ev.evalBool(cr.itemWhen, &item)
+			if err != nil {
+				ev.fail(g, fmt.Errorf("item_when: %w", err))
+				continue
+			}
+			if !opens {
+				g.Status = StatusNotApplicable
+				g.Message = cr.rule.Title + ": opens no interval"
+				ev.emit(cr, &item, g)
+				continue
+			}
+		}
 		ev.judge(cr, &item, g)
 	}
 }
@@ -362,7 +460,7 @@ func (ev *evaluator) judge(cr *compiledRule, act *vars, f Finding) {
 		ev.deadline(cr, act, f)
 		return
 	}
-	ok, err := evalBool(cr.assert, act)
+	ok, err := ev.evalBool(cr.assert, act)
 	if err != nil {
 		ev.fail(f, fmt.Errorf("assert: %w", err))
 		return
@@ -374,7 +472,7 @@ func (ev *evaluator) judge(cr *compiledRule, act *vars, f Finding) {
 	default:
 		open := false
 		if cr.pendingFor != nil {
-			if open, err = evalBool(cr.pendingFor, act); err != nil {
+			if open, err = ev.evalBool(cr.pendingFor, act); err != nil {
 				ev.fail(f, fmt.Errorf("pending_while: %w", err))
 				return
 			}
@@ -392,7 +490,7 @@ func (ev *evaluator) judge(cr *compiledRule, act *vars, f Finding) {
 
 // deadline evaluates a deadline rule's dates and applies the deadline state machine.
 func (ev *evaluator) deadline(cr *compiledRule, act *vars, f Finding) {
-	start, err := evalDate(cr.start, act)
+	start, err := ev.evalDate(cr.start, act)
 	if err != nil {
 		ev.fail(f, fmt.Errorf("deadline.start: %w", err))
 		return
@@ -404,22 +502,27 @@ func (ev *evaluator) deadline(cr *compiledRule, act *vars, f Finding) {
 		return
 	}
 	act.start = dateVal(start)
-	due, err := evalDate(cr.due, act)
-	if err == nil && due.IsZero() {
+	due, err := ev.evalDate(cr.due, act)
+	switch {
+	case err != nil:
+	case due.IsZero():
 		err = fmt.Errorf("the due date came out null")
+	case due.Before(start):
+		// A negative timescale: judging against it would call work late before it began.
+		err = fmt.Errorf("the due date came out before the start")
 	}
 	if err != nil {
 		ev.fail(f, fmt.Errorf("deadline.due: %w", err))
 		return
 	}
-	done, err := evalDate(cr.done, act)
+	done, err := ev.evalDate(cr.done, act)
 	if err != nil {
 		ev.fail(f, fmt.Errorf("deadline.done: %w", err))
 		return
 	}
 	var lapse Date
 	if cr.lapse != nil {
-		if lapse, err = evalDate(cr.lapse, act); err != nil {
+		if lapse, err = ev.evalDate(cr.lapse, act); err != nil {
 			ev.fail(f, fmt.Errorf("deadline.lapse: %w", err))
 			return
 		}
@@ -544,7 +647,7 @@ func (ev *evaluator) emit(cr *compiledRule, act *vars, f Finding) {
 		m.status = types.String(string(f.Status))
 		m.start, m.due, m.done = dateVal(f.Start), dateVal(f.Due), dateVal(f.Done)
 		m.lateWD, m.lateDays, m.left = intOrZero(f.LateWorkingDays), intOrZero(f.LateDays), intOrZero(f.WorkingDaysLeft)
-		msg, err := evalString(cr.message, &m)
+		msg, err := ev.evalString(cr.message, &m)
 		if err != nil {
 			ev.fail(f, fmt.Errorf("message: %w", err))
 			return
@@ -567,8 +670,40 @@ func intOrZero(p *int) ref.Val {
 	return types.Int(*p)
 }
 
-func evalBool(p cel.Program, act *vars) (bool, error) {
-	out, _, err := p.Eval(act)
+// eval evaluates one expression of the rule being checked. An expression whose cost CEL
+// could not bound when the pack was compiled runs with the rule's cost tracker, which carries
+// what the rule spent on this record so far and stops it at its budget.
+func (ev *evaluator) eval(p *program, act *vars) (ref.Val, error) {
+	if !p.counted {
+		out, _, err := p.Eval(act)
+		return out, err
+	}
+	if ev.tracker == nil {
+		t, err := ev.cp.tracker.Clone()
+		if err != nil {
+			return nil, err
+		}
+		limit := ev.budget
+		t.Limit = &limit
+		ev.tracker = t
+	}
+	frame, err := interpreter.NewExecutionFrame(act)
+	if err != nil {
+		return nil, err
+	}
+	frame.SetCostTracker(ev.tracker)
+	out, _, err := p.Eval(frame)
+	frame.Close()
+	var cancelled interpreter.EvalCancelledError
+	if errors.As(err, &cancelled) && cancelled.Cause == interpreter.CostLimitExceeded {
+		ev.overBudget = true
+		return nil, &CostError{Rule: ev.cr.rule.Pos, Budget: ev.budget, Objects: ev.objects}
+	}
+	return out, err
+}
+
+func (ev *evaluator) evalBool(p *program, act *vars) (bool, error) {
+	out, err := ev.eval(p, act)
 	if err != nil {
 		return false, err
 	}
@@ -579,8 +714,8 @@ func evalBool(p cel.Program, act *vars) (bool, error) {
 	return bool(b), nil
 }
 
-func evalString(p cel.Program, act *vars) (string, error) {
-	out, _, err := p.Eval(act)
+func (ev *evaluator) evalString(p *program, act *vars) (string, error) {
+	out, err := ev.eval(p, act)
 	if err != nil {
 		return "", err
 	}
@@ -592,17 +727,20 @@ func evalString(p cel.Program, act *vars) (string, error) {
 }
 
 // evalDate evaluates a timestamp-or-null expression; null gives the zero Date.
-func evalDate(p cel.Program, act *vars) (Date, error) {
-	out, _, err := p.Eval(act)
+func (ev *evaluator) evalDate(p *program, act *vars) (Date, error) {
+	out, err := ev.eval(p, act)
 	if err != nil {
 		return Date{}, err
 	}
 	if out == types.NullValue {
 		return Date{}, nil
 	}
-	d, ok := dateArg(out)
-	if !ok {
+	if _, ok := out.(types.Timestamp); !ok {
 		return Date{}, fmt.Errorf("want a date, got %s", out.Type().TypeName())
+	}
+	d, alt := dateArg(out, "the expression")
+	if alt != nil {
+		return Date{}, alt.(*types.Err)
 	}
 	return d, nil
 }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // Status is what a check found for one rule and one subject.
@@ -23,11 +24,15 @@ var Statuses = []Status{StatusBreach, StatusPending, StatusMet, StatusNotApplica
 
 // Finding is one rule's verdict on one subject of one case under one edition.
 type Finding struct {
-	CaseID   string   `json:"case_id"`
-	Edition  string   `json:"edition"`
-	Rule     string   `json:"rule"`
-	Subject  string   `json:"subject"`
-	Referral string   `json:"referral,omitempty"`
+	CaseID   string `json:"case_id"`
+	Edition  string `json:"edition"`
+	Rule     string `json:"rule"`
+	Subject  string `json:"subject"`
+	Referral string `json:"referral,omitempty"`
+	// Pack names the pack that made the finding when a reader could not tell it from the
+	// edition alone: a pack loaded with --pack (an overlay or a local pack), or one of two
+	// packs of the same edition. Empty for a shipped pack that is its edition's only one.
+	Pack     string   `json:"pack,omitempty"`
 	Status   Status   `json:"status"`
 	Severity Severity `json:"severity"`
 
@@ -63,8 +68,11 @@ type Finding struct {
 	Record int    `json:"-"`
 }
 
-// Key identifies what a finding is about across runs: case, edition, rule and subject. It
-// holds ids only, never personal data, so it can be kept in a baseline.
+// Key is the finding's identity across runs (findings-format.md, "Finding identity"): case,
+// edition, rule, referral and subject, and the pack where the finding names one. Object ids
+// repeat across referrals (A1 in R1 and A1 in R2), so the referral is part of it. It holds
+// ids only, never personal data, so it can be kept in a baseline. Baselines, SARIF and
+// GitLab fingerprints and the comparison all recognise a finding by it.
 func (f *Finding) Key() string { return BaselineEntryOf(f).key() }
 
 // Fails reports whether the finding is a breach of a rule at or above the given severity.
@@ -72,17 +80,22 @@ func (f *Finding) Fails(level Severity) bool {
 	return f.Status == StatusBreach && level.Rank() > 0 && f.Severity.Rank() >= level.Rank()
 }
 
-// SortFindings orders findings by case, edition, rule and subject, so that the same input
-// always gives the same output.
+// SortFindings orders findings by case, edition, rule, referral and subject (then pack, for
+// two packs of one edition), so that the same input always gives the same output.
 func SortFindings(fs []Finding) {
-	slices.SortStableFunc(fs, func(a, b Finding) int {
-		return cmp.Or(
-			cmp.Compare(a.CaseID, b.CaseID),
-			cmp.Compare(a.Edition, b.Edition),
-			cmp.Compare(a.Rule, b.Rule),
-			cmp.Compare(a.Subject, b.Subject),
-		)
-	})
+	slices.SortStableFunc(fs, CompareFindings)
+}
+
+// CompareFindings is the order of SortFindings, for sorting findings kept elsewhere.
+func CompareFindings(a, b Finding) int {
+	return cmp.Or(
+		cmp.Compare(a.CaseID, b.CaseID),
+		cmp.Compare(a.Edition, b.Edition),
+		cmp.Compare(a.Rule, b.Rule),
+		cmp.Compare(a.Referral, b.Referral),
+		cmp.Compare(a.Subject, b.Subject),
+		cmp.Compare(a.Pack, b.Pack),
+	)
 }
 
 // RecordError is a record that could not be checked, or a rule that could not be evaluated
@@ -97,9 +110,10 @@ type RecordError struct {
 
 // RecordWarning is something doubtful in a record that was still checked: an event dated
 // after the extract date, say. Like RecordError it names where, never what the record holds.
+// A warning about the run as a whole (an --as-of after records' extract dates) has no file.
 type RecordWarning struct {
-	File    string `json:"file"`
-	Record  int    `json:"record"`
+	File    string `json:"file,omitempty"`
+	Record  int    `json:"record,omitempty"` // 1-based position of the record in its file
 	CaseID  string `json:"case_id,omitempty"`
 	Path    string `json:"path,omitempty"` // the field, e.g. referrals[0].conferences[1].date
 	Warning string `json:"warning"`
@@ -113,27 +127,36 @@ type Summary struct {
 	Findings       map[Status]int `json:"findings"`
 	// EvaluationErrors counts rule evaluations that failed on a record; each is in Errors.
 	EvaluationErrors int `json:"evaluation_errors,omitempty"`
+	// RulesOverBudget counts the evaluation errors of rules stopped for going over their cost
+	// budget on a record (see CostError): a broken pack, which makes the check exit 2.
+	RulesOverBudget int `json:"rules_over_budget,omitempty"`
 	// ReferralsNotCovered counts, with --edition in-force, referrals no loaded pack covers.
 	ReferralsNotCovered int `json:"referrals_not_covered,omitempty"`
-	// Warnings counts data warnings; each is in Report.Warnings.
-	Warnings int `json:"warnings,omitempty"`
+	// Warnings counts data warnings; each is in Report.Warnings. Like records_skipped it is
+	// always written, so a consumer can rely on it.
+	Warnings int `json:"warnings"`
 }
 
 // Exit codes of a check.
 const (
 	ExitOK     = 0 // no finding at or above the --fail-on level
-	ExitFailed = 1 // a finding at or above the --fail-on level (or, with --strict, a data error)
-	ExitUsage  = 2 // the command could not run as asked
+	ExitFailed = 1 // a finding at or above the --fail-on level (or, with --strict, a data error or warning)
+	ExitUsage  = 2 // the command could not run as asked, or a rule went over its cost budget
 )
 
 // FailOnNone is the --fail-on level at which no finding fails a check.
 const FailOnNone Severity = "none"
 
-// ExitCode says how a check ends: 1 when failing findings (breaches at or above the
+// ExitCode says how a check ends: 2 when a rule went over its cost budget (the pack is broken,
+// so the check is not what was asked); 1 when failing findings (breaches at or above the
 // --fail-on level) were found, or when strict is set and a record was skipped, a rule could
-// not be evaluated or a referral was not covered by any loaded pack; otherwise 0.
+// not be evaluated, a referral was not covered by any loaded pack or a data warning was
+// given; otherwise 0. Without strict, warnings never change the exit code.
 func ExitCode(failing int, s Summary, strict bool) int {
-	if failing > 0 || (strict && (s.RecordsSkipped > 0 || s.EvaluationErrors > 0 || s.ReferralsNotCovered > 0)) {
+	if s.RulesOverBudget > 0 {
+		return ExitUsage
+	}
+	if failing > 0 || (strict && (s.RecordsSkipped > 0 || s.EvaluationErrors > 0 || s.ReferralsNotCovered > 0 || s.Warnings > 0)) {
 		return ExitFailed
 	}
 	return ExitOK
@@ -154,11 +177,43 @@ type Tool struct {
 	Version string `json:"version"`
 }
 
-// PackInfo names a pack a report used.
+// PackInfo names a pack a report used. A local pack (given with --pack) also gives its file,
+// the SHA-256 of its content and, for an overlay, the shipped pack it extends, so that a
+// reader can tell a local variant from the shipped pack and one version of it from another.
 type PackInfo struct {
 	ID      string `json:"id"`
 	Edition string `json:"edition"`
 	Version string `json:"version"`
+	Extends string `json:"extends,omitempty"` // the shipped pack and version an overlay builds on
+	File    string `json:"file,omitempty"`
+	SHA256  string `json:"sha256,omitempty"`
+}
+
+// PackInfoOf describes a pack for a report.
+func PackInfoOf(p *Pack) PackInfo {
+	info := PackInfo{ID: p.ID, Edition: p.Edition, Version: p.Version}
+	if p.Local {
+		info.Extends, info.File, info.SHA256 = p.Base, p.File, p.SHA256
+	}
+	return info
+}
+
+// Label names the pack in one line for a person: "wt2023 0.1.0", or for a local pack
+// "la-e09000099 0.1.0 (local.yaml, sha256 1a2b3c4d5e6f, extends wt2023 0.1.0)".
+func (p PackInfo) Label() string {
+	s := strings.TrimSpace(p.ID + " " + p.Version)
+	if p.File == "" {
+		return s
+	}
+	var parts []string
+	parts = append(parts, p.File)
+	if p.SHA256 != "" {
+		parts = append(parts, "sha256 "+p.SHA256[:min(12, len(p.SHA256))])
+	}
+	if p.Extends != "" {
+		parts = append(parts, "extends "+p.Extends)
+	}
+	return s + " (" + strings.Join(parts, ", ") + ")"
 }
 
 // Report is the result of checking a batch: what the JSON output holds.
@@ -171,8 +226,8 @@ type Report struct {
 	Findings FindingList   `json:"-"`
 	Errors   []RecordError `json:"errors"`
 	// Warnings are data warnings: the record was still checked (case-format.md, "The as-of
-	// date").
-	Warnings []RecordWarning `json:"warnings,omitempty"`
+	// date"). Like Errors, always written, as [] when there is none.
+	Warnings []RecordWarning `json:"warnings"`
 	// Baseline is set when the check compared its breaches with a baseline.
 	Baseline *BaselineSummary `json:"baseline,omitempty"`
 	// NotCovered lists, with --edition in-force, the referrals received when no loaded pack
@@ -206,7 +261,14 @@ func RuleInfos(packs []*CompiledPack) []RuleInfo {
 
 // BaselineSummary says how a check compared with a baseline of known breaches.
 type BaselineSummary struct {
+	Known      int `json:"known"`      // breaches in the baseline
 	Suppressed int `json:"suppressed"` // known breaches still breached, not listed
-	Fixed      int `json:"fixed"`      // known breaches no longer breached (or gone from the batch)
+	Fixed      int `json:"fixed"`      // known breaches of cases checked in this run, no longer breached
 	New        int `json:"new"`        // breaches not in the baseline
+	// NotInBatch counts known breaches of cases this run did not check: nothing is known of
+	// them, so they are not counted as fixed.
+	NotInBatch int `json:"not_in_batch"`
+	// Outdated is set for a baseline in the v1 format, which leaves out the referral: it was
+	// read, but none of its entries hid a breach (checker.ParseBaseline).
+	Outdated bool `json:"outdated,omitempty"`
 }

@@ -3,6 +3,8 @@ package checker
 import (
 	"bytes"
 	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"regexp"
@@ -53,6 +55,7 @@ func (s *packSource) errorAtNode(n *yaml.Node, format string, args ...any) {
 // ParsePack reads a rule pack from YAML. It reports every problem it finds, not just the
 // first, each with file:line:col; CEL expressions are checked later, by Compile.
 func ParsePack(name string, data []byte) (*Pack, error) {
+	sum := sha256.Sum256(data)
 	data = trimBOM(data)
 	src := &packSource{name: name, lines: strings.Split(string(data), "\n")}
 	var doc yaml.Node
@@ -62,7 +65,7 @@ func ParsePack(name string, data []byte) (*Pack, error) {
 	if len(doc.Content) == 0 {
 		return nil, fmt.Errorf("read pack %s: the file is empty", name)
 	}
-	p := &Pack{File: name}
+	p := &Pack{File: name, SHA256: hex.EncodeToString(sum[:])}
 	root := doc.Content[0]
 	src.mapping(root, "a pack", map[string]func(*yaml.Node){
 		"id":      func(v *yaml.Node) { p.ID = src.str(v) },
@@ -204,22 +207,50 @@ func (s *packSource) params(v *yaml.Node) []*Param {
 	var out []*Param
 	for i := 0; i+1 < len(v.Content); i += 2 {
 		k, body := v.Content[i], v.Content[i+1]
-		p := &Param{Name: k.Value}
+		p := &Param{Name: k.Value, Pos: Position{File: s.name, Line: k.Line, Column: k.Column}}
 		if !paramNamePattern.MatchString(p.Name) {
 			s.errorAtNode(k, "parameter name %q must be lower_snake_case", p.Name)
 		}
-		var def *yaml.Node
+		var def, minNode, maxNode *yaml.Node
 		s.mapping(body, "parameter "+p.Name, map[string]func(*yaml.Node){
 			"type":    func(v *yaml.Node) { p.Type = ParamType(s.str(v)) },
 			"default": func(v *yaml.Node) { def = v },
 			"doc":     func(v *yaml.Node) { p.Doc = s.str(v) },
+			"min":     func(v *yaml.Node) { minNode = v },
+			"max":     func(v *yaml.Node) { maxNode = v },
 		})
+		for _, b := range []struct {
+			node *yaml.Node
+			dst  **int64
+			key  string
+		}{{minNode, &p.Min, "min"}, {maxNode, &p.Max, "max"}} {
+			if b.node == nil {
+				continue
+			}
+			if p.Type != ParamInt {
+				s.errorAtNode(b.node, "parameter %s: %s goes with an int parameter, not %s", p.Name, b.key, p.Type)
+				continue
+			}
+			n, err := strconv.ParseInt(s.str(b.node), 10, 64)
+			if err != nil {
+				s.errorAtNode(b.node, "parameter %s: %s must be a whole number", p.Name, b.key)
+				continue
+			}
+			*b.dst = &n
+		}
+		if p.Min != nil && p.Max != nil && *p.Min > *p.Max {
+			s.errorAtNode(maxNode, "parameter %s: max %d is below min %d", p.Name, *p.Max, *p.Min)
+			p.Min, p.Max = nil, nil // reported; the default is not also checked against it
+		}
 		if def == nil {
 			s.errorAtNode(k, "parameter %s has no default", p.Name)
 		} else {
+			p.DefaultPos = Position{File: s.name, Line: def.Line, Column: def.Column}
 			val, err := ParseParamValue(p.Type, s.str(def))
 			if err != nil {
 				s.errorAtNode(def, "parameter %s: %v", p.Name, err)
+			} else if err := p.CheckValue(val); err != nil {
+				s.errorAtNode(def, "parameter %s: the default %v", p.Name, err)
 			}
 			p.Default = val
 		}
@@ -285,6 +316,7 @@ func (s *packSource) rule(n *yaml.Node) *Rule {
 		"when":          func(v *yaml.Node) { r.When = s.expr(v) },
 		"each":          func(v *yaml.Node) { r.Each = s.expr(v) },
 		"subject":       func(v *yaml.Node) { r.Subject = s.expr(v) },
+		"item_when":     func(v *yaml.Node) { r.ItemWhen = s.expr(v) },
 		"assert":        func(v *yaml.Node) { r.Assert = s.expr(v) },
 		"pending_while": func(v *yaml.Node) { r.PendingWhile = s.expr(v) },
 		"message":       func(v *yaml.Node) { r.Message = s.expr(v) },
@@ -362,6 +394,9 @@ func (s *packSource) checkRule(r *Rule, n *yaml.Node) {
 	}
 	if r.Each.IsZero() != r.Subject.IsZero() {
 		s.errorAtNode(n, "%s: each and subject go together (an interval rule needs a subject for every item)", name)
+	}
+	if r.Each.IsZero() && !r.ItemWhen.IsZero() {
+		s.errorAtNode(n, "%s: item_when goes with each (it says which items open an interval)", name)
 	}
 }
 

@@ -2,6 +2,7 @@ package checker
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,6 +20,15 @@ type Pack struct {
 	Params   []*Param
 	Rules    []*Rule
 	File     string // where the pack was read from, for messages
+	// Local marks a pack a user gave (wtcheck check --pack), an overlay or a pack of its
+	// own: it names itself in every finding and report, with its file and SHA256, so that a
+	// local variant is never taken for the shipped pack.
+	Local bool
+	// SHA256 is the hex SHA-256 of the pack file as read (of the overlay's file, for an
+	// overlay): it tells two versions of a local pack apart.
+	SHA256 string
+	// Base names the shipped pack an overlay was built on, and its version ("wt2023 0.1.0").
+	Base string
 	// LocalArrangements names who sets local procedures under the edition (the LSCB in 2010,
 	// the safeguarding partners from 2018), which `rules diff` reports.
 	LocalArrangements string
@@ -28,6 +38,11 @@ type Pack struct {
 	// Extends names the pack an overlay builds on; Disable lists inherited rules it drops.
 	Extends string
 	Disable []string
+	// Changed lists, for an overlay, the rules it replaced or added and Overridden the base
+	// parameters whose default it changed: the base's examples do not hold for those rules,
+	// nor for the rules that read those parameters.
+	Changed    []string
+	Overridden []string
 }
 
 // InForce is the period an edition was in force; To is zero for the edition in force now.
@@ -49,6 +64,36 @@ type Param struct {
 	Type    ParamType
 	Default any // int64, string, bool or Date
 	Doc     string
+	// Min and Max bound an int parameter (nil: no bound on that side), so that no value set
+	// with --set or an overlay can make a rule meaningless or run away: a visit interval of
+	// 2,147,483,648 working days, or of -5.
+	Min, Max *int64
+	Pos      Position // where the parameter is declared
+	// DefaultPos is where its default is written, for an error about the default.
+	DefaultPos Position
+}
+
+// CheckValue reports a value outside the parameter's range, naming the range and where it is
+// declared.
+func (p *Param) CheckValue(v any) error {
+	n, ok := v.(int64)
+	if !ok || (p.Min == nil || n >= *p.Min) && (p.Max == nil || n <= *p.Max) {
+		return nil
+	}
+	return fmt.Errorf("%d is outside the parameter's range, %s (declared at %s)", n, p.RangeText(), p.Pos)
+}
+
+// RangeText describes the parameter's range: "1 to 260", "at least 1", or "" for none.
+func (p *Param) RangeText() string {
+	switch {
+	case p.Min != nil && p.Max != nil:
+		return fmt.Sprintf("%d to %d", *p.Min, *p.Max)
+	case p.Min != nil:
+		return fmt.Sprintf("at least %d", *p.Min)
+	case p.Max != nil:
+		return fmt.Sprintf("at most %d", *p.Max)
+	}
+	return ""
 }
 
 // ParamType is the type of a pack parameter.
@@ -168,7 +213,11 @@ type Rule struct {
 	When    Expr // bool: does the rule apply to this object; empty means always
 	Each    Expr // list: one finding per item (an interval rule); the item is `item`
 	Subject Expr // string: the subject id of an item; required with Each
-	Assert  Expr // bool: the requirement is met
+	// ItemWhen is a bool over `item`: where false, the item opens no interval and gets a
+	// not_applicable finding of its own subject (a review that ends the plan), so that every
+	// item is accounted for. Empty means every item opens one.
+	ItemWhen Expr
+	Assert   Expr // bool: the requirement is met
 	// PendingWhile is a bool: while true, a false assertion is pending rather than a breach,
 	// because the work is still open and the requirement can still be met.
 	PendingWhile Expr
@@ -273,6 +322,29 @@ func parseTimescale(text string) (*Timescale, error) {
 	return t, nil
 }
 
+// ReadsParam reports whether the rule's timescale or any of its expressions reads the pack
+// parameter name.
+func (r *Rule) ReadsParam(name string) bool {
+	if d := r.Deadline; d != nil && d.Within != nil && d.Within.Param == name {
+		return true
+	}
+	exprs := []Expr{r.When, r.Each, r.Subject, r.ItemWhen, r.Assert, r.PendingWhile, r.Message}
+	if d := r.Deadline; d != nil {
+		exprs = append(exprs, d.Start, d.Due, d.Done, d.Lapse)
+	}
+	for _, e := range exprs {
+		if paramRef(name).MatchString(e.Source) {
+			return true
+		}
+	}
+	return false
+}
+
+// paramRef matches params.<name> as a whole name (params.visit, not params.visit_interval).
+func paramRef(name string) *regexp.Regexp {
+	return regexp.MustCompile(`\bparams\.` + regexp.QuoteMeta(name) + `\b`)
+}
+
 // Expr is a CEL expression in a pack, with where it was written.
 type Expr struct {
 	Source string
@@ -302,14 +374,16 @@ func (p Position) String() string {
 
 // Extend builds an overlay on its base: the overlay's rules replace the base's rules of the
 // same id and add the others, Disable drops inherited rules, parameters of the same name
-// take the overlay's default (with the same type), and whatever the overlay leaves out of
-// its header comes from the base. Neither pack is changed.
+// take the overlay's default (with the same type, and the base's range unless the overlay
+// gives one), and whatever the overlay leaves out of its header comes from the base. Neither
+// pack is changed.
 func Extend(base, overlay *Pack) (*Pack, error) {
 	if overlay.Extends != base.ID {
 		return nil, fmt.Errorf("%s: extends %q, not %q", overlay.File, overlay.Extends, base.ID)
 	}
 	out := *base
-	out.ID, out.File, out.Extends, out.Disable = overlay.ID, overlay.File, overlay.Extends, nil
+	out.ID, out.File, out.Extends, out.Disable = overlay.ID, overlay.File, overlay.Extends, overlay.Disable
+	out.Local, out.SHA256, out.Base = overlay.Local, overlay.SHA256, strings.TrimSpace(base.ID+" "+base.Version)
 	for _, f := range []struct {
 		dst *string
 		src string
@@ -336,7 +410,15 @@ func Extend(base, overlay *Pack) (*Pack, error) {
 			if o.Type != p.Type {
 				errs = append(errs, fmt.Sprintf("parameter %s is %s in %s, not %s", p.Name, p.Type, base.ID, o.Type))
 			}
+			if o.Min == nil && o.Max == nil && (p.Min != nil || p.Max != nil) {
+				inherited := *o
+				inherited.Min, inherited.Max, inherited.Pos = p.Min, p.Max, p.Pos
+				o = &inherited
+			}
 			out.Params = append(out.Params, o)
+			if o.Default != p.Default {
+				out.Overridden = append(out.Overridden, p.Name)
+			}
 			delete(overridden, p.Name)
 			continue
 		}
@@ -352,8 +434,10 @@ func Extend(base, overlay *Pack) (*Pack, error) {
 		disabled[id] = true
 	}
 	replaced := map[string]*Rule{}
+	out.Changed = nil
 	for _, r := range overlay.Rules {
 		replaced[r.ID] = r
+		out.Changed = append(out.Changed, r.ID)
 	}
 	out.Rules = nil
 	for _, r := range base.Rules {

@@ -5,37 +5,34 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // Validate checks what the case format requires of a record beyond its JSON types: required
-// fields, real dates, no event after the extract date, known kinds, unique ids and references
-// that resolve. It returns every problem at once, each naming the field's path, and never
-// quotes the record's contents, so errors can be logged.
+// fields, real dates, known kinds, unique ids and references that resolve. It returns every
+// problem at once, each naming the field's path, and never quotes the record's contents, so
+// errors can be logged. An event after the extract date is not an error but a warning
+// (Warnings): the record is checked as it stood on its extract date.
 func Validate(c *Case) error {
 	v := validator{}
 	if c.CaseID == "" {
 		v.add("case_id", "is required")
 	}
+	// A JSON record that is not UTF-8 is refused before it is decoded; this catches a case
+	// built another way (an importer), whose ids must stay themselves in every report.
+	v.utf8("case_id", c.CaseID)
+	v.utf8("child.id", c.Child.ID)
 	if c.Format != "" && c.Format != CaseFormat {
 		v.add("format", "is not "+CaseFormat)
-	}
-	dateProblem := func(d *Date, event bool) string {
-		if r := d.invalidReason(); r != "" {
-			return r
-		}
-		if event && !d.IsZero() && !c.ExtractDate.IsZero() && d.After(c.ExtractDate) {
-			return "is after the extract date: the export is inconsistent"
-		}
-		return ""
 	}
 	// Paths cost a formatted string per date, so they are built only for a record that has a
 	// bad date, on a second walk.
 	bad := false
-	c.walkDates(false, func(_ string, d *Date, event bool) { bad = bad || dateProblem(d, event) != "" })
+	c.walkDates(false, func(_ string, d *Date, _ bool) { bad = bad || d.invalidReason() != "" })
 	if bad {
-		c.walkDates(true, func(path string, d *Date, event bool) {
-			if p := dateProblem(d, event); p != "" {
-				v.add(path, p)
+		c.walkDates(true, func(path string, d *Date, _ bool) {
+			if r := d.invalidReason(); r != "" {
+				v.add(path, r)
 			}
 		})
 	}
@@ -46,6 +43,7 @@ func Validate(c *Case) error {
 			v.add(p, "is null")
 			continue
 		}
+		v.utf8(p+".id", r.ID)
 		if r.ID != "" {
 			if referralIDs[r.ID] {
 				v.add(p+".id", "duplicates another referral's id")
@@ -77,6 +75,7 @@ func (v *validator) referral(p string, r *Referral) {
 			v.add(path+".id", "is required")
 			return
 		}
+		v.utf8(path+".id", id)
 		if other, dup := ids[id]; dup {
 			v.add(path+".id", "duplicates the id of "+other)
 			return
@@ -148,6 +147,12 @@ func (v *validator) referral(p string, r *Referral) {
 	}
 }
 
+func (v *validator) utf8(path, value string) {
+	if !utf8.ValidString(value) {
+		v.add(path, "is not valid UTF-8")
+	}
+}
+
 func (v *validator) enum(path, value string, allowed []string) {
 	if value != "" && !slices.Contains(allowed, value) {
 		v.add(path, "is not one of "+strings.Join(allowed, ", "))
@@ -156,7 +161,7 @@ func (v *validator) enum(path, value string, allowed []string) {
 
 // walkDates calls visit for every date field of the case with its path. event is false for
 // dates that are plans rather than happenings (an expected birth date), which may lie after
-// the extract date. Null objects are passed over; Validate reports them. Paths are built only
+// the extract date without a warning. Null objects are passed over; Validate reports them. Paths are built only
 // when withPaths is set, because the as-of check walks every record and needs none.
 func (c *Case) walkDates(withPaths bool, visit func(path string, d *Date, event bool)) {
 	path := func(format string, args ...any) string {

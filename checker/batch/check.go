@@ -32,6 +32,10 @@ type Options struct {
 	// goroutine (so it must be safe for concurrent use): the comparison aggregates this way
 	// without keeping findings.
 	PerCase func(c *checker.Case, findings []checker.Finding)
+	// AllowEmpty lets an input that yields no case record pass. Without it Check returns an
+	// *EmptyError beside the report (findings-format.md, "Exit codes"): a nightly extract
+	// that failed to arrive must never pass as a clean run.
+	AllowEmpty bool
 	// Redact, when set, rewrites what a report shows of each finding, error and referral not
 	// covered, after counting and the baseline (which use the real ids) and before anything is
 	// sorted or kept, so that a redacted report is in the order of what it shows.
@@ -55,9 +59,11 @@ type job struct {
 type outcome struct {
 	findings    []checker.Finding
 	errors      []sortableError
+	warnings    []sortableWarning
 	counts      map[checker.Status]int
 	failing     int
 	evalErrs    int
+	overBudget  int
 	breaches    []checker.BaselineEntry
 	known       map[string]bool // baseline breaches found breached again
 	newBreaches int
@@ -69,20 +75,71 @@ type sortableError struct {
 	checker.RecordError
 }
 
-// Check reads every record of the batch and checks it with the engine, records in parallel,
-// and returns the report, its findings sorted. Only a batch that cannot be found at all is
-// an error; everything wrong inside it is in the report's Errors.
-func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*checker.Report, error) {
-	files, err := r.Files(paths)
-	if err != nil {
-		return nil, err
-	}
-	if len(files) == 0 {
-		exts := caseExtensionsText()
-		if r.Import != nil {
-			exts = strings.Join(r.Extensions, ", ")
+type sortableWarning struct {
+	file int
+	checker.RecordWarning
+}
+
+// EmptyError says which inputs of a batch yielded no case record: an empty file or array, a
+// directory with no case files, a file that is not the declared input format, or one whose
+// every record is a data error. Check returns it with the report, whose Errors say why
+// each record was refused.
+type EmptyError struct {
+	Inputs []EmptyInput
+}
+
+// EmptyInput is one input (a path as given) that yielded no case record.
+type EmptyInput struct {
+	Path    string
+	Files   int // files read under the path
+	Records int // records read from them, every one a data error
+	exts    string
+	format  string
+}
+
+func (e *EmptyError) Error() string {
+	var lines []string
+	for _, in := range e.Inputs {
+		var why string
+		switch {
+		case in.Files == 0:
+			why = fmt.Sprintf("no case files (%s) in it", in.exts)
+		case in.Records == 0:
+			why = "no records in it (an empty file or an empty array)"
+		default:
+			why = fmt.Sprintf("no case in it: its %d %s could not be read", in.Records, plural(in.Records, "record", "records"))
+			if in.format != "" {
+				why += fmt.Sprintf(" (is it %s?)", in.format)
+			}
 		}
-		return nil, fmt.Errorf("read batch: no case files (%s) found in %v", exts, paths)
+		lines = append(lines, in.Path+": "+why)
+	}
+	return "nothing to check: " + strings.Join(lines, "; ")
+}
+
+// Check reads every record of the batch and checks it with the engine, records in parallel,
+// and returns the report, its findings sorted. A path that cannot be found is an error, and
+// so (unless opts.AllowEmpty) is a path that yields no case record: then the report comes
+// back too, with an *EmptyError. Everything else wrong inside the batch is in the report's
+// Errors.
+func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*checker.Report, error) {
+	var files []string
+	var inputOf []int // the path each file came from
+	for i, p := range paths {
+		fs, err := r.Files([]string{p})
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, fs...)
+		for range fs {
+			inputOf = append(inputOf, i)
+		}
+	}
+	inputFiles := make([]int, len(paths))
+	inputRecords := make([]int, len(paths))
+	inputCases := make([]int, len(paths))
+	for _, i := range inputOf {
+		inputFiles[i]++
 	}
 	show := map[checker.Status]bool{}
 	listed := opts.Show
@@ -111,9 +168,10 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 		})
 	}
 
-	report := &checker.Report{Tool: opts.Tool, Errors: []checker.RecordError{}, Rules: checker.RuleInfos(engine.Packs)}
+	report := &checker.Report{Tool: opts.Tool, Errors: []checker.RecordError{}, Warnings: []checker.RecordWarning{},
+		Rules: checker.RuleInfos(engine.Packs)}
 	for _, cp := range engine.Packs {
-		report.Packs = append(report.Packs, checker.PackInfo{ID: cp.Pack.ID, Edition: cp.Pack.Edition, Version: cp.Pack.Version})
+		report.Packs = append(report.Packs, checker.PackInfoOf(cp.Pack))
 	}
 	var asOfs = map[checker.Date]bool{}
 	type firstSeen struct {
@@ -122,9 +180,15 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 	}
 	seenIDs := map[string]firstSeen{}
 	read := 0
+	var later judgedLater
 	for fi, f := range files {
+		in := inputOf[fi]
 		err := r.ReadFile(f, func(rec Record) error {
 			read++
+			inputRecords[in]++
+			if rec.Err == nil {
+				inputCases[in]++
+			}
 			if opts.Progress != nil && read%1000 == 0 {
 				opts.Progress(read)
 			}
@@ -142,6 +206,7 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 				} else {
 					seenIDs[rec.CaseID] = firstSeen{rec.File, rec.Index}
 					asOfs[engine.AsOfFor(rec.Case, opts.AsOf)] = true
+					later.add(rec.Case.ExtractDate, opts.AsOf)
 				}
 			}
 			jobs <- j
@@ -151,6 +216,7 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 			// A file that could not be read at all (an importer's whole-file error) is
 			// reported like a bad record, never dropped.
 			read++
+			inputRecords[in]++
 			jobs <- job{file: fi, rec: Record{File: f, Err: err}}
 		}
 	}
@@ -162,6 +228,7 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 		report.Summary.Findings[s] = 0
 	}
 	var errs []sortableError
+	var warnings []sortableWarning
 	var findings []checker.Finding
 	known := map[string]bool{}
 	newBreaches := 0
@@ -176,14 +243,18 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 		}
 		findings = append(findings, o.findings...)
 		errs = append(errs, o.errors...)
+		warnings = append(warnings, o.warnings...)
 		for s, n := range o.counts {
 			report.Summary.Findings[s] += n
 		}
 		report.Failing += o.failing
 		report.Summary.EvaluationErrors += o.evalErrs
+		report.Summary.RulesOverBudget += o.overBudget
 	}
 	if opts.Baseline != nil {
-		report.Baseline = &checker.BaselineSummary{Suppressed: len(known), Fixed: opts.Baseline.Len() - len(known), New: newBreaches}
+		fixed, notInBatch := opts.Baseline.Unmatched(known, func(id string) bool { _, ok := seenIDs[id]; return ok })
+		report.Baseline = &checker.BaselineSummary{Known: opts.Baseline.Len(), Suppressed: len(known), Fixed: fixed, NotInBatch: notInBatch,
+			New: newBreaches, Outdated: opts.Baseline.Legacy}
 	}
 	report.Summary.RecordsRead = read
 	for _, e := range errs {
@@ -204,9 +275,36 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 	for _, e := range errs {
 		report.Errors = append(report.Errors, e.RecordError)
 	}
+	// A record's warnings come from one worker, in the reader's order: a stable sort by
+	// position keeps that order.
+	slices.SortStableFunc(warnings, func(a, b sortableWarning) int {
+		return cmp.Or(cmp.Compare(a.file, b.file), cmp.Compare(a.Record, b.Record))
+	})
+	if w, ok := later.warning(opts.AsOf); ok {
+		report.Warnings = append(report.Warnings, w)
+	}
+	for _, w := range warnings {
+		report.Warnings = append(report.Warnings, w.RecordWarning)
+	}
+	report.Summary.Warnings = len(report.Warnings)
 	if len(asOfs) == 1 {
 		for d := range asOfs {
 			report.AsOf = d
+		}
+	}
+	if !opts.AllowEmpty {
+		var empty EmptyError
+		for i, p := range paths {
+			if inputCases[i] == 0 {
+				exts := caseExtensionsText()
+				if r.Import != nil {
+					exts = strings.Join(r.Extensions, ", ")
+				}
+				empty.Inputs = append(empty.Inputs, EmptyInput{Path: p, Files: inputFiles[i], Records: inputRecords[i], exts: exts, format: r.Format})
+			}
+		}
+		if len(empty.Inputs) > 0 {
+			return report, &empty
 		}
 	}
 	return report, nil
@@ -255,8 +353,19 @@ func checkOne(engine *checker.Engine, opts Options, show map[checker.Status]bool
 			out.findings = append(out.findings, f)
 		}
 	}
+	// Warnings are kept only for a record that was checked: a skipped one has its error.
+	for _, w := range rec.Warnings {
+		w.File, w.Record, w.CaseID = rec.File, rec.Index, rec.CaseID
+		if opts.Redact != nil {
+			opts.Redact.Warning(&w)
+		}
+		out.warnings = append(out.warnings, sortableWarning{j.file, w})
+	}
 	for _, e := range evalErrs {
 		out.evalErrs++
+		if e.OverBudget() {
+			out.overBudget++
+		}
 		out.addError(opts, j.file, checker.RecordError{
 			File: rec.File, Record: rec.Index, CaseID: rec.CaseID, Rule: e.Rule,
 			Error: fmt.Sprintf("%s (%s) on %s: %v", e.Rule, e.Edition, e.Subject, e.Err)})
@@ -269,6 +378,50 @@ func (out *outcome) addError(opts Options, file int, e checker.RecordError) {
 		opts.Redact.RecordError(&e)
 	}
 	out.errors = append(out.errors, sortableError{file, e})
+}
+
+// judgedLater counts the records checked as at an --as-of after their extract date: each is
+// judged on a day after it was exported, and shows nothing that happened since.
+type judgedLater struct {
+	n             int
+	first, latest checker.Date // their earliest and latest extract dates
+}
+
+func (l *judgedLater) add(extract, asOf checker.Date) {
+	if asOf.IsZero() || extract.IsZero() || !extract.Before(asOf) {
+		return
+	}
+	l.n++
+	if l.first.IsZero() || extract.Before(l.first) {
+		l.first = extract
+	}
+	if extract.After(l.latest) {
+		l.latest = extract
+	}
+}
+
+// warning is one warning for the whole run, not one per record: a batch exported on one day
+// and checked as at a later one would otherwise repeat the same words for every record.
+func (l *judgedLater) warning(asOf checker.Date) (checker.RecordWarning, bool) {
+	if l.n == 0 {
+		return checker.RecordWarning{}, false
+	}
+	dates := l.latest.String()
+	if l.first != l.latest {
+		dates = l.first.String() + " to " + l.latest.String()
+	}
+	days := l.latest.DaysUntil(asOf)
+	records, each := "record", "it is"
+	if l.n != 1 {
+		records, each = "records", "each is"
+	}
+	dayWord := "day"
+	if days != 1 {
+		dayWord = "days"
+	}
+	return checker.RecordWarning{Warning: fmt.Sprintf(
+		"--as-of %s is after the extract date of %d %s (%s): %s judged %d %s or more after its export, as if nothing had happened since",
+		asOf, l.n, records, dates, each, days, dayWord)}, true
 }
 
 // errorText flattens a joined error onto one line, for a report entry.
@@ -287,3 +440,10 @@ func errorText(err error) string {
 func joinSemicolon(parts []string) string { return strings.Join(parts, "; ") }
 
 func caseExtensionsText() string { return strings.Join(caseExtensions, ", ") }
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/wtcheck/wtcheck/checker"
 )
@@ -32,6 +33,11 @@ type Record struct {
 	CaseID string // the record's case_id, when it could be read
 	Case   *checker.Case
 	Err    error
+	// Warnings are data warnings about a record that is still checked (an event after the
+	// extract date, dates in an impossible order), each with Path and Warning set; the batch
+	// adds where the record is. A reader of case records sets checker.Warnings; an importer
+	// may name the source's own fields instead (an XML element, a spreadsheet cell).
+	Warnings []checker.RecordWarning
 }
 
 // Reader reads batches.
@@ -46,6 +52,9 @@ type Reader struct {
 	// walk reads.
 	Import     func(path string, fn func(Record) error) error
 	Extensions []string
+	// Format names what the files should be (a CIN census return, say), for the message
+	// about a file that yields no record.
+	Format string
 }
 
 // caseExtensions are the file names a directory walk reads.
@@ -331,6 +340,15 @@ func (r *Reader) decodeBounded(path string, index int, raw []byte) Record {
 // decode turns one record's JSON into a validated case. Errors name fields, not values.
 func decode(path string, index int, raw []byte) Record {
 	rec := Record{File: path, Index: index}
+	if !utf8.Valid(raw) {
+		if where, ok := invalidUTF8(raw); ok {
+			if where != "case_id" {
+				rec.CaseID = peekCaseID(raw)
+			}
+			rec.Err = fmt.Errorf("%s is not valid UTF-8", where)
+			return rec
+		}
+	}
 	var c checker.Case
 	if err := json.Unmarshal(raw, &c); err != nil {
 		rec.CaseID = peekCaseID(raw)
@@ -343,6 +361,7 @@ func decode(path string, index int, raw []byte) Record {
 		return rec
 	}
 	rec.Case = &c
+	rec.Warnings = checker.Warnings(&c)
 	return rec
 }
 

@@ -497,13 +497,6 @@ var badCases = []struct {
 		hasNot: []string{"20240102"},
 	},
 	{
-		name:   "date after the extract date",
-		record: recWithReferral("C-BAD", `"received":"2024-01-02","decision":"2024-04-01"`),
-		caseID: "C-BAD",
-		has:    []string{"referrals[0].decision", "after the extract date"},
-		hasNot: []string{"2024-04-01"},
-	},
-	{
 		name:   "missing case_id",
 		record: `{"extract_date":"2024-03-31","referrals":[{"id":"R1","received":"2024-01-02"}]}`,
 		has:    []string{"case_id", "required"},

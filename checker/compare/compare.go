@@ -56,9 +56,11 @@ type Outcome struct {
 	Done      checker.Date   `json:"done,omitzero"`
 }
 
-// Difference is a requirement on a subject whose outcome differs between editions.
+// Difference is a requirement on a subject whose outcome differs between editions. A subject
+// is named by its referral too, because object ids (A1) repeat across referrals.
 type Difference struct {
 	CaseID      string    `json:"case_id"`
+	Referral    string    `json:"referral,omitempty"` // empty for a subject that is the case itself
 	Subject     string    `json:"subject"`
 	Requirement string    `json:"requirement"` // the rule id, or the id it compares as
 	Outcomes    []Outcome `json:"outcomes"`
@@ -76,6 +78,8 @@ type Comparison struct {
 	Differences []Difference          `json:"differences"`
 	NotCovered  []checker.NotCovered  `json:"not_covered,omitempty"`
 	Errors      []checker.RecordError `json:"errors"`
+	// Warnings are the batch's data warnings: the records were compared all the same.
+	Warnings []checker.RecordWarning `json:"warnings"`
 }
 
 // ruleMeta is what the aggregator knows of a rule in one pack.
@@ -143,7 +147,7 @@ func (a *Aggregator) Add(c *checker.Case, findings []checker.Finding) {
 			}
 		}
 	}
-	type subjectKey struct{ subject, key string }
+	type subjectKey struct{ referral, subject, key string }
 	outcomes := map[subjectKey]map[string][]*checker.Finding{} // -> edition -> findings
 	counts := map[string]map[string]*Cell{}
 	count := func(rule, edition string, f *checker.Finding) {
@@ -177,7 +181,7 @@ func (a *Aggregator) Add(c *checker.Case, findings []checker.Finding) {
 		if inForceEdition[f.Referral] == f.Edition {
 			count(f.Rule, InForce, f)
 		}
-		k := subjectKey{f.Subject, a.rules[f.Edition][f.Rule].key}
+		k := subjectKey{f.Referral, f.Subject, a.rules[f.Edition][f.Rule].key}
 		if outcomes[k] == nil {
 			outcomes[k] = map[string][]*checker.Finding{}
 		}
@@ -185,7 +189,7 @@ func (a *Aggregator) Add(c *checker.Case, findings []checker.Finding) {
 	}
 	var diffs []Difference
 	for k, byEdition := range outcomes {
-		if d, ok := a.difference(c.CaseID, k.subject, k.key, byEdition); ok {
+		if d, ok := a.difference(c.CaseID, k.referral, k.subject, k.key, byEdition); ok {
 			diffs = append(diffs, d)
 		}
 	}
@@ -220,8 +224,8 @@ var severityOrder = map[checker.Status]int{
 }
 
 // difference compares the editions' outcomes for one requirement on one subject.
-func (a *Aggregator) difference(caseID, subject, key string, byEdition map[string][]*checker.Finding) (Difference, bool) {
-	d := Difference{CaseID: caseID, Subject: subject, Requirement: key}
+func (a *Aggregator) difference(caseID, referral, subject, key string, byEdition map[string][]*checker.Finding) (Difference, bool) {
+	d := Difference{CaseID: caseID, Referral: referral, Subject: subject, Requirement: key}
 	statuses := map[checker.Status]bool{}
 	for _, ed := range a.editions {
 		fs := byEdition[ed]
@@ -262,10 +266,20 @@ func (a *Aggregator) difference(caseID, subject, key string, byEdition map[strin
 	return d, true
 }
 
+// Where names the difference's subject for a person: "R1 A1", or the subject alone when it
+// belongs to no referral or is the referral.
+func (d Difference) Where() string {
+	if d.Referral == "" || d.Referral == d.Subject {
+		return d.Subject
+	}
+	return d.Referral + " " + d.Subject
+}
+
 // Result finishes the comparison.
 func (a *Aggregator) Result(rep *checker.Report) *Comparison {
 	c := &Comparison{Tool: rep.Tool, AsOf: rep.AsOf, Editions: a.editions, Summary: rep.Summary, Errors: rep.Errors,
-		OnlyIn: map[string][]string{}, Differences: a.differences, NotCovered: a.notCovered}
+		Warnings: rep.Warnings,
+		OnlyIn:   map[string][]string{}, Differences: a.differences, NotCovered: a.notCovered}
 	if c.Differences == nil {
 		c.Differences = []Difference{}
 	}
@@ -300,7 +314,7 @@ func (a *Aggregator) Result(rep *checker.Report) *Comparison {
 // input gives the same bytes (again after their ids are redacted).
 func (c *Comparison) Sort() {
 	slices.SortFunc(c.Differences, func(x, y Difference) int {
-		return cmp.Or(cmp.Compare(x.CaseID, y.CaseID), cmp.Compare(x.Requirement, y.Requirement), cmp.Compare(x.Subject, y.Subject))
+		return cmp.Or(cmp.Compare(x.CaseID, y.CaseID), cmp.Compare(x.Requirement, y.Requirement), cmp.Compare(x.Referral, y.Referral), cmp.Compare(x.Subject, y.Subject))
 	})
 	slices.SortFunc(c.NotCovered, func(x, y checker.NotCovered) int {
 		return cmp.Or(cmp.Compare(x.CaseID, y.CaseID), cmp.Compare(x.Referral, y.Referral))

@@ -39,15 +39,18 @@ type Deadline struct {
 
 // Timeline is one case explained.
 type Timeline struct {
-	CaseID    string         `json:"case_id"`
-	AsOf      checker.Date   `json:"as_of"`
-	Events    []Event        `json:"events"`
-	Deadlines []Deadline     `json:"deadlines"`
-	Other     []Deadline     `json:"assertions"` // findings without dates (the child seen, the chair independent)
-	First     checker.Date   `json:"first,omitzero"`
-	Last      checker.Date   `json:"last,omitzero"`
-	Lacks     []string       `json:"lacks,omitempty"`
-	Counts    map[string]int `json:"counts"`
+	CaseID    string       `json:"case_id"`
+	AsOf      checker.Date `json:"as_of"`
+	Events    []Event      `json:"events"`
+	Deadlines []Deadline   `json:"deadlines"`
+	Other     []Deadline   `json:"assertions"` // findings without dates (the child seen, the chair independent)
+	First     checker.Date `json:"first,omitzero"`
+	Last      checker.Date `json:"last,omitzero"`
+	Lacks     []string     `json:"lacks,omitempty"`
+	// NotCovered lists the referrals no loaded pack was in force for, when each referral is
+	// explained under the edition in force: none of their deadlines is shown.
+	NotCovered []checker.NotCovered `json:"not_covered,omitempty"`
+	Counts     map[string]int       `json:"counts"`
 }
 
 // Build explains a case from its record (as checked, as-of view included) and its findings.
@@ -68,7 +71,7 @@ func Build(c *checker.Case, asOf checker.Date, findings []checker.Finding, cal *
 			t.Events = append(t.Events, Event{Date: d, Referral: referral, Subject: subject, What: what})
 		}
 	}
-	view := c.AsOf(asOf)
+	view := c.ViewAt(asOf)
 	for _, r := range view.Referrals {
 		add(r.Received, r.ID, r.ID, "referral received")
 		add(r.Decision, r.ID, r.ID, "decision on the response"+withValue(r.Outcome))
@@ -177,6 +180,9 @@ func (t *Timeline) Text() string {
 	b.WriteString("\nEvents:\n")
 	for _, e := range t.Events {
 		fmt.Fprintf(&b, "  %s  %-4s %-5s %s\n", e.Date, e.Referral, e.Subject, e.What)
+	}
+	for _, n := range t.NotCovered {
+		fmt.Fprintf(&b, "%s, received %s: no loaded pack was in force then, so none of its deadlines is shown (give --edition to see them under one)\n", n.Referral, n.Received)
 	}
 	b.WriteString("\nDeadlines:\n")
 	for _, d := range t.Deadlines {

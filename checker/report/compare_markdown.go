@@ -11,7 +11,7 @@ import (
 // ComparisonMarkdown writes the comparison as Markdown tables.
 func ComparisonMarkdown(w io.Writer, c *compare.Comparison) error {
 	ew := &errWriter{w: w}
-	fmt.Fprintf(ew, "## Compliance by edition\n\n%d cases, compliance = met / (met + breach).\n\n", c.Summary.Cases)
+	fmt.Fprintf(ew, "## Compliance by edition\n\n%d %s, compliance = met / (met + breach).\n\n", c.Summary.Cases, plural(c.Summary.Cases, "case", "cases"))
 	fmt.Fprintf(ew, "| rule | %s |\n|---|%s\n", strings.Join(c.Editions, " | "), strings.Repeat("---:|", len(c.Editions)))
 	for _, row := range c.Rules {
 		var cells []string
@@ -25,7 +25,7 @@ func ComparisonMarkdown(w io.Writer, c *compare.Comparison) error {
 		fmt.Fprintln(ew, "| case | subject | requirement | reason |")
 		fmt.Fprintln(ew, "|---|---|---|---|")
 		for _, d := range c.Differences {
-			fmt.Fprintf(ew, "| %s | %s | `%s` | %s |\n", mdCell(d.CaseID), mdCell(d.Subject), d.Requirement, mdCell(d.Reason))
+			fmt.Fprintf(ew, "| %s | %s | `%s` | %s |\n", mdCell(d.CaseID), mdCell(d.Where()), d.Requirement, mdCell(d.Reason))
 		}
 	}
 	return ew.err

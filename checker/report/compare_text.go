@@ -65,12 +65,12 @@ func ComparisonText(w io.Writer, c *compare.Comparison) error {
 	}
 	fmt.Fprintf(ew, "\nOutcomes that differ between editions (%d):\n", len(c.Differences))
 	for _, d := range c.Differences {
-		fmt.Fprintf(ew, "  %s %s %s: %s\n", d.CaseID, d.Subject, d.Requirement, d.Reason)
+		fmt.Fprintf(ew, "  %s %s %s: %s\n", plain(d.CaseID), plain(d.Where()), d.Requirement, plain(d.Reason))
 	}
 	if len(c.NotCovered) > 0 {
-		fmt.Fprintf(ew, "\nNot covered in the in-force column: %d referrals received when no loaded pack was in force\n", len(c.NotCovered))
+		fmt.Fprintf(ew, "\nNot covered in the in-force column: %d %s received when no loaded pack was in force\n", len(c.NotCovered), plural(len(c.NotCovered), "referral", "referrals"))
 		for _, n := range c.NotCovered {
-			fmt.Fprintf(ew, "  %s %s, received %s\n", n.CaseID, n.Referral, n.Received)
+			fmt.Fprintf(ew, "  %s %s, received %s\n", plain(n.CaseID), plain(n.Referral), n.Received)
 		}
 	}
 	if len(c.Errors) > 0 {
@@ -79,8 +79,18 @@ func ComparisonText(w io.Writer, c *compare.Comparison) error {
 			fmt.Fprintf(ew, "  %s\n", ErrorLine(e))
 		}
 	}
+	if len(c.Warnings) > 0 {
+		fmt.Fprintf(ew, "\nWarnings (%d):\n", len(c.Warnings))
+		for _, w := range c.Warnings {
+			fmt.Fprintf(ew, "  %s\n", WarningLine(w))
+		}
+	}
 	s := c.Summary
-	fmt.Fprintf(ew, "\n%d %s compared under %s (%d records read, %d skipped)\n", s.Cases, plural(s.Cases, "case", "cases"),
-		strings.Join(c.Editions, ", "), s.RecordsRead, s.RecordsSkipped)
+	warnings := ""
+	if s.Warnings > 0 {
+		warnings = fmt.Sprintf(", %d %s", s.Warnings, plural(s.Warnings, "warning", "warnings"))
+	}
+	fmt.Fprintf(ew, "\n%d %s compared under %s (%d %s read, %d skipped%s)\n", s.Cases, plural(s.Cases, "case", "cases"),
+		strings.Join(c.Editions, ", "), s.RecordsRead, plural(s.RecordsRead, "record", "records"), s.RecordsSkipped, warnings)
 	return ew.err
 }

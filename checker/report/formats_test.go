@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/wtcheck/wtcheck/checker"
 )
 
 func render(t *testing.T, w Writer) []byte {
@@ -103,12 +105,16 @@ func TestJUnitParses(t *testing.T) {
 	if err := xml.Unmarshal(render(t, JUnit), &doc); err != nil {
 		t.Fatal(err)
 	}
-	if doc.Tests != 5 || doc.Failures != 3 || len(doc.Suites) != 1 || doc.Suites[0].Name != "Working Together 2018" {
+	// Five tests of findings, and two passing tests of data warnings in a suite of their own.
+	if doc.Tests != 7 || doc.Failures != 3 || len(doc.Suites) != 2 || doc.Suites[0].Name != "Working Together 2018" || doc.Suites[1].Name != "wtcheck data warnings" {
 		t.Fatalf("junit = %+v", doc)
 	}
 	c := doc.Suites[0].Cases[0]
 	if c.Name != "icpc-timeliness" || c.Classname != "C-1" || c.Failure == nil {
 		t.Errorf("first test case = %+v", c)
+	}
+	if w := doc.Suites[1].Cases[1]; w.Name != "referrals[0].conferences[1].date" || w.Classname != "C-2" || w.Failure != nil {
+		t.Errorf("data warning test case = %+v", w)
 	}
 }
 
@@ -147,8 +153,8 @@ func TestGitLabFingerprintsAreStableAndDistinct(t *testing.T) {
 	if err := json.Unmarshal(render(t, GitLab), &issues); err != nil {
 		t.Fatal(err)
 	}
-	if len(issues) != 3 {
-		t.Fatalf("%d issues, want one per breach (3)", len(issues))
+	if len(issues) != 4 {
+		t.Fatalf("%d issues, want one per breach (3) and one per data warning about a record (1)", len(issues))
 	}
 	again := render(t, GitLab)
 	if !bytes.Equal(again, render(t, GitLab)) {
@@ -164,6 +170,9 @@ func TestGitLabFingerprintsAreStableAndDistinct(t *testing.T) {
 	if issues[2].Severity != "minor" {
 		t.Errorf("a warning's severity = %s, want minor", issues[2].Severity)
 	}
+	if issues[3].CheckName != "data-warning" || issues[3].Severity != "info" {
+		t.Errorf("the data warning's issue = %+v, want data-warning, info", issues[3])
+	}
 }
 
 func TestGitHubEscapes(t *testing.T) {
@@ -176,5 +185,98 @@ func TestGitHubEscapes(t *testing.T) {
 	out := string(render(t, GitHub))
 	if !strings.Contains(out, "::error file=extracts/cases.ndjson,line=1,title=icpc-timeliness breach (2018)::C-1 S1:") {
 		t.Errorf("github output:\n%s", out)
+	}
+}
+
+// Object ids repeat across referrals: A1 of R1 and A1 of R2 are two findings, with two
+// fingerprints, and SARIF and GitLab give each the same one (there is one fingerprint).
+func TestFingerprintsNameTheReferral(t *testing.T) {
+	rep := &checker.Report{
+		Tool:  checker.Tool{Name: "wtcheck", Version: "test"},
+		Packs: []checker.PackInfo{{ID: "wt2023", Edition: "2023", Version: "0.1.0"}},
+		Rules: []checker.RuleInfo{{Pack: "wt2023", Edition: "2023", ID: "assessment-timeliness", Severity: "breach"}},
+		Findings: checker.FindingSlice{
+			{CaseID: "C-7", Edition: "2023", Rule: "assessment-timeliness", Referral: "R1", Subject: "A1", Status: "breach", Severity: "breach"},
+			{CaseID: "C-7", Edition: "2023", Rule: "assessment-timeliness", Referral: "R2", Subject: "A1", Status: "breach", Severity: "breach"},
+		},
+	}
+	var gl bytes.Buffer
+	if err := GitLab(&gl, rep); err != nil {
+		t.Fatal(err)
+	}
+	var issues []struct{ Fingerprint string }
+	if err := json.Unmarshal(gl.Bytes(), &issues); err != nil {
+		t.Fatal(err)
+	}
+	var sr bytes.Buffer
+	if err := SARIF(&sr, rep); err != nil {
+		t.Fatal(err)
+	}
+	var log struct {
+		Runs []struct {
+			Results []struct {
+				PartialFingerprints map[string]string `json:"partialFingerprints"`
+			}
+		}
+	}
+	if err := json.Unmarshal(sr.Bytes(), &log); err != nil {
+		t.Fatal(err)
+	}
+	if len(issues) != 2 || len(log.Runs) != 1 || len(log.Runs[0].Results) != 2 {
+		t.Fatalf("%d issues, %+v", len(issues), log)
+	}
+	if issues[0].Fingerprint == issues[1].Fingerprint {
+		t.Error("A1 of R1 and A1 of R2 have the same GitLab fingerprint")
+	}
+	for i, res := range log.Runs[0].Results {
+		if got := res.PartialFingerprints["wtcheckFinding/v2"]; got != issues[i].Fingerprint {
+			t.Errorf("result %d: SARIF fingerprint %q, GitLab %q", i, got, issues[i].Fingerprint)
+		}
+	}
+}
+
+// A local pack is named in every format: findings carry its id, and the reports its file
+// and content hash, so that a local variant is never read as the shipped pack.
+func TestLocalPackIsNamedInEveryFormat(t *testing.T) {
+	rep := &checker.Report{
+		Tool: checker.Tool{Name: "wtcheck", Version: "test"},
+		Packs: []checker.PackInfo{{ID: "la-e09000099", Edition: "2023", Version: "0.1.0", Extends: "wt2023 0.1.0", File: "local.yaml",
+			SHA256: "922e09d2791e281541584850fdaa87ad1b82f57fed5d2169796e250679412611"}},
+		Summary: checker.Summary{Findings: map[checker.Status]int{"breach": 1}},
+		Rules:   []checker.RuleInfo{{Pack: "la-e09000099", Edition: "2023", ID: "icpc-timeliness", Severity: "breach"}},
+		Findings: checker.FindingSlice{
+			{CaseID: "C-1", Edition: "2023", Pack: "la-e09000099", Rule: "icpc-timeliness", Referral: "R1", Subject: "S1", Status: "breach", Severity: "breach",
+				Message: "late", File: "cases.ndjson", Record: 1},
+		},
+		Errors: []checker.RecordError{},
+	}
+	want := map[string][]string{
+		"text":     {"C-1   2023 la-e09000099", "Local pack: la-e09000099 0.1.0 (local.yaml, sha256 922e09d2791e, extends wt2023 0.1.0)"},
+		"json":     {`"pack": "la-e09000099"`, `"file": "local.yaml"`, `"sha256": "922e09d2791e281541584850fdaa87ad1b82f57fed5d2169796e250679412611"`, `"extends": "wt2023 0.1.0"`},
+		"ndjson":   {`"pack":"la-e09000099"`},
+		"csv":      {",la-e09000099\r\n"},
+		"markdown": {"Local pack: la-e09000099 0.1.0 (local.yaml, sha256 922e09d2791e, extends wt2023 0.1.0)", "| C-1 | 2023 la-e09000099 |"},
+		"junit":    {`name="Working Together 2023 la-e09000099"`},
+		"sarif":    {`"id": "wtcheck/la-e09000099/"`, `"file": "local.yaml"`, `"sha256": "922e09d2791e281541584850fdaa87ad1b82f57fed5d2169796e250679412611"`},
+		"github":   {"title=icpc-timeliness breach (2023 la-e09000099)"},
+		"gitlab":   {"(Working Together 2023 la-e09000099)"},
+	}
+	for _, format := range Formats() {
+		w, err := Lookup(format)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := w(&buf, rep); err != nil {
+			t.Fatal(err)
+		}
+		if len(want[format]) == 0 {
+			t.Errorf("%s: no expectation", format)
+		}
+		for _, s := range want[format] {
+			if !strings.Contains(buf.String(), s) {
+				t.Errorf("%s lacks %q:\n%s", format, s, buf.String())
+			}
+		}
 	}
 }

@@ -28,8 +28,11 @@ type gitlabLines struct {
 }
 
 // GitLab writes a GitLab code quality report: one issue per breach, with a fingerprint that
-// stays the same from run to run for the same case, edition, rule and subject, so GitLab can
-// tell new breaches from old ones.
+// stays the same from run to run for the same finding (its identity: case, edition, rule,
+// referral, subject, and pack where it names one), so GitLab can tell new breaches from old
+// ones. Each data warning about a record is an issue of severity info (below the minor of a
+// "should" rule, since a warning never fails a check) named data-warning; a warning about
+// the whole run has no file to point at and is left to the summary line.
 func GitLab(w io.Writer, r *checker.Report) error {
 	issues := []gitlabIssue{}
 	for f := range r.Listed() {
@@ -41,7 +44,7 @@ func GitLab(w io.Writer, r *checker.Report) error {
 			path = "stdin"
 		}
 		issues = append(issues, gitlabIssue{
-			Description: fmt.Sprintf("%s %s (Working Together %s): %s", f.CaseID, f.Subject, f.Edition, f.Message),
+			Description: fmt.Sprintf("%s %s (Working Together %s): %s", f.CaseID, f.Subject, EditionLabel(f), f.Message),
 			CheckName:   f.Rule,
 			Fingerprint: fingerprint(f),
 			Severity:    gitlabSeverity(f.Severity),
@@ -64,6 +67,24 @@ func GitLab(w io.Writer, r *checker.Report) error {
 			Location:    gitlabLocation{Path: path, Lines: gitlabLines{Begin: max(n.Record, 1)}},
 		})
 	}
+	for _, wn := range r.Warnings {
+		if wn.File == "" {
+			continue
+		}
+		path := wn.File
+		if path == "-" {
+			path = "stdin"
+		}
+		// Positions move between extracts; the case, the field and the doubt do not.
+		sum := sha256.Sum256([]byte("data-warning\x00" + wn.CaseID + "\x00" + wn.Path + "\x00" + wn.Warning))
+		issues = append(issues, gitlabIssue{
+			Description: WarningLine(wn),
+			CheckName:   "data-warning",
+			Fingerprint: hex.EncodeToString(sum[:16]),
+			Severity:    "info",
+			Location:    gitlabLocation{Path: path, Lines: gitlabLines{Begin: max(wn.Record, 1)}},
+		})
+	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
@@ -80,8 +101,9 @@ func gitlabSeverity(s checker.Severity) string {
 	return "info"
 }
 
-// fingerprint identifies a finding from run to run (case, edition, rule and subject), for the
-// formats that track results across runs (GitLab code quality, SARIF).
+// fingerprint identifies a finding from run to run by its identity (checker.Finding.Key), for
+// the formats that track results across runs (GitLab code quality, SARIF): the one place a
+// fingerprint is made, so that both always agree with the baseline.
 func fingerprint(f *checker.Finding) string {
 	sum := sha256.Sum256([]byte(f.Key()))
 	return hex.EncodeToString(sum[:16])

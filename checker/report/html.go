@@ -57,7 +57,7 @@ type htmlPage struct {
 	OverdueTable, SoonTable htmlActionTable
 	Comparison              *htmlComparison
 	NotCovered              []htmlNotCovered
-	Errors                  []string
+	Errors, Warnings        []string
 	Cases                   []htmlCase
 }
 
@@ -185,6 +185,9 @@ func newHTMLPage(a *Audit) *htmlPage {
 	if s.EvaluationErrors > 0 {
 		p.Checked = append(p.Checked, htmlCard{ID: "summary-evaluation-errors", Label: "evaluation errors", N: s.EvaluationErrors, Href: "#errors", Class: "card-note"})
 	}
+	if s.Warnings > 0 {
+		p.Checked = append(p.Checked, htmlCard{ID: "summary-warnings", Label: "data warnings", N: s.Warnings, Href: "#warnings", Class: "card-note"})
+	}
 	if s.ReferralsNotCovered > 0 {
 		p.Checked = append(p.Checked, htmlCard{ID: "summary-not-covered", Label: "referrals not covered", N: s.ReferralsNotCovered, Href: "#not-covered", Class: "card-note"})
 	}
@@ -310,6 +313,9 @@ func newHTMLPage(a *Audit) *htmlPage {
 	}
 	for _, e := range r.Errors {
 		p.Errors = append(p.Errors, ErrorLine(e))
+	}
+	for _, w := range r.Warnings {
+		p.Warnings = append(p.Warnings, WarningLine(w))
 	}
 
 	// The cases' timelines, in case id order.

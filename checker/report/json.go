@@ -38,9 +38,12 @@ func JSON(w io.Writer, r *checker.Report) error {
 		jw.raw("\n  ]")
 	}
 	jw.field("errors", r.Errors)
-	if len(r.Warnings) > 0 {
-		jw.field("warnings", r.Warnings)
+	// Like errors, always written ([] when none), so a consumer can rely on the key.
+	warnings := r.Warnings
+	if warnings == nil {
+		warnings = []checker.RecordWarning{}
 	}
+	jw.field("warnings", warnings)
 	if r.Baseline != nil {
 		jw.field("baseline", r.Baseline)
 	}

@@ -49,12 +49,14 @@ type junitFailure struct {
 // JUnit writes JUnit XML, which GitLab and Jenkins show as test reports: one test suite per
 // edition, one test case per case and rule. A rule breached on any subject of the case fails
 // with each breach's message and citation; a rule that applied nowhere is skipped; pending
-// deadlines pass and are named in the test's output.
+// deadlines pass and are named in the test's output. Data warnings are a last suite, one
+// passing test per warning with the warning as its output: GitLab and Jenkins show a test
+// case's output, and nothing at the level of a suite, and a warning does not fail a check.
 func JUnit(w io.Writer, r *checker.Report) error {
 	type caseRule struct{ edition, caseID, rule string }
 	groups := map[caseRule][]*checker.Finding{}
 	for f := range r.Listed() {
-		k := caseRule{f.Edition, f.CaseID, f.Rule}
+		k := caseRule{EditionLabel(f), f.CaseID, f.Rule}
 		groups[k] = append(groups[k], f)
 	}
 	keys := make([]caseRule, 0, len(groups))
@@ -122,6 +124,21 @@ func JUnit(w io.Writer, r *checker.Report) error {
 				Skipped: &junitSkipped{Message: NotCoveredMessage(n)}})
 			s.Tests++
 			s.Skipped++
+		}
+		out.Suites = append(out.Suites, s)
+	}
+	if len(r.Warnings) > 0 {
+		s := junitSuite{Name: "wtcheck data warnings"}
+		for _, w := range r.Warnings {
+			tc := junitCase{Name: w.Path, Classname: w.CaseID, Time: "0", SystemOut: WarningLine(w)}
+			if tc.Name == "" {
+				tc.Name = "data warning"
+			}
+			if tc.Classname == "" {
+				tc.Classname = "wtcheck"
+			}
+			s.Cases = append(s.Cases, tc)
+			s.Tests++
 		}
 		out.Suites = append(out.Suites, s)
 	}

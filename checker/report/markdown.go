@@ -21,9 +21,11 @@ func Markdown(w io.Writer, r *checker.Report) error {
 	fmt.Fprintln(ew, "## wtcheck")
 	fmt.Fprintln(ew)
 	fmt.Fprintf(ew, "%s\n\n", SummaryLine(r))
+	for _, p := range localPacks(r) {
+		fmt.Fprintf(ew, "Local pack: %s\n\n", mdCell(p))
+	}
 	if r.Baseline != nil {
-		fmt.Fprintf(ew, "Baseline: %d known %s not listed, %d no longer breached.\n\n",
-			r.Baseline.Suppressed, plural(r.Baseline.Suppressed, "breach", "breaches"), r.Baseline.Fixed)
+		fmt.Fprintf(ew, "%s.\n\n", capitalise(BaselineLine(r.Baseline)))
 	}
 	fmt.Fprintln(ew, "| breach | pending | met | not applicable | insufficient data | records skipped |")
 	fmt.Fprintln(ew, "|---:|---:|---:|---:|---:|---:|")
@@ -33,7 +35,7 @@ func Markdown(w io.Writer, r *checker.Report) error {
 	type key struct{ edition, rule string }
 	counts := map[key]map[string]int{}
 	for f := range r.Listed() {
-		k := key{f.Edition, f.Rule}
+		k := key{EditionLabel(f), f.Rule}
 		if counts[k] == nil {
 			counts[k] = map[string]int{}
 		}
@@ -77,7 +79,7 @@ func Markdown(w io.Writer, r *checker.Report) error {
 				fmt.Fprintf(ew, "\n…and %d more: see the JSON or CSV report.\n", len(act)-markdownListLimit)
 				break
 			}
-			fmt.Fprintf(ew, "| %s | %s | `%s` | %s | %s | %s | %s | %s |\n", mdCell(f.CaseID), f.Edition, f.Rule, mdCell(f.Subject),
+			fmt.Fprintf(ew, "| %s | %s | `%s` | %s | %s | %s | %s | %s |\n", mdCell(f.CaseID), EditionLabel(f), f.Rule, mdCell(f.Subject),
 				StatusLabel(f), dash(f.Due.String()), dash(f.Done.String()), Lateness(f))
 		}
 		fmt.Fprintln(ew)
@@ -101,10 +103,23 @@ func Markdown(w io.Writer, r *checker.Report) error {
 	if len(r.Errors) > 0 {
 		fmt.Fprintf(ew, "\n%d %s could not be checked: see the errors in the JSON report.\n", len(r.Errors), plural(len(r.Errors), "record or rule", "records or rules"))
 	}
+	if len(r.Warnings) > 0 {
+		fmt.Fprintf(ew, "\n<details><summary>Data warnings (%d): checked, but doubtful</summary>\n\n", len(r.Warnings))
+		for i, w := range r.Warnings {
+			if i == markdownListLimit {
+				fmt.Fprintf(ew, "\n…and %d more: see the JSON report.\n", len(r.Warnings)-markdownListLimit)
+				break
+			}
+			fmt.Fprintf(ew, "- %s\n", mdCell(WarningLine(w)))
+		}
+		fmt.Fprintln(ew)
+		fmt.Fprintln(ew, "</details>")
+	}
 	return ew.err
 }
 
-// mdCell keeps a value from breaking a Markdown table.
+// mdCell keeps a value from breaking a Markdown table: one line (see plain), no cell
+// separator, no HTML.
 func mdCell(s string) string {
-	return strings.NewReplacer("|", "\\|", "\n", " ", "<", "&lt;").Replace(s)
+	return strings.NewReplacer("|", "\\|", "<", "&lt;").Replace(plain(s))
 }

@@ -17,14 +17,15 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 func intp(n int) *int { return &n }
 
 // sampleReport has one finding of each kind a writer must render: a late breach, an overdue
-// breach, a warning, a pending deadline due soon, a met assertion, and a record error.
+// breach, a warning, a pending deadline due soon, a met assertion, a record error, and two
+// data warnings (one about a record, one about the run).
 func sampleReport() *checker.Report {
 	d := checker.MustDate
 	return &checker.Report{
 		Tool:  checker.Tool{Name: "wtcheck", Version: "test"},
 		AsOf:  d("2024-03-31"),
 		Packs: []checker.PackInfo{{ID: "wt2018", Edition: "2018", Version: "0.1.0"}},
-		Summary: checker.Summary{RecordsRead: 3, Cases: 2, RecordsSkipped: 1,
+		Summary: checker.Summary{RecordsRead: 3, Cases: 2, RecordsSkipped: 1, Warnings: 2,
 			Findings: map[checker.Status]int{"breach": 3, "pending": 1, "met": 1, "not_applicable": 0, "insufficient_data": 0}},
 		Findings: checker.FindingSlice{
 			{CaseID: "C-1", Edition: "2018", Rule: "icpc-timeliness", Subject: "S1", Referral: "R1", Status: "breach", Severity: "breach",
@@ -47,6 +48,10 @@ func sampleReport() *checker.Report {
 				Citation: "Working Together to Safeguard Children 2018, chapter 1"},
 		},
 		Errors: []checker.RecordError{{File: "cases.ndjson", Record: 2, CaseID: "C-9", Error: "referrals[0].received is not a real calendar date (YYYY-MM-DD)"}},
+		Warnings: []checker.RecordWarning{
+			{Warning: "--as-of 2024-03-31 is after the extract date of 1 record (2024-03-28): it is judged 3 days or more after its export, as if nothing had happened since"},
+			{File: "extracts/cases.ndjson", Record: 3, CaseID: "C-2", Path: "referrals[0].conferences[1].date", Warning: checker.FutureDatedWarning},
+		},
 		Rules: []checker.RuleInfo{
 			{Pack: "wt2018", Edition: "2018", ID: "icpc-timeliness", Title: "Initial child protection conference within 15 working days of the strategy discussion",
 				Description: "The initial conference is held within 15 working days.", Severity: "breach", Citation: "Working Together to Safeguard Children 2018, chapter 1 (Initial child protection conferences)"},

@@ -24,18 +24,25 @@ type sarifRun struct {
 	AutomationDetails map[string]string `json:"automationDetails"`
 	Invocations       []sarifInvocation `json:"invocations,omitempty"`
 	Results           []sarifResult     `json:"results"`
+	// Properties name a local pack's file and content hash, so that its results are never
+	// taken for the shipped pack's.
+	Properties map[string]any `json:"properties,omitempty"`
 }
 
+// sarifInvocation carries what belongs to no edition's results as tool execution
+// notifications (referrals not covered, data warnings): code scanning shows them on its tool
+// status page, not as alerts.
 type sarifInvocation struct {
 	ExecutionSuccessful        bool                `json:"executionSuccessful"`
 	ToolExecutionNotifications []sarifNotification `json:"toolExecutionNotifications"`
 }
 
 type sarifNotification struct {
-	Level      string          `json:"level"`
-	Message    sarifText       `json:"message"`
-	Locations  []sarifLocation `json:"locations,omitempty"`
-	Properties map[string]any  `json:"properties"`
+	Descriptor map[string]string `json:"descriptor,omitempty"`
+	Level      string            `json:"level"`
+	Message    sarifText         `json:"message"`
+	Locations  []sarifLocation   `json:"locations,omitempty"`
+	Properties map[string]any    `json:"properties"`
 }
 
 type sarifTool struct {
@@ -90,13 +97,19 @@ type sarifPhysical struct {
 // the other statuses are kept with their SARIF kinds (pass, open, notApplicable, review).
 func SARIF(w io.Writer, r *checker.Report) error {
 	log := sarifLog{Schema: "https://json.schemastore.org/sarif-2.1.0.json", Version: "2.1.0", Runs: []sarifRun{}}
-	runOf := map[string]int{}
+	runOf, runOfEdition := map[string]int{}, map[string]int{} // by pack id; by edition, for findings that name no pack
 	ruleIndex := map[string]map[string]int{}
 	for _, p := range r.Packs {
 		run := sarifRun{
 			Tool:              sarifTool{Driver: sarifDriver{Name: "wtcheck", Version: r.Tool.Version, InformationURI: informationURI, Rules: []sarifDescriptor{}}},
 			AutomationDetails: map[string]string{"id": "wtcheck/" + p.ID + "/"},
 			Results:           []sarifResult{},
+		}
+		if p.File != "" {
+			run.Properties = map[string]any{"pack": p.ID, "file": p.File, "sha256": p.SHA256}
+			if p.Extends != "" {
+				run.Properties["extends"] = p.Extends
+			}
 		}
 		ruleIndex[p.ID] = map[string]int{}
 		for _, ri := range r.Rules {
@@ -116,13 +129,17 @@ func SARIF(w io.Writer, r *checker.Report) error {
 				Properties:           map[string]any{"citation": ri.Citation, "edition": ri.Edition, "severity": string(ri.Severity), "tags": []string{"working-together-" + ri.Edition}},
 			})
 		}
-		if _, dup := runOf[p.Edition]; !dup {
-			runOf[p.Edition] = len(log.Runs)
+		runOf[p.ID] = len(log.Runs)
+		if _, dup := runOfEdition[p.Edition]; !dup {
+			runOfEdition[p.Edition] = len(log.Runs)
 		}
 		log.Runs = append(log.Runs, run)
 	}
 	for f := range r.Listed() {
-		ri, ok := runOf[f.Edition]
+		ri, ok := runOfEdition[f.Edition]
+		if f.Pack != "" {
+			ri, ok = runOf[f.Pack]
+		}
 		if !ok {
 			continue
 		}
@@ -152,7 +169,7 @@ func SARIF(w io.Writer, r *checker.Report) error {
 			RuleID: f.Rule, RuleIndex: ruleIndex[packID][f.Rule], Kind: kind, Level: level,
 			Message:             sarifText{Text: f.CaseID + " " + f.Subject + ": " + f.Message},
 			Locations:           []sarifLocation{loc},
-			PartialFingerprints: map[string]string{"wtcheckFinding/v1": fingerprint(f)},
+			PartialFingerprints: map[string]string{"wtcheckFinding/v2": fingerprint(f)},
 			Properties:          props,
 		})
 	}
@@ -175,10 +192,50 @@ func SARIF(w io.Writer, r *checker.Report) error {
 		}
 		log.Runs[0].Invocations = []sarifInvocation{inv}
 	}
+	if len(r.Warnings) > 0 && len(log.Runs) > 0 {
+		// On the first run only, beside the referrals not covered: a warning is about a
+		// record, not an edition, and repeating it in every run would count it once per edition.
+		if len(log.Runs[0].Invocations) == 0 {
+			log.Runs[0].Invocations = []sarifInvocation{{ExecutionSuccessful: true}}
+		}
+		inv := &log.Runs[0].Invocations[0]
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarifWarnings(r.Warnings)...)
+	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(log)
+}
+
+// sarifWarnings writes data warnings as notifications, each located at its record.
+func sarifWarnings(ws []checker.RecordWarning) []sarifNotification {
+	out := make([]sarifNotification, 0, len(ws))
+	for _, w := range ws {
+		props := map[string]any{"status": "data_warning"}
+		if w.CaseID != "" {
+			props["case_id"] = w.CaseID
+		}
+		if w.Path != "" {
+			props["path"] = w.Path
+		}
+		n := sarifNotification{Descriptor: map[string]string{"id": "data-warning"}, Level: "warning", Message: sarifText{Text: WarningLine(w)},
+			Properties: props}
+		if w.File != "" {
+			loc := sarifLocation{LogicalLocations: []map[string]any{}}
+			if w.CaseID != "" {
+				loc.LogicalLocations = append(loc.LogicalLocations, map[string]any{"fullyQualifiedName": w.CaseID + "/" + w.Path, "kind": "object"})
+			}
+			if w.File != "-" {
+				loc.PhysicalLocation = &sarifPhysical{ArtifactLocation: map[string]string{"uri": fileURI(w.File)}}
+				if w.Record > 0 {
+					loc.PhysicalLocation.Region = map[string]int{"startLine": w.Record}
+				}
+			}
+			n.Locations = []sarifLocation{loc}
+		}
+		out = append(out, n)
+	}
+	return out
 }
 
 func sarifLevel(s checker.Severity) string {

@@ -9,8 +9,8 @@ import (
 	"github.com/wtcheck/wtcheck/checker"
 )
 
-// Text writes a table for a person at a terminal: one finding a row, then the errors, then a
-// summary line.
+// Text writes a table for a person at a terminal: one finding a row, then the errors and the
+// data warnings, then a summary line.
 func Text(w io.Writer, r *checker.Report) error {
 	ew := &errWriter{w: w}
 	proxies := false
@@ -23,7 +23,7 @@ func Text(w io.Writer, r *checker.Report) error {
 				status += " (proxy)"
 				proxies = true
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", f.CaseID, f.Edition, f.Rule, f.Subject,
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", plain(f.CaseID), plain(EditionLabel(f)), f.Rule, plain(f.Subject),
 				status, dash(f.Due.String()), dash(f.Done.String()), Lateness(f))
 		}
 		_ = tw.Flush()
@@ -35,7 +35,7 @@ func Text(w io.Writer, r *checker.Report) error {
 	if len(r.NotCovered) > 0 {
 		fmt.Fprintf(ew, "Not covered: %d %s received when no loaded pack was in force, not checked:\n", len(r.NotCovered), plural(len(r.NotCovered), "referral", "referrals"))
 		for _, n := range r.NotCovered {
-			fmt.Fprintf(ew, "  %s %s, received %s\n", n.CaseID, n.Referral, n.Received)
+			fmt.Fprintf(ew, "  %s %s, received %s\n", plain(n.CaseID), plain(n.Referral), n.Received)
 		}
 		fmt.Fprintln(ew)
 	}
@@ -45,6 +45,16 @@ func Text(w io.Writer, r *checker.Report) error {
 			fmt.Fprintf(ew, "  %s\n", ErrorLine(e))
 		}
 		fmt.Fprintln(ew)
+	}
+	if len(r.Warnings) > 0 {
+		fmt.Fprintf(ew, "Warnings (%d):\n", len(r.Warnings))
+		for _, w := range r.Warnings {
+			fmt.Fprintf(ew, "  %s\n", WarningLine(w))
+		}
+		fmt.Fprintln(ew)
+	}
+	for _, p := range localPacks(r) {
+		fmt.Fprintf(ew, "Local pack: %s\n", p)
 	}
 	fmt.Fprintln(ew, SummaryLine(r))
 	return ew.err
@@ -83,16 +93,37 @@ func lateness(f *checker.Finding) string {
 	return "-"
 }
 
-// ErrorLine describes one error entry on a line.
+// ErrorLine describes one error entry on a line, its file name, case id and message made
+// safe for one line (see plain).
 func ErrorLine(e checker.RecordError) string {
-	where := e.File
+	where := plain(e.File)
 	if e.Record > 0 {
-		where = fmt.Sprintf("%s record %d", e.File, e.Record)
+		where = fmt.Sprintf("%s record %d", where, e.Record)
 	}
 	if e.CaseID != "" {
-		where += " (" + e.CaseID + ")"
+		where += " (" + plain(e.CaseID) + ")"
 	}
-	return where + ": " + e.Error
+	return where + ": " + plain(e.Error)
+}
+
+// WarningLine describes one data warning on a line: where the record is, then the field and
+// what is doubtful about it. A warning about the whole run has no record.
+func WarningLine(w checker.RecordWarning) string {
+	what := w.Warning
+	if w.Path != "" {
+		what = w.Path + " " + w.Warning
+	}
+	if w.File == "" {
+		return what
+	}
+	where := plain(w.File)
+	if w.Record > 0 {
+		where = fmt.Sprintf("%s record %d", where, w.Record)
+	}
+	if w.CaseID != "" {
+		where += " (" + plain(w.CaseID) + ")"
+	}
+	return where + ": " + what
 }
 
 // SummaryLine counts what was checked and found.
@@ -104,8 +135,14 @@ func SummaryLine(r *checker.Report) string {
 		fmt.Fprintf(&b, " as at %s", r.AsOf)
 	}
 	fmt.Fprintf(&b, " (%d %s read, %d skipped", s.RecordsRead, plural(s.RecordsRead, "record", "records"), s.RecordsSkipped)
+	if s.Warnings > 0 {
+		fmt.Fprintf(&b, ", %d %s", s.Warnings, plural(s.Warnings, "warning", "warnings"))
+	}
 	if s.EvaluationErrors > 0 {
 		fmt.Fprintf(&b, ", %d evaluation %s", s.EvaluationErrors, plural(s.EvaluationErrors, "error", "errors"))
+	}
+	if s.RulesOverBudget > 0 {
+		fmt.Fprintf(&b, ", %d over the cost limit", s.RulesOverBudget)
 	}
 	if s.ReferralsNotCovered > 0 {
 		fmt.Fprintf(&b, ", %d %s not covered", s.ReferralsNotCovered, plural(s.ReferralsNotCovered, "referral", "referrals"))
@@ -117,6 +154,25 @@ func SummaryLine(r *checker.Report) string {
 	}
 	b.WriteString(strings.Join(parts, ", "))
 	return b.String()
+}
+
+// BaselineLine says how a check compared with its baseline.
+func BaselineLine(b *checker.BaselineSummary) string {
+	if b.Outdated {
+		return fmt.Sprintf("baseline: %d new %s (a v1 baseline: none of its %d known %s was used)", b.New, plural(b.New, "breach", "breaches"), b.Known, plural(b.Known, "breach", "breaches"))
+	}
+	s := fmt.Sprintf("baseline: %d new %s, %d known not listed, %d known no longer breached", b.New, plural(b.New, "breach", "breaches"), b.Suppressed, b.Fixed)
+	if b.NotInBatch > 0 {
+		s += fmt.Sprintf(", %d known in cases not in this batch", b.NotInBatch)
+	}
+	return s
+}
+
+func capitalise(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 func plural(n int, one, many string) string {

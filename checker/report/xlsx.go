@@ -18,8 +18,9 @@ var findingColumns = []string{"Case", "Edition", "Rule", "Subject", "Referral", 
 
 // XLSX writes an Excel workbook: a Summary sheet, a Findings sheet (every finding, filterable,
 // header frozen, dates as real Excel dates), one sheet per edition when editions were compared,
-// a Due soon sheet of the pending deadlines within the due-soon window, and a Not covered sheet
-// of the referrals no loaded pack was in force for, when there are any.
+// a Due soon sheet of the pending deadlines within the due-soon window, a Not covered sheet of
+// the referrals no loaded pack was in force for, and a Warnings sheet of the data warnings,
+// each when there are any.
 func XLSX(w io.Writer, a *Audit) error {
 	f := excelize.NewFile()
 	defer f.Close()
@@ -37,6 +38,9 @@ func XLSX(w io.Writer, a *Audit) error {
 	}
 	if len(a.Report.NotCovered) > 0 {
 		x.notCovered(a.Report.NotCovered)
+	}
+	if len(a.Report.Warnings) > 0 {
+		x.warnings(a.Report.Warnings)
 	}
 	if x.err != nil {
 		return x.err
@@ -119,6 +123,7 @@ func (x *xlsxBook) summary(a *Audit) {
 		{"Records read", s.RecordsRead},
 		{"Cases checked", s.Cases},
 		{"Records skipped", s.RecordsSkipped},
+		{"Data warnings", s.Warnings},
 	}
 	if s.ReferralsNotCovered > 0 {
 		rows = append(rows, []any{"Referrals not covered (no loaded pack in force; not checked, listed in the sheet Not covered)", s.ReferralsNotCovered})
@@ -129,6 +134,9 @@ func (x *xlsxBook) summary(a *Audit) {
 	rows = append(rows, []any{"Overdue", len(a.Overdue())}, []any{fmt.Sprintf("Due in the next %d working days", a.DueSoon), len(a.DueSoonList())})
 	if a.Redacted {
 		rows = append(rows, []any{"Case ids", "redacted (keyed hashes)"})
+	}
+	for _, p := range localPacks(r) {
+		rows = append(rows, []any{"Local pack", p})
 	}
 	for i, row := range rows {
 		x.row(sheet, i+1, row...)
@@ -172,7 +180,7 @@ func (x *xlsxBook) findings(sheet string, fs iter.Seq[*checker.Finding]) {
 	n := 0
 	for f := range fs {
 		n++
-		x.row(sheet, n+1, f.CaseID, f.Edition, f.Rule, f.Subject, f.Referral, string(f.Status), string(f.Severity),
+		x.row(sheet, n+1, f.CaseID, EditionLabel(f), f.Rule, f.Subject, f.Referral, string(f.Status), string(f.Severity),
 			dateCell(f.Start), dateCell(f.Due), dateCell(f.Done), intCellValue(f.LateWorkingDays), intCellValue(f.LateDays),
 			intCellValue(f.WorkingDaysLeft), f.Team, f.Message, f.Citation)
 	}
@@ -200,6 +208,31 @@ func (x *xlsxBook) notCovered(ns []checker.NotCovered) {
 	if len(ns) > 0 {
 		x.check(x.f.SetCellStyle(sheet, "C2", fmt.Sprintf("C%d", len(ns)+1), x.date))
 	}
+}
+
+// warnings writes the data warnings, one a row, where they are and what is doubtful.
+func (x *xlsxBook) warnings(ws []checker.RecordWarning) {
+	const sheet = "Warnings"
+	x.sheet(sheet)
+	x.header(sheet, []string{"File", "Record", "Case", "Field", "Warning"})
+	// A warning about the run has no file, record, case or field: those cells stay blank.
+	text := func(s string) any {
+		if s == "" {
+			return nil
+		}
+		return s
+	}
+	for i, w := range ws {
+		record := any(nil)
+		if w.Record > 0 {
+			record = w.Record
+		}
+		x.row(sheet, i+2, text(w.File), record, text(w.CaseID), text(w.Path), w.Warning)
+	}
+	x.check(x.f.AutoFilter(sheet, fmt.Sprintf("A1:E%d", len(ws)+1), nil))
+	x.check(x.f.SetColWidth(sheet, "A", "A", 40))
+	x.check(x.f.SetColWidth(sheet, "C", "D", 30))
+	x.check(x.f.SetColWidth(sheet, "E", "E", 80))
 }
 
 // edition writes one edition's column of the comparison: each rule's counts and rate.

@@ -22,7 +22,7 @@ func TestXLSXReopens(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if got := f.GetSheetList(); len(got) != 3 || got[0] != "Summary" || got[1] != "Findings" || got[2] != "Due soon" {
+	if got := f.GetSheetList(); len(got) != 4 || got[0] != "Summary" || got[1] != "Findings" || got[2] != "Due soon" || got[3] != "Warnings" {
 		t.Fatalf("sheets = %v", got)
 	}
 	cell := func(sheet, ref string) string {
@@ -34,6 +34,15 @@ func TestXLSXReopens(t *testing.T) {
 	}
 	if cell("Summary", "A4") != "Cases checked" || cell("Summary", "B4") != "2" || cell("Summary", "B3") != "3" {
 		t.Errorf("summary: %q %q %q", cell("Summary", "A4"), cell("Summary", "B4"), cell("Summary", "B3"))
+	}
+	if cell("Summary", "A6") != "Data warnings" || cell("Summary", "B6") != "2" {
+		t.Errorf("summary warnings: %q %q", cell("Summary", "A6"), cell("Summary", "B6"))
+	}
+	// The run's warning has no file or record; the record's names both, the case and the field.
+	if cell("Warnings", "A2") != "" || cell("Warnings", "B2") != "" || cell("Warnings", "A3") != "extracts/cases.ndjson" ||
+		cell("Warnings", "B3") != "3" || cell("Warnings", "C3") != "C-2" || cell("Warnings", "D3") != "referrals[0].conferences[1].date" {
+		t.Errorf("warnings sheet: %q %q %q %q %q %q", cell("Warnings", "A2"), cell("Warnings", "B2"), cell("Warnings", "A3"),
+			cell("Warnings", "B3"), cell("Warnings", "C3"), cell("Warnings", "D3"))
 	}
 	// Row 2 is the first finding: C-1's icpc-timeliness, due 25 January 2024, as a real date.
 	if cell("Findings", "A2") != "C-1" || cell("Findings", "C2") != "icpc-timeliness" || cell("Findings", "K2") != "2" {

@@ -90,7 +90,11 @@ func orNone(s string) string {
 
 // WriteDiffText writes the changes for a terminal.
 func WriteDiffText(w io.Writer, a, b *checker.Pack, changes []Change) error {
-	fmt.Fprintf(w, "%s → %s: %d changes\n", a.ID, b.ID, len(changes))
+	unit := "changes"
+	if len(changes) == 1 {
+		unit = "change"
+	}
+	fmt.Fprintf(w, "%s → %s: %d %s\n", a.ID, b.ID, len(changes), unit)
 	for _, c := range changes {
 		switch {
 		case c.Rule == "":

@@ -99,11 +99,11 @@ func Reference(w io.Writer, packs []*checker.Pack) error {
 	fmt.Fprintln(ew)
 	fmt.Fprintln(ew, "Set with `--set NAME=VALUE` or in an overlay pack (`extends:`).")
 	fmt.Fprintln(ew)
-	fmt.Fprintln(ew, "| pack | parameter | type | default | meaning |")
-	fmt.Fprintln(ew, "|---|---|---|---|---|")
+	fmt.Fprintln(ew, "| pack | parameter | type | default | range | meaning |")
+	fmt.Fprintln(ew, "|---|---|---|---|---|---|")
 	for _, p := range packs {
 		for _, prm := range p.Params {
-			fmt.Fprintf(ew, "| `%s` | `%s` | %s | %v | %s |\n", p.ID, prm.Name, prm.Type, prm.Default, cell(oneLine(prm.Doc)))
+			fmt.Fprintf(ew, "| `%s` | `%s` | %s | %v | %s | %s |\n", p.ID, prm.Name, prm.Type, prm.Default, dash(prm.RangeText()), cell(oneLine(prm.Doc)))
 		}
 	}
 
@@ -179,4 +179,11 @@ func codeList(items []string) string {
 		out = append(out, "`"+s+"`")
 	}
 	return strings.Join(out, ", ")
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }

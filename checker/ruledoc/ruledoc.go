@@ -44,7 +44,11 @@ func List(w io.Writer, packs []*checker.Pack) error {
 		if i > 0 {
 			fmt.Fprintln(tw)
 		}
-		fmt.Fprintf(tw, "%s: %s (%d rules)\n", p.ID, p.Title, len(p.Rules))
+		unit := "rules"
+		if len(p.Rules) == 1 {
+			unit = "rule"
+		}
+		fmt.Fprintf(tw, "%s: %s (%d %s)\n", p.ID, p.Title, len(p.Rules), unit)
 		fmt.Fprintln(tw, "RULE\tSEVERITY\tSCOPE\tTIMESCALE\tTITLE")
 		for _, r := range p.Rules {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, r.Severity, Scopes(r), Timescale(r), r.Title)
@@ -99,7 +103,11 @@ func Show(w io.Writer, packs []*checker.Pack, id string) error {
 		}
 		for _, prm := range p.Params {
 			if ruleReads(r, prm.Name) {
-				fmt.Fprintf(w, "  param %s (%s, default %v): %s\n", prm.Name, prm.Type, prm.Default, oneLine(prm.Doc))
+				rng := ""
+				if r := prm.RangeText(); r != "" {
+					rng = ", range " + r
+				}
+				fmt.Fprintf(w, "  param %s (%s, default %v%s): %s\n", prm.Name, prm.Type, prm.Default, rng, oneLine(prm.Doc))
 			}
 		}
 	}
@@ -113,7 +121,7 @@ type namedExpr struct {
 
 // namedExprs lists a rule's expressions in the order a pack writes them.
 func namedExprs(r *checker.Rule) []namedExpr {
-	out := []namedExpr{{"when", r.When}, {"each", r.Each}, {"subject", r.Subject}, {"assert", r.Assert}, {"pending_while", r.PendingWhile}}
+	out := []namedExpr{{"when", r.When}, {"each", r.Each}, {"subject", r.Subject}, {"item_when", r.ItemWhen}, {"assert", r.Assert}, {"pending_while", r.PendingWhile}}
 	if d := r.Deadline; d != nil {
 		out = append(out, namedExpr{"deadline.start", d.Start}, namedExpr{"deadline.due", d.Due}, namedExpr{"deadline.done", d.Done}, namedExpr{"deadline.lapse", d.Lapse})
 	}

@@ -41,7 +41,10 @@ func newCheckCommand(stdin io.Reader) *cobra.Command {
 recursively, or - for standard input) and checks each against the chosen editions' rules.
 
 Exit status: 0 when no finding is at or above --fail-on, 1 when one is (or, with --strict,
-when a record was skipped), 2 when the command could not run as asked.`,
+when a record was skipped or a data warning given), 2 when the command could not run as asked.
+
+A record with an event dated after its extract date is checked as it stood on its extract
+date, with a warning naming the field; warnings are listed beside errors in every format.`,
 		Example: `  wtcheck check fixtures/sample
   wtcheck check --edition 2018 --format json --as-of 2024-03-31 cases.ndjson
   gunzip -c extract.ndjson.gz | wtcheck check --fail-on warning -`,
@@ -58,7 +61,7 @@ when a record was skipped), 2 when the command could not run as asked.`,
 	fl.StringVar(&f.format, "format", "text", "output format: "+strings.Join(append(report.Formats(), report.AuditFormats()...), ", "))
 	fl.StringVar(&f.show, "show", "breach,pending", "statuses to list: all, or a comma-separated list of breach, pending, met, not_applicable, insufficient_data")
 	fl.StringVar(&f.failOn, "fail-on", "breach", "exit 1 on a breach of a rule at or above this severity: none, info, warning or breach")
-	fl.BoolVar(&f.strict, "strict", false, "exit 1 also when a record is skipped for a data error, or a referral is not covered by any loaded pack")
+	fl.BoolVar(&f.strict, "strict", false, "exit 1 also when a record is skipped for a data error, a referral is not covered by any loaded pack, or a data warning is given")
 	fl.StringVarP(&f.output, "output", "o", "", "write the report to this file instead of standard output")
 	fl.IntVar(&f.dueSoon, "due-soon", checker.DefaultDueSoon, "working days before the due date at which a pending deadline is due soon")
 	fl.IntVar(&f.workers, "workers", 0, "records checked at once (default: one per CPU)")
@@ -70,8 +73,13 @@ when a record was skipped), 2 when the command could not run as asked.`,
 
 func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader) error {
 	if _, audit := report.LookupAudit(f.format); audit {
+		if f.baseline != "" || f.writeBaseline != "" {
+			return fmt.Errorf("--format %s writes an audit report of every finding: use --baseline and --write-baseline with a list format (text, json, sarif, …)", f.format)
+		}
+		// The same findings give the same exit code in every format.
 		return runAudit(cmd, &auditFlags{packFlags: f.packFlags, redactFlags: f.redactFlags, input: f.input, format: f.format,
-			asOf: f.asOf, output: f.output, dueSoon: f.dueSoon, workers: f.workers}, args, stdin)
+			asOf: f.asOf, output: f.output, dueSoon: f.dueSoon, workers: f.workers, failOn: f.failOn, strict: f.strict,
+			maxBreaches: f.maxBreaches}, args, stdin)
 	}
 	write, err := report.Lookup(f.format)
 	if err != nil {
@@ -113,10 +121,9 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 	if err := f.input.reader(reader, asOf); err != nil {
 		return err
 	}
-	var skippedFiles []string
-	reader.Skipped = func(path string) { skippedFiles = append(skippedFiles, path) }
+	sayPassedOver := passedOver(reader)
 	opts := batch.Options{
-		AsOf: asOf, Show: show, FailOn: failOn, Workers: f.workers,
+		AsOf: asOf, Show: show, FailOn: failOn, Workers: f.workers, AllowEmpty: f.input.allowEmpty,
 		Tool: checker.Tool{Name: "wtcheck", Version: toolVersion()},
 	}
 	if f.baseline != "" {
@@ -144,16 +151,9 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 	if opts.Progress != nil && err == nil && rep.Summary.RecordsRead >= 1000 {
 		fmt.Fprintln(stderr)
 	}
+	sayPassedOver(stderr)
 	if err != nil {
-		return err
-	}
-	if n := len(skippedFiles); n > 0 {
-		// Said, not silent: a case file with an unexpected name would otherwise vanish.
-		what := fmt.Sprintf("%d files", n)
-		if n <= 3 {
-			what = strings.Join(skippedFiles, ", ")
-		}
-		fmt.Fprintf(stderr, "wtcheck: passed over %s: not .json, .ndjson or .jsonl (or .gz) files\n", what)
+		return emptyBatch(stderr, rep, err)
 	}
 	if err := writeReport(cmd.OutOrStdout(), f.output, write, rep); err != nil {
 		return err
@@ -172,17 +172,37 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 		fmt.Fprintln(stderr, "wtcheck: "+line)
 	}
 	if b := rep.Baseline; b != nil {
-		fmt.Fprintf(stderr, "wtcheck: baseline: %d new %s, %d known not listed, %d known no longer breached\n",
-			b.New, plural(b.New, "breach", "breaches"), b.Suppressed, b.Fixed)
+		fmt.Fprintln(stderr, "wtcheck: "+report.BaselineLine(b))
+		if b.Outdated {
+			fmt.Fprintf(stderr, "wtcheck: %s is a %s baseline, which leaves out the referral: an entry for A1 could hide a new breach of A1 in another referral, so none of its entries is used and every breach is listed as new; review them, then write the baseline again with --write-baseline (%s)\n",
+				f.baseline, checker.BaselineFormatV1, checker.BaselineFormat)
+		}
 	}
+	overBudgetNote(stderr, rep.Summary)
+	return exitFor(rep, f.maxBreaches, f.strict)
+}
+
+// exitFor ends a command with the exit status its findings call for, the same whatever the
+// output format: 1 for more than maxBreaches failing findings (or, when strict, a record
+// skipped), else 0.
+func exitFor(rep *checker.Report, maxBreaches int, strict bool) error {
 	failing := rep.Failing
-	if failing <= f.maxBreaches {
+	if failing <= maxBreaches {
 		failing = 0
 	}
-	if code := checker.ExitCode(failing, rep.Summary, f.strict); code != checker.ExitOK {
+	if code := checker.ExitCode(failing, rep.Summary, strict); code != checker.ExitOK {
 		return exitCode(code)
 	}
 	return nil
+}
+
+// overBudgetNote says why a check whose report was written still fails with 2: a rule went
+// over its cost budget, so the pack is broken and the findings are incomplete.
+func overBudgetNote(stderr io.Writer, s checker.Summary) {
+	if n := s.RulesOverBudget; n > 0 {
+		fmt.Fprintf(stderr, "wtcheck: %d %s over the cost limit on a record: the pack is broken (the errors say which rule, and where it is written)\n",
+			n, plural(n, "rule went", "rules went"))
+	}
 }
 
 // writeReport writes to stdout, or to a file replaced only once the whole report is written,

@@ -93,6 +93,21 @@ func TestCIRecipes(t *testing.T) {
 	if code, _, stderr := run(t, "", strings.Fields(gate)[1:]...); code != 1 || !strings.Contains(stderr, "1 new breach,") {
 		t.Errorf("%s\nwith one new breach: exit %d, %s", gate, code, stderr)
 	}
+
+	// An extract that arrived empty fails the gate (exit 2) and the reports alike, and the
+	// gate never says the known breaches were fixed.
+	var empty bytes.Buffer
+	zw = gzip.NewWriter(&empty)
+	zw.Close()
+	if err := os.WriteFile(filepath.Join("extracts", "latest.ndjson.gz"), empty.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range lines[1:] {
+		code, _, stderr := run(t, "", strings.Fields(line)[1:]...)
+		if code != 2 || !strings.Contains(stderr, "extracts/latest.ndjson.gz: no records in it") || strings.Contains(stderr, "no longer breached") {
+			t.Errorf("%s\nwith an empty extract: exit %d, %s", line, code, stderr)
+		}
+	}
 }
 
 func readJSON(t *testing.T, path string, v any) {

@@ -25,6 +25,7 @@ func newCompareCommand(stdin io.Reader) *cobra.Command {
 		workers  int
 		holidays []string
 		rf       redactFlags
+		allow    bool
 	)
 	cmd := &cobra.Command{
 		Use:   "compare [flags] PATH...",
@@ -76,27 +77,43 @@ force on the day it was received.`,
 			}
 			agg := compare.NewAggregator(engine.Packs, inForce, ruledoc.Timescale)
 			opts := batch.Options{
-				AsOf: day, Show: []checker.Status{}, FailOn: checker.FailOnNone, Workers: workers,
+				AsOf: day, Show: []checker.Status{}, FailOn: checker.FailOnNone, Workers: workers, AllowEmpty: allow,
 				Tool: checker.Tool{Name: "wtcheck", Version: toolVersion()}, PerCase: agg.Add,
 			}
 			if red != nil {
 				opts.Redact = red
 			}
-			rep, err := batch.Check(engine, &batch.Reader{Stdin: stdin}, args, opts)
+			reader := &batch.Reader{Stdin: stdin, Format: "case records (wtcheck/case/v1)"}
+			sayPassedOver := passedOver(reader)
+			rep, err := batch.Check(engine, reader, args, opts)
+			sayPassedOver(cmd.ErrOrStderr())
 			if err != nil {
-				return err
+				return emptyBatch(cmd.ErrOrStderr(), rep, err)
 			}
 			result := agg.Result(rep)
 			if red != nil {
 				red.Comparison(result)
 			}
 			if output == "" {
-				return write(cmd.OutOrStdout(), result)
+				if err := write(cmd.OutOrStdout(), result); err != nil {
+					return err
+				}
+				if rep.Summary.RulesOverBudget > 0 {
+					overBudgetNote(cmd.ErrOrStderr(), rep.Summary)
+					return exitCode(checker.ExitUsage)
+				}
+				return nil
 			}
 			if err := writeFileWhole(output, func(w io.Writer) error { return write(w, result) }); err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.ErrOrStderr(), "wtcheck: compared %d cases under %s; %d outcomes differ\n", result.Summary.Cases, strings.Join(result.Editions, ", "), len(result.Differences))
+			n := len(result.Differences)
+			fmt.Fprintf(cmd.ErrOrStderr(), "wtcheck: compared %d %s under %s; %d %s\n", result.Summary.Cases, plural(result.Summary.Cases, "case", "cases"),
+				strings.Join(result.Editions, ", "), n, plural(n, "outcome differs", "outcomes differ"))
+			if rep.Summary.RulesOverBudget > 0 {
+				overBudgetNote(cmd.ErrOrStderr(), rep.Summary)
+				return exitCode(checker.ExitUsage)
+			}
 			return nil
 		},
 	}
@@ -109,5 +126,6 @@ force on the day it was received.`,
 	fl.IntVar(&workers, "workers", 0, "records checked at once (default: one per CPU)")
 	fl.StringArrayVar(&holidays, "holidays", nil, "a file of extra bank holidays (repeatable)")
 	rf.register(cmd)
+	registerAllowEmpty(cmd, &allow)
 	return cmd
 }

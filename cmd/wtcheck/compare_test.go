@@ -51,9 +51,9 @@ func TestCompareSampleRatesDifferBetweenEditions(t *testing.T) {
 	}
 	for _, want := range []string{
 		"strategy-discussion-agencies    100% (12/12)   92% (11/12)",
-		"C-0014 SD1 strategy-discussion-agencies: met under 2010 (strategy-discussion-agencies); breach under 2013 (strategy-discussion-agencies); breach under 2015",
+		"C-0014 R1 SD1 strategy-discussion-agencies: met under 2010 (strategy-discussion-agencies); breach under 2013 (strategy-discussion-agencies); breach under 2015",
 		// 2013's single assessment answers to 2010's initial assessment, as 2018's does.
-		"C-0002 A1 assessment-timeliness: breach under 2010 (initial-assessment-timeliness, 10 working days, due 2011-05-05); met under 2013 (assessment-timeliness, 45 working days, due 2011-06-24); met under 2015 (assessment-timeliness, 45 working days, due 2011-06-24); met under 2018",
+		"C-0002 R1 A1 assessment-timeliness: breach under 2010 (initial-assessment-timeliness, 10 working days, due 2011-05-05); met under 2013 (assessment-timeliness, 45 working days, due 2011-06-24); met under 2015 (assessment-timeliness, 45 working days, due 2011-06-24); met under 2018",
 		"assessment-timeliness: only 2013, 2015, 2018, 2023, 2026",
 		"32 cases compared under 2010, 2013, 2015, 2018, 2023, 2026, in-force (35 records read, 3 skipped)",
 	} {
@@ -159,5 +159,36 @@ func TestExplain(t *testing.T) {
 	}
 	if code, _, stderr := run(t, "", "explain", "C-NOPE", icpcLate); code != 2 || !strings.Contains(stderr, `no case "C-NOPE"`) {
 		t.Errorf("unknown case: exit %d %s", code, stderr)
+	}
+}
+
+// By default each deadline is explained once, under the edition in force when its referral
+// was received (2023 for a referral of January 2024), not once per shipped edition.
+func TestExplainShowsEachDeadlineOncePerEditionCoveringTheReferral(t *testing.T) {
+	code, out, stderr := run(t, "", "explain", "C-000123", icpcLate)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if n := strings.Count(out, "icpc-timeliness S1:"); n != 1 || !strings.Contains(out, "  2023 icpc-timeliness S1: from 2024-01-04, due 2024-01-25, 2024-01-29: breach") {
+		t.Errorf("icpc-timeliness shown %d times:\n%s", n, out)
+	}
+	if strings.Contains(out, "  2010 ") || strings.Contains(out, "  2018 ") {
+		t.Errorf("editions not in force for the referral are shown:\n%s", out)
+	}
+	// Editions asked for by name: once under each.
+	_, out, _ = run(t, "", "explain", "--edition", "2018,2023", "C-000123", icpcLate)
+	if n := strings.Count(out, "icpc-timeliness S1:"); n != 2 {
+		t.Errorf("with two editions asked for, icpc-timeliness shown %d times", n)
+	}
+	// A 2011 referral: under 2010 alone.
+	_, out, _ = run(t, "", "explain", "C-0002", "../../fixtures/sample")
+	if strings.Count(out, "initial-assessment-timeliness A1:") != 1 || strings.Contains(out, "  2018 ") || strings.Contains(out, "  2023 ") {
+		t.Errorf("C-0002 (a 2011 referral):\n%s", out)
+	}
+	// A referral no shipped pack was in force for is named, not silently left out.
+	old := writeBatch(t, t.TempDir(), `{"case_id":"C-OLD","extract_date":"2009-12-31","referrals":[{"id":"R1","received":"2009-06-01","decision":"2009-06-03"}]}`)
+	_, out, _ = run(t, "", "explain", "C-OLD", old)
+	if !strings.Contains(out, "R1, received 2009-06-01: no loaded pack was in force then, so none of its deadlines is shown (give --edition to see them under one)") {
+		t.Errorf("a referral no pack covers:\n%s", out)
 	}
 }

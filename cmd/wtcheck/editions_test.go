@@ -32,7 +32,7 @@ func TestNotCoveredInEveryFormat(t *testing.T) {
 		"text":     {"Not covered: 1 referral received when no loaded pack was in force, not checked:\n  C-NC-2009 R1, received 2009-06-01", "(2 records read, 0 skipped, 1 referral not covered)"},
 		"json":     {`"referrals_not_covered": 1`, `"not_covered": [` + "\n" + `    {` + "\n" + `      "case_id": "C-NC-2009",` + "\n" + `      "referral": "R1",` + "\n" + `      "received": "2009-06-01"`},
 		"ndjson":   {},
-		"csv":      {"C-NC-2009,,,R1,R1,not_covered,,2009-06-01,,,,,,false,,\"" + why + "\",\r\n"},
+		"csv":      {"C-NC-2009,,,R1,R1,not_covered,,2009-06-01,,,,,,false,,\"" + why + "\",,\r\n"},
 		"markdown": {"1 referral not covered", "**Not covered**: 1 referral received when no loaded pack was in force, not checked: C-NC-2009 R1 (2009-06-01)."},
 		"junit":    {`<testsuite name="Not covered: no loaded pack in force" tests="1" failures="0" skipped="1">`, `<testcase name="R1" classname="C-NC-2009" time="0">`, `<skipped message="` + why + `"></skipped>`},
 		"sarif":    {`"toolExecutionNotifications": [`, `"text": "C-NC-2009 R1: ` + why + `"`, `"status": "not_covered"`},

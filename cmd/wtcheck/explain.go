@@ -23,9 +23,11 @@ func newExplainCommand(stdin io.Reader) *cobra.Command {
 		Use:   "explain CASE_ID PATH...",
 		Short: "Explain one case: its events in date order and every deadline, with the findings",
 		Long: `Explain finds one case in a batch and prints its timeline: each event in date order, each
-deadline it started with its start, due date and the finding it gave under each edition asked
-for, and the bank holidays its working days skipped. It is what a reviewer opens when a
-finding is questioned.`,
+deadline it started with its start, due date and the finding it gave, and the bank holidays
+its working days skipped. It is what a reviewer opens when a finding is questioned.
+
+By default each referral is explained under the edition in force when it was received, so
+each deadline appears once; --edition 2018,2023 explains it under those editions instead.`,
 		Example: "  wtcheck explain C-0013 fixtures/sample\n  wtcheck explain --edition 2018 --format json C-0013 fixtures/sample",
 		Args:    cobra.MinimumNArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -36,6 +38,10 @@ finding is questioned.`,
 				if day, err = checker.ParseDate(asOf); err != nil {
 					return fmt.Errorf("--as-of: %w", err)
 				}
+			}
+			if len(pf.editions) == 0 && len(pf.packs) == 0 {
+				// Once per edition that covers the referral: the one in force when it came.
+				pf.editions = []string{"in-force"}
 			}
 			engine, err := pf.engine()
 			if err != nil {
@@ -66,8 +72,9 @@ finding is questioned.`,
 				return fmt.Errorf("%s record %d (%s) could not be checked: %v", found.File, found.Index, caseID, found.Err)
 			}
 			day = engine.AsOfFor(found.Case, day)
-			findings, _, _ := engine.CheckInForce(found.Case, day)
+			findings, _, uncovered := engine.CheckInForce(found.Case, day)
 			t := explain.Build(found.Case, day, findings, engine.Calendar, engine.Packs)
+			t.NotCovered = uncovered
 			switch format {
 			case "text":
 				_, err = io.WriteString(cmd.OutOrStdout(), t.Text())

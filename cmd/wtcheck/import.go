@@ -3,8 +3,10 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -64,6 +66,15 @@ docs/import.md maps each source field by field.`,
 			if err := in.reader(reader, day); err != nil {
 				return err
 			}
+			if args[1] != "-" {
+				// A file that is not there must not leave an empty output file behind, as if
+				// a return with no children had been imported.
+				if _, err := os.Stat(args[1]); errors.Is(err, fs.ErrNotExist) {
+					return fmt.Errorf("import %s: no such file", args[1])
+				} else if err != nil {
+					return fmt.Errorf("import: %w", err)
+				}
+			}
 			var out io.Writer = cmd.OutOrStdout()
 			var file *os.File
 			if output != "" {
@@ -76,7 +87,7 @@ docs/import.md maps each source field by field.`,
 			bw := bufio.NewWriter(out)
 			enc := json.NewEncoder(bw)
 			enc.SetEscapeHTML(false)
-			written, skipped := 0, 0
+			written, skipped, warnings := 0, 0, 0
 			stderr := cmd.ErrOrStderr()
 			err = reader.ReadFile(args[1], func(rec batch.Record) error {
 				if rec.Err != nil {
@@ -85,10 +96,19 @@ docs/import.md maps each source field by field.`,
 					return nil
 				}
 				written++
+				for _, w := range rec.Warnings {
+					warnings++
+					w.File, w.Record, w.CaseID = rec.File, rec.Index, rec.CaseID
+					fmt.Fprintf(stderr, "wtcheck: warning: %s\n", report.WarningLine(w))
+				}
 				return enc.Encode(rec.Case)
 			})
 			if err != nil {
 				return err
+			}
+			if written == 0 && !in.allowEmpty {
+				return fmt.Errorf("import %s: no child could be imported (%d read, %d skipped), so nothing was written (is it %s? give --allow-empty if an empty return is expected)",
+					args[1], skipped, skipped, reader.Format)
 			}
 			if err := bw.Flush(); err != nil {
 				return err
@@ -101,8 +121,13 @@ docs/import.md maps each source field by field.`,
 					return fmt.Errorf("write %s: %w", output, err)
 				}
 			}
-			fmt.Fprintf(stderr, "wtcheck: imported %d children from %s: %d records written, %d skipped\n", written+skipped, args[1], written, skipped)
-			if strict && skipped > 0 {
+			fmt.Fprintf(stderr, "wtcheck: imported %d %s from %s: %d %s written, %d skipped", written+skipped, plural(written+skipped, "child", "children"),
+				args[1], written, plural(written, "record", "records"), skipped)
+			if warnings > 0 {
+				fmt.Fprintf(stderr, ", %d %s", warnings, plural(warnings, "warning", "warnings"))
+			}
+			fmt.Fprintln(stderr)
+			if strict && (skipped > 0 || warnings > 0) {
 				return exitCode(checker.ExitFailed)
 			}
 			return nil
@@ -112,7 +137,8 @@ docs/import.md maps each source field by field.`,
 	fl.BoolVar(&coverage, "coverage", false, "list, for every rule, whether FORMAT can give it a verdict, and what it lacks where not")
 	fl.StringVarP(&output, "output", "o", "", "write the records to this file instead of standard output")
 	fl.StringVar(&asOf, "as-of", "", "the day the return describes (required for annex-a, which has no reference date)")
-	fl.BoolVar(&strict, "strict", false, "exit 1 when a child could not be imported")
+	fl.BoolVar(&strict, "strict", false, "exit 1 when a child could not be imported, or a data warning was given")
+	registerAllowEmpty(cmd, &in.allowEmpty)
 	fl.BoolVar(&in.s47Proxy, "s47-start-as-strategy-discussion", false, "cin-census: date each enquiry's strategy discussion on the section 47 start (the DfE's proxy)")
 	fl.StringSliceVar(&pf.editions, "edition", nil, "with --coverage: the editions to list (default: all)")
 	return cmd

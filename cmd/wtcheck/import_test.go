@@ -12,6 +12,7 @@ const (
 	censusFull = "../../checker/importer/cincensus/testdata/full.xml"
 	sharedFake = "../../../shared/data/cin-census/fake_CIN_data.xml"
 	sharedLiia = "../../../shared/data/annex-a/annex-a-sample-liia-tools.xlsx"
+	sharedDfE  = "../../../shared/data/cin-census/CIN_Census_2024.xml"
 )
 
 func needShared(t *testing.T, path string) {
@@ -21,30 +22,102 @@ func needShared(t *testing.T, path string) {
 	}
 }
 
+// censusReport is what the census tests read of a JSON report.
+type censusReport struct {
+	Summary struct {
+		RecordsRead    int `json:"records_read"`
+		Cases          int
+		RecordsSkipped int `json:"records_skipped"`
+		Warnings       int
+	}
+	Errors   []struct{ Error string }
+	Warnings []struct {
+		File, Path, Warning string
+		CaseID              string `json:"case_id"`
+		Record              int
+	}
+}
+
 // TestCheckCensusAccountsForEveryChild: the large fake return has 332 children, of which 9
-// have events after its reference date: every one is accounted for.
+// have events after its reference date: every one is checked, as it stood on the reference
+// date, with a warning for each such date (23) naming its element and line, never its value.
+// Imported to case records and checked, the return gives the same findings.
 func TestCheckCensusAccountsForEveryChild(t *testing.T) {
 	needShared(t, sharedFake)
 	code, out, stderr := run(t, "", "check", "--input-format", "cin-census", "--edition", "2018", "--format", "json", sharedFake)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	var rep struct {
-		Summary struct {
-			RecordsRead    int `json:"records_read"`
-			Cases          int
-			RecordsSkipped int `json:"records_skipped"`
-		}
-		Errors []struct{ Error string }
-	}
+	var rep censusReport
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatal(err)
 	}
-	if rep.Summary.RecordsRead != 332 || rep.Summary.Cases != 323 || rep.Summary.RecordsSkipped != 9 || len(rep.Errors) != 9 {
-		t.Errorf("summary %+v, %d errors", rep.Summary, len(rep.Errors))
+	s := rep.Summary
+	if s.RecordsRead != 332 || s.Cases != 332 || s.RecordsSkipped != 0 || len(rep.Errors) != 0 || s.Warnings != 23 || len(rep.Warnings) != 23 {
+		t.Errorf("summary %+v, %d errors, %d warnings; want 332 read and checked, 23 warnings", s, len(rep.Errors), len(rep.Warnings))
 	}
-	if !strings.Contains(stderr, "cin-census records can be judged by 4 of the 19 rules of wt2018") {
-		t.Errorf("coverage line missing: %s", stderr)
+	cases := map[string]bool{}
+	for _, w := range rep.Warnings {
+		cases[w.CaseID] = true
+		if w.File != sharedFake || w.Record == 0 || !strings.HasPrefix(w.Path, "CINdetails[") ||
+			!strings.HasSuffix(w.Warning, "is after the return's ReferenceDate: counted as not yet happened") || strings.Contains(w.Warning, "2022-") {
+			t.Errorf("warning %+v", w)
+		}
+	}
+	if len(cases) != 9 {
+		t.Errorf("warnings for %d children, want the 9 with events after the reference date", len(cases))
+	}
+	if !strings.Contains(stderr, "cin-census records can be judged by 4 of the 19 rules of wt2018") ||
+		!strings.Contains(stderr, "332 cases checked as at 2022-07-21 (332 records read, 0 skipped, 23 warnings)") {
+		t.Errorf("summary or coverage line missing: %s", stderr)
+	}
+	if code, _, _ := run(t, "", "check", "--strict", "--input-format", "cin-census", "--edition", "2018", sharedFake); code != 1 {
+		t.Errorf("--strict with warnings only: exit %d, want 1", code)
+	}
+
+	records := filepath.Join(t.TempDir(), "cases.ndjson")
+	code, _, stderr = run(t, "", "import", "cin-census", sharedFake, "-o", records)
+	if code != 0 || !strings.Contains(stderr, "332 records written, 0 skipped, 23 warnings") ||
+		!strings.Contains(stderr, "wtcheck: warning: "+sharedFake+" record 92 (RND000319972816): CINdetails[1]/CINclosureDate on line 1962 is after the return's ReferenceDate") {
+		t.Fatalf("import: exit %d, %s", code, stderr)
+	}
+	_, direct, _ := run(t, "", "check", "--input-format", "cin-census", "--edition", "2018", "--show", "all", "--format", "ndjson", sharedFake)
+	_, viaFile, stderr := run(t, "", "check", "--edition", "2018", "--show", "all", "--format", "ndjson", records)
+	if direct == "" || direct != viaFile {
+		t.Errorf("findings differ between the return and its imported records")
+	}
+	if !strings.Contains(stderr, "332 cases checked as at 2022-07-21 (332 records read, 0 skipped, 23 warnings)") {
+		t.Errorf("the imported records keep their dates after the reference date, and warn: %s", stderr)
+	}
+}
+
+// TestCheckDfECensusExample: the DfE's own example return dates an assessment and a referral
+// after its ReferenceDate; both children are checked, with warnings.
+func TestCheckDfECensusExample(t *testing.T) {
+	needShared(t, sharedDfE)
+	code, out, stderr := run(t, "", "check", "--input-format", "cin-census", "--edition", "2023", "--format", "json", sharedDfE)
+	if code > 1 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var rep censusReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if s := rep.Summary; s.RecordsRead != 2 || s.Cases != 2 || s.RecordsSkipped != 0 || s.Warnings != 4 {
+		t.Errorf("summary %+v, want 2 children read and checked, 4 warnings", s)
+	}
+	var got []string
+	for _, w := range rep.Warnings {
+		got = append(got, w.CaseID+" "+w.Path+" "+w.Warning)
+	}
+	want := []string{
+		"DfEX0000001 CINdetails[1]/Assessments[1]/AssessmentActualStartDate on line 42 is after the return's ReferenceDate: counted as not yet happened",
+		"DfEX0000001 referrals[0].assessments[0].completed is before the assessment started",
+		"child_fails_assessments CINdetails[1]/CINreferralDate on line 87 is after the return's ReferenceDate: counted as not yet happened",
+		"child_fails_assessments CINdetails[1]/CINclosureDate on line 90 is after the return's ReferenceDate: counted as not yet happened",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
 

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -10,6 +12,7 @@ import (
 	"github.com/wtcheck/wtcheck/checker/batch"
 	"github.com/wtcheck/wtcheck/checker/importer/annexa"
 	"github.com/wtcheck/wtcheck/checker/importer/cincensus"
+	"github.com/wtcheck/wtcheck/checker/report"
 )
 
 // inputFormats are the source formats wtcheck reads besides its own case records.
@@ -18,14 +21,61 @@ var inputFormats = []string{"case", cincensus.Format, annexa.Format}
 // inputFlags choose how the batch is read: case records (the default) or a return that an
 // importer turns into case records.
 type inputFlags struct {
-	format   string
-	s47Proxy bool
+	format     string
+	s47Proxy   bool
+	allowEmpty bool
 }
 
 func (in *inputFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&in.format, "input-format", "case", "what the input is: "+strings.Join(inputFormats, ", ")+" (a CIN census XML return, an Ofsted Annex A workbook)")
 	cmd.Flags().BoolVar(&in.s47Proxy, "s47-start-as-strategy-discussion", false,
 		"cin-census only: date each enquiry's strategy discussion on the section 47 start, the proxy the DfE's statistics use; every finding that rests on it says so")
+	registerAllowEmpty(cmd, &in.allowEmpty)
+}
+
+// registerAllowEmpty adds --allow-empty: without it, an input that yields no case record (an
+// empty file or array, a directory with no case files, a file that is not the declared
+// --input-format) ends the command with exit status 2, because a nightly extract that
+// failed to arrive must never pass as a clean run.
+func registerAllowEmpty(cmd *cobra.Command, allow *bool) {
+	cmd.Flags().BoolVar(allow, "allow-empty", false, "let an input that yields no case record (an empty file, an empty array, a directory with no case files) pass instead of exiting 2")
+}
+
+// passedOver collects the files a directory walk of the reader passes over, and returns what
+// says so on standard error once the batch is read: said, not silent, because a case file
+// with an unexpected name would otherwise vanish.
+func passedOver(r *batch.Reader) func(stderr io.Writer) {
+	var files []string
+	r.Skipped = func(path string) { files = append(files, path) }
+	return func(stderr io.Writer) {
+		n := len(files)
+		if n == 0 {
+			return
+		}
+		what := fmt.Sprintf("%d files", n)
+		if n <= 3 {
+			what = strings.Join(files, ", ")
+		}
+		exts := ".json, .ndjson or .jsonl (or .gz) files"
+		if r.Import != nil {
+			exts = strings.Join(r.Extensions, " or ") + " files"
+		}
+		fmt.Fprintf(stderr, "wtcheck: passed over %s: not %s\n", what, exts)
+	}
+}
+
+// emptyBatch explains a batch that yielded no case record (batch.EmptyError): the data
+// errors that refused its records, on standard error, and then the error that ends the
+// command with exit status 2. Other errors pass through.
+func emptyBatch(stderr io.Writer, rep *checker.Report, err error) error {
+	var empty *batch.EmptyError
+	if !errors.As(err, &empty) || rep == nil {
+		return err
+	}
+	for _, e := range rep.Errors {
+		fmt.Fprintf(stderr, "wtcheck: %s\n", report.ErrorLine(e))
+	}
+	return fmt.Errorf("%w; a missing extract must not pass as a clean run (give --allow-empty if an empty batch is expected)", err)
 }
 
 // gap is a fact a source format cannot record, with why.
@@ -39,8 +89,10 @@ func (in *inputFlags) reader(r *batch.Reader, asOf checker.Date) error {
 	}
 	switch in.format {
 	case "", "case":
+		r.Format = "case records (wtcheck/case/v1), the default --input-format"
 		return nil
 	case cincensus.Format:
+		r.Format = "a CIN census return, as --input-format cin-census says"
 		opts := cincensus.Options{S47StartAsStrategyDiscussion: in.s47Proxy}
 		r.Import = func(path string, fn func(batch.Record) error) error {
 			if path == "-" {
@@ -53,6 +105,7 @@ func (in *inputFlags) reader(r *batch.Reader, asOf checker.Date) error {
 		if asOf.IsZero() {
 			return fmt.Errorf("--input-format %s: an Annex A workbook has no reference date: give --as-of", annexa.Format)
 		}
+		r.Format = "an Annex A workbook, as --input-format annex-a says"
 		r.Import = func(path string, fn func(batch.Record) error) error {
 			return annexa.ReadFile(path, annexa.Options{AsOf: asOf}, fn)
 		}

@@ -82,12 +82,15 @@ func newReportCommand(stdin io.Reader) *cobra.Command {
 type auditFlags struct {
 	packFlags
 	redactFlags
-	input   inputFlags
-	format  string
-	asOf    string
-	output  string
-	dueSoon int
-	workers int
+	input       inputFlags
+	format      string
+	asOf        string
+	output      string
+	dueSoon     int
+	workers     int
+	failOn      string
+	strict      bool // exit 1 also on a skipped record or a data warning
+	maxBreaches int
 }
 
 func (f *auditFlags) register(cmd *cobra.Command) {
@@ -99,6 +102,8 @@ func (f *auditFlags) register(cmd *cobra.Command) {
 	fl.StringVarP(&f.output, "output", "o", "", "the file to write (required for xlsx)")
 	fl.IntVar(&f.dueSoon, "due-soon", checker.DefaultDueSoon, "list pending deadlines due within this many working days")
 	fl.IntVar(&f.workers, "workers", 0, "records checked at once (default: one per CPU)")
+	fl.StringVar(&f.failOn, "fail-on", "breach", "exit 1 on a breach of a rule at or above this severity: none, info, warning or breach")
+	fl.BoolVar(&f.strict, "strict", false, "exit 1 also when a record is skipped for a data error, a referral is not covered by any loaded pack, or a data warning is given")
 }
 
 // runAudit checks a batch and writes an audit format (also used by check --format html|xlsx).
@@ -113,6 +118,13 @@ func runAudit(cmd *cobra.Command, f *auditFlags, paths []string, stdin io.Reader
 	red, err := f.redactor()
 	if err != nil {
 		return err
+	}
+	failOn, err := checker.ParseFailOn(f.failOn)
+	if err != nil {
+		return err
+	}
+	if f.maxBreaches < 0 {
+		return fmt.Errorf("--max-breaches %d: want 0 or more", f.maxBreaches)
 	}
 	var asOf checker.Date
 	if f.asOf != "" {
@@ -153,15 +165,17 @@ func runAudit(cmd *cobra.Command, f *auditFlags, paths []string, stdin io.Reader
 		return err
 	}
 	opts := batch.Options{
-		AsOf: asOf, Show: checker.Statuses, FailOn: checker.FailOnNone, Workers: f.workers,
+		AsOf: asOf, Show: checker.Statuses, FailOn: failOn, Workers: f.workers, AllowEmpty: f.input.allowEmpty,
 		Tool: checker.Tool{Name: "wtcheck", Version: toolVersion()}, PerCase: perCase,
 	}
 	if red != nil {
 		opts.Redact = red
 	}
+	sayPassedOver := passedOver(reader)
 	rep, err := batch.Check(engine, reader, paths, opts)
+	sayPassedOver(cmd.ErrOrStderr())
 	if err != nil {
-		return err
+		return emptyBatch(cmd.ErrOrStderr(), rep, err)
 	}
 	a := &report.Audit{Report: rep, Timelines: timelines, DueSoon: f.dueSoon, Redacted: red != nil}
 	if agg != nil {
@@ -174,11 +188,15 @@ func runAudit(cmd *cobra.Command, f *auditFlags, paths []string, stdin io.Reader
 		}
 	}
 	if f.output == "" {
-		return write(cmd.OutOrStdout(), a)
+		if err := write(cmd.OutOrStdout(), a); err != nil {
+			return err
+		}
+	} else {
+		if err := writeFileWhole(f.output, func(w io.Writer) error { return write(w, a) }); err != nil {
+			return err
+		}
+		fmt.Fprintf(cmd.ErrOrStderr(), "wtcheck: wrote %s: %s\n", f.output, report.SummaryLine(rep))
 	}
-	if err := writeFileWhole(f.output, func(w io.Writer) error { return write(w, a) }); err != nil {
-		return err
-	}
-	fmt.Fprintf(cmd.ErrOrStderr(), "wtcheck: wrote %s: %s\n", f.output, report.SummaryLine(rep))
-	return nil
+	overBudgetNote(cmd.ErrOrStderr(), rep.Summary)
+	return exitFor(rep, f.maxBreaches, f.strict)
 }

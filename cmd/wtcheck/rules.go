@@ -122,7 +122,7 @@ Exit status 2 when any pack has a problem.`,
 				return err
 			}
 			for _, cp := range engine.Packs {
-				fmt.Fprintf(cmd.OutOrStdout(), "ok  %s  %s: %d rules\n", cp.Pack.File, cp.Pack.ID, len(cp.Pack.Rules))
+				fmt.Fprintf(cmd.OutOrStdout(), "ok  %s  %s: %d %s\n", cp.Pack.File, cp.Pack.ID, len(cp.Pack.Rules), plural(len(cp.Pack.Rules), "rule", "rules"))
 			}
 			return nil
 		},

@@ -96,7 +96,7 @@ disable: [early-help-considered]
 	if code != 1 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	if !strings.Contains(out, `"rule":"cp-visit-interval","subject":"P1@2024-02-01","referral":"R1","status":"breach","severity":"warning","start":"2024-02-01","due":"2024-02-08"`) {
+	if !strings.Contains(out, `"rule":"cp-visit-interval","subject":"P1@2024-02-01","referral":"R1","pack":"la-test","status":"breach","severity":"warning","start":"2024-02-01","due":"2024-02-08"`) {
 		t.Errorf("overlay's 5-day interval not applied:\n%s", out)
 	}
 	if strings.Contains(out, "early-help-considered") {

@@ -25,7 +25,7 @@ type packFlags struct {
 func (pf *packFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringSliceVar(&pf.editions, "edition", nil,
 		fmt.Sprintf("editions to check against, comma-separated or repeated (shipped: %s; default: all, or none when --pack is given); in-force checks each referral under the edition in force on the day it was received", strings.Join(rules.Editions(), ", ")))
-	cmd.Flags().StringArrayVar(&pf.packs, "pack", nil, "a rule pack file to load as well (repeatable)")
+	cmd.Flags().StringArrayVar(&pf.packs, "pack", nil, "a rule pack file to load, named in every finding and report; an overlay (extends: wt2023) replaces the shipped pack it extends (repeatable)")
 	cmd.Flags().StringArrayVar(&pf.holidays, "holidays", nil, "a file of extra bank holidays to add to the shipped calendar (repeatable)")
 	cmd.Flags().StringArrayVar(&pf.sets, "set", nil, "set a pack parameter: NAME=VALUE, or PREFIX.NAME=VALUE where PREFIX is a pack id, an edition or a rule id (repeatable)")
 }
@@ -63,6 +63,7 @@ func (pf *packFlags) load() ([]*checker.Pack, error) {
 	var packs []*checker.Pack
 	var errs []error
 	seen := map[string]bool{}
+	shipped := strings.Split(shippedIDs(), ", ")
 	for _, e := range editions {
 		name, data, err := rules.Pack(strings.TrimSpace(e))
 		if err != nil {
@@ -88,6 +89,13 @@ func (pf *packFlags) load() ([]*checker.Pack, error) {
 			errs = append(errs, err)
 			continue
 		}
+		p.Local = true
+		if slices.Contains(shipped, p.ID) {
+			// A local pack under a shipped id would be reported as the shipped pack, version
+			// and all, whatever it changed.
+			errs = append(errs, fmt.Errorf("%s: id %s is a shipped pack's: give the pack an id of its own (an overlay names the pack it builds on with extends)", f, p.ID))
+			continue
+		}
 		if p.Extends != "" {
 			if p, err = extend(p); err != nil {
 				errs = append(errs, err)
@@ -104,6 +112,11 @@ func (pf *packFlags) load() ([]*checker.Pack, error) {
 	if len(errs) > 0 {
 		return nil, joinErrors(errs)
 	}
+	// An overlay replaces the shipped pack it extends: running both would report every
+	// finding the overlay keeps twice, under one edition.
+	packs = slices.DeleteFunc(packs, func(p *checker.Pack) bool {
+		return !p.Local && slices.ContainsFunc(packs, func(o *checker.Pack) bool { return o.Local && o.Extends == p.ID })
+	})
 	slices.SortStableFunc(packs, func(a, b *checker.Pack) int { return strings.Compare(a.Edition, b.Edition) })
 	return packs, nil
 }

@@ -71,7 +71,7 @@ func newVersionCommand() *cobra.Command {
 				if to == "" {
 					to = "now"
 				}
-				fmt.Fprintf(out, "pack %s %s: %s, in force %s to %s, %d rules\n", p.ID, p.Version, p.Title, p.InForce.From, to, len(p.Rules))
+				fmt.Fprintf(out, "pack %s %s: %s, in force %s to %s, %d %s\n", p.ID, p.Version, p.Title, p.InForce.From, to, len(p.Rules), plural(len(p.Rules), "rule", "rules"))
 			}
 			_, first, last, err := checker.ParseHolidays(rules.HolidaysFile, rules.Holidays())
 			if err != nil {

@@ -171,7 +171,9 @@ func ReadFile(path string, opts Options, fn func(batch.Record) error) error {
 		if err != nil {
 			rec.Err = err
 		} else {
-			rec.Case = c
+			// Cells after the as-of date are named by their cells; impossible orders the
+			// importer lets through by the case record's paths, as for any record.
+			rec.Case, rec.Warnings = c, append(b.warnings, checker.ImpossibleOrders(c)...)
 		}
 		if err := fn(rec); err != nil {
 			return err
@@ -424,6 +426,7 @@ type builder struct {
 	asOf     checker.Date
 	date1904 bool
 	errs     []error
+	warnings []checker.RecordWarning
 	counters map[string]int
 }
 
@@ -450,7 +453,8 @@ var (
 // date reads a date cell: an Excel date (a serial number, as real date cells and formulas
 // give), or text DD/MM/YYYY (the template's form) or YYYY-MM-DD. ok is false when the cell
 // held something else, which is then an error of the child. An event dated after the as-of
-// date is an error too: the lists cannot record what has not happened yet.
+// date (the workbook's extract date) is kept and warned of: the check counts it as not yet
+// happened, as for any extract (case-format.md, "The as-of date").
 func (b *builder) date(c cell, event bool) (d checker.Date, ok bool) {
 	v := c.v
 	if blank(v) {
@@ -475,8 +479,8 @@ func (b *builder) date(c cell, event bool) (d checker.Date, ok bool) {
 		return checker.Date{}, false
 	}
 	if event && d.After(b.asOf) {
-		b.fail(c, "is after the as-of date: the lists cannot record what has not happened yet")
-		return checker.Date{}, false
+		b.warnings = append(b.warnings, checker.RecordWarning{Path: fmt.Sprintf("%s (%s)", c.ref, columnName[c.field]),
+			Warning: "is after the as-of date: counted as not yet happened"})
 	}
 	return d, true
 }

@@ -272,6 +272,13 @@ type builder struct {
 	ref      checker.Date
 	lacks    []string
 	problems []problem
+	warnings []warning
+}
+
+// warning is a data warning of the child, with the line it is on for ordering.
+type warning struct {
+	line int
+	checker.RecordWarning
 }
 
 type problem struct {
@@ -313,18 +320,22 @@ func (b *builder) add(line int, w where, what string) {
 }
 
 // date reads a date element; an absent or empty one is not recorded. An event (anything but a
-// planned date) may not be after the return's reference date.
+// planned date) after the return's reference date is kept, and warned of: the check counts it
+// as not yet happened, as for any extract (case-format.md, "The as-of date").
 func (b *builder) date(t xText, event bool, w where) checker.Date {
 	d, problem := parseDate(t.s)
 	switch {
 	case problem != "":
 		b.add(t.line, w, problem)
 	case event && d.After(b.ref):
-		b.add(t.line, w, "is after the return's ReferenceDate: the return is inconsistent")
-		return checker.Date{}
+		b.warnings = append(b.warnings, warning{t.line, checker.RecordWarning{Path: w.String(),
+			Warning: fmt.Sprintf("on line %d %s", t.line, futureDatedWarning)}})
 	}
 	return d
 }
+
+// futureDatedWarning is what a warning about an event after the return's ReferenceDate says.
+const futureDatedWarning = "is after the return's ReferenceDate: counted as not yet happened"
 
 // yes reads a yes/no element: true/false, TRUE/FALSE or 1/0, in any case; absent or empty is
 // not recorded, which is false.
@@ -375,6 +386,7 @@ func digits(s string) bool {
 // record builds and validates the case record of one child; line is the Child's.
 func (b *builder) record(ch *child, line int) batch.Record {
 	b.problems = b.problems[:0]
+	b.warnings = b.warnings[:0]
 	id := strings.TrimSpace(ch.Identifiers.LAchildID.s)
 	rec := batch.Record{CaseID: id}
 	if id == "" {
@@ -418,6 +430,13 @@ func (b *builder) record(ch *child, line int) batch.Record {
 		return rec
 	}
 	rec.Case = c
+	// Events after the ReferenceDate are named by their elements and lines, where the return
+	// is corrected; impossible orders by the case record's paths, as for any record.
+	slices.SortStableFunc(b.warnings, func(x, y warning) int { return x.line - y.line })
+	for _, w := range b.warnings {
+		rec.Warnings = append(rec.Warnings, w.RecordWarning)
+	}
+	rec.Warnings = append(rec.Warnings, checker.ImpossibleOrders(c)...)
 	return rec
 }
 

@@ -64,6 +64,24 @@ func outcomes(recs []batch.Record) []outcome {
 	return out
 }
 
+// warningsOf lists the records' data warnings, one a line: "record N: path warning".
+func warningsOf(recs []batch.Record) []string {
+	var out []string
+	for _, r := range recs {
+		for _, w := range r.Warnings {
+			out = append(out, fmt.Sprintf("record %d: %s %s", r.Index, w.Path, w.Warning))
+		}
+	}
+	return out
+}
+
+func sameWarnings(t *testing.T, got []batch.Record, want []string) {
+	t.Helper()
+	if g := warningsOf(got); !slices.Equal(g, want) {
+		t.Errorf("warnings:\n got %q\nwant %q", g, want)
+	}
+}
+
 func sameOutcomes(t *testing.T, got []batch.Record, want []outcome) {
 	t.Helper()
 	g := outcomes(got)
@@ -356,13 +374,13 @@ func TestDates(t *testing.T) {
 		{"2024-01-02+01:00", "2024-01-02", ""},
 		{"2024-01-02-05:00", "2024-01-02", ""},
 		{"2024-03-31", "2024-03-31", ""}, // the reference date itself
+		{"2024-04-01", "2024-04-01", ""}, // after it: kept, with a warning
 		{"2024-1-2", "", "is not a date in the form YYYY-MM-DD"},
 		{"02/01/2024", "", "is not a date in the form YYYY-MM-DD"},
 		{"2024-01-02T00:00:00", "", "is not a date in the form YYYY-MM-DD"},
 		{"2024-01-02+1:00", "", "is not a date in the form YYYY-MM-DD"},
 		{"2023-02-29", "", "is not a real calendar date from 1900 to 2200"},
 		{"1899-12-31", "", "is not a real calendar date from 1900 to 2200"},
-		{"2024-04-01", "", "is after the return's ReferenceDate: the return is inconsistent"},
 		{"", "", "line 17: CINdetails[1] has no CINreferralDate"},
 	} {
 		recs := readString(t, "dates.xml", censusXML("2024-03-31", received(tc.value)), Options{})
@@ -375,6 +393,11 @@ func TestDates(t *testing.T) {
 			continue
 		}
 		sameOutcomes(t, recs, []outcome{{1, "D", ""}})
+		var warnings []string
+		if tc.value == "2024-04-01" {
+			warnings = []string{"record 1: CINdetails[1]/CINreferralDate on line 18 is after the return's ReferenceDate: counted as not yet happened"}
+		}
+		sameWarnings(t, recs, warnings)
 		if len(recs) == 1 && recs[0].Case != nil {
 			if got := recs[0].Case.Referrals[0].Received.String(); got != tc.want {
 				t.Errorf("%q: received %s, want %s", tc.value, got, tc.want)
@@ -447,9 +470,12 @@ func TestDataErrorsSkipOneChild(t *testing.T) {
 			"line 43: CINdetails[1]/ReferralNFA is not a yes/no value (true/false, TRUE/FALSE or 1/0)"},
 		{4, "", "line 46: Child has no LAchildID"},
 		{5, "NO-REFERRAL-DATE", "line 64: CINdetails[2] has no CINreferralDate"},
-		{6, "AFTER-REFERENCE-DATE", "line 76: CINdetails[1]/CINPlanDates[1]/CINPlanStartDate is after the return's ReferenceDate: the return is inconsistent\n" +
-			"line 83: CINdetails[1]/ChildProtectionPlans[1]/Reviews/CPPreviewDate[2] is after the return's ReferenceDate: the return is inconsistent"},
+		{6, "AFTER-REFERENCE-DATE", ""}, // events after the ReferenceDate: checked, with warnings
 		{7, "OK-2", ""},
+	})
+	sameWarnings(t, recs, []string{
+		"record 6: CINdetails[1]/CINPlanDates[1]/CINPlanStartDate on line 76 is after the return's ReferenceDate: counted as not yet happened",
+		"record 6: CINdetails[1]/ChildProtectionPlans[1]/Reviews/CPPreviewDate[2] on line 83 is after the return's ReferenceDate: counted as not yet happened",
 	})
 	for _, r := range recs {
 		if (r.Err == nil) == (r.Case == nil) {
@@ -654,7 +680,8 @@ func defectOf(i int) string {
 	return ""
 }
 
-// TestNoChildLost: every child in gives exactly one record out, in order, errors counted.
+// TestNoChildLost: every child in gives exactly one record out, in order, errors counted; a
+// review dated after the ReferenceDate is a warning on a record still read.
 func TestNoChildLost(t *testing.T) {
 	const n = 1000
 	var buf bytes.Buffer
@@ -663,25 +690,33 @@ func TestNoChildLost(t *testing.T) {
 	if len(recs) != n {
 		t.Fatalf("%d children in, %d records out", n, len(recs))
 	}
-	wantErrs, errs := 0, 0
+	wantErrs, errs, wantLate, late := 0, 0, 0, 0
 	for i, r := range recs {
 		defect := defectOf(i + 1)
-		if defect != "" {
+		bad := defect != "" && defect != "late"
+		if bad {
 			wantErrs++
+		}
+		if defect == "late" {
+			wantLate++
 		}
 		if r.Err != nil {
 			errs++
 		}
+		late += len(r.Warnings)
 		wantID := fmt.Sprintf("G%07d", i+1)
 		if defect == "id" {
 			wantID = ""
 		}
-		if r.Index != i+1 || r.CaseID != wantID || (r.Err != nil) != (defect != "") || (r.Case == nil) != (defect != "") {
-			t.Errorf("record %d: index %d, id %q, err %v; want defect %q", i+1, r.Index, r.CaseID, r.Err, defect)
+		if r.Index != i+1 || r.CaseID != wantID || (r.Err != nil) != bad || (r.Case == nil) != bad || (len(r.Warnings) == 1) != (defect == "late") {
+			t.Errorf("record %d: index %d, id %q, err %v, %d warnings; want defect %q", i+1, r.Index, r.CaseID, r.Err, len(r.Warnings), defect)
 		}
 	}
-	if errs != wantErrs || wantErrs != 389 {
-		t.Errorf("%d errors, want %d (389)", errs, wantErrs)
+	if errs != wantErrs || wantErrs != 315 {
+		t.Errorf("%d errors, want %d (315)", errs, wantErrs)
+	}
+	if late != wantLate || wantLate != 74 {
+		t.Errorf("%d warnings, want %d (74)", late, wantLate)
 	}
 }
 
@@ -793,26 +828,33 @@ func TestSharedCensusFiles(t *testing.T) {
 	if _, err := os.Stat(sharedDir); err != nil {
 		t.Skip("the shared census files are not here")
 	}
-	late := "is after the return's ReferenceDate: the return is inconsistent"
+	late := "is after the return's ReferenceDate: counted as not yet happened"
 	t.Run("fake_CIN_data.xml", func(t *testing.T) {
 		var recs []batch.Record
 		if err := ReadFile(sharedDir+"fake_CIN_data.xml", Options{}, func(r batch.Record) error { recs = append(recs, r); return nil }); err != nil {
 			t.Fatal(err)
 		}
-		var bad []string
+		var warned []string
+		warnings := 0
 		for i, r := range recs {
 			if r.Index != i+1 || r.CaseID == "" {
 				t.Errorf("record %d: index %d, id %q", i+1, r.Index, r.CaseID)
 			}
 			if r.Err != nil {
-				for _, line := range strings.Split(r.Err.Error(), "\n") {
-					if !strings.HasSuffix(line, late) {
-						t.Errorf("%s: %s", r.CaseID, line)
-					}
-				}
-				bad = append(bad, r.CaseID)
-			} else if r.Case.ExtractDate.String() != "2022-07-21" {
+				t.Errorf("%s: %v", r.CaseID, r.Err)
+				continue
+			}
+			if r.Case.ExtractDate.String() != "2022-07-21" {
 				t.Errorf("%s: extract date %s", r.CaseID, r.Case.ExtractDate)
+			}
+			for _, w := range r.Warnings {
+				if !strings.HasSuffix(w.Warning, late) {
+					t.Errorf("%s: %s %s", r.CaseID, w.Path, w.Warning)
+				}
+			}
+			if len(r.Warnings) > 0 {
+				warned = append(warned, r.CaseID)
+				warnings += len(r.Warnings)
 			}
 		}
 		if len(recs) != 332 {
@@ -820,8 +862,8 @@ func TestSharedCensusFiles(t *testing.T) {
 		}
 		want := []string{"RND000319972816", "RND000628165525", "RND000606201353", "RND000627202323", "RND000929817765",
 			"RND000730290306", "RND000823431582", "RND000138103658", "RND000917307767"}
-		if !slices.Equal(bad, want) {
-			t.Errorf("children with errors: %q, want the 9 with events after 2022-07-21: %q", bad, want)
+		if !slices.Equal(warned, want) || warnings != 23 {
+			t.Errorf("children with warnings: %q (%d warnings), want the 9 with events after 2022-07-21: %q (23)", warned, warnings, want)
 		}
 	})
 	for _, file := range []string{"CIN_Census_2024.xml", "CIN_Census_2026.xml"} {
@@ -834,9 +876,14 @@ func TestSharedCensusFiles(t *testing.T) {
 			if file == "CIN_Census_2026.xml" {
 				second = 99 // the pre-proceedings module comes first
 			}
-			sameOutcomes(t, recs, []outcome{
-				{1, "DfEX0000001", "line 42: CINdetails[1]/Assessments[1]/AssessmentActualStartDate " + late},
-				{2, "child_fails_assessments", fmt.Sprintf("line %d: CINdetails[1]/CINreferralDate %s\nline %d: CINdetails[1]/CINclosureDate %s", second, late, second+3, late)},
+			// Both children are read: the DfE's examples date an assessment and a referral
+			// after the ReferenceDate, and the first authorises its assessment before it began.
+			sameOutcomes(t, recs, []outcome{{1, "DfEX0000001", ""}, {2, "child_fails_assessments", ""}})
+			sameWarnings(t, recs, []string{
+				"record 1: CINdetails[1]/Assessments[1]/AssessmentActualStartDate on line 42 " + late,
+				"record 1: referrals[0].assessments[0].completed is before the assessment started",
+				fmt.Sprintf("record 2: CINdetails[1]/CINreferralDate on line %d %s", second, late),
+				fmt.Sprintf("record 2: CINdetails[1]/CINclosureDate on line %d %s", second+3, late),
 			})
 		})
 	}

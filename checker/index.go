@@ -1,0 +1,232 @@
+package checker
+
+import (
+	"slices"
+
+	"cel.dev/cel-go/common/functions"
+	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/common/types/ref"
+	"cel.dev/cel-go/common/types/traits"
+)
+
+// This file makes the functions that look objects up in a record (a plan's seen visits, its
+// reviews, an enquiry's discussion and conferences) cost the same whatever the size of the
+// record: each is worked out once per record and referral, on first use, and then looked up.
+// Asked afresh on every call, a plan of 45,000 visits took minutes, because the visit-interval
+// rule asks once per interval.
+//
+// The index belongs to one Check call (one goroutine), which is why the functions are bound
+// late, through the activation, rather than when the pack is compiled: a compiled pack is
+// shared by every goroutine, and the case itself is only ever read.
+
+// caseIndex holds what the look-up functions worked out for one record.
+type caseIndex struct {
+	seen      map[*Plan]*sortedDates
+	referrals map[*Referral]*referralIndex
+	bindings  map[string]functions.LateBoundOp
+}
+
+// referralIndex is one referral's objects by id and by date.
+type referralIndex struct {
+	discussionByID map[string]*StrategyDiscussion
+	dated          []*StrategyDiscussion // dated discussions by date, record order on a tie
+	enquiryConfs   map[string][]*Conference
+	planConfs      map[string][]*Conference
+	reviews        map[string][]*Conference
+	// CEL lists built once, by enquiry or plan id.
+	enquiryConfList, reviewList, planConfList map[string]ref.Val
+	reviewDates                               map[string]*sortedDates
+}
+
+func newCaseIndex() *caseIndex {
+	ix := &caseIndex{}
+	ix.bindings = map[string]functions.LateBoundOp{
+		"seenVisits": func(_ string, args ...ref.Val) ref.Val {
+			return ix.seenVisits(args[0].Value().(*Plan))
+		},
+		"discussionsFor": func(_ string, args ...ref.Val) ref.Val {
+			r, s := args[0].Value().(*Referral), args[1].Value().(*S47Enquiry)
+			return objectList(discussionObj, ix.referral(r).discussionFor(s))
+		},
+		"conferencesFor": func(_ string, args ...ref.Val) ref.Val {
+			r, s := args[0].Value().(*Referral), args[1].Value().(*S47Enquiry)
+			ri := ix.referral(r)
+			return cachedList(&ri.enquiryConfList, s.ID, func() ref.Val { return objectList(conferenceObj, ri.enquiryConfs[s.ID]) })
+		},
+		"reviewsOf": func(_ string, args ...ref.Val) ref.Val {
+			r, p := args[0].Value().(*Referral), args[1].Value().(*Plan)
+			ri := ix.referral(r)
+			return cachedList(&ri.reviewList, p.ID, func() ref.Val { return objectList(conferenceObj, ri.reviews[p.ID]) })
+		},
+		"conferencesOf": func(_ string, args ...ref.Val) ref.Val {
+			r, p := args[0].Value().(*Referral), args[1].Value().(*Plan)
+			ri := ix.referral(r)
+			return cachedList(&ri.planConfList, p.ID, func() ref.Val { return objectList(conferenceObj, ri.planConfs[p.ID]) })
+		},
+		"reviewDates": func(_ string, args ...ref.Val) ref.Val {
+			r, p := args[0].Value().(*Referral), args[1].Value().(*Plan)
+			return ix.referral(r).reviewDatesOf(p.ID)
+		},
+	}
+	return ix
+}
+
+// resolve gives the implementation of a late-bound function.
+func (ix *caseIndex) resolve(name string) (functions.LateBoundOp, bool) {
+	fn, ok := ix.bindings[name]
+	return fn, ok
+}
+
+func cachedList(m *map[string]ref.Val, key string, build func() ref.Val) ref.Val {
+	if v, ok := (*m)[key]; ok {
+		return v
+	}
+	if *m == nil {
+		*m = map[string]ref.Val{}
+	}
+	v := build()
+	(*m)[key] = v
+	return v
+}
+
+func (ix *caseIndex) seenVisits(p *Plan) *sortedDates {
+	if l, ok := ix.seen[p]; ok {
+		return l
+	}
+	if ix.seen == nil {
+		ix.seen = map[*Plan]*sortedDates{}
+	}
+	l := newSortedDates(seenVisitDays(p))
+	ix.seen[p] = l
+	return l
+}
+
+func (ix *caseIndex) referral(r *Referral) *referralIndex {
+	if ri, ok := ix.referrals[r]; ok {
+		return ri
+	}
+	if ix.referrals == nil {
+		ix.referrals = map[*Referral]*referralIndex{}
+	}
+	ri := indexReferral(r)
+	ix.referrals[r] = ri
+	return ri
+}
+
+func indexReferral(r *Referral) *referralIndex {
+	ri := &referralIndex{
+		discussionByID: map[string]*StrategyDiscussion{},
+		enquiryConfs:   map[string][]*Conference{},
+		planConfs:      map[string][]*Conference{},
+		reviews:        map[string][]*Conference{},
+	}
+	for _, d := range r.StrategyDiscussions {
+		if _, dup := ri.discussionByID[d.ID]; !dup {
+			ri.discussionByID[d.ID] = d // the first of an id, as a search in record order finds
+		}
+		if !d.Date.IsZero() {
+			ri.dated = append(ri.dated, d)
+		}
+	}
+	slices.SortStableFunc(ri.dated, func(a, b *StrategyDiscussion) int { return int(a.Date.day - b.Date.day) })
+	for _, k := range r.Conferences {
+		if k.S47ID != "" && (k.Kind == "initial" || k.Kind == "pre_birth") {
+			ri.enquiryConfs[k.S47ID] = append(ri.enquiryConfs[k.S47ID], k)
+		}
+		if k.PlanID != "" {
+			ri.planConfs[k.PlanID] = append(ri.planConfs[k.PlanID], k)
+			if k.Kind == "review" {
+				ri.reviews[k.PlanID] = append(ri.reviews[k.PlanID], k)
+			}
+		}
+	}
+	for _, m := range []map[string][]*Conference{ri.enquiryConfs, ri.planConfs, ri.reviews} {
+		for _, ks := range m {
+			sortConferences(ks)
+		}
+	}
+	return ri
+}
+
+// discussionFor is the discussion at which an enquiry was initiated: the one it names, else
+// the latest of the referral dated on or before the enquiry started (the first in the record
+// of several on that day).
+func (ri *referralIndex) discussionFor(s *S47Enquiry) []*StrategyDiscussion {
+	if s.StrategyDiscussionID != "" {
+		if d, ok := ri.discussionByID[s.StrategyDiscussionID]; ok {
+			return []*StrategyDiscussion{d}
+		}
+		return nil
+	}
+	if s.Started.IsZero() {
+		return nil
+	}
+	// The first discussion dated after the start; the one before it is the latest on or before.
+	i, _ := slices.BinarySearchFunc(ri.dated, s.Started.day+1, func(d *StrategyDiscussion, day int32) int { return int(d.Date.day - day) })
+	if i == 0 {
+		return nil
+	}
+	best := ri.dated[i-1]
+	for i--; i > 0 && ri.dated[i-1].Date == best.Date; i-- {
+		best = ri.dated[i-1]
+	}
+	return []*StrategyDiscussion{best}
+}
+
+func (ri *referralIndex) reviewDatesOf(planID string) *sortedDates {
+	if l, ok := ri.reviewDates[planID]; ok {
+		return l
+	}
+	if ri.reviewDates == nil {
+		ri.reviewDates = map[string]*sortedDates{}
+	}
+	var days []Date
+	for _, k := range ri.reviews[planID] {
+		if !k.Date.IsZero() {
+			days = append(days, k.Date)
+		}
+	}
+	l := newSortedDates(slices.Compact(days)) // the reviews are already in date order
+	ri.reviewDates[planID] = l
+	return l
+}
+
+// sortedDates is a CEL list of dates known to be in order and each once, so that firstAfter
+// can search it instead of reading it whole.
+type sortedDates struct {
+	traits.Lister
+	days []Date
+}
+
+func newSortedDates(days []Date) *sortedDates {
+	return &sortedDates{Lister: dateList(days).(traits.Lister), days: days}
+}
+
+// firstAfter is the earliest date after d, or null.
+func (l *sortedDates) firstAfter(d Date) ref.Val {
+	i, _ := slices.BinarySearchFunc(l.days, d.day+1, func(x Date, day int32) int { return int(x.day - day) })
+	if i == len(l.days) {
+		return types.NullValue
+	}
+	return dateVal(l.days[i])
+}
+
+// objects counts what a record holds: the case, its referrals and every object and list
+// element in them. A rule's cost budget grows with it.
+func (c *Case) objects() int {
+	n := 1 + len(c.Child.Circumstances)
+	for _, r := range c.Referrals {
+		n++
+		for _, a := range r.Assessments {
+			n += 1 + len(a.Seen)
+		}
+		for _, d := range r.StrategyDiscussions {
+			n += 1 + len(d.Agencies)
+		}
+		n += len(r.S47Enquiries) + len(r.Conferences)
+		for _, p := range r.Plans {
+			n += 1 + len(p.CoreGroups) + len(p.Visits)
+		}
+	}
+	return n
+}
