@@ -75,20 +75,25 @@ func addHelpTopics(root *cobra.Command) {
 func exitCodesTopic() (string, error) {
 	return fmt.Sprintf(`Every command ends with one of three exit statuses; scripts and CI jobs can rely on them.
 
-    %d  the command did what was asked; for check, nothing at or above --fail-on was found
-    %d  check: a breach at or above --fail-on (breach by default; warning or info fail on more,
-       none on nothing); with --max-breaches N, more than N of them; with --baseline, breaches
-       not in the baseline; with --strict, also a record skipped for a data error, a rule that
-       could not be evaluated, or a referral no loaded pack covers.
+    %d  the command did what was asked; for check and report, nothing at or above --fail-on
+       was found
+    %d  check and report: a breach at or above --fail-on (breach by default; warning or info
+       fail on more, none on nothing); with --strict, also a record skipped for a data error,
+       a rule that could not be evaluated, a referral no loaded pack covers, or a data warning.
+       check only: with --max-breaches N, more than N such breaches; with --baseline, only
+       breaches not in the baseline count.
        test: a pack's example did not give the findings it names.
        import --strict: a record was skipped.
     %d  the command could not run as asked: a bad flag, an unknown edition, a pack that does not
-       compile (lint reports every problem, then ends so), an input that cannot be opened or a
-       directory with no input in it
+       compile (lint reports every problem, then ends so), an input that cannot be opened or
+       that holds no case record (an empty file or directory: --allow-empty lets it pass);
+       or a rule went over its cost budget on a record (a broken pack: the report is still
+       written, but it is not the check that was asked for)
 
-compare, report and explain write what they found and end with 0. A bad record does not stop a
-batch: it is reported on standard error with its file, position and case id (never its
-contents), counted as skipped, and the rest are checked.
+compare and explain write what they found and end with 0. A bad record does not stop a batch:
+it is reported on standard error with its file, position and case id (never its contents),
+counted as skipped, and the rest are checked. Every report format gives the same status for
+the same findings.
 `, checker.ExitOK, checker.ExitFailed, checker.ExitUsage), nil
 }
 

@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -33,11 +35,49 @@ func TestHelpTopicsAreListedAndShown(t *testing.T) {
 	}
 }
 
-func TestExitCodesTopicNamesTheCodes(t *testing.T) {
+// TestExitCodesTopicIsTrue runs what the exit-codes page says, one claim at a time, so the
+// page cannot drift from the commands.
+func TestExitCodesTopicIsTrue(t *testing.T) {
 	_, page, _ := run(t, "", "help", "exit-codes")
 	for _, code := range []int{checker.ExitOK, checker.ExitFailed, checker.ExitUsage} {
 		if !strings.Contains(page, fmt.Sprintf("\n    %d  ", code)) {
 			t.Errorf("exit-codes does not explain %d:\n%s", code, page)
+		}
+	}
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty.ndjson")
+	if err := os.WriteFile(empty, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	emptyDir := filepath.Join(dir, "nothing")
+	if err := os.Mkdir(emptyDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	html := filepath.Join(dir, "report.html")
+	malformed := "../../fixtures/scenarios/malformed-batch"
+	for _, c := range []struct {
+		claim string
+		args  []string
+		want  int
+	}{
+		{"check, nothing at or above --fail-on", []string{"check", "--edition", "2018", "--fail-on", "none", icpcLate}, checker.ExitOK},
+		{"check, a breach", []string{"check", "--edition", "2018", icpcLate}, checker.ExitFailed},
+		{"report, a breach", []string{"report", "--edition", "2018", "--format", "html", "-o", html, icpcLate}, checker.ExitFailed},
+		{"report, --fail-on none", []string{"report", "--edition", "2018", "--fail-on", "none", "--format", "html", "-o", html, icpcLate}, checker.ExitOK},
+		{"--strict, a skipped record", []string{"check", "--edition", "2023", "--strict", "--fail-on", "none", malformed}, checker.ExitFailed},
+		{"without --strict, a skipped record", []string{"check", "--edition", "2023", "--fail-on", "none", malformed}, checker.ExitOK},
+		{"--max-breaches above the count", []string{"check", "--edition", "2018", "--max-breaches", "1", icpcLate}, checker.ExitOK},
+		{"compare ends with 0", []string{"compare", "--editions", "2018,2023", icpcLate}, checker.ExitOK},
+		{"explain ends with 0", []string{"explain", "--edition", "2018", "C-000123", icpcLate}, checker.ExitOK},
+		{"a bad flag", []string{"check", "--no-such-flag", icpcLate}, checker.ExitUsage},
+		{"an unknown edition", []string{"check", "--edition", "1999", icpcLate}, checker.ExitUsage},
+		{"an input that cannot be opened", []string{"check", filepath.Join(dir, "missing.ndjson")}, checker.ExitUsage},
+		{"an empty file", []string{"check", empty}, checker.ExitUsage},
+		{"an empty directory", []string{"check", emptyDir}, checker.ExitUsage},
+		{"--allow-empty", []string{"check", "--allow-empty", empty}, checker.ExitOK},
+	} {
+		if code, _, stderr := run(t, "", c.args...); code != c.want {
+			t.Errorf("%s: exit %d, the page says %d (%s)", c.claim, code, c.want, stderr)
 		}
 	}
 }
