@@ -8,8 +8,8 @@
 #   docker build --build-arg VERSION=$(git describe --tags --always --dirty) \
 #     --build-arg COMMIT=$(git rev-parse HEAD) --build-arg DATE=$(git log -1 --format=%cI) -t wtcheck .
 
-# The Go version go.mod names (a test keeps them equal): the same compiler as `make release`,
-# so the image's binary is the release's linux binary, byte for byte, for the same stamps.
+# The Go version go.mod names (a test keeps them equal): the same compiler and the same make
+# target as `make release`, so the image's binary is built as the release's linux binary is.
 ARG GO_VERSION=1.26.8
 
 # The build runs on the builder's own platform and cross-compiles (no emulation for
@@ -24,7 +24,7 @@ WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
-RUN make release-binary OS="$TARGETOS" ARCH="$TARGETARCH" OUT=/out/wtcheck \
+RUN make release-binary TARGETOS="$TARGETOS" TARGETARCH="$TARGETARCH" OUT=/out/wtcheck \
       VERSION="$VERSION" COMMIT="$COMMIT" DATE="$DATE"
 
 # distroless/static: no shell, no package manager; CA certificates, /etc/passwd with the

@@ -93,18 +93,19 @@ release:
 	rm -rf $(DIST)
 	mkdir -p $(DIST)
 	@for p in $(PLATFORMS); do os=$${p%/*}; arch=$${p#*/}; ext=; [ $$os = windows ] && ext=.exe; \
-		$(MAKE) --no-print-directory release-binary OS=$$os ARCH=$$arch OUT=$(DIST)/wtcheck-$$os-$$arch$$ext \
+		$(MAKE) --no-print-directory release-binary TARGETOS=$$os TARGETARCH=$$arch OUT=$(DIST)/wtcheck-$$os-$$arch$$ext \
 			VERSION='$(VERSION)' COMMIT='$(COMMIT)' DATE='$(DATE)' || exit 1; \
 	done
 	env GOFLAGS= $(GO) run ./tools/release -version '$(VERSION)' -commit '$(COMMIT)' -date '$(DATE)' $(DIST)
 	@echo "wrote $(DIST): $$(ls $(DIST) | wc -l | tr -d ' ') files; check them with: cd $(DIST) && sha256sum -c SHA256SUMS"
 
-# One release binary, as the release and the container image build it:
-# make release-binary OS=linux ARCH=arm64 OUT=wtcheck
+# One release binary, as the release and the container image build it (the names are
+# Docker's build arguments; OS would clash with Windows' own environment variable):
+# make release-binary TARGETOS=linux TARGETARCH=arm64 OUT=wtcheck
 release-binary:
-	@[ -n "$(OS)" ] && [ -n "$(ARCH)" ] && [ -n "$(OUT)" ] || { echo "release-binary needs OS, ARCH and OUT"; exit 2; }
+	@[ -n "$(TARGETOS)" ] && [ -n "$(TARGETARCH)" ] && [ -n "$(OUT)" ] || { echo "release-binary needs TARGETOS, TARGETARCH and OUT"; exit 2; }
 	@echo "build $(OUT)"
-	@env $(RELEASE_ENV) GOOS=$(OS) GOARCH=$(ARCH) $(GO) build -trimpath -buildvcs=false \
+	@env $(RELEASE_ENV) GOOS=$(TARGETOS) GOARCH=$(TARGETARCH) $(GO) build -trimpath -buildvcs=false \
 		-ldflags '$(RELEASE_LDFLAGS)' -o $(OUT) ./cmd/wtcheck
 
 # Builds the release twice from two fresh clones of HEAD and compares every byte; checks the

@@ -94,8 +94,16 @@ type dockerignore []struct {
 }
 
 func readDockerignore(t *testing.T) dockerignore {
+	return readDockerignoreAt(t, filepath.Join("..", "..", ".dockerignore"))
+}
+
+func readDockerignoreAt(t *testing.T, path string) dockerignore {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var rules dockerignore
-	for _, line := range strings.Split(readRepoFile(t, ".dockerignore"), "\n") {
+	for _, line := range strings.Split(string(data), "\n") {
 		line = strings.TrimSpace(line)
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue

@@ -109,6 +109,11 @@ func TestRelease(t *testing.T) {
 	if slices.Contains(first, host) {
 		checkVersion(t, nil, filepath.Join(dist, host), wantLines)
 	}
+	// The container image's build: only what .dockerignore lets into the context (no .git),
+	// the Dockerfile's make target and build arguments, gives the release's Linux binary.
+	checkImageBuild(t, clone, filepath.Join(dist, "wtcheck-linux-amd64"),
+		gitOut(t, clone, "describe", "--tags", "--always", "--dirty"), head, date)
+
 	// The Windows binary under wine, when wine is installed (its header is checked above).
 	if wine, err := exec.LookPath("wine"); err == nil {
 		checkVersion(t, []string{wine}, filepath.Join(dist, "wtcheck-windows-amd64.exe"), wantLines)
@@ -328,4 +333,46 @@ func readBuildSettings(path string) (map[string]string, error) {
 		settings[s.Key] = s.Value
 	}
 	return settings, nil
+}
+
+// checkImageBuild copies into a fresh directory what .dockerignore lets into the image's build
+// context and runs the Dockerfile's build step there (make release-binary for linux/amd64
+// with the stamps as build arguments): the binary must be the release's, byte for byte.
+func checkImageBuild(t *testing.T, clone, release, version, commit, date string) {
+	ignore := readDockerignoreAt(t, filepath.Join(clone, ".dockerignore"))
+	ctx := t.TempDir()
+	err := filepath.WalkDir(clone, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(clone, path)
+		// A "!" rule may let a file back in below an excluded directory, so every file is
+		// looked at.
+		if d.IsDir() || ignore.excludes(filepath.ToSlash(rel)) {
+			return nil
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(ctx, rel)), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(ctx, rel), data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "wtcheck")
+	mk := exec.Command("make", "release-binary", "TARGETOS=linux", "TARGETARCH=amd64", "OUT="+out,
+		"VERSION="+version, "COMMIT="+commit, "DATE="+date)
+	mk.Dir = ctx
+	if msg, err := mk.CombinedOutput(); err != nil {
+		t.Fatalf("the image's build step in its context: %v\n%s", err, msg)
+	}
+	got, _ := os.ReadFile(out)
+	want, _ := os.ReadFile(release)
+	if !bytes.Equal(got, want) {
+		t.Error("the image's build gives another binary than the release's wtcheck-linux-amd64")
+	}
 }
