@@ -3,7 +3,7 @@ GO       ?= go
 BIN      := bin/wtcheck
 SAMPLE   := fixtures/sample
 
-.PHONY: all build run test vet staticcheck unit selftest browser-test screenshot docs fmt-check bench fuzz clean
+.PHONY: all build run test vet staticcheck unit selftest browser-test screenshot docs fmt-check bench fuzz clean release release-binary release-check image
 
 all: build
 
@@ -70,9 +70,11 @@ $(AXE):
 screenshot: browser-test
 	WTCHECK_BROWSER=1 WTCHECK_AXE=$(CURDIR)/$(AXE) WTCHECK_SCREENSHOT=$(CURDIR)/docs/report.png $(GO) test -count=1 -run TestHTMLInBrowser ./checker/report
 
-# The rule reference is generated from the packs; a test fails when it is out of date.
+# The rule reference is generated from the packs, the man pages (docs/man) from the commands
+# and help topics; a test fails when either is out of date.
 docs: build
 	$(BIN) rules list --format markdown > docs/rules.md
+	$(GO) test -count=1 -run TestManPagesAreUpToDate ./cmd/wtcheck -update
 
 # Benchmarks: see docs/performance.md for how the numbers quoted there were measured.
 bench:
@@ -92,4 +94,48 @@ fuzz:
 	done
 
 clean:
-	rm -rf bin bench.out
+	rm -rf bin bench.out dist
+
+# Releases (docs/release.md): static binaries for five platforms with the packs and calendar
+# embedded, a CycloneDX SBOM for each and SHA256SUMS, in $(DIST). The version, the commit and
+# the commit's date (never the build's) are stamped into `wtcheck version`, and everything
+# that could differ between two machines is fixed (paths, build id, VCS stamping, the
+# toolchain go.mod names, the CPU level, GOFLAGS), so the same commit gives the same bytes.
+DIST       ?= dist
+PLATFORMS  := linux/amd64 linux/arm64 windows/amd64 darwin/amd64 darwin/arm64
+VERSION    ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+COMMIT     ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
+DATE       ?= $(shell git log -1 --format=%cI 2>/dev/null || echo 1970-01-01T00:00:00Z)
+RELEASE_TOOLCHAIN := go$(shell sed -n 's/^go //p' go.mod)
+RELEASE_ENV := GOFLAGS= CGO_ENABLED=0 GOAMD64=v1 GOARM64=v8.0 GOTOOLCHAIN=$(RELEASE_TOOLCHAIN)
+RELEASE_LDFLAGS := -s -w -buildid= -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.date=$(DATE)
+
+release:
+	@[ -n "$(DIST)" ] && [ "$(DIST)" != / ] || { echo "DIST must name a directory"; exit 2; }
+	@case "$(VERSION)" in *-dirty) echo "warning: uncommitted changes: $(VERSION) is not reproducible from its commit";; esac
+	rm -rf $(DIST)
+	mkdir -p $(DIST)
+	@for p in $(PLATFORMS); do os=$${p%/*}; arch=$${p#*/}; ext=; [ $$os = windows ] && ext=.exe; \
+		$(MAKE) --no-print-directory release-binary TARGETOS=$$os TARGETARCH=$$arch OUT=$(DIST)/wtcheck-$$os-$$arch$$ext \
+			VERSION='$(VERSION)' COMMIT='$(COMMIT)' DATE='$(DATE)' || exit 1; \
+	done
+	env GOFLAGS= $(GO) run ./tools/release -version '$(VERSION)' -commit '$(COMMIT)' -date '$(DATE)' $(DIST)
+	@echo "wrote $(DIST): $$(ls $(DIST) | wc -l | tr -d ' ') files; check them with: cd $(DIST) && sha256sum -c SHA256SUMS"
+
+# One release binary, as the release and the container image build it (the names are
+# Docker's build arguments; OS would clash with Windows' own environment variable):
+# make release-binary TARGETOS=linux TARGETARCH=arm64 OUT=wtcheck
+release-binary:
+	@[ -n "$(TARGETOS)" ] && [ -n "$(TARGETARCH)" ] && [ -n "$(OUT)" ] || { echo "release-binary needs TARGETOS, TARGETARCH and OUT"; exit 2; }
+	@echo "build $(OUT)"
+	@env $(RELEASE_ENV) GOOS=$(TARGETOS) GOARCH=$(TARGETARCH) $(GO) build -trimpath -buildvcs=false \
+		-ldflags '$(RELEASE_LDFLAGS)' -o $(OUT) ./cmd/wtcheck
+
+# Builds the release twice from two fresh clones of HEAD and compares every byte; checks the
+# binaries' headers (static ELF, PE console, Mach-O) and runs the host's `version`.
+release-check:
+	WTCHECK_RELEASE=1 $(GO) test -count=1 -run TestRelease ./tools/release
+
+# The container image (Dockerfile): needs a container engine, which `make test` does not.
+image:
+	docker build --build-arg VERSION=$(VERSION) --build-arg COMMIT=$(COMMIT) --build-arg DATE=$(DATE) -t wtcheck:$(VERSION) .
