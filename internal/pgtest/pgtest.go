@@ -223,7 +223,6 @@ func start(bindir string) (*Server, error) {
 		"jit=off",
 		"logging_collector=off",
 		"TimeZone=UTC",
-		"DateStyle=ISO, YMD",
 	}
 	args := []string{"-D", s.dataDir}
 	for _, kv := range settings {

@@ -96,7 +96,27 @@ func TestPostgresSSDReadBack(t *testing.T) {
 	password := setUpReader(t, admin)
 	t.Setenv("PGPASSFILE", filepath.Join(t.TempDir(), "no-pgpass"))
 	t.Setenv("PGPASSWORD", password)
-	reader := connect(t, s.URL("wtcheck_reader", "ssd"))
+	// A site's database may write timestamps in another style: the reader asks for ISO
+	// for its own session, in the connection's start-up parameters, which take precedence
+	// over the database's and the role's settings.
+	mustExec(t, admin, "ALTER DATABASE ssd SET DateStyle = 'SQL, DMY'")
+	var siteStyle string
+	if err := connect(t, s.ConnString("ssd")).QueryRow(ctx, "SELECT '2024-02-01 14:30:00'::timestamp::text").Scan(&siteStyle); err != nil {
+		t.Fatal(err)
+	}
+	if siteStyle != "01/02/2024 14:30:00" {
+		t.Fatalf("the site's DateStyle writes %q; want 01/02/2024 14:30:00", siteStyle)
+	}
+	cfg, err := pgx.ParseConfig(s.URL("wtcheck_reader", "ssd"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.RuntimeParams["DateStyle"] = "ISO, YMD"
+	reader, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reader.Close(ctx)
 
 	tx, err := reader.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
 	if err != nil {
