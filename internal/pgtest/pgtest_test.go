@@ -1,9 +1,12 @@
 package pgtest
 
 import (
+	"bufio"
 	"context"
 	"errors"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -65,4 +68,61 @@ func TestPostgresStartStop(t *testing.T) {
 		t.Errorf("%s still exists after Stop: %v", s.SocketDir(), err)
 	}
 	s.Stop() // a second Stop, as the cleanup will make, is harmless
+}
+
+// TestPostgresKilledBinaryLeavesNothing kills a test binary that has a server running,
+// without giving it the chance to clean up, and checks that its server does not outlive
+// it (the parent-death signal) and that the next start removes the directory it left.
+func TestPostgresKilledBinaryLeavesNothing(t *testing.T) {
+	if os.Getenv("PGTEST_KILLED_BINARY") == "1" {
+		// The binary to be killed: start a server, say where it is, and wait.
+		s := Start(t)
+		fmt.Printf("server %d %s\n", s.PID(), s.SocketDir())
+		time.Sleep(2 * time.Minute)
+		return
+	}
+	if _, err := BinDir(); err != nil {
+		Start(t) // skips, or fails with RequireEnv, as every PostgreSQL test does
+	}
+	child := exec.Command(os.Args[0], "-test.run=^TestPostgresKilledBinaryLeavesNothing$", "-test.count=1")
+	child.Env = append(os.Environ(), "PGTEST_KILLED_BINARY=1")
+	out, err := child.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := child.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var pid int
+	var dir string
+	lines := bufio.NewScanner(out)
+	for lines.Scan() {
+		if n, _ := fmt.Sscanf(lines.Text(), "server %d %s", &pid, &dir); n == 2 {
+			break
+		}
+	}
+	if pid == 0 {
+		child.Process.Kill()
+		child.Wait()
+		t.Fatal("the child test binary started no server")
+	}
+	if err := child.Process.Kill(); err != nil { // SIGKILL: no cleanup runs
+		t.Fatal(err)
+	}
+	child.Wait()
+
+	deadline := time.Now().Add(30 * time.Second)
+	for alive(pid) {
+		if time.Now().After(deadline) {
+			t.Fatalf("postmaster %d still runs 30 s after its test binary was killed", pid)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if _, err := os.Stat(dir); err != nil {
+		t.Fatalf("the killed binary's directory %s: %v; want it left behind for the sweep", dir, err)
+	}
+	sweep(filepath.Dir(dir))
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("%s survives the sweep: %v", dir, err)
+	}
 }

@@ -154,8 +154,17 @@ func sweep(parent string) {
 	}
 }
 
-// alive reports whether a process with this id exists (signal 0 checks without sending).
+// alive reports whether a process with this id exists and has not exited: a zombie (an
+// exited process its parent has not reaped, as a server whose test binary was killed may be
+// until init reaps it) counts as dead.
 func alive(pid int) bool {
-	err := syscall.Kill(pid, 0)
+	if b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat"); err == nil {
+		// pid (comm) state ...: the command may hold spaces and parentheses, the state
+		// follows the last ")".
+		if i := strings.LastIndexByte(string(b), ')'); i >= 0 && i+2 < len(b) {
+			return b[i+2] != 'Z' && b[i+2] != 'X'
+		}
+	}
+	err := syscall.Kill(pid, 0) // signal 0 checks without sending
 	return err == nil || errors.Is(err, syscall.EPERM)
 }
