@@ -35,7 +35,8 @@ staticcheck:
 	$(GO) tool staticcheck ./...
 
 unit:
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 -timeout 20m ./...   # the race detector is slow on a shared 2-core machine
+	$(GO) test -count=1 -run 'StaysWithin' ./cmd/wtcheck   # tests of size, without the race detector (large_test.go)
 
 # The rule packs' own examples: every rule breaches, is met, and is pending or not applicable.
 selftest: build
@@ -43,14 +44,28 @@ selftest: build
 	$(BIN) test
 
 # The HTML report opened in headless Chromium: no console errors, the summary numbers equal
-# the report's, and a screenshot (docs/report.png with `make screenshot`). Debian's chromium
-# is installed here when missing, so a fresh machine needs nothing by hand.
+# the report's, no page wider than a desktop or a phone, no serious or critical accessibility
+# violation found by axe-core, and a screenshot (docs/report.png with `make screenshot`).
+# Debian's chromium is installed here when missing, and axe-core from the npm registry into
+# the git-ignored .cache/, so a fresh machine needs nothing by hand.
 CHROMIUM ?= /usr/bin/chromium
-browser-test:
+AXE_VERSION ?= 4.14.1
+AXE_DIR := .cache/axe-core-$(AXE_VERSION)
+AXE := $(AXE_DIR)/node_modules/axe-core/axe.min.js
+browser-test: $(AXE)
 	@command -v $(CHROMIUM) >/dev/null 2>&1 || { echo "installing chromium for the browser test"; \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
 		{ echo "could not install chromium (apt-get); the browser test needs it"; exit 1; }; }
-	WTCHECK_BROWSER=1 $(GO) test -count=1 -run TestHTMLInBrowser ./checker/report
+	WTCHECK_BROWSER=1 WTCHECK_AXE=$(CURDIR)/$(AXE) $(GO) test -count=1 -run TestHTMLInBrowser ./checker/report
+
+$(AXE):
+	@command -v npm >/dev/null 2>&1 || { echo "installing npm for axe-core"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null) || \
+		{ echo "could not install npm (apt-get); the browser test needs it for axe-core"; exit 1; }; }
+	@echo "installing axe-core $(AXE_VERSION) for the browser test"
+	@mkdir -p $(AXE_DIR)
+	@npm install --prefix $(AXE_DIR) --no-save --no-audit --no-fund --silent axe-core@$(AXE_VERSION) || \
+		{ echo "could not install axe-core from the npm registry; the browser test needs it"; exit 1; }
 
 # The tests that read a real PostgreSQL (internal/pgtest starts a throwaway cluster in a
 # temporary directory, on a Unix socket, and removes it after). Debian's postgresql is installed
@@ -66,7 +81,7 @@ pg-test: postgres
 	WTCHECK_POSTGRES=1 $(GO) test -count=1 -run Postgres ./...
 
 screenshot: browser-test
-	WTCHECK_BROWSER=1 WTCHECK_SCREENSHOT=$(CURDIR)/docs/report.png $(GO) test -count=1 -run TestHTMLInBrowser ./checker/report
+	WTCHECK_BROWSER=1 WTCHECK_AXE=$(CURDIR)/$(AXE) WTCHECK_SCREENSHOT=$(CURDIR)/docs/report.png $(GO) test -count=1 -run TestHTMLInBrowser ./checker/report
 
 # The rule reference is generated from the packs; a test fails when it is out of date.
 docs: build

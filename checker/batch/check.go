@@ -36,14 +36,26 @@ type Options struct {
 	// *EmptyError beside the report (findings-format.md, "Exit codes"): a nightly extract
 	// that failed to arrive must never pass as a clean run.
 	AllowEmpty bool
-	// Redact, when set, rewrites what a report shows of each finding, error and referral not
-	// covered, after counting and the baseline (which use the real ids) and before anything is
-	// sorted or kept, so that a redacted report is in the order of what it shows.
+	// Redact, when set, rewrites what a report shows of each finding, error, warning and
+	// referral not covered, after counting and the baseline (which use the real ids) and
+	// before anything is sorted or kept, so that a redacted report is in the order of what it
+	// shows.
 	Redact Redactor
 }
 
-// Redactor rewrites the identifiers of report entries in place (package redact).
+// Redactor rewrites what a report shows of the batch's records (package redact): their
+// ids, their files' paths (which may hold ids) and their dates of birth.
 type Redactor interface {
+	// File names the file at a position of the batch (1-based) in place of its path.
+	File(path string, position int) string
+	// Record returns what rewrites one record's entries. It is given what the record's
+	// entries may show: the file and its position, the case id as read, and the case and
+	// the day it is checked as at (c is nil for a record that could not be read as a case).
+	Record(file string, position int, caseID string, c *checker.Case, asOf checker.Date) EntryRedactor
+}
+
+// EntryRedactor rewrites the entries of one record in place.
+type EntryRedactor interface {
 	Finding(*checker.Finding)
 	RecordError(*checker.RecordError)
 	NotCovered(*checker.NotCovered)
@@ -175,8 +187,9 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 	}
 	var asOfs = map[checker.Date]bool{}
 	type firstSeen struct {
-		file  string
-		index int
+		file     string
+		position int // of the file in the batch, 1-based
+		index    int
 	}
 	seenIDs := map[string]firstSeen{}
 	read := 0
@@ -199,12 +212,16 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 				if first, dup := seenIDs[rec.CaseID]; dup {
 					where := fmt.Sprintf("record %d", first.index)
 					if first.file != rec.File {
-						where = fmt.Sprintf("%s record %d", first.file, first.index)
+						name := first.file
+						if opts.Redact != nil {
+							name = opts.Redact.File(first.file, first.position)
+						}
+						where = fmt.Sprintf("%s record %d", name, first.index)
 					}
 					j.rec.Err = fmt.Errorf("case_id duplicates that of %s, which was checked", where)
 					j.check = false
 				} else {
-					seenIDs[rec.CaseID] = firstSeen{rec.File, rec.Index}
+					seenIDs[rec.CaseID] = firstSeen{rec.File, fi + 1, rec.Index}
 					asOfs[engine.AsOfFor(rec.Case, opts.AsOf)] = true
 					later.add(rec.Case.ExtractDate, opts.AsOf)
 				}
@@ -312,16 +329,23 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 
 func checkOne(engine *checker.Engine, opts Options, show map[checker.Status]bool, j job, out *outcome) {
 	rec := j.rec
+	var red EntryRedactor
 	if !j.check {
-		out.addError(opts, j.file, checker.RecordError{
+		if opts.Redact != nil {
+			red = opts.Redact.Record(rec.File, j.file+1, rec.CaseID, nil, checker.Date{})
+		}
+		out.addError(red, j.file, checker.RecordError{
 			File: rec.File, Record: rec.Index, CaseID: rec.CaseID, Error: errorText(rec.Err)})
 		return
+	}
+	if opts.Redact != nil {
+		red = opts.Redact.Record(rec.File, j.file+1, rec.CaseID, rec.Case, engine.AsOfFor(rec.Case, opts.AsOf))
 	}
 	findings, evalErrs, uncovered := engine.CheckInForce(rec.Case, opts.AsOf)
 	for i := range uncovered {
 		uncovered[i].File, uncovered[i].Record = rec.File, rec.Index
-		if opts.Redact != nil {
-			opts.Redact.NotCovered(&uncovered[i])
+		if red != nil {
+			red.NotCovered(&uncovered[i])
 		}
 	}
 	out.uncovered = append(out.uncovered, uncovered...)
@@ -347,8 +371,8 @@ func checkOne(engine *checker.Engine, opts Options, show map[checker.Status]bool
 			out.failing++
 		}
 		if show[f.Status] {
-			if opts.Redact != nil {
-				opts.Redact.Finding(&f)
+			if red != nil {
+				red.Finding(&f)
 			}
 			out.findings = append(out.findings, f)
 		}
@@ -356,8 +380,8 @@ func checkOne(engine *checker.Engine, opts Options, show map[checker.Status]bool
 	// Warnings are kept only for a record that was checked: a skipped one has its error.
 	for _, w := range rec.Warnings {
 		w.File, w.Record, w.CaseID = rec.File, rec.Index, rec.CaseID
-		if opts.Redact != nil {
-			opts.Redact.Warning(&w)
+		if red != nil {
+			red.Warning(&w)
 		}
 		out.warnings = append(out.warnings, sortableWarning{j.file, w})
 	}
@@ -366,16 +390,16 @@ func checkOne(engine *checker.Engine, opts Options, show map[checker.Status]bool
 		if e.OverBudget() {
 			out.overBudget++
 		}
-		out.addError(opts, j.file, checker.RecordError{
+		out.addError(red, j.file, checker.RecordError{
 			File: rec.File, Record: rec.Index, CaseID: rec.CaseID, Rule: e.Rule,
 			Error: fmt.Sprintf("%s (%s) on %s: %v", e.Rule, e.Edition, e.Subject, e.Err)})
 	}
 }
 
 // addError keeps an error entry, redacted when asked.
-func (out *outcome) addError(opts Options, file int, e checker.RecordError) {
-	if opts.Redact != nil {
-		opts.Redact.RecordError(&e)
+func (out *outcome) addError(red EntryRedactor, file int, e checker.RecordError) {
+	if red != nil {
+		red.RecordError(&e)
 	}
 	out.errors = append(out.errors, sortableError{file, e})
 }

@@ -79,9 +79,10 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 		// The same findings give the same exit code in every format.
 		return runAudit(cmd, &auditFlags{packFlags: f.packFlags, redactFlags: f.redactFlags, input: f.input, format: f.format,
 			asOf: f.asOf, output: f.output, dueSoon: f.dueSoon, workers: f.workers, failOn: f.failOn, strict: f.strict,
-			maxBreaches: f.maxBreaches}, args, stdin)
+			maxBreaches: f.maxBreaches, maxRows: report.DefaultMaxRows, maxTimelines: report.DefaultMaxTimelines}, args, stdin)
 	}
-	write, err := report.Lookup(f.format)
+	stderr := cmd.ErrOrStderr()
+	write, err := report.LookupWithNotes(f.format, func(s string) { fmt.Fprintln(stderr, "wtcheck: "+s) })
 	if err != nil {
 		return err
 	}
@@ -94,9 +95,13 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 		return err
 	}
 	showFlag := f.show
-	if !cmd.Flags().Changed("show") && (f.format == "junit" || f.format == "sarif") {
-		// Test reports and code-scanning results need what passed as well as what failed.
-		showFlag = "all"
+	if !cmd.Flags().Changed("show") {
+		switch f.format {
+		case "junit":
+			showFlag = "all" // a test report needs what passed as well as what failed
+		case "sarif":
+			showFlag = "breach" // code scanning shows every result as an alert
+		}
 	}
 	show, err := parseShow(showFlag)
 	if err != nil {
@@ -116,12 +121,11 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 		return err
 	}
 	engine.DueSoon = f.dueSoon
-	stderr := cmd.ErrOrStderr()
 	reader := &batch.Reader{Stdin: stdin}
 	if err := f.input.reader(reader, asOf); err != nil {
 		return err
 	}
-	sayPassedOver := passedOver(reader)
+	sayPassedOver := passedOver(reader, red != nil)
 	opts := batch.Options{
 		AsOf: asOf, Show: show, FailOn: failOn, Workers: f.workers, AllowEmpty: f.input.allowEmpty,
 		Tool: checker.Tool{Name: "wtcheck", Version: toolVersion()},

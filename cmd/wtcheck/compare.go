@@ -76,24 +76,28 @@ force on the day it was received.`,
 				return err
 			}
 			agg := compare.NewAggregator(engine.Packs, inForce, ruledoc.Timescale)
+			perCase := agg.Add
+			if red != nil {
+				// The comparison gathers ids and dates itself: it is given them redacted.
+				perCase = func(c *checker.Case, findings []checker.Finding) {
+					agg.Add(red.ForComparison(c, engine.AsOfFor(c, day), findings))
+				}
+			}
 			opts := batch.Options{
 				AsOf: day, Show: []checker.Status{}, FailOn: checker.FailOnNone, Workers: workers, AllowEmpty: allow,
-				Tool: checker.Tool{Name: "wtcheck", Version: toolVersion()}, PerCase: agg.Add,
+				Tool: checker.Tool{Name: "wtcheck", Version: toolVersion()}, PerCase: perCase,
 			}
 			if red != nil {
 				opts.Redact = red
 			}
 			reader := &batch.Reader{Stdin: stdin, Format: "case records (wtcheck/case/v1)"}
-			sayPassedOver := passedOver(reader)
+			sayPassedOver := passedOver(reader, red != nil)
 			rep, err := batch.Check(engine, reader, args, opts)
 			sayPassedOver(cmd.ErrOrStderr())
 			if err != nil {
 				return emptyBatch(cmd.ErrOrStderr(), rep, err)
 			}
 			result := agg.Result(rep)
-			if red != nil {
-				red.Comparison(result)
-			}
 			if output == "" {
 				if err := write(cmd.OutOrStdout(), result); err != nil {
 					return err

@@ -44,7 +44,7 @@ func registerAllowEmpty(cmd *cobra.Command, allow *bool) {
 // passedOver collects the files a directory walk of the reader passes over, and returns what
 // says so on standard error once the batch is read: said, not silent, because a case file
 // with an unexpected name would otherwise vanish.
-func passedOver(r *batch.Reader) func(stderr io.Writer) {
+func passedOver(r *batch.Reader, redacted bool) func(stderr io.Writer) {
 	var files []string
 	r.Skipped = func(path string) { files = append(files, path) }
 	return func(stderr io.Writer) {
@@ -53,7 +53,10 @@ func passedOver(r *batch.Reader) func(stderr io.Writer) {
 			return
 		}
 		what := fmt.Sprintf("%d files", n)
-		if n <= 3 {
+		if n == 1 {
+			what = "1 file"
+		}
+		if n <= 3 && !redacted { // a redacted run names no file: a name may hold a case id
 			what = strings.Join(files, ", ")
 		}
 		exts := ".json, .ndjson or .jsonl (or .gz) files"
