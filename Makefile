@@ -3,7 +3,7 @@ GO       ?= go
 BIN      := bin/wtcheck
 SAMPLE   := fixtures/sample
 
-.PHONY: all build run test vet staticcheck unit selftest browser-test screenshot docs fmt-check bench fuzz clean release release-binary release-check image
+.PHONY: all build run test vet staticcheck unit selftest browser-test screenshot docs fmt-check bench fuzz clean release release-binary release-check image postgres pg-test
 
 all: build
 
@@ -20,7 +20,7 @@ run: build
 
 # vet, staticcheck, the unit, fixture and golden tests with the race detector, and the
 # rule-pack self-test.
-test: fmt-check vet staticcheck unit selftest browser-test
+test: fmt-check vet staticcheck unit selftest browser-test pg-test
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -66,6 +66,19 @@ $(AXE):
 	@mkdir -p $(AXE_DIR)
 	@npm install --prefix $(AXE_DIR) --no-save --no-audit --no-fund --silent axe-core@$(AXE_VERSION) || \
 		{ echo "could not install axe-core from the npm registry; the browser test needs it"; exit 1; }
+
+# The tests that read a real PostgreSQL (internal/pgtest starts a throwaway cluster in a
+# temporary directory, on a Unix socket, and removes it after). Debian's postgresql is installed
+# here when its server binaries are missing, so a fresh machine needs nothing by hand; with
+# WTCHECK_POSTGRES=1 a missing server fails these tests instead of skipping them.
+PG_INITDB = $(firstword $(wildcard /usr/lib/postgresql/*/bin/initdb))
+postgres:
+	@[ -n "$(PG_INITDB)" ] || { echo "installing postgresql for the database tests"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null) || \
+		{ echo "could not install postgresql (apt-get); the database tests need it"; exit 1; }; }
+
+pg-test: postgres
+	WTCHECK_POSTGRES=1 $(GO) test -count=1 -run Postgres ./...
 
 screenshot: browser-test
 	WTCHECK_BROWSER=1 WTCHECK_AXE=$(CURDIR)/$(AXE) WTCHECK_SCREENSHOT=$(CURDIR)/docs/report.png $(GO) test -count=1 -run TestHTMLInBrowser ./checker/report
