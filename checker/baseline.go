@@ -80,14 +80,20 @@ func (b *Baseline) Unmatched(matched map[string]bool, checked func(caseID string
 	return fixed, notInBatch
 }
 
-// ParseBaseline reads a baseline file. A v2 baseline is used as it is. A v1 baseline, from
+// ParseBaseline reads a baseline file held in memory; see ReadBaseline. A v2 baseline is used as it is. A v1 baseline, from
 // before the referral was part of a finding's identity, is read but hides nothing: its entry
 // for A1 could stand for a new breach of A1 in another referral, and a baseline must never
 // hide a new breach. Every breach is then listed and fails the check until the baseline is
 // written again with --write-baseline (Legacy tells the caller to say so).
 func ParseBaseline(name string, data []byte) (*Baseline, error) {
+	return ReadBaseline(name, bytes.NewReader(data))
+}
+
+// ReadBaseline reads a baseline file as a stream, so that one that is not a baseline fails at
+// its first bytes, and one larger than the reader allows fails where the reader stops.
+func ReadBaseline(name string, r io.Reader) (*Baseline, error) {
 	var f baselineFile
-	dec := json.NewDecoder(bytes.NewReader(data))
+	dec := json.NewDecoder(r)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&f); err != nil {
 		return nil, fmt.Errorf("read baseline %s: %w", name, err)

@@ -312,7 +312,8 @@ func (ev *evaluator) rule(cp *CompiledPack, cr *compiledRule) {
 			Team:     ev.c.Organisation.Team,
 		}
 		if t.referral != nil {
-			f.Referral = t.referral.ID
+			// The case is seen as at the as-of date, so a closure after it is not here.
+			f.Referral, f.Closed = t.referral.ID, t.referral.Closed
 		}
 		if named {
 			f.Pack = cp.Pack.ID
@@ -532,6 +533,9 @@ func (ev *evaluator) deadline(cr *compiledRule, act *vars, f Finding) {
 	f.Status = o.Status
 	f.LateWorkingDays, f.LateDays, f.WorkingDaysLeft, f.DueSoon = o.LateWorkingDays, o.LateDays, o.WorkingDaysLeft, o.DueSoon
 	f.Message = o.message(cr.rule.Title, due, done, lapse, ev.asOf)
+	if o.lapsed {
+		f.Closed = lapse
+	}
 	f.ProjectedHolidays = projectedCounted(ev.engine.Calendar, cr.rule.Deadline.Within, start, due, done, lapse, ev.asOf, o)
 	ev.emit(cr, act, f)
 }

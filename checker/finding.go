@@ -60,6 +60,12 @@ type Finding struct {
 	// of its referral although its deadline fell after the next edition came in.
 	Note string `json:"note,omitempty"`
 
+	// Closed is the day the work the finding is about ended without its event: the day its
+	// obligation lapsed (deadline.lapse), else the day its referral was closed, on or before
+	// the as-of date. A breach with a Closed date is history, not open work: the audit's
+	// overdue list leaves it out. Not part of the JSON finding (the message says it).
+	Closed Date `json:"-"`
+
 	// Team is the case's team, for grouping in reports; File and Record say where the case's
 	// record was read from, for formats that point at a location (SARIF, GitLab, GitHub).
 	// None is part of the JSON finding.

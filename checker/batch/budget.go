@@ -20,9 +20,6 @@ func NewBudget(r io.Reader, err error) *Budget { return &Budget{r: r, err: err} 
 // decoded, so n should include its buffer.
 func (b *Budget) Allow(n int64) { b.allow = b.read + n }
 
-// Unlimited lifts the budget.
-func (b *Budget) Unlimited() { b.allow = 0 }
-
 func (b *Budget) Read(p []byte) (int, error) {
 	if b.allow > 0 {
 		room := b.allow - b.read

@@ -22,7 +22,7 @@ type Options struct {
 	AsOf    checker.Date     // zero: each record's extract date
 	Show    []checker.Status // statuses to list; nil means DefaultShow
 	FailOn  checker.Severity // the level at which a breach fails the check
-	Workers int              // goroutines evaluating records; 0 means one per CPU
+	Workers int              // goroutines evaluating records; 0 means one per CPU; at most MaxWorkers
 	Tool    checker.Tool     // written into the report
 	// Progress, when set, is called now and then with the number of records read so far.
 	Progress func(records int)
@@ -39,9 +39,10 @@ type Options struct {
 	// *EmptyError beside the report (findings-format.md, "Exit codes"): a nightly extract
 	// that failed to arrive must never pass as a clean run.
 	AllowEmpty bool
-	// Redact, when set, rewrites what a report shows of each finding, error and referral not
-	// covered, after counting and the baseline (which use the real ids) and before anything is
-	// sorted or kept, so that a redacted report is in the order of what it shows.
+	// Redact, when set, rewrites what a report shows of each finding, error, warning and
+	// referral not covered, after counting and the baseline (which use the real ids) and
+	// before anything is sorted or kept, so that a redacted report is in the order of what it
+	// shows.
 	Redact Redactor
 	// SortMemory is how many bytes of listed findings (and, separately, of breaches for
 	// Breaches) the check holds before it writes them, sorted, to temporary files, which the
@@ -51,6 +52,10 @@ type Options struct {
 	SortMemory int64
 	// TempDir is where those files are written; "" is os.TempDir ($TMPDIR, else /tmp).
 	TempDir string
+	// Files, when set, is given the files of the batch once the paths are walked and before
+	// any is read; an error from it stops the check with that error. The command refuses here
+	// an output that is one of the inputs.
+	Files func(files []string) error
 }
 
 // Breaches is every breach a check found, listed or not, sorted by
@@ -98,8 +103,23 @@ func (b *Breaches) Close() error {
 	return b.list.Close()
 }
 
-// Redactor rewrites the identifiers of report entries in place (package redact).
+// MaxWorkers bounds Options.Workers: each worker holds records and their findings, and beyond
+// the number of CPUs more gain nothing.
+const MaxWorkers = 1024
+
+// Redactor rewrites what a report shows of the batch's records (package redact): their
+// ids, their files' paths (which may hold ids) and their dates of birth.
 type Redactor interface {
+	// File names the file at a position of the batch (1-based) in place of its path.
+	File(path string, position int) string
+	// Record returns what rewrites one record's entries. It is given what the record's
+	// entries may show: the file and its position, the case id as read, and the case and
+	// the day it is checked as at (c is nil for a record that could not be read as a case).
+	Record(file string, position int, caseID string, c *checker.Case, asOf checker.Date) EntryRedactor
+}
+
+// EntryRedactor rewrites the entries of one record in place.
+type EntryRedactor interface {
 	Finding(*checker.Finding)
 	RecordError(*checker.RecordError)
 	NotCovered(*checker.NotCovered)
@@ -179,16 +199,26 @@ func (e *EmptyError) Error() string {
 // back too, with an *EmptyError. Everything else wrong inside the batch is in the report's
 // Errors.
 func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*checker.Report, error) {
+	if opts.Workers < 0 || opts.Workers > MaxWorkers {
+		return nil, fmt.Errorf("workers %d: want 0 (one per CPU) to %d", opts.Workers, MaxWorkers)
+	}
+	var entries []Entry
 	var files []string
 	var inputOf []int // the path each file came from
 	for i, p := range paths {
-		fs, err := r.Files([]string{p})
+		es, err := r.Walk([]string{p})
 		if err != nil {
 			return nil, err
 		}
-		files = append(files, fs...)
-		for range fs {
+		entries = append(entries, es...)
+		for _, e := range es {
+			files = append(files, e.Path)
 			inputOf = append(inputOf, i)
+		}
+	}
+	if opts.Files != nil {
+		if err := opts.Files(files); err != nil {
+			return nil, err
 		}
 	}
 	inputFiles := make([]int, len(paths))
@@ -207,7 +237,7 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 	}
 	workers := opts.Workers
 	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
+		workers = min(runtime.GOMAXPROCS(0), MaxWorkers)
 	}
 
 	budget := opts.SortMemory
@@ -260,6 +290,14 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 	var later judgedLater
 	for fi, f := range files {
 		in := inputOf[fi]
+		if err := entries[fi].Err; err != nil {
+			// A directory that could not be read: one record read and skipped, so that the
+			// counts say something is missing, and the rest of the batch goes on.
+			read++
+			inputRecords[in]++
+			jobs <- job{file: fi, rec: Record{File: f, Err: err}}
+			continue
+		}
 		err := r.ReadFile(f, func(rec Record) error {
 			read++
 			inputRecords[in]++
@@ -279,7 +317,11 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 					if file, index, ok := first.at(); ok {
 						where = fmt.Sprintf("record %d", index)
 						if fileNames[file] != rec.File {
-							where = fmt.Sprintf("%s record %d", fileNames[file], index)
+							name := fileNames[file]
+							if opts.Redact != nil {
+								name = opts.Redact.File(name, file+1)
+							}
+							where = fmt.Sprintf("%s record %d", name, index)
 						}
 					}
 					j.rec.Err = fmt.Errorf("case_id duplicates that of %s, which was checked", where)
@@ -408,16 +450,23 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 
 func checkOne(engine *checker.Engine, opts Options, show map[checker.Status]bool, j job, out *outcome) {
 	rec := j.rec
+	var red EntryRedactor
 	if !j.check {
-		out.addError(opts, j.file, checker.RecordError{
+		if opts.Redact != nil {
+			red = opts.Redact.Record(rec.File, j.file+1, rec.CaseID, nil, checker.Date{})
+		}
+		out.addError(red, j.file, checker.RecordError{
 			File: rec.File, Record: rec.Index, CaseID: rec.CaseID, Error: errorText(rec.Err)})
 		return
+	}
+	if opts.Redact != nil {
+		red = opts.Redact.Record(rec.File, j.file+1, rec.CaseID, rec.Case, engine.AsOfFor(rec.Case, opts.AsOf))
 	}
 	findings, evalErrs, uncovered := engine.CheckInForce(rec.Case, opts.AsOf)
 	for i := range uncovered {
 		uncovered[i].File, uncovered[i].Record = rec.File, rec.Index
-		if opts.Redact != nil {
-			opts.Redact.NotCovered(&uncovered[i])
+		if red != nil {
+			red.NotCovered(&uncovered[i])
 		}
 	}
 	out.uncovered = append(out.uncovered, uncovered...)
@@ -443,8 +492,8 @@ func checkOne(engine *checker.Engine, opts Options, show map[checker.Status]bool
 			out.failing++
 		}
 		if show[f.Status] {
-			if opts.Redact != nil {
-				opts.Redact.Finding(&f)
+			if red != nil {
+				red.Finding(&f)
 			}
 			out.findings.add(f)
 		}
@@ -452,8 +501,8 @@ func checkOne(engine *checker.Engine, opts Options, show map[checker.Status]bool
 	// Warnings are kept only for a record that was checked: a skipped one has its error.
 	for _, w := range rec.Warnings {
 		w.File, w.Record, w.CaseID = rec.File, rec.Index, rec.CaseID
-		if opts.Redact != nil {
-			opts.Redact.Warning(&w)
+		if red != nil {
+			red.Warning(&w)
 		}
 		out.warnings = append(out.warnings, sortableWarning{j.file, w})
 	}
@@ -462,16 +511,16 @@ func checkOne(engine *checker.Engine, opts Options, show map[checker.Status]bool
 		if e.OverBudget() {
 			out.overBudget++
 		}
-		out.addError(opts, j.file, checker.RecordError{
+		out.addError(red, j.file, checker.RecordError{
 			File: rec.File, Record: rec.Index, CaseID: rec.CaseID, Rule: e.Rule,
 			Error: fmt.Sprintf("%s (%s) on %s: %v", e.Rule, e.Edition, e.Subject, e.Err)})
 	}
 }
 
 // addError keeps an error entry, redacted when asked.
-func (out *outcome) addError(opts Options, file int, e checker.RecordError) {
-	if opts.Redact != nil {
-		opts.Redact.RecordError(&e)
+func (out *outcome) addError(red EntryRedactor, file int, e checker.RecordError) {
+	if red != nil {
+		red.RecordError(&e)
 	}
 	out.errors = append(out.errors, sortableError{file, e})
 }

@@ -44,9 +44,9 @@ type Record struct {
 type Reader struct {
 	Stdin          io.Reader // read for the path "-"
 	MaxRecordBytes int       // 0 means DefaultMaxRecordBytes
-	// Skipped is told about each file a directory walk passes over because its name does not
-	// end in a case-record extension.
-	Skipped func(path string)
+	// Skipped is told about each file a directory walk passes over, and why: its name does not
+	// end in an extension the reader reads, or it is not a regular file.
+	Skipped func(path string, why SkipReason)
 	// Import, when set, reads each file instead of the JSON reader: an importer of another
 	// source format (the CIN census, Annex A). Extensions then says which files a directory
 	// walk reads.
@@ -66,14 +66,34 @@ func IsCaseFile(name string) bool {
 	return slices.ContainsFunc(caseExtensions, func(ext string) bool { return strings.HasSuffix(lower, ext) })
 }
 
-// Files expands the paths of a batch into the files to read, in a stable order: each path as
-// given, directories walked recursively in lexical order. A path that does not exist is an
-// error, because a typo must not pass as an empty batch.
-func (r *Reader) Files(paths []string) ([]string, error) {
-	var out []string
+// Entry is a file of a batch, or a directory of it that could not be read (Err set).
+type Entry struct {
+	Path string
+	Err  error
+}
+
+// SkipReason says why a directory walk passed over a file.
+type SkipReason int
+
+const (
+	// SkipName: the file's name does not end in an extension the reader reads.
+	SkipName SkipReason = iota
+	// SkipNotRegular: not a regular file (a FIFO, a device, a socket, or a link to a
+	// directory). A walk never opens one: a FIFO would wait for a writer for ever.
+	SkipNotRegular
+)
+
+// Walk expands the paths of a batch into the files to read, in a stable order: each path as
+// given, directories walked recursively in lexical order. A path named on the command line is
+// read whatever it is (a named pipe is a legitimate stream); inside a directory only regular
+// files are, and the others are passed over (see Skipped). A path that does not exist is an
+// error, because a typo must not pass as an empty batch; a directory inside the walk that
+// cannot be read is an Entry with Err, and the walk goes on.
+func (r *Reader) Walk(paths []string) ([]Entry, error) {
+	var out []Entry
 	for _, p := range paths {
 		if p == "-" {
-			out = append(out, p)
+			out = append(out, Entry{Path: p})
 			continue
 		}
 		info, err := os.Stat(p)
@@ -81,12 +101,19 @@ func (r *Reader) Files(paths []string) ([]string, error) {
 			return nil, fmt.Errorf("read batch: %w", err)
 		}
 		if !info.IsDir() {
-			out = append(out, p)
+			out = append(out, Entry{Path: p})
 			continue
 		}
 		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
-				return err
+				if d == nil {
+					return err // the named path itself went away
+				}
+				out = append(out, Entry{Path: path, Err: fmt.Errorf("the directory could not be read (%v): its files were not checked", unwrapPathError(err))})
+				if d.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
 			}
 			if d.IsDir() {
 				if path != p && strings.HasPrefix(d.Name(), ".") {
@@ -94,10 +121,24 @@ func (r *Reader) Files(paths []string) ([]string, error) {
 				}
 				return nil
 			}
-			if r.reads(d.Name()) {
-				out = append(out, path)
-			} else if r.Skipped != nil {
-				r.Skipped(path)
+			switch {
+			case !r.reads(d.Name()):
+				r.skip(path, SkipName)
+			case d.Type().IsRegular():
+				out = append(out, Entry{Path: path})
+			case d.Type()&fs.ModeSymlink != 0:
+				// A link is followed to a regular file only.
+				target, err := os.Stat(path)
+				switch {
+				case err != nil:
+					out = append(out, Entry{Path: path, Err: fmt.Errorf("open: %v", unwrapPathError(err))})
+				case target.Mode().IsRegular():
+					out = append(out, Entry{Path: path})
+				default:
+					r.skip(path, SkipNotRegular)
+				}
+			default:
+				r.skip(path, SkipNotRegular)
 			}
 			return nil
 		})
@@ -106,6 +147,34 @@ func (r *Reader) Files(paths []string) ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// Files is Walk's paths alone, the directories that could not be read among them.
+func (r *Reader) Files(paths []string) ([]string, error) {
+	entries, err := r.Walk(paths)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, len(entries))
+	for i, e := range entries {
+		out[i] = e.Path
+	}
+	return out, nil
+}
+
+func (r *Reader) skip(path string, why SkipReason) {
+	if r.Skipped != nil {
+		r.Skipped(path, why)
+	}
+}
+
+// unwrapPathError drops the path from an error about a path the message already names.
+func unwrapPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 // reads reports whether a directory walk reads a file of this name.
@@ -162,10 +231,32 @@ func (r *Reader) ReadFile(path string, fn func(Record) error) error {
 		return r.readLines(path, br, fn)
 	case first == '[':
 		return r.readArray(path, br, fn)
-	case path == "-":
+	case path == "-" && !opensMultiLine(br):
+		// Standard input has no extension: NDJSON, unless its first line opens a JSON value
+		// that goes on past it (a pretty-printed record, or several), which is read as a .json
+		// file is. A first line that is whole, or malformed, is NDJSON's, so a bad first
+		// record is one bad record and the rest are read.
 		return r.readLines(path, br, fn)
 	default:
 		return r.readConcatenated(path, br, fn)
+	}
+}
+
+// opensMultiLine reports whether the stream's first line is the opening part of a JSON value
+// that does not end on it: "{" alone, say, as every pretty-printer writes.
+func opensMultiLine(br *bufio.Reader) bool {
+	for size := 512; ; size *= 2 {
+		size = min(size, br.Size())
+		buf, err := br.Peek(size)
+		if i := bytes.IndexByte(buf, '\n'); i >= 0 {
+			var v any
+			err := json.Unmarshal(buf[:i], &v)
+			var syn *json.SyntaxError
+			return errors.As(err, &syn) && syn.Error() == "unexpected end of JSON input"
+		}
+		if err != nil || size == br.Size() {
+			return false // one line only, or a line longer than the buffer: NDJSON reads both
+		}
 	}
 }
 
@@ -208,7 +299,19 @@ func (r *Reader) readLines(path string, br *bufio.Reader, fn func(Record) error)
 	index := 0
 	for {
 		line, tooLong, err := readLine(br, limit)
-		if len(bytes.TrimSpace(line)) > 0 || tooLong {
+		partial := len(bytes.TrimSpace(line)) > 0 || tooLong
+		if err != nil && err != io.EOF {
+			// The stream broke (a gzip file cut short, a read error). A record it broke off
+			// is that one record, reported with why; a break between records is reported
+			// once, for the file.
+			at := 0
+			if partial {
+				index++
+				at = index
+			}
+			return fn(Record{File: path, Index: at, Err: describeReadError(err, at > 0, index)})
+		}
+		if partial {
 			index++
 			rec := Record{File: path, Index: index}
 			if tooLong {
@@ -223,10 +326,20 @@ func (r *Reader) readLines(path string, br *bufio.Reader, fn func(Record) error)
 		if err == io.EOF {
 			return nil
 		}
-		if err != nil {
-			return fn(Record{File: path, Index: index + 1, Err: fmt.Errorf("read: %w", err)})
-		}
 	}
+}
+
+// describeReadError words a stream that broke: inRecord when it broke inside a record, after
+// the records before it were read.
+func describeReadError(err error, inRecord bool, records int) error {
+	what := fmt.Sprintf("read: %v", err)
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		what = "the file ends early (is it cut short?)"
+	}
+	if inRecord {
+		return fmt.Errorf("%s: the record is incomplete", what)
+	}
+	return fmt.Errorf("%s, after record %d; the rest of the file could not be read", what, records)
 }
 
 // readLine reads one line without its newline. A line over limit is read to its end and
@@ -302,6 +415,9 @@ func (b *recordBudget) startRecord() { b.Allow(b.limit + decoderReadAhead) }
 func describeStreamError(err error, limit int) string {
 	if errors.Is(err, errRecordTooLong) {
 		return fmt.Sprintf("the record is longer than %d bytes", limit)
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return "the file ends in the middle of the record (is it cut short?)"
 	}
 	return fmt.Sprintf("malformed JSON: %v", err)
 }

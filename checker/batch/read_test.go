@@ -280,13 +280,33 @@ func TestReadGzip(t *testing.T) {
 		z := gzipped(t, nd)
 		path := writeFile(t, t.TempDir(), "cut.ndjson.gz", z[:len(z)-8]) // no trailer
 		got := readAll(t, &Reader{}, path)
-		if len(got) != 4 {
-			t.Fatalf("got %d records, want 3 cases and a read error: %+v", len(got), got)
-		}
-		checkRecords(t, path, got[:3], oks("C-1", "C-2", "C-3"))
-		if got[3].Err == nil || !strings.Contains(got[3].Err.Error(), "unexpected EOF") || got[3].Case != nil {
-			t.Errorf("last record: err=%v case=%v, want a read error naming the unexpected end", got[3].Err, got[3].Case != nil)
-		}
+		// Cut between records: the three records, and one error for the file.
+		checkRecords(t, path, got, append(oks("C-1", "C-2", "C-3"),
+			want{index: 0, has: []string{"the file ends early (is it cut short?), after record 3; the rest of the file could not be read"}}))
+	})
+
+	t.Run("cut in the middle of a record", func(t *testing.T) {
+		// Stored, not compressed, so that the cut falls at a known place: inside record 2.
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.NoCompression)
+		zw.Write(nd)
+		zw.Close()
+		cut := 10 + 5 + len(rec("C-1")) + 2 + 20
+		path := writeFile(t, t.TempDir(), "cut.ndjson.gz", buf.Bytes()[:cut])
+		got := readAll(t, &Reader{}, path)
+		// One good record, and the broken one once: not a second error for the stream.
+		checkRecords(t, path, got, append(oks("C-1"),
+			want{index: 2, has: []string{"the file ends early (is it cut short?): the record is incomplete"}}))
+	})
+
+	t.Run("cut in the middle of an array", func(t *testing.T) {
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.NoCompression)
+		zw.Write(arr)
+		zw.Close()
+		path := writeFile(t, t.TempDir(), "cut.json.gz", buf.Bytes()[:10+5+1+len(rec("C-1"))+2+20])
+		checkRecords(t, path, readAll(t, &Reader{}, path), append(oks("C-1"),
+			want{index: 2, has: []string{"the file ends in the middle of the record (is it cut short?); the rest of the file could not be read"}}))
 	})
 }
 
@@ -303,7 +323,7 @@ func TestFilesDirectoryWalk(t *testing.T) {
 	writeFile(t, root, "b/.cache/x.ndjson", []byte(rec("C-CACHE")+"\n"))
 
 	var skipped []string
-	r := &Reader{Skipped: func(p string) { skipped = append(skipped, p) }}
+	r := &Reader{Skipped: func(p string, _ SkipReason) { skipped = append(skipped, p) }}
 	files, err := r.Files([]string{root})
 	if err != nil {
 		t.Fatal(err)
@@ -391,6 +411,37 @@ func TestReadStdin(t *testing.T) {
 			{index: 2, has: []string{"malformed JSON"}},
 			{index: 3, caseID: "C-3", ok: true},
 		})
+	})
+	t.Run("pretty-printed record", func(t *testing.T) {
+		var pretty bytes.Buffer
+		json.Indent(&pretty, []byte(rec("C-1")), "", "  ")
+		r := &Reader{Stdin: strings.NewReader(pretty.String() + "\n")}
+		checkRecords(t, "-", readAll(t, r, "-"), oks("C-1"))
+	})
+	t.Run("pretty-printed records one after another", func(t *testing.T) {
+		var a, b bytes.Buffer
+		json.Indent(&a, []byte(rec("C-1")), "", "\t")
+		json.Indent(&b, []byte(rec("C-2")), "", "\t")
+		r := &Reader{Stdin: strings.NewReader("\xef\xbb\xbf\n" + a.String() + "\n" + b.String())}
+		checkRecords(t, "-", readAll(t, r, "-"), oks("C-1", "C-2"))
+	})
+	t.Run("pretty-printed array", func(t *testing.T) {
+		var pretty bytes.Buffer
+		json.Indent(&pretty, []byte("["+rec("C-1")+","+rec("C-2")+"]"), "", "  ")
+		r := &Reader{Stdin: strings.NewReader(pretty.String())}
+		checkRecords(t, "-", readAll(t, r, "-"), oks("C-1", "C-2"))
+	})
+	t.Run("bad first line of NDJSON stays one bad record", func(t *testing.T) {
+		r := &Reader{Stdin: strings.NewReader(`{"case_id": oops}` + "\n" + rec("C-2") + "\n" + rec("C-3") + "\n")}
+		checkRecords(t, "-", readAll(t, r, "-"), []want{
+			{index: 1, has: []string{"malformed JSON"}},
+			{index: 2, caseID: "C-2", ok: true},
+			{index: 3, caseID: "C-3", ok: true},
+		})
+	})
+	t.Run("NDJSON with a first line longer than the buffer", func(t *testing.T) {
+		r := &Reader{Stdin: strings.NewReader(padded(t, "C-1", 200<<10) + "\n" + rec("C-2") + "\n")}
+		checkRecords(t, "-", readAll(t, r, "-"), oks("C-1", "C-2"))
 	})
 	t.Run("no stdin", func(t *testing.T) {
 		checkRecords(t, "-", readAll(t, &Reader{}, "-"), []want{{index: 0, has: []string{"standard input"}}})
@@ -868,7 +919,7 @@ func TestCheck(t *testing.T) {
 	writeFile(t, root, "README.md", []byte("skip me"))
 
 	var skipped []string
-	reader := &Reader{Skipped: func(p string) { skipped = append(skipped, p) }}
+	reader := &Reader{Skipped: func(p string, _ SkipReason) { skipped = append(skipped, p) }}
 	report, err := Check(engine, reader, []string{root}, checkOptions())
 	if err != nil {
 		t.Fatal(err)
@@ -1030,4 +1081,13 @@ func FuzzDecode(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestWorkersBounded(t *testing.T) {
+	opts := checkOptions()
+	opts.Workers = MaxWorkers + 1
+	_, err := Check(testEngine(t), &Reader{}, []string{"-"}, opts)
+	if err == nil || err.Error() != "workers 1025: want 0 (one per CPU) to 1024" {
+		t.Errorf("error %v", err)
+	}
 }

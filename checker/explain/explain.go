@@ -140,6 +140,14 @@ func Build(c *checker.Case, asOf checker.Date, findings []checker.Finding, cal *
 	slices.SortStableFunc(t.Deadlines, func(a, b Deadline) int {
 		return cmp.Or(cmp.Compare(a.Start.String(), b.Start.String()), cmp.Compare(a.Rule, b.Rule), cmp.Compare(a.Edition, b.Edition), cmp.Compare(a.Subject, b.Subject))
 	})
+	t.Refit()
+	return t
+}
+
+// Refit sets First and Last again from the events and deadlines, after some were changed
+// (redaction takes out dates counted from a birth date).
+func (t *Timeline) Refit() {
+	t.First, t.Last = checker.Date{}, checker.Date{}
 	for _, e := range t.Events {
 		t.span(e.Date)
 	}
@@ -148,7 +156,6 @@ func Build(c *checker.Case, asOf checker.Date, findings []checker.Finding, cal *
 		t.span(d.Due)
 		t.span(d.Done)
 	}
-	return t
 }
 
 func (t *Timeline) span(d checker.Date) {

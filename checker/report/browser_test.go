@@ -16,14 +16,14 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
-
-	"github.com/wtcheck/wtcheck/checker"
 )
 
 // TestHTMLInBrowser opens the golden test's page in headless Chromium, from a file as a
 // mail attachment would be opened: it wants no console error, no exception, no request for
-// anything but the file itself, no page wider than the window, and the summary numbers the
-// audit holds. It saves a screenshot of the whole page to $WTCHECK_SCREENSHOT, if set.
+// anything but the file itself, no page wider than the window (on a desktop and on a phone),
+// the summary numbers the audit holds, and no serious or critical accessibility violation
+// found by axe-core ($WTCHECK_AXE names its axe.min.js; make browser-test installs it from
+// the npm registry). It saves a screenshot of the top of the page to $WTCHECK_SCREENSHOT, if set.
 func TestHTMLInBrowser(t *testing.T) {
 	if os.Getenv("WTCHECK_BROWSER") != "1" {
 		t.Skip("opens the page in headless Chromium: run with WTCHECK_BROWSER=1 go test ./checker/report -run TestHTMLInBrowser -v " +
@@ -35,6 +35,10 @@ func TestHTMLInBrowser(t *testing.T) {
 	}
 	if _, err := os.Stat(browser); err != nil {
 		t.Fatalf("no browser: %v (install chromium, or set WTCHECK_CHROMIUM)", err)
+	}
+	axeSource, err := os.ReadFile(os.Getenv("WTCHECK_AXE"))
+	if err != nil {
+		t.Fatalf("no axe-core: %v (make browser-test installs it with npm and sets WTCHECK_AXE to its axe.min.js)", err)
 	}
 
 	a := auditFixture(t)
@@ -108,14 +112,7 @@ func TestHTMLInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	s := a.Report.Summary
-	want := map[string]int{
-		"summary-cases": s.Cases, "summary-records": s.RecordsRead, "summary-skipped": s.RecordsSkipped,
-		"summary-overdue": len(a.Overdue()), "summary-due-soon": len(a.DueSoonList()),
-	}
-	for _, st := range checker.Statuses {
-		want["summary-"+strings.ReplaceAll(string(st), "_", "-")] = s.Findings[st]
-	}
+	want := headlineIDs(a)
 	for id, n := range want {
 		text, err := chromedp.Run(tabCtx, chromedp.TextContent(chromedp.ID(id)))
 		if err != nil {
@@ -144,7 +141,20 @@ func TestHTMLInBrowser(t *testing.T) {
 		t.Errorf("the page is %dpx wider than the window", overflow)
 	}
 
-	png, err := chromedp.Run(tabCtx, chromedp.FullScreenshot(100))
+	// Accessibility: axe-core's rules, run in the page; a serious or critical violation fails.
+	// The script is given to the page through the DevTools protocol, which its Content
+	// Security Policy (no script at all) does not stop.
+	if _, err := chromedp.Run(tabCtx, chromedp.Evaluate[bool](string(axeSource)+"\n;true")); err != nil {
+		t.Fatalf("inject axe-core: %v", err)
+	}
+	runAxe(t, tabCtx, "1280px")
+
+	// The screenshot is the top of the page, the headline and the first charts, as the README
+	// shows it: the whole page of timelines would be a large image for little more.
+	if _, err := chromedp.Run(tabCtx, chromedp.EmulateViewport(1280, 1700)); err != nil {
+		t.Fatal(err)
+	}
+	png, err := chromedp.Run(tabCtx, chromedp.CaptureScreenshot())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,10 +167,59 @@ func TestHTMLInBrowser(t *testing.T) {
 	}
 	t.Logf("screenshot: %s (%d bytes)", shot, len(png))
 
+	// At a phone's width the page still fits: wide tables scroll within themselves.
+	if _, err := chromedp.Run(tabCtx, chromedp.EmulateViewport(375, 800)); err != nil {
+		t.Fatal(err)
+	}
+	overflow, err = chromedp.Run(tabCtx, chromedp.Evaluate[int](`document.documentElement.scrollWidth - window.innerWidth`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if overflow > 0 {
+		t.Errorf("at 375px the page is %dpx wider than the window", overflow)
+	}
+	runAxe(t, tabCtx, "375px") // where wide tables scroll, and must be reachable from the keyboard
+
 	mu.Lock()
 	defer mu.Unlock()
 	for _, p := range problems {
 		t.Error(p)
 	}
 	t.Logf("%d console and log messages, %d problems", messages, len(problems))
+}
+
+// runAxe runs axe-core, injected already, on the page as it is laid out now, and fails the
+// test on a serious or critical violation.
+func runAxe(t *testing.T, ctx context.Context, width string) {
+	t.Helper()
+	result, err := chromedp.Run(ctx, chromedp.Evaluate[axeResult](`axe.run(document, {resultTypes: ['violations']}).then(r => ({version: axe.version, passes: r.passes.length, violations: r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 5).map(n => n.target.join(' '))}))}))`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("run axe-core: %v", err)
+	}
+	if result.Passes == 0 {
+		t.Fatalf("axe-core %s checked nothing", result.Version)
+	}
+	t.Logf("axe-core %s at %s: %d rules passed, %d violated", result.Version, width, result.Passes, len(result.Violations))
+	for _, v := range result.Violations {
+		if v.Impact == "serious" || v.Impact == "critical" {
+			t.Errorf("axe-core at %s: %s (%s): %s, at %s", width, v.ID, v.Impact, v.Help, strings.Join(v.Targets, "; "))
+		} else {
+			t.Logf("axe-core at %s, %s: %s (%s) at %s", width, v.Impact, v.ID, v.Help, strings.Join(v.Targets, "; "))
+		}
+	}
+}
+
+// axeResult is what the test reads of an axe-core run.
+type axeResult struct {
+	Version    string         `json:"version"`
+	Passes     int            `json:"passes"`
+	Violations []axeViolation `json:"violations"`
+}
+
+// axeViolation is what the test reads of an axe-core violation.
+type axeViolation struct {
+	ID      string   `json:"id"`
+	Impact  string   `json:"impact"`
+	Help    string   `json:"help"`
+	Targets []string `json:"targets"`
 }

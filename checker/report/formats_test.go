@@ -84,7 +84,9 @@ func TestSARIFValidatesAgainstTheSchema(t *testing.T) {
 	if first.RuleID != "icpc-timeliness" || first.Kind != "fail" || first.Level != "error" {
 		t.Errorf("first result = %+v", first)
 	}
-	if run.Results[3].Level != "warning" || run.Results[4].Kind != "open" {
+	// A pending deadline listed on request is a note, of SARIF's default kind (fail), as a
+	// note must be.
+	if run.Results[3].Level != "warning" || run.Results[4].Level != "note" || run.Results[4].Kind != "" {
 		t.Errorf("warning and pending results = %+v, %+v", run.Results[3], run.Results[4])
 	}
 }
@@ -278,5 +280,33 @@ func TestLocalPackIsNamedInEveryFormat(t *testing.T) {
 				t.Errorf("%s lacks %q:\n%s", format, s, buf.String())
 			}
 		}
+	}
+}
+
+// TestSARIFNotificationsAreBounded: past 1,000 data warnings the first run's notifications
+// stop, and one more says how many were left out.
+func TestSARIFNotificationsAreBounded(t *testing.T) {
+	r := sampleReport()
+	r.Warnings = nil
+	for i := range 1005 {
+		r.Warnings = append(r.Warnings, checker.RecordWarning{File: "cases.ndjson", Record: i + 1, CaseID: "C-1", Path: "referrals[0].closed", Warning: "is after the extract date"})
+	}
+	var buf bytes.Buffer
+	if err := SARIF(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	var log struct {
+		Runs []struct {
+			Invocations []struct {
+				ToolExecutionNotifications []struct{ Message struct{ Text string } }
+			}
+		}
+	}
+	if err := json.Unmarshal(buf.Bytes(), &log); err != nil {
+		t.Fatal(err)
+	}
+	notes := log.Runs[0].Invocations[0].ToolExecutionNotifications
+	if len(notes) != 1001 || !strings.HasPrefix(notes[1000].Message.Text, "5 more referrals not covered and data warnings are left out") {
+		t.Errorf("%d notifications, the last %q", len(notes), notes[len(notes)-1].Message.Text)
 	}
 }

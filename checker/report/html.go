@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/wtcheck/wtcheck/checker"
+	"github.com/wtcheck/wtcheck/checker/compare"
 	"github.com/wtcheck/wtcheck/checker/explain"
 )
 
@@ -40,7 +41,8 @@ func HTML(w io.Writer, a *Audit) error {
 type htmlPage struct {
 	AsOf, Version, SummaryLine string
 	Packs                      []checker.PackInfo
-	Redacted                   bool
+	Redacted, InForce          bool
+	FoundNote                  string
 	Checked, Found, Act        []htmlCard
 	Editions                   []htmlEditionRate
 	Baseline                   *checker.BaselineSummary
@@ -49,16 +51,22 @@ type htmlPage struct {
 	RulesChart template.HTML
 	Months     []htmlMonthRow
 	TrendChart template.HTML
+	TrendNote  string
 	Teams      []htmlTeamRow
 	TeamChart  template.HTML
 
 	DueSoonDays             int
-	Overdue, Soon           []htmlAction
+	OverdueN, SoonN         int
 	OverdueTable, SoonTable htmlActionTable
 	Comparison              *htmlComparison
 	NotCovered              []htmlNotCovered
+	NotCoveredN             int
 	Errors, Warnings        []string
+	ErrorsN, WarningsN      int
 	Cases                   []htmlCase
+	CasesNote               string
+	// CutNote says where what a list leaves out is: the downloadable data.
+	CutNote string
 }
 
 type htmlCard struct {
@@ -97,18 +105,22 @@ type htmlAction struct {
 	Edition, Rule, Subject, Status, Class, Due, When, Message, Citation, Team string
 }
 
-// htmlActionTable is an action list's table: Teams adds a team column when any case has one.
+// htmlActionTable is an action list's table: Teams adds a team column when any case has one;
+// Cut says how much of the list it shows, when not all.
 type htmlActionTable struct {
-	ID, When string
-	Teams    bool
-	Rows     []htmlAction
+	ID, Label, When, Cut string
+	Teams                bool
+	Rows                 []htmlAction
 }
 
 type htmlComparison struct {
-	Editions    []string
-	Rows        []htmlComparisonRow
-	OnlyIn      []string
-	Differences []htmlDifference
+	Editions     []string
+	InForce      bool
+	Rows         []htmlComparisonRow
+	OnlyIn       []string
+	Differences  []htmlDifference
+	DifferencesN int
+	Cut          string
 }
 
 type htmlComparisonRow struct {
@@ -165,11 +177,29 @@ func statusClass(status checker.Status, severity checker.Severity) string {
 	return "st st-" + statusKind(status, severity)
 }
 
+// withNote adds a note to a non-empty text.
+func withNote(text, note string) string {
+	if text == "" {
+		return ""
+	}
+	return text + " " + note
+}
+
+// cutText says how much of a list the page shows, or "" when it shows all of it.
+func cutText(shown, total int, what string) string {
+	if shown >= total {
+		return ""
+	}
+	return fmt.Sprintf("Showing the first %d of %d %s (the page lists at most %d).", shown, total, what, shown)
+}
+
 func newHTMLPage(a *Audit) *htmlPage {
 	r := a.Report
 	s := r.Summary
+	limit := a.maxRows()
 	p := &htmlPage{AsOf: r.AsOf.String(), Version: r.Tool.Version, SummaryLine: SummaryLine(r), Packs: r.Packs,
-		Redacted: a.Redacted, Baseline: r.Baseline, DueSoonDays: a.DueSoon}
+		Redacted: a.Redacted, InForce: a.InForce, Baseline: r.Baseline, DueSoonDays: a.DueSoon,
+		CutNote: "Every finding is in the downloadable data: wtcheck check --show all --format csv (or json) lists them all, and wtcheck explain gives any case's timeline."}
 
 	ref := func(id string) htmlCaseRef {
 		_, ok := a.Timelines[id]
@@ -191,14 +221,34 @@ func newHTMLPage(a *Audit) *htmlPage {
 	if s.ReferralsNotCovered > 0 {
 		p.Checked = append(p.Checked, htmlCard{ID: "summary-not-covered", Label: "referrals not covered", N: s.ReferralsNotCovered, Href: "#not-covered", Class: "card-note"})
 	}
-	for _, st := range checker.Statuses {
-		p.Found = append(p.Found, htmlCard{ID: "summary-" + strings.ReplaceAll(string(st), "_", "-"),
-			Label: strings.ReplaceAll(string(st), "_", " "), N: s.Findings[st], Class: "card-" + statusKind(st, checker.SeverityBreach)})
+	h := a.Headline()
+	p.Found = []htmlCard{
+		{ID: "summary-breach", Label: "breaches of a must", N: h.Breach, Class: "card-breach"},
+		{ID: "summary-warning", Label: "breaches of a should (warnings)", N: h.Warning, Class: "card-warning"},
 	}
-	overdue, soon := a.Overdue(), a.DueSoonList()
+	if h.Info > 0 {
+		p.Found = append(p.Found, htmlCard{ID: "summary-info", Label: "breaches of good practice", N: h.Info, Class: "card-na"})
+	}
+	p.Found = append(p.Found,
+		htmlCard{ID: "summary-pending", Label: "pending", N: h.Pending, Class: "card-pending"},
+		htmlCard{ID: "summary-met", Label: "met", N: h.Met, Class: "card-met"},
+		htmlCard{ID: "summary-not-applicable", Label: "not applicable", N: h.NotApplicable, Class: "card-na"},
+		htmlCard{ID: "summary-insufficient-data", Label: "insufficient data", N: h.Insufficient, Class: "card-insufficient"},
+	)
+	switch {
+	case a.InForce:
+		p.FoundNote = "Each referral is checked under the edition of Working Together in force on the day it was received; each finding counts once. The other editions are set side by side under Editions compared."
+	case len(r.Packs) > 1:
+		p.FoundNote = "A finding the same under several editions (the same case, referral, rule, subject and status) counts once."
+	default:
+		p.FoundNote = "Each finding counts once."
+	}
+	overdue, overdueN := a.Overdue()
+	soon, soonN := a.DueSoonList()
+	p.OverdueN, p.SoonN = overdueN, soonN
 	p.Act = []htmlCard{
-		{ID: "summary-overdue", Label: "overdue: not done, past the due date", N: len(overdue), Href: "#overdue", Class: "card-breach"},
-		{ID: "summary-due-soon", Label: fmt.Sprintf("due in the next %d working days", a.DueSoon), N: len(soon), Href: "#due-soon", Class: "card-pending"},
+		{ID: "summary-overdue", Label: "overdue: open work past its due date", N: overdueN, Href: "#overdue", Class: "card-breach"},
+		{ID: "summary-due-soon", Label: fmt.Sprintf("due in the next %d working days", a.DueSoon), N: soonN, Href: "#due-soon", Class: "card-pending"},
 	}
 
 	// Compliance per rule, and per edition.
@@ -229,13 +279,17 @@ func newHTMLPage(a *Audit) *htmlPage {
 		p.RulesChart = complianceBars("chart-compliance", "Compliance per rule, by edition", "rule of each edition", bars)
 	}
 
-	// The trend.
-	months := a.BreachesByMonth()
+	// The trend, up to the as-of date.
+	months, later := a.BreachesByMonth()
 	for _, m := range months {
 		p.Months = append(p.Months, htmlMonthRow{Month: m.Month, Breach: m.Breach, Met: m.Met, Rate: percentText(m.Met, m.Breach)})
 	}
 	if len(months) > 0 {
 		p.TrendChart = trendColumns("chart-trend", months)
+	}
+	if later > 0 {
+		p.TrendNote = fmt.Sprintf("%d met %s due after the as-of date (done early: an 18th birthday still ahead, say) %s not in the trend, which ends at the as-of date.",
+			later, plural(later, "deadline", "deadlines"), plural(later, "is", "are"))
 	}
 
 	// Teams.
@@ -249,16 +303,18 @@ func newHTMLPage(a *Audit) *htmlPage {
 	}
 
 	// The action lists.
-	action := func(f *checker.Finding) htmlAction {
-		return htmlAction{Case: ref(f.CaseID), Edition: f.Edition, Rule: f.Rule, Subject: f.Subject, Status: StatusLabel(f),
+	action := func(it Action) htmlAction {
+		f := &it.Finding
+		return htmlAction{Case: ref(f.CaseID), Edition: strings.Join(it.Editions, ", "), Rule: f.Rule, Subject: f.Subject, Status: StatusLabel(f),
 			Class: statusClass(f.Status, f.Severity), Due: dash(f.Due.String()), When: Lateness(f), Message: f.Message,
 			Citation: f.Citation, Team: f.Team}
 	}
-	for _, f := range overdue {
-		p.Overdue = append(p.Overdue, action(f))
+	var overdueRows, soonRows []htmlAction
+	for _, it := range overdue {
+		overdueRows = append(overdueRows, action(it))
 	}
-	for _, f := range soon {
-		p.Soon = append(p.Soon, action(f))
+	for _, it := range soon {
+		soonRows = append(soonRows, action(it))
 	}
 	teams := false
 	for f := range r.Listed() {
@@ -267,12 +323,14 @@ func newHTMLPage(a *Audit) *htmlPage {
 			break
 		}
 	}
-	p.OverdueTable = htmlActionTable{ID: "overdue-table", When: "Overdue by", Teams: teams, Rows: p.Overdue}
-	p.SoonTable = htmlActionTable{ID: "due-soon-table", When: "Left", Teams: teams, Rows: p.Soon}
+	p.OverdueTable = htmlActionTable{ID: "overdue-table", Label: "Overdue work", When: "Overdue by", Teams: teams, Rows: overdueRows,
+		Cut: withNote(cutText(len(overdueRows), overdueN, "items, the oldest due date first,"), p.CutNote)}
+	p.SoonTable = htmlActionTable{ID: "due-soon-table", Label: "Work due soon", When: "Left", Teams: teams, Rows: soonRows,
+		Cut: withNote(cutText(len(soonRows), soonN, "items, the soonest first,"), p.CutNote)}
 
 	// Editions compared.
 	if c := a.Comparison; c != nil {
-		hc := &htmlComparison{Editions: c.Editions}
+		hc := &htmlComparison{Editions: c.Editions, InForce: slices.Contains(c.Editions, compare.InForce), DifferencesN: len(c.Differences)}
 		for _, row := range c.Rules {
 			hr := htmlComparisonRow{Rule: row.Rule, Title: row.Title}
 			for _, ed := range c.Editions {
@@ -292,7 +350,7 @@ func newHTMLPage(a *Audit) *htmlPage {
 				hc.OnlyIn = append(hc.OnlyIn, row.Rule+": only "+only)
 			}
 		}
-		for _, d := range c.Differences {
+		for _, d := range c.Differences[:min(len(c.Differences), limit)] {
 			hd := htmlDifference{Case: ref(d.CaseID), Subject: d.Subject, Requirement: d.Requirement, Reason: d.Reason}
 			for _, ed := range c.Editions {
 				var cell htmlRate
@@ -305,21 +363,37 @@ func newHTMLPage(a *Audit) *htmlPage {
 			}
 			hc.Differences = append(hc.Differences, hd)
 		}
+		hc.Cut = cutText(len(hc.Differences), len(c.Differences), "outcomes that differ, in case order,")
+		if hc.Cut != "" {
+			hc.Cut += " wtcheck compare --format csv lists them all."
+		}
 		p.Comparison = hc
 	}
 
-	for _, n := range r.NotCovered {
+	p.NotCoveredN = len(r.NotCovered)
+	for _, n := range r.NotCovered[:min(len(r.NotCovered), limit)] {
 		p.NotCovered = append(p.NotCovered, htmlNotCovered{Case: ref(n.CaseID), Referral: n.Referral, Received: n.Received.String()})
 	}
-	for _, e := range r.Errors {
+	p.ErrorsN = len(r.Errors)
+	for _, e := range r.Errors[:min(len(r.Errors), limit)] {
 		p.Errors = append(p.Errors, ErrorLine(e))
 	}
-	for _, w := range r.Warnings {
+	p.WarningsN = len(r.Warnings)
+	for _, w := range r.Warnings[:min(len(r.Warnings), limit)] {
 		p.Warnings = append(p.Warnings, WarningLine(w))
 	}
 
 	// The cases' timelines, in case id order.
 	p.Cases = htmlCases(a)
+	candidates := max(a.TimelineCases, len(p.Cases))
+	if len(p.Cases) > 0 {
+		p.CasesNote = fmt.Sprintf("%d %s with breaches or work due soon; %s.", candidates, plural(candidates, "case", "cases"),
+			plural(len(p.Cases), "its timeline follows", "their timelines follow"))
+		if len(p.Cases) < candidates {
+			p.CasesNote = fmt.Sprintf("%d cases have breaches or work due soon; the page shows the timelines of %d of them (at most %d): those with open work overdue, oldest first, then those with work due soon, then those with other breaches, the most recent first. wtcheck explain gives the timeline of any case.",
+				candidates, len(p.Cases), a.maxTimelines())
+		}
+	}
 	return p
 }
 
@@ -340,6 +414,9 @@ func htmlCases(a *Audit) []htmlCase {
 	byKey := map[findingKey]*checker.Finding{}
 	team := map[string]string{}
 	for f := range a.Report.Listed() {
+		if _, ok := a.Timelines[f.CaseID]; !ok {
+			continue // keep only what the timelines shown need
+		}
 		k := findingKey{f.CaseID, f.Edition, f.Rule, f.Subject, f.Due.String()}
 		if _, dup := byKey[k]; !dup {
 			byKey[k] = f

@@ -248,14 +248,8 @@ func auditFixture(t testing.TB) *Audit {
 	}
 
 	agg := compare.NewAggregator(packs, false, ruledoc.Timescale)
-	a := &Audit{Report: rep, Timelines: map[string]*explain.Timeline{}, DueSoon: 5}
-	inLists := map[string]bool{}
-	for _, f := range a.Overdue() {
-		inLists[f.CaseID] = true
-	}
-	for _, f := range a.DueSoonList() {
-		inLists[f.CaseID] = true
-	}
+	a := &Audit{Report: rep, DueSoon: 5}
+	set := &TimelineSet{DueSoon: a.DueSoon}
 	for _, c := range auditCases() {
 		var mine []checker.Finding
 		for _, f := range findings {
@@ -264,10 +258,9 @@ func auditFixture(t testing.TB) *Audit {
 			}
 		}
 		agg.Add(c, mine)
-		if inLists[c.CaseID] {
-			a.Timelines[c.CaseID] = explain.Build(c, asOf, mine, cal, packs)
-		}
+		set.Offer(c.CaseID, mine, func() *explain.Timeline { return explain.Build(c, asOf, mine, cal, packs) })
 	}
+	a.Timelines, a.TimelineCases = set.Timelines()
 	a.Comparison = agg.Result(rep)
 	return a
 }
@@ -430,21 +423,24 @@ func TestHTMLIsSelfContained(t *testing.T) {
 	}
 }
 
+// headlineIDs are the ids of the page's headline numbers and what each should hold.
+func headlineIDs(a *Audit) map[string]int {
+	s := a.Report.Summary
+	h := a.Headline()
+	_, overdue := a.Overdue()
+	_, soon := a.DueSoonList()
+	return map[string]int{
+		"summary-cases": s.Cases, "summary-records": s.RecordsRead, "summary-skipped": s.RecordsSkipped,
+		"summary-overdue": overdue, "summary-due-soon": soon,
+		"summary-breach": h.Breach, "summary-warning": h.Warning, "summary-pending": h.Pending, "summary-met": h.Met,
+		"summary-not-applicable": h.NotApplicable, "summary-insufficient-data": h.Insufficient,
+	}
+}
+
 func TestHTMLSummaryNumbers(t *testing.T) {
 	a := auditFixture(t)
 	_, ids := parsePage(t, renderHTML(t, a))
-	s := a.Report.Summary
-	want := map[string]int{
-		"summary-cases":    s.Cases,
-		"summary-records":  s.RecordsRead,
-		"summary-skipped":  s.RecordsSkipped,
-		"summary-overdue":  len(a.Overdue()),
-		"summary-due-soon": len(a.DueSoonList()),
-	}
-	for _, st := range checker.Statuses {
-		want["summary-"+strings.ReplaceAll(string(st), "_", "-")] = s.Findings[st]
-	}
-	for id, n := range want {
+	for id, n := range headlineIDs(a) {
 		el := ids[id]
 		if el == nil {
 			t.Errorf("no element with id %q", id)
@@ -455,9 +451,20 @@ func TestHTMLSummaryNumbers(t *testing.T) {
 			t.Errorf("#%s = %q, want %d", id, textOf(el), n)
 		}
 	}
-	// The fixture's own numbers, so that a wrong fixture cannot pass unnoticed.
-	if s.Findings[checker.StatusBreach] != 11 || len(a.Overdue()) != 4 || len(a.DueSoonList()) != 2 {
-		t.Errorf("fixture: %d breaches, %d overdue, %d due soon", s.Findings[checker.StatusBreach], len(a.Overdue()), len(a.DueSoonList()))
+	// The fixture's own numbers, so that a wrong fixture cannot pass unnoticed: 11 breach
+	// findings under the two editions are 7 distinct breaches, 4 of a must (C-1 A1 and S1,
+	// C-2 A1, C/3 A1) and 3 of a should (C-1 SD1 under 2023, C-2's early help twice); the 4
+	// overdue findings are 2 items of open work, and the 2 due soon 1.
+	h := a.Headline()
+	if a.Report.Summary.Findings[checker.StatusBreach] != 11 || h != (Headline{Breach: 4, Warning: 3, Pending: 2, Met: 8, NotApplicable: 1, Insufficient: 1}) {
+		t.Errorf("fixture: %d breach findings, headline %+v", a.Report.Summary.Findings[checker.StatusBreach], h)
+	}
+	overdue, n := a.Overdue()
+	if n != 2 || len(overdue) != 2 || overdue[0].CaseID != "C-1" || strings.Join(overdue[0].Editions, ",") != "2018,2023" || overdue[1].CaseID != "C/3 <&>" {
+		t.Errorf("overdue: %d, %+v", n, overdue)
+	}
+	if _, n := a.DueSoonList(); n != 1 {
+		t.Errorf("due soon: %d, want 1", n)
 	}
 	if el := ids["summary-as-of"]; el == nil || textOf(el) != "2024-03-31" {
 		t.Errorf("as-at date missing or wrong")
@@ -552,8 +559,8 @@ func TestHTMLCaseLinksHaveSections(t *testing.T) {
 			}
 		}
 	}
-	if links != len(a.Overdue()) {
-		t.Errorf("%d case links in the overdue list, want %d", links, len(a.Overdue()))
+	if overdue, _ := a.Overdue(); links != len(overdue) {
+		t.Errorf("%d case links in the overdue list, want %d", links, len(overdue))
 	}
 	// Every link in the page that stays in it goes somewhere.
 	for n := range doc.Descendants() {

@@ -45,6 +45,15 @@ func Lookup(format string) (Writer, error) {
 	return checkList(w), nil
 }
 
+// LookupWithNotes is Lookup for a command that prints what a writer has to say besides the
+// report (what SARIF left out to stay within code scanning's limits) with notify.
+func LookupWithNotes(format string, notify func(string)) (Writer, error) {
+	if format == "sarif" && notify != nil {
+		return checkList(SARIFWithNotes(notify)), nil
+	}
+	return Lookup(format)
+}
+
 // EditionLabel is a finding's edition as reports show it: "2023", or "2023 la-e09000099" for
 // a finding that names its pack (a local pack, or one of two packs of one edition), so that
 // a local variant is never read as the shipped pack.

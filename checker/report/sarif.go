@@ -1,10 +1,16 @@
 package report
 
 import (
+	"bytes"
+	"cmp"
+	"compress/gzip"
+	"container/heap"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/wtcheck/wtcheck/checker"
@@ -24,9 +30,10 @@ type sarifRun struct {
 	AutomationDetails map[string]string `json:"automationDetails"`
 	Invocations       []sarifInvocation `json:"invocations,omitempty"`
 	Results           []sarifResult     `json:"results"`
-	// Properties name a local pack's file and content hash, so that its results are never
-	// taken for the shipped pack's.
-	Properties map[string]any `json:"properties,omitempty"`
+	// Properties count the results found and written, say what was left out, and name a
+	// local pack's file and content hash, so that its results are never taken for the
+	// shipped pack's.
+	Properties map[string]any `json:"properties"`
 }
 
 // sarifInvocation carries what belongs to no edition's results as tool execution
@@ -73,7 +80,7 @@ type sarifDescriptor struct {
 type sarifResult struct {
 	RuleID              string            `json:"ruleId"`
 	RuleIndex           int               `json:"ruleIndex"`
-	Kind                string            `json:"kind"`
+	Kind                string            `json:"kind,omitempty"`
 	Level               string            `json:"level"`
 	Message             sarifText         `json:"message"`
 	Locations           []sarifLocation   `json:"locations"`
@@ -91,15 +98,79 @@ type sarifPhysical struct {
 	Region           map[string]int    `json:"region,omitempty"`
 }
 
-// SARIF writes SARIF 2.1.0, which code-scanning dashboards read: one run per pack, with a
-// reporting descriptor for each of its rules (title, text, citation) and a result for each
-// finding listed. A breach is a result of kind "fail" at the level of the rule's severity;
-// the other statuses are kept with their SARIF kinds (pass, open, notApplicable, review).
-func SARIF(w io.Writer, r *checker.Report) error {
+// Code scanning's limits on a SARIF upload (GitHub's documentation, "SARIF results exceed one
+// or more limits" and "SARIF file is too large"): at most 20 runs a file; at most 25,000
+// results a run, of which only the top 5,000 are kept; 25,000 rules a run; 1,000 locations a
+// result and 20 tags a rule; and 10 MB for the gzip-compressed file. wtcheck writes one
+// location a result and one tag a rule, and keeps within the rest itself, so that what is
+// left out is chosen here, said, and the same from run to run.
+const (
+	sarifMaxRuns          = 20
+	sarifMaxResultsPerRun = 5_000
+	sarifMaxRulesPerRun   = 25_000
+	// sarifMaxNotifications bounds the tool notifications (referrals not covered, data
+	// warnings) of the first run, which code scanning shows on its tool status page.
+	sarifMaxNotifications = 1_000
+	// sarifMaxBytes is the most a file may take gzip-compressed, as an upload sends it
+	// (10 MB, with room to spare for a different compressor).
+	sarifMaxBytes = 9_000_000
+)
+
+// SARIF writes SARIF 2.1.0 for code scanning: one run per pack, with a reporting descriptor
+// for each of its rules (title, text, citation) and a result for each finding listed. By
+// default the check lists breaches only, which is what should be an alert; a breach is a
+// result at the level of its rule's severity (error, warning, note), a pending deadline
+// listed on request a note, and other statuses listed on request are kept with their SARIF
+// kinds (pass, notApplicable, review) and level none. It stays within code scanning's limits
+// (see sarifMaxResultsPerRun): when a run has more results than code scanning keeps, or the
+// file would pass 10 MB, it keeps the most severe results, then those due longest ago, and
+// says what it left out in the run's properties.
+func SARIF(w io.Writer, r *checker.Report) error { return writeSARIF(w, r, nil) }
+
+// SARIFWithNotes is SARIF that also tells notify what it left out to stay within code
+// scanning's limits, for the command to print on standard error.
+func SARIFWithNotes(notify func(string)) Writer {
+	return func(w io.Writer, r *checker.Report) error { return writeSARIF(w, r, notify) }
+}
+
+// sarifCandidate is a result waiting to be kept or dropped.
+type sarifCandidate struct {
+	run, seq int
+	level    int    // 0 error, 1 warning, 2 note, 3 none: the lower the more severe
+	due      string // "" for none, which comes after every date
+	result   sarifResult
+}
+
+func (c *sarifCandidate) before(d *sarifCandidate) bool {
+	due := func(s string) string { return cmp.Or(s, "9999") }
+	return cmp.Or(cmp.Compare(c.level, d.level), cmp.Compare(due(c.due), due(d.due)), cmp.Compare(c.run, d.run), cmp.Compare(c.seq, d.seq)) < 0
+}
+
+// candidateHeap is a max-heap: its top is the candidate to drop first.
+type candidateHeap []*sarifCandidate
+
+func (h candidateHeap) Len() int           { return len(h) }
+func (h candidateHeap) Less(i, j int) bool { return h[j].before(h[i]) }
+func (h candidateHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *candidateHeap) Push(x any)        { *h = append(*h, x.(*sarifCandidate)) }
+func (h *candidateHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
+func writeSARIF(w io.Writer, r *checker.Report, notify func(string)) error {
 	log := sarifLog{Schema: "https://json.schemastore.org/sarif-2.1.0.json", Version: "2.1.0", Runs: []sarifRun{}}
 	runOf, runOfEdition := map[string]int{}, map[string]int{} // by pack id; by edition, for findings that name no pack
+	packOf := []string{}
 	ruleIndex := map[string]map[string]int{}
+	var packsLeft []string
 	for _, p := range r.Packs {
+		if len(log.Runs) == sarifMaxRuns {
+			packsLeft = append(packsLeft, p.ID)
+			continue
+		}
 		run := sarifRun{
 			Tool:              sarifTool{Driver: sarifDriver{Name: "wtcheck", Version: r.Tool.Version, InformationURI: informationURI, Rules: []sarifDescriptor{}}},
 			AutomationDetails: map[string]string{"id": "wtcheck/" + p.ID + "/"},
@@ -113,7 +184,7 @@ func SARIF(w io.Writer, r *checker.Report) error {
 		}
 		ruleIndex[p.ID] = map[string]int{}
 		for _, ri := range r.Rules {
-			if ri.Pack != p.ID {
+			if ri.Pack != p.ID || len(run.Tool.Driver.Rules) == sarifMaxRulesPerRun {
 				continue
 			}
 			ruleIndex[p.ID][ri.ID] = len(run.Tool.Driver.Rules)
@@ -133,9 +204,17 @@ func SARIF(w io.Writer, r *checker.Report) error {
 		if _, dup := runOfEdition[p.Edition]; !dup {
 			runOfEdition[p.Edition] = len(log.Runs)
 		}
+		packOf = append(packOf, p.ID)
 		log.Runs = append(log.Runs, run)
 	}
+
+	// Each run keeps its most severe results, the oldest due first, up to what code
+	// scanning keeps; the findings are walked once.
+	found := make([]int, len(log.Runs))
+	kept := make([]candidateHeap, len(log.Runs))
+	seq := 0
 	for f := range r.Listed() {
+		seq++
 		ri, ok := runOfEdition[f.Edition]
 		if f.Pack != "" {
 			ri, ok = runOf[f.Pack]
@@ -143,35 +222,17 @@ func SARIF(w io.Writer, r *checker.Report) error {
 		if !ok {
 			continue
 		}
-		run := &log.Runs[ri]
-		packID := strings.TrimSuffix(strings.TrimPrefix(run.AutomationDetails["id"], "wtcheck/"), "/")
-		kind, level := sarifKind(f)
-		loc := sarifLocation{LogicalLocations: []map[string]any{{
-			"fullyQualifiedName": f.CaseID + "/" + f.Referral + "/" + f.Subject, "kind": "object"}}}
-		if f.File != "" && f.File != "-" {
-			loc.PhysicalLocation = &sarifPhysical{ArtifactLocation: map[string]string{"uri": fileURI(f.File)}}
-			if f.Record > 0 {
-				loc.PhysicalLocation.Region = map[string]int{"startLine": f.Record}
+		found[ri]++
+		c := &sarifCandidate{run: ri, seq: seq, level: levelRank(f), due: f.Due.String()}
+		h := &kept[ri]
+		if h.Len() == sarifMaxResultsPerRun {
+			if !c.before((*h)[0]) {
+				continue
 			}
+			heap.Pop(h)
 		}
-		props := map[string]any{"case_id": f.CaseID, "edition": f.Edition, "subject": f.Subject, "status": string(f.Status), "citation": f.Citation}
-		for k, d := range map[string]checker.Date{"start": f.Start, "due": f.Due, "done": f.Done} {
-			if !d.IsZero() {
-				props[k] = d.String()
-			}
-		}
-		for k, n := range map[string]*int{"late_working_days": f.LateWorkingDays, "late_days": f.LateDays, "working_days_left": f.WorkingDaysLeft} {
-			if n != nil {
-				props[k] = *n
-			}
-		}
-		run.Results = append(run.Results, sarifResult{
-			RuleID: f.Rule, RuleIndex: ruleIndex[packID][f.Rule], Kind: kind, Level: level,
-			Message:             sarifText{Text: f.CaseID + " " + f.Subject + ": " + f.Message},
-			Locations:           []sarifLocation{loc},
-			PartialFingerprints: map[string]string{"wtcheckFinding/v2": fingerprint(f)},
-			Properties:          props,
-		})
+		c.result = sarifResultOf(f, ruleIndex[packOf[ri]][f.Rule])
+		heap.Push(h, c)
 	}
 	// Referrals no loaded pack covered were not checked: the first run's invocation says so,
 	// one warning notification per referral, since they belong to no edition's run.
@@ -201,10 +262,161 @@ func SARIF(w io.Writer, r *checker.Report) error {
 		inv := &log.Runs[0].Invocations[0]
 		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarifWarnings(r.Warnings)...)
 	}
-	enc := json.NewEncoder(w)
+	// Notifications count toward the file's size, and code scanning only lists them: past
+	// sarifMaxNotifications the rest are counted in one more, which says where they are.
+	if len(log.Runs) > 0 && len(log.Runs[0].Invocations) > 0 {
+		inv := &log.Runs[0].Invocations[0]
+		if n := len(inv.ToolExecutionNotifications); n > sarifMaxNotifications {
+			inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications[:sarifMaxNotifications], sarifNotification{Level: "warning",
+				Message:    sarifText{Text: fmt.Sprintf("%d more referrals not covered and data warnings are left out of this file; wtcheck check --format json lists them all", n-sarifMaxNotifications)},
+				Properties: map[string]any{"notifications_dropped": n - sarifMaxNotifications}})
+		}
+	}
+
+	// The whole file within sarifMaxBytes once compressed: should the results kept make it
+	// larger, the least severe and most recent tenth is dropped, until it fits.
+	var all []*sarifCandidate
+	for _, h := range kept {
+		all = append(all, h...)
+	}
+	slices.SortFunc(all, func(a, b *sarifCandidate) int {
+		if a.before(b) {
+			return -1
+		}
+		return 1
+	})
+	var out []byte
+	var written []int
+	for n := len(all); ; n = n * 9 / 10 {
+		written = make([]int, len(log.Runs))
+		chosen := slices.Clone(all[:n])
+		slices.SortFunc(chosen, func(a, b *sarifCandidate) int { return cmp.Or(cmp.Compare(a.run, b.run), cmp.Compare(a.seq, b.seq)) })
+		for i := range log.Runs {
+			log.Runs[i].Results = []sarifResult{}
+		}
+		for _, c := range chosen {
+			log.Runs[c.run].Results = append(log.Runs[c.run].Results, c.result)
+			written[c.run]++
+		}
+		dropped := sarifDropped(log.Runs, found, written, nil)
+		var err error
+		if out, err = encodeSARIF(log); err != nil {
+			return err
+		}
+		if n == 0 || gzipSize(out) <= sarifMaxBytes {
+			if dropped {
+				sarifDropped(log.Runs, found, written, notify) // say it, once, for what is written
+			}
+			break
+		}
+	}
+	if len(packsLeft) > 0 && notify != nil {
+		notify(fmt.Sprintf("sarif: code scanning takes at most %d runs a file: packs %s left out", sarifMaxRuns, strings.Join(packsLeft, ", ")))
+	}
+	_, err := w.Write(out)
+	return err
+}
+
+// sarifDropped sets each run's properties (results found and written, and what was left out
+// and why) and reports whether anything was left out, telling notify when it is set.
+func sarifDropped(runs []sarifRun, found, written []int, notify func(string)) bool {
+	droppedAny := false
+	for i := range runs {
+		props := runs[i].Properties // a local pack's file and hash, kept
+		if props == nil {
+			props = map[string]any{}
+		}
+		props["results_found"], props["results_written"] = found[i], written[i]
+		delete(props, "results_dropped")
+		delete(props, "dropped")
+		if dropped := found[i] - written[i]; dropped > 0 {
+			droppedAny = true
+			why := fmt.Sprintf("code scanning keeps at most %d results a run", sarifMaxResultsPerRun)
+			if written[i] < min(found[i], sarifMaxResultsPerRun) {
+				why = fmt.Sprintf("code scanning takes files of at most 10 MB compressed (and keeps at most %d results a run)", sarifMaxResultsPerRun)
+			}
+			props["results_dropped"] = dropped
+			props["dropped"] = fmt.Sprintf("%d of %d results left out: %s; kept the breaches of a must first, then of a should, then notes, each the longest overdue (the oldest due date) first. The full list: wtcheck check --format json or csv.", dropped, found[i], why)
+			if notify != nil {
+				notify(fmt.Sprintf("sarif: run %s: wrote %d of %d results; %s", runs[i].AutomationDetails["id"], written[i], found[i], props["dropped"]))
+			}
+		}
+		runs[i].Properties = props
+	}
+	return droppedAny
+}
+
+func encodeSARIF(log sarifLog) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(log)
+	err := enc.Encode(log)
+	return buf.Bytes(), err
+}
+
+// gzipSize is the size of data compressed as an upload compresses it.
+func gzipSize(data []byte) int {
+	var n countWriter
+	zw := gzip.NewWriter(&n)
+	zw.Write(data)
+	zw.Close()
+	return int(n)
+}
+
+type countWriter int
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	*c += countWriter(len(p))
+	return len(p), nil
+}
+
+// levelRank orders results by how much they matter: errors, warnings, notes, then the rest.
+func levelRank(f *checker.Finding) int {
+	_, level := sarifKind(f)
+	switch level {
+	case "error":
+		return 0
+	case "warning":
+		return 1
+	case "note":
+		return 2
+	}
+	return 3
+}
+
+// sarifResultOf is the result of one finding.
+func sarifResultOf(f *checker.Finding, ruleIndex int) sarifResult {
+	kind, level := sarifKind(f)
+	loc := sarifLocation{LogicalLocations: []map[string]any{{
+		"fullyQualifiedName": f.CaseID + "/" + f.Referral + "/" + f.Subject, "kind": "object"}}}
+	if f.File != "" && f.File != "-" {
+		loc.PhysicalLocation = &sarifPhysical{ArtifactLocation: map[string]string{"uri": fileURI(f.File)}}
+		if f.Record > 0 {
+			loc.PhysicalLocation.Region = map[string]int{"startLine": f.Record}
+		}
+	}
+	props := map[string]any{"case_id": f.CaseID, "edition": f.Edition, "subject": f.Subject, "status": string(f.Status)}
+	if f.Referral != "" {
+		props["referral"] = f.Referral
+	}
+	for k, d := range map[string]checker.Date{"start": f.Start, "due": f.Due, "done": f.Done} {
+		if !d.IsZero() {
+			props[k] = d.String()
+		}
+	}
+	for k, n := range map[string]*int{"late_working_days": f.LateWorkingDays, "late_days": f.LateDays, "working_days_left": f.WorkingDaysLeft} {
+		if n != nil {
+			props[k] = *n
+		}
+	}
+	return sarifResult{
+		RuleID: f.Rule, RuleIndex: ruleIndex, Kind: kind, Level: level,
+		Message:             sarifText{Text: f.CaseID + " " + f.Subject + ": " + f.Message},
+		Locations:           []sarifLocation{loc},
+		PartialFingerprints: map[string]string{"wtcheckFinding/v2": fingerprint(f)},
+		Properties:          props,
+	}
 }
 
 // sarifWarnings writes data warnings as notifications, each located at its record.
@@ -248,7 +460,9 @@ func sarifLevel(s checker.Severity) string {
 	return "note"
 }
 
-// sarifKind maps a status to SARIF's result kind; only a failure carries a level.
+// sarifKind maps a status to SARIF's result kind and level. Only a failure carries a level
+// other than none (SARIF 3.27.9), so a pending deadline, listed as a note to act on, is of
+// the default kind, fail; its status property says it is pending.
 func sarifKind(f *checker.Finding) (kind, level string) {
 	switch f.Status {
 	case checker.StatusBreach:
@@ -256,7 +470,7 @@ func sarifKind(f *checker.Finding) (kind, level string) {
 	case checker.StatusMet:
 		return "pass", "none"
 	case checker.StatusPending:
-		return "open", "none"
+		return "", "note"
 	case checker.StatusNotApplicable:
 		return "notApplicable", "none"
 	}

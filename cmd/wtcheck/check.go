@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -13,6 +11,7 @@ import (
 	"github.com/wtcheck/wtcheck/checker"
 	"github.com/wtcheck/wtcheck/checker/batch"
 	"github.com/wtcheck/wtcheck/checker/report"
+	"github.com/wtcheck/wtcheck/internal/safefile"
 )
 
 type checkFlags struct {
@@ -81,9 +80,10 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 		// The same findings give the same exit code in every format.
 		return runAudit(cmd, &auditFlags{packFlags: f.packFlags, redactFlags: f.redactFlags, sortFlags: f.sortFlags, input: f.input, format: f.format,
 			asOf: f.asOf, output: f.output, dueSoon: f.dueSoon, workers: f.workers, failOn: f.failOn, strict: f.strict,
-			maxBreaches: f.maxBreaches}, args, stdin)
+			maxBreaches: f.maxBreaches, maxRows: report.DefaultMaxRows, maxTimelines: report.DefaultMaxTimelines}, args, stdin)
 	}
-	write, err := report.Lookup(f.format)
+	stderr := cmd.ErrOrStderr()
+	write, err := report.LookupWithNotes(f.format, func(s string) { fmt.Fprintln(stderr, "wtcheck: "+s) })
 	if err != nil {
 		return err
 	}
@@ -96,9 +96,13 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 		return err
 	}
 	showFlag := f.show
-	if !cmd.Flags().Changed("show") && (f.format == "junit" || f.format == "sarif") {
-		// Test reports and code-scanning results need what passed as well as what failed.
-		showFlag = "all"
+	if !cmd.Flags().Changed("show") {
+		switch f.format {
+		case "junit":
+			showFlag = "all" // a test report needs what passed as well as what failed
+		case "sarif":
+			showFlag = "breach" // code scanning shows every result as an alert
+		}
 	}
 	show, err := parseShow(showFlag)
 	if err != nil {
@@ -106,6 +110,9 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 	}
 	if f.maxBreaches < 0 {
 		return fmt.Errorf("--max-breaches %d: want 0 or more", f.maxBreaches)
+	}
+	if err := checkWorkers(f.workers); err != nil {
+		return err
 	}
 	var asOf checker.Date
 	if f.asOf != "" {
@@ -118,25 +125,55 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 		return err
 	}
 	engine.DueSoon = f.dueSoon
-	stderr := cmd.ErrOrStderr()
 	reader := &batch.Reader{Stdin: stdin}
 	if err := f.input.reader(reader, asOf); err != nil {
 		return err
 	}
-	sayPassedOver := passedOver(reader)
+	var outs outputs
+	defer outs.abort()
+	out, err := outs.open("-o", f.output, cmd.OutOrStdout())
+	if err != nil {
+		return err
+	}
+	if err := outs.refuseFlagInputs(&f.packFlags, &f.redactFlags); err != nil {
+		return err
+	}
+	if f.baseline != "" {
+		if err := outs.refuse("baseline", f.baseline); err != nil {
+			return err
+		}
+	}
+	var baselineOut *safefile.Output
+	if f.writeBaseline != "" {
+		// Opened after the baseline is refused as -o: --write-baseline may name the --baseline
+		// file, to update it (it is read whole before anything is written).
+		if baselineOut, err = outs.open("--write-baseline", f.writeBaseline, cmd.OutOrStdout()); err != nil {
+			return err
+		}
+		if err := refuseInputs([]*safefile.Output{baselineOut}, "pack", f.packs...); err != nil {
+			return err
+		}
+		if err := refuseInputs([]*safefile.Output{baselineOut}, "holiday file", f.holidays...); err != nil {
+			return err
+		}
+	}
+	sayPassedOver := passedOver(reader, red != nil)
 	opts := batch.Options{
 		AsOf: asOf, Show: show, FailOn: failOn, Workers: f.workers, AllowEmpty: f.input.allowEmpty,
-		Tool: checker.Tool{Name: "wtcheck", Version: toolVersion()},
+		Tool:  checker.Tool{Name: "wtcheck", Version: toolVersion()},
+		Files: func(files []string) error { return outs.refuse("case file", files...) },
 	}
 	if err := f.sortFlags.apply(&opts); err != nil {
 		return err
 	}
 	if f.baseline != "" {
-		data, err := os.ReadFile(f.baseline)
+		in, err := safefile.Open(f.baseline, maxBaselineBytes)
 		if err != nil {
-			return fmt.Errorf("read baseline: %w", err)
+			return fmt.Errorf("read baseline %s: %w", f.baseline, err)
 		}
-		if opts.Baseline, err = checker.ParseBaseline(f.baseline, data); err != nil {
+		opts.Baseline, err = checker.ReadBaseline(f.baseline, in)
+		in.Close()
+		if err != nil {
 			return err
 		}
 	}
@@ -164,17 +201,20 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 	if err != nil {
 		return emptyBatch(stderr, rep, err)
 	}
-	if err := writeReport(cmd.OutOrStdout(), f.output, write, rep); err != nil {
+	if err := write(out, rep); err != nil {
 		return err
 	}
-	if f.writeBaseline != "" {
-		err := writeFileWhole(f.writeBaseline, func(w io.Writer) error {
-			if err := checker.WriteSortedBaseline(w, rep.AsOf, breaches.All()); err != nil {
-				return err
-			}
-			return breaches.Err()
-		})
-		if err != nil {
+	if err := out.Commit(); err != nil {
+		return err
+	}
+	if baselineOut != nil {
+		if err := checker.WriteSortedBaseline(baselineOut, rep.AsOf, breaches.All()); err != nil {
+			return err
+		}
+		if err := breaches.Err(); err != nil {
+			return err
+		}
+		if err := baselineOut.Commit(); err != nil {
 			return err
 		}
 		fmt.Fprintf(stderr, "wtcheck: wrote %d %s to the baseline %s\n", breaches.Len(), plural(breaches.Len(), "breach", "breaches"), f.writeBaseline)
@@ -217,42 +257,6 @@ func overBudgetNote(stderr io.Writer, s checker.Summary) {
 		fmt.Fprintf(stderr, "wtcheck: %d %s over the cost limit on a record: the pack is broken (the errors say which rule, and where it is written)\n",
 			n, plural(n, "rule went", "rules went"))
 	}
-}
-
-// writeReport writes to stdout, or to a file replaced only once the whole report is written,
-// so that a failed run never leaves half a report where a pipeline expects a whole one.
-func writeReport(stdout io.Writer, path string, write report.Writer, rep *checker.Report) error {
-	if path == "" {
-		return write(stdout, rep)
-	}
-	return writeFileWhole(path, func(w io.Writer) error { return write(w, rep) })
-}
-
-// writeFileWhole writes a file through a temporary one renamed into place. The report streams
-// into the temporary file rather than into memory first: a large report is larger than
-// everything else a check holds.
-func writeFileWhole(path string, write func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".wtcheck-*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	bw := bufio.NewWriterSize(tmp, 64<<10)
-	if err := write(bw); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := bw.Flush(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
 }
 
 func parseShow(s string) ([]checker.Status, error) {

@@ -71,20 +71,40 @@ force on the day it was received.`,
 					return fmt.Errorf("--as-of: %w", err)
 				}
 			}
+			if err := checkWorkers(workers); err != nil {
+				return err
+			}
 			engine, err := pf.engine()
 			if err != nil {
 				return err
 			}
+			var outs outputs
+			defer outs.abort()
+			out, err := outs.open("-o", output, cmd.OutOrStdout())
+			if err != nil {
+				return err
+			}
+			if err := outs.refuseFlagInputs(pf, &rf); err != nil {
+				return err
+			}
 			agg := compare.NewAggregator(engine.Packs, inForce, ruledoc.Timescale)
+			perCase := agg.Add
+			if red != nil {
+				// The comparison gathers ids and dates itself: it is given them redacted.
+				perCase = func(c *checker.Case, findings []checker.Finding) {
+					agg.Add(red.ForComparison(c, engine.AsOfFor(c, day), findings))
+				}
+			}
 			opts := batch.Options{
 				AsOf: day, Show: []checker.Status{}, FailOn: checker.FailOnNone, Workers: workers, AllowEmpty: allow,
-				Tool: checker.Tool{Name: "wtcheck", Version: toolVersion()}, PerCase: agg.Add,
+				Tool: checker.Tool{Name: "wtcheck", Version: toolVersion()}, PerCase: perCase,
+				Files: func(files []string) error { return outs.refuse("case file", files...) },
 			}
 			if red != nil {
 				opts.Redact = red
 			}
 			reader := &batch.Reader{Stdin: stdin, Format: "case records (wtcheck/case/v1)"}
-			sayPassedOver := passedOver(reader)
+			sayPassedOver := passedOver(reader, red != nil)
 			rep, err := batch.Check(engine, reader, args, opts)
 			if rep != nil {
 				defer rep.Close()
@@ -94,25 +114,17 @@ force on the day it was received.`,
 				return emptyBatch(cmd.ErrOrStderr(), rep, err)
 			}
 			result := agg.Result(rep)
-			if red != nil {
-				red.Comparison(result)
-			}
-			if output == "" {
-				if err := write(cmd.OutOrStdout(), result); err != nil {
-					return err
-				}
-				if rep.Summary.RulesOverBudget > 0 {
-					overBudgetNote(cmd.ErrOrStderr(), rep.Summary)
-					return exitCode(checker.ExitUsage)
-				}
-				return nil
-			}
-			if err := writeFileWhole(output, func(w io.Writer) error { return write(w, result) }); err != nil {
+			if err := write(out, result); err != nil {
 				return err
 			}
-			n := len(result.Differences)
-			fmt.Fprintf(cmd.ErrOrStderr(), "wtcheck: compared %d %s under %s; %d %s\n", result.Summary.Cases, plural(result.Summary.Cases, "case", "cases"),
-				strings.Join(result.Editions, ", "), n, plural(n, "outcome differs", "outcomes differ"))
+			if err := out.Commit(); err != nil {
+				return err
+			}
+			if !out.Stdout() {
+				n := len(result.Differences)
+				fmt.Fprintf(cmd.ErrOrStderr(), "wtcheck: compared %d %s under %s; %d %s\n", result.Summary.Cases, plural(result.Summary.Cases, "case", "cases"),
+					strings.Join(result.Editions, ", "), n, plural(n, "outcome differs", "outcomes differ"))
+			}
 			if rep.Summary.RulesOverBudget > 0 {
 				overBudgetNote(cmd.ErrOrStderr(), rep.Summary)
 				return exitCode(checker.ExitUsage)

@@ -18,6 +18,7 @@ var errFound = errors.New("found")
 
 func newExplainCommand(stdin io.Reader) *cobra.Command {
 	pf := &packFlags{}
+	var rf redactFlags
 	var asOf, format string
 	cmd := &cobra.Command{
 		Use:   "explain CASE_ID PATH...",
@@ -38,6 +39,10 @@ each deadline appears once; --edition 2018,2023 explains it under those editions
 				if day, err = checker.ParseDate(asOf); err != nil {
 					return fmt.Errorf("--as-of: %w", err)
 				}
+			}
+			red, err := rf.redactor()
+			if err != nil {
+				return err
 			}
 			if len(pf.editions) == 0 && len(pf.packs) == 0 {
 				// Once per edition that covers the referral: the one in force when it came.
@@ -69,12 +74,18 @@ each deadline appears once; --edition 2018,2023 explains it under those editions
 				return fmt.Errorf("no case %q in %v", caseID, paths)
 			}
 			if found.Err != nil {
+				if red != nil {
+					return fmt.Errorf("the case could not be checked: its record has a data error (wtcheck check --redact says which)")
+				}
 				return fmt.Errorf("%s record %d (%s) could not be checked: %v", found.File, found.Index, caseID, found.Err)
 			}
 			day = engine.AsOfFor(found.Case, day)
 			findings, _, uncovered := engine.CheckInForce(found.Case, day)
 			t := explain.Build(found.Case, day, findings, engine.Calendar, engine.Packs)
 			t.NotCovered = uncovered
+			if red != nil {
+				red.Timeline(t, found.Case)
+			}
 			switch format {
 			case "text":
 				_, err = io.WriteString(cmd.OutOrStdout(), t.Text())
@@ -88,6 +99,7 @@ each deadline appears once; --edition 2018,2023 explains it under those editions
 		},
 	}
 	pf.register(cmd)
+	rf.register(cmd)
 	cmd.Flags().StringVar(&asOf, "as-of", "", "explain as at this day (YYYY-MM-DD); default: the record's extract date")
 	cmd.Flags().StringVar(&format, "format", "text", "text or json")
 	return cmd

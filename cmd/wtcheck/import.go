@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -75,17 +74,16 @@ docs/import.md maps each source field by field.`,
 					return fmt.Errorf("import: %w", err)
 				}
 			}
-			var out io.Writer = cmd.OutOrStdout()
-			var file *os.File
-			if output != "" {
-				if file, err = os.CreateTemp(dirOf(output), ".wtcheck-import-*"); err != nil {
-					return fmt.Errorf("write %s: %w", output, err)
-				}
-				defer os.Remove(file.Name())
-				out = file
+			var outs outputs
+			defer outs.abort()
+			out, err := outs.open("-o", output, cmd.OutOrStdout())
+			if err != nil {
+				return err
 			}
-			bw := bufio.NewWriter(out)
-			enc := json.NewEncoder(bw)
+			if err := outs.refuse("input", args[1]); err != nil {
+				return err
+			}
+			enc := json.NewEncoder(out)
 			enc.SetEscapeHTML(false)
 			written, skipped, warnings := 0, 0, 0
 			stderr := cmd.ErrOrStderr()
@@ -110,16 +108,8 @@ docs/import.md maps each source field by field.`,
 				return fmt.Errorf("import %s: no child could be imported (%d read, %d skipped), so nothing was written (is it %s? give --allow-empty if an empty return is expected)",
 					args[1], skipped, skipped, reader.Format)
 			}
-			if err := bw.Flush(); err != nil {
+			if err := out.Commit(); err != nil {
 				return err
-			}
-			if file != nil {
-				if err := file.Close(); err != nil {
-					return err
-				}
-				if err := os.Rename(file.Name(), output); err != nil {
-					return fmt.Errorf("write %s: %w", output, err)
-				}
 			}
 			fmt.Fprintf(stderr, "wtcheck: imported %d %s from %s: %d %s written, %d skipped", written+skipped, plural(written+skipped, "child", "children"),
 				args[1], written, plural(written, "record", "records"), skipped)
@@ -142,13 +132,6 @@ docs/import.md maps each source field by field.`,
 	fl.BoolVar(&in.s47Proxy, "s47-start-as-strategy-discussion", false, "cin-census: date each enquiry's strategy discussion on the section 47 start (the DfE's proxy)")
 	fl.StringSliceVar(&pf.editions, "edition", nil, "with --coverage: the editions to list (default: all)")
 	return cmd
-}
-
-func dirOf(path string) string {
-	if i := strings.LastIndexAny(path, `/\`); i >= 0 {
-		return path[:i+1]
-	}
-	return "."
 }
 
 func printCoverage(cmd *cobra.Command, pf *packFlags, in inputFlags) error {

@@ -44,23 +44,33 @@ func registerAllowEmpty(cmd *cobra.Command, allow *bool) {
 // passedOver collects the files a directory walk of the reader passes over, and returns what
 // says so on standard error once the batch is read: said, not silent, because a case file
 // with an unexpected name would otherwise vanish.
-func passedOver(r *batch.Reader) func(stderr io.Writer) {
-	var files []string
-	r.Skipped = func(path string) { files = append(files, path) }
-	return func(stderr io.Writer) {
-		n := len(files)
-		if n == 0 {
+func passedOver(r *batch.Reader, redacted bool) func(stderr io.Writer) {
+	var byName, notRegular []string
+	r.Skipped = func(path string, why batch.SkipReason) {
+		if why == batch.SkipNotRegular {
+			notRegular = append(notRegular, path)
 			return
 		}
-		what := fmt.Sprintf("%d files", n)
-		if n <= 3 {
-			what = strings.Join(files, ", ")
+		byName = append(byName, path)
+	}
+	list := func(paths []string) string {
+		if len(paths) <= 3 && !redacted { // a redacted run names no file: a name may hold a case id
+			return strings.Join(paths, ", ")
 		}
-		exts := ".json, .ndjson or .jsonl (or .gz) files"
-		if r.Import != nil {
-			exts = strings.Join(r.Extensions, " or ") + " files"
+		return fmt.Sprintf("%d %s", len(paths), plural(len(paths), "file", "files"))
+	}
+	return func(stderr io.Writer) {
+		if len(byName) > 0 {
+			exts := ".json, .ndjson or .jsonl (or .gz) files"
+			if r.Import != nil {
+				exts = strings.Join(r.Extensions, " or ") + " files"
+			}
+			fmt.Fprintf(stderr, "wtcheck: passed over %s: not %s\n", list(byName), exts)
 		}
-		fmt.Fprintf(stderr, "wtcheck: passed over %s: not %s\n", what, exts)
+		if len(notRegular) > 0 {
+			// Never opened: a FIFO in a directory would wait for a writer for ever.
+			fmt.Fprintf(stderr, "wtcheck: passed over %s: not regular files (a FIFO, device or socket in a directory is never opened; name it on its own to read it)\n", list(notRegular))
+		}
 	}
 }
 

@@ -42,9 +42,9 @@ func (rf *redactFlags) redactor() (*redact.Redactor, error) {
 	}
 	key := os.Getenv(redactKeyEnv)
 	if rf.keyFile != "" {
-		data, err := os.ReadFile(rf.keyFile)
+		data, err := readBounded("the redaction key", rf.keyFile, maxKeyBytes)
 		if err != nil {
-			return nil, fmt.Errorf("read the redaction key: %w", err)
+			return nil, err
 		}
 		key = string(data)
 	}
@@ -62,11 +62,16 @@ func newReportCommand(stdin io.Reader) *cobra.Command {
 		Long: `Report checks the cases and writes an audit report for a quality-assurance meeting:
 
   html  one self-contained page (no network; it opens from an email attachment or a shared
-        drive): the headline summary, compliance per rule with its citation and a chart,
-        breaches by month, a breakdown by team, the overdue and due-soon lists, the edition
-        comparison when several editions are checked, and each listed case's timeline.
+        drive): the headline summary (distinct findings, musts and shoulds apart), compliance
+        per rule with its citation and a chart, breaches by month up to the as-of date, a
+        breakdown by team, the overdue (open work only) and due-soon lists, the editions
+        compared, and the timelines of the cases most in need of a look. Lists and timelines
+        are cut at --max-rows and --max-timelines, and the page says so.
   xlsx  a workbook: Summary, Findings (filterable, dates as Excel dates), one sheet per
-        edition when comparing, and Due soon.`,
+        edition compared, Overdue and Due soon.
+
+Unless --edition says otherwise, each referral is checked under the edition in force when it
+was received (--edition in-force), and every shipped edition is compared beside it.`,
 		Example: "  wtcheck report --format html -o report.html fixtures/sample\n  wtcheck report --format xlsx -o report.xlsx --edition 2023 extract.ndjson",
 		Args:    cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -83,15 +88,17 @@ type auditFlags struct {
 	packFlags
 	redactFlags
 	sortFlags
-	input       inputFlags
-	format      string
-	asOf        string
-	output      string
-	dueSoon     int
-	workers     int
-	failOn      string
-	strict      bool // exit 1 also on a skipped record or a data warning
-	maxBreaches int
+	input        inputFlags
+	format       string
+	asOf         string
+	output       string
+	dueSoon      int
+	workers      int
+	failOn       string
+	strict       bool // exit 1 also on a skipped record or a data warning
+	maxBreaches  int
+	maxRows      int
+	maxTimelines int
 }
 
 func (f *auditFlags) register(cmd *cobra.Command) {
@@ -106,9 +113,15 @@ func (f *auditFlags) register(cmd *cobra.Command) {
 	fl.IntVar(&f.workers, "workers", 0, "records checked at once (default: one per CPU)")
 	fl.StringVar(&f.failOn, "fail-on", "breach", "exit 1 on a breach of a rule at or above this severity: none, info, warning or breach")
 	fl.BoolVar(&f.strict, "strict", false, "exit 1 also when a record is skipped for a data error, a referral is not covered by any loaded pack, or a data warning is given")
+	fl.IntVar(&f.maxRows, "max-rows", report.DefaultMaxRows, "html: rows per list on the page (the data formats list every finding)")
+	fl.IntVar(&f.maxTimelines, "max-timelines", report.DefaultMaxTimelines, "html: case timelines on the page, the cases most in need of a look first")
 }
 
 // runAudit checks a batch and writes an audit format (also used by check --format html|xlsx).
+// Unless --edition or --pack says otherwise, each referral is checked under the edition in
+// force when it was received, and every shipped edition is set side by side in the
+// comparison: the headline numbers are then one finding per requirement, under the guidance
+// that applied.
 func runAudit(cmd *cobra.Command, f *auditFlags, paths []string, stdin io.Reader) error {
 	write, ok := report.LookupAudit(f.format)
 	if !ok {
@@ -116,6 +129,12 @@ func runAudit(cmd *cobra.Command, f *auditFlags, paths []string, stdin io.Reader
 	}
 	if f.format == "xlsx" && f.output == "" {
 		return fmt.Errorf("--format xlsx writes a workbook: give the file with -o")
+	}
+	if err := checkWorkers(f.workers); err != nil {
+		return err
+	}
+	if f.maxRows < 1 || f.maxTimelines < 0 {
+		return fmt.Errorf("--max-rows %d, --max-timelines %d: want at least 1 row and 0 or more timelines", f.maxRows, f.maxTimelines)
 	}
 	red, err := f.redactor()
 	if err != nil {
@@ -134,41 +153,79 @@ func runAudit(cmd *cobra.Command, f *auditFlags, paths []string, stdin io.Reader
 			return fmt.Errorf("--as-of: %w", err)
 		}
 	}
+	if len(f.editions) == 0 && len(f.packs) == 0 {
+		f.editions = []string{compare.InForce}
+	}
 	engine, err := f.engine()
 	if err != nil {
 		return err
 	}
 	engine.DueSoon = f.dueSoon
+	// The comparison: every edition on every case. In force mode the report's own check
+	// gives only each referral's edition, so the editions are checked again for it.
 	var agg *compare.Aggregator
-	if len(engine.Packs) > 1 && !engine.InForce {
-		agg = compare.NewAggregator(engine.Packs, false, ruledoc.Timescale)
+	var every *checker.Engine
+	if len(engine.Packs) > 1 {
+		agg = compare.NewAggregator(engine.Packs, engine.InForce, ruledoc.Timescale)
+		if engine.InForce {
+			all := *engine
+			all.InForce = false
+			every = &all
+		}
 	}
+	timelines := &report.TimelineSet{Max: f.maxTimelines, DueSoon: f.dueSoon}
 	var mu sync.Mutex
-	timelines := map[string]*explain.Timeline{}
+	var until checker.Date // the last as-of date of the batch: the trend ends there
 	perCase := func(c *checker.Case, findings []checker.Finding) {
+		day := engine.AsOfFor(c, asOf)
+		mu.Lock()
+		if day.After(until) {
+			until = day
+		}
+		mu.Unlock()
 		if agg != nil {
-			agg.Add(c, findings)
-		}
-		for i := range findings {
-			fd := &findings[i]
-			overdue := fd.Status == checker.StatusBreach && fd.Done.IsZero() && !fd.Due.IsZero()
-			soon := fd.Status == checker.StatusPending && fd.WorkingDaysLeft != nil && *fd.WorkingDaysLeft <= f.dueSoon
-			if overdue || soon {
-				t := explain.Build(c, engine.AsOfFor(c, asOf), findings, engine.Calendar, engine.Packs)
-				mu.Lock()
-				timelines[c.CaseID] = t
-				mu.Unlock()
-				return
+			compared := findings
+			if every != nil {
+				compared, _, _ = every.CheckInForce(c, asOf)
 			}
+			cc := c
+			if red != nil {
+				cc, compared = red.ForComparison(c, day, compared)
+			}
+			agg.Add(cc, compared)
 		}
+		if f.maxTimelines == 0 {
+			return
+		}
+		id := c.CaseID
+		if red != nil {
+			id = red.ID(id)
+		}
+		timelines.Offer(id, findings, func() *explain.Timeline {
+			t := explain.Build(c, day, findings, engine.Calendar, engine.Packs)
+			if red != nil {
+				red.Timeline(t, c)
+			}
+			return t
+		})
 	}
 	reader := &batch.Reader{Stdin: stdin}
 	if err := f.input.reader(reader, asOf); err != nil {
 		return err
 	}
+	var outs outputs
+	defer outs.abort()
+	out, err := outs.open("-o", f.output, cmd.OutOrStdout())
+	if err != nil {
+		return err
+	}
+	if err := outs.refuseFlagInputs(&f.packFlags, &f.redactFlags); err != nil {
+		return err
+	}
 	opts := batch.Options{
 		AsOf: asOf, Show: checker.Statuses, FailOn: failOn, Workers: f.workers, AllowEmpty: f.input.allowEmpty,
 		Tool: checker.Tool{Name: "wtcheck", Version: toolVersion()}, PerCase: perCase,
+		Files: func(files []string) error { return outs.refuse("case file", files...) },
 	}
 	if red != nil {
 		opts.Redact = red
@@ -176,7 +233,7 @@ func runAudit(cmd *cobra.Command, f *auditFlags, paths []string, stdin io.Reader
 	if err := f.sortFlags.apply(&opts); err != nil {
 		return err
 	}
-	sayPassedOver := passedOver(reader)
+	sayPassedOver := passedOver(reader, red != nil)
 	rep, err := batch.Check(engine, reader, paths, opts)
 	if rep != nil {
 		defer rep.Close() // the findings' temporary files, if any
@@ -185,24 +242,19 @@ func runAudit(cmd *cobra.Command, f *auditFlags, paths []string, stdin io.Reader
 	if err != nil {
 		return emptyBatch(cmd.ErrOrStderr(), rep, err)
 	}
-	a := &report.Audit{Report: rep, Timelines: timelines, DueSoon: f.dueSoon, Redacted: red != nil}
+	a := &report.Audit{Report: rep, DueSoon: f.dueSoon, Redacted: red != nil, InForce: engine.InForce, AsOf: until,
+		MaxRows: f.maxRows, MaxTimelines: f.maxTimelines}
+	a.Timelines, a.TimelineCases = timelines.Timelines()
 	if agg != nil {
 		a.Comparison = agg.Result(rep)
 	}
-	if red != nil {
-		a.Timelines = red.Timelines(a.Timelines)
-		if a.Comparison != nil {
-			red.Comparison(a.Comparison)
-		}
+	if err := write(out, a); err != nil {
+		return err
 	}
-	if f.output == "" {
-		if err := write(cmd.OutOrStdout(), a); err != nil {
-			return err
-		}
-	} else {
-		if err := writeFileWhole(f.output, func(w io.Writer) error { return write(w, a) }); err != nil {
-			return err
-		}
+	if err := out.Commit(); err != nil {
+		return err
+	}
+	if !out.Stdout() {
 		fmt.Fprintf(cmd.ErrOrStderr(), "wtcheck: wrote %s: %s\n", f.output, report.SummaryLine(rep))
 	}
 	overBudgetNote(cmd.ErrOrStderr(), rep.Summary)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -34,7 +35,7 @@ func TestReportWritesHTMLAndWorkbook(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	want := []string{"Summary", "Findings", "Edition 2010", "Edition 2013", "Edition 2015", "Edition 2018", "Edition 2023", "Edition 2026", "Due soon"}
+	want := []string{"Summary", "Findings", "Edition 2010", "Edition 2013", "Edition 2015", "Edition 2018", "Edition 2023", "Edition 2026", "Edition in-force", "Overdue", "Due soon"}
 	if got := f.GetSheetList(); strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("sheets = %v, want %v", got, want)
 	}
@@ -46,34 +47,82 @@ func TestReportWritesHTMLAndWorkbook(t *testing.T) {
 	}
 }
 
-func TestRedact(t *testing.T) {
-	t.Setenv(redactKeyEnv, "")
-	if code, _, stderr := run(t, "", "check", "--redact", icpcLate); code != 2 || !strings.Contains(stderr, "needs a key") {
-		t.Errorf("no key: exit %d, %s", code, stderr)
+// headline reads a number of the page's headline by its id.
+func headline(t *testing.T, page, id string) string {
+	t.Helper()
+	m := regexp.MustCompile(`id="` + id + `">([^<]*)<`).FindStringSubmatch(page)
+	if m == nil {
+		t.Errorf("no #%s on the page", id)
+		return ""
 	}
-	t.Setenv(redactKeyEnv, "a-key-for-the-tests-only")
-	for _, args := range [][]string{
-		{"check", "--redact", "--format", "json", icpcLate},
-		{"check", "--redact", "--format", "csv", icpcLate},
-		{"check", "--redact", "--format", "sarif", icpcLate},
-		{"report", "--redact", "../../fixtures/sample"},
-		{"compare", "--redact", "--format", "json", "../../fixtures/sample"},
+	return m[1]
+}
+
+// TestAuditHeadlineIsQuotable: by default the audit checks each referral under the edition in
+// force when it was received, so the sample's 176 breach findings under six editions are its
+// 31 distinct breaches, 16 of a must and 15 of a should; the overdue list holds open work
+// only (not C-0005's decision, missed on a referral closed in 2012); the trend ends at the
+// as-of date (not at an 18th birthday in the 2030s).
+func TestAuditHeadlineIsQuotable(t *testing.T) {
+	_, stdout, stderr := run(t, "", "report", "../../fixtures/sample")
+	page := stdout
+	if !strings.Contains(page, "</html>") {
+		t.Fatalf("no page: %s", stderr)
+	}
+	for id, want := range map[string]string{
+		"summary-breach": "16", "summary-warning": "15", "summary-pending": "18", "summary-met": "416",
+		"summary-overdue": "2", "summary-due-soon": "2",
 	} {
-		code, out, stderr := run(t, "", args...)
-		if code > 1 {
-			t.Errorf("%v: exit %d, %s", args, code, stderr)
-			continue
-		}
-		if strings.Contains(out, "C-000123") || strings.Contains(out, "C-00") {
-			t.Errorf("%v: a case id is still in the output", args)
-		}
-		if !strings.Contains(out, "R-") {
-			t.Errorf("%v: no hashed id in the output", args)
+		if got := headline(t, page, id); got != want {
+			t.Errorf("#%s = %s, want %s", id, got, want)
 		}
 	}
-	_, a, _ := run(t, "", "check", "--redact", "--format", "ndjson", icpcLate)
-	_, b, _ := run(t, "", "check", "--redact", "--format", "ndjson", icpcLate)
-	if a != b || a == "" {
-		t.Error("the same key gave different hashes")
+	overdue := page[strings.Index(page, `id="overdue-table"`):]
+	overdue = overdue[:strings.Index(overdue, "</table>")]
+	if strings.Contains(overdue, "C-0005") || !strings.Contains(overdue, "C-0026") || !strings.Contains(overdue, "C-0032") {
+		t.Error("the overdue list is not C-0032's visit and C-0026's assessment")
+	}
+	trend := page[strings.Index(page, `id="trend-table"`):]
+	trend = trend[:strings.Index(trend, "</table>")]
+	months := regexp.MustCompile(`<td class="nowrap">(\d{4}-\d{2})</td>`).FindAllStringSubmatch(trend, -1)
+	if len(months) == 0 || months[len(months)-1][1] != "2025-03" {
+		t.Errorf("the trend does not end in the as-of month: %v", months[len(months)-1:])
+	}
+	// The other editions are in the comparison, with the in-force column.
+	if !strings.Contains(page, `id="comparison-table"`) || !strings.Contains(page, `<th scope="col" class="num">in-force</th>`) {
+		t.Error("the page does not compare the editions")
+	}
+	// Asked for every edition, the headline still counts each finding once: the 176 breach
+	// findings are 34 distinct breaches, 18 of a must and 16 of a should, and the overdue
+	// items are the same two, whatever the editions that find them.
+	_, stdout, _ = run(t, "", "report", "--edition", "2010,2013,2015,2018,2023,2026", "../../fixtures/sample")
+	for id, want := range map[string]string{"summary-breach": "18", "summary-warning": "16", "summary-overdue": "2"} {
+		if got := headline(t, stdout, id); got != want {
+			t.Errorf("three editions: #%s = %s, want %s", id, got, want)
+		}
+	}
+}
+
+// TestAuditPageStatesItsLimits: a page cut to a few rows and timelines says so, and where
+// the rest is; only the cases shown are linked.
+func TestAuditPageStatesItsLimits(t *testing.T) {
+	_, page, stderr := run(t, "", "report", "--max-rows", "1", "--max-timelines", "2", "../../fixtures/sample")
+	for _, want := range []string{
+		"Showing the first 1 of 2 items, the oldest due date first,",
+		"every finding is in the downloadable data",
+		"20 cases have breaches or work due soon; the page shows the timelines of 2 of them (at most 2)",
+	} {
+		if !strings.Contains(strings.ToLower(page), strings.ToLower(want)) {
+			t.Errorf("the page does not say %q (%s)", want, stderr)
+		}
+	}
+	if n := strings.Count(page, `<section class="case"`); n != 2 {
+		t.Errorf("%d timelines, want 2", n)
+	}
+	// The two kept are the cases with open work overdue, oldest first.
+	for _, id := range []string{"case-C-0032", "case-C-0026"} {
+		if !strings.Contains(page, `<section class="case" id="`+id+`"`) {
+			t.Errorf("no timeline of %s", id)
+		}
 	}
 }

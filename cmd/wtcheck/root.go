@@ -62,5 +62,6 @@ breach, every deadline still pending, and what was met.`,
 		SilenceErrors: true,
 	}
 	root.AddCommand(newCheckCommand(stdin), newCompareCommand(stdin), newExplainCommand(stdin), newReportCommand(stdin), newImportCommand(stdin), newTestCommand(), newLintCommand(), newRulesCommand(), newVersionCommand())
+	addHelpTopics(root)
 	return root
 }

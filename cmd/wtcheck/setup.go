@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 	"time"
@@ -41,9 +40,9 @@ func (pf *packFlags) calendar() (*checker.Calendar, error) {
 		return nil, err
 	}
 	for _, f := range pf.holidays {
-		data, err := os.ReadFile(f)
+		data, err := readBounded("holidays", f, maxHolidayBytes)
 		if err != nil {
-			return nil, fmt.Errorf("read holidays: %w", err)
+			return nil, err
 		}
 		extra, _, through, err := checker.ParseHolidays(f, data)
 		if err != nil {
@@ -79,9 +78,9 @@ func (pf *packFlags) load() ([]*checker.Pack, error) {
 		packs = append(packs, p)
 	}
 	for _, f := range pf.packs {
-		data, err := os.ReadFile(f)
+		data, err := readBounded("pack", f, maxPackBytes)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("read pack: %w", err))
+			errs = append(errs, err)
 			continue
 		}
 		p, err := checker.ParsePack(f, data)

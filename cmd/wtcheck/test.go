@@ -111,7 +111,7 @@ func loadExamples(dirs []string) ([]*packtest.Suite, error) {
 			return nil, fmt.Errorf("no example files (*.yaml) in %s", d)
 		}
 		for _, n := range names {
-			data, err := os.ReadFile(n)
+			data, err := readBounded("examples", n, maxExampleBytes)
 			if err != nil {
 				return nil, err
 			}

@@ -13,14 +13,11 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/xuri/excelize/v2"
 
 	"github.com/wtcheck/wtcheck/checker"
 	"github.com/wtcheck/wtcheck/checker/batch"
@@ -83,9 +80,6 @@ const (
 // (see docs/import.md).
 func Lacks() []Gap { return slices.Clone(gaps) }
 
-// maxUnzipBytes bounds the unzipped size of a workbook, so a hostile file cannot fill the disk.
-const maxUnzipBytes = 1 << 30
-
 // ReadFile imports a workbook: one batch.Record per child (the join of Lists 3 to 7 on the
 // Child Unique ID), Index the child's 1-based position in first-seen order (List 3 first, each
 // list row by row), CaseID the child's id and File the path. A bad cell makes an error record
@@ -102,26 +96,23 @@ func ReadFile(path string, opts Options, fn func(batch.Record) error) error {
 		//lint:ignore ST1005 "Annex A" is a name, and the message is shown as it is.
 		return errors.New("Annex A has no reference date: give --as-of")
 	}
-	f, err := os.Open(path)
-	if err != nil {
+	wb, err := openWorkbook(path)
+	switch {
+	case errors.Is(err, errNotWorkbook):
+		return fmt.Errorf("read Annex A workbook %s: %v", path, err)
+	case err != nil:
 		return fmt.Errorf("read Annex A workbook: %w", err)
 	}
-	wb, err := excelize.OpenReader(f, excelize.Options{UnzipSizeLimit: maxUnzipBytes})
-	f.Close()
-	if err != nil {
-		if wb != nil {
-			_ = wb.Close()
-		}
-		return fmt.Errorf("read Annex A workbook %s: not an Excel workbook (.xlsx): %v", path, err)
-	}
 	defer wb.Close()
-	if len(wb.GetSheetList()) == 0 {
+	return readBook(wb, path, opts, fn)
+}
+
+// readBook imports an opened workbook; path names it in records and errors.
+func readBook(wb *workbook, path string, opts Options, fn func(batch.Record) error) error {
+	if len(wb.sheets) == 0 {
 		return fmt.Errorf("read Annex A workbook %s: not an Excel workbook (.xlsx): it has no sheets", path)
 	}
-	date1904 := false
-	if props, err := wb.GetWorkbookProps(); err == nil && props.Date1904 != nil {
-		date1904 = *props.Date1904
-	}
+	date1904 := wb.date1904
 
 	var problems []batch.Record
 	children := map[string]*child{}
@@ -141,7 +132,7 @@ func ReadFile(path string, opts Options, fn func(batch.Record) error) error {
 		for _, r := range sheet.rows {
 			id := r.cells[colChildID].v
 			if blank(id) {
-				problems = append(problems, batch.Record{File: path, Err: fmt.Errorf("%s (%s) is blank: the row was not read", r.cells[colChildID].ref, columnName[colChildID])})
+				problems = append(problems, batch.Record{File: path, Err: fmt.Errorf("%s (%s) is blank: the row was not read", r.cells[colChildID].ref(), columnName[colChildID])})
 				continue
 			}
 			ch := children[id]
@@ -308,95 +299,124 @@ type sheetData struct {
 	rows []row
 }
 
-// row is one data row: its cells by field, each with its reference.
+// row is one data row: its cells by field.
 type row struct{ cells map[field]cell }
 
-// cell is one cell: its reference for messages ("List 5!G7"), its field, and its raw value
-// (dates as serial numbers, formulas as their cached values).
+// cell is one cell: where it is (for messages: "List 5!G7"), its field, and its raw value
+// (dates as serial numbers, formulas as their cached values), and whether the value is a
+// number (a text "16" in a date column is not the 16th day of Excel's calendar).
 type cell struct {
-	ref   string
-	field field
-	v     string
+	sheet    string
+	row, col int
+	field    field
+	v        string
+	num      bool
 }
+
+// ref is the cell's reference, "List 5!G7".
+func (c cell) ref() string { return c.sheet + "!" + columnLetters(c.col) + strconv.Itoa(c.row) }
 
 func (r row) get(f field) cell { return r.cells[f] }
 
-// sheetFor finds the sheet of a list: "List 3", "List_3", "list3" and "List 3 - Referrals"
-// alike, but not "List 30".
-func sheetFor(wb *excelize.File, n int) ([]string, string) {
+// sheetFor finds the sheet of a list among the workbook's sheet names: "List 3", "List_3",
+// "list3" and "List 3 - Referrals" alike, but not "List 30". It gives every name that matches,
+// and the index of the one, when exactly one does.
+func sheetFor(sheets []string, n int) ([]string, int) {
 	want := fmt.Sprintf("list%d", n)
 	var names []string
-	for _, name := range wb.GetSheetList() {
+	at := -1
+	for i, name := range sheets {
 		rest, ok := strings.CutPrefix(fold(name), want)
 		if ok && (rest == "" || rest[0] < '0' || rest[0] > '9') {
 			names = append(names, name)
+			at = i
 		}
 	}
 	if len(names) == 1 {
-		return names, names[0]
+		return names, at
 	}
-	return names, ""
+	return names, -1
 }
 
-// readList reads one list's sheet: nil when the workbook has no such sheet, an error when
-// the sheet cannot be read as the list (its facts are then absent).
-func readList(wb *excelize.File, spec *listSpec) (*sheetData, error) {
-	names, name := sheetFor(wb, spec.n)
+// errListDone stops the reading of a sheet that cannot be read as its list.
+var errListDone = errors.New("list done")
+
+// readList reads one list's sheet, a row at a time: nil when the workbook has no such sheet,
+// an error when the sheet cannot be read as the list (its facts are then absent). Only the
+// columns the list maps are kept.
+func readList(wb *workbook, spec *listSpec) (*sheetData, error) {
+	names, at := sheetFor(wb.sheetNames(), spec.n)
 	switch {
 	case len(names) == 0:
 		return nil, nil
-	case name == "":
+	case at < 0:
 		return nil, fmt.Errorf("sheets %s all look like List %d: none of them was read", strings.Join(names, ", "), spec.n)
 	}
-	rows, err := wb.GetRows(name, excelize.Options{RawCellValue: true})
-	if err != nil {
-		return nil, fmt.Errorf("sheet %s could not be read: %v", name, err)
-	}
-	header := -1
-	for i := 0; i < len(rows) && i < headerRowsSearched; i++ {
-		if slices.ContainsFunc(rows[i], func(h string) bool { return spec.lookup[fold(h)] == colChildID }) {
-			header = i
-			break
-		}
-	}
-	if header < 0 {
-		return nil, fmt.Errorf("sheet %s has no header row (a row with %s in the first %d rows): the list was not read", name, columnName[colChildID], headerRowsSearched)
-	}
-	at := map[field]int{}
-	for j, h := range rows[header] {
-		f, ok := spec.lookup[fold(h)]
-		if !ok {
-			continue
-		}
-		if _, dup := at[f]; dup {
-			return nil, fmt.Errorf("sheet %s has two columns for %s (row %d): the list was not read", name, columnName[f], header+1)
-		}
-		at[f] = j
-	}
-	var missing []string
-	for _, f := range spec.required {
-		if _, ok := at[f]; !ok {
-			missing = append(missing, columnName[f])
-		}
-	}
-	if len(missing) > 0 {
-		return nil, fmt.Errorf("sheet %s has no column %s (headers in row %d): the list was not read", name, strings.Join(missing, ", "), header+1)
-	}
+	part := wb.sheets[at]
+	name := part.name
 	out := &sheetData{name: name}
-	for i := header + 1; i < len(rows); i++ {
-		if !slices.ContainsFunc(rows[i], func(v string) bool { return !blank(v) }) {
-			continue
-		}
-		r := row{cells: map[field]cell{}}
-		for f, j := range at {
-			ref, _ := excelize.CoordinatesToCellName(j+1, i+1)
-			v := ""
-			if j < len(rows[i]) {
-				v = strings.TrimSpace(rows[i][j])
+	header := 0                // the header's row number, once found
+	columns := map[int]field{} // the mapped columns, by column number
+	var listErr error
+	err := wb.readSheet(part, func(n int, cells []xcell) error {
+		if header == 0 {
+			if n > headerRowsSearched {
+				return errListDone
 			}
-			r.cells[f] = cell{ref: name + "!" + ref, field: f, v: v}
+			if !slices.ContainsFunc(cells, func(c xcell) bool { return spec.lookup[fold(c.v)] == colChildID }) {
+				return nil // a title above the headers
+			}
+			header = n
+			seen := map[field]bool{}
+			for _, c := range cells {
+				f, ok := spec.lookup[fold(c.v)]
+				if !ok {
+					continue
+				}
+				if seen[f] {
+					listErr = fmt.Errorf("sheet %s has two columns for %s (row %d): the list was not read", name, columnName[f], header)
+					return errListDone
+				}
+				seen[f] = true
+				columns[c.col] = f
+			}
+			var missing []string
+			for _, f := range spec.required {
+				if !seen[f] {
+					missing = append(missing, columnName[f])
+				}
+			}
+			if len(missing) > 0 {
+				listErr = fmt.Errorf("sheet %s has no column %s (headers in row %d): the list was not read", name, strings.Join(missing, ", "), header)
+				return errListDone
+			}
+			return nil
+		}
+		if n <= header || !slices.ContainsFunc(cells, func(c xcell) bool { return !blank(c.v) }) {
+			return nil
+		}
+		r := row{cells: make(map[field]cell, len(columns))}
+		for col, f := range columns {
+			r.cells[f] = cell{sheet: name, row: n, col: col, field: f}
+		}
+		for _, c := range cells {
+			if f, ok := columns[c.col]; ok {
+				r.cells[f] = cell{sheet: name, row: n, col: c.col, field: f, v: strings.TrimSpace(c.v), num: c.num}
+			}
 		}
 		out.rows = append(out.rows, r)
+		return nil
+	})
+	var limit *sheetLimitError
+	switch {
+	case listErr != nil:
+		return nil, listErr
+	case errors.As(err, &limit):
+		return nil, fmt.Errorf("%s: the list was not read", limit.msg)
+	case err != nil && !errors.Is(err, errListDone):
+		return nil, fmt.Errorf("sheet %s could not be read: %v", name, err)
+	case header == 0:
+		return nil, fmt.Errorf("sheet %s has no header row (a row with %s in the first %d rows): the list was not read", name, columnName[colChildID], headerRowsSearched)
 	}
 	return out, nil
 }
@@ -431,7 +451,7 @@ type builder struct {
 }
 
 func (b *builder) fail(c cell, problem string) {
-	b.errs = append(b.errs, fmt.Errorf("%s (%s) %s", c.ref, columnName[c.field], problem))
+	b.errs = append(b.errs, fmt.Errorf("%s (%s) %s", c.ref(), columnName[c.field], problem))
 }
 
 // id gives the next id with a prefix: A1, A2, …
@@ -465,13 +485,17 @@ func (b *builder) date(c cell, event bool) (d checker.Date, ok bool) {
 		return checker.Date{}, false
 	}
 	var reason string
-	if serial, err := strconv.ParseFloat(v, 64); err == nil {
+	serial, err := strconv.ParseFloat(v, 64)
+	switch m, n := isoDate.FindStringSubmatch(v), ukDate.FindStringSubmatch(v); {
+	case c.num && err == nil:
 		d, reason = b.serial(serial)
-	} else if m := isoDate.FindStringSubmatch(v); m != nil {
+	case m != nil:
 		d, reason = ymd(m[1], m[2], m[3])
-	} else if m := ukDate.FindStringSubmatch(v); m != nil {
-		d, reason = ymd(m[3], m[2], m[1])
-	} else {
+	case n != nil:
+		d, reason = ymd(n[3], n[2], n[1])
+	default:
+		// Text that is not a written date, "16" included: only a number cell is a serial
+		// number, or 16 would be 16 January 1900.
 		reason = "is not a date: want DD/MM/YYYY, YYYY-MM-DD or an Excel date"
 	}
 	if reason != "" {
@@ -479,7 +503,7 @@ func (b *builder) date(c cell, event bool) (d checker.Date, ok bool) {
 		return checker.Date{}, false
 	}
 	if event && d.After(b.asOf) {
-		b.warnings = append(b.warnings, checker.RecordWarning{Path: fmt.Sprintf("%s (%s)", c.ref, columnName[c.field]),
+		b.warnings = append(b.warnings, checker.RecordWarning{Path: fmt.Sprintf("%s (%s)", c.ref(), columnName[c.field]),
 			Warning: "is after the as-of date: counted as not yet happened"})
 	}
 	return d, true
@@ -914,7 +938,7 @@ func (b *builder) person(ch *child, c *checker.Case) {
 					expected = dob
 				}
 			case born.IsZero():
-				born, bornAt = dob, r.get(colBirth).ref
+				born, bornAt = dob, r.get(colBirth).ref()
 			case born != dob:
 				b.fail(r.get(colBirth), "differs from "+bornAt+": the lists disagree on the child's date of birth")
 			}

@@ -93,13 +93,27 @@ func ReadFile(path string, opts Options, fn func(batch.Record) error) error {
 // that never ends) cannot exhaust memory: a real child's record is a few kilobytes.
 const MaxChildBytes = 16 << 20
 
-// errChildTooLong stops the decoder when one Child outgrows MaxChildBytes.
+// MaxOutsideBytes bounds the XML outside any Child: the header before the first, what lies
+// between two (white space, comments, other elements) and what follows the last. A return's
+// header is under a kilobyte; without a bound, a gigabyte of white space or one endless
+// comment would be read into a single token in memory.
+const MaxOutsideBytes = 1 << 20
+
+// errOverBudget stops the decoder when a Child, or the XML between two, outgrows its bound.
+var errOverBudget = errors.New("over budget")
+
+// errChildTooLong words errOverBudget within a Child.
 var errChildTooLong = fmt.Errorf("a Child is longer than %d bytes", MaxChildBytes)
+
+// readAhead is what the buffered reader below the decoder may have read past the token it
+// hands on: every budget allows for it.
+const readAhead = 64 << 10
 
 // Read is ReadFile on a reader; name is used in errors and Record.File.
 func Read(r io.Reader, name string, opts Options, fn func(batch.Record) error) error {
-	bound := batch.NewBudget(r, errChildTooLong)
-	br := bufio.NewReaderSize(bound, 64<<10)
+	bound := batch.NewBudget(r, errOverBudget)
+	bound.Allow(MaxOutsideBytes + readAhead)
+	br := bufio.NewReaderSize(bound, readAhead)
 	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
 		_, _ = br.Discard(3)
 	}
@@ -110,8 +124,14 @@ func Read(r io.Reader, name string, opts Options, fn func(batch.Record) error) e
 	fileErr := func(index int, err error) error {
 		return fn(batch.Record{File: name, Index: index, Err: err})
 	}
+	from := 1 // where the text or comments now being read began, for an error that ends them
 	for {
 		tok, err := dec.Token()
+		switch tok.(type) {
+		case nil, xml.CharData, xml.Comment:
+		default:
+			from, _ = dec.InputPos()
+		}
 		if err == io.EOF {
 			if !haveRef {
 				return fileErr(0, errNoReferenceDate)
@@ -119,7 +139,7 @@ func Read(r io.Reader, name string, opts Options, fn func(batch.Record) error) e
 			return nil
 		}
 		if err != nil {
-			return fileErr(index+1, fmt.Errorf("%s; the rest of the file could not be read", describeReadError(err)))
+			return fileErr(index+1, fmt.Errorf("%s; the rest of the file could not be read", describeOutsideError(err, from, index)))
 		}
 		start, ok := tok.(xml.StartElement)
 		if !ok {
@@ -132,7 +152,7 @@ func Read(r io.Reader, name string, opts Options, fn func(batch.Record) error) e
 			}
 			var f xText
 			if err := f.UnmarshalXML(dec, start); err != nil {
-				return fileErr(index+1, fmt.Errorf("%s; the rest of the file could not be read", describeReadError(err)))
+				return fileErr(index+1, fmt.Errorf("%s; the rest of the file could not be read", describeOutsideError(err, from, index)))
 			}
 			d, problem := parseDate(f.s)
 			if problem == "" && d.IsZero() {
@@ -149,10 +169,11 @@ func Read(r io.Reader, name string, opts Options, fn func(batch.Record) error) e
 			index++
 			line, _ := dec.InputPos()
 			var ch child
-			bound.Allow(MaxChildBytes + 128<<10) // with the buffers' read-ahead
+			bound.Allow(MaxChildBytes + readAhead)
 			err := dec.DecodeElement(&ch, &start)
-			bound.Unlimited()
-			if errors.Is(err, errChildTooLong) {
+			bound.Allow(MaxOutsideBytes + readAhead)
+			from, _ = dec.InputPos()
+			if errors.Is(err, errOverBudget) {
 				return fn(batch.Record{File: name, Index: index, Err: fmt.Errorf("%v, in the Child that starts on line %d; the rest of the file could not be read", errChildTooLong, line)})
 			}
 			if err != nil {
@@ -166,6 +187,19 @@ func Read(r io.Reader, name string, opts Options, fn func(batch.Record) error) e
 			}
 		}
 	}
+}
+
+// describeOutsideError words an error of the decoder outside any Child: the bound passed
+// (by the token that starts on line), or the XML's own error.
+func describeOutsideError(err error, line, children int) string {
+	if !errors.Is(err, errOverBudget) {
+		return describeReadError(err)
+	}
+	where := fmt.Sprintf("after Child %d", children)
+	if children == 0 {
+		where = "before the first Child"
+	}
+	return fmt.Sprintf("from line %d: more than %d MiB of XML outside any Child (header, comments, white space), %s", line, MaxOutsideBytes>>20, where)
 }
 
 var errNoReferenceDate = errors.New("no ReferenceDate (Message/Header/CollectionDetails/ReferenceDate) before the first Child: every record needs the return's as-of date, so nothing was read")

@@ -964,7 +964,7 @@ func FuzzRead(f *testing.F) {
 				if err := checker.Validate(r.Case); err != nil || r.Case.CaseID != r.CaseID || r.CaseID == "" {
 					t.Fatalf("record %d (%q): a case that does not validate: %v", r.Index, r.CaseID, err)
 				}
-			} else if !strings.HasPrefix(r.Err.Error(), "line ") && !strings.HasPrefix(r.Err.Error(), "no ReferenceDate") && !strings.HasPrefix(r.Err.Error(), "read: ") {
+			} else if !strings.HasPrefix(r.Err.Error(), "line ") && !strings.HasPrefix(r.Err.Error(), "from line ") && !strings.HasPrefix(r.Err.Error(), "no ReferenceDate") && !strings.HasPrefix(r.Err.Error(), "read: ") {
 				t.Fatalf("record %d: an error that names no line: %v", r.Index, r.Err)
 			}
 		}
@@ -1058,4 +1058,63 @@ func (r *repeater) Read(p []byte) (int, error) {
 		r.left--
 	}
 	return n, nil
+}
+
+// TestXMLOutsideChildrenIsBounded: a gigabyte of white space or comment outside the children
+// (before the header, between two children, after the last) is reported after MaxOutsideBytes,
+// not read into one token in memory. The stream is generated as it is read: 1 GiB each.
+func TestXMLOutsideChildrenIsBounded(t *testing.T) {
+	header := "<Message><Header><CollectionDetails><ReferenceDate>2024-03-31</ReferenceDate></CollectionDetails></Header><Children>\n"
+	one := childXML("OK-1", "<CINdetails><CINreferralDate>2024-01-02</CINreferralDate></CINdetails>")
+	gig := func(chunk string) io.Reader { return &repeater{chunk: []byte(chunk), left: 1 << 30} }
+	tests := []struct {
+		name string
+		in   io.Reader
+		want []outcome
+	}{
+		{"white space before the header", io.MultiReader(strings.NewReader("<?xml version=\"1.0\"?>\n"), gig(" \n\t"), strings.NewReader(header+one)),
+			[]outcome{{Index: 1, Err: "from line 1: more than 1 MiB of XML outside any Child (header, comments, white space), before the first Child; the rest of the file could not be read"}}},
+		{"white space between children", io.MultiReader(strings.NewReader(header+one), gig("\n"), strings.NewReader(one)),
+			[]outcome{{Index: 1, CaseID: "OK-1"}, {Index: 2, Err: "from line 12: more than 1 MiB of XML outside any Child (header, comments, white space), after Child 1; the rest of the file could not be read"}}},
+		{"an endless comment in the header", io.MultiReader(strings.NewReader("<Message><Header><!--"), gig("blah "), strings.NewReader("-->")),
+			[]outcome{{Index: 1, Err: "from line 1: more than 1 MiB of XML outside any Child (header, comments, white space), before the first Child; the rest of the file could not be read"}}},
+		{"an endless element after the last child", io.MultiReader(strings.NewReader(header+one+"<Trailer>"), gig("<x/>")),
+			[]outcome{{Index: 1, CaseID: "OK-1"}, {Index: 2, Err: "from line 12: more than 1 MiB of XML outside any Child (header, comments, white space), after Child 1; the rest of the file could not be read"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var recs []batch.Record
+			err := Read(tt.in, "big.xml", Options{}, func(r batch.Record) error {
+				recs = append(recs, r)
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := outcomes(recs)
+			for i := range got {
+				if recs[i].Err == nil {
+					got[i].CaseID = recs[i].CaseID
+				}
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("records:\n got %#v\nwant %#v", got, tt.want)
+			}
+		})
+	}
+}
+
+// BenchmarkWhiteSpaceOutsideChildren reads a return whose children are separated by a gigabyte
+// of white space: B/op shows what it costs (a few MiB, whatever the gigabyte).
+func BenchmarkWhiteSpaceOutsideChildren(b *testing.B) {
+	header := "<Message><Header><CollectionDetails><ReferenceDate>2024-03-31</ReferenceDate></CollectionDetails></Header><Children>\n"
+	b.ReportAllocs()
+	for b.Loop() {
+		in := io.MultiReader(strings.NewReader(header), &repeater{chunk: []byte(" "), left: 1 << 30})
+		n := 0
+		Read(in, "big.xml", Options{}, func(batch.Record) error { n++; return nil })
+		if n != 1 {
+			b.Fatalf("%d records", n)
+		}
+	}
 }
