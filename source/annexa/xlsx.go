@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path"
 	"strconv"
@@ -60,18 +61,30 @@ func openWorkbook(name string) (*workbook, error) {
 	if err != nil {
 		return nil, err
 	}
-	info, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, err
+	return openWorkbookFrom(f)
+}
+
+// openWorkbookFrom is openWorkbook on an opened input, which it closes on an error and the
+// workbook's Close closes otherwise. A regular file is unzipped where it lies; anything else
+// (a pipe, bytes handed over by a browser) is a stream.
+func openWorkbookFrom(f io.ReadCloser) (*workbook, error) {
+	var info fs.FileInfo
+	if st, ok := f.(interface{ Stat() (fs.FileInfo, error) }); ok {
+		var err error
+		if info, err = st.Stat(); err != nil {
+			f.Close()
+			return nil, err
+		}
 	}
+	ra, isReaderAt := f.(io.ReaderAt)
 	var zr *zip.Reader
+	var err error
 	switch {
-	case info.IsDir():
+	case info != nil && info.IsDir():
 		f.Close()
 		return nil, fmt.Errorf("%w: it is a directory", errNotWorkbook)
-	case info.Mode().IsRegular():
-		zr, err = zip.NewReader(f, info.Size())
+	case info != nil && info.Mode().IsRegular() && isReaderAt:
+		zr, err = zip.NewReader(ra, info.Size())
 	default:
 		// A stream is held in memory to be unzipped: what is not a zip (/dev/zero) is
 		// refused at its first bytes, a zip up to MaxWorkbookBytes.
