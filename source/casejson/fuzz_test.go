@@ -59,4 +59,3 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
-
