@@ -1,7 +1,3 @@
-// Package cincensus is the source of the Children in Need census: it reads a local
-// authority's census XML return, streaming, into one case record per Child, each validated by
-// package record, and lists what the census cannot record (its gaps) so that rules needing
-// those facts say insufficient_data rather than breach.
 package cincensus
 
 import (
