@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path"
 	"strconv"
 	"strings"
@@ -54,19 +53,9 @@ type sheetPart struct{ name, part string }
 // errNotWorkbook marks what makes a file not an .xlsx workbook.
 var errNotWorkbook = errors.New("not an Excel workbook (.xlsx)")
 
-// openWorkbook opens a workbook: a regular file in place, anything else (a named pipe) read
-// into memory up to MaxWorkbookBytes.
-func openWorkbook(name string) (*workbook, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	return openWorkbookFrom(f)
-}
-
-// openWorkbookFrom is openWorkbook on an opened input, which it closes on an error and the
-// workbook's Close closes otherwise. A regular file is unzipped where it lies; anything else
-// (a pipe, bytes handed over by a browser) is a stream.
+// openWorkbookFrom opens a workbook from an opened input, which it closes on an error and the
+// workbook's Close closes otherwise: a regular file is unzipped where it lies, anything else
+// (a named pipe, bytes handed over by a browser) read into memory up to MaxWorkbookBytes.
 func openWorkbookFrom(f io.ReadCloser) (*workbook, error) {
 	var info fs.FileInfo
 	if st, ok := f.(interface{ Stat() (fs.FileInfo, error) }); ok {
