@@ -188,30 +188,18 @@ func targets(c *record.Case, scope Scope) []target {
 		return []target{{id: c.CaseID, object: c}}
 	}
 	var out []target
+	coll := record.CollectionOf(string(scope))
 	for _, r := range c.Referrals {
-		switch scope {
-		case ScopeReferral:
+		if scope == ScopeReferral {
 			out = append(out, target{r.ID, r, r})
-		case ScopeAssessment:
-			for _, a := range r.Assessments {
-				out = append(out, target{a.ID, r, a})
-			}
-		case ScopeStrategyDiscussion:
-			for _, d := range r.StrategyDiscussions {
-				out = append(out, target{d.ID, r, d})
-			}
-		case ScopeS47Enquiry:
-			for _, s := range r.S47Enquiries {
-				out = append(out, target{s.ID, r, s})
-			}
-		case ScopeConference:
-			for _, k := range r.Conferences {
-				out = append(out, target{k.ID, r, k})
-			}
-		case ScopePlan:
-			for _, p := range r.Plans {
-				out = append(out, target{p.ID, r, p})
-			}
+			continue
+		}
+		if coll == nil {
+			continue
+		}
+		for i := range coll.Len(r) {
+			o := coll.At(r, i)
+			out = append(out, target{o.ObjectID(), r, o})
 		}
 	}
 	return out

@@ -129,23 +129,3 @@ var (
 	conferenceKinds = []string{"initial", "review", "transfer_in", "pre_birth"}
 	planKinds       = []string{"child_protection", "child_in_need"}
 )
-
-// Objects counts what a record holds: the case, its referrals and every object and list
-// element in them. The engine grows a rule's cost budget with it.
-func (c *Case) Objects() int {
-	n := 1 + len(c.Child.Circumstances)
-	for _, r := range c.Referrals {
-		n++
-		for _, a := range r.Assessments {
-			n += 1 + len(a.Seen)
-		}
-		for _, d := range r.StrategyDiscussions {
-			n += 1 + len(d.Agencies)
-		}
-		n += len(r.S47Enquiries) + len(r.Conferences)
-		for _, p := range r.Plans {
-			n += 1 + len(p.CoreGroups) + len(p.Visits)
-		}
-	}
-	return n
-}

@@ -102,30 +102,8 @@ func (r *Redactor) record(file string, position int, caseID string, c *record.Ca
 				continue
 			}
 			ids = append(ids, ref.ID)
-			for _, a := range ref.Assessments {
-				if a != nil {
-					ids = append(ids, a.ID)
-				}
-			}
-			for _, d := range ref.StrategyDiscussions {
-				if d != nil {
-					ids = append(ids, d.ID)
-				}
-			}
-			for _, s := range ref.S47Enquiries {
-				if s != nil {
-					ids = append(ids, s.ID)
-				}
-			}
-			for _, k := range ref.Conferences {
-				if k != nil {
-					ids = append(ids, k.ID)
-				}
-			}
-			for _, p := range ref.Plans {
-				if p != nil {
-					ids = append(ids, p.ID)
-				}
+			for _, o := range ref.Objects() {
+				ids = append(ids, o.ObjectID())
 			}
 		}
 	}
