@@ -11,8 +11,6 @@ import (
 type Object interface {
 	// ObjectID is the object's id, unique within its referral.
 	ObjectID() string
-	// dates visits the object's date fields, under the object's path.
-	dates(path func(format string, args ...any) string, p string, visit func(path string, d *Date, event bool))
 	// size counts the object and the list elements it holds, for the cost budget (Objects).
 	size() int
 }
@@ -99,42 +97,6 @@ func (k *Conference) ObjectID() string { return k.ID }
 // ObjectID is the plan's id.
 func (p *Plan) ObjectID() string { return p.ID }
 
-func (a *Assessment) dates(path func(string, ...any) string, p string, visit func(string, *Date, bool)) {
-	visit(p+".started", &a.Started, true)
-	visit(p+".completed", &a.Completed, true)
-	for k := range a.Seen {
-		visit(path("%s.seen[%d]", p, k), &a.Seen[k], true)
-	}
-}
-
-func (d *StrategyDiscussion) dates(_ func(string, ...any) string, p string, visit func(string, *Date, bool)) {
-	visit(p+".date", &d.Date, true)
-}
-
-func (s *S47Enquiry) dates(_ func(string, ...any) string, p string, visit func(string, *Date, bool)) {
-	visit(p+".started", &s.Started, true)
-	visit(p+".completed", &s.Completed, true)
-	visit(p+".seen", &s.Seen, true)
-}
-
-func (k *Conference) dates(_ func(string, ...any) string, p string, visit func(string, *Date, bool)) {
-	visit(p+".notified", &k.Notified, true)
-	visit(p+".date", &k.Date, true)
-}
-
-func (pl *Plan) dates(path func(string, ...any) string, p string, visit func(string, *Date, bool)) {
-	visit(p+".started", &pl.Started, true)
-	visit(p+".ended", &pl.Ended, true)
-	for k := range pl.CoreGroups {
-		visit(path("%s.core_groups[%d]", p, k), &pl.CoreGroups[k], true)
-	}
-	for k, vis := range pl.Visits {
-		if vis != nil {
-			visit(path("%s.visits[%d].date", p, k), &vis.Date, true)
-		}
-	}
-}
-
 func (a *Assessment) size() int         { return 1 + len(a.Seen) }
 func (d *StrategyDiscussion) size() int { return 1 + len(d.Agencies) }
 func (s *S47Enquiry) size() int         { return 1 }
@@ -168,8 +130,45 @@ func (c *Case) walkDates(withPaths bool, visit func(path string, d *Date, event 
 		visit(p+".early_help_considered", &r.EarlyHelpConsidered, true)
 		for _, coll := range Collections {
 			for j := range coll.Len(r) {
-				if o := coll.At(r, j); o != nil {
-					o.dates(path, path("%s.%s[%d]", p, coll.Field, j), visit)
+				o := coll.At(r, j)
+				if o == nil {
+					continue
+				}
+				var op string
+				if withPaths { // not through path: boxing the arguments would cost allocations
+					op = fmt.Sprintf("%s.%s[%d]", p, coll.Field, j)
+				}
+				// A switch, not a method of Object: a method would make the walk's closures
+				// escape, an allocation per record for a walk made on every one.
+				switch o := o.(type) {
+				case *Assessment:
+					visit(op+".started", &o.Started, true)
+					visit(op+".completed", &o.Completed, true)
+					for k := range o.Seen {
+						visit(path("%s.seen[%d]", op, k), &o.Seen[k], true)
+					}
+				case *StrategyDiscussion:
+					visit(op+".date", &o.Date, true)
+				case *S47Enquiry:
+					visit(op+".started", &o.Started, true)
+					visit(op+".completed", &o.Completed, true)
+					visit(op+".seen", &o.Seen, true)
+				case *Conference:
+					visit(op+".notified", &o.Notified, true)
+					visit(op+".date", &o.Date, true)
+				case *Plan:
+					visit(op+".started", &o.Started, true)
+					visit(op+".ended", &o.Ended, true)
+					for k := range o.CoreGroups {
+						visit(path("%s.core_groups[%d]", op, k), &o.CoreGroups[k], true)
+					}
+					for k, vis := range o.Visits {
+						if vis != nil {
+							visit(path("%s.visits[%d].date", op, k), &vis.Date, true)
+						}
+					}
+				default:
+					panic(fmt.Sprintf("record: walkDates does not know the collection %s", coll.Field))
 				}
 			}
 		}
@@ -182,8 +181,10 @@ func (c *Case) Objects() int {
 	n := 1 + len(c.Child.Circumstances)
 	for _, r := range c.Referrals {
 		n++
-		for _, o := range r.Objects() {
-			n += o.size()
+		for _, coll := range Collections {
+			for i := range coll.Len(r) {
+				n += coll.At(r, i).size()
+			}
 		}
 	}
 	return n
