@@ -162,6 +162,32 @@ type ruleCompiler struct {
 	scope Scope    // named in messages when the rule has several
 	lines []string // the pack file's lines, for carets
 	errs  []error
+	// checked holds each expression parsed and type-checked, by where it is in the pack,
+	// so that compiling it, listing the fields it reads, its element type and the variables
+	// it uses parse it once, not up to four times.
+	checked map[Position]checkedExpr
+}
+
+// checkedExpr is an expression's checked syntax tree, or its issues.
+type checkedExpr struct {
+	source string
+	ast    *cel.Ast
+	iss    *cel.Issues
+}
+
+// check parses and type-checks an expression once. An expression is checked in the first
+// environment it is asked for in: the item variable of each and the start of a due date are
+// added for the expressions that follow, never for one already checked.
+func (rc *ruleCompiler) check(env *cel.Env, e Expr) (*cel.Ast, *cel.Issues) {
+	if c, ok := rc.checked[e.Pos]; ok && c.source == e.Source {
+		return c.ast, c.iss
+	}
+	ast, iss := env.Compile(e.Source)
+	if rc.checked == nil {
+		rc.checked = map[Position]checkedExpr{}
+	}
+	rc.checked[e.Pos] = checkedExpr{ast: ast, iss: iss, source: e.Source}
+	return ast, iss
 }
 
 func compileRule(base *cel.Env, r *Rule, scope Scope, lines []string) (*compiledRule, []error) {
@@ -285,7 +311,7 @@ func (rc *ruleCompiler) fieldsRead(env *cel.Env, e Expr) []string {
 	if e.IsZero() {
 		return nil
 	}
-	checked, iss := env.Compile(e.Source)
+	checked, iss := rc.check(env, e)
 	if iss.Err() != nil {
 		return nil // reported by compile
 	}
@@ -321,7 +347,7 @@ func (rc *ruleCompiler) compile(env *cel.Env, key string, e Expr, want *cel.Type
 	if e.IsZero() {
 		return nil
 	}
-	ast, iss := env.Compile(e.Source)
+	ast, iss := rc.check(env, e)
 	if iss.Err() != nil {
 		for _, ce := range iss.Errors() {
 			pos := e.at(ce.Location.Line(), ce.Location.Column())
@@ -387,7 +413,7 @@ func costTracker(env *cel.Env) (*cost.Tracker, error) {
 
 // listElem gives the element type of a list expression, reporting one that is not a list.
 func (rc *ruleCompiler) listElem(env *cel.Env, e Expr) *cel.Type {
-	ast, iss := env.Compile(e.Source)
+	ast, iss := rc.check(env, e)
 	if iss.Err() != nil {
 		return nil // already reported
 	}
@@ -405,7 +431,7 @@ func (rc *ruleCompiler) mustRead(env *cel.Env, key string, e Expr, name string) 
 	if e.IsZero() {
 		return
 	}
-	ast, iss := env.Compile(e.Source)
+	ast, iss := rc.check(env, e)
 	if iss.Err() != nil {
 		return
 	}
