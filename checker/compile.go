@@ -467,3 +467,18 @@ func sortedKeys[V any](m map[string]V) []string {
 	sort.Strings(keys)
 	return keys
 }
+
+// lacking lists the fields read that the record's source cannot record: a lacks entry names
+// a field ("decision") or a whole collection ("strategy_discussions").
+func lacking(lacks, reads []string) []string {
+	var out []string
+	for _, l := range lacks {
+		for _, r := range reads {
+			if r == l || strings.HasPrefix(r, l+".") {
+				out = append(out, l)
+				break
+			}
+		}
+	}
+	return out
+}
