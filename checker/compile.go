@@ -97,8 +97,48 @@ func (cp *CompiledPack) ParamValue(name string) (any, bool) {
 
 // Compile type-checks and compiles every expression of a pack against the case model, the
 // calendar and the pack's parameters (with overrides, by name, as text). It reports every
-// problem at once, each with file:line:col and a caret.
+// problem at once, each with file:line:col and a caret. It is CompileValues after
+// ParseOverrides, for callers with text in hand.
 func Compile(p *Pack, cal *Calendar, overrides map[string]string) (*CompiledPack, error) {
+	values, err := ParseOverrides(p, overrides)
+	cp, cerr := CompileValues(p, cal, values)
+	if err != nil || cerr != nil {
+		return nil, errors.Join(err, cerr)
+	}
+	return cp, nil
+}
+
+// ParseOverrides turns parameter values given as text (--set) into the types the pack
+// declares, before anything is compiled: a name the pack does not have, or a value that is
+// not of the parameter's type, is an error naming the pack and the parameter. Every problem
+// is reported at once.
+func ParseOverrides(p *Pack, overrides map[string]string) (map[string]any, error) {
+	var errs []error
+	values := map[string]any{}
+	for _, name := range sortedKeys(overrides) {
+		var prm *Param
+		for _, q := range p.Params {
+			if q.Name == name {
+				prm = q
+			}
+		}
+		if prm == nil {
+			errs = append(errs, fmt.Errorf("pack %s has no parameter %q", p.ID, name))
+			continue
+		}
+		v, err := ParseParamValue(prm.Type, overrides[name])
+		if err != nil {
+			errs = append(errs, fmt.Errorf("set %s.%s: %w", p.ID, name, err))
+			continue
+		}
+		values[name] = v
+	}
+	return values, errors.Join(errs...)
+}
+
+// CompileValues is Compile with the overrides already of their parameters' types (see
+// ParseOverrides); each is checked against its parameter's range here.
+func CompileValues(p *Pack, cal *Calendar, overrides map[string]any) (*CompiledPack, error) {
 	var errs []error
 	values := map[string]any{}
 	pv := paramValues{}
@@ -120,15 +160,11 @@ func Compile(p *Pack, cal *Calendar, overrides map[string]string) (*CompiledPack
 			errs = append(errs, fmt.Errorf("pack %s has no parameter %q", p.ID, name))
 			continue
 		}
-		v, err := ParseParamValue(prm.Type, overrides[name])
-		if err == nil {
-			err = prm.CheckValue(v)
-		}
-		if err != nil {
+		if err := prm.CheckValue(overrides[name]); err != nil {
 			errs = append(errs, fmt.Errorf("set %s.%s: %w", p.ID, name, err))
 			continue
 		}
-		values[name] = v
+		values[name] = overrides[name]
 	}
 	for name, v := range values {
 		pv[name] = paramVal(v)
