@@ -14,42 +14,32 @@ import (
 // Writer writes a report in one format.
 type Writer func(w io.Writer, r *checker.Report) error
 
-var writers = map[string]Writer{
-	"text":     Text,
-	"json":     JSON,
-	"ndjson":   NDJSON,
-	"csv":      CSV,
-	"markdown": Markdown,
-	"junit":    JUnit,
-	"sarif":    SARIF,
-	"github":   GitHub,
-	"gitlab":   GitLab,
-}
-
-// Formats lists the format names, sorted.
+// Formats lists the list formats' names (the table's formats with a Writer), sorted.
 func Formats() []string {
 	var out []string
-	for name := range writers {
-		out = append(out, name)
+	for _, f := range formats {
+		if f.Write != nil {
+			out = append(out, f.Name)
+		}
 	}
 	slices.Sort(out)
 	return out
 }
 
-// Lookup finds the writer of a format.
+// Lookup finds the writer of a list format.
 func Lookup(format string) (Writer, error) {
-	w, ok := writers[format]
-	if !ok {
+	f := LookupFormat(format)
+	if f == nil || f.Write == nil {
 		return nil, fmt.Errorf("unknown format %q (want one of %s)", format, strings.Join(Formats(), ", "))
 	}
-	return checkList(w), nil
+	return checkList(f.Write), nil
 }
 
 // LookupWithNotes is Lookup for a command that prints what a writer has to say besides the
 // report (what SARIF left out to stay within code scanning's limits) with notify.
 func LookupWithNotes(format string, notify func(string)) (Writer, error) {
-	if format == "sarif" && notify != nil {
-		return checkList(SARIFWithNotes(notify)), nil
+	if f := LookupFormat(format); f != nil && f.WriteWithNotes != nil && notify != nil {
+		return checkList(f.WriteWithNotes(notify)), nil
 	}
 	return Lookup(format)
 }

@@ -97,13 +97,8 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 		return err
 	}
 	showFlag := f.show
-	if !cmd.Flags().Changed("show") {
-		switch f.format {
-		case "junit":
-			showFlag = "all" // a test report needs what passed as well as what failed
-		case "sarif":
-			showFlag = "breach" // code scanning shows every result as an alert
-		}
+	if format := report.LookupFormat(f.format); format != nil && format.Show != "" && !cmd.Flags().Changed("show") {
+		showFlag = format.Show // junit: what passed as well; sarif: every result is an alert
 	}
 	show, err := parseShow(showFlag)
 	if err != nil {
@@ -215,7 +210,7 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 		}
 		fmt.Fprintf(stderr, "wtcheck: wrote %d %s to the baseline %s\n", breaches.Len(), plural(breaches.Len(), "breach", "breaches"), f.writeBaseline)
 	}
-	if f.format != "text" || f.output != "" {
+	if format := report.LookupFormat(f.format); !format.SummaryInReport || f.output != "" {
 		fmt.Fprintln(stderr, "wtcheck: "+report.SummaryLine(rep))
 	}
 	if line := coverageLine(engine.Packs, f.input.format, f.input.s47Proxy); line != "" {
