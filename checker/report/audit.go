@@ -256,10 +256,7 @@ type RuleCompliance struct {
 
 // Rate is met / (met + breach); false when nothing was decided.
 func (r RuleCompliance) Rate() (float64, bool) {
-	if r.Met+r.Breach == 0 {
-		return 0, false
-	}
-	return float64(r.Met) / float64(r.Met+r.Breach), true
+	return checker.Tally{Met: r.Met, Breach: r.Breach}.Rate()
 }
 
 // Compliance counts every rule of every pack, in pack and rule order.

@@ -160,18 +160,21 @@ type legendMark struct {
 
 // rateText is a compliance rate as a person reads it: "67% (2/3)", "-" when none was decided.
 func rateText(met, breach int) string {
-	if met+breach == 0 {
+	t := checker.Tally{Met: met, Breach: breach}
+	pct, ok := t.Percent()
+	if !ok {
 		return "-"
 	}
-	return fmt.Sprintf("%.0f%% (%d/%d)", float64(met)*100/float64(met+breach), met, met+breach)
+	return fmt.Sprintf("%.0f%% (%d/%d)", pct, met, t.Decided())
 }
 
 // percentText is the rate alone: "67%", or "-".
 func percentText(met, breach int) string {
-	if met+breach == 0 {
+	pct, ok := checker.Tally{Met: met, Breach: breach}.Percent()
+	if !ok {
 		return "-"
 	}
-	return fmt.Sprintf("%.0f%%", float64(met)*100/float64(met+breach))
+	return fmt.Sprintf("%.0f%%", pct)
 }
 
 // barItem is one bar of a compliance chart.
