@@ -22,19 +22,6 @@ func LookupComparison(format string) (ComparisonWriter, error) {
 	return f.Comparison, nil
 }
 
-// RateText shows a cell's compliance rate with what it is made of: "83% (5/6)", or "-" when
-// nothing was decided and "n/a" when the edition lacks the rule.
-func RateText(c compare.Cell) string {
-	if !c.Present {
-		return "n/a"
-	}
-	rate, ok := c.Rate()
-	if !ok {
-		return "-"
-	}
-	return fmt.Sprintf("%.0f%% (%d/%d)", rate*100, c.Met, c.Met+c.Breach)
-}
-
 // ComparisonText writes the comparison as tables for a terminal.
 func ComparisonText(w io.Writer, c *compare.Comparison) error {
 	ew := &errWriter{w: w}

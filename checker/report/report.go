@@ -44,27 +44,6 @@ func LookupWithNotes(format string, notify func(string)) (Writer, error) {
 	return Lookup(format)
 }
 
-// EditionLabel is a finding's edition as reports show it: "2023", or "2023 la-e09000099" for
-// a finding that names its pack (a local pack, or one of two packs of one edition), so that
-// a local variant is never read as the shipped pack.
-func EditionLabel(f *checker.Finding) string {
-	if f.Pack == "" {
-		return f.Edition
-	}
-	return f.Edition + " " + f.Pack
-}
-
-// localPacks lists, one line each, the packs of a report that were given with --pack.
-func localPacks(r *checker.Report) []string {
-	var out []string
-	for _, p := range r.Packs {
-		if p.File != "" {
-			out = append(out, p.Label())
-		}
-	}
-	return out
-}
-
 // checkList makes a writer fail when the report's findings could not all be read back (a
 // run spilled to disk that went missing, say), so that no partial report passes as whole.
 func checkList(write Writer) Writer {

@@ -31,25 +31,6 @@ const (
 	colourTrack   = "#f1f1f1"
 )
 
-// statusKind groups a finding for drawing: a breach of a rule the guidance puts as "should"
-// draws as a warning, as StatusLabel names it.
-func statusKind(status checker.Status, severity checker.Severity) string {
-	switch status {
-	case checker.StatusMet:
-		return "met"
-	case checker.StatusBreach:
-		if severity != "" && severity != checker.SeverityBreach {
-			return "warning"
-		}
-		return "breach"
-	case checker.StatusPending:
-		return "pending"
-	case checker.StatusInsufficientData:
-		return "insufficient"
-	}
-	return "na"
-}
-
 // kindLabels name the kinds in legends.
 var kindLabels = map[string]string{
 	"met": "met", "breach": "breach", "warning": "warning (should)", "pending": "pending",
@@ -63,16 +44,6 @@ type chart struct {
 }
 
 func esc(s string) string { return html.EscapeString(s) }
-
-// num writes a coordinate with at most one decimal, the same on every platform.
-func num(x float64) string {
-	s := strconv.FormatFloat(math.Round(x*10)/10, 'f', 1, 64)
-	s = strings.TrimSuffix(s, ".0")
-	if s == "-0" {
-		return "0"
-	}
-	return s
-}
 
 func (c *chart) printf(format string, args ...any) { fmt.Fprintf(&c.b, format, args...) }
 
@@ -156,25 +127,6 @@ type legendMark struct {
 	draw  func(x, y float64) string
 	width float64
 	label string
-}
-
-// rateText is a compliance rate as a person reads it: "67% (2/3)", "-" when none was decided.
-func rateText(met, breach int) string {
-	t := checker.Tally{Met: met, Breach: breach}
-	pct, ok := t.Percent()
-	if !ok {
-		return "-"
-	}
-	return fmt.Sprintf("%.0f%% (%d/%d)", pct, met, t.Decided())
-}
-
-// percentText is the rate alone: "67%", or "-".
-func percentText(met, breach int) string {
-	pct, ok := checker.Tally{Met: met, Breach: breach}.Percent()
-	if !ok {
-		return "-"
-	}
-	return fmt.Sprintf("%.0f%%", pct)
 }
 
 // barItem is one bar of a compliance chart.
