@@ -331,11 +331,16 @@ fi
 if [ "$log_findings" = true ] && [ -n "$findings_written" ]; then
 	cat "$findings"
 fi
+counts=''
+if [ -n "$breaches" ]; then
+	counts="$breaches breaches found"
+	[ -z "$baseline" ] || counts="$counts, ${new_breaches:-?} not in the baseline"
+fi
 case $status in
-0) say "passed: nothing new at or above fail-on${breaches:+ ($breaches breaches found, ${new_breaches:-?} new)}" ;;
+0) say "passed${counts:+ ($counts)}" ;;
 1)
 	where=$(kept "$findings_written")
-	say "failed: ${new_breaches:-?} new breaches (or, with strict, a skipped record or a data warning); ${where:+the table is in $where}${where:-set findings (WTCHECK_FINDINGS) to a file to keep the table}"
+	say "failed${counts:+ ($counts)}: a breach at or above fail-on${baseline:+ not in the baseline}${max_breaches:+, more than max-breaches}, or with strict a skipped record or a data warning; ${where:+the table is in $where}${where:-set findings (WTCHECK_FINDINGS) to a file to keep the table}"
 	;;
 esac
 finish "$status"
