@@ -22,17 +22,22 @@ say() { printf 'wtcheck-ci: %s\n' "$*" >&2; }
 breaches='' new_breaches='' bin='' findings_written='' sarif_written='' junit_written=''
 code_quality_written='' markdown_written='' html_written='' dir='' keep_dir=false
 
-# output records one output: for GitHub in $GITHUB_OUTPUT, for GitLab in a dotenv file
-# (WTCHECK_OUTPUT_ENV, an artifacts:reports:dotenv). A value never spans lines, so it cannot
-# forge a second output.
+# output records one output: for GitHub in $GITHUB_OUTPUT, and the counts for GitLab in a
+# dotenv file (WTCHECK_OUTPUT_ENV, an artifacts:reports:dotenv, which takes few variables and
+# no empty value: later jobs have the reports themselves as artifacts). A value never spans
+# lines, so it cannot forge a second output.
 output() {
 	value=$(printf '%s' "$2" | tr -d '\r\n')
 	if [ -n "${GITHUB_OUTPUT:-}" ]; then
 		printf '%s=%s\n' "$1" "$value" >>"$GITHUB_OUTPUT"
 	fi
-	if [ -n "${WTCHECK_OUTPUT_ENV:-}" ]; then
-		printf 'WTCHECK_%s=%s\n' "$(printf '%s' "$1" | tr 'a-z-' 'A-Z_')" "$value" >>"$WTCHECK_OUTPUT_ENV"
-	fi
+	case $1 in
+	exit-code | breaches | new-breaches)
+		if [ -n "${WTCHECK_OUTPUT_ENV:-}" ] && [ -n "$value" ]; then
+			printf 'WTCHECK_%s=%s\n' "$(printf '%s' "$1" | tr 'a-z-' 'A-Z_')" "$value" >>"$WTCHECK_OUTPUT_ENV"
+		fi
+		;;
+	esac
 }
 
 # kept names a file for the outputs unless it lies in the run's own directory and that
