@@ -96,11 +96,11 @@ func wantStderr(t *testing.T, r scriptRun, want string) {
 }
 
 // TestScriptGatesOnFailOn: with no baseline the gate fails on the sample's breaches, passes
-// with fail-on none, and max-breaches moves the line to exactly the count found.
+// with fail-on none, and max-breaches moves the line to exactly the count of musts found.
 func TestScriptGatesOnFailOn(t *testing.T) {
 	needRelease(t)
 	dir := project(t)
-	n := breachCount(t, dir)
+	n, musts := breachCount(t, dir)
 
 	r := runScript(t, dir, fromRelease(nil))
 	wantExit(t, r, 1)
@@ -115,9 +115,13 @@ func TestScriptGatesOnFailOn(t *testing.T) {
 	wantExit(t, r, 0)
 	wantStderr(t, r, "wtcheck-ci: passed ("+itoa(n)+" breaches found)\n")
 
-	r = runScript(t, dir, fromRelease(map[string]string{"WTCHECK_MAX_BREACHES": itoa(n)}))
+	// max-breaches counts what fail-on does: breaches of a must. fail-on warning counts the
+	// shoulds too.
+	r = runScript(t, dir, fromRelease(map[string]string{"WTCHECK_MAX_BREACHES": itoa(musts)}))
 	wantExit(t, r, 0)
-	r = runScript(t, dir, fromRelease(map[string]string{"WTCHECK_MAX_BREACHES": itoa(n - 1)}))
+	r = runScript(t, dir, fromRelease(map[string]string{"WTCHECK_MAX_BREACHES": itoa(musts - 1)}))
+	wantExit(t, r, 1)
+	r = runScript(t, dir, fromRelease(map[string]string{"WTCHECK_MAX_BREACHES": itoa(musts), "WTCHECK_FAIL_ON": "warning"}))
 	wantExit(t, r, 1)
 }
 
@@ -127,7 +131,7 @@ func TestScriptGatesOnFailOn(t *testing.T) {
 func TestScriptBaselineFailsOnlyOnNewBreaches(t *testing.T) {
 	needRelease(t)
 	dir := project(t)
-	n := breachCount(t, dir)
+	n, _ := breachCount(t, dir)
 	if code, _ := wtcheck(t, dir, "check", "--edition", "2023", "--fail-on", "none", "--write-baseline", "wtcheck-baseline.json", "extracts/latest.ndjson"); code != 0 {
 		t.Fatalf("write the baseline: exit %d", code)
 	}
@@ -407,7 +411,7 @@ func TestScriptBuildsFromSource(t *testing.T) {
 		t.Skip("needs go on PATH")
 	}
 	dir := project(t)
-	n := breachCount(t, dir)
+	n, _ := breachCount(t, dir)
 	r := runScript(t, dir, map[string]string{
 		"WTCHECK_BUILD_FROM_SOURCE": "true", "WTCHECK_SOURCE_DIR": root,
 		"WTCHECK_RELEASE_BASE_URL": "ftp://never.example", // would fail if it were used
