@@ -243,21 +243,31 @@ func TestScriptRefusesABinaryThatFailsItsChecksum(t *testing.T) {
 			},
 		},
 		{
-			name:    "no entry",
-			change:  func(dir string) { rewriteSums(t, dir, func(l string) string { return strings.ReplaceAll(l, "  "+bin+"\n", "  other\n") }) },
-			message: func(string) string { return "SHA256SUMS of " + testVersion + " has no single entry for " + bin + ": refusing to run it" },
+			name: "no entry",
+			change: func(dir string) {
+				rewriteSums(t, dir, func(l string) string { return strings.ReplaceAll(l, "  "+bin+"\n", "  other\n") })
+			},
+			message: func(string) string {
+				return "SHA256SUMS of " + testVersion + " has no single entry for " + bin + ": refusing to run it"
+			},
 		},
 		{
 			name: "two entries",
 			change: func(dir string) {
 				rewriteSums(t, dir, func(l string) string { return l + strings.Repeat("0", 64) + "  " + bin + "\n" })
 			},
-			message: func(string) string { return "SHA256SUMS of " + testVersion + " has no single entry for " + bin + ": refusing to run it" },
+			message: func(string) string {
+				return "SHA256SUMS of " + testVersion + " has no single entry for " + bin + ": refusing to run it"
+			},
 		},
 		{
-			name:    "malformed hash",
-			change:  func(dir string) { rewriteSums(t, dir, func(l string) string { return strings.ReplaceAll(l, release.sha256, "z"+release.sha256[1:]) }) },
-			message: func(string) string { return "SHA256SUMS of " + testVersion + " gives " + bin + " a malformed SHA-256: refusing to run it" },
+			name: "malformed hash",
+			change: func(dir string) {
+				rewriteSums(t, dir, func(l string) string { return strings.ReplaceAll(l, release.sha256, "z"+release.sha256[1:]) })
+			},
+			message: func(string) string {
+				return "SHA256SUMS of " + testVersion + " gives " + bin + " a malformed SHA-256: refusing to run it"
+			},
 		},
 		{
 			name:   "pinned hash differs",
