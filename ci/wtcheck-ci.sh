@@ -96,11 +96,13 @@ if [ -n "${WTCHECK_OUTPUT_ENV:-}" ]; then
 	: >"$WTCHECK_OUTPUT_ENV"
 fi
 
-for name in STRICT ALLOW_EMPTY REDACT BUILD_FROM_SOURCE LOG_FINDINGS JOB_SUMMARY ANNOTATIONS; do
-	eval "raw=\${WTCHECK_$name:-}"
+for var in WTCHECK_STRICT WTCHECK_ALLOW_EMPTY WTCHECK_REDACT WTCHECK_BUILD_FROM_SOURCE \
+	WTCHECK_LOG_FINDINGS WTCHECK_JOB_SUMMARY WTCHECK_ANNOTATIONS; do
+	eval "raw=\${$var:-}"
+	name=${var#WTCHECK_}
 	value=$(bool "$raw")
 	[ "$value" != bad ] ||
-		fail "$(printf '%s' "$name" | tr 'A-Z_' 'a-z-') (WTCHECK_$name) is \"$raw\": want true or false"
+		fail "$(printf '%s' "$name" | tr 'A-Z_' 'a-z-') ($var) is \"$raw\": want true or false"
 	eval "$(printf '%s' "$name" | tr 'A-Z' 'a-z')=$value"
 done
 
