@@ -19,7 +19,7 @@ type action struct {
 	Description string
 	Author      string
 	Branding    struct{ Icon, Color string }
-	Inputs map[string]struct {
+	Inputs      map[string]struct {
 		Description string
 		Required    bool
 		Default     *string
