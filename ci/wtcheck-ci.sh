@@ -346,8 +346,9 @@ fi
 case $status in
 0) say "passed${counts:+ ($counts)}" ;;
 1)
-	where=$(kept "$findings_written")
-	say "failed${counts:+ ($counts)}: a breach at or above fail-on${baseline:+ not in the baseline}${max_breaches:+, more than max-breaches}, or with strict a skipped record or a data warning; ${where:+the table is in $where}${where:-set findings (WTCHECK_FINDINGS) to a file to keep the table}"
+	where="the table is in $(kept "$findings_written")"
+	[ -n "$(kept "$findings_written")" ] || where="set findings (WTCHECK_FINDINGS) to a file to keep the table"
+	say "failed${counts:+ ($counts)}: a breach at or above fail-on${baseline:+ not in the baseline}${max_breaches:+, more than max-breaches}, or with strict a skipped record or a data warning; $where"
 	;;
 esac
 finish "$status"

@@ -163,6 +163,12 @@ func TestScriptBaselineFailsOnlyOnNewBreaches(t *testing.T) {
 	}
 	wantStderr(t, r, "wtcheck: baseline: 1 new breach,")
 	wantStderr(t, r, "wtcheck-ci: failed ("+itoa(n+1)+" breaches found, 1 not in the baseline): a breach at or above fail-on not in the baseline")
+	// On GitHub the table is kept in RUNNER_TEMP, and the log says where.
+	if table := r.outputs["findings"]; !strings.HasPrefix(table, r.temp) {
+		t.Errorf("findings output %q: want the table in RUNNER_TEMP", table)
+	} else {
+		wantStderr(t, r, "; the table is in "+table+"\n")
+	}
 }
 
 // tamperedRelease copies the test release to a new tree and lets change alter it.
