@@ -31,12 +31,13 @@ output() {
 	if [ -n "${GITHUB_OUTPUT:-}" ]; then
 		printf '%s=%s\n' "$1" "$value" >>"$GITHUB_OUTPUT"
 	fi
+	if [ -z "${WTCHECK_OUTPUT_ENV:-}" ] || [ -z "$value" ]; then
+		return 0
+	fi
 	case $1 in
-	exit-code | breaches | new-breaches)
-		if [ -n "${WTCHECK_OUTPUT_ENV:-}" ] && [ -n "$value" ]; then
-			printf 'WTCHECK_%s=%s\n' "$(printf '%s' "$1" | tr 'a-z-' 'A-Z_')" "$value" >>"$WTCHECK_OUTPUT_ENV"
-		fi
-		;;
+	exit-code) printf 'WTCHECK_EXIT_CODE=%s\n' "$value" >>"$WTCHECK_OUTPUT_ENV" ;;
+	breaches) printf 'WTCHECK_BREACHES=%s\n' "$value" >>"$WTCHECK_OUTPUT_ENV" ;;
+	new-breaches) printf 'WTCHECK_NEW_BREACHES=%s\n' "$value" >>"$WTCHECK_OUTPUT_ENV" ;;
 	esac
 }
 
@@ -96,15 +97,21 @@ if [ -n "${WTCHECK_OUTPUT_ENV:-}" ]; then
 	: >"$WTCHECK_OUTPUT_ENV"
 fi
 
-for var in WTCHECK_STRICT WTCHECK_ALLOW_EMPTY WTCHECK_REDACT WTCHECK_BUILD_FROM_SOURCE \
-	WTCHECK_LOG_FINDINGS WTCHECK_JOB_SUMMARY WTCHECK_ANNOTATIONS; do
+raw=''
+for pair in strict:WTCHECK_STRICT allow-empty:WTCHECK_ALLOW_EMPTY redact:WTCHECK_REDACT \
+	build-from-source:WTCHECK_BUILD_FROM_SOURCE log-findings:WTCHECK_LOG_FINDINGS \
+	job-summary:WTCHECK_JOB_SUMMARY annotations:WTCHECK_ANNOTATIONS; do
+	var=${pair#*:}
 	eval "raw=\${$var:-}"
-	name=${var#WTCHECK_}
-	value=$(bool "$raw")
-	[ "$value" != bad ] ||
-		fail "$(printf '%s' "$name" | tr 'A-Z_' 'a-z-') ($var) is \"$raw\": want true or false"
-	eval "$(printf '%s' "$name" | tr 'A-Z' 'a-z')=$value"
+	[ "$(bool "$raw")" != bad ] || fail "${pair%%:*} ($var) is \"$raw\": want true or false"
 done
+strict=$(bool "${WTCHECK_STRICT:-}")
+allow_empty=$(bool "${WTCHECK_ALLOW_EMPTY:-}")
+redact=$(bool "${WTCHECK_REDACT:-}")
+build_from_source=$(bool "${WTCHECK_BUILD_FROM_SOURCE:-}")
+log_findings=$(bool "${WTCHECK_LOG_FINDINGS:-}")
+job_summary=$(bool "${WTCHECK_JOB_SUMMARY:-}")
+annotations=$(bool "${WTCHECK_ANNOTATIONS:-}")
 
 paths=${WTCHECK_PATHS:-}
 # Editions may be given as "2018, 2023" or one a line: wtcheck wants 2018,2023.
@@ -190,7 +197,7 @@ fetch() {
 
 if [ "$build_from_source" = true ]; then
 	src=${WTCHECK_SOURCE_DIR:-}
-	[ -n "$src" ] && [ -f "$src/go.mod" ] ||
+	[ -f "${src:-/nonexistent}/go.mod" ] ||
 		fail "build-from-source: ${src:-WTCHECK_SOURCE_DIR} holds no go.mod: it must be wtcheck's source (the action's own directory)"
 	command -v go >/dev/null 2>&1 ||
 		fail "build-from-source needs Go on the runner (actions/setup-go with the version in go.mod)"
@@ -236,10 +243,11 @@ else
 		rm -f "$dir/$name"
 		fail "SHA256SUMS of $version gives $name a malformed SHA-256: refusing to run it"
 	}
-	got=$(sha256 "$dir/$name") && [ -n "$got" ] || {
+	got=$(sha256 "$dir/$name") || got=''
+	if [ -z "$got" ]; then
 		rm -f "$dir/$name"
 		fail "cannot verify $name: the runner has no sha256sum, shasum or openssl"
-	}
+	fi
 	if [ "$got" != "$want" ]; then
 		rm -f "$dir/$name"
 		fail "checksum mismatch: $name of $version has SHA-256 $got, SHA256SUMS says $want: refusing to run it"

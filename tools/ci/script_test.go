@@ -462,3 +462,16 @@ func TestScriptLeavesNothingBehindOffGitHub(t *testing.T) {
 	}
 	wantStderr(t, r, "set findings (WTCHECK_FINDINGS) to a file to keep the table\n")
 }
+
+// TestScriptPassesShellcheck runs shellcheck as POSIX sh on the script, where it is installed
+// (Debian's shellcheck package): it finds the bashisms and quoting slips dash would forgive.
+func TestScriptPassesShellcheck(t *testing.T) {
+	sc, err := exec.LookPath("shellcheck")
+	if err != nil {
+		t.Skip("shellcheck is not installed")
+	}
+	out, err := exec.Command(sc, "-s", "sh", filepath.Join(root, "ci", "wtcheck-ci.sh")).CombinedOutput()
+	if err != nil {
+		t.Errorf("shellcheck: %v\n%s", err, out)
+	}
+}
