@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -47,15 +48,18 @@ var shell = func() string {
 	return "sh"
 }()
 
+// releaseOnce builds the release for the first test that needs one, so that a run of
+// other tests (make pg-test's -run Postgres) builds nothing.
+var (
+	releaseOnce sync.Once
+	releaseTmp  string
+)
+
 func TestMain(m *testing.M) {
-	tmp, err := os.MkdirTemp("", "wtcheck-ci-release-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	buildRelease(tmp)
 	code := m.Run()
-	os.RemoveAll(tmp)
+	if releaseTmp != "" {
+		os.RemoveAll(releaseTmp)
+	}
 	os.Exit(code)
 }
 
@@ -105,6 +109,11 @@ func buildRelease(tmp string) {
 
 func needRelease(t *testing.T) {
 	t.Helper()
+	releaseOnce.Do(func() {
+		if releaseTmp, release.err = os.MkdirTemp("", "wtcheck-ci-release-"); release.err == nil {
+			buildRelease(releaseTmp)
+		}
+	})
 	if release.err != nil {
 		t.Fatalf("build the test release: %v", release.err)
 	}
