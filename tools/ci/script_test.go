@@ -1,11 +1,14 @@
 package ci
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -474,4 +477,67 @@ func TestScriptPassesShellcheck(t *testing.T) {
 	if err != nil {
 		t.Errorf("shellcheck: %v\n%s", err, out)
 	}
+}
+
+// TestScriptFetchesOverHTTP serves the release from a local HTTP server, as an internal mirror
+// would: the script fetches with curl (or wget), warns that plain http needs a pinned hash, and
+// takes a missing file (404) for a failure, never for a file.
+func TestScriptFetchesOverHTTP(t *testing.T) {
+	needRelease(t)
+	_, curl := exec.LookPath("curl")
+	_, wget := exec.LookPath("wget")
+	if curl != nil && wget != nil {
+		t.Skip("needs curl or wget")
+	}
+	var requests []string
+	var mu sync.Mutex
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		requests = append(requests, r.URL.Path)
+		mu.Unlock()
+		http.FileServer(http.Dir(release.base)).ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	dir := project(t)
+	r := runScript(t, dir, fromRelease(map[string]string{"WTCHECK_RELEASE_BASE_URL": srv.URL, "WTCHECK_FAIL_ON": "none"}))
+	wantExit(t, r, 0)
+	wantStderr(t, r, "wtcheck-ci: warning: "+srv.URL+" is plain http: the checksums come over the same unauthenticated connection as the binary; pin the binary's SHA-256 (sha256, WTCHECK_SHA256) or use https\n")
+	wantStderr(t, r, "wtcheck-ci: verified "+release.name+": SHA-256 "+release.sha256+"\n")
+	mu.Lock()
+	got := strings.Join(requests, " ")
+	mu.Unlock()
+	if want := "/" + testVersion + "/SHA256SUMS /" + testVersion + "/" + release.name; got != want {
+		t.Errorf("requests %q, want %q: the script fetches the checksums and the binary, nothing else", got, want)
+	}
+
+	r = runScript(t, dir, fromRelease(map[string]string{"WTCHECK_RELEASE_BASE_URL": srv.URL, "RUNNER_OS": "macOS"}))
+	wantRefused(t, dir, r, "fetch "+srv.URL+"/"+testVersion+"/wtcheck-darwin-"+runtime.GOARCH+": failed (is "+testVersion+" a release, and can the runner reach "+srv.URL+"?)")
+}
+
+// TestScriptRunsUnderBashAsSh runs the script with bash in POSIX mode, the /bin/sh of macOS
+// runners: the gate with a baseline, then a tampered binary.
+func TestScriptRunsUnderBashAsSh(t *testing.T) {
+	needRelease(t)
+	if _, err := exec.LookPath("bash"); err != nil {
+		t.Skip("bash is not installed")
+	}
+	saved := shell
+	shell = "bash"
+	defer func() { shell = saved }()
+	t.Setenv("POSIXLY_CORRECT", "1")
+	dir := project(t)
+	if code, _ := wtcheck(t, dir, "check", "--edition", "2023", "--fail-on", "none", "--write-baseline", "wtcheck-baseline.json", "extracts/latest.ndjson"); code != 0 {
+		t.Fatalf("write the baseline: exit %d", code)
+	}
+	addCase(t, dir, newBreach)
+	r := runScript(t, dir, fromRelease(map[string]string{"WTCHECK_BASELINE": "wtcheck-baseline.json"}))
+	wantExit(t, r, 1)
+	if r.outputs["new-breaches"] != "1" {
+		t.Errorf("new-breaches %q, want 1", r.outputs["new-breaches"])
+	}
+	base := tamperedRelease(t, func(dir string) {
+		rewriteSums(t, dir, func(s string) string { return strings.ReplaceAll(s, release.sha256, strings.Repeat("f", 64)) })
+	})
+	r = runScript(t, dir, fromRelease(map[string]string{"WTCHECK_RELEASE_BASE_URL": base}))
+	wantRefused(t, dir, r, "checksum mismatch: "+release.name+" of "+testVersion+" has SHA-256 "+release.sha256+", SHA256SUMS says "+strings.Repeat("f", 64)+": refusing to run it")
 }
