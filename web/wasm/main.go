@@ -1,0 +1,106 @@
+//go:build js && wasm
+
+// Command wasm is wtcheck compiled to WebAssembly for the page in web/static: it runs in a
+// Web Worker (or, where the browser refuses one, on the page itself) and does nothing but
+// check the bytes it is handed. It makes no network request: the page's Content Security
+// Policy would refuse one, and there is none to make.
+//
+// It sets two functions on the global object and then waits for calls:
+//
+//	wtcheckRun(optionsJSON string, files [{name, data: Uint8Array}], progress func(records))
+//	    -> {summary: JSON string, html: string} or {error: string}
+//	wtcheckWrite(format string) -> Uint8Array or {error: string}
+//
+// wtcheckWrite writes the last run's report in html, json, csv or xlsx.
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"syscall/js"
+
+	"github.com/wtcheck/wtcheck/web"
+)
+
+// version is set by make web (-ldflags -X main.version=…), as the release sets the CLI's.
+var version = "dev"
+
+// summary is what the page shows of a run, beside the report itself.
+type summary struct {
+	Line       string            `json:"line"`
+	Report     json.RawMessage   `json:"report"` // the JSON report's summary, errors and warnings
+	PassedOver []string          `json:"passed_over"`
+	Coverage   string            `json:"coverage,omitempty"`
+	Downloads  map[string]string `json:"downloads"` // format: file name
+}
+
+func main() {
+	var last *web.Result
+	js.Global().Set("wtcheckRun", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		if len(args) < 2 {
+			return failure("wtcheckRun wants the options and the files")
+		}
+		var opts web.Options
+		if err := json.Unmarshal([]byte(args[0].String()), &opts); err != nil {
+			return failure("read options: " + err.Error())
+		}
+		opts.Version = version
+		var files []web.File
+		for i := range args[1].Length() {
+			f := args[1].Index(i)
+			data := make([]byte, f.Get("data").Get("length").Int())
+			js.CopyBytesToGo(data, f.Get("data"))
+			files = append(files, web.File{Name: f.Get("name").String(), Data: data})
+		}
+		var progress func(int)
+		if len(args) > 2 && args[2].Type() == js.TypeFunction {
+			progress = func(n int) { args[2].Invoke(n) }
+		}
+		last = nil
+		res, err := web.Run(opts, files, progress)
+		if err != nil {
+			return failure(err.Error())
+		}
+		last = res
+		var html, list bytes.Buffer
+		if err := res.Write(&html, "html"); err != nil {
+			return failure(err.Error())
+		}
+		if err := res.Write(&list, "json"); err != nil {
+			return failure(err.Error())
+		}
+		// The page shows the summary, errors and warnings of the JSON report, not its
+		// findings, which can be many: it drops them here.
+		var full map[string]json.RawMessage
+		if err := json.Unmarshal(list.Bytes(), &full); err != nil {
+			return failure("read the JSON report: " + err.Error())
+		}
+		delete(full, "findings")
+		brief, _ := json.Marshal(full)
+		s, err := json.Marshal(summary{Line: res.SummaryLine(), Report: brief, PassedOver: res.PassedOver, Coverage: res.Coverage,
+			Downloads: map[string]string{"html": "report.html", "json": "findings.json", "csv": "findings.csv", "xlsx": "report.xlsx"}})
+		if err != nil {
+			return failure(err.Error())
+		}
+		return map[string]any{"summary": string(s), "html": html.String()}
+	}))
+	js.Global().Set("wtcheckWrite", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		if last == nil {
+			return failure("nothing checked yet")
+		}
+		if len(args) < 1 {
+			return failure("wtcheckWrite wants a format")
+		}
+		var buf bytes.Buffer
+		if err := last.Write(&buf, args[0].String()); err != nil {
+			return failure(err.Error())
+		}
+		out := js.Global().Get("Uint8Array").New(buf.Len())
+		js.CopyBytesToJS(out, buf.Bytes())
+		return out
+	}))
+	js.Global().Set("wtcheckVersion", version)
+	select {} // the functions above are called from JavaScript until the page closes
+}
+
+func failure(msg string) any { return map[string]any{"error": msg} }
