@@ -76,8 +76,36 @@ func (r *Result) Write(w io.Writer, format string) error {
 	return write(w, r.Audit.Report)
 }
 
-// SummaryLine is the command line's closing line for the result.
-func (r *Result) SummaryLine() string { return report.SummaryLine(r.Audit.Report) }
+// Page is what the page shows of a result beside the report itself.
+type Page struct {
+	Line       string   `json:"line"`    // the command line's closing line
+	Summary    any      `json:"summary"` // the JSON report's summary object, as it is
+	AsOf       string   `json:"as_of,omitempty"`
+	Errors     []string `json:"errors"`   // as the text report lists them
+	Warnings   []string `json:"warnings"` // as the text report lists them
+	PassedOver []string `json:"passed_over"`
+	Coverage   string   `json:"coverage,omitempty"`
+}
+
+// Page sums the result up for the page.
+func (r *Result) Page() Page {
+	rep := r.Audit.Report
+	p := Page{Line: report.SummaryLine(rep), Summary: rep.Summary, Errors: []string{}, Warnings: []string{},
+		PassedOver: r.PassedOver, Coverage: r.Coverage}
+	if p.PassedOver == nil {
+		p.PassedOver = []string{}
+	}
+	if !rep.AsOf.IsZero() {
+		p.AsOf = rep.AsOf.String()
+	}
+	for _, e := range rep.Errors {
+		p.Errors = append(p.Errors, report.ErrorLine(e))
+	}
+	for _, w := range rep.Warnings {
+		p.Warnings = append(p.Warnings, report.WarningLine(w))
+	}
+	return p
+}
 
 // Run checks the files as `wtcheck report` would, with every status listed. progress, when
 // set, is told the number of records read now and then.

@@ -25,15 +25,6 @@ import (
 // version is set by make web (-ldflags -X main.version=…), as the release sets the CLI's.
 var version = "dev"
 
-// summary is what the page shows of a run, beside the report itself.
-type summary struct {
-	Line       string            `json:"line"`
-	Report     json.RawMessage   `json:"report"` // the JSON report's summary, errors and warnings
-	PassedOver []string          `json:"passed_over"`
-	Coverage   string            `json:"coverage,omitempty"`
-	Downloads  map[string]string `json:"downloads"` // format: file name
-}
-
 func main() {
 	var last *web.Result
 	js.Global().Set("wtcheckRun", js.FuncOf(func(_ js.Value, args []js.Value) any {
@@ -62,23 +53,11 @@ func main() {
 			return failure(err.Error())
 		}
 		last = res
-		var html, list bytes.Buffer
+		var html bytes.Buffer
 		if err := res.Write(&html, "html"); err != nil {
 			return failure(err.Error())
 		}
-		if err := res.Write(&list, "json"); err != nil {
-			return failure(err.Error())
-		}
-		// The page shows the summary, errors and warnings of the JSON report, not its
-		// findings, which can be many: it drops them here.
-		var full map[string]json.RawMessage
-		if err := json.Unmarshal(list.Bytes(), &full); err != nil {
-			return failure("read the JSON report: " + err.Error())
-		}
-		delete(full, "findings")
-		brief, _ := json.Marshal(full)
-		s, err := json.Marshal(summary{Line: res.SummaryLine(), Report: brief, PassedOver: res.PassedOver, Coverage: res.Coverage,
-			Downloads: map[string]string{"html": "report.html", "json": "findings.json", "csv": "findings.csv", "xlsx": "report.xlsx"}})
+		s, err := json.Marshal(res.Page())
 		if err != nil {
 			return failure(err.Error())
 		}
