@@ -196,6 +196,9 @@ func Run(opts Options, files []File, progress func(records int)) (*Result, error
 		Tool: checker.Tool{Name: "wtcheck", Version: opts.Version},
 		// A browser tab has no disk to spill to: the findings stay in memory.
 		SortMemory: -1,
+		// The files chosen are one input, as a folder is on the command line: one file with
+		// no case in it (every record an error) does not stop the others; none at all does.
+		AllowEmpty: true,
 	}
 	if red != nil {
 		bopts.Redact = red
@@ -206,11 +209,12 @@ func Run(opts Options, files []File, progress func(records int)) (*Result, error
 	}
 	rep, err := batch.Check(engine, reader, paths, bopts)
 	if err != nil {
-		var empty *batch.EmptyError
-		if errors.As(err, &empty) {
-			return nil, fmt.Errorf("nothing to check: no case record in the files chosen (%d read, every one an error, or none): are they %s?", rep.Summary.RecordsRead, reader.Format)
-		}
 		return nil, err
+	}
+	if rep.Summary.Cases == 0 {
+		// A missing extract must not pass as a clean run, here as on the command line.
+		return nil, fmt.Errorf("nothing to check: no case in the files chosen (%d %s read, every one an error): are they %s?",
+			rep.Summary.RecordsRead, plural(rep.Summary.RecordsRead, "record", "records"), reader.Format)
 	}
 	a := &report.Audit{Report: rep, DueSoon: dueSoon, Redacted: red != nil, InForce: engine.InForce, AsOf: until}
 	a.Timelines, a.TimelineCases = timelines.Timelines()
@@ -364,4 +368,11 @@ func memoryReader(opts Options, files []File, asOf checker.Date, progress func(i
 		})
 	}
 	return r, len(chosen), passedOver, nil
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
