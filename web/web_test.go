@@ -273,7 +273,7 @@ func TestPageInBrowser(t *testing.T) {
 	defer server.Close()
 
 	for _, from := range []struct{ name, url string }{
-		{"http", server.URL + "/index.html"},
+		{"http", server.URL + "/"}, // the file server answers index.html here
 		{"file", (&url.URL{Scheme: "file", Path: filepath.Join(dist, "index.html")}).String()},
 	} {
 		t.Run(from.name, func(t *testing.T) {
@@ -359,10 +359,11 @@ type page struct {
 	base      string // the page's own directory: every request must be for a file in it
 	downloads string
 
-	mu        sync.Mutex
-	problems  []string
-	requests  []string
-	completed map[string]string // download guid: file name
+	mu         sync.Mutex
+	problems   []string
+	requests   []string
+	initiators []string
+	completed  map[string]string // download guid: file name
 }
 
 func openPage(t *testing.T, browserPath, base string) *page {
@@ -430,6 +431,9 @@ func (p *page) listen(ev any) {
 	case *network.EventRequestWillBeSent:
 		if ev.Request != nil {
 			p.requests = append(p.requests, ev.Request.URL)
+			if ev.Initiator != nil {
+				p.initiators = append(p.initiators, fmt.Sprintf("%s (%s, %s)", ev.Request.URL, ev.Initiator.Type, ev.Initiator.URL))
+			}
 		}
 	case *browser.EventDownloadProgress:
 		if ev.State == browser.DownloadProgressStateCompleted {
@@ -559,7 +563,7 @@ func (p *page) axe(t *testing.T, source []byte, width string) {
 			Targets []string `json:"targets"`
 		} `json:"violations"`
 	}
-	result, err := chromedp.Run(p.ctx, chromedp.Evaluate[axeResult](`axe.run(document, {resultTypes: ['violations'], iframes: false}).then(r => ({version: axe.version, passes: r.passes.length, violations: r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 5).map(n => n.target.join(' '))}))}))`,
+	result, err := chromedp.Run(p.ctx, chromedp.Evaluate[axeResult](`axe.run(document, {resultTypes: ['violations'], iframes: false, preload: false}).then(r => ({version: axe.version, passes: r.passes.length, violations: r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 5).map(n => n.target.join(' '))}))}))`,
 		chromedp.EvalAwaitPromise))
 	if err != nil {
 		t.Fatalf("run axe-core: %v", err)
@@ -587,7 +591,7 @@ func (p *page) finish(t *testing.T) {
 	for _, problem := range p.problems {
 		t.Error(problem)
 	}
-	own := map[string]bool{}
+	own := map[string]bool{p.base: true} // the page, from the web server
 	for _, f := range []string{"index.html", "app.js", "worker.js", "style.css", "wasm_exec.js", "wtcheck-wasm.js"} {
 		own[p.base+f] = true
 	}
@@ -598,7 +602,7 @@ func (p *page) finish(t *testing.T) {
 		case strings.HasPrefix(u, "blob:"), strings.HasPrefix(u, "data:"), u == "about:srcdoc":
 			made = append(made, u)
 		default:
-			t.Errorf("request for %s: only the page's own files may be asked for", u)
+			t.Errorf("request for %s: only the page's own files may be asked for (%s)", u, strings.Join(p.initiators, "; "))
 		}
 	}
 	if len(p.requests) == 0 {
