@@ -137,7 +137,7 @@ func Run(opts Options, files []File, progress func(records int)) (*Result, error
 		}
 		dueSoon = *opts.DueSoon
 	}
-	engine, err := buildEngine(opts.Editions, opts.Sets)
+	engine, err := cachedEngine(opts.Editions, opts.Sets)
 	if err != nil {
 		return nil, err
 	}
@@ -226,6 +226,32 @@ func Run(opts Options, files []File, progress func(records int)) (*Result, error
 		res.Coverage = fmt.Sprintf("a %s return cannot record everything the rules read: the rules that need what it lacks give insufficient_data (wtcheck import --coverage %s says which and why)", opts.InputFormat, opts.InputFormat)
 	}
 	return res, nil
+}
+
+// lastEngine keeps the engine of the last run: compiling six packs' rules takes most of a
+// second in a browser, and a page checks one file after another with the same choices.
+var lastEngine struct {
+	sync.Mutex
+	key    string
+	engine *checker.Engine
+}
+
+// cachedEngine is buildEngine, reusing the last run's engine when the editions and parameters
+// are the same. It returns a copy, which the run may change (DueSoon); the compiled packs are
+// shared, as they are by every worker of a check.
+func cachedEngine(editions, sets []string) (*checker.Engine, error) {
+	key := strings.Join(editions, ",") + "\x00" + strings.Join(sets, "\x00")
+	lastEngine.Lock()
+	defer lastEngine.Unlock()
+	if lastEngine.engine == nil || lastEngine.key != key {
+		e, err := buildEngine(editions, sets)
+		if err != nil {
+			return nil, err
+		}
+		lastEngine.key, lastEngine.engine = key, e
+	}
+	e := *lastEngine.engine
+	return &e, nil
 }
 
 // buildEngine compiles the shipped packs of the editions (default: each referral under the

@@ -48,7 +48,13 @@ function wtcheckWorker(post) {
     switch (msg.type) {
       case "load":
         ready = load(msg.wasm);
-        ready.then((info) => post({ type: "ready", ms: info.ms, version: info.version }), fail);
+        ready.then((info) => {
+          post({ type: "ready", ms: info.ms, version: info.version });
+          // A first check of a synthetic case, while the user chooses files: the browser
+          // compiles each function of the engine the first time it runs.
+          const warmed = globalThis.wtcheckWarm();
+          if (warmed && warmed.error) fail("warm-up: " + warmed.error);
+        }, fail);
         break;
       case "run":
         ready.then(() => {
