@@ -222,10 +222,30 @@ func Run(opts Options, files []File, progress func(records int)) (*Result, error
 		a.Comparison = agg.Result(rep)
 	}
 	res := &Result{Audit: a, PassedOver: passedOver}
-	if opts.InputFormat != "" && opts.InputFormat != "case" {
-		res.Coverage = fmt.Sprintf("a %s return cannot record everything the rules read: the rules that need what it lacks give insufficient_data (wtcheck import --coverage %s says which and why)", opts.InputFormat, opts.InputFormat)
+	if opts.InputFormat == cincensus.Format {
+		var lacks []string
+		for _, g := range cincensus.Lacks(cincensus.Options{S47StartAsStrategyDiscussion: opts.S47Proxy}) {
+			lacks = append(lacks, g.Path)
+		}
+		res.Coverage = coverage(engine.Packs, opts.InputFormat, lacks)
 	}
 	return res, nil
+}
+
+// coverage says how many rules of each pack a source's records can be judged by, as the
+// command line does after a check of a return.
+func coverage(packs []*checker.CompiledPack, format string, lacks []string) string {
+	var parts []string
+	for _, cp := range packs {
+		judged := 0
+		for _, r := range cp.Pack.Rules {
+			if len(cp.Lacking(r.ID, lacks)) == 0 {
+				judged++
+			}
+		}
+		parts = append(parts, fmt.Sprintf("%d of the %d rules of %s", judged, len(cp.Pack.Rules), cp.Pack.ID))
+	}
+	return fmt.Sprintf("%s records can be judged by %s; the others give insufficient_data (wtcheck import --coverage %s says why)", format, strings.Join(parts, ", "), format)
 }
 
 // lastEngine keeps the engine of the last run: compiling six packs' rules takes most of a

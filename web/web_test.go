@@ -81,6 +81,13 @@ type summary struct {
 // cliSummary runs `wtcheck check --format json` and returns its summary.
 func cliSummary(t *testing.T, args ...string) summary {
 	t.Helper()
+	s, _ := cliRun(t, args...)
+	return s
+}
+
+// cliRun runs `wtcheck check --format json` and returns its summary and standard error.
+func cliRun(t *testing.T, args ...string) (summary, string) {
+	t.Helper()
 	cmd := exec.Command(cli(t), append([]string{"check", "--format", "json", "--fail-on", "none"}, args...)...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -93,7 +100,7 @@ func cliSummary(t *testing.T, args ...string) summary {
 	if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil {
 		t.Fatal(err)
 	}
-	return rep.Summary
+	return rep.Summary, stderr.String()
 }
 
 func readFiles(t *testing.T, paths ...string) []File {
@@ -156,7 +163,11 @@ func TestRunMatchesCommandLine(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			sameSummary(t, tc.name, pageSummary(t, res), cliSummary(t, tc.args...))
+			want, stderr := cliRun(t, tc.args...)
+			sameSummary(t, tc.name, pageSummary(t, res), want)
+			if tc.opts.InputFormat == "cin-census" && !strings.Contains(stderr, "wtcheck: "+res.Coverage+"\n") {
+				t.Errorf("the page says %q, the command line:\n%s", res.Coverage, stderr)
+			}
 		})
 	}
 }
