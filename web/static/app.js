@@ -14,6 +14,10 @@
   // works from disk (file://) as from a web server; where the browser refuses a worker, it
   // runs on the page itself, which then cannot respond while a check runs.
   function startEngine() {
+    if (new URLSearchParams(location.search).get("engine") === "page") {
+      onPage(); // as where workers are refused: the browser test tries this way too
+      return;
+    }
     try {
       const url = URL.createObjectURL(new Blob([globalThis.WTCHECK_WORKER], { type: "text/javascript" }));
       const worker = new Worker(url);
@@ -60,6 +64,9 @@
         $("version").textContent = msg.version || "";
         say("Ready: choose files and press Check.");
         $("run").disabled = false;
+        break;
+      case "warmed":
+        state.warmed = String(msg.ms);
         break;
       case "progress":
         say(msg.records + " records read…");

@@ -4,7 +4,8 @@
 //
 // wtcheckWorker(post) returns the handler of the page's messages; post(message, transfer)
 // answers. Messages:
-//   {type: "load", wasm: base64 string}            -> {type: "ready", ms, version} or {type: "failed", error}
+//   {type: "load", wasm: base64 string}            -> {type: "ready", ms, version}, then {type: "warmed", ms},
+//                                                     or {type: "failed", error}
 //   {type: "run", options, files: [{name, data}]}  -> {type: "progress", records}..., then
 //                                                     {type: "done", summary, html, ms} or {type: "failed", error}
 //   {type: "write", format}                        -> {type: "file", format, data} or {type: "failed", error}
@@ -52,8 +53,10 @@ function wtcheckWorker(post) {
           post({ type: "ready", ms: info.ms, version: info.version });
           // A first check of a synthetic case, while the user chooses files: the browser
           // compiles each function of the engine the first time it runs.
+          const started = performance.now();
           const warmed = globalThis.wtcheckWarm();
           if (warmed && warmed.error) fail("warm-up: " + warmed.error);
+          post({ type: "warmed", ms: Math.round(performance.now() - started) });
         }, fail);
         break;
       case "run":
