@@ -379,8 +379,6 @@ func memoryReader(opts Options, files []File, asOf checker.Date, progress func(i
 		if asOf.IsZero() {
 			return nil, 0, nil, fmt.Errorf("an Annex A workbook has no reference date: give an as-of date")
 		}
-		r.Format = "an Annex A workbook"
-		reads = func(name string) bool { return strings.HasSuffix(strings.ToLower(name), ".xlsx") }
 		// The Annex A reader opens workbooks by path only, until sources open from memory.
 		return nil, 0, nil, errors.New("an Annex A workbook cannot be read in the browser yet: check it with wtcheck check --input-format annex-a")
 	default:

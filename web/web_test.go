@@ -202,6 +202,45 @@ func TestRunRefuses(t *testing.T) {
 	}
 }
 
+// TestRunRedacts: with redaction asked for, no format the page offers names a case, a child
+// or a referral by its id, or gives a date of birth.
+func TestRunRedacts(t *testing.T) {
+	res, err := Run(Options{Redact: true, RedactKey: "a-key-for-the-tests-only"}, readFiles(t, sampleFiles...), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Ids and birth dates of the sample's first case, and of a bad record's.
+	secrets := []string{"C-0001", "C-9001", "CH-0001", "2004-03-12"}
+	var sample []byte
+	for _, f := range readFiles(t, sampleFiles...) {
+		sample = append(sample, f.Data...)
+	}
+	for _, s := range secrets {
+		if !bytes.Contains(sample, []byte(s)) {
+			t.Fatalf("the sample no longer holds %s: choose another", s)
+		}
+	}
+	for _, format := range Formats {
+		var buf bytes.Buffer
+		if err := res.Write(&buf, format); err != nil {
+			t.Fatal(err)
+		}
+		if format == "xlsx" {
+			continue // compressed: the redaction of the workbook is tested in checker/report
+		}
+		for _, s := range secrets {
+			if bytes.Contains(buf.Bytes(), []byte(s)) {
+				t.Errorf("%s names %s", format, s)
+			}
+		}
+	}
+	for _, line := range res.Page().Errors {
+		if strings.Contains(line, "C-9001") || strings.Contains(line, "bad.ndjson") {
+			t.Errorf("an error line names the case or its file: %s", line)
+		}
+	}
+}
+
 // TestRunWritesEveryFormat: each download is the format it says, and a folder's other files
 // are passed over by name.
 func TestRunWritesEveryFormat(t *testing.T) {
