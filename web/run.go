@@ -20,12 +20,13 @@ import (
 	"github.com/wtcheck/wtcheck/checker/batch"
 	"github.com/wtcheck/wtcheck/checker/compare"
 	"github.com/wtcheck/wtcheck/checker/explain"
-	"github.com/wtcheck/wtcheck/checker/importer/annexa"
-	"github.com/wtcheck/wtcheck/checker/importer/cincensus"
 	"github.com/wtcheck/wtcheck/checker/redact"
 	"github.com/wtcheck/wtcheck/checker/report"
 	"github.com/wtcheck/wtcheck/checker/ruledoc"
+	"github.com/wtcheck/wtcheck/record"
 	"github.com/wtcheck/wtcheck/rules"
+	"github.com/wtcheck/wtcheck/source"
+	"github.com/wtcheck/wtcheck/source/registry"
 )
 
 // Options are the choices the page offers, named as the command line's flags are.
@@ -113,10 +114,10 @@ func Run(opts Options, files []File, progress func(records int)) (*Result, error
 	if len(files) == 0 {
 		return nil, errors.New("run check: no file chosen")
 	}
-	var asOf checker.Date
+	var asOf record.Date
 	if opts.AsOf != "" {
 		var err error
-		if asOf, err = checker.ParseDate(opts.AsOf); err != nil {
+		if asOf, err = record.ParseDate(opts.AsOf); err != nil {
 			return nil, fmt.Errorf("as-of date: %w", err)
 		}
 	}
@@ -160,8 +161,8 @@ func Run(opts Options, files []File, progress func(records int)) (*Result, error
 	}
 	timelines := &report.TimelineSet{Max: report.DefaultMaxTimelines, DueSoon: dueSoon}
 	var mu sync.Mutex
-	var until checker.Date
-	perCase := func(c *checker.Case, findings []checker.Finding) {
+	var until record.Date
+	perCase := func(c *record.Case, findings []checker.Finding) {
 		day := engine.AsOfFor(c, asOf)
 		mu.Lock()
 		if day.After(until) {
@@ -214,7 +215,7 @@ func Run(opts Options, files []File, progress func(records int)) (*Result, error
 	if rep.Summary.Cases == 0 {
 		// A missing extract must not pass as a clean run, here as on the command line.
 		return nil, fmt.Errorf("nothing to check: no case in the files chosen (%d %s read, every one an error): are they %s?",
-			rep.Summary.RecordsRead, plural(rep.Summary.RecordsRead, "record", "records"), reader.Format)
+			rep.Summary.RecordsRead, plural(rep.Summary.RecordsRead, "record", "records"), reader.Format.Description)
 	}
 	a := &report.Audit{Report: rep, DueSoon: dueSoon, Redacted: red != nil, InForce: engine.InForce, AsOf: until}
 	a.Timelines, a.TimelineCases = timelines.Timelines()
@@ -222,12 +223,14 @@ func Run(opts Options, files []File, progress func(records int)) (*Result, error
 		a.Comparison = agg.Result(rep)
 	}
 	res := &Result{Audit: a, PassedOver: passedOver}
-	if opts.InputFormat == cincensus.Format {
+	if reader.Format.Gaps != nil {
 		var lacks []string
-		for _, g := range cincensus.Lacks(cincensus.Options{S47StartAsStrategyDiscussion: opts.S47Proxy}) {
+		for _, g := range reader.Format.Gaps(source.Options{AsOf: asOf, S47StartAsStrategyDiscussion: opts.S47Proxy}) {
 			lacks = append(lacks, g.Path)
 		}
-		res.Coverage = coverage(engine.Packs, opts.InputFormat, lacks)
+		if len(lacks) > 0 {
+			res.Coverage = coverage(engine.Packs, reader.Format.Name, lacks)
+		}
 	}
 	return res, nil
 }
@@ -335,7 +338,7 @@ func buildEngine(editions, sets []string) (*checker.Engine, error) {
 			return nil, fmt.Errorf("parameter %q: no pack chosen has a parameter %q there", set, name)
 		}
 	}
-	e := &checker.Engine{Calendar: cal, Today: checker.DateOf(time.Now()), InForce: inForce}
+	e := &checker.Engine{Calendar: cal, Today: record.DateOf(time.Now()), InForce: inForce}
 	for _, p := range packs {
 		cp, err := checker.Compile(p, cal, overrides[p.ID])
 		if err != nil {
@@ -350,68 +353,58 @@ func buildEngine(editions, sets []string) (*checker.Engine, error) {
 	return e, nil
 }
 
-// memoryReader reads the files from memory, in order, as the input format says; it also
-// returns how many files it reads and the files it passed over (a name the format does not read), as a directory walk
-// would.
-func memoryReader(opts Options, files []File, asOf checker.Date, progress func(int)) (*batch.Reader, int, []string, error) {
-	if opts.S47Proxy && opts.InputFormat != cincensus.Format {
-		return nil, 0, nil, fmt.Errorf("the section 47 proxy goes with the %s input format", cincensus.Format)
+// memoryReader reads the files from memory, in order, with the source of the input format;
+// it also returns how many files it reads and the files it passed over (a name the format
+// does not read, when several were chosen), as a directory walk would.
+func memoryReader(opts Options, files []File, asOf record.Date, progress func(int)) (*batch.Reader, int, []string, error) {
+	name := opts.InputFormat
+	if name == "case" {
+		name = ""
 	}
-	var read func(f File, fn func(batch.Record) error) error
-	r := &batch.Reader{}
-	var reads func(name string) bool
-	switch opts.InputFormat {
-	case "", "case":
-		r.Format = "case records (wtcheck/case/v1)"
-		reads = batch.IsCaseFile
-		read = func(f File, fn func(batch.Record) error) error {
-			sub := &batch.Reader{Stdin: bytes.NewReader(f.Data)}
-			return sub.ReadFile("-", fn)
-		}
-	case cincensus.Format:
-		r.Format = "a CIN census return"
-		reads = func(name string) bool { return strings.HasSuffix(strings.ToLower(name), ".xml") }
-		copts := cincensus.Options{S47StartAsStrategyDiscussion: opts.S47Proxy}
-		read = func(f File, fn func(batch.Record) error) error {
-			return cincensus.Read(bytes.NewReader(f.Data), f.Name, copts, fn)
-		}
-	case annexa.Format:
-		if asOf.IsZero() {
-			return nil, 0, nil, fmt.Errorf("an Annex A workbook has no reference date: give an as-of date")
-		}
-		// The Annex A reader opens workbooks by path only, until sources open from memory.
-		return nil, 0, nil, errors.New("an Annex A workbook cannot be read in the browser yet: check it with wtcheck check --input-format annex-a")
-	default:
-		return nil, 0, nil, fmt.Errorf("input format %q: want case, %s or %s", opts.InputFormat, cincensus.Format, annexa.Format)
+	format, err := registry.Lookup(name)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	src, err := format.Open(source.Options{AsOf: asOf, S47StartAsStrategyDiscussion: opts.S47Proxy})
+	if err != nil {
+		return nil, 0, nil, err
 	}
 	var chosen []File
 	var passedOver []string
 	for _, f := range files {
 		// A single file is read whatever its name, as on the command line; of several (a
 		// folder), only those the format reads.
-		if len(files) > 1 && !reads(f.Name) {
+		if len(files) > 1 && !format.ReadsName(f.Name) {
 			passedOver = append(passedOver, f.Name)
 			continue
 		}
 		chosen = append(chosen, f)
 	}
 	if len(chosen) == 0 {
-		return nil, 0, passedOver, fmt.Errorf("nothing to check: none of the %d files chosen is %s", len(files), r.Format)
+		return nil, 0, passedOver, fmt.Errorf("nothing to check: none of the %d files chosen is %s", len(files), format.Description)
 	}
 	next, records := 0, 0
-	r.Import = func(_ string, fn func(batch.Record) error) error {
+	// The runner reads its paths in order: the nth is the nth file chosen.
+	read := source.Func(func(_ source.Input, fn func(source.Record) error) error {
 		f := chosen[next]
 		next++
-		return read(f, func(rec batch.Record) error {
-			rec.File = f.Name
+		in := source.Input{Name: f.Name, Open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(f.Data)), nil }}
+		err := src.Read(in, func(rec source.Record) error {
 			records++
 			if progress != nil && records%50 == 0 {
 				progress(records)
 			}
 			return fn(rec)
 		})
-	}
-	return r, len(chosen), passedOver, nil
+		if err != nil {
+			// A problem with the whole file, reported under its name like a bad record.
+			return fn(source.Record{File: f.Name, Err: err})
+		}
+		return nil
+	})
+	// The runner opens standard input for "-" before the source reads it: an empty one here,
+	// which the source above never reads.
+	return &batch.Reader{Format: format, Source: read, Stdin: strings.NewReader("")}, len(chosen), passedOver, nil
 }
 
 func plural(n int, one, many string) string {

@@ -24,8 +24,11 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// censusReturn is the shared fake CIN census return: 332 children.
-const censusReturn = "../../shared/data/cin-census/fake_CIN_data.xml"
+// The shared fake CIN census return (332 children) and Annex A workbook.
+const (
+	censusReturn = "../../shared/data/cin-census/fake_CIN_data.xml"
+	annexA       = "../../shared/data/annex-a/annex-a-sample-liia-tools.xlsx"
+)
 
 // The sample's case files, as the page is given them, and their folder, as the command line
 // is (it passes over the folder's README, args and want.golden).
@@ -152,11 +155,12 @@ func TestRunMatchesCommandLine(t *testing.T) {
 		{"sample with a parameter", Options{Editions: []string{"2023"}, Sets: []string{"visit_interval_working_days=5"}}, sampleFiles,
 			[]string{"--edition", "2023", "--set", "visit_interval_working_days=5", sampleDir}},
 		{"census", Options{InputFormat: "cin-census"}, []string{censusReturn}, []string{"--input-format", "cin-census", "--edition", "in-force", censusReturn}},
+		{"annex a", Options{InputFormat: "annex-a", AsOf: "2021-03-31"}, []string{annexA}, []string{"--input-format", "annex-a", "--as-of", "2021-03-31", "--edition", "in-force", annexA}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if strings.HasPrefix(tc.files[0], "../../shared") {
 				if _, err := os.Stat(tc.files[0]); err != nil {
-					t.Skipf("the shared fake census return is not here (%v): ../shared is outside the repository", err)
+					t.Skipf("the shared data are not here (%v): ../shared is outside the repository", err)
 				}
 			}
 			res, err := Run(tc.opts, readFiles(t, tc.files...), nil)
@@ -165,7 +169,7 @@ func TestRunMatchesCommandLine(t *testing.T) {
 			}
 			want, stderr := cliRun(t, tc.args...)
 			sameSummary(t, tc.name, pageSummary(t, res), want)
-			if tc.opts.InputFormat == "cin-census" && !strings.Contains(stderr, "wtcheck: "+res.Coverage+"\n") {
+			if tc.opts.InputFormat != "" && !strings.Contains(stderr, "wtcheck: "+res.Coverage+"\n") {
 				t.Errorf("the page says %q, the command line:\n%s", res.Coverage, stderr)
 			}
 		})
@@ -189,9 +193,9 @@ func TestRunRefuses(t *testing.T) {
 		{"unknown edition", Options{Editions: []string{"1999"}}, sample, "1999"},
 		{"unknown parameter", Options{Sets: []string{"nope=1"}}, sample, `parameter "nope=1": no pack chosen has a parameter "nope" there`},
 		{"no case file", Options{}, notCases, "nothing to check: none of the 2 files chosen is case records (wtcheck/case/v1)"},
-		{"no case", Options{}, readFiles(t, "../fixtures/sample/bad.ndjson"), "nothing to check: no case in the files chosen (3 records read, every one an error): are they case records (wtcheck/case/v1)?"},
-		{"annex a without a date", Options{InputFormat: "annex-a"}, sample, "an Annex A workbook has no reference date: give an as-of date"},
-		{"unknown input", Options{InputFormat: "ssd"}, sample, `input format "ssd": want case, cin-census or annex-a`},
+		{"no case", Options{}, readFiles(t, "../fixtures/sample/bad.ndjson"), "nothing to check: no case in the files chosen (3 records read, every one an error): are they case records (wtcheck/case/v1): JSON, a JSON array or NDJSON, gzip-compressed or not?"},
+		{"annex a without a date", Options{InputFormat: "annex-a"}, sample, "--input-format annex-a: an Annex A workbook has no reference date: give --as-of"},
+		{"unknown input", Options{InputFormat: "ssd"}, sample, `unknown input format "ssd": want case, cin-census, annex-a`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Run(tc.opts, tc.files, nil)
