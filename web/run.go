@@ -223,6 +223,10 @@ func Run(opts Options, files []File, progress func(records int)) (*Result, error
 		a.Comparison = agg.Result(rep)
 	}
 	res := &Result{Audit: a, PassedOver: passedOver}
+	if red != nil && len(passedOver) > 0 {
+		// A redacted run names no file: a file's name may hold a case id.
+		res.PassedOver = []string{fmt.Sprintf("%d %s", len(passedOver), plural(len(passedOver), "file", "files"))}
+	}
 	if reader.Format.Gaps != nil {
 		var lacks []string
 		for _, g := range reader.Format.Gaps(source.Options{AsOf: asOf, S47StartAsStrategyDiscussion: opts.S47Proxy}) {

@@ -209,7 +209,8 @@ func TestRunRefuses(t *testing.T) {
 // TestRunRedacts: with redaction asked for, no format the page offers names a case, a child
 // or a referral by its id, or gives a date of birth.
 func TestRunRedacts(t *testing.T) {
-	res, err := Run(Options{Redact: true, RedactKey: "a-key-for-the-tests-only"}, readFiles(t, sampleFiles...), nil)
+	files := append(readFiles(t, sampleFiles...), File{Name: "C-0001-notes.txt", Data: []byte("not a case file")})
+	res, err := Run(Options{Redact: true, RedactKey: "a-key-for-the-tests-only"}, files, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,6 +238,9 @@ func TestRunRedacts(t *testing.T) {
 				t.Errorf("%s names %s", format, s)
 			}
 		}
+	}
+	if got := strings.Join(res.PassedOver, ","); got != "1 file" {
+		t.Errorf("passed over %q, want 1 file, unnamed", got)
 	}
 	for _, line := range res.Page().Errors {
 		if strings.Contains(line, "C-9001") || strings.Contains(line, "bad.ndjson") {
