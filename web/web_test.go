@@ -319,12 +319,17 @@ func TestPageInBrowser(t *testing.T) {
 	haveCensus := true
 	if _, err := os.Stat(census); err != nil {
 		haveCensus = false
-		t.Logf("the shared fake census return is not here (%v): the page is tested with the sample only", err)
+		t.Logf("the shared data are not here (%v): the page is tested with the sample only", err)
 	}
 	wantSample := cliSummary(t, "--edition", "in-force", sampleDir)
-	var wantCensus summary
+	workbook, err := filepath.Abs(annexA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wantCensus, wantAnnexA summary
 	if haveCensus {
 		wantCensus = cliSummary(t, "--input-format", "cin-census", "--edition", "in-force", census)
+		wantAnnexA = cliSummary(t, "--input-format", "annex-a", "--as-of", "2021-03-31", "--edition", "in-force", workbook)
 	}
 
 	server := httptest.NewServer(http.FileServer(http.Dir(dist)))
@@ -412,6 +417,13 @@ func TestPageInBrowser(t *testing.T) {
 				t.Logf("%s: the 332-child census return checked in %s ms in the page (%s from choosing the file to the counts, as the test saw it)",
 					from.name, ms, time.Since(start).Round(time.Millisecond))
 				sameSummary(t, "census", got, wantCensus)
+			}
+			if haveCensus && from.name == "http" {
+				// Annex A has no reference date: the page's as-of field gives it, as --as-of does.
+				if err := chromedp.Do(ctx, chromedp.SetValue(chromedp.ID("as-of"), "2021-03-31")); err != nil {
+					t.Fatal(err)
+				}
+				sameSummary(t, "annex a", p.check(t, "annex-a", []string{workbook}), wantAnnexA)
 			}
 			p.finish(t)
 		})
