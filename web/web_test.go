@@ -426,6 +426,9 @@ func TestPageInBrowser(t *testing.T) {
 				sameSummary(t, "annex a", p.check(t, "annex-a", []string{workbook}), wantAnnexA)
 			}
 			p.finish(t)
+			if from.name == "http" {
+				p.probe(t)
+			}
 		})
 	}
 }
@@ -667,6 +670,31 @@ func (p *page) axe(t *testing.T, source []byte, width string) {
 		} else {
 			t.Logf("axe-core at %s, %s: %s (%s) at %s", width, v.Impact, v.ID, v.Help, strings.Join(v.Targets, "; "))
 		}
+	}
+}
+
+// probe asks, after the rest, for a file the server would give (the page itself), from the
+// page and from a worker made as the page makes its own, and wants both refused: the
+// policy, not the absence of a request, is what stops one. (A worker's requests are not
+// among the page's network events, so this is how the test sees that the worker's policy
+// is the page's.)
+func (p *page) probe(t *testing.T) {
+	t.Helper()
+	fromPage, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](`fetch(location.href).then(() => 'fetched', () => 'refused')`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromWorker, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](`new Promise((resolve) => {
+		const src = "fetch(" + JSON.stringify(location.href) + ").then(() => postMessage('fetched'), () => postMessage('refused'))";
+		const w = new Worker(URL.createObjectURL(new Blob([src], {type: 'text/javascript'})));
+		w.onmessage = (e) => resolve(e.data);
+		w.onerror = () => resolve('the worker did not start');
+	})`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fromPage != "refused" || fromWorker != "refused" {
+		t.Errorf("a request for the page itself: from the page %s, from a worker %s; want both refused by the policy", fromPage, fromWorker)
 	}
 }
 
