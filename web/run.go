@@ -281,80 +281,13 @@ func cachedEngine(editions, sets []string) (*checker.Engine, error) {
 	return &e, nil
 }
 
-// buildEngine compiles the shipped packs of the editions (default: each referral under the
-// edition in force) with the shipped calendar and the parameters set.
+// buildEngine assembles the run's engine from the shipped packs of the editions (default:
+// each referral under the edition in force) and the parameters set, as the command line does.
 func buildEngine(editions, sets []string) (*checker.Engine, error) {
-	cal, err := rules.Calendar()
-	if err != nil {
-		return nil, err
+	if len(editions) == 0 {
+		editions = []string{compare.InForce}
 	}
-	inForce := len(editions) == 0 || slices.Contains(editions, compare.InForce)
-	if inForce && len(editions) > 1 {
-		return nil, errors.New("editions: in force checks each referral under one edition: choose it alone")
-	}
-	if inForce {
-		editions = rules.Editions()
-	}
-	var packs []*checker.Pack
-	var errs []error
-	for _, e := range editions {
-		name, data, err := rules.Pack(strings.TrimSpace(e))
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		p, err := checker.ParsePack(name, data)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		packs = append(packs, p)
-	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
-	}
-	slices.SortStableFunc(packs, func(a, b *checker.Pack) int { return strings.Compare(a.Edition, b.Edition) })
-	overrides := map[string]map[string]string{}
-	for _, set := range sets {
-		key, value, ok := strings.Cut(set, "=")
-		if !ok {
-			return nil, fmt.Errorf("parameter %q: want NAME=VALUE", set)
-		}
-		prefix, name := "", key
-		if i := strings.LastIndex(key, "."); i >= 0 {
-			prefix, name = key[:i], key[i+1:]
-		}
-		reached := false
-		for _, p := range packs {
-			if prefix != "" && prefix != p.ID && prefix != p.Edition && !slices.ContainsFunc(p.Rules, func(r *checker.Rule) bool { return r.ID == prefix }) {
-				continue
-			}
-			if !slices.ContainsFunc(p.Params, func(q *checker.Param) bool { return q.Name == name }) {
-				continue
-			}
-			if overrides[p.ID] == nil {
-				overrides[p.ID] = map[string]string{}
-			}
-			overrides[p.ID][name] = value
-			reached = true
-		}
-		if !reached {
-			return nil, fmt.Errorf("parameter %q: no pack chosen has a parameter %q there", set, name)
-		}
-	}
-	e := &checker.Engine{Calendar: cal, Today: record.DateOf(time.Now()), InForce: inForce}
-	for _, p := range packs {
-		cp, err := checker.Compile(p, cal, overrides[p.ID])
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		e.Packs = append(e.Packs, cp)
-	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
-	}
-	return e, nil
+	return rules.Assemble(rules.Options{Editions: editions, Sets: sets, Today: record.DateOf(time.Now())})
 }
 
 // memoryReader reads the files from memory, in order, with the source of the input format;
