@@ -465,7 +465,23 @@ func checkOne(engine *checker.Engine, opts Options, show map[checker.Status]bool
 	if opts.Redact != nil {
 		red = opts.Redact.Record(rec.File, j.file+1, rec.CaseID, rec.Case, engine.AsOfFor(rec.Case, opts.AsOf))
 	}
-	findings, evalErrs, uncovered := engine.CheckInForce(rec.Case, opts.AsOf)
+	// Only what the report lists, or what is counted as failing or kept for a baseline (a
+	// breach), is built in full; the rest is counted. The comparison (PerCase) needs every
+	// finding, in order.
+	listed := checker.StatusSetOf(checker.StatusBreach)
+	for s := range show {
+		listed |= checker.StatusSetOf(s)
+	}
+	if opts.PerCase != nil {
+		listed = checker.AllStatuses
+	}
+	var tally checker.Tally
+	findings, evalErrs, uncovered := engine.CheckListed(rec.Case, opts.AsOf, listed, &tally)
+	for _, s := range checker.Statuses {
+		if n := tally.Of(s); n > 0 {
+			out.counts[s] += n
+		}
+	}
 	for i := range uncovered {
 		uncovered[i].File, uncovered[i].Record = rec.File, rec.Index
 		if red != nil {
@@ -474,6 +490,7 @@ func checkOne(engine *checker.Engine, opts Options, show map[checker.Status]bool
 	}
 	out.uncovered = append(out.uncovered, uncovered...)
 	if opts.PerCase != nil {
+		checker.SortFindings(findings)
 		opts.PerCase(rec.Case, findings)
 	}
 	for _, f := range findings {
