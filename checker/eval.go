@@ -125,15 +125,20 @@ func (e *Engine) CheckListed(c *record.Case, asOf record.Date, listed StatusSet,
 	var uncovered []NotCovered
 	if e.InForce {
 		ev.packOf = map[*record.Referral]*CompiledPack{}
+		ev.inForce = map[*CompiledPack]bool{}
 		for _, r := range ev.c.Referrals {
 			if cp := e.packInForce(r.Received); cp != nil {
 				ev.packOf[r] = cp
+				ev.inForce[cp] = true
 			} else {
 				uncovered = append(uncovered, NotCovered{CaseID: c.CaseID, Referral: r.ID, Received: r.Received})
 			}
 		}
 	}
 	for _, cp := range e.Packs {
+		if ev.packOf != nil && !ev.inForce[cp] {
+			continue // in force mode: no referral of this case was received under this edition
+		}
 		for _, cr := range cp.rules {
 			ev.rule(cp, cr)
 			if e.spent != nil && ev.tracker != nil {
@@ -178,6 +183,7 @@ type evaluator struct {
 	findings []Finding
 	errs     []EvalError
 	packOf   map[*record.Referral]*CompiledPack // in InForce mode, each referral's pack
+	inForce  map[*CompiledPack]bool             // in InForce mode, the packs some referral has
 	index    *caseIndex
 	objects  int    // the objects in the record
 	budget   uint64 // what each rule may spend on the record

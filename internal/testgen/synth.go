@@ -101,7 +101,6 @@ type (
 		Category   string   `json:"category,omitempty"`
 		CoreGroups []string `json:"core_groups"`
 		Visits     []gVisit `json:"visits"`
-		reviews    []record.Date
 	}
 	gVisit struct {
 		Date      string `json:"date"`
