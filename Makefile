@@ -96,7 +96,7 @@ docs: build
 BENCH_CASES ?= 1000000
 bench: build
 	tools/bench/bench.sh $(BIN) $(BENCH_CASES)
-	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./checker/... | tee bench.out
+	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./checker/... ./record/... ./source/... | tee bench.out
 	$(GO) test -run '^$$' -bench 'Rule/' -benchmem ./rules | tee -a bench.out
 
 # Peak memory of `check --format json|csv` on a million generated cases (cached in .cache/,
@@ -109,7 +109,7 @@ bench-memory:
 # test` runs their seeds and saved crashers (testdata/fuzz) as ordinary tests.
 FUZZTIME ?= 30s
 FUZZ_TARGETS := \
-	./checker:FuzzParseDate ./checker:FuzzLoadPack ./checker:FuzzParseBaseline ./checker:FuzzParseHolidays \
+	./record:FuzzParseDate ./checker:FuzzLoadPack ./checker:FuzzParseBaseline ./checker:FuzzParseHolidays \
 	./source/casejson:FuzzDecode ./source/cincensus:FuzzRead \
 	./source/annexa:FuzzReadWorkbook ./source/annexa:FuzzReadSheet
 fuzz:

@@ -36,18 +36,6 @@ type Engine struct {
 	spent func(rule *Rule, cost uint64, objects int)
 }
 
-// NotCovered is a referral that no loaded pack was in force for, in InForce mode: counted
-// and reported, never silently dropped.
-type NotCovered struct {
-	CaseID   string      `json:"case_id"`
-	Referral string      `json:"referral"`
-	Received record.Date `json:"received"`
-	// File and Record say where the case's record was read from, for formats that point at
-	// a location; neither is part of the JSON.
-	File   string `json:"-"`
-	Record int    `json:"-"`
-}
-
 // EvalError is a rule that could not be evaluated on one subject of a case: a rule defect,
 // or data the rule did not expect. No finding is made for it, and it is reported, never
 // dropped.
@@ -114,9 +102,9 @@ func (e *Engine) CheckInForce(c *record.Case, asOf record.Date) ([]Finding, []Ev
 // Each finding of another status is counted in tally, with no message, citation or note built
 // for it; its rule's own message expression is not evaluated either, so an error in that
 // expression shows only on a finding that is listed.
-func (e *Engine) CheckListed(c *record.Case, asOf record.Date, listed StatusSet, tally *Tally) ([]Finding, []EvalError, []NotCovered) {
+func (e *Engine) CheckListed(c *record.Case, asOf record.Date, listed StatusSet, tally *StatusCounts) ([]Finding, []EvalError, []NotCovered) {
 	if tally == nil {
-		tally = new(Tally)
+		tally = new(StatusCounts)
 	}
 	day := e.AsOfFor(c, asOf)
 	ev := &evaluator{engine: e, c: c.ViewAt(day), asOf: day, index: newCaseIndex(), listed: listed, tally: tally}
@@ -193,7 +181,7 @@ type evaluator struct {
 	tracker    *cost.Tracker
 	overBudget bool
 	listed     StatusSet // the statuses built in full; the others are only counted
-	tally      *Tally
+	tally      *StatusCounts
 }
 
 // counted reports whether a finding of status s is only counted, and counts it if so.
@@ -351,21 +339,6 @@ func proxiesRead(proxies, reads []string) []string {
 		for _, r := range reads {
 			if r == path || strings.HasPrefix(r, path+".") || strings.HasPrefix(path, r+".") {
 				out = append(out, p)
-				break
-			}
-		}
-	}
-	return out
-}
-
-// lacking lists the fields read that the record's source cannot record: a lacks entry names
-// a field ("decision") or a whole collection ("strategy_discussions").
-func lacking(lacks, reads []string) []string {
-	var out []string
-	for _, l := range lacks {
-		for _, r := range reads {
-			if r == l || strings.HasPrefix(r, l+".") {
-				out = append(out, l)
 				break
 			}
 		}

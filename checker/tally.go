@@ -1,55 +1,29 @@
 package checker
 
-// StatusSet is a set of statuses: which findings a check builds in full. A finding of a
-// status outside it is only counted, so that the met and not-applicable findings a report
-// does not list cost neither a message nor a place in memory.
-type StatusSet uint8
-
-// AllStatuses is the set of every status.
-const AllStatuses StatusSet = 1<<len(statusIndex) - 1
-
-// statusIndex numbers the statuses in report order (Statuses).
-var statusIndex = [...]Status{StatusBreach, StatusPending, StatusMet, StatusNotApplicable, StatusInsufficientData}
-
-func indexOf(s Status) int {
-	for i, st := range statusIndex {
-		if st == s {
-			return i
-		}
-	}
-	return -1
+// Tally counts the findings a compliance rate is made of: met, and breached. It is the one
+// definition of the rate (met / (met + breach)) that every report, chart and comparison
+// shows; pending, not applicable and insufficient data are not decided and do not count.
+type Tally struct {
+	Met, Breach int
 }
 
-// StatusSetOf is the set of the given statuses; an unknown status is left out.
-func StatusSetOf(statuses ...Status) StatusSet {
-	var set StatusSet
-	for _, s := range statuses {
-		if i := indexOf(s); i >= 0 {
-			set |= 1 << i
-		}
+// Decided is how many findings the rate is over: met and breached.
+func (t Tally) Decided() int { return t.Met + t.Breach }
+
+// Rate is met as a share of the findings decided, and false when none was.
+func (t Tally) Rate() (float64, bool) {
+	if t.Decided() == 0 {
+		return 0, false
 	}
-	return set
+	return float64(t.Met) / float64(t.Decided()), true
 }
 
-// Has reports whether s is in the set.
-func (set StatusSet) Has(s Status) bool {
-	i := indexOf(s)
-	return i >= 0 && set&(1<<i) != 0
-}
-
-// Tally counts the findings a check did not build, by status.
-type Tally [len(statusIndex)]int
-
-func (t *Tally) add(s Status) {
-	if i := indexOf(s); i >= 0 {
-		t[i]++
+// Percent is the rate in percent, computed as met × 100 / decided (not Rate × 100, whose
+// rounding can differ in the last place, and so in a rounded figure), and false when none
+// was decided.
+func (t Tally) Percent() (float64, bool) {
+	if t.Decided() == 0 {
+		return 0, false
 	}
-}
-
-// Of is the count of one status.
-func (t *Tally) Of(s Status) int {
-	if i := indexOf(s); i >= 0 {
-		return t[i]
-	}
-	return 0
+	return float64(t.Met) * 100 / float64(t.Decided()), true
 }

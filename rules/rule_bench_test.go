@@ -48,7 +48,7 @@ func BenchmarkRule(b *testing.B) {
 			e := &checker.Engine{Calendar: cal, Packs: []*checker.CompiledPack{cp}}
 			b.Run(ed+"/"+p.Rules[0].ID, func(b *testing.B) {
 				b.ReportAllocs()
-				var tally checker.Tally
+				var tally checker.StatusCounts
 				for k := 0; b.Loop(); k++ {
 					e.CheckListed(cases[k%len(cases)], record.Date{}, listed, &tally)
 				}

@@ -481,7 +481,7 @@ func checkOne(engine *checker.Engine, opts Options, show map[checker.Status]bool
 	if opts.PerCase != nil {
 		listed = checker.AllStatuses
 	}
-	var tally checker.Tally
+	var tally checker.StatusCounts
 	findings, evalErrs, uncovered := engine.CheckListed(rec.Case, opts.AsOf, listed, &tally)
 	for _, s := range checker.Statuses {
 		if n := tally.Of(s); n > 0 {

@@ -75,7 +75,7 @@ func TestGeneratedCasesAreValidAndRealistic(t *testing.T) {
 	engine.InForce = true
 	perYear := map[int]int{}
 	kinds := map[string]int{}
-	var tally checker.Tally
+	var tally checker.StatusCounts
 	statuses := map[checker.Status]int{}
 	for _, r := range recs {
 		if r.Err != nil || len(r.Warnings) > 0 {
@@ -131,7 +131,7 @@ func TestGeneratedCasesAreValidAndRealistic(t *testing.T) {
 	if statuses[checker.StatusPending] == 0 || statuses[checker.StatusInsufficientData] == 0 || statuses[checker.StatusMet] < judged/2 {
 		t.Errorf("want mostly met, and some pending and insufficient data: %v", statuses)
 	}
-	if tally != (checker.Tally{}) {
+	if tally != (checker.StatusCounts{}) {
 		t.Errorf("every status was listed, but %v were only counted", tally)
 	}
 }
