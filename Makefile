@@ -121,9 +121,15 @@ docs: build
 	$(BIN) rules list --format markdown > docs/rules.md
 	$(GO) test -count=1 -run TestManPagesAreUpToDate ./cmd/wtcheck -update
 
-# Benchmarks: see docs/performance.md for how the numbers quoted there were measured.
-bench:
+# Benchmarks: see docs/performance.md for how the numbers quoted there were measured. The
+# whole-process figures (cases/s, MB/s, peak memory, share of validate's throughput) come from
+# tools/bench/bench.sh on BENCH_CASES generated cases, cached in the git-ignored .cache/bench;
+# then go test -bench for the decoder, the calendar, whole batches and each rule.
+BENCH_CASES ?= 1000000
+bench: build
+	tools/bench/bench.sh $(BIN) $(BENCH_CASES)
 	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./checker/... ./record/... ./source/... | tee bench.out
+	$(GO) test -run '^$$' -bench 'Rule/' -benchmem ./rules | tee -a bench.out
 
 # Peak memory of `check --format json|csv` on a million generated cases (cached in .cache/,
 # about 1.3 GB), under 300 MB: docs/performance.md. WTCHECK_BENCH_CASES=100000 for a quicker run.

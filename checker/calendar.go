@@ -32,6 +32,44 @@ type Calendar struct {
 	// from it on is projected unless a list added it. tableEnd is the day number of
 	// 1 January after the last year held in holidays; later years are computed when asked.
 	projFrom, tableEnd int32
+	// The working-day cache, for days from ordBase to tableEnd: ord[i] is the number of
+	// working days in [ordBase, ordBase+i), and working[k] the day number of the k-th working
+	// day from ordBase. With them a count of working days is two array reads and adding
+	// working days one, where a search took dozens of binary searches of the holidays.
+	ordBase int32
+	ord     []int32
+	working []int32
+}
+
+// cacheFromYear is the first year the working-day cache covers: no referral the rules judge
+// is older, and a day before it is still counted, by search.
+const cacheFromYear = 1990
+
+// buildCache fills the working-day cache from the holidays.
+func (c *Calendar) buildCache() {
+	c.ordBase = yearStart(cacheFromYear)
+	if c.tableEnd <= c.ordBase {
+		return
+	}
+	c.ord = make([]int32, c.tableEnd-c.ordBase+1)
+	c.working = make([]int32, 0, (c.tableEnd-c.ordBase)*5/7+1)
+	h, _ := slices.BinarySearch(c.holidays, c.ordBase)
+	for n := c.ordBase; n < c.tableEnd; n++ {
+		for h < len(c.holidays) && c.holidays[h] < n {
+			h++
+		}
+		work := isWeekday(n) && !(h < len(c.holidays) && c.holidays[h] == n)
+		c.ord[n-c.ordBase+1] = c.ord[n-c.ordBase]
+		if work {
+			c.ord[n-c.ordBase+1]++
+			c.working = append(c.working, n)
+		}
+	}
+}
+
+// cached reports whether the cache covers the days [x, y).
+func (c *Calendar) cached(x, y int32) bool {
+	return x >= c.ordBase && y <= c.tableEnd && x <= y
 }
 
 // projectionTableYears is how many years after the last published one are projected when a
@@ -148,6 +186,7 @@ func NewCalendar(holidays []Holiday, firstYear, lastYear int) *Calendar {
 	}
 	c.tableEnd = yearStart(lastTable + 1)
 	slices.Sort(c.holidays)
+	c.buildCache()
 	return c
 }
 
@@ -288,6 +327,24 @@ func (c *Calendar) IsWorkingDay(d record.Date) bool {
 func (c *Calendar) AddWorkingDays(d record.Date, n int) record.Date {
 	x := d.DayNumber()
 	switch {
+	case n > 0 && c.cached(x+1, x+1):
+		// The (count of working days up to x) + n-th working day.
+		if k := int64(c.ord[x+1-c.ordBase]) + int64(n) - 1; k < int64(len(c.working)) {
+			return record.DateFromDayNumber(c.working[k])
+		}
+	case n < 0 && c.cached(x, x):
+		if k := int64(c.ord[x-c.ordBase]) + int64(n); k >= 0 {
+			return record.DateFromDayNumber(c.working[k])
+		}
+	}
+	return c.addWorkingDaysSearch(d, n)
+}
+
+// addWorkingDaysSearch is AddWorkingDays past the cache: a search whose work grows with the
+// logarithm of n.
+func (c *Calendar) addWorkingDaysSearch(d record.Date, n int) record.Date {
+	x := d.DayNumber()
+	switch {
 	case n > 0:
 		// The smallest day e after d with n working days in (d, e].
 		hi := x + int32(n)
@@ -328,6 +385,14 @@ func (c *Calendar) AddWorkingDays(d record.Date, n int) record.Date {
 // workingIn counts the working days with day numbers in [x, y): the weekdays less the weekday
 // holidays, published or projected.
 func (c *Calendar) workingIn(x, y int32) int {
+	if c.cached(x, y) {
+		return int(c.ord[y-c.ordBase] - c.ord[x-c.ordBase])
+	}
+	return c.workingInSearch(x, y)
+}
+
+// workingInSearch is workingIn by counting: the weekdays less the holidays found by search.
+func (c *Calendar) workingInSearch(x, y int32) int {
 	return int(weekdaysBefore(y)-weekdaysBefore(x)) - c.countHolidays(x, y)
 }
 

@@ -92,22 +92,41 @@ func (e *Engine) Check(c *record.Case, asOf record.Date) ([]Finding, []EvalError
 
 // CheckInForce is Check that also returns the referrals no pack covered, in InForce mode.
 func (e *Engine) CheckInForce(c *record.Case, asOf record.Date) ([]Finding, []EvalError, []NotCovered) {
+	f, errs, uncovered := e.CheckListed(c, asOf, AllStatuses, nil)
+	SortFindings(f)
+	return f, errs, uncovered
+}
+
+// CheckListed is CheckInForce building only the findings whose status is in listed, in the
+// order they were evaluated (not sorted: a batch sorts what it lists once, for all cases).
+// Each finding of another status is counted in tally, with no message, citation or note built
+// for it; its rule's own message expression is not evaluated either, so an error in that
+// expression shows only on a finding that is listed.
+func (e *Engine) CheckListed(c *record.Case, asOf record.Date, listed StatusSet, tally *StatusCounts) ([]Finding, []EvalError, []NotCovered) {
+	if tally == nil {
+		tally = new(StatusCounts)
+	}
 	day := e.AsOfFor(c, asOf)
-	ev := &evaluator{engine: e, c: c.ViewAt(day), asOf: day, index: newCaseIndex()}
+	ev := &evaluator{engine: e, c: c.ViewAt(day), asOf: day, index: newCaseIndex(), listed: listed, tally: tally}
 	ev.objects = ev.c.Objects()
 	ev.budget = ruleCostBase + ruleCostPerObject*uint64(ev.objects)
 	var uncovered []NotCovered
 	if e.InForce {
 		ev.packOf = map[*record.Referral]*CompiledPack{}
+		ev.inForce = map[*CompiledPack]bool{}
 		for _, r := range ev.c.Referrals {
 			if cp := e.packInForce(r.Received); cp != nil {
 				ev.packOf[r] = cp
+				ev.inForce[cp] = true
 			} else {
 				uncovered = append(uncovered, NotCovered{CaseID: c.CaseID, Referral: r.ID, Received: r.Received})
 			}
 		}
 	}
 	for _, cp := range e.Packs {
+		if ev.packOf != nil && !ev.inForce[cp] {
+			continue // in force mode: no referral of this case was received under this edition
+		}
 		for _, cr := range cp.rules {
 			ev.rule(cp, cr)
 			if e.spent != nil && ev.tracker != nil {
@@ -115,7 +134,6 @@ func (e *Engine) CheckInForce(c *record.Case, asOf record.Date) ([]Finding, []Ev
 			}
 		}
 	}
-	SortFindings(ev.findings)
 	return ev.findings, ev.errs, uncovered
 }
 
@@ -153,6 +171,7 @@ type evaluator struct {
 	findings []Finding
 	errs     []EvalError
 	packOf   map[*record.Referral]*CompiledPack // in InForce mode, each referral's pack
+	inForce  map[*CompiledPack]bool             // in InForce mode, the packs some referral has
 	index    *caseIndex
 	objects  int    // the objects in the record
 	budget   uint64 // what each rule may spend on the record
@@ -161,6 +180,17 @@ type evaluator struct {
 	cr         *compiledRule
 	tracker    *cost.Tracker
 	overBudget bool
+	listed     StatusSet // the statuses built in full; the others are only counted
+	tally      *StatusCounts
+}
+
+// counted reports whether a finding of status s is only counted, and counts it if so.
+func (ev *evaluator) counted(s Status) bool {
+	if ev.listed.Has(s) {
+		return false
+	}
+	ev.tally.add(s)
+	return true
 }
 
 // target is one object a rule is evaluated for.
@@ -329,6 +359,9 @@ func (ev *evaluator) target(cr *compiledRule, act *vars, f Finding, whenLacks, l
 		}
 	}()
 	insufficient := func(f Finding, act *vars, missing []string) {
+		if ev.counted(StatusInsufficientData) {
+			return
+		}
 		f.Status = StatusInsufficientData
 		f.Message = fmt.Sprintf("%s: the source of this record cannot record %s", cr.rule.Title, strings.Join(missing, ", "))
 		ev.emit(cr, act, f)
@@ -344,6 +377,9 @@ func (ev *evaluator) target(cr *compiledRule, act *vars, f Finding, whenLacks, l
 			return
 		}
 		if !ok {
+			if ev.counted(StatusNotApplicable) {
+				return
+			}
 			f.Status = StatusNotApplicable
 			f.Message = cr.rule.Title + ": does not apply"
 			ev.emit(cr, act, f)
@@ -377,6 +413,9 @@ func (ev *evaluator) target(cr *compiledRule, act *vars, f Finding, whenLacks, l
 			insufficient(f, act, lacks)
 			return
 		}
+		if ev.counted(StatusNotApplicable) {
+			return
+		}
 		f.Status = StatusNotApplicable
 		f.Message = cr.rule.Title + ": no interval to check"
 		ev.emit(cr, act, f)
@@ -407,6 +446,9 @@ func (ev *evaluator) target(cr *compiledRule, act *vars, f Finding, whenLacks, l
 				continue
 			}
 			if !opens {
+				if ev.counted(StatusNotApplicable) {
+					continue
+				}
 				g.Status = StatusNotApplicable
 				g.Message = cr.rule.Title + ": opens no interval"
 				ev.emit(cr, &item, g)
@@ -430,6 +472,9 @@ func (ev *evaluator) judge(cr *compiledRule, act *vars, f Finding) {
 	}
 	switch {
 	case ok:
+		if ev.counted(StatusMet) {
+			return
+		}
 		f.Status = StatusMet
 		f.Message = cr.rule.Title + ": met"
 	default:
@@ -439,6 +484,13 @@ func (ev *evaluator) judge(cr *compiledRule, act *vars, f Finding) {
 				ev.fail(f, fmt.Errorf("pending_while: %w", err))
 				return
 			}
+		}
+		status := StatusBreach
+		if open {
+			status = StatusPending
+		}
+		if ev.counted(status) {
+			return
 		}
 		if open {
 			f.Status = StatusPending
@@ -459,6 +511,9 @@ func (ev *evaluator) deadline(cr *compiledRule, act *vars, f Finding) {
 		return
 	}
 	if start.IsZero() {
+		if ev.counted(StatusInsufficientData) {
+			return
+		}
 		f.Status = StatusInsufficientData
 		f.Message = cr.rule.Title + ": the date the clock starts from is not recorded"
 		ev.emit(cr, act, f)
@@ -492,6 +547,9 @@ func (ev *evaluator) deadline(cr *compiledRule, act *vars, f Finding) {
 	}
 	f.Start, f.Due, f.Done = start, due, done
 	o := JudgeDeadline(ev.engine.Calendar, due, done, lapse, ev.asOf, ev.engine.dueSoon())
+	if ev.counted(o.Status) {
+		return
+	}
 	f.Status = o.Status
 	f.LateWorkingDays, f.LateDays, f.WorkingDaysLeft, f.DueSoon = o.LateWorkingDays, o.LateDays, o.WorkingDaysLeft, o.DueSoon
 	f.Message = o.message(cr.rule.Title, due, done, lapse, ev.asOf)

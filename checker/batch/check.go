@@ -289,62 +289,68 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 	fileNames := make([]string, len(files)) // each file as its records name it
 	read := 0
 	var later judgedLater
-	for fi, f := range files {
+	// fileError is a file that could not be read at all: a directory that could not be
+	// walked, or an importer's whole-file error. It counts as one record read and skipped, so
+	// that the counts say something is missing, and the rest of the batch goes on.
+	fileError := func(fi int, err error) {
+		read++
+		inputRecords[inputOf[fi]]++
+		jobs <- job{file: fi, rec: Record{File: files[fi], Err: err}}
+	}
+	// accept takes each record in the order of the batch: counts it, finds duplicate ids and
+	// hands it to the workers.
+	accept := func(fi int, rec Record) {
 		in := inputOf[fi]
-		if err := entries[fi].Err; err != nil {
-			// A directory that could not be read: one record read and skipped, so that the
-			// counts say something is missing, and the rest of the batch goes on.
-			read++
-			inputRecords[in]++
-			jobs <- job{file: fi, rec: Record{File: f, Err: err}}
-			continue
+		read++
+		inputRecords[in]++
+		if rec.Err == nil {
+			inputCases[in]++
 		}
-		err := r.ReadFile(f, func(rec Record) error {
-			read++
-			inputRecords[in]++
-			if rec.Err == nil {
-				inputCases[in]++
-			}
-			if opts.Progress != nil && read%1000 == 0 {
-				opts.Progress(read)
-			}
-			j := job{file: fi, rec: rec, check: rec.Err == nil}
-			if rec.Err == nil {
-				// Duplicates are found here, in input order, so the first record of an id is
-				// the one checked whatever the scheduling.
-				id := caseIDHash(rec.CaseID)
-				if first, dup := seenIDs[id]; dup {
-					where := "an earlier record"
-					if file, index, ok := first.at(); ok {
-						where = fmt.Sprintf("record %d", index)
-						if fileNames[file] != rec.File {
-							name := fileNames[file]
-							if opts.Redact != nil {
-								name = opts.Redact.File(name, file+1)
-							}
-							where = fmt.Sprintf("%s record %d", name, index)
+		if opts.Progress != nil && read%1000 == 0 {
+			opts.Progress(read)
+		}
+		j := job{file: fi, rec: rec, check: rec.Err == nil}
+		if rec.Err == nil {
+			// Duplicates are found here, in input order, so the first record of an id is
+			// the one checked whatever the scheduling.
+			id := caseIDHash(rec.CaseID)
+			if first, dup := seenIDs[id]; dup {
+				where := "an earlier record"
+				if file, index, ok := first.at(); ok {
+					where = fmt.Sprintf("record %d", index)
+					if fileNames[file] != rec.File {
+						name := fileNames[file]
+						if opts.Redact != nil {
+							name = opts.Redact.File(name, file+1)
 						}
+						where = fmt.Sprintf("%s record %d", name, index)
 					}
-					j.rec.Err = fmt.Errorf("case_id duplicates that of %s, which was checked", where)
-					j.check = false
-				} else {
-					if fileNames[fi] == "" {
-						fileNames[fi] = rec.File
-					}
-					seenIDs[id] = seenAt(fi, rec.Index)
-					asOfs[engine.AsOfFor(rec.Case, opts.AsOf)] = true
-					later.add(rec.Case.ExtractDate, opts.AsOf)
 				}
+				j.rec.Err = fmt.Errorf("case_id duplicates that of %s, which was checked", where)
+				j.check = false
+			} else {
+				if fileNames[fi] == "" {
+					fileNames[fi] = rec.File
+				}
+				seenIDs[id] = seenAt(fi, rec.Index)
+				asOfs[engine.AsOfFor(rec.Case, opts.AsOf)] = true
+				later.add(rec.Case.ExtractDate, opts.AsOf)
 			}
-			jobs <- j
-			return nil
-		})
-		if err != nil {
-			// A file that could not be read at all (an importer's whole-file error) is
-			// reported like a bad record, never dropped.
-			read++
-			inputRecords[in]++
-			jobs <- job{file: fi, rec: Record{File: f, Err: err}}
+		}
+		jobs <- j
+	}
+	if rs, ok := r.source().(rawSource); ok {
+		readDecoded(r, rs, files, entries, workers, accept, fileError)
+	} else {
+		for fi, f := range files {
+			if err := entries[fi].Err; err != nil {
+				fileError(fi, err)
+				continue
+			}
+			err := r.ReadFile(f, func(rec Record) error { accept(fi, rec); return nil })
+			if err != nil {
+				fileError(fi, err)
+			}
 		}
 	}
 	close(jobs)
@@ -465,7 +471,23 @@ func checkOne(engine *checker.Engine, opts Options, show map[checker.Status]bool
 	if opts.Redact != nil {
 		red = opts.Redact.Record(rec.File, j.file+1, rec.CaseID, rec.Case, engine.AsOfFor(rec.Case, opts.AsOf))
 	}
-	findings, evalErrs, uncovered := engine.CheckInForce(rec.Case, opts.AsOf)
+	// Only what the report lists, or what is counted as failing or kept for a baseline (a
+	// breach), is built in full; the rest is counted. The comparison (PerCase) needs every
+	// finding, in order.
+	listed := checker.StatusSetOf(checker.StatusBreach)
+	for s := range show {
+		listed |= checker.StatusSetOf(s)
+	}
+	if opts.PerCase != nil {
+		listed = checker.AllStatuses
+	}
+	var tally checker.StatusCounts
+	findings, evalErrs, uncovered := engine.CheckListed(rec.Case, opts.AsOf, listed, &tally)
+	for _, s := range checker.Statuses {
+		if n := tally.Of(s); n > 0 {
+			out.counts[s] += n
+		}
+	}
 	for i := range uncovered {
 		uncovered[i].File, uncovered[i].Record = rec.File, rec.Index
 		if red != nil {
@@ -474,6 +496,7 @@ func checkOne(engine *checker.Engine, opts Options, show map[checker.Status]bool
 	}
 	out.uncovered = append(out.uncovered, uncovered...)
 	if opts.PerCase != nil {
+		checker.SortFindings(findings)
 		opts.PerCase(rec.Case, findings)
 	}
 	for _, f := range findings {

@@ -164,16 +164,25 @@ func (r *Reader) reads(name string) bool {
 // Problems with a record, or with the file, reach fn as records with Err set; an error
 // returned by fn stops the reading and is returned.
 func (r *Reader) ReadFile(path string, fn func(Record) error) error {
+	in, err := r.input(path)
+	if err != nil {
+		return fn(Record{File: path, Err: err})
+	}
+	return r.source().Read(in, fn)
+}
+
+// input is the source's input for a file of the batch, or "-".
+func (r *Reader) input(path string) (source.Input, error) {
 	in := source.Input{Name: path}
 	if path == "-" {
 		if r.Stdin == nil {
-			return fn(Record{File: path, Err: errors.New("no standard input")})
+			return in, errors.New("no standard input")
 		}
 		in.Open = func() (io.ReadCloser, error) { return io.NopCloser(r.Stdin), nil }
 	} else {
 		in.Open = func() (io.ReadCloser, error) { return os.Open(path) }
 	}
-	return r.source().Read(in, fn)
+	return in, nil
 }
 
 // source is the reader's source: case records unless told otherwise.

@@ -49,6 +49,26 @@ type Reader struct {
 // value), each possibly gzip-compressed. Problems with a record, or with the input, reach fn as
 // records with Err set; an error returned by fn stops the reading and is returned.
 func (r *Reader) Read(in source.Input, fn func(source.Record) error) error {
+	return r.read(in, fn, func(path string, index int, raw []byte) error { return fn(decode(path, index, raw)) })
+}
+
+// ReadRaw is Read that hands each record's bytes to raw, undecoded, for the caller to decode
+// with Decode (on another goroutine: the bytes are the record's own, not a reused buffer). A
+// record refused before decoding (too long, malformed where the file cannot be split, a
+// broken stream) still reaches fn, in its place in the order.
+func (r *Reader) ReadRaw(in source.Input, fn func(source.Record) error, raw func(index int, data []byte) error) error {
+	return r.read(in, fn, func(_ string, index int, data []byte) error { return raw(index, data) })
+}
+
+// Decode turns the bytes ReadRaw handed on into the record Read would have given.
+func (r *Reader) Decode(name string, index int, data []byte) source.Record {
+	return decode(name, index, data)
+}
+
+// rawFunc is what a reader does with one record's bytes: decode it at once, or hand it on.
+type rawFunc func(path string, index int, raw []byte) error
+
+func (r *Reader) read(in source.Input, fn func(source.Record) error, raw rawFunc) error {
 	path := in.Name
 	if in.Open == nil {
 		return fn(source.Record{File: path, Err: fmt.Errorf("open: %w", source.ErrNoOpen)})
@@ -79,17 +99,17 @@ func (r *Reader) Read(in source.Input, fn func(source.Record) error) error {
 	case strings.HasSuffix(lower, ".ndjson") || strings.HasSuffix(lower, ".jsonl"):
 		// The extension decides: a first line that happens to be an array is one bad
 		// record, not a reason to read the whole file another way.
-		return r.readLines(path, br, fn)
+		return r.readLines(path, br, fn, raw)
 	case first == '[':
-		return r.readArray(path, br, fn)
+		return r.readArray(path, br, fn, raw)
 	case path == "-" && !opensMultiLine(br):
 		// Standard input has no extension: NDJSON, unless its first line opens a JSON value
 		// that goes on past it (a pretty-printed record, or several), which is read as a .json
 		// file is. A first line that is whole, or malformed, is NDJSON's, so a bad first
 		// record is one bad record and the rest are read.
-		return r.readLines(path, br, fn)
+		return r.readLines(path, br, fn, raw)
 	default:
-		return r.readConcatenated(path, br, fn)
+		return r.readConcatenated(path, br, fn, raw)
 	}
 }
 
@@ -145,7 +165,7 @@ func (r *Reader) maxBytes() int {
 }
 
 // readLines reads newline-delimited JSON: one record a line, blank lines ignored.
-func (r *Reader) readLines(path string, br *bufio.Reader, fn func(source.Record) error) error {
+func (r *Reader) readLines(path string, br *bufio.Reader, fn func(source.Record) error, raw rawFunc) error {
 	limit := r.maxBytes()
 	index := 0
 	for {
@@ -164,13 +184,13 @@ func (r *Reader) readLines(path string, br *bufio.Reader, fn func(source.Record)
 		}
 		if partial {
 			index++
-			rec := source.Record{File: path, Index: index}
+			var ferr error
 			if tooLong {
-				rec.Err = fmt.Errorf("the record is longer than %d bytes", limit)
+				ferr = fn(source.Record{File: path, Index: index, Err: fmt.Errorf("the record is longer than %d bytes", limit)})
 			} else {
-				rec = decode(path, index, line)
+				ferr = raw(path, index, line)
 			}
-			if ferr := fn(rec); ferr != nil {
+			if ferr != nil {
 				return ferr
 			}
 		}
@@ -213,7 +233,7 @@ func readLine(br *bufio.Reader, limit int) (line []byte, tooLong bool, err error
 }
 
 // readArray reads a JSON array of records, one element at a time.
-func (r *Reader) readArray(path string, br *bufio.Reader, fn func(source.Record) error) error {
+func (r *Reader) readArray(path string, br *bufio.Reader, fn func(source.Record) error, raw rawFunc) error {
 	dec, bounded := r.boundedDecoder(br)
 	if _, err := dec.Token(); err != nil {
 		return fn(source.Record{File: path, Err: fmt.Errorf("malformed JSON: %v", err)})
@@ -222,13 +242,13 @@ func (r *Reader) readArray(path string, br *bufio.Reader, fn func(source.Record)
 	for dec.More() {
 		index++
 		bounded.startRecord()
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
+		var data json.RawMessage
+		if err := dec.Decode(&data); err != nil {
 			// The decoder cannot find the next element after a syntax error: say so, and
 			// that the rest of the file was not read.
 			return fn(source.Record{File: path, Index: index, Err: fmt.Errorf("%s; the rest of the file could not be read", describeStreamError(err, r.maxBytes()))})
 		}
-		if err := fn(r.decodeBounded(path, index, raw)); err != nil {
+		if err := r.bounded(path, index, data, fn, raw); err != nil {
 			return err
 		}
 	}
@@ -275,13 +295,13 @@ func describeStreamError(err error, limit int) string {
 
 // readConcatenated reads a .json file holding one object, or several objects one after
 // another.
-func (r *Reader) readConcatenated(path string, br *bufio.Reader, fn func(source.Record) error) error {
+func (r *Reader) readConcatenated(path string, br *bufio.Reader, fn func(source.Record) error, raw rawFunc) error {
 	dec, bounded := r.boundedDecoder(br)
 	index := 0
 	for {
 		bounded.startRecord()
-		var raw json.RawMessage
-		err := dec.Decode(&raw)
+		var data json.RawMessage
+		err := dec.Decode(&data)
 		if err == io.EOF {
 			return nil
 		}
@@ -289,19 +309,19 @@ func (r *Reader) readConcatenated(path string, br *bufio.Reader, fn func(source.
 		if err != nil {
 			return fn(source.Record{File: path, Index: index, Err: fmt.Errorf("%s; the rest of the file could not be read", describeStreamError(err, r.maxBytes()))})
 		}
-		if err := fn(r.decodeBounded(path, index, raw)); err != nil {
+		if err := r.bounded(path, index, data, fn, raw); err != nil {
 			return err
 		}
 	}
 }
 
-// decodeBounded decodes a record read whole by a JSON decoder, refusing one over the limit
-// (the decoder's read-ahead lets a record slightly over it through).
-func (r *Reader) decodeBounded(path string, index int, raw []byte) source.Record {
-	if len(raw) > r.maxBytes() {
-		return source.Record{File: path, Index: index, Err: fmt.Errorf("the record is longer than %d bytes", r.maxBytes())}
+// bounded passes on a record read whole by a JSON decoder, refusing one over the limit (the
+// decoder's read-ahead lets a record slightly over it through).
+func (r *Reader) bounded(path string, index int, data []byte, fn func(source.Record) error, raw rawFunc) error {
+	if len(data) > r.maxBytes() {
+		return fn(source.Record{File: path, Index: index, Err: fmt.Errorf("the record is longer than %d bytes", r.maxBytes())})
 	}
-	return decode(path, index, raw)
+	return raw(path, index, data)
 }
 
 // decode turns one record's JSON into a validated case (record.Decode), with its warnings.

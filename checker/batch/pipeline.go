@@ -1,0 +1,87 @@
+package batch
+
+import "github.com/wtcheck/wtcheck/source"
+
+// rawSource is a source that can split an input into records without decoding them, so that
+// decoding, which is most of what reading costs, runs on every core instead of in the one
+// goroutine that must read in order (casejson.Reader).
+type rawSource interface {
+	// ReadRaw hands each record's bytes to raw, in order; a record refused before decoding
+	// reaches fn in its place.
+	ReadRaw(in source.Input, fn func(source.Record) error, raw func(index int, data []byte) error) error
+	// Decode turns the bytes of one record into what Read would have given.
+	Decode(name string, index int, data []byte) source.Record
+}
+
+// slot is one record on its way through the pipeline: read and split in order, decoded on a
+// worker, then taken in order again.
+type slot struct {
+	file    int
+	rec     Record
+	data    []byte        // the record's bytes, until decoded
+	fileErr error         // the whole file could not be read
+	done    chan struct{} // closed once rec is decoded; nil when there is nothing to decode
+}
+
+// pipelineDepth is how many records each worker may have read ahead of the one taken next:
+// enough that no decoder waits for the reader, few enough that memory stays bounded (each
+// record is at most the reader's MaxRecordBytes, as a job of the runner already was).
+const pipelineDepth = 4
+
+// readDecoded reads the batch through a raw source: one goroutine reads and splits the files
+// in order; workers decode; this goroutine takes the records back in the batch's order, as
+// accept needs to find duplicates and count, and fileError is told of a file that could not
+// be read. Both queues are bounded, so a slow evaluation holds the reader back instead of
+// letting records pile up.
+func readDecoded(r *Reader, rs rawSource, files []string, entries []Entry, workers int,
+	accept func(file int, rec Record), fileError func(file int, err error)) {
+	order := make(chan *slot, workers*pipelineDepth)
+	decode := make(chan *slot, workers*pipelineDepth)
+	for range workers {
+		go func() {
+			for s := range decode {
+				s.rec = rs.Decode(s.rec.File, s.rec.Index, s.data)
+				s.data = nil
+				close(s.done)
+			}
+		}()
+	}
+	go func() {
+		defer close(order)
+		defer close(decode)
+		for fi, f := range files {
+			if err := entries[fi].Err; err != nil {
+				order <- &slot{file: fi, fileErr: err}
+				continue
+			}
+			in, err := r.input(f)
+			if err != nil {
+				order <- &slot{file: fi, rec: Record{File: f, Err: err}}
+				continue
+			}
+			err = rs.ReadRaw(in, func(rec Record) error {
+				order <- &slot{file: fi, rec: rec}
+				return nil
+			}, func(index int, data []byte) error {
+				s := &slot{file: fi, rec: Record{File: f, Index: index}, data: data, done: make(chan struct{})}
+				order <- s
+				decode <- s
+				return nil
+			})
+			if err != nil {
+				order <- &slot{file: fi, fileErr: err}
+			}
+		}
+	}()
+	for s := range order {
+		switch {
+		case s.fileErr != nil:
+			fileError(s.file, s.fileErr)
+		case s.done != nil:
+			<-s.done
+			fallthrough
+		default:
+			accept(s.file, s.rec)
+		}
+	}
+}

@@ -1,0 +1,55 @@
+package checker
+
+// StatusSet is a set of statuses: which findings a check builds in full. A finding of a
+// status outside it is only counted, so that the met and not-applicable findings a report
+// does not list cost neither a message nor a place in memory.
+type StatusSet uint8
+
+// AllStatuses is the set of every status.
+const AllStatuses StatusSet = 1<<len(statusIndex) - 1
+
+// statusIndex numbers the statuses in report order (Statuses).
+var statusIndex = [...]Status{StatusBreach, StatusPending, StatusMet, StatusNotApplicable, StatusInsufficientData}
+
+func indexOf(s Status) int {
+	for i, st := range statusIndex {
+		if st == s {
+			return i
+		}
+	}
+	return -1
+}
+
+// StatusSetOf is the set of the given statuses; an unknown status is left out.
+func StatusSetOf(statuses ...Status) StatusSet {
+	var set StatusSet
+	for _, s := range statuses {
+		if i := indexOf(s); i >= 0 {
+			set |= 1 << i
+		}
+	}
+	return set
+}
+
+// Has reports whether s is in the set.
+func (set StatusSet) Has(s Status) bool {
+	i := indexOf(s)
+	return i >= 0 && set&(1<<i) != 0
+}
+
+// StatusCounts counts the findings a check did not build, by status.
+type StatusCounts [len(statusIndex)]int
+
+func (t *StatusCounts) add(s Status) {
+	if i := indexOf(s); i >= 0 {
+		t[i]++
+	}
+}
+
+// Of is the count of one status.
+func (t *StatusCounts) Of(s Status) int {
+	if i := indexOf(s); i >= 0 {
+		return t[i]
+	}
+	return 0
+}
