@@ -86,6 +86,15 @@ type File struct {
 // "wtcheck.yaml:3".
 func (f *File) Where(s Setting) string { return fmt.Sprintf("%s:%d", f.Path, s.Line) }
 
+// Lookup returns the setting of a key ("editions"), if the file has it.
+func (f *File) Lookup(key string) (Setting, bool) {
+	i := slices.IndexFunc(f.Settings, func(s Setting) bool { return s.Key.Name == key })
+	if i < 0 {
+		return Setting{}, false
+	}
+	return f.Settings[i], true
+}
+
 // Find reads the file named by --config, or wtcheck.yaml in the working directory when name is
 // "". It returns nil, and no error, when name is "" and there is no wtcheck.yaml: the file is
 // optional; a file named with --config is not.
