@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -31,6 +30,7 @@ type checkFlags struct {
 	baseline      string
 	writeBaseline string
 	maxBreaches   int
+	quiet         bool
 }
 
 func newCheckCommand(stdin io.Reader) *cobra.Command {
@@ -70,6 +70,7 @@ date, with a warning naming the field; warnings are listed beside errors in ever
 	fl.StringVar(&f.baseline, "baseline", "", "a baseline of known breaches (from --write-baseline): list, and fail on, only breaches not in it")
 	fl.StringVar(&f.writeBaseline, "write-baseline", "", "write every breach found to this file, as a baseline for later runs (ids only, no personal data)")
 	fl.IntVar(&f.maxBreaches, "max-breaches", 0, "exit 1 only when more than this many breaches at or above --fail-on are found")
+	registerQuiet(cmd, &f.quiet)
 	return cmd
 }
 
@@ -81,12 +82,15 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 		// The same findings give the same exit code in every format.
 		return runAudit(cmd, &auditFlags{packFlags: f.packFlags, redactFlags: f.redactFlags, sortFlags: f.sortFlags, input: f.input, format: f.format,
 			asOf: f.asOf, output: f.output, dueSoon: f.dueSoon, workers: f.workers, failOn: f.failOn, strict: f.strict,
-			maxBreaches: f.maxBreaches, maxRows: report.DefaultMaxRows, maxTimelines: report.DefaultMaxTimelines}, args, stdin)
+			maxBreaches: f.maxBreaches, maxRows: report.DefaultMaxRows, maxTimelines: report.DefaultMaxTimelines, quiet: f.quiet}, args, stdin)
 	}
-	stderr := cmd.ErrOrStderr()
+	stderr := notes(cmd, f.quiet) // errors go to cmd.ErrOrStderr()
 	write, err := report.LookupWithNotes(f.format, func(s string) { fmt.Fprintln(stderr, "wtcheck: "+s) })
 	if err != nil {
 		return err
+	}
+	if f.format == "text" && (f.output == "" || f.output == "-") && colourful(cmd.OutOrStdout()) {
+		write = report.ColourText
 	}
 	red, err := f.redactor()
 	if err != nil {
@@ -188,7 +192,7 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 	if f.writeBaseline != "" {
 		opts.Breaches = &breaches
 	}
-	if isTerminal(stderr) {
+	if isTerminal(stderr) && !f.quiet {
 		opts.Progress = func(n int) { fmt.Fprintf(stderr, "\rwtcheck: %d records read", n) }
 	}
 	rep, err := batch.Check(engine, reader, args, opts)
@@ -200,7 +204,7 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 	}
 	sayPassedOver(stderr)
 	if err != nil {
-		return emptyBatch(stderr, rep, err)
+		return emptyBatch(cmd.ErrOrStderr(), rep, err)
 	}
 	if err := write(out, rep); err != nil {
 		return err
@@ -229,11 +233,11 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 	if b := rep.Baseline; b != nil {
 		fmt.Fprintln(stderr, "wtcheck: "+report.BaselineLine(b))
 		if b.Outdated {
-			fmt.Fprintf(stderr, "wtcheck: %s is a %s baseline, which leaves out the referral: an entry for A1 could hide a new breach of A1 in another referral, so none of its entries is used and every breach is listed as new; review them, then write the baseline again with --write-baseline (%s)\n",
+			fmt.Fprintf(cmd.ErrOrStderr(), "wtcheck: %s is a %s baseline, which leaves out the referral: an entry for A1 could hide a new breach of A1 in another referral, so none of its entries is used and every breach is listed as new; review them, then write the baseline again with --write-baseline (%s)\n",
 				f.baseline, checker.BaselineFormatV1, checker.BaselineFormat)
 		}
 	}
-	overBudgetNote(stderr, rep.Summary)
+	overBudgetNote(cmd.ErrOrStderr(), rep.Summary)
 	return exitFor(rep, f.maxBreaches, f.strict)
 }
 
@@ -279,14 +283,6 @@ func parseShow(s string) ([]checker.Status, error) {
 	return out, nil
 }
 
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	info, err := f.Stat()
-	return err == nil && info.Mode()&os.ModeCharDevice != 0
-}
 
 func plural(n int, one, many string) string {
 	if n == 1 {
