@@ -283,7 +283,6 @@ func parseShow(s string) ([]checker.Status, error) {
 	return out, nil
 }
 
-
 func plural(n int, one, many string) string {
 	if n == 1 {
 		return one
