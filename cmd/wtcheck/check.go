@@ -24,7 +24,8 @@ type checkFlags struct {
 	show          string
 	failOn        string
 	strict        bool
-	output        string
+	output        string   // the --format report's file, from outputs
+	outputs       []string // -o: PATH, and FORMAT=PATH for each further report
 	dueSoon       int
 	workers       int
 	baseline      string
@@ -64,7 +65,7 @@ date, with a warning naming the field; warnings are listed beside errors in ever
 	fl.StringVar(&f.show, "show", "breach,pending", "statuses to list: all, or a comma-separated list of breach, pending, met, not_applicable, insufficient_data")
 	fl.StringVar(&f.failOn, "fail-on", "breach", "exit 1 on a breach of a rule at or above this severity: none, info, warning or breach")
 	fl.BoolVar(&f.strict, "strict", false, "exit 1 also when a record is skipped for a data error, a referral is not covered by any loaded pack, or a data warning is given")
-	fl.StringVarP(&f.output, "output", "o", "", "write the report to this file instead of standard output")
+	fl.StringArrayVarP(&f.outputs, "output", "o", nil, "write the report to this file instead of standard output; FORMAT=PATH writes a report in that format too, from the same pass (repeatable)")
 	fl.IntVar(&f.dueSoon, "due-soon", checker.DefaultDueSoon, "working days before the due date at which a pending deadline is due soon")
 	fl.IntVar(&f.workers, "workers", 0, "records checked at once (default: one per CPU)")
 	fl.StringVar(&f.baseline, "baseline", "", "a baseline of known breaches (from --write-baseline): list, and fail on, only breaches not in it")
@@ -75,7 +76,15 @@ date, with a warning naming the field; warnings are listed beside errors in ever
 }
 
 func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader) error {
+	var extras []extraReport
+	var err error
+	if f.output, extras, err = splitOutputs(f.outputs); err != nil {
+		return err
+	}
 	if _, audit := report.LookupAudit(f.format); audit {
+		if len(extras) > 0 {
+			return fmt.Errorf("--format %s writes an audit report in a pass of its own: write the -o FORMAT=PATH reports with --format text, json, …", f.format)
+		}
 		if f.baseline != "" || f.writeBaseline != "" {
 			return fmt.Errorf("--format %s writes an audit report of every finding: use --baseline and --write-baseline with a list format (text, json, sarif, …)", f.format)
 		}
@@ -85,7 +94,8 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 			maxBreaches: f.maxBreaches, maxRows: report.DefaultMaxRows, maxTimelines: report.DefaultMaxTimelines, quiet: f.quiet}, args, stdin)
 	}
 	stderr := notes(cmd, f.quiet) // errors go to cmd.ErrOrStderr()
-	write, err := report.LookupWithNotes(f.format, func(s string) { fmt.Fprintln(stderr, "wtcheck: "+s) })
+	notify := func(s string) { fmt.Fprintln(stderr, "wtcheck: "+s) }
+	write, err := report.LookupWithNotes(f.format, notify)
 	if err != nil {
 		return err
 	}
@@ -100,16 +110,7 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 	if err != nil {
 		return err
 	}
-	showFlag := f.show
-	if !cmd.Flags().Changed("show") {
-		switch f.format {
-		case "junit":
-			showFlag = "all" // a test report needs what passed as well as what failed
-		case "sarif":
-			showFlag = "breach" // code scanning shows every result as an alert
-		}
-	}
-	show, err := parseShow(showFlag)
+	show, err := showFor(cmd, f.format, f.show)
 	if err != nil {
 		return err
 	}
@@ -140,6 +141,10 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 	if err != nil {
 		return err
 	}
+	if err := openExtras(cmd, &outs, extras, f.show, notify); err != nil {
+		return err
+	}
+	listed := listedUnion(show, extras)
 	if err := outs.refuseFlagInputs(&f.packFlags, &f.redactFlags); err != nil {
 		return err
 	}
@@ -164,7 +169,7 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 	}
 	sayPassedOver := passedOver(reader, red != nil)
 	opts := batch.Options{
-		AsOf: asOf, Show: show, FailOn: failOn, Workers: f.workers, AllowEmpty: f.input.allowEmpty,
+		AsOf: asOf, Show: listed, FailOn: failOn, Workers: f.workers, AllowEmpty: f.input.allowEmpty,
 		Tool:  checker.Tool{Name: "wtcheck", Version: toolVersion()},
 		Files: func(files []string) error { return outs.refuse("case file", files...) },
 	}
@@ -206,10 +211,15 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 	if err != nil {
 		return emptyBatch(cmd.ErrOrStderr(), rep, err)
 	}
-	if err := write(out, rep); err != nil {
+	// Every report is written before any is committed: one that fails leaves every file as
+	// it was (see writeExtras).
+	if err := writeExtras(rep, listed, extras); err != nil {
 		return err
 	}
-	if err := out.Commit(); err != nil {
+	if err := write(out, showing(rep, listed, show)); err != nil {
+		return err
+	}
+	if err := commitAll(out, extras); err != nil {
 		return err
 	}
 	if baselineOut != nil {

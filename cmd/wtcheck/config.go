@@ -125,10 +125,17 @@ func refuseConfigOutput(cmd *cobra.Command, path string) error {
 	return nil
 }
 
-// outputPaths are the files an output flag names.
+// outputPaths are the files an output flag names (PATH, or FORMAT=PATH).
 func outputPaths(fl *pflag.Flag) []string {
 	if sv, ok := fl.Value.(pflag.SliceValue); ok {
-		return sv.GetSlice()
+		var out []string
+		for _, v := range sv.GetSlice() {
+			if name, path, ok := strings.Cut(v, "="); ok && isWord(name) {
+				v = path
+			}
+			out = append(out, v)
+		}
+		return out
 	}
 	if v := fl.Value.String(); v != "" && v != "-" {
 		return []string{v}
