@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"iter"
 	"slices"
@@ -47,7 +48,24 @@ func splitOutputs(values []string) (primary string, extras []extraReport, err er
 		}
 		primary = v
 	}
+	stdout := 0
+	for _, p := range append([]string{cmp.Or(primary, "-")}, pathsOf(extras)...) {
+		if p == "-" || p == "/dev/stdout" {
+			stdout++
+		}
+	}
+	if stdout > 1 {
+		return "", nil, fmt.Errorf("-o: %d reports to standard output would be mixed into one: give each but one a file", stdout)
+	}
 	return primary, extras, nil
+}
+
+func pathsOf(extras []extraReport) []string {
+	var out []string
+	for _, e := range extras {
+		out = append(out, e.path)
+	}
+	return out
 }
 
 func isWord(s string) bool {
