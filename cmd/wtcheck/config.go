@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"cmp"
 	"fmt"
 	"os"
 	"slices"
@@ -227,14 +229,15 @@ func (s *configState) show(cmd *cobra.Command) error {
 	default:
 		fmt.Fprintf(out, "config file: none (no %s in the working directory)\n\n", config.FileName)
 	}
-	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	var table bytes.Buffer
+	tw := tabwriter.NewWriter(&table, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "SETTING\tFLAG\tVALUE\tFROM")
 	for _, k := range config.Keys {
 		fl := cmd.Flags().Lookup(k.Flag)
 		if fl == nil {
 			continue
 		}
-		value, from := flagValue(fl), "default"
+		values, from := flagValues(fl), "default"
 		switch {
 		case fl.Changed:
 			from = "flag"
@@ -242,22 +245,31 @@ func (s *configState) show(cmd *cobra.Command) error {
 			from = s.origins[fl.Name]
 		case s.unused[fl.Name] != "":
 			st, _ := s.file.Lookup(k.Name)
-			value, from = strings.Join(st.Values, ", "), s.unused[fl.Name]
+			values, from = st.Values, s.unused[fl.Name]
 		}
-		fmt.Fprintf(tw, "%s\t--%s\t%s\t%s\n", k.Name, fl.Name, value, from)
+		// A list of packs or of reports, one a line: a long line is hard to read.
+		fmt.Fprintf(tw, "%s\t--%s\t%s\t%s\n", k.Name, fl.Name, values[0], from)
+		for _, v := range values[1:] {
+			fmt.Fprintf(tw, "\t\t%s\t\n", v)
+		}
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for line := range strings.Lines(table.String()) {
+		fmt.Fprintln(out, strings.TrimRight(line, " \n")) // a continuation line's empty FROM
+	}
+	return nil
 }
 
-// flagValue is a flag's value as a person would write it: a list joined with commas, "-" for
+// flagValues is a flag's value as a person would write it: each of a list's, or "-" for
 // nothing.
-func flagValue(fl *pflag.Flag) string {
-	v := fl.Value.String()
+func flagValues(fl *pflag.Flag) []string {
 	if sv, ok := fl.Value.(pflag.SliceValue); ok {
-		v = strings.Join(sv.GetSlice(), ", ")
+		if v := sv.GetSlice(); len(v) > 0 {
+			return v
+		}
+		return []string{"-"}
 	}
-	if v == "" {
-		return "-"
-	}
-	return v
+	return []string{cmp.Or(fl.Value.String(), "-")}
 }

@@ -135,7 +135,8 @@ redact-key-file: /run/secrets/key
 	want := `config file: ci/wtcheck.yaml
 
 SETTING          FLAG               VALUE                          FROM
-editions         --edition          2018, 2023                     ci/wtcheck.yaml:2
+editions         --edition          2018                           ci/wtcheck.yaml:2
+                                    2023
 as-of            --as-of            2024-03-31                     flag
 set              --set              visit_interval_working_days=5  ci/wtcheck.yaml:3
 packs            --pack             ci/overlay.yaml                ci/wtcheck.yaml:5
