@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -145,8 +146,16 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("editions: 2023\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		file, err := Parse("wtcheck.yaml", data)
-		if err == nil && file == nil {
+		if err != nil {
+			return
+		}
+		if file == nil {
 			t.Fatal("no file and no error")
+		}
+		for _, s := range file.Settings {
+			if len(s.Values) == 0 || s.Line < 1 || slices.Contains(s.Values, "") {
+				t.Fatalf("setting %+v: a key decoded gives its flag at least one value, and has a line", s)
+			}
 		}
 	})
 }
