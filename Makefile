@@ -91,7 +91,7 @@ docs: build
 
 # Benchmarks: see docs/performance.md for how the numbers quoted there were measured.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./checker/... | tee bench.out
+	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./checker/... ./record/... ./source/... | tee bench.out
 
 # Peak memory of `check --format json|csv` on a million generated cases (cached in .cache/,
 # about 1.3 GB), under 300 MB: docs/performance.md. WTCHECK_BENCH_CASES=100000 for a quicker run.
@@ -103,7 +103,7 @@ bench-memory:
 # test` runs their seeds and saved crashers (testdata/fuzz) as ordinary tests.
 FUZZTIME ?= 30s
 FUZZ_TARGETS := \
-	./checker:FuzzParseDate ./checker:FuzzLoadPack ./checker:FuzzParseBaseline ./checker:FuzzParseHolidays \
+	./record:FuzzParseDate ./checker:FuzzLoadPack ./checker:FuzzParseBaseline ./checker:FuzzParseHolidays \
 	./source/casejson:FuzzDecode ./source/cincensus:FuzzRead \
 	./source/annexa:FuzzReadWorkbook ./source/annexa:FuzzReadSheet ./internal/config:FuzzParse
 fuzz:

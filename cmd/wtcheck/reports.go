@@ -76,13 +76,8 @@ func isWord(s string) bool {
 // test report needs what passed as well as what failed; code scanning shows every result as
 // an alert).
 func showFor(cmd *cobra.Command, format, show string) ([]checker.Status, error) {
-	if !cmd.Flags().Changed("show") {
-		switch format {
-		case "junit":
-			show = "all"
-		case "sarif":
-			show = "breach"
-		}
+	if f := report.LookupFormat(format); f != nil && f.Show != "" && !cmd.Flags().Changed("show") {
+		show = f.Show
 	}
 	return parseShow(show)
 }
