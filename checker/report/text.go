@@ -10,7 +10,50 @@ import (
 
 // Text writes a table for a person at a terminal: one finding a row, then the errors and the
 // data warnings, then a summary line.
-func Text(w io.Writer, r *checker.Report) error {
+func Text(w io.Writer, r *checker.Report) error { return text(w, r, false) }
+
+// ColourText is Text for a terminal: each status in the colour a person scans the table for
+// (a breach red, a should-rule's warning and a deadline due soon yellow, met green), and the
+// errors' and warnings' headings likewise. The command uses it only when standard output is
+// a terminal and NO_COLOR is not set: the escape codes would be noise in a file or a pipe.
+func ColourText(w io.Writer, r *checker.Report) error {
+	if err := text(w, r, true); err != nil {
+		return err
+	}
+	return r.ListErr()
+}
+
+// ANSI SGR sequences; the table is padded by the width of the text, not of these.
+const (
+	red    = "\x1b[1;31m"
+	yellow = "\x1b[33m"
+	green  = "\x1b[32m"
+	faint  = "\x1b[2m"
+	reset  = "\x1b[0m"
+)
+
+// statusColour is the colour of a finding's status cell, "" for none.
+func statusColour(f *checker.Finding) string {
+	switch {
+	case f.Status == checker.StatusBreach && f.Severity == checker.SeverityBreach:
+		return red
+	case f.Status == checker.StatusBreach, f.Status == checker.StatusPending && f.DueSoon:
+		return yellow
+	case f.Status == checker.StatusMet:
+		return green
+	case f.Status == checker.StatusNotApplicable:
+		return faint
+	}
+	return ""
+}
+
+func text(w io.Writer, r *checker.Report, colour bool) error {
+	paint := func(code, s string) string {
+		if !colour || code == "" {
+			return s
+		}
+		return code + s + reset
+	}
 	ew := &errWriter{w: w}
 	proxies := false
 	if r.ListedLen() > 0 {
@@ -31,10 +74,16 @@ func Text(w io.Writer, r *checker.Report) error {
 			proxies = proxies || len(f.Proxies) > 0
 		}
 		var line []byte
-		write := func(row []string) {
+		write := func(row []string, status string) {
 			line = line[:0]
 			for i, cell := range row[:len(widths)] {
-				line = append(line, cell...)
+				if i == statusColumn && status != "" {
+					line = append(line, status...)
+					line = append(line, cell...)
+					line = append(line, reset...)
+				} else {
+					line = append(line, cell...)
+				}
 				for range widths[i] + 2 - utf8.RuneCountInString(cell) {
 					line = append(line, ' ')
 				}
@@ -43,9 +92,13 @@ func Text(w io.Writer, r *checker.Report) error {
 			line = append(line, '\n')
 			ew.Write(line)
 		}
-		write(header)
+		write(header, "")
 		for f := range r.Listed() {
-			write(textRow(f))
+			status := ""
+			if colour {
+				status = statusColour(f)
+			}
+			write(textRow(f), status)
 		}
 		if proxies {
 			fmt.Fprintln(ew, "(proxy): the finding rests on a stand-in the import was asked for; the JSON report names it.")
@@ -60,14 +113,14 @@ func Text(w io.Writer, r *checker.Report) error {
 		fmt.Fprintln(ew)
 	}
 	if len(r.Errors) > 0 {
-		fmt.Fprintf(ew, "Errors (%d):\n", len(r.Errors))
+		fmt.Fprintf(ew, "%s\n", paint(red, fmt.Sprintf("Errors (%d):", len(r.Errors))))
 		for _, e := range r.Errors {
 			fmt.Fprintf(ew, "  %s\n", ErrorLine(e))
 		}
 		fmt.Fprintln(ew)
 	}
 	if len(r.Warnings) > 0 {
-		fmt.Fprintf(ew, "Warnings (%d):\n", len(r.Warnings))
+		fmt.Fprintf(ew, "%s\n", paint(yellow, fmt.Sprintf("Warnings (%d):", len(r.Warnings))))
 		for _, w := range r.Warnings {
 			fmt.Fprintf(ew, "  %s\n", WarningLine(w))
 		}
@@ -79,6 +132,9 @@ func Text(w io.Writer, r *checker.Report) error {
 	fmt.Fprintln(ew, SummaryLine(r))
 	return ew.err
 }
+
+// statusColumn is the index of STATUS in a row of the text table.
+const statusColumn = 4
 
 // textRow is a finding's row of the text table.
 func textRow(f *checker.Finding) []string {

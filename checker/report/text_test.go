@@ -43,3 +43,52 @@ func TestTextTableAsTabwriter(t *testing.T) {
 		t.Errorf("no proxy note in:\n%s", got.String())
 	}
 }
+
+// TestColourText: the coloured table is the plain one, to the byte, once its escape codes are
+// taken out (so the columns still line up), and each status has its colour.
+func TestColourText(t *testing.T) {
+	n := func(v int) *int { return &v }
+	findings := checker.FindingSlice{
+		{CaseID: "C-1", Edition: "2018", Rule: "icpc-timeliness", Subject: "S1", Status: checker.StatusBreach, Severity: checker.SeverityBreach,
+			Due: record.MustDate("2024-01-25"), Done: record.MustDate("2024-01-29"), LateWorkingDays: n(2)},
+		{CaseID: "C-élan-2", Edition: "2023", Rule: "cp-visit-interval", Subject: "P1@2024-03-27", Status: checker.StatusPending,
+			Severity: checker.SeverityBreach, Due: record.MustDate("2024-04-12"), WorkingDaysLeft: n(3), DueSoon: true},
+		{CaseID: "C-3", Edition: "2023", Rule: "plan-ends-by-18", Subject: "P1", Status: checker.StatusPending, Severity: checker.SeverityBreach,
+			Due: record.MustDate("2033-06-01"), WorkingDaysLeft: n(2318)},
+		{CaseID: "Ω", Edition: "2010", Rule: "r", Subject: "", Status: checker.StatusBreach, Severity: checker.SeverityWarning},
+		{CaseID: "C-4", Edition: "2010", Rule: "m", Subject: "A1", Status: checker.StatusMet, Severity: checker.SeverityBreach},
+	}
+	rep := &checker.Report{Findings: findings, Summary: checker.Summary{Findings: map[checker.Status]int{}},
+		Errors:   []checker.RecordError{{File: "bad.ndjson", Record: 2, Error: "malformed JSON"}},
+		Warnings: []checker.RecordWarning{{File: "a.json", Record: 1, Path: "referrals[0].decision", Warning: "is after the extract date"}}}
+	var plain, coloured bytes.Buffer
+	if err := Text(&plain, rep); err != nil {
+		t.Fatal(err)
+	}
+	if err := ColourText(&coloured, rep); err != nil {
+		t.Fatal(err)
+	}
+	stripped := coloured.String()
+	for _, code := range []string{red, yellow, green, faint, reset} {
+		stripped = strings.ReplaceAll(stripped, code, "")
+	}
+	if stripped != plain.String() {
+		t.Errorf("coloured, without its codes:\n%s\nplain:\n%s", stripped, plain.String())
+	}
+	for _, want := range []string{
+		"  " + red + "breach" + reset + "   2024-01-25",
+		"  " + yellow + "pending" + reset + "  2024-04-12",
+		"  pending  2033-06-01",
+		"  " + yellow + "warning" + reset + "  -",
+		"  " + green + "met" + reset + "      -",
+		red + "Errors (1):" + reset + "\n",
+		yellow + "Warnings (1):" + reset + "\n",
+	} {
+		if !strings.Contains(coloured.String(), want) {
+			t.Errorf("no %q in:\n%q", want, coloured.String())
+		}
+	}
+	if strings.Contains(plain.String(), "\x1b") {
+		t.Errorf("escape codes in the plain table:\n%q", plain.String())
+	}
+}

@@ -33,3 +33,34 @@ func BenchmarkAuditHTML100k(b *testing.B) {
 type nopWriter struct{}
 
 func (nopWriter) Write(p []byte) (int, error) { return len(p), nil }
+
+// BenchmarkThreeReports compares the nightly job's three reports (SARIF, JUnit, GitLab) written
+// from one pass (-o FORMAT=PATH) with three checks of the same 20,000 generated cases. Run it
+// with
+//
+//	go test ./cmd/wtcheck -run '^$' -bench ThreeReports -benchtime 3x
+func BenchmarkThreeReports(b *testing.B) {
+	batch := generateCases(b, 20_000)
+	dir := b.TempDir()
+	formats := []string{"sarif", "junit", "gitlab"}
+	b.Run("one-pass", func(b *testing.B) {
+		args := []string{"check", "--edition", "2023", "-o", filepath.Join(dir, "out.txt")}
+		for _, f := range formats {
+			args = append(args, "-o", f+"="+filepath.Join(dir, "out."+f))
+		}
+		for b.Loop() {
+			if code := execute(append(args, batch), nil, nopWriter{}, nopWriter{}); code != 1 {
+				b.Fatalf("exit %d", code)
+			}
+		}
+	})
+	b.Run("three-runs", func(b *testing.B) {
+		for b.Loop() {
+			for _, f := range formats {
+				if code := execute([]string{"check", "--edition", "2023", "--format", f, "-o", filepath.Join(dir, "out."+f), batch}, nil, nopWriter{}, nopWriter{}); code != 1 {
+					b.Fatalf("exit %d", code)
+				}
+			}
+		}
+	})
+}

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -25,12 +24,14 @@ type checkFlags struct {
 	show          string
 	failOn        string
 	strict        bool
-	output        string
+	output        string   // the --format report's file, from outputs
+	outputs       []string // -o: PATH, and FORMAT=PATH for each further report
 	dueSoon       int
 	workers       int
 	baseline      string
 	writeBaseline string
 	maxBreaches   int
+	quiet         bool
 }
 
 func newCheckCommand(stdin io.Reader) *cobra.Command {
@@ -64,29 +65,42 @@ date, with a warning naming the field; warnings are listed beside errors in ever
 	fl.StringVar(&f.show, "show", "breach,pending", "statuses to list: all, or a comma-separated list of breach, pending, met, not_applicable, insufficient_data")
 	fl.StringVar(&f.failOn, "fail-on", "breach", "exit 1 on a breach of a rule at or above this severity: none, info, warning or breach")
 	fl.BoolVar(&f.strict, "strict", false, "exit 1 also when a record is skipped for a data error, a referral is not covered by any loaded pack, or a data warning is given")
-	fl.StringVarP(&f.output, "output", "o", "", "write the report to this file instead of standard output")
+	fl.StringArrayVarP(&f.outputs, "output", "o", nil, "write the report to this file instead of standard output; FORMAT=PATH writes a report in that format too, from the same pass (repeatable)")
 	fl.IntVar(&f.dueSoon, "due-soon", checker.DefaultDueSoon, "working days before the due date at which a pending deadline is due soon")
 	fl.IntVar(&f.workers, "workers", 0, "records checked at once (default: one per CPU)")
 	fl.StringVar(&f.baseline, "baseline", "", "a baseline of known breaches (from --write-baseline): list, and fail on, only breaches not in it")
 	fl.StringVar(&f.writeBaseline, "write-baseline", "", "write every breach found to this file, as a baseline for later runs (ids only, no personal data)")
 	fl.IntVar(&f.maxBreaches, "max-breaches", 0, "exit 1 only when more than this many breaches at or above --fail-on are found")
+	registerQuiet(cmd, &f.quiet)
 	return cmd
 }
 
 func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader) error {
+	var extras []extraReport
+	var err error
+	if f.output, extras, err = splitOutputs(f.outputs); err != nil {
+		return err
+	}
 	if _, audit := report.LookupAudit(f.format); audit {
+		if len(extras) > 0 {
+			return fmt.Errorf("--format %s writes an audit report in a pass of its own: write the -o FORMAT=PATH reports with --format text, json, …", f.format)
+		}
 		if f.baseline != "" || f.writeBaseline != "" {
 			return fmt.Errorf("--format %s writes an audit report of every finding: use --baseline and --write-baseline with a list format (text, json, sarif, …)", f.format)
 		}
 		// The same findings give the same exit code in every format.
 		return runAudit(cmd, &auditFlags{packFlags: f.packFlags, redactFlags: f.redactFlags, sortFlags: f.sortFlags, input: f.input, format: f.format,
 			asOf: f.asOf, output: f.output, dueSoon: f.dueSoon, workers: f.workers, failOn: f.failOn, strict: f.strict,
-			maxBreaches: f.maxBreaches, maxRows: report.DefaultMaxRows, maxTimelines: report.DefaultMaxTimelines}, args, stdin)
+			maxBreaches: f.maxBreaches, maxRows: report.DefaultMaxRows, maxTimelines: report.DefaultMaxTimelines, quiet: f.quiet}, args, stdin)
 	}
-	stderr := cmd.ErrOrStderr()
-	write, err := report.LookupWithNotes(f.format, func(s string) { fmt.Fprintln(stderr, "wtcheck: "+s) })
+	stderr := notes(cmd, f.quiet) // errors go to cmd.ErrOrStderr()
+	notify := func(s string) { fmt.Fprintln(stderr, "wtcheck: "+s) }
+	write, err := report.LookupWithNotes(f.format, notify)
 	if err != nil {
 		return err
+	}
+	if f.format == "text" && (f.output == "" || f.output == "-") && colourful(cmd.OutOrStdout()) {
+		write = report.ColourText
 	}
 	red, err := f.redactor()
 	if err != nil {
@@ -96,11 +110,7 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 	if err != nil {
 		return err
 	}
-	showFlag := f.show
-	if format := report.LookupFormat(f.format); format != nil && format.Show != "" && !cmd.Flags().Changed("show") {
-		showFlag = format.Show // junit: what passed as well; sarif: every result is an alert
-	}
-	show, err := parseShow(showFlag)
+	show, err := showFor(cmd, f.format, f.show)
 	if err != nil {
 		return err
 	}
@@ -126,6 +136,10 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 	if err != nil {
 		return err
 	}
+	if err := openExtras(cmd, &outs, extras, f.show, notify); err != nil {
+		return err
+	}
+	listed := listedUnion(show, extras)
 	if err := outs.refuseFlagInputs(&f.packFlags, &f.redactFlags); err != nil {
 		return err
 	}
@@ -150,7 +164,7 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 	}
 	sayPassedOver := passedOver(reader, red != nil)
 	opts := batch.Options{
-		AsOf: asOf, Show: show, FailOn: failOn, Workers: f.workers, AllowEmpty: f.input.allowEmpty,
+		AsOf: asOf, Show: listed, FailOn: failOn, Workers: f.workers, AllowEmpty: f.input.allowEmpty,
 		Tool:  checker.Tool{Name: "wtcheck", Version: toolVersion()},
 		Files: func(files []string) error { return outs.refuse("case file", files...) },
 	}
@@ -178,7 +192,7 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 	if f.writeBaseline != "" {
 		opts.Breaches = &breaches
 	}
-	if isTerminal(stderr) {
+	if isTerminal(stderr) && !f.quiet {
 		opts.Progress = func(n int) { fmt.Fprintf(stderr, "\rwtcheck: %d records read", n) }
 	}
 	rep, err := batch.Check(engine, reader, args, opts)
@@ -190,12 +204,17 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 	}
 	sayPassedOver(stderr)
 	if err != nil {
-		return emptyBatch(stderr, rep, err)
+		return emptyBatch(cmd.ErrOrStderr(), rep, err)
 	}
-	if err := write(out, rep); err != nil {
+	// Every report is written before any is committed: one that fails leaves every file as
+	// it was (see writeExtras).
+	if err := writeExtras(rep, listed, extras); err != nil {
 		return err
 	}
-	if err := out.Commit(); err != nil {
+	if err := write(out, showing(rep, listed, show)); err != nil {
+		return err
+	}
+	if err := commitAll(out, extras); err != nil {
 		return err
 	}
 	if baselineOut != nil {
@@ -219,11 +238,11 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 	if b := rep.Baseline; b != nil {
 		fmt.Fprintln(stderr, "wtcheck: "+report.BaselineLine(b))
 		if b.Outdated {
-			fmt.Fprintf(stderr, "wtcheck: %s is a %s baseline, which leaves out the referral: an entry for A1 could hide a new breach of A1 in another referral, so none of its entries is used and every breach is listed as new; review them, then write the baseline again with --write-baseline (%s)\n",
+			fmt.Fprintf(cmd.ErrOrStderr(), "wtcheck: %s is a %s baseline, which leaves out the referral: an entry for A1 could hide a new breach of A1 in another referral, so none of its entries is used and every breach is listed as new; review them, then write the baseline again with --write-baseline (%s)\n",
 				f.baseline, checker.BaselineFormatV1, checker.BaselineFormat)
 		}
 	}
-	overBudgetNote(stderr, rep.Summary)
+	overBudgetNote(cmd.ErrOrStderr(), rep.Summary)
 	return exitFor(rep, f.maxBreaches, f.strict)
 }
 
@@ -267,15 +286,6 @@ func parseShow(s string) ([]checker.Status, error) {
 		out = append(out, st)
 	}
 	return out, nil
-}
-
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	info, err := f.Stat()
-	return err == nil && info.Mode()&os.ModeCharDevice != 0
 }
 
 func plural(n int, one, many string) string {

@@ -100,6 +100,7 @@ type auditFlags struct {
 	maxBreaches  int
 	maxRows      int
 	maxTimelines int
+	quiet        bool
 }
 
 func (f *auditFlags) register(cmd *cobra.Command) {
@@ -116,6 +117,7 @@ func (f *auditFlags) register(cmd *cobra.Command) {
 	fl.BoolVar(&f.strict, "strict", false, "exit 1 also when a record is skipped for a data error, a referral is not covered by any loaded pack, or a data warning is given")
 	fl.IntVar(&f.maxRows, "max-rows", report.DefaultMaxRows, "html: rows per list on the page (the data formats list every finding)")
 	fl.IntVar(&f.maxTimelines, "max-timelines", report.DefaultMaxTimelines, "html: case timelines on the page, the cases most in need of a look first")
+	registerQuiet(cmd, &f.quiet)
 }
 
 // runAudit checks a batch and writes an audit format (also used by check --format html|xlsx).
@@ -234,7 +236,7 @@ func runAudit(cmd *cobra.Command, f *auditFlags, paths []string, stdin io.Reader
 	if rep != nil {
 		defer rep.Close() // the findings' temporary files, if any
 	}
-	sayPassedOver(cmd.ErrOrStderr())
+	sayPassedOver(notes(cmd, f.quiet))
 	if err != nil {
 		return emptyBatch(cmd.ErrOrStderr(), rep, err)
 	}
@@ -251,7 +253,7 @@ func runAudit(cmd *cobra.Command, f *auditFlags, paths []string, stdin io.Reader
 		return err
 	}
 	if !out.Stdout() {
-		fmt.Fprintf(cmd.ErrOrStderr(), "wtcheck: wrote %s: %s\n", f.output, report.SummaryLine(rep))
+		fmt.Fprintf(notes(cmd, f.quiet), "wtcheck: wrote %s: %s\n", f.output, report.SummaryLine(rep))
 	}
 	overBudgetNote(cmd.ErrOrStderr(), rep.Summary)
 	return exitFor(rep, f.maxBreaches, f.strict)

@@ -61,7 +61,10 @@ breach, every deadline still pending, and what was met.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	config := &configState{}
 	root.AddCommand(newCheckCommand(stdin), newCompareCommand(stdin), newExplainCommand(stdin), newReportCommand(stdin), newImportCommand(stdin), newTestCommand(), newLintCommand(), newRulesCommand(), newVersionCommand(), newValidateCommand(stdin), newGenCommand())
+	addConfig(root, config)
+	root.AddCommand(newConfigCommand(config))
 	addHelpTopics(root)
 	return root
 }

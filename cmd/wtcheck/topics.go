@@ -157,6 +157,7 @@ func formatsTopic() (string, error) {
 	b.WriteString("\nInput formats (--input-format; wtcheck import writes case records from the others):\n\n")
 	table(inputFormats)
 	b.WriteString("\nEvery report is written whole or not at all (-o FILE), and the same input gives the same bytes.\n")
+	b.WriteString("check -o FORMAT=PATH (repeatable) writes a report in each format from one pass over the cases;\nnone is put in place until all are written.\n")
 	return b.String(), nil
 }
 

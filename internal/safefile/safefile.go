@@ -54,7 +54,10 @@ type Output struct {
 	file   *os.File // the file written through, opened at the first write
 	buf    *bufio.Writer
 	done   bool
-	err    error // the first write error, returned again by Commit
+	// prepared is set once an atomic write's temporary file is complete and closed: only its
+	// rename is left.
+	prepared bool
+	err      error // the first write error, returned again by Commit
 }
 
 // Create prepares to write path; flag names the option that gave it ("-o",
@@ -134,7 +137,7 @@ func (o *Output) Write(p []byte) (int, error) {
 	if o.err != nil {
 		return 0, o.err
 	}
-	if o.done {
+	if o.done || o.prepared {
 		return 0, fmt.Errorf("%s: written already", o.label)
 	}
 	if o.kind == through && o.file == nil {
@@ -165,7 +168,28 @@ func (o *Output) open() error {
 // Commit finishes the output: flushes it, and renames a temporary file into place. On error the
 // temporary file is removed and what was there before is left as it was.
 func (o *Output) Commit() error {
+	if err := o.Prepare(); err != nil {
+		return err
+	}
 	if o.done {
+		return o.err
+	}
+	if err := renameTemp(o.tmp.Name(), o.path); err != nil {
+		o.err = fmt.Errorf("write %s: %w", o.path, unwrapPath(err))
+		o.Abort()
+		return o.err
+	}
+	o.done = true
+	return nil
+}
+
+// Prepare finishes writing the output without putting it in place: a temporary file is
+// flushed, synced and closed, so that Commit only has to rename it. A command that writes
+// several reports prepares them all before committing any, so that one that cannot be written
+// (a full disk) leaves every file as it was. Standard output, a device or a pipe cannot be held
+// back: Prepare finishes it as Commit would.
+func (o *Output) Prepare() error {
+	if o.done || o.prepared {
 		return o.err
 	}
 	if o.err != nil {
@@ -200,11 +224,8 @@ func (o *Output) Commit() error {
 			o.Abort()
 			return o.err
 		}
-		if err := renameTemp(o.tmp.Name(), o.path); err != nil {
-			o.err = fmt.Errorf("write %s: %w", o.path, unwrapPath(err))
-			o.Abort()
-			return o.err
-		}
+		o.prepared = true
+		return nil
 	}
 	o.done = true
 	return nil

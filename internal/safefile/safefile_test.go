@@ -426,3 +426,71 @@ func TestOpenLimit(t *testing.T) {
 		t.Errorf("a directory: %v", err)
 	}
 }
+
+// TestPrepareThenCommit: outputs prepared together are committed only once all are written;
+// one that cannot be written leaves the others' files as they were.
+func TestPrepareThenCommit(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.sarif"), filepath.Join(dir, "b.xml")
+	for _, p := range []string{a, b} {
+		if err := os.WriteFile(p, []byte("old"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	open := func(path string) *Output {
+		o, err := Create("-o", path, io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.WriteString(o, "new "+filepath.Base(path)); err != nil {
+			t.Fatal(err)
+		}
+		return o
+	}
+	oa, ob := open(a), open(b)
+	if err := oa.Prepare(); err != nil {
+		t.Fatal(err)
+	}
+	if data, _ := os.ReadFile(a); string(data) != "old" {
+		t.Errorf("prepared, not committed: %s holds %q", a, data)
+	}
+	if _, err := io.WriteString(oa, "more"); err == nil {
+		t.Error("a prepared output took another write")
+	}
+	if err := ob.Prepare(); err != nil {
+		t.Fatal(err)
+	}
+	if err := oa.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := ob.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{a, b} {
+		if data, _ := os.ReadFile(p); string(data) != "new "+filepath.Base(p) {
+			t.Errorf("%s holds %q", p, data)
+		}
+	}
+	if left := leftovers(t, dir); len(left) > 0 {
+		t.Errorf("left behind: %v", left)
+	}
+
+	if _, err := os.Stat("/dev/full"); err != nil {
+		t.Skip("no /dev/full to fail a write")
+	}
+	oa = open(a)
+	full := open("/dev/full")
+	if err := oa.Prepare(); err != nil {
+		t.Fatal(err)
+	}
+	if err := full.Prepare(); err == nil || !strings.Contains(err.Error(), "write /dev/full: ") {
+		t.Fatalf("/dev/full: %v", err)
+	}
+	oa.Abort() // as the command's deferred abort does
+	if data, _ := os.ReadFile(a); string(data) != "new a.sarif" {
+		t.Errorf("%s holds %q after the run failed", a, data)
+	}
+	if left := leftovers(t, dir); len(left) > 0 {
+		t.Errorf("left behind: %v", left)
+	}
+}
