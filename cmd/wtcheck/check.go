@@ -12,6 +12,7 @@ import (
 	"github.com/wtcheck/wtcheck/checker/batch"
 	"github.com/wtcheck/wtcheck/checker/report"
 	"github.com/wtcheck/wtcheck/internal/safefile"
+	"github.com/wtcheck/wtcheck/record"
 )
 
 type checkFlags struct {
@@ -114,9 +115,9 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 	if err := checkWorkers(f.workers); err != nil {
 		return err
 	}
-	var asOf checker.Date
+	var asOf record.Date
 	if f.asOf != "" {
-		if asOf, err = checker.ParseDate(f.asOf); err != nil {
+		if asOf, err = record.ParseDate(f.asOf); err != nil {
 			return fmt.Errorf("--as-of: %w", err)
 		}
 	}
