@@ -39,9 +39,12 @@ type Engine struct {
 // NotCovered is a referral that no loaded pack was in force for, in InForce mode: counted
 // and reported, never silently dropped.
 type NotCovered struct {
-	CaseID   string      `json:"case_id"`
-	Referral string      `json:"referral"`
-	Received record.Date `json:"received"`
+	// IncidentID is set for an incident no pack covers: one with no aware day, or one before
+	// the first edition (Referral is then empty, and Received is its aware day).
+	IncidentID string      `json:"incident_id,omitempty"`
+	CaseID     string      `json:"case_id"`
+	Referral   string      `json:"referral"`
+	Received   record.Date `json:"received"`
 	// File and Record say where the case's record was read from, for formats that point at
 	// a location; neither is part of the JSON.
 	File   string `json:"-"`
@@ -121,6 +124,9 @@ func (e *Engine) CheckInForce(c *record.Case, asOf record.Date) ([]Finding, []Ev
 	}
 	for _, cp := range e.Packs {
 		for _, cr := range cp.rules {
+			if cr.scope.Kind() != KindCase {
+				continue // an incident's or an area's rule: CheckIncident, CheckArrangements
+			}
 			ev.rule(cp, cr)
 			if e.spent != nil && ev.tracker != nil {
 				e.spent(cr.rule, ev.tracker.ActualCost(), ev.objects)

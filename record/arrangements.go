@@ -48,7 +48,7 @@ var PartnerMembers = []string{"local_authority", "police", "ccg", "icb"}
 func DecodeArrangements(raw []byte) (*Arrangements, error) {
 	var a Arrangements
 	if err := json.Unmarshal(raw, &a); err != nil {
-		return nil, describeRecordJSONError(err)
+		return nil, describeJSONError(err)
 	}
 	return &a, ValidateArrangements(&a)
 }
@@ -83,7 +83,7 @@ func ValidateArrangements(a *Arrangements) error {
 		}
 	}
 	a.walkDates(func(path string, d *Date, _ bool) {
-		if r := dateProblem(*d); r != "" {
+		if r := d.invalidReason(); r != "" {
 			p.add(path, r)
 		}
 	})
@@ -111,19 +111,19 @@ func (a *Arrangements) walkDates(visit func(path string, d *Date, event bool)) {
 // ArrangementsWarnings lists what is doubtful in a valid arrangements record that is still
 // checked: each date after the extract date (counted as not yet happened), and a partners'
 // yearly report dated before the arrangements were published. Paths only, never values.
-func ArrangementsWarnings(a *Arrangements) []RecordWarning {
-	var out []RecordWarning
+func ArrangementsWarnings(a *Arrangements) []Warning {
+	var out []Warning
 	if x := a.ExtractDate; !x.IsZero() {
 		a.walkDates(func(path string, d *Date, event bool) {
 			if event && !d.IsZero() && d.After(x) {
-				out = append(out, RecordWarning{Path: path, Warning: FutureDatedWarningText})
+				out = append(out, Warning{Path: path, Warning: FutureDatedWarning})
 			}
 		})
 	}
 	if pt := a.Partners; pt != nil && !pt.Published.IsZero() {
 		for i, r := range pt.YearlyReports {
 			if !r.IsZero() && r.Before(pt.Published) {
-				out = append(out, RecordWarning{Path: fmt.Sprintf("partners.yearly_reports[%d]", i), Warning: "is before the arrangements were published"})
+				out = append(out, Warning{Path: fmt.Sprintf("partners.yearly_reports[%d]", i), Warning: "is before the arrangements were published"})
 			}
 		}
 	}

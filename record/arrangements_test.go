@@ -45,7 +45,7 @@ func TestValidateArrangementsErrors(t *testing.T) {
 			"partners.members[1] is not one of local_authority, police, ccg, icb\npartners.members[3] repeats another member"},
 		{"lay members", `{"area_id": "A", "lscb": {"lay_members": -1}}`, "lscb.lay_members is negative"},
 		{"dates", `{"area_id": "A", "lscb": {"annual_reports": ["2018-01-01", "2018-13-01"]}, "partners": {"published": 2019}}`,
-			"lscb.annual_reports[1] is not a real calendar date (YYYY-MM-DD)\npartners.published is not a real calendar date (YYYY-MM-DD)"},
+			"lscb.annual_reports[1] is not a real calendar date (YYYY-MM-DD)\npartners.published is not a string: want a date \"YYYY-MM-DD\""},
 		{"wrong type", `{"area_id": "A", "lscb": {"annual_reports": "2018-01-01"}}`, "lscb.annual_reports: want a list, got a JSON string"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -85,7 +85,7 @@ func TestArrangementsWarningsAndAsOf(t *testing.T) {
 	if n := len(v.Partners.YearlyReports); n != 2 {
 		t.Errorf("as at the extract date: %d yearly reports, want 2", n)
 	}
-	old := a.AsOf(day("2019-07-01"))
+	old := a.AsOf(MustDate("2019-07-01"))
 	if !old.LSCB.Ended.IsZero() || old.Partners.Published.String() != "2019-06-28" || len(old.Partners.YearlyReports) != 1 ||
 		len(old.LSCB.AnnualReports) != 3 || old.ExtractDate.String() != "2019-07-01" {
 		t.Errorf("as at 1 July 2019: %+v %+v", old.LSCB, old.Partners)
@@ -93,7 +93,7 @@ func TestArrangementsWarningsAndAsOf(t *testing.T) {
 	if a.LSCB.Ended.IsZero() || len(a.Partners.YearlyReports) != 3 {
 		t.Error("AsOf changed its receiver")
 	}
-	if earlier := a.AsOf(day("2019-06-01")); !earlier.Partners.Published.IsZero() {
+	if earlier := a.AsOf(MustDate("2019-06-01")); !earlier.Partners.Published.IsZero() {
 		t.Errorf("as at 1 June 2019 the arrangements were not yet published: %s", earlier.Partners.Published)
 	}
 }

@@ -133,7 +133,7 @@ func (in *Incident) Serious() bool {
 func DecodeIncident(raw []byte) (*Incident, error) {
 	var in Incident
 	if err := json.Unmarshal(raw, &in); err != nil {
-		return nil, describeRecordJSONError(err)
+		return nil, describeJSONError(err)
 	}
 	return &in, ValidateIncident(&in)
 }
@@ -163,7 +163,7 @@ func ValidateIncident(in *Incident) error {
 		p.add("child.gestation_weeks", fmt.Sprintf("is outside 0 to %d weeks", maxGestationWeeks))
 	}
 	in.walkDates(func(path string, d *Date, _ bool) {
-		if r := dateProblem(*d); r != "" {
+		if r := d.invalidReason(); r != "" {
 			p.add(path, r)
 		}
 	})
@@ -194,19 +194,15 @@ func (in *Incident) walkDates(visit func(path string, d *Date, event bool)) {
 	visit("child_death_review.panel_review", &in.ChildDeathReview.PanelReview, true)
 }
 
-// FutureDatedWarningText is what a warning about an event after the extract date says; the
-// same words as for a case.
-const FutureDatedWarningText = "is after the extract date: counted as not yet happened"
-
 // IncidentWarnings lists what is doubtful in a valid incident that is still checked: each
 // event dated after the extract date (it counts as not yet happened, as for a case), and
 // dates in an order that cannot be. Each names the field's path, never its value.
-func IncidentWarnings(in *Incident) []RecordWarning {
-	var out []RecordWarning
+func IncidentWarnings(in *Incident) []Warning {
+	var out []Warning
 	if x := in.ExtractDate; !x.IsZero() {
 		in.walkDates(func(path string, d *Date, event bool) {
 			if event && !d.IsZero() && d.After(x) {
-				out = append(out, RecordWarning{Path: path, Warning: FutureDatedWarningText})
+				out = append(out, Warning{Path: path, Warning: FutureDatedWarning})
 			}
 		})
 	}
@@ -226,7 +222,7 @@ func IncidentWarnings(in *Incident) []RecordWarning {
 	}
 	for _, o := range orders {
 		if before(o.later, o.earlier) {
-			out = append(out, RecordWarning{Path: o.path, Warning: o.warning})
+			out = append(out, Warning{Path: o.path, Warning: o.warning})
 		}
 	}
 	return out
@@ -296,46 +292,9 @@ func (p *pathProblems) enum(path, value string, allowed []string) {
 
 // err joins the problems in one error, one a line, as a case's validation does.
 func (p *pathProblems) err() error {
-	if len(p.list) == 0 {
-		return nil
+	var errs []error
+	for _, s := range p.list {
+		errs = append(errs, errors.New(s))
 	}
-	return recordProblems(p.list)
-}
-
-// recordProblems is a record's validation problems; Error lists them one a line.
-type recordProblems []string
-
-func (r recordProblems) Error() string { return strings.Join(r, "\n") }
-
-// describeRecordJSONError words encoding/json's errors, naming the field and never quoting
-// the value.
-func describeRecordJSONError(err error) error {
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syn):
-		return fmt.Errorf("malformed JSON at byte %d of the record: %s", syn.Offset, strings.TrimPrefix(syn.Error(), "json: "))
-	case errors.As(err, &typ):
-		if typ.Field == "" {
-			return fmt.Errorf("the record is a JSON %s, not an object", typ.Value)
-		}
-		return fmt.Errorf("%s: want %s, got a JSON %s", typ.Field, jsonKindWords(typ.Type.Kind().String()), typ.Value)
-	}
-	return err
-}
-
-func jsonKindWords(goKind string) string {
-	switch goKind {
-	case "slice", "array":
-		return "a list"
-	case "struct", "map", "ptr":
-		return "an object"
-	case "bool":
-		return "true or false"
-	case "string":
-		return "a string"
-	case "int", "int64", "int32":
-		return "a whole number"
-	}
-	return goKind
+	return errors.Join(errs...)
 }

@@ -79,7 +79,7 @@ func TestValidateIncidentErrors(t *testing.T) {
 		{"unknown values", `{"incident_id": "I", "event": "murder", "abuse_or_neglect": "maybe", "rapid_review": {"decision": "later"}}`,
 			"event is not one of death, serious_harm\nabuse_or_neglect is not one of known, suspected, no\nrapid_review.decision is not one of local_review, no_review, national_review_referred"},
 		{"bad dates", `{"incident_id": "I", "event": "death", "aware": "2024-02-30", "child_death_review": {"panel_review": "soon"}}`,
-			"aware is not a real calendar date (YYYY-MM-DD)\nchild_death_review.panel_review is not a real calendar date (YYYY-MM-DD)"},
+			"aware is not a real calendar date (YYYY-MM-DD)\nchild_death_review.panel_review is not in the form YYYY-MM-DD"},
 		{"gestation", `{"incident_id": "I", "event": "death", "child": {"gestation_weeks": 90}}`, "child.gestation_weeks is outside 0 to 45 weeks"},
 		{"wrong type", `{"incident_id": "I", "event": "death", "in_custody": "yes"}`, "in_custody: want true or false, got a JSON string"},
 		{"gestation not a whole number", `{"incident_id": "I", "event": "death", "child": {"gestation_weeks": "21"}}`, "child.gestation_weeks: want a whole number, got a JSON string"},
@@ -132,7 +132,7 @@ func TestIncidentAsOf(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := day("2024-06-10")
+	d := MustDate("2024-06-10")
 	v := in.AsOf(d)
 	if v.Notified.Panel.String() != "2024-06-07" || !v.RapidReview.Completed.IsZero() || v.RapidReview.Decision != "" ||
 		!v.LocalReview.Decided.IsZero() || v.ExtractDate.String() != "2024-06-10" {
@@ -141,13 +141,29 @@ func TestIncidentAsOf(t *testing.T) {
 	if in.RapidReview.Decision != "local_review" || in.ExtractDate.String() != "2025-03-31" {
 		t.Error("AsOf changed its receiver")
 	}
-	if got := in.AsOf(day("2024-06-03")); got != nil {
+	if got := in.AsOf(MustDate("2024-06-03")); got != nil {
 		t.Errorf("as at the day before the area was aware: %+v, want nil", got)
 	}
-	if got := in.AsOf(day("2025-01-01")); got != in {
+	if got := in.AsOf(MustDate("2025-01-01")); got != in {
 		t.Error("nothing happened after 1 January 2025: want the record itself")
 	}
-	if got := in.ViewAt(day("2026-01-01")); got != in {
+	if got := in.ViewAt(MustDate("2026-01-01")); got != in {
 		t.Error("a later day sees the record as at its extract date: want the record itself")
+	}
+}
+
+// A record names its kind by its format tag; a case needs none, and a tag in a value other
+// than format does not count.
+func TestFormatOf(t *testing.T) {
+	for raw, want := range map[string]string{
+		sampleIncident:                        IncidentFormat,
+		sampleArrangements:                    ArrangementsFormat,
+		`{"case_id": "C-1", "referrals": []}`: "",
+		`{"format": "wtcheck/case/v1", "case_id": "wtcheck/incident/v1"}`:             "",
+		`{"format": "wtcheck/incident/v1", "incident_id": "I", "event": "death", "x"`: "",
+	} {
+		if got := FormatOf([]byte(raw)); got != want {
+			t.Errorf("FormatOf(%.60s…) = %q, want %q", raw, got, want)
+		}
 	}
 }

@@ -93,7 +93,7 @@ func TestFixturesAgainstTheSchemas(t *testing.T) {
 		"../../fixtures/scenarios/malformed-batch/cases.ndjson record 3": "/referrals/0/received",
 		"../../fixtures/scenarios/malformed-batch/cases.ndjson record 4": "/referrals/0/homeless",
 	}
-	recs := records(t, "../../fixtures/sample", "../../fixtures/scenarios", "../../fixtures/incidents")
+	recs := records(t, "../../fixtures/sample", "../../fixtures/scenarios")
 	kinds := map[string]int{}
 	for _, name := range sortedKeys(recs) {
 		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(recs[name]))
