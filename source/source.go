@@ -30,7 +30,7 @@ type Record struct {
 	// (incident-format.md): a batch may mix all three.
 	Incident     *record.Incident
 	Arrangements *record.Arrangements
-	Err    error
+	Err          error
 	// Warnings are data warnings about a record that is still checked (an event after the
 	// extract date, dates in an impossible order), each naming a path; the runner adds where
 	// the record is. A reader of case records sets record.Warnings; an importer may name the
