@@ -11,7 +11,7 @@ import (
 // records are by far the most, so the record is parsed for its tag only when its bytes hold
 // one of the other tags.
 func FormatOf(raw []byte) string {
-	if !bytes.Contains(raw, []byte(IncidentFormat)) && !bytes.Contains(raw, []byte(ArrangementsFormat)) {
+	if !holdsOtherTag(raw) {
 		return ""
 	}
 	var head struct {
@@ -25,4 +25,21 @@ func FormatOf(raw []byte) string {
 		return f
 	}
 	return ""
+}
+
+// holdsOtherTag reports whether the bytes hold the incident or the arrangements tag: one pass
+// over the record for their common prefix, which a case record holds once or twice (its own
+// format, its provenance).
+func holdsOtherTag(raw []byte) bool {
+	const prefix = "wtcheck/"
+	for rest := raw; ; {
+		i := bytes.Index(rest, []byte(prefix))
+		if i < 0 {
+			return false
+		}
+		rest = rest[i+len(prefix):]
+		if bytes.HasPrefix(rest, []byte(IncidentFormat[len(prefix):])) || bytes.HasPrefix(rest, []byte(ArrangementsFormat[len(prefix):])) {
+			return true
+		}
+	}
 }
