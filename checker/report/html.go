@@ -216,6 +216,12 @@ func newHTMLPage(a *Audit) *htmlPage {
 		{ID: "summary-records", Label: "records read", N: s.RecordsRead},
 		{ID: "summary-skipped", Label: "records skipped", N: s.RecordsSkipped, Href: "#errors", Class: "card-note"},
 	}
+	if s.Incidents > 0 {
+		p.Checked = append(p.Checked, htmlCard{ID: "summary-incidents", Label: "incidents checked", N: s.Incidents})
+	}
+	if s.Arrangements > 0 {
+		p.Checked = append(p.Checked, htmlCard{ID: "summary-arrangements", Label: "areas' arrangements checked", N: s.Arrangements})
+	}
 	if s.EvaluationErrors > 0 {
 		p.Checked = append(p.Checked, htmlCard{ID: "summary-evaluation-errors", Label: "evaluation errors", N: s.EvaluationErrors, Href: "#errors", Class: "card-note"})
 	}

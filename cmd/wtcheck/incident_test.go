@@ -86,3 +86,36 @@ func TestMixedBatchCountsEachKind(t *testing.T) {
 		t.Errorf("text report:\n%s", text)
 	}
 }
+
+// TestAuditShowsIncidentsAndArrangements: the audit page counts the incidents and areas
+// checked and has a section for each kind; the workbook a sheet for each.
+func TestAuditShowsIncidentsAndArrangements(t *testing.T) {
+	_, page, stderr := run(t, "", "report", "../../fixtures/sample")
+	if !strings.Contains(page, "</html>") {
+		t.Fatalf("no page: %s", stderr)
+	}
+	if headline(t, page, "summary-incidents") != "7" || headline(t, page, "summary-arrangements") != "2" {
+		t.Error("the headline does not count 7 incidents and 2 areas")
+	}
+	table := func(id string) string {
+		i := strings.Index(page, `id="`+id+`"`)
+		if i < 0 {
+			t.Fatalf("no #%s", id)
+		}
+		return page[i : i+strings.Index(page[i:], "</table>")]
+	}
+	incidents, areas := table("incidents-table"), table("arrangements-table")
+	for _, want := range []string{`<th scope="col">Incident</th>`, "<td>2023</td><td><code>serious-incident-notified</code></td><td>INC-2024-005</td>", "<td>2015</td><td><code>scr-timeliness</code></td><td>INC-2019-004</td>"} {
+		if !strings.Contains(incidents, want) {
+			t.Errorf("the incidents section lacks %q", want)
+		}
+	}
+	for _, want := range []string{`<th scope="col">Area</th>`, "<td>2018</td><td><code>partners-arrangements-published</code></td><td>E08000025</td>"} {
+		if !strings.Contains(areas, want) {
+			t.Errorf("the arrangements section lacks %q", want)
+		}
+	}
+	if strings.Contains(incidents, "not applicable") || strings.Contains(incidents, "C-00") {
+		t.Error("the incidents section lists a finding that does not apply, or a case")
+	}
+}
