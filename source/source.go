@@ -24,9 +24,13 @@ import (
 type Record struct {
 	File   string // the input's name as the batch gives it, or "-" for standard input
 	Index  int    // 1-based position of the record in its input; 0 for a problem with the input itself
-	CaseID string // the record's case_id, when it could be read
+	CaseID string // the record's id when it could be read: its case_id, incident_id or area_id
 	Case   *record.Case
-	Err    error
+	// Incident or Arrangements is set instead of Case for a record of those kinds
+	// (incident-format.md): a batch may mix all three.
+	Incident     *record.Incident
+	Arrangements *record.Arrangements
+	Err          error
 	// Warnings are data warnings about a record that is still checked (an event after the
 	// extract date, dates in an impossible order), each naming a path; the runner adds where
 	// the record is. A reader of case records sets record.Warnings; an importer may name the

@@ -108,6 +108,10 @@ func text(w io.Writer, r *checker.Report, colour bool) error {
 	if len(r.NotCovered) > 0 {
 		fmt.Fprintf(ew, "Not covered: %d %s received when no loaded pack was in force, not checked:\n", len(r.NotCovered), plural(len(r.NotCovered), "referral", "referrals"))
 		for _, n := range r.NotCovered {
+			if n.IncidentID != "" {
+				fmt.Fprintf(ew, "  incident %s, aware %s\n", plain(n.IncidentID), dash(n.Received.String()))
+				continue
+			}
 			fmt.Fprintf(ew, "  %s %s, received %s\n", plain(n.CaseID), plain(n.Referral), n.Received)
 		}
 		fmt.Fprintln(ew)
@@ -142,7 +146,7 @@ func textRow(f *checker.Finding) []string {
 	if len(f.Proxies) > 0 {
 		status += " (proxy)"
 	}
-	return []string{plain(f.CaseID), plain(EditionLabel(f)), f.Rule, plain(f.Subject), status, dash(f.Due.String()), dash(f.Done.String()), Lateness(f)}
+	return []string{plain(f.RecordID()), plain(EditionLabel(f)), f.Rule, plain(f.Subject), status, dash(f.Due.String()), dash(f.Done.String()), Lateness(f)}
 }
 
 // errWriter keeps the first write error, so a long report is not checked line by line.

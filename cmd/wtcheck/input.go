@@ -144,6 +144,9 @@ func ruleCoverage(packs []*checker.CompiledPack, gs []source.Gap) []coverage {
 	var out []coverage
 	for _, cp := range packs {
 		for _, r := range cp.Pack.Rules {
+			if r.Kind() != checker.KindCase {
+				continue // the sources of cases give no incident or arrangements record
+			}
 			c := coverage{Pack: cp.Pack.ID, Rule: r.ID}
 			for _, p := range cp.Lacking(r.ID, paths) {
 				c.Lacking = append(c.Lacking, source.Gap{Path: p, Reason: reasons[p]})
