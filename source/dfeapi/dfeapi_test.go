@@ -131,7 +131,7 @@ func payload(c *checker.Case) map[string]any {
 		eps = append(eps, ep)
 	}
 	return map[string]any{"la_child_id": c.CaseID, "mis_child_id": c.CaseID, "purge": false,
-		"child_details": map[string]any{"date_of_birth": d(c.Child.BirthDate), "expected_date_of_birth": d(c.Child.ExpectedBirthDate), "purge": false},
+		"child_details":        map[string]any{"date_of_birth": d(c.Child.BirthDate), "expected_date_of_birth": d(c.Child.ExpectedBirthDate), "purge": false},
 		"social_care_episodes": eps}
 }
 
