@@ -61,7 +61,7 @@ breach, every deadline still pending, and what was met.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newCheckCommand(stdin), newCompareCommand(stdin), newExplainCommand(stdin), newReportCommand(stdin), newImportCommand(stdin), newTestCommand(), newLintCommand(), newRulesCommand(), newVersionCommand())
+	root.AddCommand(newCheckCommand(stdin), newCompareCommand(stdin), newExplainCommand(stdin), newReportCommand(stdin), newImportCommand(stdin), newGenCommand(stdin), newTestCommand(), newLintCommand(), newRulesCommand(), newVersionCommand())
 	addHelpTopics(root)
 	return root
 }
