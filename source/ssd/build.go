@@ -64,11 +64,11 @@ func (b *builder) flag(x *row, col string) flag {
 }
 
 // outcomes reads an outcome JSON column; text that is not JSON is a warning (System C does
-// not escape comments), and the flag columns decide alone.
+// not escape comments), its flags read from the text as far as they can be.
 func (b *builder) outcomes(x *row, col string) map[string]bool {
 	f, ok := outcomes(x.get(col))
 	if !ok {
-		b.warnings = append(b.warnings, checker.RecordWarning{Path: where(x, col), Warning: "is not a JSON object: its outcome flags were not read"})
+		b.warnings = append(b.warnings, checker.RecordWarning{Path: where(x, col), Warning: "is not valid JSON (a comment with a quote or a line break?): its flags were read from their \"KEY_FLAG\": \"Y\" pairs"})
 	}
 	return f
 }

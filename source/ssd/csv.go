@@ -38,6 +38,8 @@ type csvFile struct {
 	r    *csv.Reader
 	cols []int // for each of the table's columns, its field in the file
 	n    int   // fields in the header
+	// first is true until the first row after the header has been read.
+	first bool
 	bad  func(badRow)
 }
 
@@ -71,7 +73,7 @@ func openCSV(path string, t *table, bad func(badRow)) (*csvFile, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", t.name, err)
 	}
-	c := &csvFile{path: path, t: t, f: f, bad: bad}
+	c := &csvFile{path: path, t: t, f: f, bad: bad, first: true}
 	if err := c.header(); err != nil {
 		f.Close()
 		return nil, err
@@ -99,6 +101,8 @@ func (c *csvFile) header() error {
 	c.r.Comma = comma
 	c.r.FieldsPerRecord = -1
 	c.r.ReuseRecord = true
+	// sqlcmd quotes nothing, so the outcome JSON's quotes stand bare in a field.
+	c.r.LazyQuotes = true
 	names, err := c.r.Read()
 	if errors.Is(err, io.EOF) {
 		return fmt.Errorf("read %s: the file is empty: it has no header line naming the SSD's columns", filepath.Base(c.path))
@@ -155,6 +159,12 @@ func (c *csvFile) next() (*row, error) {
 			return nil, fmt.Errorf("read %s: %w", filepath.Base(c.path), err)
 		}
 		line, _ := c.r.FieldPos(0)
+		if c.first {
+			c.first = false
+			if underline(rec) {
+				continue // sqlcmd's line of dashes under the header
+			}
+		}
 		if len(rec) != c.n {
 			if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 				continue // a blank line, as some exports end with
@@ -171,6 +181,16 @@ func (c *csvFile) next() (*row, error) {
 		}
 		return r, nil
 	}
+}
+
+// underline reports whether a row is sqlcmd's underline of the header: dashes only.
+func underline(rec []string) bool {
+	for _, f := range rec {
+		if strings.Trim(strings.TrimSpace(f), "-") != "" || strings.TrimSpace(f) == "" {
+			return false
+		}
+	}
+	return true
 }
 
 func (c *csvFile) close() error { return c.f.Close() }

@@ -65,3 +65,48 @@ func TestQuirksOfRealExtracts(t *testing.T) {
 		t.Fatalf("got:\n%s\nwant:\n%s", got.String(), want)
 	}
 }
+
+// TestSqlcmdExport reads tables as `sqlcmd -W -s "|"` writes them: a line of dashes under the
+// header, nothing quoted (so the outcome JSON's quotes stand bare), NULL as text; and with
+// only the two required tables, every other table's facts lacking.
+func TestSqlcmdExport(t *testing.T) {
+	r, err := ssd.OpenDir(filepath.Join("testdata", "sqlcmd"), ssd.Options{ExtractDate: checker.MustDate("2024-06-30")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs := readAll(t, r)
+	if len(recs) != 1 || recs[0].Err != nil {
+		t.Fatalf("%+v", recs)
+	}
+	c := recs[0].Case
+	j, _ := json.Marshal(c.Referrals)
+	want := `[{"id":"R-1","received":"2024-01-02","decision":null,"source":"5A","outcome":"assessment","closed":null,"assessments":[],"strategy_discussions":[],"s47_enquiries":[],"conferences":[],"plans":[],"housing_referral":null,"housing_referral_refused":false,"homeless":false,"early_help_considered":null}]`
+	if string(j) != want || c.Child.BirthDate.String() != "2015-06-01" {
+		t.Fatalf("got %s, born %s", j, c.Child.BirthDate)
+	}
+	lacks := strings.Join(c.Provenance.Lacks, ",")
+	for _, l := range []string{"child.disabled", "assessments", "s47_enquiries", "strategy_discussions", "conferences", "plans", "plans.visits"} {
+		if !strings.Contains(","+lacks+",", ","+l+",") {
+			t.Errorf("lacks %s; want %s among them", lacks, l)
+		}
+	}
+}
+
+// TestFolderErrors covers what stops a folder before anything is checked.
+func TestFolderErrors(t *testing.T) {
+	dir := t.TempDir()
+	_, err := ssd.OpenDir(dir, ssd.Options{})
+	if err == nil || err.Error() != "open ssd folder "+dir+": no ssd_person.csv or ssd_cin_episodes.csv: every case is built from these tables" {
+		t.Errorf("an empty folder: %v", err)
+	}
+	os.WriteFile(filepath.Join(dir, "ssd_person.csv"), []byte("pers_person_id,pers_dob\nP-1,2015-06-01\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "SSD_CIN_EPISODES.CSV"), []byte("cine_referral_id,cine_person_id\n"), 0o644)
+	_, err = ssd.OpenDir(dir, ssd.Options{})
+	if err == nil || err.Error() != "read ssd_person.csv: the header has no column pers_expected_dob (the SSD's column names are read, in any order)" {
+		t.Errorf("a missing column: %v", err)
+	}
+	_, err = ssd.OpenDir(filepath.Join(dir, "ssd_person.csv"), ssd.Options{})
+	if err == nil || !strings.Contains(err.Error(), "not a folder") {
+		t.Errorf("a file: %v", err)
+	}
+}

@@ -2,6 +2,7 @@ package ssd
 
 import (
 	"encoding/json"
+	"regexp"
 	"strings"
 
 	"github.com/wtcheck/wtcheck/checker"
@@ -148,17 +149,28 @@ func parseFlag(s string) (flag, string) {
 	return flagNull, "is not a Y/N flag"
 }
 
+// flagPair finds one "KEY_FLAG": "value" pair in text that is not valid JSON.
+var flagPair = regexp.MustCompile(`"((?:OUTCOME_)?[A-Z_]+_FLAG)"\s*:\s*"([^"]*)"`)
+
 // outcomes reads an outcome column's JSON object of Y/N flags. Keys are taken with or without
 // the OUTCOME_ prefix the Eclipse deployment adds; a flag is set when its value is Y (any
 // case); counts and comments are ignored. ok is false when the text is not a JSON object (a
-// System C export does not escape comments): the caller warns and uses the flag columns.
+// System C export does not escape quotes and line breaks in comments): the flags are then
+// read from their "KEY_FLAG": "value" pairs, which come before the comments, and the caller
+// warns.
 func outcomes(s string) (flags map[string]bool, ok bool) {
 	if s == "" {
 		return nil, true
 	}
 	var obj map[string]any
 	if err := json.Unmarshal([]byte(s), &obj); err != nil {
-		return nil, false
+		flags = map[string]bool{}
+		for _, m := range flagPair.FindAllStringSubmatch(s, -1) {
+			if strings.EqualFold(strings.TrimSpace(m[2]), "y") {
+				flags[strings.TrimPrefix(m[1], "OUTCOME_")] = true
+			}
+		}
+		return flags, false
 	}
 	flags = map[string]bool{}
 	for k, v := range obj {

@@ -64,7 +64,7 @@ func TestOutcomes(t *testing.T) {
 	}{
 		{`{"SINGLE_ASSESSMENT_FLAG": "Y", "NFA_FLAG": "N", "NUMBER_OF_OUTCOMES": 1, "COMMENTS": ""}`, map[string]bool{"SINGLE_ASSESSMENT_FLAG": true}, true},
 		{`{"OUTCOME_CP_CONFERENCE_FLAG": "y ", "TOTAL_NO_OF_OUTCOMES": " "}`, map[string]bool{"CP_CONFERENCE_FLAG": true}, true},
-		{`{"NFA_FLAG": "", "COMMENTS": "said "no""}`, nil, false},
+		{`{"NFA_FLAG": "Y", "OUTCOME_CP_FLAG": "N", "COMMENTS": "said "no""}`, map[string]bool{"NFA_FLAG": true}, false},
 		{``, nil, true},
 	} {
 		got, ok := outcomes(tc.in)
