@@ -40,7 +40,7 @@ type csvFile struct {
 	n    int   // fields in the header
 	// first is true until the first row after the header has been read.
 	first bool
-	bad  func(badRow)
+	bad   func(badRow)
 }
 
 // csvName is a table's file name in an SSD folder.
