@@ -26,21 +26,11 @@ const (
 	prefixDiscusion = "SD-"
 )
 
-// SystemDue is a due date the source system recorded for itself: an initial conference's
-// target date or a review's due date. CompareDue sets it beside the due date wtcheck
-// computes for the same finding; a disagreement is reported on its own, never as a breach.
-type SystemDue struct {
-	Rule    string       // the rule whose due date it is: icpc-timeliness, first-review-timeliness, review-interval
-	Subject string       // that rule's finding's subject
-	Due     checker.Date // the system's due date
-	Where   string       // the table, row and column it was read from
-}
-
 // builder turns one person's rows into a case record, collecting every problem.
 type builder struct {
 	problems []string
 	warnings []checker.RecordWarning
-	due      []SystemDue
+	due      []checker.SystemDue
 }
 
 func (b *builder) problem(x *row, col, what string) {
@@ -291,7 +281,7 @@ func (r *Reader) build(g *[nTables][]*row) Record {
 			transfers = append(transfers, transfer{k, ref, x, x.get("icpc_cp_plan_id")})
 		}
 		if due := b.date(x, "icpc_icpc_target_date"); !due.IsZero() && k.S47ID != "" {
-			b.due = append(b.due, SystemDue{Rule: "icpc-timeliness", Subject: k.S47ID, Due: due, Where: where(x, "icpc_icpc_target_date")})
+			b.due = append(b.due, checker.SystemDue{Rule: "icpc-timeliness", Subject: k.S47ID, Due: due, Where: where(x, "icpc_icpc_target_date")})
 		}
 	}
 
@@ -380,7 +370,7 @@ func (r *Reader) build(g *[nTables][]*row) Record {
 			if due.IsZero() {
 				continue
 			}
-			sd := SystemDue{Rule: "first-review-timeliness", Subject: prefixCPPlan + planID, Due: due, Where: where(rv.x, "cppr_cp_review_due")}
+			sd := checker.SystemDue{Rule: "first-review-timeliness", Subject: prefixCPPlan + planID, Due: due, Where: where(rv.x, "cppr_cp_review_due")}
 			if i > 0 {
 				if rvs[i-1].date.IsZero() {
 					continue // a second review booked: only the next one is due
@@ -464,7 +454,7 @@ func (r *Reader) build(g *[nTables][]*row) Record {
 	}
 	rec.Case = c
 	rec.Warnings = append(b.warnings, checker.Warnings(c)...)
-	slices.SortStableFunc(b.due, func(a, b SystemDue) int {
+	slices.SortStableFunc(b.due, func(a, b checker.SystemDue) int {
 		return cmp.Or(cmp.Compare(a.Rule, b.Rule), cmp.Compare(a.Subject, b.Subject))
 	})
 	rec.Due = b.due

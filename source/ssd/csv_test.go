@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/wtcheck/wtcheck/checker"
+	"github.com/wtcheck/wtcheck/rules"
 	"github.com/wtcheck/wtcheck/source/ssd"
 )
 
@@ -108,5 +109,36 @@ func TestFolderErrors(t *testing.T) {
 	_, err = ssd.OpenDir(filepath.Join(dir, "ssd_person.csv"), ssd.Options{})
 	if err == nil || !strings.Contains(err.Error(), "not a folder") {
 		t.Errorf("a file: %v", err)
+	}
+}
+
+// TestSystemDueDates sets the system's own due dates of testdata/quirks beside the ones the
+// rules compute: the initial conference's target is a day before the 15 working days from
+// the enquiry's start (a disagreement, in every edition); the reviews' due dates agree.
+func TestSystemDueDates(t *testing.T) {
+	r, err := ssd.OpenDir(filepath.Join("testdata", "quirks"), ssd.Options{ExtractDate: checker.MustDate("2024-06-30")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	engine, err := rules.Engine("2018", "2023")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, rec := range readAll(t, r) {
+		if rec.Case == nil {
+			continue
+		}
+		findings, _ := engine.Check(rec.Case, checker.Date{})
+		for _, d := range checker.CompareDue(rec.PersonID, rec.Due, findings) {
+			got = append(got, fmt.Sprintf("%s %s %s %s: system %s, guidance %s (%+d days) at %s", d.CaseID, d.Edition, d.Rule, d.Subject, d.SystemDue, d.Due, d.Days, d.Where))
+		}
+	}
+	want := []string{
+		"P-1 2018 icpc-timeliness S-10: system 2024-01-24, guidance 2024-01-25 (-1 days) at ssd_initial_cp_conference.csv line 2, icpc_icpc_target_date",
+		"P-1 2023 icpc-timeliness S-10: system 2024-01-24, guidance 2024-01-25 (-1 days) at ssd_initial_cp_conference.csv line 2, icpc_icpc_target_date",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

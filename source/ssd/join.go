@@ -22,8 +22,8 @@ type Record struct {
 	Err      error
 	Warnings []checker.RecordWarning
 	// Due are the due dates the source system recorded for itself (icpc_icpc_target_date,
-	// cppr_cp_review_due), to be compared with those wtcheck computes; see CompareDue.
-	Due []SystemDue
+	// cppr_cp_review_due), to be compared with those wtcheck computes (checker.CompareDue).
+	Due []checker.SystemDue
 }
 
 // Reader reads the SSD tables person by person. Open one with OpenDir or OpenPostgres.
