@@ -144,6 +144,7 @@ type outcome struct {
 	known       map[string]bool // baseline breaches found breached again
 	newBreaches int
 	uncovered   []checker.NotCovered
+	dues        []checker.DueDisagreement
 }
 
 type sortableError struct {
@@ -365,6 +366,7 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 		}
 		newBreaches += o.newBreaches
 		report.NotCovered = append(report.NotCovered, o.uncovered...)
+		report.DueDates = append(report.DueDates, o.dues...)
 		findingSorters = append(findingSorters, o.findings)
 		breachSorters = append(breachSorters, o.breaches)
 		errs = append(errs, o.errors...)
@@ -407,6 +409,9 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 		return cmp.Or(cmp.Compare(a.CaseID, b.CaseID), cmp.Compare(a.Referral, b.Referral))
 	})
 	report.Summary.ReferralsNotCovered = len(report.NotCovered)
+	slices.SortStableFunc(report.DueDates, func(a, b checker.DueDisagreement) int {
+		return cmp.Or(cmp.Compare(a.CaseID, b.CaseID), cmp.Compare(a.Edition, b.Edition), cmp.Compare(a.Rule, b.Rule), cmp.Compare(a.Subject, b.Subject))
+	})
 	slices.SortStableFunc(errs, func(a, b sortableError) int {
 		return cmp.Or(cmp.Compare(a.file, b.file), cmp.Compare(a.Record, b.Record), cmp.Compare(a.Rule, b.Rule), cmp.Compare(a.Error, b.Error))
 	})
@@ -472,6 +477,15 @@ func checkOne(engine *checker.Engine, opts Options, show map[checker.Status]bool
 	out.uncovered = append(out.uncovered, uncovered...)
 	if opts.PerCase != nil {
 		opts.PerCase(rec.Case, findings)
+	}
+	for _, d := range checker.CompareDue(rec.CaseID, rec.Due, findings) {
+		if red != nil {
+			// Shown as a finding is: the case id and the subject redacted alike.
+			f := checker.Finding{CaseID: d.CaseID, Subject: d.Subject, File: rec.File, Record: rec.Index}
+			red.Finding(&f)
+			d.CaseID, d.Subject = f.CaseID, f.Subject
+		}
+		out.dues = append(out.dues, d)
 	}
 	for _, f := range findings {
 		f.File, f.Record = rec.File, rec.Index

@@ -38,6 +38,9 @@ type Record struct {
 	// adds where the record is. A reader of case records sets checker.Warnings; an importer
 	// may name the source's own fields instead (an XML element, a spreadsheet cell).
 	Warnings []checker.RecordWarning
+	// Due are the due dates the source system recorded for itself (the SSD's), which the
+	// check sets beside the ones the rules compute (checker.CompareDue).
+	Due []checker.SystemDue
 }
 
 // Reader reads batches.
@@ -55,6 +58,9 @@ type Reader struct {
 	// Format names what the files should be (a CIN census return, say), for the message
 	// about a file that yields no record.
 	Format string
+	// Whole hands each path to Import as it is, a directory or a database's URL read whole
+	// (the SSD's tables), instead of walking it for files.
+	Whole bool
 }
 
 // caseExtensions are the file names a directory walk reads.
@@ -92,7 +98,7 @@ const (
 func (r *Reader) Walk(paths []string) ([]Entry, error) {
 	var out []Entry
 	for _, p := range paths {
-		if p == "-" {
+		if p == "-" || r.Whole {
 			out = append(out, Entry{Path: p})
 			continue
 		}
