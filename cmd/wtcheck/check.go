@@ -157,6 +157,10 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 			return err
 		}
 	}
+	if err := f.input.openSSD(args, engine.Packs, stderr); err != nil {
+		return err
+	}
+	defer f.input.closeSSD()
 	sayPassedOver := passedOver(reader, red != nil)
 	opts := batch.Options{
 		AsOf: asOf, Show: show, FailOn: failOn, Workers: f.workers, AllowEmpty: f.input.allowEmpty,

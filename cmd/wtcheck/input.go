@@ -13,10 +13,12 @@ import (
 	"github.com/wtcheck/wtcheck/checker/importer/annexa"
 	"github.com/wtcheck/wtcheck/checker/importer/cincensus"
 	"github.com/wtcheck/wtcheck/checker/report"
+	"github.com/wtcheck/wtcheck/source/dfeapi"
+	"github.com/wtcheck/wtcheck/source/ssd"
 )
 
 // inputFormats are the source formats wtcheck reads besides its own case records.
-var inputFormats = []string{"case", cincensus.Format, annexa.Format}
+var inputFormats = []string{"case", cincensus.Format, annexa.Format, formatSSD, formatDfEAPI}
 
 // inputFlags choose how the batch is read: case records (the default) or a return that an
 // importer turns into case records.
@@ -24,10 +26,13 @@ type inputFlags struct {
 	format     string
 	s47Proxy   bool
 	allowEmpty bool
+	// The SSD's inputs, opened before the check (openSSD), by path.
+	ssdOpts   ssd.Options
+	ssdOpened map[string]*ssd.Reader
 }
 
 func (in *inputFlags) register(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&in.format, "input-format", "case", "what the input is: "+strings.Join(inputFormats, ", ")+" (a CIN census XML return, an Ofsted Annex A workbook)")
+	cmd.Flags().StringVar(&in.format, "input-format", "case", "what the input is: "+strings.Join(inputFormats, ", ")+" (a CIN census XML return, an Ofsted Annex A workbook, a folder of SSD tables or a postgres:// URL, the DfE API payload)")
 	cmd.Flags().BoolVar(&in.s47Proxy, "s47-start-as-strategy-discussion", false,
 		"cin-census only: date each enquiry's strategy discussion on the section 47 start, the proxy the DfE's statistics use; every finding that rests on it says so")
 	registerAllowEmpty(cmd, &in.allowEmpty)
@@ -120,6 +125,10 @@ func (in *inputFlags) reader(r *batch.Reader, asOf checker.Date) error {
 			return annexa.ReadFile(path, annexa.Options{AsOf: asOf}, fn)
 		}
 		r.Extensions = []string{".xlsx"}
+	case formatSSD:
+		in.ssdReader(r, asOf)
+	case formatDfEAPI:
+		dfeAPIReader(r, r.Stdin, asOf)
 	default:
 		return fmt.Errorf("--input-format %q: want %s", in.format, strings.Join(inputFormats, ", "))
 	}
@@ -136,6 +145,14 @@ func gaps(format string, s47Proxy bool) ([]gap, error) {
 		}
 	case annexa.Format:
 		for _, g := range annexa.Lacks() {
+			out = append(out, gap(g))
+		}
+	case formatSSD:
+		for _, g := range ssd.Lacks() {
+			out = append(out, gap(g))
+		}
+	case formatDfEAPI:
+		for _, g := range dfeapi.Lacks() {
 			out = append(out, gap(g))
 		}
 	case "case":

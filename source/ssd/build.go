@@ -281,7 +281,7 @@ func (r *Reader) build(g *[nTables][]*row) Record {
 			transfers = append(transfers, transfer{k, ref, x, x.get("icpc_cp_plan_id")})
 		}
 		if due := b.date(x, "icpc_icpc_target_date"); !due.IsZero() && k.S47ID != "" {
-			b.due = append(b.due, checker.SystemDue{Rule: "icpc-timeliness", Subject: k.S47ID, Due: due, Where: where(x, "icpc_icpc_target_date")})
+			b.due = append(b.due, checker.SystemDue{Rule: "icpc-timeliness", Subject: k.S47ID, Due: due, Where: rowRef(x, "icpc_icpc_target_date")})
 		}
 	}
 
@@ -370,7 +370,7 @@ func (r *Reader) build(g *[nTables][]*row) Record {
 			if due.IsZero() {
 				continue
 			}
-			sd := checker.SystemDue{Rule: "first-review-timeliness", Subject: prefixCPPlan + planID, Due: due, Where: where(rv.x, "cppr_cp_review_due")}
+			sd := checker.SystemDue{Rule: "first-review-timeliness", Subject: prefixCPPlan + planID, Due: due, Where: rowRef(rv.x, "cppr_cp_review_due")}
 			if i > 0 {
 				if rvs[i-1].date.IsZero() {
 					continue // a second review booked: only the next one is due
@@ -459,6 +459,12 @@ func (r *Reader) build(g *[nTables][]*row) Record {
 	})
 	rec.Due = b.due
 	return rec
+}
+
+// rowRef names a row by its table and id, and a column: the same from a CSV folder and
+// from a database, so that a report of the system's due dates is the same from either.
+func rowRef(x *row, col string) string {
+	return fmt.Sprintf("%s row %s, %s", x.t.name, x.id(), col)
 }
 
 func sortedKeys[V any](m map[string]V) []string {

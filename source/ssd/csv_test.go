@@ -135,8 +135,8 @@ func TestSystemDueDates(t *testing.T) {
 		}
 	}
 	want := []string{
-		"P-1 2018 icpc-timeliness S-10: system 2024-01-24, guidance 2024-01-25 (-1 days) at ssd_initial_cp_conference.csv line 2, icpc_icpc_target_date",
-		"P-1 2023 icpc-timeliness S-10: system 2024-01-24, guidance 2024-01-25 (-1 days) at ssd_initial_cp_conference.csv line 2, icpc_icpc_target_date",
+		"P-1 2018 icpc-timeliness S-10: system 2024-01-24, guidance 2024-01-25 (-1 days) at ssd_initial_cp_conference row K-10, icpc_icpc_target_date",
+		"P-1 2023 icpc-timeliness S-10: system 2024-01-24, guidance 2024-01-25 (-1 days) at ssd_initial_cp_conference row K-10, icpc_icpc_target_date",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
