@@ -146,6 +146,8 @@ var formatDescriptions = map[string]string{
 	"case":       "case records (wtcheck/case/v1): JSON, a JSON array, NDJSON, any of them gzip-compressed; see wtcheck help case-format",
 	"cin-census": "a Children in Need census return (XML), imported into case records; what it cannot record gives insufficient_data",
 	"annex-a":    "an Ofsted Annex A workbook (.xlsx), imported into case records; give --as-of",
+	"ssd":        "the Standard Safeguarding Dataset's tables: a folder of CSV files (ssd_person.csv, …) or a postgres:// URL (password from PGPASSWORD or .pgpass)",
+	"dfe-api":    "the DfE children's social care API payload (JSON); purge and partial payloads are reported, not checked",
 }
 
 func formatsTopic() (string, error) {
