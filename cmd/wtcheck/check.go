@@ -157,6 +157,7 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 			return err
 		}
 	}
+	f.input.ssdOpts.TempDir = f.sortFlags.tmpdir // an unsorted SSD table is sorted there too
 	if err := f.input.openSSD(args, engine.Packs, stderr); err != nil {
 		return err
 	}
