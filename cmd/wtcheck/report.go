@@ -233,6 +233,11 @@ func runAudit(cmd *cobra.Command, f *auditFlags, paths []string, stdin io.Reader
 	if err := f.sortFlags.apply(&opts); err != nil {
 		return err
 	}
+	f.input.ssdOpts.TempDir = f.sortFlags.tmpdir
+	if err := f.input.openSSD(paths, engine.Packs, cmd.ErrOrStderr()); err != nil {
+		return err
+	}
+	defer f.input.closeSSD()
 	sayPassedOver := passedOver(reader, red != nil)
 	rep, err := batch.Check(engine, reader, paths, opts)
 	if rep != nil {

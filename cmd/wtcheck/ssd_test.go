@@ -172,3 +172,22 @@ func TestDfEAPICheck(t *testing.T) {
 		}
 	}
 }
+
+// TestSSDAuditReport: the audit report of the SSD sample has the section of the system's due
+// dates that differ from the guidance.
+func TestSSDAuditReport(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "ssd.html")
+	code, _, stderr := runSSD("report", "--input-format", "ssd", "--as-of", "2024-12-31", "--edition", "2023", "-o", out, ssdSample)
+	if code != 1 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	page, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`<section id="due-dates"`, "SSD-00004 2023 icpc-timeliness SSD-00004.R1.S1: the system&#39;s due date 2024-01-17, the guidance&#39;s 2024-01-24 (7 days earlier)"} {
+		if !strings.Contains(string(page), want) {
+			t.Errorf("the report lacks %q", want)
+		}
+	}
+}
