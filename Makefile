@@ -105,7 +105,8 @@ FUZZTIME ?= 30s
 FUZZ_TARGETS := \
 	./checker:FuzzParseDate ./checker:FuzzLoadPack ./checker:FuzzParseBaseline ./checker:FuzzParseHolidays \
 	./checker/batch:FuzzDecode ./checker/importer/cincensus:FuzzRead \
-	./checker/importer/annexa:FuzzReadWorkbook ./checker/importer/annexa:FuzzReadSheet
+	./checker/importer/annexa:FuzzReadWorkbook ./checker/importer/annexa:FuzzReadSheet \
+	./source/ssd:FuzzParseDate ./source/ssd:FuzzFolder ./source/dfeapi:FuzzRead
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; name=$${t##*:}; echo "fuzz $$pkg $$name"; \
