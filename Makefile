@@ -104,8 +104,8 @@ bench-memory:
 FUZZTIME ?= 30s
 FUZZ_TARGETS := \
 	./checker:FuzzParseDate ./checker:FuzzLoadPack ./checker:FuzzParseBaseline ./checker:FuzzParseHolidays \
-	./checker/batch:FuzzDecode ./checker/importer/cincensus:FuzzRead \
-	./checker/importer/annexa:FuzzReadWorkbook ./checker/importer/annexa:FuzzReadSheet \
+	./source/casejson:FuzzDecode ./source/cincensus:FuzzRead \
+	./source/annexa:FuzzReadWorkbook ./source/annexa:FuzzReadSheet \
 	./source/ssd:FuzzParseDate ./source/ssd:FuzzFolder ./source/dfeapi:FuzzRead
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/wtcheck/wtcheck/record"
 	"io"
 	"iter"
 	"slices"
@@ -42,7 +43,7 @@ func (e BaselineEntry) key() string {
 
 type baselineFile struct {
 	Format   string          `json:"format"`
-	AsOf     Date            `json:"as_of,omitzero"`
+	AsOf     record.Date     `json:"as_of,omitzero"`
 	Breaches []BaselineEntry `json:"breaches"`
 }
 
@@ -129,7 +130,7 @@ func CompareBaselineEntries(a, b BaselineEntry) int { return strings.Compare(a.k
 
 // WriteBaseline writes the breaches among findings as a baseline, sorted, so that the same
 // breaches always give the same file.
-func WriteBaseline(w io.Writer, asOf Date, breaches []BaselineEntry) error {
+func WriteBaseline(w io.Writer, asOf record.Date, breaches []BaselineEntry) error {
 	entries := slices.Clone(breaches)
 	slices.SortFunc(entries, CompareBaselineEntries)
 	return WriteSortedBaseline(w, asOf, slices.Values(entries))
@@ -138,7 +139,7 @@ func WriteBaseline(w io.Writer, asOf Date, breaches []BaselineEntry) error {
 // WriteSortedBaseline writes a baseline from breaches already in CompareBaselineEntries
 // order, dropping repeats, one entry at a time so that a batch's breaches never need to be in
 // memory at once. The bytes are those of WriteBaseline.
-func WriteSortedBaseline(w io.Writer, asOf Date, breaches iter.Seq[BaselineEntry]) error {
+func WriteSortedBaseline(w io.Writer, asOf record.Date, breaches iter.Seq[BaselineEntry]) error {
 	// The layout is that of json.Encoder with a two-space indent over baselineFile, written
 	// by hand around the entries so that they can stream; TestWriteSortedBaselineBytes holds
 	// the two equal.

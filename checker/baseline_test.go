@@ -3,6 +3,7 @@ package checker
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/wtcheck/wtcheck/record"
 	"slices"
 	"testing"
 )
@@ -22,13 +23,13 @@ func TestWriteSortedBaselineBytes(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name    string
-		asOf    Date
+		asOf    record.Date
 		entries []BaselineEntry
 	}{
-		{"none", Date{}, nil},
-		{"none with a day", MustDate("2024-03-31"), nil},
-		{"one", MustDate("2024-03-31"), entries[:1]},
-		{"several with a repeat", Date{}, entries},
+		{"none", record.Date{}, nil},
+		{"none with a day", record.MustDate("2024-03-31"), nil},
+		{"one", record.MustDate("2024-03-31"), entries[:1]},
+		{"several with a repeat", record.Date{}, entries},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			want := slices.Clone(tc.entries)

@@ -2,6 +2,7 @@ package checker
 
 import (
 	"fmt"
+	"github.com/wtcheck/wtcheck/record"
 	"os"
 	"strings"
 	"testing"
@@ -31,7 +32,7 @@ func evalAssert(t *testing.T, expr string) (Status, string) {
 	t.Helper()
 	cp := compileTestPack(t, assertPack(expr))
 	e := &Engine{Packs: []*CompiledPack{cp}, Calendar: testCalendar(t)}
-	findings, errs := e.Check(testCase(), Date{})
+	findings, errs := e.Check(testCase(), record.Date{})
 	if len(errs) > 0 {
 		return "", errs[0].Err.Error()
 	}
@@ -110,7 +111,7 @@ rules:
       done: referral.decision
 `)
 	e := &Engine{Packs: []*CompiledPack{cp}, Calendar: testCalendar(t)}
-	findings, errs := e.Check(testCase(), Date{})
+	findings, errs := e.Check(testCase(), record.Date{})
 	if len(findings) != 0 || len(errs) != 1 || errs[0].Err.Error() != "deadline.due: the due date came out before the start" {
 		t.Fatalf("findings %v, errors %v", findings, errs)
 	}
@@ -224,15 +225,15 @@ rules:
     assert: plan.visits.all(v, plan.visits.exists(w, w.date == v.date))
 `
 
-func planOfVisits(n int) *Case {
+func planOfVisits(n int) *record.Case {
 	c := testCase()
 	p := c.Referrals[0].Plans[0]
 	p.Visits = nil
-	start := MustDate("1990-01-01")
+	start := record.MustDate("1990-01-01")
 	for i := range n {
-		p.Visits = append(p.Visits, &Visit{Date: start.AddDays(i), Seen: true})
+		p.Visits = append(p.Visits, &record.Visit{Date: start.AddDays(i), Seen: true})
 	}
-	c.ExtractDate = MustDate("2199-12-31")
+	c.ExtractDate = record.MustDate("2199-12-31")
 	return c
 }
 
@@ -242,10 +243,10 @@ func planOfVisits(n int) *Case {
 func TestRuleOverItsBudget(t *testing.T) {
 	cp := compileTestPack(t, quadraticPack)
 	e := &Engine{Packs: []*CompiledPack{cp}, Calendar: testCalendar(t)}
-	if findings, errs := e.Check(planOfVisits(50), Date{}); len(errs) != 0 || len(findings) != 1 || findings[0].Status != StatusMet {
+	if findings, errs := e.Check(planOfVisits(50), record.Date{}); len(errs) != 0 || len(findings) != 1 || findings[0].Status != StatusMet {
 		t.Fatalf("50 visits: findings %v, errors %v", findings, errs)
 	}
-	findings, errs := e.Check(planOfVisits(1200), Date{})
+	findings, errs := e.Check(planOfVisits(1200), record.Date{})
 	if len(findings) != 0 || len(errs) != 1 {
 		t.Fatalf("1,200 visits: findings %v, errors %v", findings, errs)
 	}
@@ -258,7 +259,7 @@ func TestRuleOverItsBudget(t *testing.T) {
 	// The same record under a rule that reads each visit once is well inside its budget.
 	linear := strings.Replace(quadraticPack, "plan.visits.all(v, plan.visits.exists(w, w.date == v.date))", "plan.visits.all(v, v.date != null)", 1)
 	e.Packs = []*CompiledPack{compileTestPack(t, linear)}
-	if findings, errs := e.Check(planOfVisits(1200), Date{}); len(errs) != 0 || len(findings) != 1 {
+	if findings, errs := e.Check(planOfVisits(1200), record.Date{}); len(errs) != 0 || len(findings) != 1 {
 		t.Fatalf("linear rule on 1,200 visits: findings %v, errors %v", findings, errs)
 	}
 }
@@ -284,7 +285,7 @@ rules:
     assert: plan.visits.all(w, w.date != item.date || w == item)
 `)
 	e := &Engine{Packs: []*CompiledPack{cp}, Calendar: testCalendar(t)}
-	findings, errs := e.Check(planOfVisits(1200), Date{})
+	findings, errs := e.Check(planOfVisits(1200), record.Date{})
 	if len(errs) != 1 || !errs[0].OverBudget() || len(findings) >= 1200 {
 		t.Fatalf("%d findings, errors %v", len(findings), errs)
 	}
@@ -321,25 +322,25 @@ func shippedEngine(t *testing.T) *Engine {
 // reader accepts be checked.
 func TestShippedRulesStayInBudget(t *testing.T) {
 	const n = 300
-	start := MustDate("1990-01-01")
+	start := record.MustDate("1990-01-01")
 	visits := planOfVisits(n)
 	reviews := testCase()
-	reviews.ExtractDate = MustDate("2199-12-31")
+	reviews.ExtractDate = record.MustDate("2199-12-31")
 	for i := range n {
 		reviews.Referrals[0].Conferences = append(reviews.Referrals[0].Conferences,
-			&Conference{ID: fmt.Sprintf("V%d", i), Kind: "review", PlanID: "P1", Date: MustDate("2024-02-01").AddDays(i)})
+			&record.Conference{ID: fmt.Sprintf("V%d", i), Kind: "review", PlanID: "P1", Date: record.MustDate("2024-02-01").AddDays(i)})
 	}
 	enquiries := testCase()
-	enquiries.ExtractDate = MustDate("2199-12-31")
+	enquiries.ExtractDate = record.MustDate("2199-12-31")
 	r := enquiries.Referrals[0]
 	for i := range n {
 		day := start.AddDays(i)
-		r.StrategyDiscussions = append(r.StrategyDiscussions, &StrategyDiscussion{ID: fmt.Sprintf("D%d", i), Date: day})
-		r.S47Enquiries = append(r.S47Enquiries, &S47Enquiry{ID: fmt.Sprintf("E%d", i), Started: day, Outcome: "icpc"})
-		r.Plans = append(r.Plans, &Plan{ID: fmt.Sprintf("Q%d", i), Kind: "child_protection", Started: day.AddDays(9), Ended: day.AddDays(40)})
+		r.StrategyDiscussions = append(r.StrategyDiscussions, &record.StrategyDiscussion{ID: fmt.Sprintf("D%d", i), Date: day})
+		r.S47Enquiries = append(r.S47Enquiries, &record.S47Enquiry{ID: fmt.Sprintf("E%d", i), Started: day, Outcome: "icpc"})
+		r.Plans = append(r.Plans, &record.Plan{ID: fmt.Sprintf("Q%d", i), Kind: "child_protection", Started: day.AddDays(9), Ended: day.AddDays(40)})
 		r.Conferences = append(r.Conferences,
-			&Conference{ID: fmt.Sprintf("I%d", i), Kind: "initial", S47ID: fmt.Sprintf("E%d", i), Date: day.AddDays(9)},
-			&Conference{ID: fmt.Sprintf("W%d", i), Kind: "review", PlanID: fmt.Sprintf("Q%d", i), Date: day.AddDays(40), Outcome: "end_plan"})
+			&record.Conference{ID: fmt.Sprintf("I%d", i), Kind: "initial", S47ID: fmt.Sprintf("E%d", i), Date: day.AddDays(9)},
+			&record.Conference{ID: fmt.Sprintf("W%d", i), Kind: "review", PlanID: fmt.Sprintf("Q%d", i), Date: day.AddDays(40), Outcome: "end_plan"})
 	}
 	e := shippedEngine(t)
 	worst, worstRule := 0.0, ""
@@ -348,11 +349,11 @@ func TestShippedRulesStayInBudget(t *testing.T) {
 			worst, worstRule = per, r.ID
 		}
 	}
-	for name, c := range map[string]*Case{"visits": visits, "reviews": reviews, "enquiries": enquiries} {
-		if err := Validate(c); err != nil {
+	for name, c := range map[string]*record.Case{"visits": visits, "reviews": reviews, "enquiries": enquiries} {
+		if err := record.Validate(c); err != nil {
 			t.Fatal(err)
 		}
-		if _, errs := e.Check(c, Date{}); len(errs) > 0 {
+		if _, errs := e.Check(c, record.Date{}); len(errs) > 0 {
 			t.Fatalf("%s: %v", name, errs[0])
 		}
 	}
@@ -366,12 +367,12 @@ func TestShippedRulesStayInBudget(t *testing.T) {
 // the named discussion, else the latest on or before the enquiry's start (the first in the
 // record of several that day); conferences and reviews in date order.
 func TestLookupsAgreeWithTheRecord(t *testing.T) {
-	d := MustDate
-	r := &Referral{ID: "R1",
-		StrategyDiscussions: []*StrategyDiscussion{
+	d := record.MustDate
+	r := &record.Referral{ID: "R1",
+		StrategyDiscussions: []*record.StrategyDiscussion{
 			{ID: "D1", Date: d("2024-01-02")}, {ID: "D4", Date: d("2024-01-10")},
 			{ID: "D2", Date: d("2024-01-04")}, {ID: "D3", Date: d("2024-01-04")}, {ID: "D0"}},
-		Conferences: []*Conference{
+		Conferences: []*record.Conference{
 			{ID: "K3", Kind: "review", PlanID: "P1", Date: d("2024-05-01")},
 			{ID: "K1", Kind: "initial", S47ID: "S1", Date: d("2024-01-20")},
 			{ID: "K2", Kind: "review", PlanID: "P1"},
@@ -381,7 +382,7 @@ func TestLookupsAgreeWithTheRecord(t *testing.T) {
 		},
 	}
 	ri := indexReferral(r)
-	ids := func(ds []*StrategyDiscussion) string {
+	ids := func(ds []*record.StrategyDiscussion) string {
 		var out []string
 		for _, x := range ds {
 			out = append(out, x.ID)
@@ -389,22 +390,22 @@ func TestLookupsAgreeWithTheRecord(t *testing.T) {
 		return strings.Join(out, ",")
 	}
 	for _, tc := range []struct {
-		s    *S47Enquiry
+		s    *record.S47Enquiry
 		want string
 	}{
-		{&S47Enquiry{Started: d("2024-01-05")}, "D2"},
-		{&S47Enquiry{Started: d("2024-01-04")}, "D2"},
-		{&S47Enquiry{Started: d("2024-01-03")}, "D1"},
-		{&S47Enquiry{Started: d("2024-01-01")}, ""},
-		{&S47Enquiry{Started: d("2024-02-01")}, "D4"},
-		{&S47Enquiry{}, ""},
-		{&S47Enquiry{StrategyDiscussionID: "D1", Started: d("2024-02-01")}, "D1"},
+		{&record.S47Enquiry{Started: d("2024-01-05")}, "D2"},
+		{&record.S47Enquiry{Started: d("2024-01-04")}, "D2"},
+		{&record.S47Enquiry{Started: d("2024-01-03")}, "D1"},
+		{&record.S47Enquiry{Started: d("2024-01-01")}, ""},
+		{&record.S47Enquiry{Started: d("2024-02-01")}, "D4"},
+		{&record.S47Enquiry{}, ""},
+		{&record.S47Enquiry{StrategyDiscussionID: "D1", Started: d("2024-02-01")}, "D1"},
 	} {
 		if got := ids(ri.discussionFor(tc.s)); got != tc.want {
 			t.Errorf("discussion for an enquiry started %s named %q = %q, want %q", tc.s.Started, tc.s.StrategyDiscussionID, got, tc.want)
 		}
 	}
-	confIDs := func(ks []*Conference) string {
+	confIDs := func(ks []*record.Conference) string {
 		var out []string
 		for _, k := range ks {
 			out = append(out, k.ID)
@@ -423,8 +424,8 @@ func TestLookupsAgreeWithTheRecord(t *testing.T) {
 	l := ri.reviewDatesOf("P1")
 	for _, tc := range []struct{ after, want string }{{"2024-01-01", "2024-03-01"}, {"2024-03-01", "2024-05-01"}, {"2024-05-01", ""}} {
 		got := ""
-		if v, ok := l.firstAfter(MustDate(tc.after)).Value().(interface{ Format(string) string }); ok {
-			got = v.Format(dateLayout)
+		if v, ok := l.firstAfter(record.MustDate(tc.after)).Value().(interface{ Format(string) string }); ok {
+			got = v.Format("2006-01-02")
 		}
 		if got != tc.want {
 			t.Errorf("first review after %s = %q, want %q", tc.after, got, tc.want)

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/wtcheck/wtcheck/record"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -39,7 +40,7 @@ const projectionTableYears = 200
 
 // Holiday is one bank holiday.
 type Holiday struct {
-	Date   Date
+	Date   record.Date
 	Name   string
 	OneOff bool
 	// Projected marks a holiday computed by the standard rules for a year after the last
@@ -102,7 +103,7 @@ func ParseHolidays(name string, data []byte) ([]Holiday, int, int, error) {
 	var out []Holiday
 	var errs []error
 	for _, e := range f.Holidays {
-		d, err := ParseDate(e.Date)
+		d, err := record.ParseDate(e.Date)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s:%d: %w", name, e.line, err))
 			continue
@@ -124,7 +125,7 @@ func NewCalendar(holidays []Holiday, firstYear, lastYear int) *Calendar {
 	c.projFrom = yearStart(lastYear + 1)
 	lastTable := lastYear + projectionTableYears
 	add := func(h Holiday, projected bool) {
-		n := h.Date.dayNumber()
+		n := h.Date.DayNumber()
 		if _, dup := c.names[n]; dup {
 			return
 		}
@@ -163,15 +164,15 @@ func (c *Calendar) WithHolidays(extra []Holiday, through int) *Calendar {
 func (c *Calendar) Years() (first, last int) { return c.firstYear, c.lastYear }
 
 // Covers reports whether d falls in a year the holiday list is complete for.
-func (c *Calendar) Covers(d Date) bool {
+func (c *Calendar) Covers(d record.Date) bool {
 	y := d.Time().Year()
 	return y >= c.firstYear && y <= c.lastYear
 }
 
 // HolidayName gives the name of the bank holiday on d, or "" when d is not one. A projected
 // holiday's name says so.
-func (c *Calendar) HolidayName(d Date) string {
-	n := d.dayNumber()
+func (c *Calendar) HolidayName(d record.Date) string {
+	n := d.DayNumber()
 	if n >= c.tableEnd {
 		for _, h := range ProjectedHolidays(d.Time().Year()) {
 			if h.Date == d {
@@ -189,8 +190,8 @@ func (c *Calendar) HolidayName(d Date) string {
 
 // IsProjected reports whether d is a bank holiday projected by the standard rules rather than
 // taken from a published list.
-func (c *Calendar) IsProjected(d Date) bool {
-	n := d.dayNumber()
+func (c *Calendar) IsProjected(d record.Date) bool {
+	n := d.DayNumber()
 	if n >= c.tableEnd {
 		return slices.ContainsFunc(ProjectedHolidays(d.Time().Year()), func(h Holiday) bool { return h.Date == d })
 	}
@@ -199,24 +200,24 @@ func (c *Calendar) IsProjected(d Date) bool {
 
 // HolidaysBetween lists the weekday bank holidays after a, up to and including b: the ones
 // that working-day arithmetic from a to b skipped.
-func (c *Calendar) HolidaysBetween(a, b Date) []Date {
-	var out []Date
-	for _, n := range c.holidaysIn(a.dayNumber()+1, b.dayNumber()+1) {
-		out = append(out, dateFromDayNumber(n))
+func (c *Calendar) HolidaysBetween(a, b record.Date) []record.Date {
+	var out []record.Date
+	for _, n := range c.holidaysIn(a.DayNumber()+1, b.DayNumber()+1) {
+		out = append(out, record.DateFromDayNumber(n))
 	}
 	return out
 }
 
 // ProjectedBetween lists the projected weekday bank holidays after a, up to and including b:
 // those that working-day arithmetic from a to b counted without a published list.
-func (c *Calendar) ProjectedBetween(a, b Date) []Date {
-	if b.dayNumber() < c.projFrom {
+func (c *Calendar) ProjectedBetween(a, b record.Date) []record.Date {
+	if b.DayNumber() < c.projFrom {
 		return nil // the common case: nothing after the last published year
 	}
-	var out []Date
-	for _, n := range c.holidaysIn(a.dayNumber()+1, b.dayNumber()+1) {
+	var out []record.Date
+	for _, n := range c.holidaysIn(a.DayNumber()+1, b.DayNumber()+1) {
 		if n >= c.tableEnd || c.projected[n] {
-			out = append(out, dateFromDayNumber(n))
+			out = append(out, record.DateFromDayNumber(n))
 		}
 	}
 	return out
@@ -252,9 +253,9 @@ func (c *Calendar) countHolidays(x, y int32) int {
 // past a calendar's table.
 func computedIn(x, y int32) []int32 {
 	var out []int32
-	for year := dateFromDayNumber(x).Time().Year(); year <= dateFromDayNumber(y-1).Time().Year(); year++ {
+	for year := record.DateFromDayNumber(x).Time().Year(); year <= record.DateFromDayNumber(y-1).Time().Year(); year++ {
 		for _, h := range ProjectedHolidays(year) {
-			if n := h.Date.dayNumber(); n >= x && n < y && isWeekday(n) {
+			if n := h.Date.DayNumber(); n >= x && n < y && isWeekday(n) {
 				out = append(out, n)
 			}
 		}
@@ -271,8 +272,8 @@ func (c *Calendar) isHoliday(n int32) bool {
 }
 
 // IsWorkingDay reports whether d is neither a weekend day nor a bank holiday.
-func (c *Calendar) IsWorkingDay(d Date) bool {
-	n := d.dayNumber()
+func (c *Calendar) IsWorkingDay(d record.Date) bool {
+	n := d.DayNumber()
 	return isWeekday(n) && !c.isHoliday(n)
 }
 
@@ -284,8 +285,8 @@ func (c *Calendar) IsWorkingDay(d Date) bool {
 // does not grow with n: a rule may ask for any count, and the cost of a rule must not depend
 // on the numbers in it. Rules reach it through addWorkingDays, which keeps the count and the
 // result inside the calendar's range.
-func (c *Calendar) AddWorkingDays(d Date, n int) Date {
-	x := d.dayNumber()
+func (c *Calendar) AddWorkingDays(d record.Date, n int) record.Date {
+	x := d.DayNumber()
 	switch {
 	case n > 0:
 		// The smallest day e after d with n working days in (d, e].
@@ -302,7 +303,7 @@ func (c *Calendar) AddWorkingDays(d Date, n int) Date {
 				lo = mid + 1
 			}
 		}
-		return dateFromDayNumber(lo)
+		return record.DateFromDayNumber(lo)
 	case n < 0:
 		// The largest day e before d with -n working days in [e, d).
 		m := -n
@@ -319,7 +320,7 @@ func (c *Calendar) AddWorkingDays(d Date, n int) Date {
 				hi = mid - 1
 			}
 		}
-		return dateFromDayNumber(lo)
+		return record.DateFromDayNumber(lo)
 	}
 	return d
 }
@@ -333,33 +334,15 @@ func (c *Calendar) workingIn(x, y int32) int {
 // WorkingDaysBetween counts the working days after a, up to and including b; it is negative
 // when b is before a. For a working day b on or after a it is the inverse of AddWorkingDays:
 // AddWorkingDays(a, WorkingDaysBetween(a, b)) == b.
-func (c *Calendar) WorkingDaysBetween(a, b Date) int {
+func (c *Calendar) WorkingDaysBetween(a, b record.Date) int {
 	if b.Before(a) {
 		return -c.WorkingDaysBetween(b, a)
 	}
-	return c.workingIn(a.dayNumber()+1, b.dayNumber()+1)
-}
-
-// AddMonths adds calendar months, clamping to the end of a shorter month: 31 January plus
-// one month is the last day of February. The result may fall on a weekend, as the guidance's
-// month timescales do.
-func AddMonths(d Date, months int) Date {
-	t := d.Time()
-	y, m, day := t.Date()
-	first := time.Date(y, m+time.Month(months), 1, 0, 0, 0, 0, time.UTC)
-	last := first.AddDate(0, 1, -1).Day()
-	return DateOf(first.AddDate(0, 0, min(day, last)-1))
-}
-
-// Anniversary gives the day a person born on d turns years old. Someone born on 29 February
-// has their birthday on 1 March in a year that is not a leap year, as English law counts it.
-func Anniversary(d Date, years int) Date {
-	t := d.Time()
-	return DateOf(time.Date(t.Year()+years, t.Month(), t.Day(), 0, 0, 0, 0, time.UTC))
+	return c.workingIn(a.DayNumber()+1, b.DayNumber()+1)
 }
 
 func isWeekday(n int32) bool {
-	wd := dateFromDayNumber(n).Weekday()
+	wd := record.DateFromDayNumber(n).Weekday()
 	return wd != time.Saturday && wd != time.Sunday
 }
 
@@ -387,9 +370,11 @@ func floorDiv(a, b int64) int64 {
 // the early May holiday moved to VE day), which only a published list has. Every holiday is
 // marked Projected; it works for any year of the Gregorian calendar.
 func ProjectedHolidays(year int) []Holiday {
-	day := func(m time.Month, d int) Date { return DateOf(time.Date(year, m, d, 0, 0, 0, 0, time.UTC)) }
+	day := func(m time.Month, d int) record.Date {
+		return record.DateOf(time.Date(year, m, d, 0, 0, 0, 0, time.UTC))
+	}
 	var out []Holiday
-	add := func(d Date, name string) { out = append(out, Holiday{Date: d, Name: name, Projected: true}) }
+	add := func(d record.Date, name string) { out = append(out, Holiday{Date: d, Name: name, Projected: true}) }
 
 	switch ny := day(time.January, 1); ny.Weekday() {
 	case time.Saturday:
@@ -429,7 +414,7 @@ func ProjectedHolidays(year int) []Holiday {
 
 // easterSunday is Easter Day in the Gregorian calendar (the anonymous Gregorian algorithm of
 // Meeus, Jones and Butcher), for any year.
-func easterSunday(year int) Date {
+func easterSunday(year int) record.Date {
 	a := floorMod(year, 19)
 	b, c := floorDivInt(year, 100), floorMod(year, 100)
 	d, e := b/4, b%4
@@ -441,20 +426,20 @@ func easterSunday(year int) Date {
 	m := (a + 11*h + 22*l) / 451
 	month := (h + l - 7*m + 114) / 31
 	dayOfMonth := (h+l-7*m+114)%31 + 1
-	return DateOf(time.Date(year, time.Month(month), dayOfMonth, 0, 0, 0, 0, time.UTC))
+	return record.DateOf(time.Date(year, time.Month(month), dayOfMonth, 0, 0, 0, 0, time.UTC))
 }
 
-func firstMonday(d Date) Date {
+func firstMonday(d record.Date) record.Date {
 	return d.AddDays((int(time.Monday) - int(d.Weekday()) + 7) % 7)
 }
 
-func lastMonday(d Date) Date {
+func lastMonday(d record.Date) record.Date {
 	return d.AddDays(-((int(d.Weekday()) - int(time.Monday) + 7) % 7))
 }
 
 // yearStart is the day number of 1 January of a year.
 func yearStart(year int) int32 {
-	return DateOf(time.Date(year, time.January, 1, 0, 0, 0, 0, time.UTC)).dayNumber()
+	return record.DateOf(time.Date(year, time.January, 1, 0, 0, 0, 0, time.UTC)).DayNumber()
 }
 
 func floorMod(a, b int) int { return a - floorDivInt(a, b)*b }

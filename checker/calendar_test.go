@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/wtcheck/wtcheck/record"
 )
 
 // shippedHolidaysPath is the shipped England and Wales calendar. Package rules embeds it but
@@ -34,10 +36,10 @@ func shippedCalendar(t testing.TB) *Calendar {
 	return NewCalendar(hols, first, last)
 }
 
-func dates(ss ...string) []Date {
-	var out []Date
+func dates(ss ...string) []record.Date {
+	var out []record.Date
 	for _, s := range ss {
-		out = append(out, MustDate(s))
+		out = append(out, record.MustDate(s))
 	}
 	return out
 }
@@ -45,7 +47,7 @@ func dates(ss ...string) []Date {
 func TestCalendarShippedOneOffHolidays(t *testing.T) {
 	hols, _, _ := shippedHolidays(t)
 	cal := NewCalendar(hols, 2000, 2027)
-	byDate := map[Date]Holiday{}
+	byDate := map[record.Date]Holiday{}
 	for _, h := range hols {
 		byDate[h.Date] = h
 	}
@@ -63,7 +65,7 @@ func TestCalendarShippedOneOffHolidays(t *testing.T) {
 		"2023-05-08", // Coronation of King Charles III
 	} {
 		t.Run(s, func(t *testing.T) {
-			d := MustDate(s)
+			d := record.MustDate(s)
 			if cal.IsWorkingDay(d) {
 				t.Errorf("IsWorkingDay(%s) = true, want false (bank holiday)", s)
 			}
@@ -82,7 +84,7 @@ func TestCalendarShippedOneOffHolidays(t *testing.T) {
 	// The usual days that the one-off ones displaced: ordinary working days in those years.
 	for _, s := range []string{"2002-05-27", "2012-05-28", "2020-05-04", "2022-05-30"} {
 		t.Run(s, func(t *testing.T) {
-			d := MustDate(s)
+			d := record.MustDate(s)
 			if d.Weekday() != time.Monday {
 				t.Fatalf("%s is a %s, want a Monday (test data)", s, d.Weekday())
 			}
@@ -108,7 +110,7 @@ func TestCalendarShippedListShape(t *testing.T) {
 	// Eight a year, plus the one-off days.
 	extra := map[int]int{2002: 1, 2011: 1, 2012: 1, 2022: 2, 2023: 1}
 	perYear := map[int]int{}
-	seen := map[Date]bool{}
+	seen := map[record.Date]bool{}
 	for _, h := range hols {
 		if seen[h.Date] {
 			t.Errorf("%s is listed twice", h.Date)
@@ -148,7 +150,7 @@ func TestCalendarCovers(t *testing.T) {
 		{"2027-12-31", true},
 		{"2028-01-01", false},
 	} {
-		if got := cal.Covers(MustDate(tc.d)); got != tc.want {
+		if got := cal.Covers(record.MustDate(tc.d)); got != tc.want {
 			t.Errorf("Covers(%s) = %v, want %v", tc.d, got, tc.want)
 		}
 	}
@@ -173,7 +175,7 @@ func TestCalendarIsWorkingDayExhaustive(t *testing.T) {
 		s := tm.Format("2006-01-02")
 		wd := tm.Weekday()
 		want := wd != time.Saturday && wd != time.Sunday && !isHol[s]
-		if got := cal.IsWorkingDay(MustDate(s)); got != want {
+		if got := cal.IsWorkingDay(record.MustDate(s)); got != want {
 			t.Fatalf("IsWorkingDay(%s, a %s) = %v, want %v", s, wd, got, want)
 		}
 	}
@@ -231,7 +233,7 @@ func TestAddWorkingDays(t *testing.T) {
 		{"before 1970", "1969-12-26", 6, "1970-01-05"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := cal.AddWorkingDays(MustDate(tc.start), tc.n)
+			got := cal.AddWorkingDays(record.MustDate(tc.start), tc.n)
 			if got.String() != tc.want {
 				t.Errorf("AddWorkingDays(%s, %d) = %s, want %s", tc.start, tc.n, got, tc.want)
 			}
@@ -273,7 +275,7 @@ func TestWorkingDaysBetween(t *testing.T) {
 		{"across 1970 reversed", "1970-01-05", "1969-12-26", -6},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := cal.WorkingDaysBetween(MustDate(tc.a), MustDate(tc.b))
+			got := cal.WorkingDaysBetween(record.MustDate(tc.a), record.MustDate(tc.b))
 			if got != tc.want {
 				t.Errorf("WorkingDaysBetween(%s, %s) = %d, want %d", tc.a, tc.b, got, tc.want)
 			}
@@ -282,9 +284,9 @@ func TestWorkingDaysBetween(t *testing.T) {
 }
 
 // randomDate gives a day from the first of January of year lo to the last of December of hi.
-func randomDate(r *rand.Rand, lo, hi int) Date {
-	from := MustDate(time.Date(lo, 1, 1, 0, 0, 0, 0, time.UTC).Format(dateLayout))
-	to := MustDate(time.Date(hi, 12, 31, 0, 0, 0, 0, time.UTC).Format(dateLayout))
+func randomDate(r *rand.Rand, lo, hi int) record.Date {
+	from := record.MustDate(time.Date(lo, 1, 1, 0, 0, 0, 0, time.UTC).Format("2006-01-02"))
+	to := record.MustDate(time.Date(hi, 12, 31, 0, 0, 0, 0, time.UTC).Format("2006-01-02"))
 	return from.AddDays(r.IntN(from.DaysUntil(to) + 1))
 }
 
@@ -328,7 +330,7 @@ func TestWorkingDaysBetweenInverseOfAddWorkingDays(t *testing.T) {
 
 // stepWorkingDays is AddWorkingDays done the slow way, a day at a time: what the search must
 // agree with.
-func stepWorkingDays(c *Calendar, d Date, n int) Date {
+func stepWorkingDays(c *Calendar, d record.Date, n int) record.Date {
 	step := 1
 	if n < 0 {
 		step, n = -1, -n
@@ -348,7 +350,7 @@ func stepWorkingDays(c *Calendar, d Date, n int) Date {
 func TestAddWorkingDaysAgreesWithStepping(t *testing.T) {
 	cal := shippedCalendar(t)
 	r := rand.New(rand.NewPCG(12, 2026))
-	starts := []Date{MustDate("2020-12-24"), MustDate("2020-12-25"), MustDate("2021-04-02"), MustDate("2021-04-05"), MustDate("2024-03-30")}
+	starts := []record.Date{record.MustDate("2020-12-24"), record.MustDate("2020-12-25"), record.MustDate("2021-04-02"), record.MustDate("2021-04-05"), record.MustDate("2024-03-30")}
 	for range 3000 {
 		starts = append(starts, randomDate(r, 1995, 2030))
 	}
@@ -365,7 +367,7 @@ func TestAddWorkingDaysAgreesWithStepping(t *testing.T) {
 
 // bruteWorkingDaysBetween counts day by day: the working days after a, up to and including b,
 // negated when b is before a.
-func bruteWorkingDaysBetween(c *Calendar, a, b Date) int {
+func bruteWorkingDaysBetween(c *Calendar, a, b record.Date) int {
 	if b.Before(a) {
 		return -bruteWorkingDaysBetween(c, b, a)
 	}
@@ -431,13 +433,13 @@ func TestAddMonths(t *testing.T) {
 		{"1969-12-31", 2, "1970-02-28"},
 		{"2099-12-31", 2, "2100-02-28"}, // 2100 is not a leap year
 	} {
-		got := AddMonths(MustDate(tc.start), tc.months)
+		got := record.AddMonths(record.MustDate(tc.start), tc.months)
 		if got.String() != tc.want {
-			t.Errorf("AddMonths(%s, %d) = %s, want %s", tc.start, tc.months, got, tc.want)
+			t.Errorf("record.AddMonths(%s, %d) = %s, want %s", tc.start, tc.months, got, tc.want)
 		}
 	}
-	if wd := AddMonths(MustDate("2024-06-01"), 3).Weekday(); wd != time.Sunday {
-		t.Errorf("AddMonths(2024-06-01, 3) is a %s, want Sunday (not moved to a working day)", wd)
+	if wd := record.AddMonths(record.MustDate("2024-06-01"), 3).Weekday(); wd != time.Sunday {
+		t.Errorf("record.AddMonths(2024-06-01, 3) is a %s, want Sunday (not moved to a working day)", wd)
 	}
 }
 
@@ -458,17 +460,17 @@ func TestAnniversary(t *testing.T) {
 		{"2007-02-28", 18, "2025-02-28"},
 		{"1960-03-01", 18, "1978-03-01"},
 	} {
-		got := Anniversary(MustDate(tc.born), tc.years)
+		got := record.Anniversary(record.MustDate(tc.born), tc.years)
 		if got.String() != tc.want {
-			t.Errorf("Anniversary(%s, %d) = %s, want %s", tc.born, tc.years, got, tc.want)
+			t.Errorf("record.Anniversary(%s, %d) = %s, want %s", tc.born, tc.years, got, tc.want)
 		}
 	}
 }
 
 func TestCalendarWithHolidays(t *testing.T) {
 	base := shippedCalendar(t)
-	made := MustDate("2027-06-07")  // a Monday, not a bank holiday
-	later := MustDate("2030-01-02") // a Wednesday, after the shipped years
+	made := record.MustDate("2027-06-07")  // a Monday, not a bank holiday
+	later := record.MustDate("2030-01-02") // a Wednesday, after the shipped years
 	if !base.IsWorkingDay(made) || !base.IsWorkingDay(later) {
 		t.Fatalf("test data: %s and %s should be working days in the shipped calendar", made, later)
 	}
@@ -480,17 +482,17 @@ func TestCalendarWithHolidays(t *testing.T) {
 	if got := ext.HolidayName(made); got != "Made-up holiday" {
 		t.Errorf("HolidayName(%s) = %q, want %q", made, got, "Made-up holiday")
 	}
-	if got := ext.AddWorkingDays(MustDate("2027-06-04"), 1).String(); got != "2027-06-08" {
+	if got := ext.AddWorkingDays(record.MustDate("2027-06-04"), 1).String(); got != "2027-06-08" {
 		t.Errorf("with the extra holiday, AddWorkingDays(2027-06-04, 1) = %s, want 2027-06-08", got)
 	}
 	if f, l := ext.Years(); f != 2000 || l != 2027 {
 		t.Errorf("Years() = %d, %d; want 2000, 2027 (2027 was already covered)", f, l)
 	}
 	// The shipped holidays are kept.
-	if ext.IsWorkingDay(MustDate("2011-04-29")) || ext.HolidayName(MustDate("2011-04-29")) != "Royal wedding" {
+	if ext.IsWorkingDay(record.MustDate("2011-04-29")) || ext.HolidayName(record.MustDate("2011-04-29")) != "Royal wedding" {
 		t.Errorf("the copy lost the royal wedding")
 	}
-	if got := ext.WorkingDaysBetween(MustDate("2010-12-31"), MustDate("2011-12-31")); got != 251 {
+	if got := ext.WorkingDaysBetween(record.MustDate("2010-12-31"), record.MustDate("2011-12-31")); got != 251 {
 		t.Errorf("the copy: working days in 2011 = %d, want 251", got)
 	}
 
@@ -498,7 +500,7 @@ func TestCalendarWithHolidays(t *testing.T) {
 	if !base.IsWorkingDay(made) || base.HolidayName(made) != "" {
 		t.Errorf("WithHolidays changed the original calendar")
 	}
-	if got := base.AddWorkingDays(MustDate("2027-06-04"), 1).String(); got != "2027-06-07" {
+	if got := base.AddWorkingDays(record.MustDate("2027-06-04"), 1).String(); got != "2027-06-07" {
 		t.Errorf("original: AddWorkingDays(2027-06-04, 1) = %s, want 2027-06-07", got)
 	}
 
@@ -511,7 +513,7 @@ func TestCalendarWithHolidays(t *testing.T) {
 	if ext2.IsWorkingDay(later) || ext2.IsProjected(later) || ext2.HolidayName(later) != "Later" {
 		t.Errorf("%s: working day %v, projected %v, name %q; want false, false, Later", later, ext2.IsWorkingDay(later), ext2.IsProjected(later), ext2.HolidayName(later))
 	}
-	if d := MustDate("2030-01-01"); ext2.IsWorkingDay(d) || !ext2.IsProjected(d) {
+	if d := record.MustDate("2030-01-01"); ext2.IsWorkingDay(d) || !ext2.IsProjected(d) {
 		t.Errorf("the projected New Year's Day 2030 was lost beside an added holiday")
 	}
 	if !base.IsWorkingDay(later) {
@@ -520,18 +522,18 @@ func TestCalendarWithHolidays(t *testing.T) {
 
 	// A list complete to 2028 publishes 2028: its days replace the projected ones, so a
 	// moved day is moved, and 2029 is still projected.
-	moved := MustDate("2028-05-05") // a Friday in place of the projected Monday 1 May
-	pub := base.WithHolidays([]Holiday{{Date: MustDate("2028-01-03"), Name: "New Year's Day (substitute day)"}, {Date: moved, Name: "Moved"}}, 2028)
+	moved := record.MustDate("2028-05-05") // a Friday in place of the projected Monday 1 May
+	pub := base.WithHolidays([]Holiday{{Date: record.MustDate("2028-01-03"), Name: "New Year's Day (substitute day)"}, {Date: moved, Name: "Moved"}}, 2028)
 	if f, l := pub.Years(); f != 2000 || l != 2028 {
 		t.Errorf("Years() = %d, %d; want 2000, 2028", f, l)
 	}
-	if !pub.IsWorkingDay(MustDate("2028-05-01")) || pub.IsWorkingDay(moved) || pub.IsProjected(moved) {
+	if !pub.IsWorkingDay(record.MustDate("2028-05-01")) || pub.IsWorkingDay(moved) || pub.IsProjected(moved) {
 		t.Errorf("a published 2028 kept the projected early May Monday, or lost the moved day")
 	}
-	if !pub.Covers(MustDate("2028-06-01")) || base.Covers(MustDate("2028-06-01")) {
-		t.Errorf("Covers(2028-06-01): copy %v, original %v; want true, false", pub.Covers(MustDate("2028-06-01")), base.Covers(MustDate("2028-06-01")))
+	if !pub.Covers(record.MustDate("2028-06-01")) || base.Covers(record.MustDate("2028-06-01")) {
+		t.Errorf("Covers(2028-06-01): copy %v, original %v; want true, false", pub.Covers(record.MustDate("2028-06-01")), base.Covers(record.MustDate("2028-06-01")))
 	}
-	if d := MustDate("2029-01-01"); pub.IsWorkingDay(d) || !pub.IsProjected(d) {
+	if d := record.MustDate("2029-01-01"); pub.IsWorkingDay(d) || !pub.IsProjected(d) {
 		t.Errorf("2029 is no longer projected after publishing 2028")
 	}
 	if f, l := base.Years(); f != 2000 || l != 2027 {
@@ -539,24 +541,24 @@ func TestCalendarWithHolidays(t *testing.T) {
 	}
 
 	// Adding a day that is already a holiday does not count it twice.
-	dup := base.WithHolidays([]Holiday{{Date: MustDate("2011-04-29"), Name: "Again"}}, 0)
-	if got := dup.WorkingDaysBetween(MustDate("2010-12-31"), MustDate("2011-12-31")); got != 251 {
+	dup := base.WithHolidays([]Holiday{{Date: record.MustDate("2011-04-29"), Name: "Again"}}, 0)
+	if got := dup.WorkingDaysBetween(record.MustDate("2010-12-31"), record.MustDate("2011-12-31")); got != 251 {
 		t.Errorf("with a duplicate: working days in 2011 = %d, want 251", got)
 	}
-	if got := dup.HolidaysBetween(MustDate("2011-04-28"), MustDate("2011-04-29")); !slices.Equal(got, dates("2011-04-29")) {
+	if got := dup.HolidaysBetween(record.MustDate("2011-04-28"), record.MustDate("2011-04-29")); !slices.Equal(got, dates("2011-04-29")) {
 		t.Errorf("with a duplicate: HolidaysBetween = %v, want [2011-04-29]", got)
 	}
 
 	// A weekend holiday is named but changes no count.
-	sat := MustDate("2030-01-05")
+	sat := record.MustDate("2030-01-05")
 	wk := base.WithHolidays([]Holiday{{Date: sat, Name: "Saturday holiday"}}, 0)
 	if got := wk.HolidayName(sat); got != "Saturday holiday" {
 		t.Errorf("HolidayName(%s) = %q, want %q", sat, got, "Saturday holiday")
 	}
-	if got := wk.WorkingDaysBetween(MustDate("2030-01-04"), MustDate("2030-01-07")); got != 1 {
+	if got := wk.WorkingDaysBetween(record.MustDate("2030-01-04"), record.MustDate("2030-01-07")); got != 1 {
 		t.Errorf("WorkingDaysBetween over a Saturday holiday = %d, want 1", got)
 	}
-	if got := wk.HolidaysBetween(MustDate("2030-01-04"), MustDate("2030-01-07")); len(got) != 0 {
+	if got := wk.HolidaysBetween(record.MustDate("2030-01-04"), record.MustDate("2030-01-07")); len(got) != 0 {
 		t.Errorf("HolidaysBetween over a Saturday holiday = %v, want none", got)
 	}
 }
@@ -566,7 +568,7 @@ func TestHolidaysBetween(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		a, b string
-		want []Date
+		want []record.Date
 	}{
 		{"Easter 2011 and the royal wedding", "2011-04-20", "2011-05-03",
 			dates("2011-04-22", "2011-04-25", "2011-04-29", "2011-05-02")},
@@ -580,7 +582,7 @@ func TestHolidaysBetween(t *testing.T) {
 		{"before the covered years", "1999-01-01", "1999-12-31", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := cal.HolidaysBetween(MustDate(tc.a), MustDate(tc.b))
+			got := cal.HolidaysBetween(record.MustDate(tc.a), record.MustDate(tc.b))
 			if !slices.Equal(got, tc.want) {
 				t.Errorf("HolidaysBetween(%s, %s) = %v, want %v", tc.a, tc.b, got, tc.want)
 			}
@@ -588,13 +590,13 @@ func TestHolidaysBetween(t *testing.T) {
 	}
 	// A whole year gives that year's list.
 	hols, _, _ := shippedHolidays(t)
-	var want []Date
+	var want []record.Date
 	for _, h := range hols {
 		if h.Date.Time().Year() == 2022 {
 			want = append(want, h.Date)
 		}
 	}
-	if got := cal.HolidaysBetween(MustDate("2021-12-31"), MustDate("2022-12-31")); !slices.Equal(got, want) || len(got) != 10 {
+	if got := cal.HolidaysBetween(record.MustDate("2021-12-31"), record.MustDate("2022-12-31")); !slices.Equal(got, want) || len(got) != 10 {
 		t.Errorf("HolidaysBetween over 2022 = %v, want %v (10 days)", got, want)
 	}
 }
@@ -630,7 +632,7 @@ func TestParseHolidaysBareDates(t *testing.T) {
 	if err != nil {
 		t.Fatalf("ParseHolidays: %v", err)
 	}
-	if want := []Holiday{{Date: MustDate("2030-01-02")}}; !slices.Equal(hols, want) {
+	if want := []Holiday{{Date: record.MustDate("2030-01-02")}}; !slices.Equal(hols, want) {
 		t.Errorf("holidays = %+v, want %+v", hols, want)
 	}
 	if first != 0 || last != 0 {
@@ -648,9 +650,9 @@ func TestParseHolidaysBareDates(t *testing.T) {
 		t.Fatalf("ParseHolidays: %v", err)
 	}
 	want := []Holiday{
-		{Date: MustDate("2030-01-02")},
-		{Date: MustDate("2030-01-03"), Name: "Extra", OneOff: true},
-		{Date: MustDate("2030-01-04"), Name: "Block"},
+		{Date: record.MustDate("2030-01-02")},
+		{Date: record.MustDate("2030-01-03"), Name: "Extra", OneOff: true},
+		{Date: record.MustDate("2030-01-04"), Name: "Block"},
 	}
 	if !slices.Equal(hols, want) {
 		t.Errorf("holidays = %+v, want %+v", hols, want)
@@ -762,20 +764,20 @@ func TestProjectedHolidays2028(t *testing.T) {
 		t.Errorf("ProjectedHolidays(2028) =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 	cal := shippedCalendar(t)
-	if d := MustDate("2028-04-14"); !cal.IsProjected(d) || cal.HolidayName(d) != "Good Friday (projected)" || cal.IsWorkingDay(d) {
+	if d := record.MustDate("2028-04-14"); !cal.IsProjected(d) || cal.HolidayName(d) != "Good Friday (projected)" || cal.IsWorkingDay(d) {
 		t.Errorf("2028-04-14: projected %v, name %q, working day %v", cal.IsProjected(d), cal.HolidayName(d), cal.IsWorkingDay(d))
 	}
-	if d := MustDate("2027-03-26"); cal.IsProjected(d) || cal.HolidayName(d) != "Good Friday" {
+	if d := record.MustDate("2027-03-26"); cal.IsProjected(d) || cal.HolidayName(d) != "Good Friday" {
 		t.Errorf("2027-03-26 (published): projected %v, name %q", cal.IsProjected(d), cal.HolidayName(d))
 	}
 	// Over 2028 the count skips its eight holidays: 260 weekdays, 252 working days.
-	if got := cal.WorkingDaysBetween(MustDate("2027-12-31"), MustDate("2028-12-31")); got != 252 {
+	if got := cal.WorkingDaysBetween(record.MustDate("2027-12-31"), record.MustDate("2028-12-31")); got != 252 {
 		t.Errorf("working days in 2028 = %d, want 252", got)
 	}
-	if got := cal.ProjectedBetween(MustDate("2027-12-01"), MustDate("2028-04-30")); !slices.Equal(got, dates("2028-01-03", "2028-04-14", "2028-04-17")) {
+	if got := cal.ProjectedBetween(record.MustDate("2027-12-01"), record.MustDate("2028-04-30")); !slices.Equal(got, dates("2028-01-03", "2028-04-14", "2028-04-17")) {
 		t.Errorf("ProjectedBetween = %v, want the substitute New Year's Day, Good Friday and Easter Monday 2028", got)
 	}
-	if got := cal.ProjectedBetween(MustDate("2026-12-01"), MustDate("2027-12-31")); got != nil {
+	if got := cal.ProjectedBetween(record.MustDate("2026-12-01"), record.MustDate("2027-12-31")); got != nil {
 		t.Errorf("ProjectedBetween over published days = %v, want none", got)
 	}
 }
@@ -802,8 +804,8 @@ func TestProjectedHolidaysAnyYear(t *testing.T) {
 		if len(hs) != 8 {
 			t.Fatalf("ProjectedHolidays(%d): %d days, want 8", year, len(hs))
 		}
-		a := DateOf(time.Date(year-1, 12, 31, 0, 0, 0, 0, time.UTC))
-		b := DateOf(time.Date(year, 12, 31, 0, 0, 0, 0, time.UTC))
+		a := record.DateOf(time.Date(year-1, 12, 31, 0, 0, 0, 0, time.UTC))
+		b := record.DateOf(time.Date(year, 12, 31, 0, 0, 0, 0, time.UTC))
 		want := 0
 		for d := a.AddDays(1); !d.After(b); d = d.AddDays(1) {
 			wd := d.Weekday()
@@ -829,7 +831,7 @@ func TestProjectedHolidaysAnyYear(t *testing.T) {
 		}
 	}
 	// A span across the end of the precomputed years counts both sides.
-	a, b := DateOf(time.Date(2225, 6, 30, 0, 0, 0, 0, time.UTC)), DateOf(time.Date(2230, 6, 30, 0, 0, 0, 0, time.UTC))
+	a, b := record.DateOf(time.Date(2225, 6, 30, 0, 0, 0, 0, time.UTC)), record.DateOf(time.Date(2230, 6, 30, 0, 0, 0, 0, time.UTC))
 	n := 0
 	for d := a.AddDays(1); !d.After(b); d = d.AddDays(1) {
 		if cal.IsWorkingDay(d) {
@@ -859,14 +861,14 @@ func BenchmarkWorkingDaysBetween(b *testing.B) {
 		{"published", "2024-01-04", "2024-03-07"},
 		{"projected", "2024-03-31", "2033-06-01"},
 	} {
-		a, c := MustDate(bc.a), MustDate(bc.c)
+		a, c := record.MustDate(bc.a), record.MustDate(bc.c)
 		b.Run(bc.name, func(b *testing.B) {
 			for b.Loop() {
 				cal.WorkingDaysBetween(a, c)
 			}
 		})
 	}
-	a, c := DateOf(time.Date(2230, 1, 1, 0, 0, 0, 0, time.UTC)), DateOf(time.Date(2231, 1, 1, 0, 0, 0, 0, time.UTC))
+	a, c := record.DateOf(time.Date(2230, 1, 1, 0, 0, 0, 0, time.UTC)), record.DateOf(time.Date(2231, 1, 1, 0, 0, 0, 0, time.UTC))
 	b.Run("computed", func(b *testing.B) {
 		for b.Loop() {
 			cal.WorkingDaysBetween(a, c)

@@ -8,6 +8,7 @@ import (
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
 	"cel.dev/cel-go/common/types/traits"
+	"github.com/wtcheck/wtcheck/record"
 )
 
 // This file exposes the case model to CEL as typed objects (wt.Case, wt.Referral, …), so
@@ -126,14 +127,14 @@ func (o *celObject) IsSet(field ref.Val) ref.Val {
 }
 
 // dateVal turns a Date into a CEL timestamp, or null when it was not recorded.
-func dateVal(d Date) ref.Val {
+func dateVal(d record.Date) ref.Val {
 	if d.IsZero() {
 		return types.NullValue
 	}
 	return types.Timestamp{Time: d.Time()}
 }
 
-func dateField[T any](name, doc string, get func(*T) Date) *objectField {
+func dateField[T any](name, doc string, get func(*T) record.Date) *objectField {
 	return &objectField{name: name, doc: doc, typ: types.TimestampType,
 		get:   func(o any) ref.Val { return dateVal(get(o.(*T))) },
 		isSet: func(o any) bool { return !get(o.(*T)).IsZero() }}
@@ -157,7 +158,7 @@ func stringListField[T any](name, doc string, get func(*T) []string) *objectFiel
 		isSet: func(o any) bool { return len(get(o.(*T))) > 0 }}
 }
 
-func dateListField[T any](name, doc string, get func(*T) []Date) *objectField {
+func dateListField[T any](name, doc string, get func(*T) []record.Date) *objectField {
 	return &objectField{name: name, doc: doc, typ: types.NewListType(types.TimestampType),
 		get: func(o any) ref.Val {
 			ds := get(o.(*T))
@@ -201,88 +202,88 @@ func typeNameOf[E any]() string {
 // goroutines is safe.
 var (
 	caseObj = newObjectType("wt.Case", "One child's case record.",
-		stringField("case_id", "The case's id, unique within a batch.", func(c *Case) string { return c.CaseID }),
-		dateField("extract_date", "The day the data were exported (the as-of view's day under --as-of).", func(c *Case) Date { return c.ExtractDate }),
-		stringField("la_code", "The local authority's code (organisation.la_code).", func(c *Case) string { return c.Organisation.LACode }),
-		stringField("team", "The team holding the case (organisation.team).", func(c *Case) string { return c.Organisation.Team }),
-		objectFieldOf("child", "The child.", func() *objectType { return childObj }, func(c *Case) *Child { return &c.Child }),
-		objectListField("referrals", "The case's referrals.", func() *objectType { return referralObj }, func(c *Case) []*Referral { return c.Referrals }),
-		stringField("source_format", "Where the record came from (provenance.format).", func(c *Case) string { return c.Provenance.Format }),
-		stringListField("lacks", "Facts the source cannot record (provenance.lacks).", func(c *Case) []string { return c.Provenance.Lacks }),
+		stringField("case_id", "The case's id, unique within a batch.", func(c *record.Case) string { return c.CaseID }),
+		dateField("extract_date", "The day the data were exported (the as-of view's day under --as-of).", func(c *record.Case) record.Date { return c.ExtractDate }),
+		stringField("la_code", "The local authority's code (organisation.la_code).", func(c *record.Case) string { return c.Organisation.LACode }),
+		stringField("team", "The team holding the case (organisation.team).", func(c *record.Case) string { return c.Organisation.Team }),
+		objectFieldOf("child", "The child.", func() *objectType { return childObj }, func(c *record.Case) *record.Child { return &c.Child }),
+		objectListField("referrals", "The case's referrals.", func() *objectType { return referralObj }, func(c *record.Case) []*record.Referral { return c.Referrals }),
+		stringField("source_format", "Where the record came from (provenance.format).", func(c *record.Case) string { return c.Provenance.Format }),
+		stringListField("lacks", "Facts the source cannot record (provenance.lacks).", func(c *record.Case) []string { return c.Provenance.Lacks }),
 	)
 	childObj = newObjectType("wt.Child", "The child the case is about.",
-		stringField("id", "The child's id.", func(c *Child) string { return c.ID }),
-		dateField("birth_date", "Date of birth; null for an unborn child.", func(c *Child) Date { return c.BirthDate }),
-		dateField("expected_birth_date", "Expected date of birth of an unborn child.", func(c *Child) Date { return c.ExpectedBirthDate }),
-		boolField("disabled", "The child is disabled.", func(c *Child) bool { return c.Disabled }),
-		stringListField("circumstances", "Early-help indicators, such as young_carer or parent_in_custody.", func(c *Child) []string { return c.Circumstances }),
+		stringField("id", "The child's id.", func(c *record.Child) string { return c.ID }),
+		dateField("birth_date", "Date of birth; null for an unborn child.", func(c *record.Child) record.Date { return c.BirthDate }),
+		dateField("expected_birth_date", "Expected date of birth of an unborn child.", func(c *record.Child) record.Date { return c.ExpectedBirthDate }),
+		boolField("disabled", "The child is disabled.", func(c *record.Child) bool { return c.Disabled }),
+		stringListField("circumstances", "Early-help indicators, such as young_carer or parent_in_custody.", func(c *record.Child) []string { return c.Circumstances }),
 	)
 	referralObj = newObjectType("wt.Referral", "One referral and the work that followed it.",
-		stringField("id", "The referral's id.", func(r *Referral) string { return r.ID }),
-		dateField("received", "Day the referral was received: day zero of referral timescales.", func(r *Referral) Date { return r.Received }),
-		dateField("decision", "Day the decision on the type of response was made.", func(r *Referral) Date { return r.Decision }),
-		stringField("source", "Who made the referral.", func(r *Referral) string { return r.Source }),
-		stringField("outcome", "no_further_action, early_help, family_help (2026), assessment, s47, …", func(r *Referral) string { return r.Outcome }),
-		dateField("closed", "Day the episode closed.", func(r *Referral) Date { return r.Closed }),
-		objectListField("assessments", "Assessments of the referral.", func() *objectType { return assessmentObj }, func(r *Referral) []*Assessment { return r.Assessments }),
-		objectListField("strategy_discussions", "Strategy discussions of the referral.", func() *objectType { return discussionObj }, func(r *Referral) []*StrategyDiscussion { return r.StrategyDiscussions }),
-		objectListField("s47_enquiries", "Section 47 enquiries of the referral.", func() *objectType { return s47Obj }, func(r *Referral) []*S47Enquiry { return r.S47Enquiries }),
-		objectListField("conferences", "Child protection conferences of the referral.", func() *objectType { return conferenceObj }, func(r *Referral) []*Conference { return r.Conferences }),
-		objectListField("plans", "Child protection and child in need plans of the referral.", func() *objectType { return planObj }, func(r *Referral) []*Plan { return r.Plans }),
-		dateField("housing_referral", "Day the family was referred to the housing authority.", func(r *Referral) Date { return r.HousingReferral }),
-		boolField("housing_referral_refused", "The family did not consent to a referral to the housing authority.", func(r *Referral) bool { return r.HousingReferralRefused }),
-		boolField("homeless", "The family is homeless or threatened with homelessness.", func(r *Referral) bool { return r.Homeless }),
-		dateField("early_help_considered", "Day early help was considered.", func(r *Referral) Date { return r.EarlyHelpConsidered }),
+		stringField("id", "The referral's id.", func(r *record.Referral) string { return r.ID }),
+		dateField("received", "Day the referral was received: day zero of referral timescales.", func(r *record.Referral) record.Date { return r.Received }),
+		dateField("decision", "Day the decision on the type of response was made.", func(r *record.Referral) record.Date { return r.Decision }),
+		stringField("source", "Who made the referral.", func(r *record.Referral) string { return r.Source }),
+		stringField("outcome", "no_further_action, early_help, family_help (2026), assessment, s47, …", func(r *record.Referral) string { return r.Outcome }),
+		dateField("closed", "Day the episode closed.", func(r *record.Referral) record.Date { return r.Closed }),
+		objectListField("assessments", "Assessments of the referral.", func() *objectType { return assessmentObj }, func(r *record.Referral) []*record.Assessment { return r.Assessments }),
+		objectListField("strategy_discussions", "Strategy discussions of the referral.", func() *objectType { return discussionObj }, func(r *record.Referral) []*record.StrategyDiscussion { return r.StrategyDiscussions }),
+		objectListField("s47_enquiries", "Section 47 enquiries of the referral.", func() *objectType { return s47Obj }, func(r *record.Referral) []*record.S47Enquiry { return r.S47Enquiries }),
+		objectListField("conferences", "Child protection conferences of the referral.", func() *objectType { return conferenceObj }, func(r *record.Referral) []*record.Conference { return r.Conferences }),
+		objectListField("plans", "Child protection and child in need plans of the referral.", func() *objectType { return planObj }, func(r *record.Referral) []*record.Plan { return r.Plans }),
+		dateField("housing_referral", "Day the family was referred to the housing authority.", func(r *record.Referral) record.Date { return r.HousingReferral }),
+		boolField("housing_referral_refused", "The family did not consent to a referral to the housing authority.", func(r *record.Referral) bool { return r.HousingReferralRefused }),
+		boolField("homeless", "The family is homeless or threatened with homelessness.", func(r *record.Referral) bool { return r.Homeless }),
+		dateField("early_help_considered", "Day early help was considered.", func(r *record.Referral) record.Date { return r.EarlyHelpConsidered }),
 	)
 	assessmentObj = newObjectType("wt.Assessment", "An initial, core or single assessment.",
-		stringField("id", "The assessment's id.", func(a *Assessment) string { return a.ID }),
-		stringField("kind", "initial or core (2010 model), or single (2013 onwards).", func(a *Assessment) string { return a.Kind }),
-		dateField("started", "Day the assessment started.", func(a *Assessment) Date { return a.Started }),
-		dateField("completed", "Day the assessment was authorised.", func(a *Assessment) Date { return a.Completed }),
-		dateListField("seen", "Days the child was seen during the assessment.", func(a *Assessment) []Date { return a.Seen }),
-		boolField("seen_alone", "The child was seen alone at least once.", func(a *Assessment) bool { return a.SeenAlone }),
-		boolField("wishes_recorded", "The child's wishes and feelings are recorded.", func(a *Assessment) bool { return a.WishesRecorded }),
+		stringField("id", "The assessment's id.", func(a *record.Assessment) string { return a.ID }),
+		stringField("kind", "initial or core (2010 model), or single (2013 onwards).", func(a *record.Assessment) string { return a.Kind }),
+		dateField("started", "Day the assessment started.", func(a *record.Assessment) record.Date { return a.Started }),
+		dateField("completed", "Day the assessment was authorised.", func(a *record.Assessment) record.Date { return a.Completed }),
+		dateListField("seen", "Days the child was seen during the assessment.", func(a *record.Assessment) []record.Date { return a.Seen }),
+		boolField("seen_alone", "The child was seen alone at least once.", func(a *record.Assessment) bool { return a.SeenAlone }),
+		boolField("wishes_recorded", "The child's wishes and feelings are recorded.", func(a *record.Assessment) bool { return a.WishesRecorded }),
 	)
 	discussionObj = newObjectType("wt.StrategyDiscussion", "A strategy discussion or meeting.",
-		stringField("id", "The discussion's id.", func(d *StrategyDiscussion) string { return d.ID }),
-		dateField("date", "Day of the discussion.", func(d *StrategyDiscussion) Date { return d.Date }),
-		stringListField("agencies", "Agencies taking part: social_care, police, health, education, …", func(d *StrategyDiscussion) []string { return d.Agencies }),
+		stringField("id", "The discussion's id.", func(d *record.StrategyDiscussion) string { return d.ID }),
+		dateField("date", "Day of the discussion.", func(d *record.StrategyDiscussion) record.Date { return d.Date }),
+		stringListField("agencies", "Agencies taking part: social_care, police, health, education, …", func(d *record.StrategyDiscussion) []string { return d.Agencies }),
 	)
 	s47Obj = newObjectType("wt.S47Enquiry", "An enquiry under section 47 of the Children Act 1989.",
-		stringField("id", "The enquiry's id.", func(s *S47Enquiry) string { return s.ID }),
-		stringField("strategy_discussion_id", "The discussion that started the enquiry.", func(s *S47Enquiry) string { return s.StrategyDiscussionID }),
-		dateField("started", "Day the enquiry started.", func(s *S47Enquiry) Date { return s.Started }),
-		dateField("completed", "Day the enquiry was completed.", func(s *S47Enquiry) Date { return s.Completed }),
-		dateField("seen", "First day the child was seen during the enquiry.", func(s *S47Enquiry) Date { return s.Seen }),
-		boolField("seen_alone", "The child was seen alone.", func(s *S47Enquiry) bool { return s.SeenAlone }),
-		boolField("wishes_recorded", "The child's wishes and feelings are recorded.", func(s *S47Enquiry) bool { return s.WishesRecorded }),
-		stringField("not_seen_reason", "Why the child was not seen.", func(s *S47Enquiry) string { return s.NotSeenReason }),
-		stringField("outcome", "icpc, no_further_action, child_in_need, …", func(s *S47Enquiry) string { return s.Outcome }),
+		stringField("id", "The enquiry's id.", func(s *record.S47Enquiry) string { return s.ID }),
+		stringField("strategy_discussion_id", "The discussion that started the enquiry.", func(s *record.S47Enquiry) string { return s.StrategyDiscussionID }),
+		dateField("started", "Day the enquiry started.", func(s *record.S47Enquiry) record.Date { return s.Started }),
+		dateField("completed", "Day the enquiry was completed.", func(s *record.S47Enquiry) record.Date { return s.Completed }),
+		dateField("seen", "First day the child was seen during the enquiry.", func(s *record.S47Enquiry) record.Date { return s.Seen }),
+		boolField("seen_alone", "The child was seen alone.", func(s *record.S47Enquiry) bool { return s.SeenAlone }),
+		boolField("wishes_recorded", "The child's wishes and feelings are recorded.", func(s *record.S47Enquiry) bool { return s.WishesRecorded }),
+		stringField("not_seen_reason", "Why the child was not seen.", func(s *record.S47Enquiry) string { return s.NotSeenReason }),
+		stringField("outcome", "icpc, no_further_action, child_in_need, …", func(s *record.S47Enquiry) string { return s.Outcome }),
 	)
 	conferenceObj = newObjectType("wt.Conference", "A child protection conference.",
-		stringField("id", "The conference's id.", func(k *Conference) string { return k.ID }),
-		stringField("kind", "initial, review, transfer_in or pre_birth.", func(k *Conference) string { return k.Kind }),
-		stringField("s47_id", "The enquiry an initial or pre-birth conference follows.", func(k *Conference) string { return k.S47ID }),
-		stringField("plan_id", "The plan a review or transfer-in conference is about.", func(k *Conference) string { return k.PlanID }),
-		dateField("notified", "For transfer_in: day the move was notified.", func(k *Conference) Date { return k.Notified }),
-		dateField("date", "Day the conference was held.", func(k *Conference) Date { return k.Date }),
-		stringField("outcome", "plan, no_plan, continue or end_plan.", func(k *Conference) string { return k.Outcome }),
-		boolField("chair_independent", "The chair is independent of the case's line management.", func(k *Conference) bool { return k.ChairIndependent }),
+		stringField("id", "The conference's id.", func(k *record.Conference) string { return k.ID }),
+		stringField("kind", "initial, review, transfer_in or pre_birth.", func(k *record.Conference) string { return k.Kind }),
+		stringField("s47_id", "The enquiry an initial or pre-birth conference follows.", func(k *record.Conference) string { return k.S47ID }),
+		stringField("plan_id", "The plan a review or transfer-in conference is about.", func(k *record.Conference) string { return k.PlanID }),
+		dateField("notified", "For transfer_in: day the move was notified.", func(k *record.Conference) record.Date { return k.Notified }),
+		dateField("date", "Day the conference was held.", func(k *record.Conference) record.Date { return k.Date }),
+		stringField("outcome", "plan, no_plan, continue or end_plan.", func(k *record.Conference) string { return k.Outcome }),
+		boolField("chair_independent", "The chair is independent of the case's line management.", func(k *record.Conference) bool { return k.ChairIndependent }),
 	)
 	planObj = newObjectType("wt.Plan", "A child protection or child in need plan.",
-		stringField("id", "The plan's id.", func(p *Plan) string { return p.ID }),
-		stringField("kind", "child_protection or child_in_need.", func(p *Plan) string { return p.Kind }),
-		dateField("started", "Day the plan started.", func(p *Plan) Date { return p.Started }),
-		dateField("ended", "Day the plan ended.", func(p *Plan) Date { return p.Ended }),
-		stringField("end_reason", "conference, moved_away, turned_18, died, adopted or other.", func(p *Plan) string { return p.EndReason }),
-		stringField("category", "neglect, physical, emotional, sexual or multiple.", func(p *Plan) string { return p.Category }),
-		dateListField("core_groups", "Days core group meetings were held.", func(p *Plan) []Date { return p.CoreGroups }),
-		objectListField("visits", "Statutory visits.", func() *objectType { return visitObj }, func(p *Plan) []*Visit { return p.Visits }),
+		stringField("id", "The plan's id.", func(p *record.Plan) string { return p.ID }),
+		stringField("kind", "child_protection or child_in_need.", func(p *record.Plan) string { return p.Kind }),
+		dateField("started", "Day the plan started.", func(p *record.Plan) record.Date { return p.Started }),
+		dateField("ended", "Day the plan ended.", func(p *record.Plan) record.Date { return p.Ended }),
+		stringField("end_reason", "conference, moved_away, turned_18, died, adopted or other.", func(p *record.Plan) string { return p.EndReason }),
+		stringField("category", "neglect, physical, emotional, sexual or multiple.", func(p *record.Plan) string { return p.Category }),
+		dateListField("core_groups", "Days core group meetings were held.", func(p *record.Plan) []record.Date { return p.CoreGroups }),
+		objectListField("visits", "Statutory visits.", func() *objectType { return visitObj }, func(p *record.Plan) []*record.Visit { return p.Visits }),
 	)
 	visitObj = newObjectType("wt.Visit", "A statutory visit to a child on a plan.",
-		dateField("date", "Day of the visit.", func(v *Visit) Date { return v.Date }),
-		boolField("seen", "The child was seen.", func(v *Visit) bool { return v.Seen }),
-		boolField("seen_alone", "The child was seen alone.", func(v *Visit) bool { return v.SeenAlone }),
+		dateField("date", "Day of the visit.", func(v *record.Visit) record.Date { return v.Date }),
+		boolField("seen", "The child was seen.", func(v *record.Visit) bool { return v.Seen }),
+		boolField("seen_alone", "The child was seen alone.", func(v *record.Visit) bool { return v.SeenAlone }),
 	)
 	caseObjectTypes = []*objectType{caseObj, childObj, referralObj, assessmentObj, discussionObj, s47Obj, conferenceObj, planObj, visitObj}
 )
@@ -379,25 +380,25 @@ func (a caseTypeAdapter) NativeToValue(v any) ref.Val {
 	switch v := v.(type) {
 	case ref.Val:
 		return v
-	case *Case:
+	case *record.Case:
 		return &celObject{t: caseObj, v: v}
-	case *Child:
+	case *record.Child:
 		return &celObject{t: childObj, v: v}
-	case *Referral:
+	case *record.Referral:
 		return &celObject{t: referralObj, v: v}
-	case *Assessment:
+	case *record.Assessment:
 		return &celObject{t: assessmentObj, v: v}
-	case *StrategyDiscussion:
+	case *record.StrategyDiscussion:
 		return &celObject{t: discussionObj, v: v}
-	case *S47Enquiry:
+	case *record.S47Enquiry:
 		return &celObject{t: s47Obj, v: v}
-	case *Conference:
+	case *record.Conference:
 		return &celObject{t: conferenceObj, v: v}
-	case *Plan:
+	case *record.Plan:
 		return &celObject{t: planObj, v: v}
-	case *Visit:
+	case *record.Visit:
 		return &celObject{t: visitObj, v: v}
-	case Date:
+	case record.Date:
 		return dateVal(v)
 	}
 	return a.base.NativeToValue(v)

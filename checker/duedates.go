@@ -3,28 +3,19 @@ package checker
 import (
 	"cmp"
 	"slices"
-)
 
-// SystemDue is a due date that a source system recorded for itself (the SSD's initial
-// conference target date, a review's due date): set beside the due date the rule computes
-// for the same finding, so that a system configured with the wrong timescale shows. It is
-// never a breach.
-type SystemDue struct {
-	Rule    string // the rule whose due date it is
-	Subject string // that rule's finding's subject
-	Due     Date   // the system's due date
-	Where   string // the source's table, row and column, for the report
-}
+	"github.com/wtcheck/wtcheck/record"
+)
 
 // DueDisagreement is a case where a source system's own due date differs from the one the
 // rule computes from the guidance.
 type DueDisagreement struct {
-	CaseID    string `json:"case_id"`
-	Edition   string `json:"edition"`
-	Rule      string `json:"rule"`
-	Subject   string `json:"subject"`
-	SystemDue Date   `json:"system_due"`
-	Due       Date   `json:"due"`
+	CaseID    string      `json:"case_id"`
+	Edition   string      `json:"edition"`
+	Rule      string      `json:"rule"`
+	Subject   string      `json:"subject"`
+	SystemDue record.Date `json:"system_due"`
+	Due       record.Date `json:"due"`
 	// Days is the system's due date less the computed one, in calendar days: negative when
 	// the system expects the work sooner than the guidance does.
 	Days  int    `json:"days"`
@@ -35,7 +26,7 @@ type DueDisagreement struct {
 // belongs to (same rule and subject, in every edition checked) and returns the
 // disagreements, in edition, rule and subject order. A system due date with no such finding,
 // or a finding with no due date (the rule could not be judged), gives nothing.
-func CompareDue(caseID string, due []SystemDue, findings []Finding) []DueDisagreement {
+func CompareDue(caseID string, due []record.SystemDue, findings []Finding) []DueDisagreement {
 	if len(due) == 0 {
 		return nil
 	}

@@ -12,6 +12,7 @@ import (
 	"cel.dev/cel-go/common/types/ref"
 	"cel.dev/cel-go/common/types/traits"
 	"cel.dev/cel-go/ext"
+	"github.com/wtcheck/wtcheck/record"
 )
 
 // This file is the one place where the variables and functions rules may use are declared.
@@ -150,7 +151,7 @@ func envOptions(cal *Calendar, params *objectType) []cel.EnvOption {
 	// arithmetic when no date in the calendar's range could come of it (so nothing overflows),
 	// and so is a result outside the range: a date in the year -3,525,743 is an error, never
 	// a due date.
-	dateArgInt := func(name, id string, maxCount int, negative bool, f func(Date, int) Date) cel.EnvOption {
+	dateArgInt := func(name, id string, maxCount int, negative bool, f func(record.Date, int) record.Date) cel.EnvOption {
 		return cel.Function(name, nullable, cel.Overload(id, []*cel.Type{cel.TimestampType, cel.IntType}, cel.TimestampType,
 			cel.BinaryBinding(func(d, n ref.Val) ref.Val {
 				day, alt := dateArg(d, name)
@@ -164,16 +165,16 @@ func envOptions(cal *Calendar, params *objectType) []cel.EnvOption {
 				case k < 0 && !negative:
 					return types.NewErr("%s: the count %d is negative", name, int64(k))
 				case k > types.Int(maxCount) || k < -types.Int(maxCount):
-					return types.NewErr("%s: a count of %d %s (%s to %s)", name, int64(k), rangeErrorWords, MinDate, MaxDate)
+					return types.NewErr("%s: a count of %d %s (%s to %s)", name, int64(k), rangeErrorWords, record.MinDate, record.MaxDate)
 				}
 				out := f(day, int(k))
 				if !out.InRange() {
-					return types.NewErr("%s: the result %s (%s to %s)", name, rangeErrorWords, MinDate, MaxDate)
+					return types.NewErr("%s: the result %s (%s to %s)", name, rangeErrorWords, record.MinDate, record.MaxDate)
 				}
 				return dateVal(out)
 			})))
 	}
-	spanMonths := (LastYear - FirstYear + 1) * 12
+	spanMonths := (record.LastYear - record.FirstYear + 1) * 12
 	return []cel.EnvOption{
 		cel.CustomTypeProvider(newCaseTypeProvider(params)),
 		cel.CustomTypeAdapter(celTypeAdapter),
@@ -185,11 +186,11 @@ func envOptions(cal *Calendar, params *objectType) []cel.EnvOption {
 		cel.Variable("child", cel.ObjectType("wt.Child")),
 		cel.Variable("as_of", cel.TimestampType),
 		cel.Variable("params", cel.ObjectType(params.name)),
-		dateArgInt("addWorkingDays", "addWorkingDays_timestamp_int", rangeSpan, true, cal.AddWorkingDays),
-		dateArgInt("addMonths", "addMonths_timestamp_int", spanMonths, true, AddMonths),
-		dateArgInt("addDays", "addDays_timestamp_int", rangeSpan, true, Date.AddDays),
+		dateArgInt("addWorkingDays", "addWorkingDays_timestamp_int", record.RangeSpan, true, cal.AddWorkingDays),
+		dateArgInt("addMonths", "addMonths_timestamp_int", spanMonths, true, record.AddMonths),
+		dateArgInt("addDays", "addDays_timestamp_int", record.RangeSpan, true, record.Date.AddDays),
 		// An age is never negative.
-		dateArgInt("anniversary", "anniversary_timestamp_int", LastYear-FirstYear+1, false, Anniversary),
+		dateArgInt("anniversary", "anniversary_timestamp_int", record.LastYear-record.FirstYear+1, false, record.Anniversary),
 		cel.Function("workingDaysBetween", nullable, cel.Overload("workingDaysBetween_timestamp_timestamp",
 			[]*cel.Type{cel.TimestampType, cel.TimestampType}, cel.IntType,
 			cel.BinaryBinding(func(a, b ref.Val) ref.Val {
@@ -206,12 +207,12 @@ func envOptions(cal *Calendar, params *objectType) []cel.EnvOption {
 				return types.Int(cal.WorkingDaysBetween(x, y))
 			}))),
 		cel.Function("earliest", nullable, cel.Overload("earliest_list", []*cel.Type{dateListType}, cel.TimestampType,
-			cel.UnaryBinding(func(l ref.Val) ref.Val { return pickDate(l, "earliest", Date.Before, nil) }))),
+			cel.UnaryBinding(func(l ref.Val) ref.Val { return pickDate(l, "earliest", record.Date.Before, nil) }))),
 		cel.Function("latest", nullable, cel.Overload("latest_list", []*cel.Type{dateListType}, cel.TimestampType,
-			cel.UnaryBinding(func(l ref.Val) ref.Val { return pickDate(l, "latest", Date.After, nil) }))),
+			cel.UnaryBinding(func(l ref.Val) ref.Val { return pickDate(l, "latest", record.Date.After, nil) }))),
 		cel.Function("date", cel.Overload("date_string", []*cel.Type{cel.StringType}, cel.TimestampType,
 			cel.UnaryBinding(func(s ref.Val) ref.Val {
-				d, err := ParseDate(string(s.(types.String)))
+				d, err := record.ParseDate(string(s.(types.String)))
 				if err != nil {
 					return types.NewErr("date: %v", err)
 				}
@@ -242,7 +243,7 @@ func envOptions(cal *Calendar, params *objectType) []cel.EnvOption {
 				if sorted, ok := l.(*sortedDates); ok {
 					return sorted.firstAfter(day)
 				}
-				return pickDate(l, "firstAfter", func(a, best Date) bool { return a.Before(best) }, func(a Date) bool { return a.After(day) })
+				return pickDate(l, "firstAfter", func(a, best record.Date) bool { return a.Before(best) }, func(a record.Date) bool { return a.After(day) })
 			}))),
 		cel.Function("reviewsOf", cel.MemberOverload("referral_reviewsOf_plan", []*cel.Type{referralType, planType},
 			cel.ListType(conferenceType), cel.LateFunctionBinding())),
@@ -256,14 +257,14 @@ func envOptions(cal *Calendar, params *objectType) []cel.EnvOption {
 // dateArg reads a date argument of the function fn: the date, or else what the function
 // gives instead: null for null, an error for a timestamp outside the calendar's range (CEL's
 // own timestamp arithmetic can make one) or for a value that is not a timestamp.
-func dateArg(v ref.Val, fn string) (Date, ref.Val) {
+func dateArg(v ref.Val, fn string) (record.Date, ref.Val) {
 	ts, ok := v.(types.Timestamp)
 	if !ok {
-		return Date{}, nullOrErr(v, fn)
+		return record.Date{}, nullOrErr(v, fn)
 	}
-	d := DateOf(ts.Time)
+	d := record.DateOf(ts.Time)
 	if !d.InRange() {
-		return Date{}, types.NewErr("%s: a date %s (%s to %s)", fn, rangeErrorWords, MinDate, MaxDate)
+		return record.Date{}, types.NewErr("%s: a date %s (%s to %s)", fn, rangeErrorWords, record.MinDate, record.MaxDate)
 	}
 	return d, nil
 }
@@ -281,12 +282,12 @@ func nullOrErr(v ref.Val, fn string) ref.Val {
 
 // pickDate returns the date of a list that better prefers over all others, ignoring nulls and,
 // when keep is set, the dates it refuses.
-func pickDate(l ref.Val, fn string, better func(a, b Date) bool, keep func(Date) bool) ref.Val {
+func pickDate(l ref.Val, fn string, better func(a, b record.Date) bool, keep func(record.Date) bool) ref.Val {
 	lister, ok := l.(traits.Lister)
 	if !ok {
 		return types.NewErr("%s: want a list of dates", fn)
 	}
-	var best Date
+	var best record.Date
 	it := lister.Iterator()
 	for it.HasNext() == types.True {
 		d, alt := dateArg(it.Next(), fn)
@@ -303,18 +304,18 @@ func pickDate(l ref.Val, fn string, better func(a, b Date) bool, keep func(Date)
 // seenVisitDays are the days a plan's visits saw the child, sorted, each once. Written in Go,
 // and worked out once per record (see index.go), because the visit interval rule asks it once
 // per interval: as a CEL comprehension it was most of the cost of checking a long plan.
-func seenVisitDays(p *Plan) []Date {
-	var out []Date
+func seenVisitDays(p *record.Plan) []record.Date {
+	var out []record.Date
 	for _, v := range p.Visits {
 		if v.Seen && !v.Date.IsZero() {
 			out = append(out, v.Date)
 		}
 	}
-	slices.SortFunc(out, func(a, b Date) int { return int(a.dayNumber() - b.dayNumber()) })
+	slices.SortFunc(out, func(a, b record.Date) int { return int(a.DayNumber() - b.DayNumber()) })
 	return slices.Compact(out)
 }
 
-func dateList(ds []Date) ref.Val {
+func dateList(ds []record.Date) ref.Val {
 	vals := make([]ref.Val, len(ds))
 	for i, d := range ds {
 		vals[i] = dateVal(d)
@@ -323,8 +324,8 @@ func dateList(ds []Date) ref.Val {
 }
 
 // sortConferences puts conferences in date order, undated last, record order on a tie.
-func sortConferences(ks []*Conference) {
-	slices.SortStableFunc(ks, func(a, b *Conference) int {
+func sortConferences(ks []*record.Conference) {
+	slices.SortStableFunc(ks, func(a, b *record.Conference) int {
 		switch {
 		case a.Date.IsZero() && b.Date.IsZero():
 			return 0
@@ -333,7 +334,7 @@ func sortConferences(ks []*Conference) {
 		case b.Date.IsZero():
 			return -1
 		}
-		return int(a.Date.dayNumber() - b.Date.dayNumber())
+		return int(a.Date.DayNumber() - b.Date.DayNumber())
 	})
 }
 
@@ -366,7 +367,7 @@ type paramValues map[string]ref.Val
 
 func paramVal(v any) ref.Val {
 	switch v := v.(type) {
-	case Date:
+	case record.Date:
 		return dateVal(v)
 	default:
 		return types.DefaultTypeAdapter.NativeToValue(v)

@@ -12,6 +12,7 @@ import (
 	"cel.dev/cel-go/common/types/ref"
 	"cel.dev/cel-go/common/types/traits"
 	"cel.dev/cel-go/interpreter"
+	"github.com/wtcheck/wtcheck/record"
 )
 
 // DefaultDueSoon is how many working days before its due date a pending deadline counts as
@@ -26,7 +27,7 @@ type Engine struct {
 	// DueSoon is the due-soon threshold in working days.
 	DueSoon int
 	// Today is the as-of date for a record with no extract date when no as-of date is given.
-	Today Date
+	Today record.Date
 	// InForce checks each referral only against the pack of the edition in force on the day
 	// it was received, instead of against every pack.
 	InForce bool
@@ -38,9 +39,9 @@ type Engine struct {
 // NotCovered is a referral that no loaded pack was in force for, in InForce mode: counted
 // and reported, never silently dropped.
 type NotCovered struct {
-	CaseID   string `json:"case_id"`
-	Referral string `json:"referral"`
-	Received Date   `json:"received"`
+	CaseID   string      `json:"case_id"`
+	Referral string      `json:"referral"`
+	Received record.Date `json:"received"`
 	// File and Record say where the case's record was read from, for formats that point at
 	// a location; neither is part of the JSON.
 	File   string `json:"-"`
@@ -84,7 +85,7 @@ func (e *CostError) Error() string {
 
 // AsOfFor is the day a case is checked as at: asOf if given, else the record's extract
 // date, else the engine's today.
-func (e *Engine) AsOfFor(c *Case, asOf Date) Date {
+func (e *Engine) AsOfFor(c *record.Case, asOf record.Date) record.Date {
 	switch {
 	case !asOf.IsZero():
 		return asOf
@@ -96,20 +97,20 @@ func (e *Engine) AsOfFor(c *Case, asOf Date) Date {
 
 // Check evaluates every pack on one validated case as at asOf (see AsOfFor) and returns its
 // findings, sorted, with any evaluation errors.
-func (e *Engine) Check(c *Case, asOf Date) ([]Finding, []EvalError) {
+func (e *Engine) Check(c *record.Case, asOf record.Date) ([]Finding, []EvalError) {
 	f, errs, _ := e.CheckInForce(c, asOf)
 	return f, errs
 }
 
 // CheckInForce is Check that also returns the referrals no pack covered, in InForce mode.
-func (e *Engine) CheckInForce(c *Case, asOf Date) ([]Finding, []EvalError, []NotCovered) {
+func (e *Engine) CheckInForce(c *record.Case, asOf record.Date) ([]Finding, []EvalError, []NotCovered) {
 	day := e.AsOfFor(c, asOf)
 	ev := &evaluator{engine: e, c: c.ViewAt(day), asOf: day, index: newCaseIndex()}
-	ev.objects = ev.c.objects()
+	ev.objects = ev.c.Objects()
 	ev.budget = ruleCostBase + ruleCostPerObject*uint64(ev.objects)
 	var uncovered []NotCovered
 	if e.InForce {
-		ev.packOf = map[*Referral]*CompiledPack{}
+		ev.packOf = map[*record.Referral]*CompiledPack{}
 		for _, r := range ev.c.Referrals {
 			if cp := e.packInForce(r.Received); cp != nil {
 				ev.packOf[r] = cp
@@ -146,7 +147,7 @@ func (e *Engine) namesPack(cp *CompiledPack) bool {
 }
 
 // packInForce is the loaded pack in force on day d, the latest one if periods overlap.
-func (e *Engine) packInForce(d Date) *CompiledPack {
+func (e *Engine) packInForce(d record.Date) *CompiledPack {
 	var best *CompiledPack
 	for _, cp := range e.Packs {
 		if cp.Pack.InForce.Covers(d) && (best == nil || cp.Pack.InForce.From.After(best.Pack.InForce.From)) {
@@ -159,11 +160,11 @@ func (e *Engine) packInForce(d Date) *CompiledPack {
 // evaluator holds the work of one Check call.
 type evaluator struct {
 	engine   *Engine
-	c        *Case
-	asOf     Date
+	c        *record.Case
+	asOf     record.Date
 	findings []Finding
 	errs     []EvalError
-	packOf   map[*Referral]*CompiledPack // in InForce mode, each referral's pack
+	packOf   map[*record.Referral]*CompiledPack // in InForce mode, each referral's pack
 	index    *caseIndex
 	objects  int    // the objects in the record
 	budget   uint64 // what each rule may spend on the record
@@ -177,40 +178,28 @@ type evaluator struct {
 // target is one object a rule is evaluated for.
 type target struct {
 	id       string
-	referral *Referral
+	referral *record.Referral
 	object   any
 }
 
 // targets lists the objects of a scope in record order.
-func targets(c *Case, scope Scope) []target {
+func targets(c *record.Case, scope Scope) []target {
 	if scope == ScopeCase {
 		return []target{{id: c.CaseID, object: c}}
 	}
 	var out []target
+	coll := record.CollectionOf(string(scope))
 	for _, r := range c.Referrals {
-		switch scope {
-		case ScopeReferral:
+		if scope == ScopeReferral {
 			out = append(out, target{r.ID, r, r})
-		case ScopeAssessment:
-			for _, a := range r.Assessments {
-				out = append(out, target{a.ID, r, a})
-			}
-		case ScopeStrategyDiscussion:
-			for _, d := range r.StrategyDiscussions {
-				out = append(out, target{d.ID, r, d})
-			}
-		case ScopeS47Enquiry:
-			for _, s := range r.S47Enquiries {
-				out = append(out, target{s.ID, r, s})
-			}
-		case ScopeConference:
-			for _, k := range r.Conferences {
-				out = append(out, target{k.ID, r, k})
-			}
-		case ScopePlan:
-			for _, p := range r.Plans {
-				out = append(out, target{p.ID, r, p})
-			}
+			continue
+		}
+		if coll == nil {
+			continue
+		}
+		for i := range coll.Len(r) {
+			o := coll.At(r, i)
+			out = append(out, target{o.ObjectID(), r, o})
 		}
 	}
 	return out
@@ -521,7 +510,7 @@ func (ev *evaluator) deadline(cr *compiledRule, act *vars, f Finding) {
 		ev.fail(f, fmt.Errorf("deadline.done: %w", err))
 		return
 	}
-	var lapse Date
+	var lapse record.Date
 	if cr.lapse != nil {
 		if lapse, err = ev.evalDate(cr.lapse, act); err != nil {
 			ev.fail(f, fmt.Errorf("deadline.lapse: %w", err))
@@ -543,8 +532,8 @@ func (ev *evaluator) deadline(cr *compiledRule, act *vars, f Finding) {
 // projectedCounted lists the projected bank holidays that a deadline finding's working-day
 // counts crossed: from the start to a due date counted in working days, from the due date to
 // the day lateness is counted to, and from the as-of date to the due date while pending.
-func projectedCounted(cal *Calendar, within *Timescale, start, due, done, lapse, asOf Date, o DeadlineOutcome) []Date {
-	var out []Date
+func projectedCounted(cal *Calendar, within *Timescale, start, due, done, lapse, asOf record.Date, o DeadlineOutcome) []record.Date {
+	var out []record.Date
 	if within == nil || within.Unit == WorkingDays {
 		out = append(out, cal.ProjectedBetween(start, due)...)
 	}
@@ -564,7 +553,7 @@ func projectedCounted(cal *Calendar, within *Timescale, start, due, done, lapse,
 	if len(out) == 0 {
 		return nil
 	}
-	slices.SortFunc(out, func(a, b Date) int { return b.DaysUntil(a) })
+	slices.SortFunc(out, func(a, b record.Date) int { return b.DaysUntil(a) })
 	return slices.Compact(out)
 }
 
@@ -590,8 +579,8 @@ type DeadlineOutcome struct {
 // date, it says met, breach (late or overdue, with how late), pending (with working days
 // left) or not applicable (lapsed before it was due). The start date is checked by the
 // caller: without one there is no due date.
-func JudgeDeadline(cal *Calendar, due, done, lapse, asOf Date, dueSoon int) DeadlineOutcome {
-	late := func(until Date) DeadlineOutcome {
+func JudgeDeadline(cal *Calendar, due, done, lapse, asOf record.Date, dueSoon int) DeadlineOutcome {
+	late := func(until record.Date) DeadlineOutcome {
 		wd, days := cal.WorkingDaysBetween(due, until), due.DaysUntil(until)
 		return DeadlineOutcome{Status: StatusBreach, LateWorkingDays: &wd, LateDays: &days}
 	}
@@ -613,7 +602,7 @@ func JudgeDeadline(cal *Calendar, due, done, lapse, asOf Date, dueSoon int) Dead
 	return DeadlineOutcome{Status: StatusPending, WorkingDaysLeft: &left, DueSoon: left <= dueSoon}
 }
 
-func (o DeadlineOutcome) message(title string, due, done, lapse, asOf Date) string {
+func (o DeadlineOutcome) message(title string, due, done, lapse, asOf record.Date) string {
 	plural := func(n int, unit string) string {
 		if n == 1 {
 			return "1 " + unit
@@ -731,20 +720,20 @@ func (ev *evaluator) evalString(p *program, act *vars) (string, error) {
 }
 
 // evalDate evaluates a timestamp-or-null expression; null gives the zero Date.
-func (ev *evaluator) evalDate(p *program, act *vars) (Date, error) {
+func (ev *evaluator) evalDate(p *program, act *vars) (record.Date, error) {
 	out, err := ev.eval(p, act)
 	if err != nil {
-		return Date{}, err
+		return record.Date{}, err
 	}
 	if out == types.NullValue {
-		return Date{}, nil
+		return record.Date{}, nil
 	}
 	if _, ok := out.(types.Timestamp); !ok {
-		return Date{}, fmt.Errorf("want a date, got %s", out.Type().TypeName())
+		return record.Date{}, fmt.Errorf("want a date, got %s", out.Type().TypeName())
 	}
 	d, alt := dateArg(out, "the expression")
 	if alt != nil {
-		return Date{}, alt.(*types.Err)
+		return record.Date{}, alt.(*types.Err)
 	}
 	return d, nil
 }

@@ -1,17 +1,18 @@
 package checker
 
 import (
+	"github.com/wtcheck/wtcheck/record"
 	"strings"
 	"testing"
 )
 
 func TestJudgeDeadline(t *testing.T) {
 	cal := testCalendar(t)
-	d := MustDate
+	d := record.MustDate
 	due := d("2024-01-25") // a Thursday
 	tests := []struct {
 		name              string
-		done, lapse, asOf Date
+		done, lapse, asOf record.Date
 		want              Status
 		lateWD, lateDays  *int
 		left              *int
@@ -123,21 +124,21 @@ rules:
     assert: workingDaysBetween(referral.received, referral.decision) >= 0
 `
 
-func testCase() *Case {
-	d := MustDate
-	return &Case{
+func testCase() *record.Case {
+	d := record.MustDate
+	return &record.Case{
 		CaseID:      "C-1",
 		ExtractDate: d("2024-03-31"),
-		Referrals: []*Referral{{
+		Referrals: []*record.Referral{{
 			ID: "R1", Received: d("2024-01-02"), Decision: d("2024-01-04"),
-			StrategyDiscussions: []*StrategyDiscussion{{ID: "SD1", Date: d("2024-01-04")}},
-			S47Enquiries: []*S47Enquiry{
+			StrategyDiscussions: []*record.StrategyDiscussion{{ID: "SD1", Date: d("2024-01-04")}},
+			S47Enquiries: []*record.S47Enquiry{
 				{ID: "S1", StrategyDiscussionID: "SD1", Started: d("2024-01-04"), Completed: d("2024-01-18"), Outcome: "icpc"},
 				{ID: "S2", Started: d("2024-03-20")},
 			},
-			Conferences: []*Conference{{ID: "K1", Kind: "initial", S47ID: "S1", Date: d("2024-01-29"), Outcome: "plan"}},
-			Plans: []*Plan{{ID: "P1", Kind: "child_protection", Started: d("2024-01-29"),
-				Visits: []*Visit{{Date: d("2024-02-05"), Seen: true}, {Date: d("2024-02-26"), Seen: false}, {Date: d("2024-03-04"), Seen: true}}}},
+			Conferences: []*record.Conference{{ID: "K1", Kind: "initial", S47ID: "S1", Date: d("2024-01-29"), Outcome: "plan"}},
+			Plans: []*record.Plan{{ID: "P1", Kind: "child_protection", Started: d("2024-01-29"),
+				Visits: []*record.Visit{{Date: d("2024-02-05"), Seen: true}, {Date: d("2024-02-26"), Seen: false}, {Date: d("2024-03-04"), Seen: true}}}},
 		}},
 	}
 }
@@ -154,7 +155,7 @@ func findingsByKey(fs []Finding) map[string]Finding {
 func TestEngineStatuses(t *testing.T) {
 	cp := compileTestPack(t, enginePack)
 	e := &Engine{Packs: []*CompiledPack{cp}, Calendar: testCalendar(t)}
-	findings, errs := e.Check(testCase(), Date{})
+	findings, errs := e.Check(testCase(), record.Date{})
 	got := findingsByKey(findings)
 
 	want := map[string]Status{
@@ -182,10 +183,10 @@ func TestEngineStatuses(t *testing.T) {
 	if icpc.Message != "held 17 working days after" || *icpc.LateWorkingDays != 2 || *icpc.LateDays != 4 {
 		t.Errorf("icpc finding = %+v", icpc)
 	}
-	if icpc.Start != MustDate("2024-01-04") || icpc.Due != MustDate("2024-01-25") || icpc.Done != MustDate("2024-01-29") {
+	if icpc.Start != record.MustDate("2024-01-04") || icpc.Due != record.MustDate("2024-01-25") || icpc.Done != record.MustDate("2024-01-29") {
 		t.Errorf("icpc dates = %s %s %s", icpc.Start, icpc.Due, icpc.Done)
 	}
-	if v := got["visits/P1@2024-02-05"]; v.Severity != SeverityWarning || v.Done != MustDate("2024-03-04") {
+	if v := got["visits/P1@2024-02-05"]; v.Severity != SeverityWarning || v.Done != record.MustDate("2024-03-04") {
 		t.Errorf("visit interval = %+v", v)
 	}
 }
@@ -193,7 +194,7 @@ func TestEngineStatuses(t *testing.T) {
 func TestEngineAsOfBeforeTheConference(t *testing.T) {
 	cp := compileTestPack(t, enginePack)
 	e := &Engine{Packs: []*CompiledPack{cp}, Calendar: testCalendar(t)}
-	findings, _ := e.Check(testCase(), MustDate("2024-01-22"))
+	findings, _ := e.Check(testCase(), record.MustDate("2024-01-22"))
 	got := findingsByKey(findings)["icpc/S1"]
 	if got.Status != StatusPending || got.WorkingDaysLeft == nil || *got.WorkingDaysLeft != 3 || !got.DueSoon {
 		t.Fatalf("icpc as of 2024-01-22 = %+v, want pending with 3 working days left", got)
@@ -208,10 +209,10 @@ func TestEngineInsufficientDataAndErrors(t *testing.T) {
 	e := &Engine{Packs: []*CompiledPack{cp}, Calendar: testCalendar(t)}
 	c := testCase()
 	c.Provenance.Lacks = []string{"decision"}
-	c.Referrals[0].Decision = Date{}
+	c.Referrals[0].Decision = record.Date{}
 	c.Referrals[0].StrategyDiscussions = nil
 	c.Referrals[0].S47Enquiries[0].StrategyDiscussionID = ""
-	findings, errs := e.Check(c, Date{})
+	findings, errs := e.Check(c, record.Date{})
 	got := findingsByKey(findings)
 	if got["decision/R1"].Status != StatusInsufficientData {
 		t.Errorf("decision with the source lacking it = %s", got["decision/R1"].Status)
@@ -226,7 +227,7 @@ func TestEngineInsufficientDataAndErrors(t *testing.T) {
 	}
 	// Where the source can record the decision but did not, the rule runs and fails.
 	c.Provenance.Lacks = nil
-	findings, errs = e.Check(c, Date{})
+	findings, errs = e.Check(c, record.Date{})
 	if len(errs) != 1 || errs[0].Rule != "broken" || errs[0].Subject != "R1" || !strings.Contains(errs[0].Err.Error(), "not recorded") {
 		t.Fatalf("evaluation errors = %v, want one for rule broken on R1", errs)
 	}
@@ -239,14 +240,14 @@ func TestEngineLapse(t *testing.T) {
 	cp := compileTestPack(t, enginePack)
 	e := &Engine{Packs: []*CompiledPack{cp}, Calendar: testCalendar(t)}
 	c := testCase()
-	c.Referrals[0].Decision = Date{}
-	c.Referrals[0].Closed = MustDate("2024-01-03") // closed on the due date
-	findings, _ := e.Check(c, Date{})
+	c.Referrals[0].Decision = record.Date{}
+	c.Referrals[0].Closed = record.MustDate("2024-01-03") // closed on the due date
+	findings, _ := e.Check(c, record.Date{})
 	if st := findingsByKey(findings)["decision/R1"].Status; st != StatusNotApplicable {
 		t.Errorf("referral closed on the due date without a decision = %s, want not_applicable", st)
 	}
-	c.Referrals[0].Closed = MustDate("2024-01-08")
-	findings, _ = e.Check(c, Date{})
+	c.Referrals[0].Closed = record.MustDate("2024-01-08")
+	findings, _ = e.Check(c, record.Date{})
 	f := findingsByKey(findings)["decision/R1"]
 	if f.Status != StatusBreach || *f.LateWorkingDays != 3 || !f.Done.IsZero() {
 		t.Errorf("referral closed after the due date without a decision = %+v", f)
@@ -264,7 +265,7 @@ func TestEngineParamOverride(t *testing.T) {
 		t.Fatal(err)
 	}
 	e := &Engine{Packs: []*CompiledPack{cp}, Calendar: cal}
-	findings, _ := e.Check(testCase(), Date{})
+	findings, _ := e.Check(testCase(), record.Date{})
 	if st := findingsByKey(findings)["visits/P1@2024-02-05"].Status; st != StatusMet {
 		t.Errorf("with a 25-working-day visit interval the 2024-02-05 interval = %s, want met", st)
 	}

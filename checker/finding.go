@@ -3,6 +3,7 @@ package checker
 import (
 	"cmp"
 	"fmt"
+	"github.com/wtcheck/wtcheck/record"
 	"slices"
 	"strings"
 )
@@ -36,9 +37,9 @@ type Finding struct {
 	Status   Status   `json:"status"`
 	Severity Severity `json:"severity"`
 
-	Start Date `json:"start,omitzero"`
-	Due   Date `json:"due,omitzero"`
-	Done  Date `json:"done,omitzero"`
+	Start record.Date `json:"start,omitzero"`
+	Due   record.Date `json:"due,omitzero"`
+	Done  record.Date `json:"done,omitzero"`
 	// LateWorkingDays and LateDays say how late a breached deadline was met, or how overdue
 	// it is at the as-of date (or at the day the obligation lapsed).
 	LateWorkingDays *int `json:"late_working_days,omitempty"`
@@ -53,7 +54,7 @@ type Finding struct {
 	// ProjectedHolidays lists the bank holidays the finding's working-day counts skipped that
 	// were projected by the standard rules for a year after the last published list, not
 	// published: a count that may change when that year's list is published.
-	ProjectedHolidays []Date `json:"projected_holidays,omitempty"`
+	ProjectedHolidays []record.Date `json:"projected_holidays,omitempty"`
 	// Proxies names the stand-ins (provenance.proxies) the finding was built on, if any.
 	Proxies []string `json:"proxies,omitempty"`
 	// Note explains a finding further: in --edition in-force, one checked under the edition
@@ -64,7 +65,7 @@ type Finding struct {
 	// obligation lapsed (deadline.lapse), else the day its referral was closed, on or before
 	// the as-of date. A breach with a Closed date is history, not open work: the audit's
 	// overdue list leaves it out. Not part of the JSON finding (the message says it).
-	Closed Date `json:"-"`
+	Closed record.Date `json:"-"`
 
 	// Team is the case's team, for grouping in reports; File and Record say where the case's
 	// record was read from, for formats that point at a location (SARIF, GitLab, GitHub).
@@ -226,10 +227,10 @@ func (p PackInfo) Label() string {
 
 // Report is the result of checking a batch: what the JSON output holds.
 type Report struct {
-	Tool    Tool       `json:"tool"`
-	AsOf    Date       `json:"as_of,omitzero"` // set when every record was checked as at the same day
-	Packs   []PackInfo `json:"packs"`
-	Summary Summary    `json:"summary"`
+	Tool    Tool        `json:"tool"`
+	AsOf    record.Date `json:"as_of,omitzero"` // set when every record was checked as at the same day
+	Packs   []PackInfo  `json:"packs"`
+	Summary Summary     `json:"summary"`
 	// Findings are the listed findings, sorted; the JSON writer streams them in this place.
 	Findings FindingList   `json:"-"`
 	Errors   []RecordError `json:"errors"`

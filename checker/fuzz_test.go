@@ -1,6 +1,7 @@
 package checker
 
 import (
+	"github.com/wtcheck/wtcheck/record"
 	"os"
 	"path/filepath"
 	"strings"
@@ -90,10 +91,10 @@ func FuzzParseHolidays(f *testing.F) {
 			if h.Date.IsZero() {
 				t.Fatalf("a holiday with no date: %+v", h)
 			}
-			if _, err := ParseDate(h.Date.String()); err != nil {
+			if _, err := record.ParseDate(h.Date.String()); err != nil {
 				t.Fatalf("a holiday on a date that is not one: %v", h.Date)
 			}
 		}
-		NewCalendar(hols, 2000, 2027).AddWorkingDays(MustDate("2024-01-01"), 10)
+		NewCalendar(hols, 2000, 2027).AddWorkingDays(record.MustDate("2024-01-01"), 10)
 	})
 }

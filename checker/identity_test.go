@@ -2,6 +2,7 @@ package checker
 
 import (
 	"bytes"
+	"github.com/wtcheck/wtcheck/record"
 	"slices"
 	"strings"
 	"testing"
@@ -50,7 +51,7 @@ func TestBaselineRoundTripAndV1(t *testing.T) {
 	other := known
 	other.Referral = "R2"
 	var buf bytes.Buffer
-	if err := WriteBaseline(&buf, MustDate("2024-03-31"), []BaselineEntry{BaselineEntryOf(&known), BaselineEntryOf(&known)}); err != nil {
+	if err := WriteBaseline(&buf, record.MustDate("2024-03-31"), []BaselineEntry{BaselineEntryOf(&known), BaselineEntryOf(&known)}); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(buf.String(), `"format": "wtcheck/baseline/v2"`) || strings.Count(buf.String(), `"referral": "R1"`) != 1 {
@@ -97,7 +98,7 @@ func TestEngineNamesLocalPacksAndPacksSharingAnEdition(t *testing.T) {
 	local.Pack.Local = true
 	check := func(packs ...*CompiledPack) map[string]bool {
 		e := &Engine{Packs: packs, Calendar: testCalendar(t)}
-		findings, _ := e.Check(testCase(), Date{})
+		findings, _ := e.Check(testCase(), record.Date{})
 		named := map[string]bool{}
 		for _, f := range findings {
 			named[f.Pack] = true
@@ -159,21 +160,21 @@ rules:
 func TestIntervalSubjects(t *testing.T) {
 	cp := compileTestPack(t, intervalPack)
 	e := &Engine{Packs: []*CompiledPack{cp}, Calendar: testCalendar(t)}
-	d := MustDate
-	c := &Case{CaseID: "C-1", ExtractDate: d("2024-12-31"), Referrals: []*Referral{{
+	d := record.MustDate
+	c := &record.Case{CaseID: "C-1", ExtractDate: d("2024-12-31"), Referrals: []*record.Referral{{
 		ID: "R1", Received: d("2024-01-02"),
-		Conferences: []*Conference{
+		Conferences: []*record.Conference{
 			{ID: "K1", Kind: "initial", Date: d("2024-01-29"), Outcome: "plan"},
 			{ID: "K2", Kind: "review", PlanID: "P1", Date: d("2024-04-22"), Outcome: "end_plan"},
 			{ID: "K3", Kind: "review", PlanID: "P2", Date: d("2024-04-22"), Outcome: "continue"},
 			{ID: "K4", Kind: "review", PlanID: "P2", Date: d("2024-09-30"), Outcome: "end_plan"},
 		},
-		Plans: []*Plan{
+		Plans: []*record.Plan{
 			{ID: "P1", Kind: "child_protection", Started: d("2024-01-29"), Ended: d("2024-04-22"), EndReason: "conference"},
 			{ID: "P2", Kind: "child_protection", Started: d("2024-01-29"), Ended: d("2024-09-30"), EndReason: "conference"},
 		},
 	}}}
-	findings, errs := e.Check(c, Date{})
+	findings, errs := e.Check(c, record.Date{})
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}
@@ -189,7 +190,7 @@ func TestIntervalSubjects(t *testing.T) {
 	}
 
 	c.Provenance.Lacks = []string{"plans.visits"}
-	findings, _ = e.Check(c, Date{})
+	findings, _ = e.Check(c, record.Date{})
 	got = nil
 	for _, f := range findings {
 		if f.Rule == "visits" {

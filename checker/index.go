@@ -7,6 +7,7 @@ import (
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
 	"cel.dev/cel-go/common/types/traits"
+	"github.com/wtcheck/wtcheck/record"
 )
 
 // This file makes the functions that look objects up in a record (a plan's seen visits, its
@@ -21,18 +22,18 @@ import (
 
 // caseIndex holds what the look-up functions worked out for one record.
 type caseIndex struct {
-	seen      map[*Plan]*sortedDates
-	referrals map[*Referral]*referralIndex
+	seen      map[*record.Plan]*sortedDates
+	referrals map[*record.Referral]*referralIndex
 	bindings  map[string]functions.LateBoundOp
 }
 
 // referralIndex is one referral's objects by id and by date.
 type referralIndex struct {
-	discussionByID map[string]*StrategyDiscussion
-	dated          []*StrategyDiscussion // dated discussions by date, record order on a tie
-	enquiryConfs   map[string][]*Conference
-	planConfs      map[string][]*Conference
-	reviews        map[string][]*Conference
+	discussionByID map[string]*record.StrategyDiscussion
+	dated          []*record.StrategyDiscussion // dated discussions by date, record order on a tie
+	enquiryConfs   map[string][]*record.Conference
+	planConfs      map[string][]*record.Conference
+	reviews        map[string][]*record.Conference
 	// CEL lists built once, by enquiry or plan id.
 	enquiryConfList, reviewList, planConfList map[string]ref.Val
 	reviewDates                               map[string]*sortedDates
@@ -42,29 +43,29 @@ func newCaseIndex() *caseIndex {
 	ix := &caseIndex{}
 	ix.bindings = map[string]functions.LateBoundOp{
 		"seenVisits": func(_ string, args ...ref.Val) ref.Val {
-			return ix.seenVisits(args[0].Value().(*Plan))
+			return ix.seenVisits(args[0].Value().(*record.Plan))
 		},
 		"discussionsFor": func(_ string, args ...ref.Val) ref.Val {
-			r, s := args[0].Value().(*Referral), args[1].Value().(*S47Enquiry)
+			r, s := args[0].Value().(*record.Referral), args[1].Value().(*record.S47Enquiry)
 			return objectList(discussionObj, ix.referral(r).discussionFor(s))
 		},
 		"conferencesFor": func(_ string, args ...ref.Val) ref.Val {
-			r, s := args[0].Value().(*Referral), args[1].Value().(*S47Enquiry)
+			r, s := args[0].Value().(*record.Referral), args[1].Value().(*record.S47Enquiry)
 			ri := ix.referral(r)
 			return cachedList(&ri.enquiryConfList, s.ID, func() ref.Val { return objectList(conferenceObj, ri.enquiryConfs[s.ID]) })
 		},
 		"reviewsOf": func(_ string, args ...ref.Val) ref.Val {
-			r, p := args[0].Value().(*Referral), args[1].Value().(*Plan)
+			r, p := args[0].Value().(*record.Referral), args[1].Value().(*record.Plan)
 			ri := ix.referral(r)
 			return cachedList(&ri.reviewList, p.ID, func() ref.Val { return objectList(conferenceObj, ri.reviews[p.ID]) })
 		},
 		"conferencesOf": func(_ string, args ...ref.Val) ref.Val {
-			r, p := args[0].Value().(*Referral), args[1].Value().(*Plan)
+			r, p := args[0].Value().(*record.Referral), args[1].Value().(*record.Plan)
 			ri := ix.referral(r)
 			return cachedList(&ri.planConfList, p.ID, func() ref.Val { return objectList(conferenceObj, ri.planConfs[p.ID]) })
 		},
 		"reviewDates": func(_ string, args ...ref.Val) ref.Val {
-			r, p := args[0].Value().(*Referral), args[1].Value().(*Plan)
+			r, p := args[0].Value().(*record.Referral), args[1].Value().(*record.Plan)
 			return ix.referral(r).reviewDatesOf(p.ID)
 		},
 	}
@@ -89,36 +90,36 @@ func cachedList(m *map[string]ref.Val, key string, build func() ref.Val) ref.Val
 	return v
 }
 
-func (ix *caseIndex) seenVisits(p *Plan) *sortedDates {
+func (ix *caseIndex) seenVisits(p *record.Plan) *sortedDates {
 	if l, ok := ix.seen[p]; ok {
 		return l
 	}
 	if ix.seen == nil {
-		ix.seen = map[*Plan]*sortedDates{}
+		ix.seen = map[*record.Plan]*sortedDates{}
 	}
 	l := newSortedDates(seenVisitDays(p))
 	ix.seen[p] = l
 	return l
 }
 
-func (ix *caseIndex) referral(r *Referral) *referralIndex {
+func (ix *caseIndex) referral(r *record.Referral) *referralIndex {
 	if ri, ok := ix.referrals[r]; ok {
 		return ri
 	}
 	if ix.referrals == nil {
-		ix.referrals = map[*Referral]*referralIndex{}
+		ix.referrals = map[*record.Referral]*referralIndex{}
 	}
 	ri := indexReferral(r)
 	ix.referrals[r] = ri
 	return ri
 }
 
-func indexReferral(r *Referral) *referralIndex {
+func indexReferral(r *record.Referral) *referralIndex {
 	ri := &referralIndex{
-		discussionByID: map[string]*StrategyDiscussion{},
-		enquiryConfs:   map[string][]*Conference{},
-		planConfs:      map[string][]*Conference{},
-		reviews:        map[string][]*Conference{},
+		discussionByID: map[string]*record.StrategyDiscussion{},
+		enquiryConfs:   map[string][]*record.Conference{},
+		planConfs:      map[string][]*record.Conference{},
+		reviews:        map[string][]*record.Conference{},
 	}
 	for _, d := range r.StrategyDiscussions {
 		if _, dup := ri.discussionByID[d.ID]; !dup {
@@ -128,7 +129,7 @@ func indexReferral(r *Referral) *referralIndex {
 			ri.dated = append(ri.dated, d)
 		}
 	}
-	slices.SortStableFunc(ri.dated, func(a, b *StrategyDiscussion) int { return int(a.Date.day - b.Date.day) })
+	slices.SortStableFunc(ri.dated, func(a, b *record.StrategyDiscussion) int { return int(a.Date.DayNumber() - b.Date.DayNumber()) })
 	for _, k := range r.Conferences {
 		if k.S47ID != "" && (k.Kind == "initial" || k.Kind == "pre_birth") {
 			ri.enquiryConfs[k.S47ID] = append(ri.enquiryConfs[k.S47ID], k)
@@ -140,7 +141,7 @@ func indexReferral(r *Referral) *referralIndex {
 			}
 		}
 	}
-	for _, m := range []map[string][]*Conference{ri.enquiryConfs, ri.planConfs, ri.reviews} {
+	for _, m := range []map[string][]*record.Conference{ri.enquiryConfs, ri.planConfs, ri.reviews} {
 		for _, ks := range m {
 			sortConferences(ks)
 		}
@@ -151,10 +152,10 @@ func indexReferral(r *Referral) *referralIndex {
 // discussionFor is the discussion at which an enquiry was initiated: the one it names, else
 // the latest of the referral dated on or before the enquiry started (the first in the record
 // of several on that day).
-func (ri *referralIndex) discussionFor(s *S47Enquiry) []*StrategyDiscussion {
+func (ri *referralIndex) discussionFor(s *record.S47Enquiry) []*record.StrategyDiscussion {
 	if s.StrategyDiscussionID != "" {
 		if d, ok := ri.discussionByID[s.StrategyDiscussionID]; ok {
-			return []*StrategyDiscussion{d}
+			return []*record.StrategyDiscussion{d}
 		}
 		return nil
 	}
@@ -162,7 +163,7 @@ func (ri *referralIndex) discussionFor(s *S47Enquiry) []*StrategyDiscussion {
 		return nil
 	}
 	// The first discussion dated after the start; the one before it is the latest on or before.
-	i, _ := slices.BinarySearchFunc(ri.dated, s.Started.day+1, func(d *StrategyDiscussion, day int32) int { return int(d.Date.day - day) })
+	i, _ := slices.BinarySearchFunc(ri.dated, s.Started.DayNumber()+1, func(d *record.StrategyDiscussion, day int32) int { return int(d.Date.DayNumber() - day) })
 	if i == 0 {
 		return nil
 	}
@@ -170,7 +171,7 @@ func (ri *referralIndex) discussionFor(s *S47Enquiry) []*StrategyDiscussion {
 	for i--; i > 0 && ri.dated[i-1].Date == best.Date; i-- {
 		best = ri.dated[i-1]
 	}
-	return []*StrategyDiscussion{best}
+	return []*record.StrategyDiscussion{best}
 }
 
 func (ri *referralIndex) reviewDatesOf(planID string) *sortedDates {
@@ -180,7 +181,7 @@ func (ri *referralIndex) reviewDatesOf(planID string) *sortedDates {
 	if ri.reviewDates == nil {
 		ri.reviewDates = map[string]*sortedDates{}
 	}
-	var days []Date
+	var days []record.Date
 	for _, k := range ri.reviews[planID] {
 		if !k.Date.IsZero() {
 			days = append(days, k.Date)
@@ -195,38 +196,18 @@ func (ri *referralIndex) reviewDatesOf(planID string) *sortedDates {
 // can search it instead of reading it whole.
 type sortedDates struct {
 	traits.Lister
-	days []Date
+	days []record.Date
 }
 
-func newSortedDates(days []Date) *sortedDates {
+func newSortedDates(days []record.Date) *sortedDates {
 	return &sortedDates{Lister: dateList(days).(traits.Lister), days: days}
 }
 
 // firstAfter is the earliest date after d, or null.
-func (l *sortedDates) firstAfter(d Date) ref.Val {
-	i, _ := slices.BinarySearchFunc(l.days, d.day+1, func(x Date, day int32) int { return int(x.day - day) })
+func (l *sortedDates) firstAfter(d record.Date) ref.Val {
+	i, _ := slices.BinarySearchFunc(l.days, d.DayNumber()+1, func(x record.Date, day int32) int { return int(x.DayNumber() - day) })
 	if i == len(l.days) {
 		return types.NullValue
 	}
 	return dateVal(l.days[i])
-}
-
-// objects counts what a record holds: the case, its referrals and every object and list
-// element in them. A rule's cost budget grows with it.
-func (c *Case) objects() int {
-	n := 1 + len(c.Child.Circumstances)
-	for _, r := range c.Referrals {
-		n++
-		for _, a := range r.Assessments {
-			n += 1 + len(a.Seen)
-		}
-		for _, d := range r.StrategyDiscussions {
-			n += 1 + len(d.Agencies)
-		}
-		n += len(r.S47Enquiries) + len(r.Conferences)
-		for _, p := range r.Plans {
-			n += 1 + len(p.CoreGroups) + len(p.Visits)
-		}
-	}
-	return n
 }

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/wtcheck/wtcheck/record"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -160,8 +161,8 @@ func (s *packSource) strList(v *yaml.Node) []string {
 	return out
 }
 
-func (s *packSource) date(v *yaml.Node) Date {
-	d, err := ParseDate(s.str(v))
+func (s *packSource) date(v *yaml.Node) record.Date {
+	d, err := record.ParseDate(s.str(v))
 	if err != nil {
 		s.errorAtNode(v, "%v", err)
 	}
@@ -281,7 +282,7 @@ func ParseParamValue(t ParamType, text string) (any, error) {
 	case ParamString:
 		return text, nil
 	case ParamDate:
-		return ParseDate(text)
+		return record.ParseDate(text)
 	}
 	return nil, fmt.Errorf("unknown parameter type %q (want int, string, bool or date)", t)
 }

@@ -2,6 +2,7 @@ package checker
 
 import (
 	"fmt"
+	"github.com/wtcheck/wtcheck/record"
 	"regexp"
 	"slices"
 	"strconv"
@@ -47,12 +48,12 @@ type Pack struct {
 
 // InForce is the period an edition was in force; To is zero for the edition in force now.
 type InForce struct {
-	From Date
-	To   Date
+	From record.Date
+	To   record.Date
 }
 
 // Covers reports whether the edition was in force on d.
-func (f InForce) Covers(d Date) bool {
+func (f InForce) Covers(d record.Date) bool {
 	return !d.Before(f.From) && (f.To.IsZero() || !d.After(f.To))
 }
 

@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/wtcheck/wtcheck/checker"
+	"github.com/wtcheck/wtcheck/record"
 	"github.com/wtcheck/wtcheck/rules"
 )
 
@@ -17,45 +17,45 @@ var longRecordSize = 100_000
 
 // longPlan is one child protection plan of n seen visits, one a day from 1 January 1920, the
 // child seen at each: every visit opens an interval of the visit-interval rule.
-func longPlan(n int) *checker.Case {
-	start := checker.MustDate("1920-01-01")
-	plan := &checker.Plan{ID: "P1", Kind: "child_protection", Started: start}
+func longPlan(n int) *record.Case {
+	start := record.MustDate("1920-01-01")
+	plan := &record.Plan{ID: "P1", Kind: "child_protection", Started: start}
 	for i := range n {
-		plan.Visits = append(plan.Visits, &checker.Visit{Date: start.AddDays(i + 1), Seen: true})
+		plan.Visits = append(plan.Visits, &record.Visit{Date: start.AddDays(i + 1), Seen: true})
 	}
-	return longCase(&checker.Referral{ID: "R1", Received: start.AddDays(-30), Plans: []*checker.Plan{plan}})
+	return longCase(&record.Referral{ID: "R1", Received: start.AddDays(-30), Plans: []*record.Plan{plan}})
 }
 
 // manyReviews is one plan reviewed n times, a day apart.
-func manyReviews(n int) *checker.Case {
-	start := checker.MustDate("1920-01-01")
-	r := &checker.Referral{ID: "R1", Received: start.AddDays(-30),
-		Plans: []*checker.Plan{{ID: "P1", Kind: "child_protection", Started: start}}}
+func manyReviews(n int) *record.Case {
+	start := record.MustDate("1920-01-01")
+	r := &record.Referral{ID: "R1", Received: start.AddDays(-30),
+		Plans: []*record.Plan{{ID: "P1", Kind: "child_protection", Started: start}}}
 	for i := range n {
-		r.Conferences = append(r.Conferences, &checker.Conference{ID: fmt.Sprintf("K%d", i), Kind: "review", PlanID: "P1", Date: start.AddDays(i + 1)})
+		r.Conferences = append(r.Conferences, &record.Conference{ID: fmt.Sprintf("K%d", i), Kind: "review", PlanID: "P1", Date: start.AddDays(i + 1)})
 	}
 	return longCase(r)
 }
 
 // manyEnquiries is one referral of n objects: n/5 section 47 enquiries, each with its own
 // strategy discussion and initial conference, and a plan with one review.
-func manyEnquiries(n int) *checker.Case {
-	start := checker.MustDate("1920-01-01")
-	r := &checker.Referral{ID: "R1", Received: start}
+func manyEnquiries(n int) *record.Case {
+	start := record.MustDate("1920-01-01")
+	r := &record.Referral{ID: "R1", Received: start}
 	for i := range n / 5 {
 		day := start.AddDays(i)
-		r.StrategyDiscussions = append(r.StrategyDiscussions, &checker.StrategyDiscussion{ID: fmt.Sprintf("D%d", i), Date: day, Agencies: []string{"social_care", "police", "health"}})
-		r.S47Enquiries = append(r.S47Enquiries, &checker.S47Enquiry{ID: fmt.Sprintf("S%d", i), Started: day, Outcome: "icpc"})
-		r.Conferences = append(r.Conferences, &checker.Conference{ID: fmt.Sprintf("K%d", i), Kind: "initial", S47ID: fmt.Sprintf("S%d", i), Date: day.AddDays(10)})
-		r.Plans = append(r.Plans, &checker.Plan{ID: fmt.Sprintf("P%d", i), Kind: "child_protection", Started: day.AddDays(10), Ended: day.AddDays(40), EndReason: "turned_18"})
-		r.Conferences = append(r.Conferences, &checker.Conference{ID: fmt.Sprintf("V%d", i), Kind: "review", PlanID: fmt.Sprintf("P%d", i), Date: day.AddDays(40), Outcome: "end_plan"})
+		r.StrategyDiscussions = append(r.StrategyDiscussions, &record.StrategyDiscussion{ID: fmt.Sprintf("D%d", i), Date: day, Agencies: []string{"social_care", "police", "health"}})
+		r.S47Enquiries = append(r.S47Enquiries, &record.S47Enquiry{ID: fmt.Sprintf("S%d", i), Started: day, Outcome: "icpc"})
+		r.Conferences = append(r.Conferences, &record.Conference{ID: fmt.Sprintf("K%d", i), Kind: "initial", S47ID: fmt.Sprintf("S%d", i), Date: day.AddDays(10)})
+		r.Plans = append(r.Plans, &record.Plan{ID: fmt.Sprintf("P%d", i), Kind: "child_protection", Started: day.AddDays(10), Ended: day.AddDays(40), EndReason: "turned_18"})
+		r.Conferences = append(r.Conferences, &record.Conference{ID: fmt.Sprintf("V%d", i), Kind: "review", PlanID: fmt.Sprintf("P%d", i), Date: day.AddDays(40), Outcome: "end_plan"})
 	}
 	return longCase(r)
 }
 
-func longCase(r *checker.Referral) *checker.Case {
-	return &checker.Case{CaseID: "LONG", ExtractDate: checker.MustDate("2199-12-31"),
-		Child: checker.Child{BirthDate: checker.MustDate("1919-06-01")}, Referrals: []*checker.Referral{r}}
+func longCase(r *record.Referral) *record.Case {
+	return &record.Case{CaseID: "LONG", ExtractDate: record.MustDate("2199-12-31"),
+		Child: record.Child{BirthDate: record.MustDate("1919-06-01")}, Referrals: []*record.Referral{r}}
 }
 
 // BenchmarkLongRecord checks one record of 100,000 visits (or reviews, or enquiries) under
@@ -68,7 +68,7 @@ func BenchmarkLongRecord(b *testing.B) {
 	}
 	for _, bc := range []struct {
 		name string
-		make func(int) *checker.Case
+		make func(int) *record.Case
 	}{
 		{"visits", longPlan},
 		{"reviews", manyReviews},
@@ -76,12 +76,12 @@ func BenchmarkLongRecord(b *testing.B) {
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			c := bc.make(longRecordSize)
-			if err := checker.Validate(c); err != nil {
+			if err := record.Validate(c); err != nil {
 				b.Fatal(err)
 			}
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, errs := e.Check(c, checker.Date{}); len(errs) > 0 {
+				if _, errs := e.Check(c, record.Date{}); len(errs) > 0 {
 					b.Fatal(errs[0])
 				}
 			}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/wtcheck/wtcheck/checker"
+	"github.com/wtcheck/wtcheck/record"
 	"github.com/wtcheck/wtcheck/rules"
 )
 
@@ -24,14 +25,14 @@ func inForceEngine(t *testing.T) *checker.Engine {
 }
 
 // decodeCase reads a record as the loader does.
-func decodeCase(t *testing.T, record string) *checker.Case {
+func decodeCase(t *testing.T, raw string) *record.Case {
 	t.Helper()
-	var c checker.Case
-	if err := json.Unmarshal([]byte(record), &c); err != nil {
-		t.Fatalf("decode %s: %v", record, err)
+	var c record.Case
+	if err := json.Unmarshal([]byte(raw), &c); err != nil {
+		t.Fatalf("decode %s: %v", raw, err)
 	}
-	if err := checker.Validate(&c); err != nil {
-		t.Fatalf("validate %s: %v", record, err)
+	if err := record.Validate(&c); err != nil {
+		t.Fatalf("validate %s: %v", raw, err)
 	}
 	return &c
 }
@@ -39,12 +40,12 @@ func decodeCase(t *testing.T, record string) *checker.Case {
 // editionOn is the edition in force on a day, written out from the editions table of the
 // rule catalogue rather than read from the packs, so that a wrong in_force date in a pack
 // fails this test.
-func editionOn(d checker.Date) string {
+func editionOn(d record.Date) string {
 	for _, e := range []struct{ from, edition string }{
 		{"2026-03-18", "2026"}, {"2023-12-15", "2023"}, {"2018-07-04", "2018"},
 		{"2015-03-26", "2015"}, {"2013-04-15", "2013"}, {"2010-04-01", "2010"},
 	} {
-		if !d.Before(checker.MustDate(e.from)) {
+		if !d.Before(record.MustDate(e.from)) {
 			return e.edition
 		}
 	}
@@ -56,13 +57,13 @@ func editionOn(d checker.Date) string {
 // has findings, and every finding names the edition in force on its referral's day.
 func TestInForceCoversEveryReferralSinceApril2010(t *testing.T) {
 	e := inForceEngine(t)
-	var days []checker.Date
+	var days []record.Date
 	for m := time.Date(2010, 4, 15, 0, 0, 0, 0, time.UTC); m.Before(time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)); m = m.AddDate(0, 1, 0) {
-		days = append(days, checker.DateOf(m))
+		days = append(days, record.DateOf(m))
 	}
 	for _, s := range []string{"2010-04-01", "2013-04-14", "2013-04-15", "2015-03-25", "2015-03-26", "2018-07-03", "2018-07-04",
 		"2023-12-14", "2023-12-15", "2026-03-17", "2026-03-18"} {
-		days = append(days, checker.MustDate(s))
+		days = append(days, record.MustDate(s))
 	}
 	if len(days) != 200+11 {
 		t.Fatalf("%d referrals, want 200 monthly and 11 on the changes", len(days))
@@ -71,13 +72,13 @@ func TestInForceCoversEveryReferralSinceApril2010(t *testing.T) {
 	for i, d := range days {
 		// Each referral has a decision the next day and an assessment of the edition's
 		// model (a single assessment, which the 2010 pack does not judge, and an initial one).
-		record := fmt.Sprintf(`{"case_id":"C-%03d","extract_date":"2026-12-31","child":{"birth_date":"2009-01-05","circumstances":["young_carer"]},`+
+		raw := fmt.Sprintf(`{"case_id":"C-%03d","extract_date":"2026-12-31","child":{"birth_date":"2009-01-05","circumstances":["young_carer"]},`+
 			`"referrals":[{"id":"R1","received":"%s","decision":"%s","outcome":"assessment","closed":"%s",`+
 			`"assessments":[{"id":"A1","kind":"single","started":"%s","completed":"%s","seen":["%s"],"wishes_recorded":true},`+
 			`{"id":"A2","kind":"initial","started":"%s","completed":"%s","seen":["%s"],"wishes_recorded":true}]}]}`,
 			i, d, d.AddDays(1), d.AddDays(20), d.AddDays(1), d.AddDays(14), d.AddDays(2), d.AddDays(1), d.AddDays(7), d.AddDays(2))
-		c := decodeCase(t, record)
-		findings, errs, uncovered := e.CheckInForce(c, checker.Date{})
+		c := decodeCase(t, raw)
+		findings, errs, uncovered := e.CheckInForce(c, record.Date{})
 		if len(errs) > 0 || len(uncovered) > 0 {
 			t.Fatalf("referral of %s: errors %v, not covered %v", d, errs, uncovered)
 		}
@@ -97,7 +98,7 @@ func TestInForceCoversEveryReferralSinceApril2010(t *testing.T) {
 	}
 	// The day before the 2010 edition is the only kind of referral not covered.
 	c := decodeCase(t, `{"case_id":"C-OLD","extract_date":"2026-11-30","referrals":[{"id":"R1","received":"2010-03-31","decision":"2010-04-01"}]}`)
-	findings, _, uncovered := e.CheckInForce(c, checker.Date{})
+	findings, _, uncovered := e.CheckInForce(c, record.Date{})
 	if len(findings) != 0 || len(uncovered) != 1 || uncovered[0].Referral != "R1" || uncovered[0].Received.String() != "2010-03-31" {
 		t.Errorf("referral of 31 March 2010: findings %v, not covered %v; want none, and R1 not covered", findings, uncovered)
 	}
@@ -110,7 +111,7 @@ func TestSingleAssessmentOfMay2014(t *testing.T) {
 	e := inForceEngine(t)
 	c := decodeCase(t, `{"case_id":"C-2014","extract_date":"2014-09-30","child":{"birth_date":"2008-11-03"},`+
 		`"referrals":[{"id":"R1","received":"2014-05-12","decision":"2014-05-13","assessments":[{"id":"A1","kind":"single","started":"2014-05-13","completed":"2014-07-17"}]}]}`)
-	findings, errs, _ := e.CheckInForce(c, checker.Date{})
+	findings, errs, _ := e.CheckInForce(c, record.Date{})
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}
@@ -138,7 +139,7 @@ func TestFamilyHelpMeetsEarlyHelpUnder2026(t *testing.T) {
 	e := inForceEngine(t)
 	c := decodeCase(t, `{"case_id":"C-2026","extract_date":"2026-09-30","child":{"birth_date":"2014-02-10","circumstances":["young_carer"]},`+
 		`"referrals":[{"id":"R1","received":"2026-06-01","decision":"2026-06-02","outcome":"family_help","closed":"2026-06-05"}]}`)
-	findings, errs, _ := e.CheckInForce(c, checker.Date{})
+	findings, errs, _ := e.CheckInForce(c, record.Date{})
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}
@@ -160,7 +161,7 @@ func TestDeadlineIn2028CountsProjectedHolidays(t *testing.T) {
 	e := inForceEngine(t)
 	c := decodeCase(t, `{"case_id":"C-2028","extract_date":"2028-07-31","child":{"birth_date":"2019-03-01"},`+
 		`"referrals":[{"id":"R1","received":"2028-04-13","decision":"2028-04-18","assessments":[{"id":"A1","kind":"single","started":"2028-04-18"}]}]}`)
-	findings, errs, _ := e.CheckInForce(c, checker.Date{})
+	findings, errs, _ := e.CheckInForce(c, record.Date{})
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}
@@ -184,7 +185,7 @@ func TestDeadlineIn2028CountsProjectedHolidays(t *testing.T) {
 	}
 	// A deadline within the published years names no projected holiday.
 	c = decodeCase(t, `{"case_id":"C-2027","extract_date":"2027-04-30","referrals":[{"id":"R1","received":"2027-03-25","decision":"2027-03-30"}]}`)
-	findings, _, _ = e.CheckInForce(c, checker.Date{})
+	findings, _, _ = e.CheckInForce(c, record.Date{})
 	for _, f := range findings {
 		if f.ProjectedHolidays != nil {
 			t.Errorf("%s in 2027 names projected holidays %v", f.Rule, f.ProjectedHolidays)

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/wtcheck/wtcheck/checker"
+	"github.com/wtcheck/wtcheck/record"
 	"github.com/wtcheck/wtcheck/rules"
 )
 
@@ -33,18 +34,18 @@ func sampleLines(b *testing.B) [][]byte {
 // once, outside the timer); ns/op is per case.
 func BenchmarkCheckCase(b *testing.B) {
 	e := benchEngine(b)
-	var cases []*checker.Case
+	var cases []*record.Case
 	for i, line := range sampleLines(b) {
-		rec := decode("sample", i+1, line)
-		if rec.Err != nil {
-			b.Fatal(rec.Err)
+		c, _, err := record.Decode(line)
+		if err != nil {
+			b.Fatalf("sample record %d: %v", i+1, err)
 		}
-		cases = append(cases, rec.Case)
+		cases = append(cases, c)
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
-		e.Check(cases[i%len(cases)], checker.Date{})
+		e.Check(cases[i%len(cases)], record.Date{})
 	}
 }
 
@@ -54,8 +55,8 @@ func BenchmarkDecodeCase(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
-		if rec := decode("sample", 1, lines[i%len(lines)]); rec.Err != nil {
-			b.Fatal(rec.Err)
+		if _, _, err := record.Decode(lines[i%len(lines)]); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

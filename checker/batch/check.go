@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/wtcheck/wtcheck/checker"
+	"github.com/wtcheck/wtcheck/record"
 )
 
 // DefaultShow is which statuses a report lists unless asked for more: the actionable ones.
@@ -19,7 +20,7 @@ var DefaultShow = []checker.Status{checker.StatusBreach, checker.StatusPending}
 
 // Options control a batch check.
 type Options struct {
-	AsOf    checker.Date     // zero: each record's extract date
+	AsOf    record.Date      // zero: each record's extract date
 	Show    []checker.Status // statuses to list; nil means DefaultShow
 	FailOn  checker.Severity // the level at which a breach fails the check
 	Workers int              // goroutines evaluating records; 0 means one per CPU; at most MaxWorkers
@@ -34,7 +35,7 @@ type Options struct {
 	// PerCase, when set, is given each checked case with all its findings, on the worker's
 	// goroutine (so it must be safe for concurrent use): the comparison aggregates this way
 	// without keeping findings.
-	PerCase func(c *checker.Case, findings []checker.Finding)
+	PerCase func(c *record.Case, findings []checker.Finding)
 	// AllowEmpty lets an input that yields no case record pass. Without it Check returns an
 	// *EmptyError beside the report (findings-format.md, "Exit codes"): a nightly extract
 	// that failed to arrive must never pass as a clean run.
@@ -115,7 +116,7 @@ type Redactor interface {
 	// Record returns what rewrites one record's entries. It is given what the record's
 	// entries may show: the file and its position, the case id as read, and the case and
 	// the day it is checked as at (c is nil for a record that could not be read as a case).
-	Record(file string, position int, caseID string, c *checker.Case, asOf checker.Date) EntryRedactor
+	Record(file string, position int, caseID string, c *record.Case, asOf record.Date) EntryRedactor
 }
 
 // EntryRedactor rewrites the entries of one record in place.
@@ -278,7 +279,7 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 	for _, cp := range engine.Packs {
 		report.Packs = append(report.Packs, checker.PackInfoOf(cp.Pack))
 	}
-	var asOfs = map[checker.Date]bool{}
+	var asOfs = map[record.Date]bool{}
 	// Case ids are kept as 128-bit hashes, not strings, to find duplicates, with where each
 	// was first read packed in 8 bytes: about 53 MiB for a million cases, where the ids and
 	// their files' names took 352 MiB. Two different ids share a hash with a chance of about
@@ -439,11 +440,13 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 		var empty EmptyError
 		for i, p := range paths {
 			if inputCases[i] == 0 {
-				exts := caseExtensionsText()
-				if r.Import != nil {
-					exts = strings.Join(r.Extensions, ", ")
+				// Only a format named by the caller is offered as the reason records failed.
+				var expect string
+				if r.Format != nil {
+					expect = r.Format.Expect
 				}
-				empty.Inputs = append(empty.Inputs, EmptyInput{Path: p, Files: inputFiles[i], Records: inputRecords[i], exts: exts, format: r.Format})
+				empty.Inputs = append(empty.Inputs, EmptyInput{Path: p, Files: inputFiles[i], Records: inputRecords[i],
+					exts: strings.Join(r.format().Extensions, ", "), format: expect})
 			}
 		}
 		if len(empty.Inputs) > 0 {
@@ -458,7 +461,7 @@ func checkOne(engine *checker.Engine, opts Options, show map[checker.Status]bool
 	var red EntryRedactor
 	if !j.check {
 		if opts.Redact != nil {
-			red = opts.Redact.Record(rec.File, j.file+1, rec.CaseID, nil, checker.Date{})
+			red = opts.Redact.Record(rec.File, j.file+1, rec.CaseID, nil, record.Date{})
 		}
 		out.addError(red, j.file, checker.RecordError{
 			File: rec.File, Record: rec.Index, CaseID: rec.CaseID, Error: errorText(rec.Err)})
@@ -513,8 +516,8 @@ func checkOne(engine *checker.Engine, opts Options, show map[checker.Status]bool
 		}
 	}
 	// Warnings are kept only for a record that was checked: a skipped one has its error.
-	for _, w := range rec.Warnings {
-		w.File, w.Record, w.CaseID = rec.File, rec.Index, rec.CaseID
+	for _, rw := range rec.Warnings {
+		w := checker.RecordWarning{File: rec.File, Record: rec.Index, CaseID: rec.CaseID, Path: rw.Path, Warning: rw.Warning}
 		if red != nil {
 			red.Warning(&w)
 		}
@@ -569,10 +572,10 @@ func caseIDHash(id string) [16]byte {
 // judged on a day after it was exported, and shows nothing that happened since.
 type judgedLater struct {
 	n             int
-	first, latest checker.Date // their earliest and latest extract dates
+	first, latest record.Date // their earliest and latest extract dates
 }
 
-func (l *judgedLater) add(extract, asOf checker.Date) {
+func (l *judgedLater) add(extract, asOf record.Date) {
 	if asOf.IsZero() || extract.IsZero() || !extract.Before(asOf) {
 		return
 	}
@@ -587,7 +590,7 @@ func (l *judgedLater) add(extract, asOf checker.Date) {
 
 // warning is one warning for the whole run, not one per record: a batch exported on one day
 // and checked as at a later one would otherwise repeat the same words for every record.
-func (l *judgedLater) warning(asOf checker.Date) (checker.RecordWarning, bool) {
+func (l *judgedLater) warning(asOf record.Date) (checker.RecordWarning, bool) {
 	if l.n == 0 {
 		return checker.RecordWarning{}, false
 	}
@@ -623,8 +626,6 @@ func errorText(err error) string {
 }
 
 func joinSemicolon(parts []string) string { return strings.Join(parts, "; ") }
-
-func caseExtensionsText() string { return strings.Join(caseExtensions, ", ") }
 
 func plural(n int, one, many string) string {
 	if n == 1 {

@@ -9,6 +9,8 @@ import (
 	"unsafe"
 
 	"github.com/wtcheck/wtcheck/checker"
+	"github.com/wtcheck/wtcheck/record"
+	"github.com/wtcheck/wtcheck/source/casejson"
 )
 
 // Runs of findings are written in a small binary form of our own, chosen by measurement
@@ -30,10 +32,10 @@ const maxDictionary = 4096
 
 // maxRunString bounds a string read back from a run: nothing in a finding is near it, so a
 // longer one means the run is damaged, and it must not become a huge allocation.
-const maxRunString = DefaultMaxRecordBytes
+const maxRunString = casejson.DefaultMaxRecordBytes
 
 // dayZero is the day dates are counted from in a run.
-var dayZero = checker.MustDate("2000-01-01")
+var dayZero = record.MustDate("2000-01-01")
 
 var errDamagedRun = errors.New("damaged run")
 
@@ -86,7 +88,7 @@ func (rw *runWriter) changed(k int, s string) {
 
 // date writes a date as days after dayZero, 0 for a date not recorded (present dates are
 // shifted by one so that they never write 0).
-func (rw *runWriter) date(d checker.Date) {
+func (rw *runWriter) date(d record.Date) {
 	if d.IsZero() {
 		rw.varint(0)
 		return
@@ -203,11 +205,11 @@ func (rr *runReader) changed(k int) string {
 	return s
 }
 
-func (rr *runReader) date() checker.Date {
+func (rr *runReader) date() record.Date {
 	n := rr.varint()
 	switch {
 	case n == 0:
-		return checker.Date{}
+		return record.Date{}
 	case n > 0:
 		n--
 	}
@@ -317,7 +319,7 @@ var findingCodec = runCodec[checker.Finding]{
 				if n-1 > maxDictionary {
 					rr.fail(fmt.Errorf("%w: %d projected holidays", errDamagedRun, n-1))
 				} else {
-					f.ProjectedHolidays = make([]checker.Date, n-1)
+					f.ProjectedHolidays = make([]record.Date, n-1)
 					for i := range f.ProjectedHolidays {
 						f.ProjectedHolidays[i] = rr.date()
 					}
@@ -355,7 +357,7 @@ func findingSize(f *checker.Finding) int64 {
 	for _, p := range f.Proxies {
 		n += int64(unsafe.Sizeof(p)) + int64(len(p))
 	}
-	n += int64(len(f.ProjectedHolidays)) * int64(unsafe.Sizeof(checker.Date{}))
+	n += int64(len(f.ProjectedHolidays)) * int64(unsafe.Sizeof(record.Date{}))
 	return n
 }
 

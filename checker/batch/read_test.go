@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/wtcheck/wtcheck/checker"
+	"github.com/wtcheck/wtcheck/record"
 	"github.com/wtcheck/wtcheck/rules"
 )
 
@@ -167,10 +168,10 @@ func TestReadSingleObjectJSON(t *testing.T) {
 	checkRecords(t, path, got, oks("C-1"))
 	if len(got) == 1 && got[0].Case != nil {
 		c := got[0].Case
-		if c.ExtractDate != checker.MustDate("2024-03-31") {
+		if c.ExtractDate != record.MustDate("2024-03-31") {
 			t.Errorf("extract_date = %v", c.ExtractDate)
 		}
-		if len(c.Referrals) != 1 || c.Referrals[0].Received != checker.MustDate("2024-01-02") || !c.Referrals[0].Decision.IsZero() {
+		if len(c.Referrals) != 1 || c.Referrals[0].Received != record.MustDate("2024-01-02") || !c.Referrals[0].Decision.IsZero() {
 			t.Errorf("referrals decoded wrongly: %+v", c.Referrals)
 		}
 	}
@@ -221,7 +222,7 @@ func TestReadCRLF(t *testing.T) {
 	obj := writeFile(t, dir, "crlf-obj.json", []byte(strings.ReplaceAll(strings.ReplaceAll(rec("C-1"), ",", ",\r\n"), "{", "{\r\n")))
 	got := readAll(t, &Reader{}, obj)
 	checkRecords(t, obj, got, oks("C-1"))
-	if len(got) == 1 && got[0].Case != nil && got[0].Case.ExtractDate != checker.MustDate("2024-03-31") {
+	if len(got) == 1 && got[0].Case != nil && got[0].Case.ExtractDate != record.MustDate("2024-03-31") {
 		t.Errorf("extract_date = %v", got[0].Case.ExtractDate)
 	}
 }
@@ -980,7 +981,7 @@ func TestCheck(t *testing.T) {
 	if len(seen) != len(checked) {
 		t.Errorf("findings for cases %v, want for each of %v", seen, checked)
 	}
-	if report.AsOf != checker.MustDate("2023-09-30") {
+	if report.AsOf != record.MustDate("2023-09-30") {
 		t.Errorf("as_of = %v, want every record's extract date 2023-09-30", report.AsOf)
 	}
 
@@ -1038,49 +1039,6 @@ func TestCheckNoFiles(t *testing.T) {
 	if _, err := Check(engine, &Reader{}, []string{missing}, checkOptions()); err == nil || !strings.Contains(err.Error(), missing) {
 		t.Errorf("Check of a missing path: err = %v, want one naming %s", err, missing)
 	}
-}
-
-// ---- fuzzing ----
-
-func FuzzDecode(f *testing.F) {
-	for _, s := range []string{
-		rec("C-1"),
-		recWithReferral("C-2", `"received":"2023-02-30"`),
-		recWithReferral("C-3", `"received":"2024-01-02","homeless":"yes"`),
-		recWithReferral("C-4", `"received":"2024-01-02","assessments":[null,{"id":"A","kind":"x","seen":["2024-01-03",null,7]}],"plans":[{"id":"A","visits":[null]}],"conferences":[{"id":"K","kind":"review","plan_id":"Q","s47_id":"S"}]`),
-		`{"case_id":"C-5","referrals":[null]}`,
-		`{"case_id":"C-6","extract_date":"2024-03-31","child":{"birth_date":"1899-12-31","expected_birth_date":"2200-13-01"}}`,
-		`{"case_id":"C-7",`,
-		`[1,2,3]`,
-		`42`,
-		`null`,
-		`""`,
-		`{}`,
-		"\xef\xbb\xbf{}",
-		`{"case_id":{"x":1}}`,
-	} {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(func(t *testing.T, data []byte) {
-		r := decode("f", 1, data)
-		if r.File != "f" || r.Index != 1 {
-			t.Fatalf("File, Index = %q, %d", r.File, r.Index)
-		}
-		if (r.Case == nil) == (r.Err == nil) {
-			t.Fatalf("case=%v err=%v: want exactly one", r.Case != nil, r.Err)
-		}
-		if r.Err != nil && r.Err.Error() == "" {
-			t.Fatal("an empty error")
-		}
-		if r.Case != nil {
-			if r.CaseID == "" || r.CaseID != r.Case.CaseID {
-				t.Fatalf("CaseID %q, case's %q", r.CaseID, r.Case.CaseID)
-			}
-			if err := checker.Validate(r.Case); err != nil {
-				t.Fatalf("a decoded case does not validate: %v", err)
-			}
-		}
-	})
 }
 
 func TestWorkersBounded(t *testing.T) {

@@ -154,8 +154,8 @@ func (s *sorter[T]) spill() {
 	s.held = 0
 }
 
-// source is one sorted input of a merge: a run on disk, or values in memory.
-type source[T any] struct {
+// mergeInput is one sorted input of a merge: a run on disk, or values in memory.
+type mergeInput[T any] struct {
 	file *runFile
 	run  span
 	mem  []T
@@ -164,7 +164,7 @@ type source[T any] struct {
 // sortedList is values sorted in runs, on disk and in memory, read back merged in order.
 type sortedList[T any] struct {
 	cfg     *spillConfig[T]
-	sources []source[T]
+	sources []mergeInput[T]
 	files   []*runFile
 	n       int
 	err     error
@@ -186,13 +186,13 @@ func mergeSorters[T any](cfg *spillConfig[T], sorters []*sorter[T]) (*sortedList
 			continue
 		}
 		for _, r := range s.runs {
-			l.sources = append(l.sources, source[T]{file: s.file, run: r})
+			l.sources = append(l.sources, mergeInput[T]{file: s.file, run: r})
 			l.n += r.n
 		}
 		if len(s.buf) > 0 {
 			tail := s.buf
 			slices.SortStableFunc(tail, func(a, b T) int { return cfg.cmp(&a, &b) })
-			l.sources = append(l.sources, source[T]{mem: tail})
+			l.sources = append(l.sources, mergeInput[T]{mem: tail})
 			l.n += len(tail)
 		}
 		s.buf, s.file = nil, nil
@@ -236,7 +236,7 @@ func (l *sortedList[T]) Close() error {
 
 // cursor reads one source in order.
 type cursor[T any] struct {
-	src    *source[T]
+	src    *mergeInput[T]
 	next   int // values read so far
 	r      *bufio.Reader
 	decode func(*bufio.Reader, *T) error

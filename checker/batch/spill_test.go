@@ -14,6 +14,7 @@ import (
 
 	"github.com/wtcheck/wtcheck/checker"
 	"github.com/wtcheck/wtcheck/internal/testgen"
+	"github.com/wtcheck/wtcheck/record"
 	"github.com/wtcheck/wtcheck/rules"
 )
 
@@ -196,8 +197,8 @@ func fillValue(t *testing.T, name string, v reflect.Value, seed int) {
 	t.Helper()
 	dates := []string{"2024-01-25", "1999-12-31", "2000-01-01", "2155-06-30", "1900-01-01"}
 	switch {
-	case v.Type() == reflect.TypeOf(checker.Date{}):
-		v.Set(reflect.ValueOf(checker.MustDate(dates[seed%len(dates)])))
+	case v.Type() == reflect.TypeOf(record.Date{}):
+		v.Set(reflect.ValueOf(record.MustDate(dates[seed%len(dates)])))
 	case v.Kind() == reflect.String:
 		v.SetString(fmt.Sprintf("%s %d «é»", name, seed))
 	case v.Kind() == reflect.Int:

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/wtcheck/wtcheck/checker"
+	"github.com/wtcheck/wtcheck/record"
 )
 
 // upper is a stand-in redactor: it rewrites case ids so a test can see which entries were
@@ -13,7 +14,7 @@ import (
 type upper struct{}
 
 func (upper) File(path string, _ int) string { return path }
-func (u upper) Record(string, int, string, *checker.Case, checker.Date) EntryRedactor {
+func (u upper) Record(string, int, string, *record.Case, record.Date) EntryRedactor {
 	return u
 }
 
@@ -83,7 +84,7 @@ func TestAsOfAfterExtractDate(t *testing.T) {
 	}
 	file := writeFile(t, root, "a.ndjson", []byte(r("C-1", "2023-09-30")+"\n"+r("C-2", "2023-10-31")+"\n"+r("C-3", "2024-06-30")+"\n"))
 	opts := checkOptions()
-	opts.AsOf = checker.MustDate("2024-03-31")
+	opts.AsOf = record.MustDate("2024-03-31")
 	report, err := Check(engine, &Reader{}, []string{file}, opts)
 	if err != nil {
 		t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/wtcheck/wtcheck/checker"
+	"github.com/wtcheck/wtcheck/record"
 )
 
 // InForce is the column of a comparison that checks each referral under the edition in force
@@ -52,8 +53,8 @@ type Outcome struct {
 	Rule      string         `json:"rule"`
 	Status    checker.Status `json:"status"`
 	Timescale string         `json:"timescale,omitempty"`
-	Due       checker.Date   `json:"due,omitzero"`
-	Done      checker.Date   `json:"done,omitzero"`
+	Due       record.Date    `json:"due,omitzero"`
+	Done      record.Date    `json:"done,omitzero"`
 }
 
 // Difference is a requirement on a subject whose outcome differs between editions. A subject
@@ -70,7 +71,7 @@ type Difference struct {
 // Comparison is the result of comparing editions on a batch.
 type Comparison struct {
 	Tool        checker.Tool          `json:"tool"`
-	AsOf        checker.Date          `json:"as_of,omitzero"`
+	AsOf        record.Date           `json:"as_of,omitzero"`
 	Editions    []string              `json:"editions"`
 	Summary     checker.Summary       `json:"summary"`
 	Rules       []Row                 `json:"rules"`
@@ -124,7 +125,7 @@ func NewAggregator(packs []*checker.CompiledPack, inForce bool, timescale func(*
 }
 
 // packInForce is the pack in force on a day, as the engine picks it.
-func (a *Aggregator) packInForce(d checker.Date) *checker.CompiledPack {
+func (a *Aggregator) packInForce(d record.Date) *checker.CompiledPack {
 	var best *checker.CompiledPack
 	for _, cp := range a.packs {
 		if cp.Pack.InForce.Covers(d) && (best == nil || cp.Pack.InForce.From.After(best.Pack.InForce.From)) {
@@ -135,7 +136,7 @@ func (a *Aggregator) packInForce(d checker.Date) *checker.CompiledPack {
 }
 
 // Add takes the findings of every pack on one case.
-func (a *Aggregator) Add(c *checker.Case, findings []checker.Finding) {
+func (a *Aggregator) Add(c *record.Case, findings []checker.Finding) {
 	inForceEdition := map[string]string{} // referral id -> edition in force when received
 	var uncovered []checker.NotCovered
 	if slices.Contains(a.editions, InForce) {

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/wtcheck/wtcheck/checker"
+	"github.com/wtcheck/wtcheck/record"
 )
 
 func TestCellRate(t *testing.T) {
@@ -40,14 +41,14 @@ func TestAggregatorCountsAndDifferences(t *testing.T) {
 		"  - {id: assess, title: Assess, severity: breach, citation: {chapter: '1'}, scope: assessment, deadline: {start: referral.received, within: 45 working days, done: assessment.completed}}\n")
 	e := &checker.Engine{Packs: []*checker.CompiledPack{old, newer}, Calendar: checker.NewCalendar(nil, 2000, 2030)}
 	a := NewAggregator(e.Packs, true, func(r *checker.Rule) string { return r.Deadline.Within.String() })
-	d := checker.MustDate
+	d := record.MustDate
 	// A core assessment of 40 working days, started on the referral day in 2019: a breach of
 	// 2010's 35 days, met under 2018's 45; in force: 2018.
-	c := &checker.Case{CaseID: "C-1", ExtractDate: d("2019-12-31"), Referrals: []*checker.Referral{{
+	c := &record.Case{CaseID: "C-1", ExtractDate: d("2019-12-31"), Referrals: []*record.Referral{{
 		ID: "R1", Received: d("2019-01-07"),
-		Assessments: []*checker.Assessment{{ID: "A1", Kind: "core", Started: d("2019-01-07"), Completed: d("2019-03-04")}},
+		Assessments: []*record.Assessment{{ID: "A1", Kind: "core", Started: d("2019-01-07"), Completed: d("2019-03-04")}},
 	}}}
-	fs, _ := e.Check(c, checker.Date{})
+	fs, _ := e.Check(c, record.Date{})
 	a.Add(c, fs)
 	res := a.Result(&checker.Report{})
 	if len(res.Differences) != 1 {

@@ -11,14 +11,15 @@ import (
 	"strings"
 
 	"github.com/wtcheck/wtcheck/checker"
+	"github.com/wtcheck/wtcheck/record"
 )
 
 // Event is something that happened on a day.
 type Event struct {
-	Date     checker.Date `json:"date"`
-	Referral string       `json:"referral,omitempty"`
-	Subject  string       `json:"subject"`
-	What     string       `json:"what"`
+	Date     record.Date `json:"date"`
+	Referral string      `json:"referral,omitempty"`
+	Subject  string      `json:"subject"`
+	What     string      `json:"what"`
 }
 
 // Deadline is one finding with dates, seen on the timeline.
@@ -28,9 +29,9 @@ type Deadline struct {
 	Subject         string         `json:"subject"`
 	Status          checker.Status `json:"status"`
 	Severity        string         `json:"severity"`
-	Start           checker.Date   `json:"start,omitzero"`
-	Due             checker.Date   `json:"due,omitzero"`
-	Done            checker.Date   `json:"done,omitzero"`
+	Start           record.Date    `json:"start,omitzero"`
+	Due             record.Date    `json:"due,omitzero"`
+	Done            record.Date    `json:"done,omitzero"`
 	Message         string         `json:"message"`
 	Citation        string         `json:"citation"`
 	HolidaysSkipped []string       `json:"holidays_skipped,omitempty"` // between start and due, "2024-01-01 New Year's Day"
@@ -39,14 +40,14 @@ type Deadline struct {
 
 // Timeline is one case explained.
 type Timeline struct {
-	CaseID    string       `json:"case_id"`
-	AsOf      checker.Date `json:"as_of"`
-	Events    []Event      `json:"events"`
-	Deadlines []Deadline   `json:"deadlines"`
-	Other     []Deadline   `json:"assertions"` // findings without dates (the child seen, the chair independent)
-	First     checker.Date `json:"first,omitzero"`
-	Last      checker.Date `json:"last,omitzero"`
-	Lacks     []string     `json:"lacks,omitempty"`
+	CaseID    string      `json:"case_id"`
+	AsOf      record.Date `json:"as_of"`
+	Events    []Event     `json:"events"`
+	Deadlines []Deadline  `json:"deadlines"`
+	Other     []Deadline  `json:"assertions"` // findings without dates (the child seen, the chair independent)
+	First     record.Date `json:"first,omitzero"`
+	Last      record.Date `json:"last,omitzero"`
+	Lacks     []string    `json:"lacks,omitempty"`
 	// NotCovered lists the referrals no loaded pack was in force for, when each referral is
 	// explained under the edition in force: none of their deadlines is shown.
 	NotCovered []checker.NotCovered `json:"not_covered,omitempty"`
@@ -56,7 +57,7 @@ type Timeline struct {
 // Build explains a case from its record (as checked, as-of view included) and its findings.
 // The rules of packs say which deadlines count working days, whose skipped bank holidays
 // are listed.
-func Build(c *checker.Case, asOf checker.Date, findings []checker.Finding, cal *checker.Calendar, packs []*checker.CompiledPack) *Timeline {
+func Build(c *record.Case, asOf record.Date, findings []checker.Finding, cal *checker.Calendar, packs []*checker.CompiledPack) *Timeline {
 	workingDays := map[string]bool{} // edition + rule
 	for _, cp := range packs {
 		for _, r := range cp.Pack.Rules {
@@ -66,7 +67,7 @@ func Build(c *checker.Case, asOf checker.Date, findings []checker.Finding, cal *
 		}
 	}
 	t := &Timeline{CaseID: c.CaseID, AsOf: asOf, Lacks: c.Provenance.Lacks, Counts: map[string]int{}}
-	add := func(d checker.Date, referral, subject, what string) {
+	add := func(d record.Date, referral, subject, what string) {
 		if !d.IsZero() {
 			t.Events = append(t.Events, Event{Date: d, Referral: referral, Subject: subject, What: what})
 		}
@@ -147,7 +148,7 @@ func Build(c *checker.Case, asOf checker.Date, findings []checker.Finding, cal *
 // Refit sets First and Last again from the events and deadlines, after some were changed
 // (redaction takes out dates counted from a birth date).
 func (t *Timeline) Refit() {
-	t.First, t.Last = checker.Date{}, checker.Date{}
+	t.First, t.Last = record.Date{}, record.Date{}
 	for _, e := range t.Events {
 		t.span(e.Date)
 	}
@@ -158,7 +159,7 @@ func (t *Timeline) Refit() {
 	}
 }
 
-func (t *Timeline) span(d checker.Date) {
+func (t *Timeline) span(d record.Date) {
 	if d.IsZero() {
 		return
 	}

@@ -5,13 +5,14 @@ import (
 	"testing"
 
 	"github.com/wtcheck/wtcheck/checker"
+	"github.com/wtcheck/wtcheck/record"
 )
 
 func TestBuildOrdersEventsAndListsSkippedHolidays(t *testing.T) {
-	d := checker.MustDate
-	c := &checker.Case{CaseID: "C-1", ExtractDate: d("2024-03-31"), Referrals: []*checker.Referral{{
+	d := record.MustDate
+	c := &record.Case{CaseID: "C-1", ExtractDate: d("2024-03-31"), Referrals: []*record.Referral{{
 		ID: "R1", Received: d("2023-12-20"), Decision: d("2023-12-20"),
-		Assessments: []*checker.Assessment{{ID: "A1", Kind: "single", Started: d("2023-12-21"), Completed: d("2024-01-10"), Seen: []checker.Date{d("2023-12-22")}}},
+		Assessments: []*record.Assessment{{ID: "A1", Kind: "single", Started: d("2023-12-21"), Completed: d("2024-01-10"), Seen: []record.Date{d("2023-12-22")}}},
 	}}}
 	hols, first, last, err := checker.ParseHolidays("h", []byte("holidays: [2023-12-25, 2023-12-26, 2024-01-01]\nfirst_year: 2023\nlast_year: 2024\n"))
 	if err != nil {
@@ -35,7 +36,7 @@ rules:
 		t.Fatal(err)
 	}
 	e := &checker.Engine{Packs: []*checker.CompiledPack{cp}, Calendar: cal}
-	findings, _ := e.Check(c, checker.Date{})
+	findings, _ := e.Check(c, record.Date{})
 	tl := Build(c, d("2024-03-31"), findings, cal, e.Packs)
 	var whats []string
 	for _, ev := range tl.Events {

@@ -16,6 +16,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/wtcheck/wtcheck/checker"
+	"github.com/wtcheck/wtcheck/record"
 )
 
 // Suite is one file of examples for one rule.
@@ -35,8 +36,8 @@ type Suite struct {
 type Case struct {
 	Name   string
 	Line   int
-	AsOf   checker.Date
-	Record *checker.Case
+	AsOf   record.Date
+	Record *record.Case
 	// Expect maps an edition (or pack id) to the rule's findings on the record.
 	Expect map[string][]Expectation
 }
@@ -88,7 +89,7 @@ func ParseSuite(name string, data []byte) (*Suite, error) {
 			c.Name = fmt.Sprintf("case %d", i+1)
 		}
 		if rc.AsOf != "" {
-			d, err := checker.ParseDate(rc.AsOf)
+			d, err := record.ParseDate(rc.AsOf)
 			if err != nil {
 				errs = append(errs, fmt.Errorf("%s: %s: as_of: %w", where, c.Name, err))
 			}
@@ -108,7 +109,7 @@ func ParseSuite(name string, data []byte) (*Suite, error) {
 }
 
 // decodeRecord turns a YAML record into JSON and decodes it like the loader.
-func decodeRecord(n *yaml.Node) (*checker.Case, error) {
+func decodeRecord(n *yaml.Node) (*record.Case, error) {
 	var v any
 	if err := n.Decode(&v); err != nil {
 		return nil, err
@@ -117,11 +118,11 @@ func decodeRecord(n *yaml.Node) (*checker.Case, error) {
 	if err != nil {
 		return nil, err
 	}
-	var c checker.Case
+	var c record.Case
 	if err := json.Unmarshal(b, &c); err != nil {
 		return nil, err
 	}
-	if err := checker.Validate(&c); err != nil {
+	if err := record.Validate(&c); err != nil {
 		return nil, err
 	}
 	return &c, nil

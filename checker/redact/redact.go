@@ -30,6 +30,7 @@ import (
 	"github.com/wtcheck/wtcheck/checker"
 	"github.com/wtcheck/wtcheck/checker/batch"
 	"github.com/wtcheck/wtcheck/checker/explain"
+	"github.com/wtcheck/wtcheck/record"
 )
 
 // MinKeyLength keeps keys long enough that hashes of guessable ids cannot be found by trying
@@ -83,12 +84,12 @@ func (r *Redactor) File(path string, position int) string {
 // Record returns what redacts one record's entries. It is given to the batch check
 // (batch.Options.Redact), which redacts each entry before sorting, so that a redacted report
 // is in hash order and its order tells nothing of the ids.
-func (r *Redactor) Record(file string, position int, caseID string, c *checker.Case, asOf checker.Date) batch.EntryRedactor {
+func (r *Redactor) Record(file string, position int, caseID string, c *record.Case, asOf record.Date) batch.EntryRedactor {
 	return r.record(file, position, caseID, c, asOf)
 }
 
-func (r *Redactor) record(file string, position int, caseID string, c *checker.Case, asOf checker.Date) *record {
-	rr := &record{r: r, path: file, file: r.File(file, position), asOf: asOf}
+func (r *Redactor) record(file string, position int, caseID string, c *record.Case, asOf record.Date) *entries {
+	rr := &entries{r: r, path: file, file: r.File(file, position), asOf: asOf}
 	ids := []string{caseID}
 	if c != nil {
 		ids = append(ids, c.CaseID, c.Child.ID)
@@ -101,30 +102,8 @@ func (r *Redactor) record(file string, position int, caseID string, c *checker.C
 				continue
 			}
 			ids = append(ids, ref.ID)
-			for _, a := range ref.Assessments {
-				if a != nil {
-					ids = append(ids, a.ID)
-				}
-			}
-			for _, d := range ref.StrategyDiscussions {
-				if d != nil {
-					ids = append(ids, d.ID)
-				}
-			}
-			for _, s := range ref.S47Enquiries {
-				if s != nil {
-					ids = append(ids, s.ID)
-				}
-			}
-			for _, k := range ref.Conferences {
-				if k != nil {
-					ids = append(ids, k.ID)
-				}
-			}
-			for _, p := range ref.Plans {
-				if p != nil {
-					ids = append(ids, p.ID)
-				}
+			for _, o := range ref.Objects() {
+				ids = append(ids, o.ObjectID())
 			}
 		}
 	}
@@ -135,23 +114,23 @@ func (r *Redactor) record(file string, position int, caseID string, c *checker.C
 	return rr
 }
 
-// record redacts the entries of one record: it knows the record's ids, its file and its
+// entries redacts the entries of one record: it knows the record's ids, its file and its
 // child's date of birth.
-type record struct {
+type entries struct {
 	r          *Redactor
 	path, file string
 	ids        []string
-	birth      checker.Date // the birth date, or the expected one for an unborn child
+	birth      record.Date // the birth date, or the expected one for an unborn child
 	unborn     bool
-	asOf       checker.Date
+	asOf       record.Date
 }
 
 // Finding hashes a finding's ids, names its file by position, and takes out the dates of a
 // deadline counted from the birth date.
-func (rr *record) Finding(f *checker.Finding) {
+func (rr *entries) Finding(f *checker.Finding) {
 	if rr.fromBirth(f.Start) {
 		f.Message = rr.ageMessage(f.Message, f.Rule, f.Status)
-		f.Start, f.Due = checker.Date{}, checker.Date{}
+		f.Start, f.Due = record.Date{}, record.Date{}
 		f.LateWorkingDays, f.LateDays, f.WorkingDaysLeft = nil, nil, nil
 	} else {
 		f.Message = rr.text(f.Message)
@@ -167,14 +146,14 @@ func (rr *record) Finding(f *checker.Finding) {
 
 // RecordError hashes an error entry's case id, names its file by position, and takes every
 // id, the file's path and the birth date out of its text.
-func (rr *record) RecordError(e *checker.RecordError) {
+func (rr *entries) RecordError(e *checker.RecordError) {
 	e.CaseID = rr.r.ID(e.CaseID)
 	e.File = rr.file
 	e.Error = rr.text(e.Error)
 }
 
 // NotCovered hashes the ids of a referral not covered and names its file by position.
-func (rr *record) NotCovered(n *checker.NotCovered) {
+func (rr *entries) NotCovered(n *checker.NotCovered) {
 	n.CaseID = rr.r.ID(n.CaseID)
 	n.Referral = rr.r.ID(n.Referral)
 	if n.File != "" {
@@ -183,7 +162,7 @@ func (rr *record) NotCovered(n *checker.NotCovered) {
 }
 
 // Warning hashes a data warning's case id, names its file by position and cleans its text.
-func (rr *record) Warning(w *checker.RecordWarning) {
+func (rr *entries) Warning(w *checker.RecordWarning) {
 	w.CaseID = rr.r.ID(w.CaseID)
 	w.File = rr.file
 	w.Warning = rr.text(w.Warning)
@@ -191,12 +170,12 @@ func (rr *record) Warning(w *checker.RecordWarning) {
 
 // fromBirth reports whether a deadline starts from the child's (expected) birth date: its
 // dates would give the birth date away.
-func (rr *record) fromBirth(start checker.Date) bool {
+func (rr *entries) fromBirth(start record.Date) bool {
 	return !rr.birth.IsZero() && start == rr.birth
 }
 
 // text takes the file's path, every id and the birth date out of a message.
-func (rr *record) text(s string) string {
+func (rr *entries) text(s string) string {
 	if s == "" {
 		return s
 	}
@@ -214,7 +193,7 @@ func (rr *record) text(s string) string {
 
 // ageMessage is the message of a deadline counted from the birth date: what the rule found,
 // and the child's age at the as-of date instead of the dates.
-func (rr *record) ageMessage(message, rule string, status checker.Status) string {
+func (rr *entries) ageMessage(message, rule string, status checker.Status) string {
 	title := rule
 	if before, _, ok := strings.Cut(message, ": "); ok {
 		title = rr.text(before)
@@ -230,7 +209,7 @@ func (rr *record) ageMessage(message, rule string, status checker.Status) string
 }
 
 // age says how old the child is at the as-of date, in whole years.
-func (rr *record) age() string {
+func (rr *entries) age() string {
 	if rr.asOf.IsZero() {
 		return "age not known"
 	}
@@ -282,11 +261,11 @@ func idByte(c byte) bool {
 // the ids already hashed and no date counted from the birth date: a copy of the case with its
 // case and referral ids hashed, and redacted copies of its findings. The comparison then
 // gathers only redacted differences and referrals not covered.
-func (r *Redactor) ForComparison(c *checker.Case, asOf checker.Date, findings []checker.Finding) (*checker.Case, []checker.Finding) {
+func (r *Redactor) ForComparison(c *record.Case, asOf record.Date, findings []checker.Finding) (*record.Case, []checker.Finding) {
 	rr := r.record("", 0, c.CaseID, c, asOf)
 	out := *c
 	out.CaseID = r.ID(c.CaseID)
-	out.Referrals = make([]*checker.Referral, len(c.Referrals))
+	out.Referrals = make([]*record.Referral, len(c.Referrals))
 	for i, ref := range c.Referrals {
 		if ref == nil {
 			continue
@@ -306,7 +285,7 @@ func (r *Redactor) ForComparison(c *checker.Case, asOf checker.Date, findings []
 // Timeline redacts a case's timeline (wtcheck explain, and the audit's timelines) as the
 // findings are redacted: ids hashed, and the deadlines counted from the birth date without
 // their dates, among the other requirements.
-func (r *Redactor) Timeline(t *explain.Timeline, c *checker.Case) {
+func (r *Redactor) Timeline(t *explain.Timeline, c *record.Case) {
 	rr := r.record("", 0, c.CaseID, c, t.AsOf)
 	t.CaseID = r.ID(t.CaseID)
 	for i := range t.NotCovered {
@@ -327,7 +306,7 @@ func (r *Redactor) Timeline(t *explain.Timeline, c *checker.Case) {
 		d.Note = rr.text(d.Note)
 		if rr.fromBirth(d.Start) {
 			d.Message = rr.ageMessage(d.Message, d.Rule, d.Status)
-			d.Start, d.Due, d.HolidaysSkipped = checker.Date{}, checker.Date{}, nil
+			d.Start, d.Due, d.HolidaysSkipped = record.Date{}, record.Date{}, nil
 			t.Other = append(t.Other, d) // no dates left to draw
 			continue
 		}

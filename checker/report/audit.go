@@ -12,6 +12,7 @@ import (
 	"github.com/wtcheck/wtcheck/checker"
 	"github.com/wtcheck/wtcheck/checker/compare"
 	"github.com/wtcheck/wtcheck/checker/explain"
+	"github.com/wtcheck/wtcheck/record"
 )
 
 // Limits of the HTML audit, so that a page of a large batch stays small enough to open and
@@ -40,7 +41,7 @@ type Audit struct {
 	InForce bool
 	// AsOf is the last day a record was checked as at; the trend ends there. Zero: the
 	// report's own as-of date.
-	AsOf         checker.Date
+	AsOf         record.Date
 	MaxRows      int // rows per list on the page; 0 means DefaultMaxRows
 	MaxTimelines int // as stated on the page; 0 means DefaultMaxTimelines
 }
@@ -75,7 +76,7 @@ func (a *Audit) maxRows() int { return cmp.Or(a.MaxRows, DefaultMaxRows) }
 func (a *Audit) maxTimelines() int { return cmp.Or(a.MaxTimelines, DefaultMaxTimelines) }
 
 // until is the day the trend ends.
-func (a *Audit) until() checker.Date { return cmp.Or(a.AsOf, a.Report.AsOf) }
+func (a *Audit) until() record.Date { return cmp.Or(a.AsOf, a.Report.AsOf) }
 
 // Headline counts distinct findings: a finding the same under several editions (the same
 // case, referral, rule, subject and status) counts once, so that the numbers are what a
@@ -176,7 +177,7 @@ func (a *Audit) DueSoonList() (items []Action, total int) {
 func (a *Audit) actions(match func(*checker.Finding) bool) ([]Action, int) {
 	type key struct {
 		id  identity
-		due checker.Date
+		due record.Date
 	}
 	limit := a.maxRows()
 	h := &actionHeap{}
@@ -449,7 +450,7 @@ func (p priority) before(q priority) bool {
 	return cmp.Or(cmp.Compare(p.class, q.class), cmp.Compare(p.rank, q.rank), cmp.Compare(p.id, q.id)) < 0
 }
 
-var epoch = checker.MustDate("1900-01-01")
+var epoch = record.MustDate("1900-01-01")
 
 // timelinePriority ranks a case by its findings; false when it has nothing to look at.
 func timelinePriority(findings []checker.Finding, dueSoon int) (priority, bool) {

@@ -8,19 +8,20 @@ import (
 
 	"github.com/wtcheck/wtcheck/checker"
 	"github.com/wtcheck/wtcheck/checker/explain"
+	"github.com/wtcheck/wtcheck/record"
 )
 
 func finding(caseID, edition, rule, subject string, status checker.Status, severity checker.Severity, due string) checker.Finding {
 	f := checker.Finding{CaseID: caseID, Edition: edition, Rule: rule, Subject: subject, Referral: "R1", Status: status, Severity: severity}
 	if due != "" {
-		f.Due = checker.MustDate(due)
+		f.Due = record.MustDate(due)
 	}
 	return f
 }
 
 func auditOf(fs ...checker.Finding) *Audit {
 	checker.SortFindings(fs)
-	return &Audit{Report: &checker.Report{AsOf: checker.MustDate("2025-03-31"), Findings: checker.FindingSlice(fs)}, DueSoon: 5}
+	return &Audit{Report: &checker.Report{AsOf: record.MustDate("2025-03-31"), Findings: checker.FindingSlice(fs)}, DueSoon: 5}
 }
 
 // TestOverdueHoldsOpenWorkOnly: a referral closed in 2012 without its decision is history,
@@ -28,7 +29,7 @@ func auditOf(fs ...checker.Finding) *Audit {
 // oldest due dates when it is cut, and says how many there are.
 func TestOverdueHoldsOpenWorkOnly(t *testing.T) {
 	closed := finding("C-0005", "2010", "referral-decision-timeliness", "R1", checker.StatusBreach, checker.SeverityBreach, "2012-11-20")
-	closed.Closed = checker.MustDate("2012-11-23")
+	closed.Closed = record.MustDate("2012-11-23")
 	a := auditOf(
 		closed,
 		finding("C-0026", "2018", "assessment-timeliness", "A1", checker.StatusBreach, checker.SeverityBreach, "2025-02-06"),
@@ -100,7 +101,7 @@ func TestTimelineSetKeepsTheSameCasesInAnyOrder(t *testing.T) {
 	soon := finding("", "2023", "icpc-timeliness", "S1", checker.StatusPending, checker.SeverityBreach, "2025-04-02")
 	soon.WorkingDaysLeft = due(2)
 	late := finding("", "2023", "icpc-timeliness", "S1", checker.StatusBreach, checker.SeverityBreach, "2025-01-02")
-	late.Done = checker.MustDate("2025-01-10")
+	late.Done = record.MustDate("2025-01-10")
 	var offers []offer
 	for i := range 6 {
 		var fs []checker.Finding

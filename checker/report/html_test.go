@@ -15,6 +15,7 @@ import (
 	"github.com/wtcheck/wtcheck/checker/compare"
 	"github.com/wtcheck/wtcheck/checker/explain"
 	"github.com/wtcheck/wtcheck/checker/ruledoc"
+	"github.com/wtcheck/wtcheck/record"
 	"github.com/wtcheck/wtcheck/rules"
 )
 
@@ -105,31 +106,31 @@ func auditPacks(t testing.TB) ([]*checker.CompiledPack, *checker.Calendar) {
 }
 
 // auditCases are the fixture's case records: what the timelines and the comparison read.
-func auditCases() []*checker.Case {
-	d := checker.MustDate
-	return []*checker.Case{
-		{CaseID: "C-1", ExtractDate: d("2024-03-31"), Organisation: checker.Organisation{Team: "Assessment Team 1"},
-			Referrals: []*checker.Referral{{
+func auditCases() []*record.Case {
+	d := record.MustDate
+	return []*record.Case{
+		{CaseID: "C-1", ExtractDate: d("2024-03-31"), Organisation: record.Organisation{Team: "Assessment Team 1"},
+			Referrals: []*record.Referral{{
 				ID: "R1", Received: d("2023-12-20"), Decision: d("2023-12-21"), Outcome: "assessment", EarlyHelpConsidered: d("2023-12-20"),
-				Assessments:         []*checker.Assessment{{ID: "A1", Kind: "single", Started: d("2023-12-21"), Seen: []checker.Date{d("2023-12-22")}}},
-				StrategyDiscussions: []*checker.StrategyDiscussion{{ID: "SD1", Date: d("2024-01-04"), Agencies: []string{"social_care", "police", "health"}}},
-				S47Enquiries:        []*checker.S47Enquiry{{ID: "S1", StrategyDiscussionID: "SD1", Started: d("2024-01-04"), Seen: d("2024-01-05"), Outcome: "icpc"}},
-				Conferences:         []*checker.Conference{{ID: "K1", Kind: "initial", S47ID: "S1", Date: d("2024-01-29"), Outcome: "plan"}},
-				Plans: []*checker.Plan{{ID: "P1", Kind: "child_protection", Started: d("2024-01-29"), CoreGroups: []checker.Date{d("2024-02-09")},
-					Visits: []*checker.Visit{{Date: d("2024-02-05"), Seen: true, SeenAlone: true}, {Date: d("2024-02-19"), Seen: true}, {Date: d("2024-03-04")}}}},
+				Assessments:         []*record.Assessment{{ID: "A1", Kind: "single", Started: d("2023-12-21"), Seen: []record.Date{d("2023-12-22")}}},
+				StrategyDiscussions: []*record.StrategyDiscussion{{ID: "SD1", Date: d("2024-01-04"), Agencies: []string{"social_care", "police", "health"}}},
+				S47Enquiries:        []*record.S47Enquiry{{ID: "S1", StrategyDiscussionID: "SD1", Started: d("2024-01-04"), Seen: d("2024-01-05"), Outcome: "icpc"}},
+				Conferences:         []*record.Conference{{ID: "K1", Kind: "initial", S47ID: "S1", Date: d("2024-01-29"), Outcome: "plan"}},
+				Plans: []*record.Plan{{ID: "P1", Kind: "child_protection", Started: d("2024-01-29"), CoreGroups: []record.Date{d("2024-02-09")},
+					Visits: []*record.Visit{{Date: d("2024-02-05"), Seen: true, SeenAlone: true}, {Date: d("2024-02-19"), Seen: true}, {Date: d("2024-03-04")}}}},
 			}}},
-		{CaseID: "C-2", ExtractDate: d("2024-03-31"), Organisation: checker.Organisation{Team: "Assessment Team 2"},
-			Referrals: []*checker.Referral{
+		{CaseID: "C-2", ExtractDate: d("2024-03-31"), Organisation: record.Organisation{Team: "Assessment Team 2"},
+			Referrals: []*record.Referral{
 				{ID: "R1", Received: d("2023-11-01"), Decision: d("2023-11-02"), Outcome: "assessment",
-					Assessments: []*checker.Assessment{{ID: "A1", Kind: "single", Started: d("2023-11-02"), Completed: d("2024-01-15")}}},
+					Assessments: []*record.Assessment{{ID: "A1", Kind: "single", Started: d("2023-11-02"), Completed: d("2024-01-15")}}},
 				{ID: "R2", Received: d("2024-03-28")},
 			}},
-		{CaseID: "C/3 <&>", ExtractDate: d("2024-03-31"), Provenance: checker.Provenance{Lacks: []string{"early_help_considered"}},
-			Referrals: []*checker.Referral{{ID: "R1", Received: d("2024-01-15"), Decision: d("2024-01-16"), Outcome: "assessment",
-				Assessments: []*checker.Assessment{{ID: "A1", Kind: "single", Started: d("2024-01-16")}}}}},
-		{CaseID: "C-4", ExtractDate: d("2024-03-31"), Organisation: checker.Organisation{Team: "Assessment Team 1"},
-			Referrals: []*checker.Referral{{ID: "R1", Received: d("2024-01-15"), Decision: d("2024-01-15"), Outcome: "assessment",
-				Assessments: []*checker.Assessment{{ID: "A1", Kind: "single", Started: d("2024-01-15"), Completed: d("2024-03-01")}}}}},
+		{CaseID: "C/3 <&>", ExtractDate: d("2024-03-31"), Provenance: record.Provenance{Lacks: []string{"early_help_considered"}},
+			Referrals: []*record.Referral{{ID: "R1", Received: d("2024-01-15"), Decision: d("2024-01-16"), Outcome: "assessment",
+				Assessments: []*record.Assessment{{ID: "A1", Kind: "single", Started: d("2024-01-16")}}}}},
+		{CaseID: "C-4", ExtractDate: d("2024-03-31"), Organisation: record.Organisation{Team: "Assessment Team 1"},
+			Referrals: []*record.Referral{{ID: "R1", Received: d("2024-01-15"), Decision: d("2024-01-15"), Outcome: "assessment",
+				Assessments: []*record.Assessment{{ID: "A1", Kind: "single", Started: d("2024-01-15"), Completed: d("2024-03-01")}}}}},
 	}
 }
 
@@ -149,11 +150,11 @@ func auditFixture(t testing.TB) *Audit {
 		citation[ri.Edition+"/"+ri.ID] = ri.Citation
 		severity[ri.Edition+"/"+ri.ID] = ri.Severity
 	}
-	d := func(s string) checker.Date {
+	d := func(s string) record.Date {
 		if s == "" {
-			return checker.Date{}
+			return record.Date{}
 		}
-		return checker.MustDate(s)
+		return record.MustDate(s)
 	}
 	type spec struct {
 		caseID, team, rule, subject, referral string
@@ -236,7 +237,7 @@ func auditFixture(t testing.TB) *Audit {
 	for _, f := range findings {
 		counts[f.Status]++
 	}
-	asOf := checker.MustDate("2024-03-31")
+	asOf := record.MustDate("2024-03-31")
 	rep := &checker.Report{
 		Tool:     checker.Tool{Name: "wtcheck", Version: "test"},
 		AsOf:     asOf,
@@ -655,7 +656,7 @@ func TestHTMLDueDates(t *testing.T) {
 	}
 	rep := *a.Report
 	rep.DueDates = []checker.DueDisagreement{{CaseID: "P-1", Edition: "2023", Rule: "icpc-timeliness", Subject: "S-1",
-		SystemDue: checker.MustDate("2024-01-17"), Due: checker.MustDate("2024-01-24"), Days: -7, Where: "ssd_initial_cp_conference row K-1, icpc_icpc_target_date"}}
+		SystemDue: record.MustDate("2024-01-17"), Due: record.MustDate("2024-01-24"), Days: -7, Where: "ssd_initial_cp_conference row K-1, icpc_icpc_target_date"}}
 	b := *a
 	b.Report = &rep
 	page := renderHTML(t, &b)

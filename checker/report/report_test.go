@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/wtcheck/wtcheck/checker"
+	"github.com/wtcheck/wtcheck/record"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -20,7 +21,7 @@ func intp(n int) *int { return &n }
 // breach, a warning, a pending deadline due soon, a met assertion, a record error, and two
 // data warnings (one about a record, one about the run).
 func sampleReport() *checker.Report {
-	d := checker.MustDate
+	d := record.MustDate
 	return &checker.Report{
 		Tool:  checker.Tool{Name: "wtcheck", Version: "test"},
 		AsOf:  d("2024-03-31"),
@@ -50,7 +51,7 @@ func sampleReport() *checker.Report {
 		Errors: []checker.RecordError{{File: "cases.ndjson", Record: 2, CaseID: "C-9", Error: "referrals[0].received is not a real calendar date (YYYY-MM-DD)"}},
 		Warnings: []checker.RecordWarning{
 			{Warning: "--as-of 2024-03-31 is after the extract date of 1 record (2024-03-28): it is judged 3 days or more after its export, as if nothing had happened since"},
-			{File: "extracts/cases.ndjson", Record: 3, CaseID: "C-2", Path: "referrals[0].conferences[1].date", Warning: checker.FutureDatedWarning},
+			{File: "extracts/cases.ndjson", Record: 3, CaseID: "C-2", Path: "referrals[0].conferences[1].date", Warning: record.FutureDatedWarning},
 		},
 		Rules: []checker.RuleInfo{
 			{Pack: "wt2018", Edition: "2018", ID: "icpc-timeliness", Title: "Initial child protection conference within 15 working days of the strategy discussion",

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/wtcheck/wtcheck/checker"
+	"github.com/wtcheck/wtcheck/record"
 )
 
 // informationURI is where people learn about the tool, named in SARIF's tool description.
@@ -400,7 +401,7 @@ func sarifResultOf(f *checker.Finding, ruleIndex int) sarifResult {
 	if f.Referral != "" {
 		props["referral"] = f.Referral
 	}
-	for k, d := range map[string]checker.Date{"start": f.Start, "due": f.Due, "done": f.Done} {
+	for k, d := range map[string]record.Date{"start": f.Start, "due": f.Due, "done": f.Done} {
 		if !d.IsZero() {
 			props[k] = d.String()
 		}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/wtcheck/wtcheck/checker"
 	"github.com/wtcheck/wtcheck/checker/explain"
+	"github.com/wtcheck/wtcheck/record"
 )
 
 // The charts of the HTML audit are drawn here as inline SVG: no script, no external file, the
@@ -459,13 +460,13 @@ func titleCase(s string) string {
 
 // dateTick is a labelled day on a date axis.
 type dateTick struct {
-	day   checker.Date
+	day   record.Date
 	label string
 	major bool // the label names the year
 }
 
 // dateTicks picks about ten ticks between lo and hi: weeks (Mondays), months or years.
-func dateTicks(lo, hi checker.Date) []dateTick {
+func dateTicks(lo, hi record.Date) []dateTick {
 	span := lo.DaysUntil(hi)
 	var out []dateTick
 	switch {
@@ -498,8 +499,8 @@ func dateTicks(lo, hi checker.Date) []dateTick {
 		if m.Before(t) {
 			m = m.AddDate(0, 1, 0)
 		}
-		for m = alignMonth(m, step); !checker.DateOf(m).After(hi); m = m.AddDate(0, step, 0) {
-			d := checker.DateOf(m)
+		for m = alignMonth(m, step); !record.DateOf(m).After(hi); m = m.AddDate(0, step, 0) {
+			d := record.DateOf(m)
 			first := len(out) == 0
 			label := monthNames[m.Month()-1]
 			if first || m.Month() <= time.Month(step) {
@@ -519,7 +520,7 @@ func dateTicks(lo, hi checker.Date) []dateTick {
 			y++
 		}
 		for ; ; y += step {
-			d := checker.DateOf(time.Date(y, time.January, 1, 0, 0, 0, 0, time.UTC))
+			d := record.DateOf(time.Date(y, time.January, 1, 0, 0, 0, 0, time.UTC))
 			if d.After(hi) {
 				break
 			}
@@ -561,7 +562,7 @@ func timelineChart(id string, t *explain.Timeline, late func(explain.Deadline) s
 	// closed) would squeeze the rest into a sliver, so bars that reach it run to the edge
 	// with an arrow, and the date is written beside them.
 	hi := lo
-	extend := func(d checker.Date) {
+	extend := func(d record.Date) {
 		if !d.IsZero() && d.After(hi) {
 			hi = d
 		}
@@ -620,11 +621,11 @@ func timelineChart(id string, t *explain.Timeline, late func(explain.Deadline) s
 	statusW = min(statusW, 340)
 	width := gutter + plotW + statusW
 	x0, x1 := gutter, gutter+plotW
-	xOf := func(d checker.Date) float64 { return x0 + (x1-x0)*float64(axisLo.DaysUntil(d))/span }
-	clampX := func(d checker.Date) float64 { return min(max(xOf(d), x0), x1) }
+	xOf := func(d record.Date) float64 { return x0 + (x1-x0)*float64(axisLo.DaysUntil(d))/span }
+	clampX := func(d record.Date) float64 { return min(max(xOf(d), x0), x1) }
 
 	// Events on the same day stack upwards from the lane's line.
-	stack := map[checker.Date]int{}
+	stack := map[record.Date]int{}
 	deepest := 1
 	for _, e := range t.Events {
 		stack[e.Date]++
@@ -690,7 +691,7 @@ func timelineChart(id string, t *explain.Timeline, late func(explain.Deadline) s
 	// Events.
 	c.text(x0-8, eventsY+4, `text-anchor="end" fill="`+colourInk+`" font-weight="bold"`, "Events")
 	c.printf(`<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s"/>`, num(x0), num(eventsY), num(x1), num(eventsY), colourGrid)
-	seen := map[checker.Date]int{}
+	seen := map[record.Date]int{}
 	for _, e := range t.Events {
 		y := eventsY - dotStep*float64(seen[e.Date])
 		seen[e.Date]++

@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/wtcheck/wtcheck/checker"
+	"github.com/wtcheck/wtcheck/record"
 )
 
 // TestTextTableAsTabwriter: the text table, laid out from two walks of the list, is byte for
@@ -17,9 +18,9 @@ func TestTextTableAsTabwriter(t *testing.T) {
 	n := func(v int) *int { return &v }
 	findings := checker.FindingSlice{
 		{CaseID: "C-1", Edition: "2018", Rule: "icpc-timeliness", Subject: "S1", Status: checker.StatusBreach, Severity: checker.SeverityBreach,
-			Due: checker.MustDate("2024-01-25"), Done: checker.MustDate("2024-01-29"), LateWorkingDays: n(2)},
+			Due: record.MustDate("2024-01-25"), Done: record.MustDate("2024-01-29"), LateWorkingDays: n(2)},
 		{CaseID: "C-élan-测试-0000000000002", Edition: "2023", Rule: "cp-visit-interval", Subject: "P1@2024-03-27", Status: checker.StatusPending,
-			Severity: checker.SeverityBreach, Due: checker.MustDate("2024-04-12"), WorkingDaysLeft: n(3), DueSoon: true, Proxies: []string{"s47"}},
+			Severity: checker.SeverityBreach, Due: record.MustDate("2024-04-12"), WorkingDaysLeft: n(3), DueSoon: true, Proxies: []string{"s47"}},
 		{CaseID: "Ω", Edition: "2010", Rule: "r", Subject: "", Status: checker.StatusBreach, Severity: checker.SeverityWarning},
 	}
 	rep := &checker.Report{Findings: findings, Summary: checker.Summary{Findings: map[checker.Status]int{}}}
@@ -45,8 +46,8 @@ func TestTextTableAsTabwriter(t *testing.T) {
 
 func TestTextDueDates(t *testing.T) {
 	r := &checker.Report{DueDates: []checker.DueDisagreement{
-		{CaseID: "P-1", Edition: "2023", Rule: "first-review-timeliness", Subject: "cp:1", SystemDue: checker.MustDate("2024-07-28"), Due: checker.MustDate("2024-04-28"), Days: 91, Where: "ssd_cp_reviews row R-1, cppr_cp_review_due"},
-		{CaseID: "P-2", Edition: "2023", Rule: "icpc-timeliness", Subject: "S-1", SystemDue: checker.MustDate("2024-01-23"), Due: checker.MustDate("2024-01-24"), Days: -1, Where: "w"},
+		{CaseID: "P-1", Edition: "2023", Rule: "first-review-timeliness", Subject: "cp:1", SystemDue: record.MustDate("2024-07-28"), Due: record.MustDate("2024-04-28"), Days: 91, Where: "ssd_cp_reviews row R-1, cppr_cp_review_due"},
+		{CaseID: "P-2", Edition: "2023", Rule: "icpc-timeliness", Subject: "S-1", SystemDue: record.MustDate("2024-01-23"), Due: record.MustDate("2024-01-24"), Days: -1, Where: "w"},
 	}}
 	var b strings.Builder
 	if err := Text(&b, r); err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/wtcheck/wtcheck/checker"
+	"github.com/wtcheck/wtcheck/record"
 )
 
 // findingColumns are the Findings, Overdue and Due soon sheets' columns.
@@ -248,7 +249,7 @@ func (x *xlsxBook) summary(a *Audit, findings int) {
 }
 
 // dateCell is a date as Excel reads it, or nil (no cell) for none.
-func dateCell(d checker.Date) any {
+func dateCell(d record.Date) any {
 	if d.IsZero() {
 		return nil
 	}
@@ -303,7 +304,7 @@ func (x *xlsxBook) findings(sheet string, n int, fs iter.Seq[*checker.Finding]) 
 		header[i] = excelize.Cell{StyleID: x.bold, Value: c}
 	}
 	x.check(sw.SetRow("A1", header))
-	date := func(d checker.Date) any {
+	date := func(d record.Date) any {
 		if d.IsZero() {
 			return nil
 		}

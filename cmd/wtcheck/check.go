@@ -12,6 +12,7 @@ import (
 	"github.com/wtcheck/wtcheck/checker/batch"
 	"github.com/wtcheck/wtcheck/checker/report"
 	"github.com/wtcheck/wtcheck/internal/safefile"
+	"github.com/wtcheck/wtcheck/record"
 )
 
 type checkFlags struct {
@@ -114,9 +115,9 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 	if err := checkWorkers(f.workers); err != nil {
 		return err
 	}
-	var asOf checker.Date
+	var asOf record.Date
 	if f.asOf != "" {
-		if asOf, err = checker.ParseDate(f.asOf); err != nil {
+		if asOf, err = record.ParseDate(f.asOf); err != nil {
 			return fmt.Errorf("--as-of: %w", err)
 		}
 	}
@@ -126,6 +127,7 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 	}
 	engine.DueSoon = f.dueSoon
 	reader := &batch.Reader{Stdin: stdin}
+	f.input.tmpdir = f.sortFlags.tmpdir // an SSD table not in person order is sorted there too
 	if err := f.input.reader(reader, asOf); err != nil {
 		return err
 	}
@@ -157,11 +159,11 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 			return err
 		}
 	}
-	f.input.ssdOpts.TempDir = f.sortFlags.tmpdir // an unsorted SSD table is sorted there too
-	if err := f.input.openSSD(args, engine.Packs, stderr); err != nil {
+	closeSSD, err := openSSD(reader, args, engine.Packs, stderr)
+	if err != nil {
 		return err
 	}
-	defer f.input.closeSSD()
+	defer closeSSD()
 	sayPassedOver := passedOver(reader, red != nil)
 	opts := batch.Options{
 		AsOf: asOf, Show: show, FailOn: failOn, Workers: f.workers, AllowEmpty: f.input.allowEmpty,

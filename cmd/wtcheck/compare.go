@@ -13,7 +13,9 @@ import (
 	"github.com/wtcheck/wtcheck/checker/compare"
 	"github.com/wtcheck/wtcheck/checker/report"
 	"github.com/wtcheck/wtcheck/checker/ruledoc"
+	"github.com/wtcheck/wtcheck/record"
 	"github.com/wtcheck/wtcheck/rules"
+	"github.com/wtcheck/wtcheck/source/casejson"
 )
 
 func newCompareCommand(stdin io.Reader) *cobra.Command {
@@ -65,9 +67,9 @@ force on the day it was received.`,
 			if len(pf.editions) < 2 && !inForce {
 				return fmt.Errorf("--editions %s: name two editions or more to compare", strings.Join(editions, ","))
 			}
-			var day checker.Date
+			var day record.Date
 			if asOf != "" {
-				if day, err = checker.ParseDate(asOf); err != nil {
+				if day, err = record.ParseDate(asOf); err != nil {
 					return fmt.Errorf("--as-of: %w", err)
 				}
 			}
@@ -91,7 +93,7 @@ force on the day it was received.`,
 			perCase := agg.Add
 			if red != nil {
 				// The comparison gathers ids and dates itself: it is given them redacted.
-				perCase = func(c *checker.Case, findings []checker.Finding) {
+				perCase = func(c *record.Case, findings []checker.Finding) {
 					agg.Add(red.ForComparison(c, engine.AsOfFor(c, day), findings))
 				}
 			}
@@ -103,7 +105,9 @@ force on the day it was received.`,
 			if red != nil {
 				opts.Redact = red
 			}
-			reader := &batch.Reader{Stdin: stdin, Format: "case records (wtcheck/case/v1)"}
+			format := casejson.InputFormat
+			format.Expect = "case records (wtcheck/case/v1)"
+			reader := &batch.Reader{Stdin: stdin, Format: &format}
 			sayPassedOver := passedOver(reader, red != nil)
 			rep, err := batch.Check(engine, reader, args, opts)
 			if rep != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/wtcheck/wtcheck/checker/batch"
 	"github.com/wtcheck/wtcheck/checker/compare"
 	"github.com/wtcheck/wtcheck/checker/ruledoc"
+	"github.com/wtcheck/wtcheck/record"
 )
 
 func TestCompareEditionsOnOneAssessment(t *testing.T) {
@@ -87,7 +88,7 @@ func TestCompareDecodesOnce(t *testing.T) {
 	var calls, threeEditions atomic.Int64
 	rep, err := batch.Check(engine, &batch.Reader{}, []string{"../../fixtures/sample/cases.ndjson"}, batch.Options{
 		Show: []checker.Status{}, Workers: 2,
-		PerCase: func(c *checker.Case, fs []checker.Finding) {
+		PerCase: func(c *record.Case, fs []checker.Finding) {
 			calls.Add(1)
 			editions := map[string]bool{}
 			for _, f := range fs {

@@ -8,9 +8,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/wtcheck/wtcheck/checker"
 	"github.com/wtcheck/wtcheck/checker/batch"
 	"github.com/wtcheck/wtcheck/checker/explain"
+	"github.com/wtcheck/wtcheck/record"
 )
 
 // errFound stops reading a batch once the case asked for is found.
@@ -33,10 +33,10 @@ each deadline appears once; --edition 2018,2023 explains it under those editions
 		Args:    cobra.MinimumNArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			caseID, paths := args[0], args[1:]
-			var day checker.Date
+			var day record.Date
 			var err error
 			if asOf != "" {
-				if day, err = checker.ParseDate(asOf); err != nil {
+				if day, err = record.ParseDate(asOf); err != nil {
 					return fmt.Errorf("--as-of: %w", err)
 				}
 			}

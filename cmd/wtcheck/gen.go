@@ -11,7 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/wtcheck/wtcheck/checker"
+	"github.com/wtcheck/wtcheck/record"
 	"github.com/wtcheck/wtcheck/checker/batch"
 	"github.com/wtcheck/wtcheck/source/ssd/ssdgen"
 )
@@ -63,9 +63,9 @@ hold whole, the same for the same --seed and --extract-date.`,
 			}
 			written, skipped := 0, 0
 			if synthetic > 0 {
-				day := checker.DateOf(time.Now())
+				day := record.DateOf(time.Now())
 				if extract != "" {
-					if day, err = checker.ParseDate(extract); err != nil {
+					if day, err = record.ParseDate(extract); err != nil {
 						w.Close()
 						return fmt.Errorf("--extract-date: %w", err)
 					}

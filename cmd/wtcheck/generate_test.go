@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/wtcheck/wtcheck/checker"
+	"github.com/wtcheck/wtcheck/record"
 )
 
 var (
@@ -40,7 +40,7 @@ func generateCases(t testing.TB, n int) string {
 		line := templates[i%len(templates)]
 		weeks := (i / len(templates)) % 27
 		line = isoDate.ReplaceAllStringFunc(line, func(s string) string {
-			d, err := checker.ParseDate(s)
+			d, err := record.ParseDate(s)
 			if err != nil {
 				return s
 			}

@@ -15,6 +15,7 @@ import (
 	"github.com/wtcheck/wtcheck/checker"
 	"github.com/wtcheck/wtcheck/checker/batch"
 	"github.com/wtcheck/wtcheck/checker/report"
+	"github.com/wtcheck/wtcheck/record"
 	"github.com/wtcheck/wtcheck/source/ssd"
 )
 
@@ -55,10 +56,10 @@ docs/import.md maps each source field by field.`,
 			if coverage {
 				return printCoverage(cmd, &pf, in)
 			}
-			var day checker.Date
+			var day record.Date
 			var err error
 			if asOf != "" {
-				if day, err = checker.ParseDate(asOf); err != nil {
+				if day, err = record.ParseDate(asOf); err != nil {
 					return fmt.Errorf("--as-of: %w", err)
 				}
 			}
@@ -82,10 +83,11 @@ docs/import.md maps each source field by field.`,
 			if err != nil {
 				return err
 			}
-			if err := in.openSSD(args[1:], packs.Packs, cmd.ErrOrStderr()); err != nil {
+			closeSSD, err := openSSD(reader, args[1:], packs.Packs, cmd.ErrOrStderr())
+			if err != nil {
 				return err
 			}
-			defer in.closeSSD()
+			defer closeSSD()
 			var outs outputs
 			defer outs.abort()
 			out, err := outs.open("-o", output, cmd.OutOrStdout())
@@ -106,9 +108,9 @@ docs/import.md maps each source field by field.`,
 					return nil
 				}
 				written++
-				for _, w := range rec.Warnings {
+				for _, rw := range rec.Warnings {
 					warnings++
-					w.File, w.Record, w.CaseID = rec.File, rec.Index, rec.CaseID
+					w := checker.RecordWarning{File: rec.File, Record: rec.Index, CaseID: rec.CaseID, Path: rw.Path, Warning: rw.Warning}
 					fmt.Fprintf(stderr, "wtcheck: warning: %s\n", report.WarningLine(w))
 				}
 				return enc.Encode(rec.Case)
@@ -118,7 +120,7 @@ docs/import.md maps each source field by field.`,
 			}
 			if written == 0 && !in.allowEmpty {
 				return fmt.Errorf("import %s: no child could be imported (%d read, %d skipped), so nothing was written (is it %s? give --allow-empty if an empty return is expected)",
-					args[1], skipped, skipped, reader.Format)
+					args[1], skipped, skipped, reader.Format.Expect)
 			}
 			if err := out.Commit(); err != nil {
 				return err

@@ -9,7 +9,7 @@ import (
 )
 
 const (
-	censusFull = "../../checker/importer/cincensus/testdata/full.xml"
+	censusFull = "../../source/cincensus/testdata/full.xml"
 	sharedFake = "../../../shared/data/cin-census/fake_CIN_data.xml"
 	sharedLiia = "../../../shared/data/annex-a/annex-a-sample-liia-tools.xlsx"
 	sharedDfE  = "../../../shared/data/cin-census/CIN_Census_2024.xml"

@@ -10,15 +10,17 @@ import (
 
 	"github.com/wtcheck/wtcheck/checker"
 	"github.com/wtcheck/wtcheck/checker/batch"
-	"github.com/wtcheck/wtcheck/checker/importer/annexa"
-	"github.com/wtcheck/wtcheck/checker/importer/cincensus"
 	"github.com/wtcheck/wtcheck/checker/report"
-	"github.com/wtcheck/wtcheck/source/dfeapi"
-	"github.com/wtcheck/wtcheck/source/ssd"
+	"github.com/wtcheck/wtcheck/record"
+	"github.com/wtcheck/wtcheck/source"
+	"github.com/wtcheck/wtcheck/source/casejson"
+	"github.com/wtcheck/wtcheck/source/cincensus"
+	"github.com/wtcheck/wtcheck/source/registry"
 )
 
-// inputFormats are the source formats wtcheck reads besides its own case records.
-var inputFormats = []string{"case", cincensus.Format, annexa.Format, formatSSD, formatDfEAPI}
+// inputFormats are the source formats wtcheck reads, its own case records first: the names
+// of the table in package source/registry.
+var inputFormats = registry.Names()
 
 // inputFlags choose how the batch is read: case records (the default) or a return that an
 // importer turns into case records.
@@ -26,9 +28,7 @@ type inputFlags struct {
 	format     string
 	s47Proxy   bool
 	allowEmpty bool
-	// The SSD's inputs, opened before the check (openSSD), by path.
-	ssdOpts   ssd.Options
-	ssdOpened map[string]*ssd.Reader
+	tmpdir     string // --tmpdir, where a source may sort (the SSD's tables)
 }
 
 func (in *inputFlags) register(cmd *cobra.Command) {
@@ -67,8 +67,8 @@ func passedOver(r *batch.Reader, redacted bool) func(stderr io.Writer) {
 	return func(stderr io.Writer) {
 		if len(byName) > 0 {
 			exts := ".json, .ndjson or .jsonl (or .gz) files"
-			if r.Import != nil {
-				exts = strings.Join(r.Extensions, " or ") + " files"
+			if r.Format != nil && r.Format.Name != casejson.Name {
+				exts = strings.Join(r.Format.Extensions, " or ") + " files"
 			}
 			fmt.Fprintf(stderr, "wtcheck: passed over %s: not %s\n", list(byName), exts)
 		}
@@ -93,83 +93,49 @@ func emptyBatch(stderr io.Writer, rep *checker.Report, err error) error {
 	return fmt.Errorf("%w; a missing extract must not pass as a clean run (give --allow-empty if an empty batch is expected)", err)
 }
 
-// gap is a fact a source format cannot record, with why.
-type gap struct{ Path, Reason string }
-
-// reader builds the batch reader for the input format. asOf is required for Annex A, which
-// has no reference date of its own.
-func (in *inputFlags) reader(r *batch.Reader, asOf checker.Date) error {
+// reader sets up the batch reader for the input format, from the table of formats. asOf is
+// required for Annex A, which has no reference date of its own.
+func (in *inputFlags) reader(r *batch.Reader, asOf record.Date) error {
 	if in.s47Proxy && in.format != cincensus.Format {
 		return fmt.Errorf("--s47-start-as-strategy-discussion goes with --input-format %s", cincensus.Format)
 	}
-	switch in.format {
-	case "", "case":
-		r.Format = "case records (wtcheck/case/v1), the default --input-format"
-		return nil
-	case cincensus.Format:
-		r.Format = "a CIN census return, as --input-format cin-census says"
-		opts := cincensus.Options{S47StartAsStrategyDiscussion: in.s47Proxy}
-		r.Import = func(path string, fn func(batch.Record) error) error {
-			if path == "-" {
-				return cincensus.Read(r.Stdin, "-", opts, fn)
-			}
-			return cincensus.ReadFile(path, opts, fn)
-		}
-		r.Extensions = []string{".xml"}
-	case annexa.Format:
-		if asOf.IsZero() {
-			return fmt.Errorf("--input-format %s: an Annex A workbook has no reference date: give --as-of", annexa.Format)
-		}
-		r.Format = "an Annex A workbook, as --input-format annex-a says"
-		r.Import = func(path string, fn func(batch.Record) error) error {
-			return annexa.ReadFile(path, annexa.Options{AsOf: asOf}, fn)
-		}
-		r.Extensions = []string{".xlsx"}
-	case formatSSD:
-		in.ssdReader(r, asOf)
-	case formatDfEAPI:
-		dfeAPIReader(r, r.Stdin, asOf)
-	default:
+	f, err := registry.Lookup(in.format)
+	if err != nil {
 		return fmt.Errorf("--input-format %q: want %s", in.format, strings.Join(inputFormats, ", "))
 	}
+	src, err := f.Open(in.options(asOf))
+	if err != nil {
+		return err
+	}
+	r.Format, r.Source = f, src
 	return nil
 }
 
+// options are what the flags tell a source.
+func (in *inputFlags) options(asOf record.Date) source.Options {
+	return source.Options{AsOf: asOf, S47StartAsStrategyDiscussion: in.s47Proxy, TempDir: in.tmpdir}
+}
+
 // gaps lists what a source format cannot record.
-func gaps(format string, s47Proxy bool) ([]gap, error) {
-	var out []gap
-	switch format {
-	case cincensus.Format:
-		for _, g := range cincensus.Lacks(cincensus.Options{S47StartAsStrategyDiscussion: s47Proxy}) {
-			out = append(out, gap(g))
-		}
-	case annexa.Format:
-		for _, g := range annexa.Lacks() {
-			out = append(out, gap(g))
-		}
-	case formatSSD:
-		for _, g := range ssd.Lacks() {
-			out = append(out, gap(g))
-		}
-	case formatDfEAPI:
-		for _, g := range dfeapi.Lacks() {
-			out = append(out, gap(g))
-		}
-	case "case":
-	default:
-		return nil, fmt.Errorf("unknown input format %q: want %s", format, strings.Join(inputFormats, ", "))
+func gaps(format string, s47Proxy bool) ([]source.Gap, error) {
+	f, err := registry.Lookup(format)
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	if f.Gaps == nil {
+		return nil, nil
+	}
+	return f.Gaps(source.Options{S47StartAsStrategyDiscussion: s47Proxy}), nil
 }
 
 // coverage says, for each rule of each pack, whether a source format can give it a verdict
 // and, where not, which facts it lacks.
 type coverage struct {
 	Pack, Rule string
-	Lacking    []gap
+	Lacking    []source.Gap
 }
 
-func ruleCoverage(packs []*checker.CompiledPack, gs []gap) []coverage {
+func ruleCoverage(packs []*checker.CompiledPack, gs []source.Gap) []coverage {
 	var paths []string
 	reasons := map[string]string{}
 	for _, g := range gs {
@@ -181,7 +147,7 @@ func ruleCoverage(packs []*checker.CompiledPack, gs []gap) []coverage {
 		for _, r := range cp.Pack.Rules {
 			c := coverage{Pack: cp.Pack.ID, Rule: r.ID}
 			for _, p := range cp.Lacking(r.ID, paths) {
-				c.Lacking = append(c.Lacking, gap{Path: p, Reason: reasons[p]})
+				c.Lacking = append(c.Lacking, source.Gap{Path: p, Reason: reasons[p]})
 			}
 			out = append(out, c)
 		}

@@ -15,6 +15,7 @@ import (
 	"github.com/wtcheck/wtcheck/checker/redact"
 	"github.com/wtcheck/wtcheck/checker/report"
 	"github.com/wtcheck/wtcheck/checker/ruledoc"
+	"github.com/wtcheck/wtcheck/record"
 )
 
 // redactKeyEnv holds the redaction key: an environment variable or a file, never a flag,
@@ -147,9 +148,9 @@ func runAudit(cmd *cobra.Command, f *auditFlags, paths []string, stdin io.Reader
 	if f.maxBreaches < 0 {
 		return fmt.Errorf("--max-breaches %d: want 0 or more", f.maxBreaches)
 	}
-	var asOf checker.Date
+	var asOf record.Date
 	if f.asOf != "" {
-		if asOf, err = checker.ParseDate(f.asOf); err != nil {
+		if asOf, err = record.ParseDate(f.asOf); err != nil {
 			return fmt.Errorf("--as-of: %w", err)
 		}
 	}
@@ -175,8 +176,8 @@ func runAudit(cmd *cobra.Command, f *auditFlags, paths []string, stdin io.Reader
 	}
 	timelines := &report.TimelineSet{Max: f.maxTimelines, DueSoon: f.dueSoon}
 	var mu sync.Mutex
-	var until checker.Date // the last as-of date of the batch: the trend ends there
-	perCase := func(c *checker.Case, findings []checker.Finding) {
+	var until record.Date // the last as-of date of the batch: the trend ends there
+	perCase := func(c *record.Case, findings []checker.Finding) {
 		day := engine.AsOfFor(c, asOf)
 		mu.Lock()
 		if day.After(until) {
@@ -210,6 +211,7 @@ func runAudit(cmd *cobra.Command, f *auditFlags, paths []string, stdin io.Reader
 		})
 	}
 	reader := &batch.Reader{Stdin: stdin}
+	f.input.tmpdir = f.sortFlags.tmpdir
 	if err := f.input.reader(reader, asOf); err != nil {
 		return err
 	}
@@ -233,11 +235,11 @@ func runAudit(cmd *cobra.Command, f *auditFlags, paths []string, stdin io.Reader
 	if err := f.sortFlags.apply(&opts); err != nil {
 		return err
 	}
-	f.input.ssdOpts.TempDir = f.sortFlags.tmpdir
-	if err := f.input.openSSD(paths, engine.Packs, cmd.ErrOrStderr()); err != nil {
+	closeSSD, err := openSSD(reader, paths, engine.Packs, cmd.ErrOrStderr())
+	if err != nil {
 		return err
 	}
-	defer f.input.closeSSD()
+	defer closeSSD()
 	sayPassedOver := passedOver(reader, red != nil)
 	rep, err := batch.Check(engine, reader, paths, opts)
 	if rep != nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/wtcheck/wtcheck/checker"
+	"github.com/wtcheck/wtcheck/record"
 	"github.com/wtcheck/wtcheck/rules"
 )
 
@@ -130,7 +131,7 @@ func (pf *packFlags) engine() (*checker.Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &checker.Engine{Calendar: cal, Today: checker.DateOf(time.Now()), InForce: pf.inForce()}
+	e := &checker.Engine{Calendar: cal, Today: record.DateOf(time.Now()), InForce: pf.inForce()}
 	if e.InForce && len(pf.editions) > 1 {
 		return nil, fmt.Errorf("--edition in-force checks each referral under one edition: give it alone (compare takes it beside others)")
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/wtcheck/wtcheck/checker"
 	"github.com/wtcheck/wtcheck/checker/report"
+	"github.com/wtcheck/wtcheck/record"
 	"github.com/wtcheck/wtcheck/rules"
 )
 
@@ -172,8 +173,8 @@ social care, as a case-management system exports it. Dates are YYYY-MM-DD; a mis
 both mean not recorded. Unknown keys are allowed and kept. A bad record is reported with its file,
 position and case id (never its contents) and skipped; the rest of the batch is checked.
 
-`, checker.CaseFormat)
-	fields := caseFields(reflect.TypeFor[checker.Case](), "")
+`, record.CaseFormat)
+	fields := caseFields(reflect.TypeFor[record.Case](), "")
 	width := 0
 	for _, f := range fields {
 		width = max(width, len(f[0]))
@@ -188,8 +189,8 @@ position and case id (never its contents) and skipped; the rest of the batch is 
 // caseFields lists the JSON fields of the case model, depth first, as path and type: the
 // types the decoder itself reads, and the values Validate accepts.
 func caseFields(t reflect.Type, prefix string) [][2]string {
-	dateType := reflect.TypeFor[checker.Date]()
-	known := checker.KnownValues()
+	dateType := reflect.TypeFor[record.Date]()
+	known := record.KnownValues()
 	var out [][2]string
 	for i := range t.NumField() {
 		f := t.Field(i)
@@ -228,7 +229,7 @@ func caseFields(t reflect.Type, prefix string) [][2]string {
 			kind = strings.Replace(kind, "true or falses", "true or false values", 1)
 		}
 		if path == "format" {
-			kind += ": " + checker.CaseFormat
+			kind += ": " + record.CaseFormat
 		}
 		if values, ok := known[path]; ok {
 			slices.Sort(values)

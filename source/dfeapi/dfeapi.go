@@ -19,50 +19,81 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"time"
 
-	"github.com/wtcheck/wtcheck/checker"
+	"github.com/wtcheck/wtcheck/record"
+	"github.com/wtcheck/wtcheck/source"
 )
 
 // Format is the provenance.format of the records this source makes.
 const Format = "dfe-api"
 
-// Gap is a fact the API payload cannot record: a provenance.lacks path and why.
-type Gap struct{ Path, Reason string }
-
 // Lacks lists what the payload cannot record, as provenance.lacks paths with a reason each.
-func Lacks() []Gap {
-	return []Gap{
-		{"decision", "the payload gives a referral's date (referral_date), not the day the decision on the response was made"},
-		{"strategy_discussions.agencies", "the payload has no strategy discussions: each is a proxy dated on the section 47 start, with no record of who took part"},
-		{"assessments.seen", "child_and_family_assessments do not say whether the child was seen"},
-		{"assessments.seen_alone", "child_and_family_assessments do not say whether the child was seen alone"},
-		{"assessments.wishes_recorded", "the payload does not record the child's wishes and feelings"},
-		{"s47_enquiries.seen", "section_47_assessments do not say whether the child was seen"},
-		{"s47_enquiries.seen_alone", "section_47_assessments do not say whether the child was seen alone"},
-		{"s47_enquiries.wishes_recorded", "the payload does not record the child's wishes and feelings"},
-		{"s47_enquiries.not_seen_reason", "section_47_assessments do not say why a child was not seen"},
-		{"conferences.chair_independent", "the payload gives an initial conference's date (icpc_date) only"},
-		{"conferences.notified", "the payload has no transfer-in conferences"},
-		{"conferences.outcome", "the payload has no review conferences, nor any conference's outcome"},
-		{"plans.started", "the payload has no review conferences, so a plan's first review cannot be judged from its start (of the facts first-review-timeliness reads, a plan's start is the one no rule the payload can judge needs)"},
-		{"plans.core_groups", "the payload has no core group meetings"},
-		{"plans.visits", "the payload has no visits"},
-		{"plans.end_reason", "child_protection_plans give an end date, not why the plan ended"},
-		{"homeless", "the payload does not record homelessness"},
-		{"housing_referral", "the payload does not record a referral to the housing authority"},
-		{"housing_referral_refused", "the payload does not record a family's refusal of a housing referral"},
-		{"early_help_considered", "the payload has no early help"},
-		{"child.circumstances", "the payload's assessment factors are what an assessment found, not the early-help indicators known at the referral"},
+func Lacks() []source.Gap {
+	return []source.Gap{
+		{Path: "decision", Reason: "the payload gives a referral's date (referral_date), not the day the decision on the response was made"},
+		{Path: "strategy_discussions.agencies", Reason: "the payload has no strategy discussions: each is a proxy dated on the section 47 start, with no record of who took part"},
+		{Path: "assessments.seen", Reason: "child_and_family_assessments do not say whether the child was seen"},
+		{Path: "assessments.seen_alone", Reason: "child_and_family_assessments do not say whether the child was seen alone"},
+		{Path: "assessments.wishes_recorded", Reason: "the payload does not record the child's wishes and feelings"},
+		{Path: "s47_enquiries.seen", Reason: "section_47_assessments do not say whether the child was seen"},
+		{Path: "s47_enquiries.seen_alone", Reason: "section_47_assessments do not say whether the child was seen alone"},
+		{Path: "s47_enquiries.wishes_recorded", Reason: "the payload does not record the child's wishes and feelings"},
+		{Path: "s47_enquiries.not_seen_reason", Reason: "section_47_assessments do not say why a child was not seen"},
+		{Path: "conferences.chair_independent", Reason: "the payload gives an initial conference's date (icpc_date) only"},
+		{Path: "conferences.notified", Reason: "the payload has no transfer-in conferences"},
+		{Path: "conferences.outcome", Reason: "the payload has no review conferences, nor any conference's outcome"},
+		{Path: "plans.started", Reason: "the payload has no review conferences, so a plan's first review cannot be judged from its start (of the facts first-review-timeliness reads, a plan's start is the one no rule the payload can judge needs)"},
+		{Path: "plans.core_groups", Reason: "the payload has no core group meetings"},
+		{Path: "plans.visits", Reason: "the payload has no visits"},
+		{Path: "plans.end_reason", Reason: "child_protection_plans give an end date, not why the plan ended"},
+		{Path: "homeless", Reason: "the payload does not record homelessness"},
+		{Path: "housing_referral", Reason: "the payload does not record a referral to the housing authority"},
+		{Path: "housing_referral_refused", Reason: "the payload does not record a family's refusal of a housing referral"},
+		{Path: "early_help_considered", Reason: "the payload has no early help"},
+		{Path: "child.circumstances", Reason: "the payload's assessment factors are what an assessment found, not the early-help indicators known at the referral"},
 	}
 }
 
 const proxyDiscussion = "strategy_discussions.date: the section 47 start date (start_date), which the SSD the payload is built from defines as the date of the strategy discussion that initiated the enquiry"
 
+// InputFormat describes the source for the table of formats (package source/registry).
+var InputFormat = source.Format{
+	Name:        Format,
+	Description: "the DfE children's social care API payload (JSON); purge and partial payloads are reported, not checked",
+	Expect:      "the DfE children's social care API payload, as --input-format dfe-api says",
+	Extensions:  []string{".json", ".ndjson", ".jsonl"},
+	Gaps:        func(source.Options) []source.Gap { return Lacks() },
+	Open: func(o source.Options) (source.Source, error) {
+		opts := Options{ExtractDate: o.AsOf}
+		if opts.ExtractDate.IsZero() {
+			opts.ExtractDate = record.DateOf(time.Now()) // the payload has no extract date
+		}
+		return source.Func(func(in source.Input, fn func(source.Record) error) error {
+			if in.Open == nil {
+				return fn(source.Record{File: in.Name, Err: fmt.Errorf("open: %w", source.ErrNoOpen)})
+			}
+			f, err := in.Open()
+			if err != nil {
+				return fn(source.Record{File: in.Name, Err: fmt.Errorf("open: %w", err)})
+			}
+			defer f.Close()
+			return Read(f, opts, func(rec Record) error {
+				out := source.Record{File: in.Name, Index: rec.Index, CaseID: rec.ChildID, Case: rec.Case, Err: rec.Err, Warnings: rec.Warnings}
+				if why := rec.NotChecked(); why != "" {
+					out.Err = errors.New("not checked: " + why)
+				}
+				return fn(out)
+			})
+		}), nil
+	},
+}
+
 // Options control a read.
 type Options struct {
 	// ExtractDate becomes every record's extract_date (the payload carries none): the
 	// as-of date of the check, or today.
-	ExtractDate checker.Date
+	ExtractDate record.Date
 }
 
 // Kind says what a payload object was.
@@ -83,9 +114,9 @@ type Record struct {
 	Index    int // 1-based position of the object in the input
 	ChildID  string
 	Kind     Kind
-	Case     *checker.Case
+	Case     *record.Case
 	Err      error
-	Warnings []checker.RecordWarning
+	Warnings []record.Warning
 }
 
 // NotChecked says why a purge or partial payload was not checked.
@@ -255,11 +286,11 @@ func decode(raw json.RawMessage, index int, opts Options) Record {
 		return rec
 	}
 	var problems []error
-	date := func(path, s string) checker.Date {
+	date := func(path, s string) record.Date {
 		if s == "" {
-			return checker.Date{}
+			return record.Date{}
 		}
-		d, err := checker.ParseDate(s)
+		d, err := record.ParseDate(s)
 		if err != nil {
 			problems = append(problems, fmt.Errorf("%s: is not a date in the form YYYY-MM-DD from 1900 to 2200", path))
 		}
@@ -269,11 +300,11 @@ func decode(raw json.RawMessage, index int, opts Options) Record {
 	for _, g := range Lacks() {
 		lacks = append(lacks, g.Path)
 	}
-	c := &checker.Case{
-		Format: checker.CaseFormat, CaseID: id, ExtractDate: opts.ExtractDate,
-		Child:      checker.Child{ID: id},
-		Referrals:  []*checker.Referral{},
-		Provenance: checker.Provenance{Format: Format, Lacks: lacks, Proxies: []string{proxyDiscussion}},
+	c := &record.Case{
+		Format: record.CaseFormat, CaseID: id, ExtractDate: opts.ExtractDate,
+		Child:      record.Child{ID: id},
+		Referrals:  []*record.Referral{},
+		Provenance: record.Provenance{Format: Format, Lacks: lacks, Proxies: []string{proxyDiscussion}},
 	}
 	if d := ch.ChildDetails; d != nil {
 		c.Child.BirthDate = date("child_details.date_of_birth", d.DateOfBirth)
@@ -289,10 +320,10 @@ func decode(raw json.RawMessage, index int, opts Options) Record {
 		if e == nil || e.Purge {
 			continue
 		}
-		r := &checker.Referral{
+		r := &record.Referral{
 			ID: e.ID, Received: date(p+".referral_date", e.Referral), Source: e.Source, Closed: date(p+".closure_date", e.Closure),
-			Assessments: []*checker.Assessment{}, StrategyDiscussions: []*checker.StrategyDiscussion{},
-			S47Enquiries: []*checker.S47Enquiry{}, Conferences: []*checker.Conference{}, Plans: []*checker.Plan{},
+			Assessments: []*record.Assessment{}, StrategyDiscussions: []*record.StrategyDiscussion{},
+			S47Enquiries: []*record.S47Enquiry{}, Conferences: []*record.Conference{}, Plans: []*record.Plan{},
 		}
 		if e.ID == "" {
 			problems = append(problems, fmt.Errorf("%s.social_care_episode_id: is required", p))
@@ -308,7 +339,7 @@ func decode(raw json.RawMessage, index int, opts Options) Record {
 				continue
 			}
 			ap := fmt.Sprintf("%s.child_and_family_assessments[%d]", p, j)
-			r.Assessments = append(r.Assessments, &checker.Assessment{ID: a.ID, Kind: "single",
+			r.Assessments = append(r.Assessments, &record.Assessment{ID: a.ID, Kind: "single",
 				Started: date(ap+".start_date", a.Start), Completed: date(ap+".authorisation_date", a.Authorisation)})
 		}
 		for j, s := range e.S47 {
@@ -316,7 +347,7 @@ func decode(raw json.RawMessage, index int, opts Options) Record {
 				continue
 			}
 			sp := fmt.Sprintf("%s.section_47_assessments[%d]", p, j)
-			q := &checker.S47Enquiry{ID: s.ID, Started: date(sp+".start_date", s.Start), Completed: date(sp+".end_date", s.End)}
+			q := &record.S47Enquiry{ID: s.ID, Started: date(sp+".start_date", s.Start), Completed: date(sp+".end_date", s.End)}
 			if s.ICPCRequired != nil {
 				q.Outcome = "no_further_action"
 				if *s.ICPCRequired {
@@ -324,13 +355,13 @@ func decode(raw json.RawMessage, index int, opts Options) Record {
 				}
 			}
 			if !q.Started.IsZero() {
-				sd := &checker.StrategyDiscussion{ID: "SD-" + s.ID, Date: q.Started}
+				sd := &record.StrategyDiscussion{ID: "SD-" + s.ID, Date: q.Started}
 				q.StrategyDiscussionID = sd.ID
 				r.StrategyDiscussions = append(r.StrategyDiscussions, sd)
 			}
 			r.S47Enquiries = append(r.S47Enquiries, q)
 			if k := date(sp+".icpc_date", s.ICPCDate); !k.IsZero() {
-				r.Conferences = append(r.Conferences, &checker.Conference{ID: "icpc:" + s.ID, Kind: "initial", S47ID: s.ID, Date: k})
+				r.Conferences = append(r.Conferences, &record.Conference{ID: "icpc:" + s.ID, Kind: "initial", S47ID: s.ID, Date: k})
 			}
 		}
 		for j, pl := range e.CINPlans {
@@ -338,7 +369,7 @@ func decode(raw json.RawMessage, index int, opts Options) Record {
 				continue
 			}
 			pp := fmt.Sprintf("%s.child_in_need_plans[%d]", p, j)
-			r.Plans = append(r.Plans, &checker.Plan{ID: "cin:" + pl.CINID, Kind: "child_in_need",
+			r.Plans = append(r.Plans, &record.Plan{ID: "cin:" + pl.CINID, Kind: "child_in_need",
 				Started: date(pp+".start_date", pl.Start), Ended: date(pp+".end_date", pl.End)})
 		}
 		for j, pl := range e.CPPlans {
@@ -346,7 +377,7 @@ func decode(raw json.RawMessage, index int, opts Options) Record {
 				continue
 			}
 			pp := fmt.Sprintf("%s.child_protection_plans[%d]", p, j)
-			r.Plans = append(r.Plans, &checker.Plan{ID: "cp:" + pl.CPID, Kind: "child_protection",
+			r.Plans = append(r.Plans, &record.Plan{ID: "cp:" + pl.CPID, Kind: "child_protection",
 				Started: date(pp+".start_date", pl.Start), Ended: date(pp+".end_date", pl.End)})
 		}
 		c.Referrals = append(c.Referrals, r)
@@ -355,12 +386,12 @@ func decode(raw json.RawMessage, index int, opts Options) Record {
 		rec.Err = errors.Join(problems...)
 		return rec
 	}
-	slices.SortStableFunc(c.Referrals, func(a, b *checker.Referral) int { return strings.Compare(a.Received.String(), b.Received.String()) })
-	if err := checker.Validate(c); err != nil {
+	slices.SortStableFunc(c.Referrals, func(a, b *record.Referral) int { return strings.Compare(a.Received.String(), b.Received.String()) })
+	if err := record.Validate(c); err != nil {
 		rec.Err = err
 		return rec
 	}
 	rec.Case = c
-	rec.Warnings = checker.Warnings(c)
+	rec.Warnings = record.Warnings(c)
 	return rec
 }

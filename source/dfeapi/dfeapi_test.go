@@ -7,12 +7,13 @@ import (
 	"testing"
 
 	"github.com/wtcheck/wtcheck/checker"
+	"github.com/wtcheck/wtcheck/record"
 	"github.com/wtcheck/wtcheck/rules"
 	"github.com/wtcheck/wtcheck/source/dfeapi"
 	"github.com/wtcheck/wtcheck/source/ssd/ssdgen"
 )
 
-var extract = checker.MustDate("2024-12-31")
+var extract = record.MustDate("2024-12-31")
 
 func read(t *testing.T, in string) []dfeapi.Record {
 	t.Helper()
@@ -93,8 +94,8 @@ func TestForms(t *testing.T) {
 
 // payload writes a case record as the API's full payload, as the DfE's pipeline builds it
 // from the SSD: what the payload cannot hold is left out.
-func payload(c *checker.Case) map[string]any {
-	d := func(x checker.Date) any {
+func payload(c *record.Case) map[string]any {
+	d := func(x record.Date) any {
 		if x.IsZero() {
 			return nil
 		}
@@ -172,8 +173,8 @@ func TestPayloadGivesTheOriginalFindings(t *testing.T) {
 		if rec.Err != nil || rec.Case == nil {
 			t.Fatalf("record %d: %v", i+1, rec.Err)
 		}
-		want, _ := engine.Check(cases[i], checker.Date{})
-		got, _ := engine.Check(rec.Case, checker.Date{})
+		want, _ := engine.Check(cases[i], record.Date{})
+		got, _ := engine.Check(rec.Case, record.Date{})
 		set := map[string]int{}
 		for _, f := range want {
 			if judged[f.Edition+"/"+f.Rule] {

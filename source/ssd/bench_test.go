@@ -7,7 +7,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/wtcheck/wtcheck/checker"
+	"github.com/wtcheck/wtcheck/record"
 	"github.com/wtcheck/wtcheck/source/ssd"
 	"github.com/wtcheck/wtcheck/source/ssd/ssdgen"
 )
@@ -64,7 +64,7 @@ func benchRead(b *testing.B, n int, reversed bool) {
 		r.Close()
 	}
 	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
-	_ = checker.Date{}
+	_ = record.Date{}
 }
 
 func BenchmarkReadOrdered10k(b *testing.B)  { benchRead(b, 10000, false) }

@@ -7,7 +7,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/wtcheck/wtcheck/checker"
+	"github.com/wtcheck/wtcheck/record"
+	"github.com/wtcheck/wtcheck/source"
 )
 
 // Format is the provenance.format of the records this source makes.
@@ -29,15 +30,15 @@ const (
 // builder turns one person's rows into a case record, collecting every problem.
 type builder struct {
 	problems []string
-	warnings []checker.RecordWarning
-	due      []checker.SystemDue
+	warnings []record.Warning
+	due      []record.SystemDue
 }
 
 func (b *builder) problem(x *row, col, what string) {
 	b.problems = append(b.problems, where(x, col)+": "+what)
 }
 
-func (b *builder) date(x *row, col string) checker.Date {
+func (b *builder) date(x *row, col string) record.Date {
 	d, reason := parseDate(x.get(col))
 	if reason != "" {
 		b.problem(x, col, reason)
@@ -58,37 +59,34 @@ func (b *builder) flag(x *row, col string) flag {
 func (b *builder) outcomes(x *row, col string) map[string]bool {
 	f, ok := outcomes(x.get(col))
 	if !ok {
-		b.warnings = append(b.warnings, checker.RecordWarning{Path: where(x, col), Warning: "is not valid JSON (a comment with a quote or a line break?): its flags were read from their \"KEY_FLAG\": \"Y\" pairs"})
+		b.warnings = append(b.warnings, record.Warning{Path: where(x, col), Warning: "is not valid JSON (a comment with a quote or a line break?): its flags were read from their \"KEY_FLAG\": \"Y\" pairs"})
 	}
 	return f
 }
 
 // Lacks lists what the SSD cannot record, as provenance.lacks paths with a reason each, for
 // every record and for `wtcheck import --coverage ssd`.
-func Lacks() []Gap {
-	return []Gap{
-		{"decision", "the SSD records the day a referral was received (cine_referral_date), not the day the decision on the response was made"},
-		{"strategy_discussions.agencies", "the SSD has no strategy discussions: each is a proxy dated on the section 47 start (s47e_s47_start_date), with no record of who took part"},
-		{"assessments.seen_alone", "ssd_cin_assessments records whether the child was seen, not whether alone"},
-		{"assessments.wishes_recorded", "the SSD does not link the child's wishes and feelings to an assessment"},
-		{"s47_enquiries.seen", "ssd_s47_enquiry does not record the child being seen"},
-		{"s47_enquiries.seen_alone", "ssd_s47_enquiry does not record the child being seen alone"},
-		{"s47_enquiries.wishes_recorded", "the SSD does not link the child's wishes and feelings to an enquiry"},
-		{"s47_enquiries.not_seen_reason", "ssd_s47_enquiry does not record why a child was not seen"},
-		{"conferences.chair_independent", "the SSD does not record who chaired a conference"},
-		{"conferences.notified", "ssd_initial_cp_conference marks a transfer-in (icpc_icpc_transfer_in) but not the day the move was notified"},
-		{"plans.core_groups", "the SSD has no core group meetings"},
-		{"plans.end_reason", "ssd_cp_plans records when a plan ended, not why"},
-		{"homeless", "the SSD does not record homelessness"},
-		{"housing_referral", "the SSD does not record a referral to the housing authority"},
-		{"housing_referral_refused", "the SSD does not record a family's refusal of a housing referral"},
-		{"early_help_considered", "an early help episode shows early help was given, its absence not that it was never considered"},
-		{"child.circumstances", "the SSD's assessment factors are what an assessment found, not the early-help indicators known at the referral"},
+func Lacks() []source.Gap {
+	return []source.Gap{
+		{Path: "decision", Reason: "the SSD records the day a referral was received (cine_referral_date), not the day the decision on the response was made"},
+		{Path: "strategy_discussions.agencies", Reason: "the SSD has no strategy discussions: each is a proxy dated on the section 47 start (s47e_s47_start_date), with no record of who took part"},
+		{Path: "assessments.seen_alone", Reason: "ssd_cin_assessments records whether the child was seen, not whether alone"},
+		{Path: "assessments.wishes_recorded", Reason: "the SSD does not link the child's wishes and feelings to an assessment"},
+		{Path: "s47_enquiries.seen", Reason: "ssd_s47_enquiry does not record the child being seen"},
+		{Path: "s47_enquiries.seen_alone", Reason: "ssd_s47_enquiry does not record the child being seen alone"},
+		{Path: "s47_enquiries.wishes_recorded", Reason: "the SSD does not link the child's wishes and feelings to an enquiry"},
+		{Path: "s47_enquiries.not_seen_reason", Reason: "ssd_s47_enquiry does not record why a child was not seen"},
+		{Path: "conferences.chair_independent", Reason: "the SSD does not record who chaired a conference"},
+		{Path: "conferences.notified", Reason: "ssd_initial_cp_conference marks a transfer-in (icpc_icpc_transfer_in) but not the day the move was notified"},
+		{Path: "plans.core_groups", Reason: "the SSD has no core group meetings"},
+		{Path: "plans.end_reason", Reason: "ssd_cp_plans records when a plan ended, not why"},
+		{Path: "homeless", Reason: "the SSD does not record homelessness"},
+		{Path: "housing_referral", Reason: "the SSD does not record a referral to the housing authority"},
+		{Path: "housing_referral_refused", Reason: "the SSD does not record a family's refusal of a housing referral"},
+		{Path: "early_help_considered", Reason: "an early help episode shows early help was given, its absence not that it was never considered"},
+		{Path: "child.circumstances", Reason: "the SSD's assessment factors are what an assessment found, not the early-help indicators known at the referral"},
 	}
 }
-
-// Gap is a fact the SSD cannot record: a provenance.lacks path and why.
-type Gap struct{ Path, Reason string }
 
 // build makes the record of one person from their rows (exactly one ssd_person row).
 func (r *Reader) build(g *[nTables][]*row) Record {
@@ -101,17 +99,17 @@ func (r *Reader) build(g *[nTables][]*row) Record {
 		lacks = append(lacks, gp.Path)
 	}
 	lacks = append(lacks, r.MissingLacks()...)
-	c := &checker.Case{
-		Format:      checker.CaseFormat,
+	c := &record.Case{
+		Format:      record.CaseFormat,
 		CaseID:      id,
 		ExtractDate: r.opts.ExtractDate,
-		Child: checker.Child{
+		Child: record.Child{
 			ID:                id,
 			BirthDate:         b.date(p, "pers_dob"),
 			ExpectedBirthDate: b.date(p, "pers_expected_dob"),
 		},
-		Referrals:  []*checker.Referral{},
-		Provenance: checker.Provenance{Format: Format, Lacks: lacks, Proxies: []string{proxyDiscussion, proxySeen}},
+		Referrals:  []*record.Referral{},
+		Provenance: record.Provenance{Format: Format, Lacks: lacks, Proxies: []string{proxyDiscussion, proxySeen}},
 	}
 	for _, x := range g[tDisability] {
 		if code := x.get("disa_disability_code"); code != "" && !strings.EqualFold(code, "NONE") {
@@ -119,18 +117,18 @@ func (r *Reader) build(g *[nTables][]*row) Record {
 		}
 	}
 
-	referrals := map[string]*checker.Referral{}
+	referrals := map[string]*record.Referral{}
 	for _, x := range g[tEpisodes] {
-		ref := &checker.Referral{
+		ref := &record.Referral{
 			ID:                  x.id(),
 			Received:            b.date(x, "cine_referral_date"),
 			Source:              x.get("cine_referral_source_code"),
 			Closed:              b.date(x, "cine_close_date"),
-			Assessments:         []*checker.Assessment{},
-			StrategyDiscussions: []*checker.StrategyDiscussion{},
-			S47Enquiries:        []*checker.S47Enquiry{},
-			Conferences:         []*checker.Conference{},
-			Plans:               []*checker.Plan{},
+			Assessments:         []*record.Assessment{},
+			StrategyDiscussions: []*record.StrategyDiscussion{},
+			S47Enquiries:        []*record.S47Enquiry{},
+			Conferences:         []*record.Conference{},
+			Plans:               []*record.Plan{},
 		}
 		if ref.ID == "" {
 			b.problem(x, "cine_referral_id", "is empty")
@@ -156,7 +154,7 @@ func (r *Reader) build(g *[nTables][]*row) Record {
 		c.Referrals = append(c.Referrals, ref)
 	}
 	// lookup finds the referral a row names.
-	lookup := func(x *row, col string) *checker.Referral {
+	lookup := func(x *row, col string) *record.Referral {
 		id := x.get(col)
 		if id == "" {
 			b.problem(x, col, "is empty: the row names no referral")
@@ -171,7 +169,7 @@ func (r *Reader) build(g *[nTables][]*row) Record {
 
 	for _, x := range g[tAssessments] {
 		ref := lookup(x, "cina_referral_id")
-		a := &checker.Assessment{
+		a := &record.Assessment{
 			ID:        x.id(),
 			Kind:      "single",
 			Started:   b.date(x, "cina_assessment_start_date"),
@@ -183,19 +181,19 @@ func (r *Reader) build(g *[nTables][]*row) Record {
 			if day.IsZero() {
 				day = a.Completed
 			}
-			a.Seen = []checker.Date{day}
+			a.Seen = []record.Date{day}
 		case flagNo:
-			a.Seen = []checker.Date{}
+			a.Seen = []record.Date{}
 		}
 		if ref != nil {
 			ref.Assessments = append(ref.Assessments, a)
 		}
 	}
 
-	enquiries := map[string]*checker.Referral{}
+	enquiries := map[string]*record.Referral{}
 	for _, x := range g[tS47] {
 		ref := lookup(x, "s47e_referral_id")
-		s := &checker.S47Enquiry{
+		s := &record.S47Enquiry{
 			ID:        x.id(),
 			Started:   b.date(x, "s47e_s47_start_date"),
 			Completed: b.date(x, "s47e_s47_end_date"),
@@ -211,7 +209,7 @@ func (r *Reader) build(g *[nTables][]*row) Record {
 			continue
 		}
 		if !s.Started.IsZero() {
-			sd := &checker.StrategyDiscussion{ID: prefixDiscusion + s.ID, Date: s.Started}
+			sd := &record.StrategyDiscussion{ID: prefixDiscusion + s.ID, Date: s.Started}
 			s.StrategyDiscussionID = sd.ID
 			ref.StrategyDiscussions = append(ref.StrategyDiscussions, sd)
 		}
@@ -219,16 +217,16 @@ func (r *Reader) build(g *[nTables][]*row) Record {
 		enquiries[s.ID] = ref
 	}
 
-	conferenceRef := map[string]*checker.Referral{}
+	conferenceRef := map[string]*record.Referral{}
 	type transfer struct {
-		k    *checker.Conference
-		ref  *checker.Referral
+		k    *record.Conference
+		ref  *record.Referral
 		x    *row
 		plan string
 	}
 	var transfers []transfer
 	for _, x := range g[tICPC] {
-		k := &checker.Conference{
+		k := &record.Conference{
 			ID:   prefixICPC + x.id(),
 			Kind: "initial",
 			Date: b.date(x, "icpc_icpc_date"),
@@ -250,7 +248,7 @@ func (r *Reader) build(g *[nTables][]*row) Record {
 				}
 			}
 		}
-		var ref *checker.Referral
+		var ref *record.Referral
 		if s47 := x.get("icpc_s47_enquiry_id"); s47 != "" {
 			ref = enquiries[s47]
 			if ref == nil {
@@ -281,25 +279,25 @@ func (r *Reader) build(g *[nTables][]*row) Record {
 			transfers = append(transfers, transfer{k, ref, x, x.get("icpc_cp_plan_id")})
 		}
 		if due := b.date(x, "icpc_icpc_target_date"); !due.IsZero() && k.S47ID != "" {
-			b.due = append(b.due, checker.SystemDue{Rule: "icpc-timeliness", Subject: k.S47ID, Due: due, Where: rowRef(x, "icpc_icpc_target_date")})
+			b.due = append(b.due, record.SystemDue{Rule: "icpc-timeliness", Subject: k.S47ID, Due: due, Where: rowRef(x, "icpc_icpc_target_date")})
 		}
 	}
 
 	type cpPlan struct {
-		pl  *checker.Plan
-		ref *checker.Referral
+		pl  *record.Plan
+		ref *record.Referral
 	}
 	plans := map[string]cpPlan{}
 	for _, x := range g[tCPPlans] {
-		pl := &checker.Plan{
+		pl := &record.Plan{
 			ID:       prefixCPPlan + x.id(),
 			Kind:     "child_protection",
 			Started:  b.date(x, "cppl_cp_plan_start_date"),
 			Ended:    b.date(x, "cppl_cp_plan_end_date"),
 			Category: category(x.get("cppl_cp_plan_latest_category")),
-			Visits:   []*checker.Visit{},
+			Visits:   []*record.Visit{},
 		}
-		var ref *checker.Referral
+		var ref *record.Referral
 		if x.get("cppl_referral_id") != "" || x.get("cppl_icpc_id") == "" {
 			ref = lookup(x, "cppl_referral_id")
 		} else if ref = conferenceRef[x.get("cppl_icpc_id")]; ref == nil {
@@ -324,7 +322,7 @@ func (r *Reader) build(g *[nTables][]*row) Record {
 
 	type review struct {
 		x    *row
-		date checker.Date
+		date record.Date
 	}
 	reviews := map[string][]review{}
 	for _, x := range g[tCPReviews] {
@@ -339,7 +337,7 @@ func (r *Reader) build(g *[nTables][]*row) Record {
 		if rv.date.IsZero() {
 			continue // booked, not held: only its due date is read
 		}
-		k := &checker.Conference{ID: prefixReview + x.id(), Kind: "review", PlanID: p.pl.ID, Date: rv.date}
+		k := &record.Conference{ID: prefixReview + x.id(), Kind: "review", PlanID: p.pl.ID, Date: rv.date}
 		switch b.flag(x, "cppr_cp_review_outcome_continue_cp") {
 		case flagYes:
 			k.Outcome = "continue"
@@ -370,7 +368,7 @@ func (r *Reader) build(g *[nTables][]*row) Record {
 			if due.IsZero() {
 				continue
 			}
-			sd := checker.SystemDue{Rule: "first-review-timeliness", Subject: prefixCPPlan + planID, Due: due, Where: rowRef(rv.x, "cppr_cp_review_due")}
+			sd := record.SystemDue{Rule: "first-review-timeliness", Subject: prefixCPPlan + planID, Due: due, Where: rowRef(rv.x, "cppr_cp_review_due")}
 			if i > 0 {
 				if rvs[i-1].date.IsZero() {
 					continue // a second review booked: only the next one is due
@@ -391,7 +389,7 @@ func (r *Reader) build(g *[nTables][]*row) Record {
 			b.problem(x, "cppv_cp_plan_id", "names no child protection plan (ssd_cp_plans) of this person")
 			continue
 		}
-		v := &checker.Visit{Date: b.date(x, "cppv_cp_visit_date")}
+		v := &record.Visit{Date: b.date(x, "cppv_cp_visit_date")}
 		if v.Date.IsZero() && x.get("cppv_cp_visit_date") == "" {
 			b.problem(x, "cppv_cp_visit_date", "is empty: a visit's date is required")
 		}
@@ -400,15 +398,15 @@ func (r *Reader) build(g *[nTables][]*row) Record {
 		p.pl.Visits = append(p.pl.Visits, v)
 	}
 
-	var cinPlans []*checker.Plan
+	var cinPlans []*record.Plan
 	for _, x := range g[tCINPlans] {
 		ref := lookup(x, "cinp_referral_id")
-		pl := &checker.Plan{
+		pl := &record.Plan{
 			ID:      prefixCINPlan + x.id(),
 			Kind:    "child_in_need",
 			Started: b.date(x, "cinp_cin_plan_start_date"),
 			Ended:   b.date(x, "cinp_cin_plan_end_date"),
-			Visits:  []*checker.Visit{},
+			Visits:  []*record.Visit{},
 		}
 		if ref != nil {
 			ref.Plans = append(ref.Plans, pl)
@@ -417,7 +415,7 @@ func (r *Reader) build(g *[nTables][]*row) Record {
 	}
 	sortPlans(cinPlans)
 	for _, x := range g[tCINVisits] {
-		v := &checker.Visit{
+		v := &record.Visit{
 			Date:      b.date(x, "cinv_cin_visit_date"),
 			Seen:      b.flag(x, "cinv_cin_visit_seen") == flagYes,
 			SeenAlone: b.flag(x, "cinv_cin_visit_seen_alone") == flagYes,
@@ -435,7 +433,7 @@ func (r *Reader) build(g *[nTables][]*row) Record {
 			}
 		}
 		if !placed {
-			b.warnings = append(b.warnings, checker.RecordWarning{Path: where(x, "cinv_cin_visit_date"), Warning: "is in no child-in-need plan of this person: the visit was passed over"})
+			b.warnings = append(b.warnings, record.Warning{Path: where(x, "cinv_cin_visit_date"), Warning: "is in no child-in-need plan of this person: the visit was passed over"})
 		}
 	}
 
@@ -448,13 +446,13 @@ func (r *Reader) build(g *[nTables][]*row) Record {
 		return rec
 	}
 	order(c)
-	if err := checker.Validate(c); err != nil {
+	if err := record.Validate(c); err != nil {
 		rec.Err = fmt.Errorf("the case record made from the rows: %w", err)
 		return rec
 	}
 	rec.Case = c
-	rec.Warnings = append(b.warnings, checker.Warnings(c)...)
-	slices.SortStableFunc(b.due, func(a, b checker.SystemDue) int {
+	rec.Warnings = append(b.warnings, record.Warnings(c)...)
+	slices.SortStableFunc(b.due, func(a, b record.SystemDue) int {
 		return cmp.Or(cmp.Compare(a.Rule, b.Rule), cmp.Compare(a.Subject, b.Subject))
 	})
 	rec.Due = b.due
@@ -478,25 +476,25 @@ func sortedKeys[V any](m map[string]V) []string {
 
 // byDate orders by a date, then an id: rows reach the builder in the order their source
 // gives them, so the record is put in an order of its own, the same from every source.
-func byDate(da, db checker.Date, ia, ib string) int {
+func byDate(da, db record.Date, ia, ib string) int {
 	return cmp.Or(cmp.Compare(da.String(), db.String()), cmp.Compare(ia, ib))
 }
 
-func sortPlans(ps []*checker.Plan) {
-	slices.SortFunc(ps, func(a, b *checker.Plan) int { return byDate(a.Started, b.Started, a.ID, b.ID) })
+func sortPlans(ps []*record.Plan) {
+	slices.SortFunc(ps, func(a, b *record.Plan) int { return byDate(a.Started, b.Started, a.ID, b.ID) })
 }
 
 // order puts a record's lists in date order.
-func order(c *checker.Case) {
-	slices.SortFunc(c.Referrals, func(a, b *checker.Referral) int { return byDate(a.Received, b.Received, a.ID, b.ID) })
+func order(c *record.Case) {
+	slices.SortFunc(c.Referrals, func(a, b *record.Referral) int { return byDate(a.Received, b.Received, a.ID, b.ID) })
 	for _, r := range c.Referrals {
-		slices.SortFunc(r.Assessments, func(a, b *checker.Assessment) int { return byDate(a.Started, b.Started, a.ID, b.ID) })
-		slices.SortFunc(r.StrategyDiscussions, func(a, b *checker.StrategyDiscussion) int { return byDate(a.Date, b.Date, a.ID, b.ID) })
-		slices.SortFunc(r.S47Enquiries, func(a, b *checker.S47Enquiry) int { return byDate(a.Started, b.Started, a.ID, b.ID) })
-		slices.SortFunc(r.Conferences, func(a, b *checker.Conference) int { return byDate(a.Date, b.Date, a.ID, b.ID) })
+		slices.SortFunc(r.Assessments, func(a, b *record.Assessment) int { return byDate(a.Started, b.Started, a.ID, b.ID) })
+		slices.SortFunc(r.StrategyDiscussions, func(a, b *record.StrategyDiscussion) int { return byDate(a.Date, b.Date, a.ID, b.ID) })
+		slices.SortFunc(r.S47Enquiries, func(a, b *record.S47Enquiry) int { return byDate(a.Started, b.Started, a.ID, b.ID) })
+		slices.SortFunc(r.Conferences, func(a, b *record.Conference) int { return byDate(a.Date, b.Date, a.ID, b.ID) })
 		sortPlans(r.Plans)
 		for _, p := range r.Plans {
-			slices.SortStableFunc(p.Visits, func(a, b *checker.Visit) int { return cmp.Compare(a.Date.String(), b.Date.String()) })
+			slices.SortStableFunc(p.Visits, func(a, b *record.Visit) int { return cmp.Compare(a.Date.String(), b.Date.String()) })
 		}
 	}
 }

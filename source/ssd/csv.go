@@ -7,8 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
+	"io/fs"
 	"strings"
 )
 
@@ -32,9 +31,9 @@ type badRow struct {
 // and any case, other columns ignored; a byte order mark and the separator (a comma, a
 // semicolon where a locale set it, or a tab, bcp's default) taken as found.
 type csvFile struct {
-	path string
+	path string // the file's name in the folder
 	t    *table
-	f    *os.File
+	f    fs.File
 	r    *csv.Reader
 	cols []int // for each of the table's columns, its field in the file
 	n    int   // fields in the header
@@ -46,21 +45,20 @@ type csvFile struct {
 // csvName is a table's file name in an SSD folder.
 func csvName(t *table) string { return t.name + ".csv" }
 
-// findCSV returns the path of a table's file in dir, matching the name in any case, or ""
+// findCSV returns the name of a table's file in the folder, matching it in any case, or ""
 // when there is none.
-func findCSV(dir string, t *table) (string, error) {
+func findCSV(fsys fs.FS, t *table) (string, error) {
 	want := csvName(t)
-	p := filepath.Join(dir, want)
-	if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
-		return p, nil
+	if fi, err := fs.Stat(fsys, want); err == nil && fi.Mode().IsRegular() {
+		return want, nil
 	}
-	entries, err := os.ReadDir(dir)
+	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
 		return "", fmt.Errorf("read ssd folder: %w", err)
 	}
 	for _, e := range entries {
 		if strings.EqualFold(e.Name(), want) && e.Type().IsRegular() {
-			return filepath.Join(dir, e.Name()), nil
+			return e.Name(), nil
 		}
 	}
 	return "", nil
@@ -68,8 +66,8 @@ func findCSV(dir string, t *table) (string, error) {
 
 // openCSV opens a table's file and reads its header. A column the table needs and the header
 // lacks is an error naming the file and the column.
-func openCSV(path string, t *table, bad func(badRow)) (*csvFile, error) {
-	f, err := os.Open(path)
+func openCSV(fsys fs.FS, path string, t *table, bad func(badRow)) (*csvFile, error) {
+	f, err := fsys.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", t.name, err)
 	}
@@ -105,10 +103,10 @@ func (c *csvFile) header() error {
 	c.r.LazyQuotes = true
 	names, err := c.r.Read()
 	if errors.Is(err, io.EOF) {
-		return fmt.Errorf("read %s: the file is empty: it has no header line naming the SSD's columns", filepath.Base(c.path))
+		return fmt.Errorf("read %s: the file is empty: it has no header line naming the SSD's columns", c.path)
 	}
 	if err != nil {
-		return fmt.Errorf("read %s: header: %w", filepath.Base(c.path), err)
+		return fmt.Errorf("read %s: header: %w", c.path, err)
 	}
 	at := map[string]int{}
 	for i, n := range names {
@@ -129,7 +127,7 @@ func (c *csvFile) header() error {
 		c.cols[i] = j
 	}
 	if len(missing) > 0 {
-		return fmt.Errorf("read %s: the header has no column %s (the SSD's column names are read, in any order)", filepath.Base(c.path), strings.Join(dedupe(missing), ", "))
+		return fmt.Errorf("read %s: the header has no column %s (the SSD's column names are read, in any order)", c.path, strings.Join(dedupe(missing), ", "))
 	}
 	return nil
 }
@@ -154,9 +152,9 @@ func (c *csvFile) next() (*row, error) {
 			// A quote out of place leaves the rest of the file in doubt: stop here.
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				return nil, fmt.Errorf("read %s: line %d: %v", filepath.Base(c.path), pe.StartLine, pe.Err)
+				return nil, fmt.Errorf("read %s: line %d: %v", c.path, pe.StartLine, pe.Err)
 			}
-			return nil, fmt.Errorf("read %s: %w", filepath.Base(c.path), err)
+			return nil, fmt.Errorf("read %s: %w", c.path, err)
 		}
 		line, _ := c.r.FieldPos(0)
 		if c.first {
@@ -170,7 +168,7 @@ func (c *csvFile) next() (*row, error) {
 				continue // a blank line, as some exports end with
 			}
 			if c.bad != nil {
-				c.bad(badRow{file: filepath.Base(c.path), line: line,
+				c.bad(badRow{file: c.path, line: line,
 					err: fmt.Errorf("%d fields where the header has %d (a separator inside an unquoted value?)", len(rec), c.n)})
 			}
 			continue

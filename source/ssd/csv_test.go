@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/wtcheck/wtcheck/checker"
+	"github.com/wtcheck/wtcheck/record"
 	"github.com/wtcheck/wtcheck/rules"
 	"github.com/wtcheck/wtcheck/source/ssd"
 )
@@ -43,7 +44,7 @@ func describe(rec ssd.Record) string {
 // duplicate person, a date that is not a date, a referral id that names no referral, a row
 // with too many fields. Every person is accounted for; the others are checked.
 func TestQuirksOfRealExtracts(t *testing.T) {
-	r, err := ssd.OpenDir(filepath.Join("testdata", "quirks"), ssd.Options{ExtractDate: checker.MustDate("2024-06-30"), SortMemory: 300})
+	r, err := ssd.OpenDir(filepath.Join("testdata", "quirks"), ssd.Options{ExtractDate: record.MustDate("2024-06-30"), SortMemory: 300})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +72,7 @@ func TestQuirksOfRealExtracts(t *testing.T) {
 // header, nothing quoted (so the outcome JSON's quotes stand bare), NULL as text; and with
 // only the two required tables, every other table's facts lacking.
 func TestSqlcmdExport(t *testing.T) {
-	r, err := ssd.OpenDir(filepath.Join("testdata", "sqlcmd"), ssd.Options{ExtractDate: checker.MustDate("2024-06-30")})
+	r, err := ssd.OpenDir(filepath.Join("testdata", "sqlcmd"), ssd.Options{ExtractDate: record.MustDate("2024-06-30")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +117,7 @@ func TestFolderErrors(t *testing.T) {
 // rules compute: the initial conference's target is a day before the 15 working days from
 // the enquiry's start (a disagreement, in every edition); the reviews' due dates agree.
 func TestSystemDueDates(t *testing.T) {
-	r, err := ssd.OpenDir(filepath.Join("testdata", "quirks"), ssd.Options{ExtractDate: checker.MustDate("2024-06-30")})
+	r, err := ssd.OpenDir(filepath.Join("testdata", "quirks"), ssd.Options{ExtractDate: record.MustDate("2024-06-30")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +130,7 @@ func TestSystemDueDates(t *testing.T) {
 		if rec.Case == nil {
 			continue
 		}
-		findings, _ := engine.Check(rec.Case, checker.Date{})
+		findings, _ := engine.Check(rec.Case, record.Date{})
 		for _, d := range checker.CompareDue(rec.PersonID, rec.Due, findings) {
 			got = append(got, fmt.Sprintf("%s %s %s %s: system %s, guidance %s (%+d days) at %s", d.CaseID, d.Edition, d.Rule, d.Subject, d.SystemDue, d.Due, d.Days, d.Where))
 		}

@@ -2,6 +2,7 @@ package ssd
 
 import (
 	"fmt"
+	"io/fs"
 	"os"
 	"strings"
 )
@@ -13,7 +14,7 @@ import (
 // ssd_cin_episodes), a header without a column the source reads, or a file that cannot be
 // read is an error before any record is made; another missing table is listed in
 // Reader.Missing, and what it holds becomes lacking in every record.
-func OpenDir(dir string, opts Options) (_ *Reader, err error) {
+func OpenDir(dir string, opts Options) (*Reader, error) {
 	fi, err := os.Stat(dir)
 	if err != nil {
 		return nil, fmt.Errorf("open ssd folder: %w", err)
@@ -21,6 +22,12 @@ func OpenDir(dir string, opts Options) (_ *Reader, err error) {
 	if !fi.IsDir() {
 		return nil, fmt.Errorf("open ssd folder %s: not a folder: the SSD source reads a folder of CSV files, one per table", dir)
 	}
+	return OpenFS(os.DirFS(dir), dir, opts)
+}
+
+// OpenFS is OpenDir on a folder given as a file system (a browser build's files, a test's);
+// name is what records and errors call it.
+func OpenFS(fsys fs.FS, dir string, opts Options) (_ *Reader, err error) {
 	r := &Reader{name: dir, opts: opts}
 	defer func() {
 		if err != nil {
@@ -29,7 +36,7 @@ func OpenDir(dir string, opts Options) (_ *Reader, err error) {
 	}()
 	var missingRequired []string
 	for i, t := range tables {
-		path, err := findCSV(dir, t)
+		path, err := findCSV(fsys, t)
 		if err != nil {
 			return nil, err
 		}
@@ -41,15 +48,15 @@ func OpenDir(dir string, opts Options) (_ *Reader, err error) {
 			}
 			continue
 		}
-		sorted, err := ordered(path, t)
+		sorted, err := ordered(fsys, path, t)
 		if err != nil {
 			return nil, err
 		}
 		bad := func(b badRow) { r.bad = append(r.bad, b) }
 		if sorted {
-			r.streams[i], err = openCSV(path, t, bad)
+			r.streams[i], err = openCSV(fsys, path, t, bad)
 		} else {
-			r.streams[i], err = sortCSV(path, t, opts.SortMemory, opts.TempDir, bad)
+			r.streams[i], err = sortCSV(fsys, path, t, opts.SortMemory, opts.TempDir, bad)
 		}
 		if err != nil {
 			return nil, err

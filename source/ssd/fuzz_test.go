@@ -5,7 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/wtcheck/wtcheck/checker"
+	"github.com/wtcheck/wtcheck/record"
 	"github.com/wtcheck/wtcheck/source/ssd"
 )
 
@@ -29,7 +29,7 @@ func FuzzFolder(f *testing.F) {
 		os.WriteFile(filepath.Join(dir, "ssd_person.csv"), []byte(person), 0o644)
 		os.WriteFile(filepath.Join(dir, "ssd_cin_episodes.csv"), episodes, 0o644)
 		os.WriteFile(filepath.Join(dir, "ssd_cp_visits.csv"), []byte(visits), 0o644)
-		r, err := ssd.OpenDir(dir, ssd.Options{ExtractDate: checker.MustDate("2024-06-30"), SortMemory: 64})
+		r, err := ssd.OpenDir(dir, ssd.Options{ExtractDate: record.MustDate("2024-06-30"), SortMemory: 64})
 		if err != nil {
 			return
 		}

@@ -6,7 +6,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/wtcheck/wtcheck/checker"
+	"github.com/wtcheck/wtcheck/record"
 )
 
 // Record is what the source makes of one person's rows: a case record, or the reason there
@@ -18,12 +18,12 @@ type Record struct {
 	Index int
 	// PersonID is the person's id (pers_person_id), the record's case_id.
 	PersonID string
-	Case     *checker.Case
+	Case     *record.Case
 	Err      error
-	Warnings []checker.RecordWarning
+	Warnings []record.Warning
 	// Due are the due dates the source system recorded for itself (icpc_icpc_target_date,
 	// cppr_cp_review_due), to be compared with those wtcheck computes (checker.CompareDue).
-	Due []checker.SystemDue
+	Due []record.SystemDue
 }
 
 // Reader reads the SSD tables person by person. Open one with OpenDir or OpenPostgres.
@@ -43,7 +43,7 @@ type Reader struct {
 type Options struct {
 	// ExtractDate becomes every record's extract_date: the SSD records no refresh date, so
 	// it is the as-of date of the check, or today.
-	ExtractDate checker.Date
+	ExtractDate record.Date
 	// SortMemory bounds the bytes of one table held while sorting a CSV file that is not
 	// ordered by person (0: DefaultSortMemory); TempDir is where sorted runs go ("" is the
 	// system's temporary directory).

@@ -12,8 +12,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/wtcheck/wtcheck/checker"
 	"github.com/wtcheck/wtcheck/internal/pgtest"
+	"github.com/wtcheck/wtcheck/record"
 	"github.com/wtcheck/wtcheck/rules"
 	"github.com/wtcheck/wtcheck/source/ssd"
 	"github.com/wtcheck/wtcheck/source/ssd/ssdgen"
@@ -107,8 +107,8 @@ func TestPostgresGivesTheCSVRecords(t *testing.T) {
 		if string(ja) != string(jb) {
 			t.Fatalf("record %d differs:\ncsv      %s\ndatabase %s", i+1, ja, jb)
 		}
-		fa, _ := engine.Check(a.Case, checker.Date{})
-		fb, _ := engine.Check(b.Case, checker.Date{})
+		fa, _ := engine.Check(a.Case, record.Date{})
+		fb, _ := engine.Check(b.Case, record.Date{})
 		ja, _ = json.Marshal(fa)
 		jb, _ = json.Marshal(fb)
 		if string(ja) != string(jb) {

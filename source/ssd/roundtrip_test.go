@@ -8,15 +8,16 @@ import (
 	"testing"
 
 	"github.com/wtcheck/wtcheck/checker"
+	"github.com/wtcheck/wtcheck/record"
 	"github.com/wtcheck/wtcheck/rules"
 	"github.com/wtcheck/wtcheck/source/ssd"
 	"github.com/wtcheck/wtcheck/source/ssd/ssdgen"
 )
 
-var extract = checker.MustDate("2024-12-31")
+var extract = record.MustDate("2024-12-31")
 
 // writeSSD writes cases as an SSD folder and returns it.
-func writeSSD(t testing.TB, cases []*checker.Case, opts ssdgen.Options) string {
+func writeSSD(t testing.TB, cases []*record.Case, opts ssdgen.Options) string {
 	t.Helper()
 	dir := t.TempDir()
 	w, err := ssdgen.Create(dir, opts)
@@ -107,11 +108,11 @@ func TestRoundTripGivesTheOriginalFindings(t *testing.T) {
 		if rec.PersonID != c.CaseID || rec.Index != i+1 {
 			t.Fatalf("record %d is %s (index %d); want %s", i+1, rec.PersonID, rec.Index, c.CaseID)
 		}
-		want, errs := engine.Check(c, checker.Date{})
+		want, errs := engine.Check(c, record.Date{})
 		if len(errs) > 0 {
 			t.Fatal(errs)
 		}
-		got, errs := engine.Check(rec.Case, checker.Date{})
+		got, errs := engine.Check(rec.Case, record.Date{})
 		if len(errs) > 0 {
 			t.Fatal(errs)
 		}

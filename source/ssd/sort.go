@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"slices"
 	"strconv"
@@ -19,8 +20,8 @@ const DefaultSortMemory = 16 << 20
 
 // ordered reads a table's file through once and reports whether its rows come ordered by
 // person id. A file that is needs no sort and is streamed as it stands.
-func ordered(path string, t *table) (bool, error) {
-	c, err := openCSV(path, t, nil)
+func ordered(fsys fs.FS, path string, t *table) (bool, error) {
+	c, err := openCSV(fsys, path, t, nil)
 	if err != nil {
 		return false, err
 	}
@@ -101,11 +102,11 @@ func (h *runHeap) Pop() any {
 }
 
 // sortCSV sorts a table's file into runs and returns the merge of them.
-func sortCSV(path string, t *table, budget int64, dir string, bad func(badRow)) (_ *sortedCSV, err error) {
+func sortCSV(fsys fs.FS, path string, t *table, budget int64, dir string, bad func(badRow)) (_ *sortedCSV, err error) {
 	if budget <= 0 {
 		budget = DefaultSortMemory
 	}
-	c, err := openCSV(path, t, bad)
+	c, err := openCSV(fsys, path, t, bad)
 	if err != nil {
 		return nil, err
 	}

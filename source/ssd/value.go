@@ -5,7 +5,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/wtcheck/wtcheck/checker"
+	"github.com/wtcheck/wtcheck/record"
 )
 
 // Every column is read as text, from a CSV file or from PostgreSQL (column::text), and
@@ -23,30 +23,30 @@ func clean(s string) string {
 }
 
 // noDate is SQL Server's zero date, which the SSD and its deployments write for "no date".
-var noDate = checker.MustDate("1900-01-01")
+var noDate = record.MustDate("1900-01-01")
 
 // parseDate reads an SSD date, which is a datetime: the calendar date of the value as
 // written, never converted between zones. It accepts YYYY-MM-DD and YYYY/MM/DD, each with an
 // optional time (after a space or a T, with optional seconds, fractions and a zone), and
 // DD/MM/YYYY with an optional time, as a CSV saved in Excel in England writes it. 1 January
 // 1900 is "no date" (the zero Date, no error). The reason never quotes the value.
-func parseDate(s string) (checker.Date, string) {
+func parseDate(s string) (record.Date, string) {
 	if s == "" {
-		return checker.Date{}, ""
+		return record.Date{}, ""
 	}
 	day, rest, ok := splitDateTime(s)
 	if !ok {
-		return checker.Date{}, "is not a date (YYYY-MM-DD or DD/MM/YYYY, with or without a time)"
+		return record.Date{}, "is not a date (YYYY-MM-DD or DD/MM/YYYY, with or without a time)"
 	}
 	if rest != "" && !isTime(rest) {
-		return checker.Date{}, "is not a date: what follows the date is not a time of day"
+		return record.Date{}, "is not a date: what follows the date is not a time of day"
 	}
-	d, err := checker.ParseDate(day)
+	d, err := record.ParseDate(day)
 	if err != nil {
-		return checker.Date{}, "is not a real calendar date from 1900 to 2200"
+		return record.Date{}, "is not a real calendar date from 1900 to 2200"
 	}
 	if d == noDate {
-		return checker.Date{}, ""
+		return record.Date{}, ""
 	}
 	return d, ""
 }

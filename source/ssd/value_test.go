@@ -3,7 +3,7 @@ package ssd
 import (
 	"testing"
 
-	"github.com/wtcheck/wtcheck/checker"
+	"github.com/wtcheck/wtcheck/record"
 )
 
 func TestParseDate(t *testing.T) {
@@ -89,7 +89,7 @@ func FuzzParseDate(f *testing.F) {
 		if reason != "" && !d.IsZero() {
 			t.Fatalf("parseDate(%q) gave a date and a reason", s)
 		}
-		if !d.IsZero() && (d.Before(checker.MinDate) || d.After(checker.MaxDate)) {
+		if !d.IsZero() && (d.Before(record.MinDate) || d.After(record.MaxDate)) {
 			t.Fatalf("parseDate(%q) = %s, out of range", s, d)
 		}
 	})

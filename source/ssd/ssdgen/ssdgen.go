@@ -20,7 +20,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/wtcheck/wtcheck/checker"
+	"github.com/wtcheck/wtcheck/record"
 	"github.com/wtcheck/wtcheck/source/ssd"
 )
 
@@ -87,7 +87,7 @@ func (w *Writer) put(table string, vals map[string]string) error {
 	return w.w[table].Write(rec)
 }
 
-func (w *Writer) date(d checker.Date, at string) string {
+func (w *Writer) date(d record.Date, at string) string {
 	if d.IsZero() {
 		return ""
 	}
@@ -105,7 +105,7 @@ func yn(b bool) string {
 }
 
 // Add writes one case record's rows.
-func (w *Writer) Add(c *checker.Case) error {
+func (w *Writer) Add(c *record.Case) error {
 	id := func(s string) string { return c.CaseID + "." + s }
 	var errs []error
 	put := func(table string, vals map[string]string) { errs = append(errs, w.put(table, vals)) }

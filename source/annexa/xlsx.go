@@ -8,7 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
+	"io/fs"
 	"path"
 	"strconv"
 	"strings"
@@ -53,25 +53,27 @@ type sheetPart struct{ name, part string }
 // errNotWorkbook marks what makes a file not an .xlsx workbook.
 var errNotWorkbook = errors.New("not an Excel workbook (.xlsx)")
 
-// openWorkbook opens a workbook: a regular file in place, anything else (a named pipe) read
-// into memory up to MaxWorkbookBytes.
-func openWorkbook(name string) (*workbook, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
+// openWorkbookFrom opens a workbook from an opened input, which it closes on an error and the
+// workbook's Close closes otherwise: a regular file is unzipped where it lies, anything else
+// (a named pipe, bytes handed over by a browser) read into memory up to MaxWorkbookBytes.
+func openWorkbookFrom(f io.ReadCloser) (*workbook, error) {
+	var info fs.FileInfo
+	if st, ok := f.(interface{ Stat() (fs.FileInfo, error) }); ok {
+		var err error
+		if info, err = st.Stat(); err != nil {
+			f.Close()
+			return nil, err
+		}
 	}
-	info, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
+	ra, isReaderAt := f.(io.ReaderAt)
 	var zr *zip.Reader
+	var err error
 	switch {
-	case info.IsDir():
+	case info != nil && info.IsDir():
 		f.Close()
 		return nil, fmt.Errorf("%w: it is a directory", errNotWorkbook)
-	case info.Mode().IsRegular():
-		zr, err = zip.NewReader(f, info.Size())
+	case info != nil && info.Mode().IsRegular() && isReaderAt:
+		zr, err = zip.NewReader(ra, info.Size())
 	default:
 		// A stream is held in memory to be unzipped: what is not a zip (/dev/zero) is
 		// refused at its first bytes, a zip up to MaxWorkbookBytes.

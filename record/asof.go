@@ -1,4 +1,4 @@
-package checker
+package record
 
 // AsOf returns the case as it stood at the end of day d: events after d have not happened
 // yet, so objects that begin after d are removed and dates after d are cleared, with the

@@ -1,12 +1,20 @@
-package checker
+package record
 
 import "fmt"
+
+// Warning is a doubt about one field of a record that is still checked: the field's path
+// (referrals[0].conferences[1].date) and what is doubtful, never the field's value. Whoever
+// reads the record adds where it is (file, position, id) when it reports the warning.
+type Warning struct {
+	Path    string
+	Warning string
+}
 
 // Warnings lists what is doubtful in a valid record that is still checked (case-format.md,
 // "The as-of date"): each event dated after the extract date (FutureDated) and each pair of
 // dates in an order that cannot be (ImpossibleOrders). Each names the field's path and never
 // its value; the reader of the record adds the file, the position and the case id.
-func Warnings(c *Case) []RecordWarning {
+func Warnings(c *Case) []Warning {
 	return append(FutureDated(c), ImpossibleOrders(c)...)
 }
 
@@ -17,14 +25,14 @@ const FutureDatedWarning = "is after the extract date: counted as not yet happen
 // already booked, a date typed a year out. The check sees the record as it stood on its
 // extract date (ViewAt), so such an event counts as not yet happened; the warning says so.
 // Planned dates (an expected birth date) are not events.
-func FutureDated(c *Case) []RecordWarning {
+func FutureDated(c *Case) []Warning {
 	if c.ExtractDate.IsZero() || !c.hasEventAfter(c.ExtractDate) {
 		return nil
 	}
-	var out []RecordWarning
+	var out []Warning
 	c.walkDates(true, func(path string, d *Date, event bool) {
 		if event && !d.IsZero() && d.After(c.ExtractDate) {
-			out = append(out, RecordWarning{Path: path, Warning: FutureDatedWarning})
+			out = append(out, Warning{Path: path, Warning: FutureDatedWarning})
 		}
 	})
 	return out
@@ -41,10 +49,10 @@ const preBirthReferralDays = 280
 // began, a referral received more than 40 weeks before the child's birth. The record is still
 // checked as it is (a rule may then find a deadline met before it started); the warning asks
 // for the record to be corrected. Paths are formatted only for what is reported.
-func ImpossibleOrders(c *Case) []RecordWarning {
-	var out []RecordWarning
+func ImpossibleOrders(c *Case) []Warning {
+	var out []Warning
 	add := func(warning, format string, args ...any) {
-		out = append(out, RecordWarning{Path: fmt.Sprintf(format, args...), Warning: warning})
+		out = append(out, Warning{Path: fmt.Sprintf(format, args...), Warning: warning})
 	}
 	before := func(later, earlier Date) bool { return !later.IsZero() && !earlier.IsZero() && later.Before(earlier) }
 	born := c.Child.BirthDate

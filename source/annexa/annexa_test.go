@@ -15,6 +15,7 @@ import (
 
 	"github.com/wtcheck/wtcheck/checker"
 	"github.com/wtcheck/wtcheck/checker/batch"
+	"github.com/wtcheck/wtcheck/record"
 	"github.com/wtcheck/wtcheck/rules"
 )
 
@@ -97,7 +98,7 @@ func must(t *testing.T, err error) {
 func read(t *testing.T, path, asOf string) []batch.Record {
 	t.Helper()
 	var out []batch.Record
-	err := ReadFile(path, Options{AsOf: checker.MustDate(asOf)}, func(r batch.Record) error {
+	err := ReadFile(path, Options{AsOf: record.MustDate(asOf)}, func(r batch.Record) error {
 		out = append(out, r)
 		return nil
 	})
@@ -108,7 +109,7 @@ func read(t *testing.T, path, asOf string) []batch.Record {
 }
 
 // only returns the one record of a child, failing on an error record.
-func only(t *testing.T, recs []batch.Record, id string) *checker.Case {
+func only(t *testing.T, recs []batch.Record, id string) *record.Case {
 	t.Helper()
 	for _, r := range recs {
 		if r.CaseID == id {
@@ -124,7 +125,7 @@ func only(t *testing.T, recs []batch.Record, id string) *checker.Case {
 
 // serial is the Excel serial number of a date (1900 date system).
 func serial(s string) float64 {
-	return float64(checker.MustDate("1900-01-01").DaysUntil(checker.MustDate(s)) + 2)
+	return float64(record.MustDate("1900-01-01").DaysUntil(record.MustDate(s)) + 2)
 }
 
 func jsonOf(t *testing.T, v any) string {
@@ -142,7 +143,7 @@ func lacks(extra ...string) []string {
 	return append(out, extra...)
 }
 
-var d = checker.MustDate
+var d = record.MustDate
 
 // TestTemplateLayoutEveryColumn reads every mapped column of Lists 3 to 7 from sheets named
 // as in Ofsted's template (List_3), with a title in row 1 and headers in row 2.
@@ -176,29 +177,29 @@ func TestTemplateLayoutEveryColumn(t *testing.T) {
 			t.Errorf("record %d: index %d, file %s, err %v", i, r.Index, r.File, r.Err)
 		}
 	}
-	want := &checker.Case{
+	want := &record.Case{
 		CaseID:       "C1",
 		ExtractDate:  d("2024-04-30"),
-		Organisation: checker.Organisation{Team: "CP Team"},
-		Child:        checker.Child{ID: "C1", BirthDate: d("2015-06-01"), Disabled: true},
-		Referrals: []*checker.Referral{
+		Organisation: record.Organisation{Team: "CP Team"},
+		Child:        record.Child{ID: "C1", BirthDate: d("2015-06-01"), Disabled: true},
+		Referrals: []*record.Referral{
 			{ID: "R1", Received: d("2023-11-01"), Source: "schools", Outcome: "no_further_action"},
 			{
 				ID: "R2", Received: d("2024-01-02"), Source: "police",
-				Assessments:         []*checker.Assessment{{ID: "A1", Kind: "single", Started: d("2024-01-03"), Completed: d("2024-02-20")}},
-				StrategyDiscussions: []*checker.StrategyDiscussion{{ID: "SD1", Date: d("2024-01-04")}},
-				S47Enquiries:        []*checker.S47Enquiry{{ID: "S1", StrategyDiscussionID: "SD1", Outcome: "icpc"}},
-				Conferences: []*checker.Conference{
+				Assessments:         []*record.Assessment{{ID: "A1", Kind: "single", Started: d("2024-01-03"), Completed: d("2024-02-20")}},
+				StrategyDiscussions: []*record.StrategyDiscussion{{ID: "SD1", Date: d("2024-01-04")}},
+				S47Enquiries:        []*record.S47Enquiry{{ID: "S1", StrategyDiscussionID: "SD1", Outcome: "icpc"}},
+				Conferences: []*record.Conference{
 					{ID: "K1", Kind: "initial", S47ID: "S1", Date: d("2024-01-24"), Outcome: "plan"},
 					{ID: "K2", Kind: "review", PlanID: "P1", Date: d("2024-04-15")},
 				},
-				Plans: []*checker.Plan{{
+				Plans: []*record.Plan{{
 					ID: "P1", Kind: "child_protection", Started: d("2024-01-24"), Category: "multiple",
-					Visits: []*checker.Visit{{Date: d("2024-03-20"), Seen: true, SeenAlone: true}},
+					Visits: []*record.Visit{{Date: d("2024-03-20"), Seen: true, SeenAlone: true}},
 				}},
 			},
 		},
-		Provenance: checker.Provenance{Format: "annex-a", Lacks: lacks()},
+		Provenance: record.Provenance{Format: "annex-a", Lacks: lacks()},
 	}
 	if got := jsonOf(t, recs[0].Case); got != jsonOf(t, want) {
 		t.Errorf("C1:\n got %s\nwant %s", got, jsonOf(t, want))
@@ -207,8 +208,8 @@ func TestTemplateLayoutEveryColumn(t *testing.T) {
 		t.Error("the allocated worker's name reached the output")
 	}
 	c2 := only(t, recs, "C2")
-	if got, want := jsonOf(t, c2.Referrals), jsonOf(t, []*checker.Referral{{
-		ID: "R1", Received: d("2023-06-01"), Plans: []*checker.Plan{{ID: "P1", Kind: "child_in_need"}},
+	if got, want := jsonOf(t, c2.Referrals), jsonOf(t, []*record.Referral{{
+		ID: "R1", Received: d("2023-06-01"), Plans: []*record.Plan{{ID: "P1", Kind: "child_in_need"}},
 	}}); got != want {
 		t.Errorf("C2 referrals:\n got %s\nwant %s", got, want)
 	}
@@ -216,7 +217,7 @@ func TestTemplateLayoutEveryColumn(t *testing.T) {
 		t.Errorf("C2: disabled %v, team %q", c2.Child.Disabled, c2.Organisation.Team)
 	}
 	c3 := only(t, recs, "C3")
-	if got, want := jsonOf(t, c3.Referrals), jsonOf(t, []*checker.Referral{{ID: "R1", Received: d("2023-02-01"), Closed: d("2023-09-30")}}); got != want {
+	if got, want := jsonOf(t, c3.Referrals), jsonOf(t, []*record.Referral{{ID: "R1", Received: d("2023-02-01"), Closed: d("2023-09-30")}}); got != want {
 		t.Errorf("C3 referrals:\n got %s\nwant %s", got, want)
 	}
 }
@@ -259,15 +260,15 @@ func TestSampleLayoutAndVariants(t *testing.T) {
 		t.Fatalf("got %d records, want 4: %v", len(recs), recs)
 	}
 	v1 := only(t, recs, "V1")
-	want := []*checker.Referral{{
+	want := []*record.Referral{{
 		ID: "R1", Received: d("2024-01-02"), Source: "police",
-		Assessments:         []*checker.Assessment{{ID: "A1", Kind: "single", Started: d("2024-01-03"), Completed: d("2024-02-02")}},
-		StrategyDiscussions: []*checker.StrategyDiscussion{{ID: "SD1", Date: d("2024-01-04")}},
-		S47Enquiries:        []*checker.S47Enquiry{{ID: "S1", StrategyDiscussionID: "SD1", Outcome: "icpc"}},
-		Conferences:         []*checker.Conference{{ID: "K1", Kind: "initial", S47ID: "S1", Date: d("2024-01-24"), Outcome: "no_plan"}},
-		Plans: []*checker.Plan{{
+		Assessments:         []*record.Assessment{{ID: "A1", Kind: "single", Started: d("2024-01-03"), Completed: d("2024-02-02")}},
+		StrategyDiscussions: []*record.StrategyDiscussion{{ID: "SD1", Date: d("2024-01-04")}},
+		S47Enquiries:        []*record.S47Enquiry{{ID: "S1", StrategyDiscussionID: "SD1", Outcome: "icpc"}},
+		Conferences:         []*record.Conference{{ID: "K1", Kind: "initial", S47ID: "S1", Date: d("2024-01-24"), Outcome: "no_plan"}},
+		Plans: []*record.Plan{{
 			ID: "P1", Kind: "child_protection", Started: d("2024-01-24"), Category: "neglect",
-			Visits: []*checker.Visit{{Date: d("2024-02-15")}},
+			Visits: []*record.Visit{{Date: d("2024-02-15")}},
 		}},
 	}}
 	if got := jsonOf(t, v1.Referrals); got != jsonOf(t, want) {
@@ -278,13 +279,13 @@ func TestSampleLayoutAndVariants(t *testing.T) {
 	}
 
 	v2 := only(t, recs, "V2")
-	want = []*checker.Referral{
+	want = []*record.Referral{
 		{ID: "R1", Received: d("2024-01-02"), Source: "health_services", Outcome: "no_further_action"},
 		// Its only referral is NFA, so the assessment and the enquiry stand under stand-ins.
-		{ID: "U1", Received: d("2024-01-03"), Assessments: []*checker.Assessment{{ID: "A1", Kind: "single", Started: d("2024-01-03")}}},
+		{ID: "U1", Received: d("2024-01-03"), Assessments: []*record.Assessment{{ID: "A1", Kind: "single", Started: d("2024-01-03")}}},
 		{ID: "U2", Received: d("2024-01-04"),
-			StrategyDiscussions: []*checker.StrategyDiscussion{{ID: "SD1", Date: d("2024-01-04")}},
-			S47Enquiries:        []*checker.S47Enquiry{{ID: "S1", StrategyDiscussionID: "SD1", Outcome: "no_icpc"}}},
+			StrategyDiscussions: []*record.StrategyDiscussion{{ID: "SD1", Date: d("2024-01-04")}},
+			S47Enquiries:        []*record.S47Enquiry{{ID: "S1", StrategyDiscussionID: "SD1", Outcome: "no_icpc"}}},
 	}
 	if got := jsonOf(t, v2.Referrals); got != jsonOf(t, want) {
 		t.Errorf("V2 referrals:\n got %s\nwant %s", got, jsonOf(t, want))
@@ -302,7 +303,7 @@ func TestSampleLayoutAndVariants(t *testing.T) {
 		t.Errorf("V3: got %+v", r)
 	}
 	v4 := only(t, recs, "V4")
-	if got, want := jsonOf(t, v4.Referrals), jsonOf(t, []*checker.Referral{{ID: "R1", Received: d("2024-01-02")}}); got != want {
+	if got, want := jsonOf(t, v4.Referrals), jsonOf(t, []*record.Referral{{ID: "R1", Received: d("2024-01-02")}}); got != want {
 		t.Errorf("V4 referrals:\n got %s\nwant %s", got, want)
 	}
 	if v4.Organisation.Team != "Team D" || !slices.Equal(v4.Provenance.Lacks, lacks()) {
@@ -334,7 +335,7 @@ func TestBadCellNamesSheetCellAndChild(t *testing.T) {
 		"B4": "List 5!G5 (Strategy discussion initiating Section 47 Enquiry Start Date) is not a date: want DD/MM/YYYY, YYYY-MM-DD or an Excel date",
 		"B5": "List 5!G6 (Strategy discussion initiating Section 47 Enquiry Start Date) holds a spreadsheet error, not a date",
 	}
-	wantDiscussion := map[string]checker.Date{"B1": d("2024-01-04"), "B3": d("2024-01-04"), "B6": d("2024-05-01")}
+	wantDiscussion := map[string]record.Date{"B1": d("2024-01-04"), "B3": d("2024-01-04"), "B6": d("2024-05-01")}
 	for i, r := range recs {
 		id := fmt.Sprintf("B%d", i+1)
 		if r.CaseID != id || r.Index != i+1 {
@@ -351,9 +352,9 @@ func TestBadCellNamesSheetCellAndChild(t *testing.T) {
 		case !bad && r.Case.Referrals[0].StrategyDiscussions[0].Date != wantDiscussion[id]:
 			t.Errorf("%s: discussion %v", id, r.Case.Referrals[0].StrategyDiscussions[0].Date)
 		}
-		var wantWarnings []checker.RecordWarning
+		var wantWarnings []record.Warning
 		if id == "B6" {
-			wantWarnings = []checker.RecordWarning{{Path: "List 5!G7 (Strategy discussion initiating Section 47 Enquiry Start Date)",
+			wantWarnings = []record.Warning{{Path: "List 5!G7 (Strategy discussion initiating Section 47 Enquiry Start Date)",
 				Warning: "is after the as-of date: counted as not yet happened"}}
 		}
 		if !slices.Equal(r.Warnings, wantWarnings) {
@@ -432,7 +433,7 @@ func TestUnbornChild(t *testing.T) {
 		{"U4", nil, nil, nil, -1, serial("2024-03-01"), nil, nil},
 	}})
 	recs := read(t, path, "2024-03-31")
-	for id, want := range map[string]checker.Child{
+	for id, want := range map[string]record.Child{
 		"U1": {ID: "U1", ExpectedBirthDate: d("2024-06-10")},
 		"U2": {ID: "U2", ExpectedBirthDate: d("2024-05-01")},
 		"U3": {ID: "U3", ExpectedBirthDate: d("2024-03-15")},
@@ -628,9 +629,9 @@ func engine(t *testing.T) *checker.Engine {
 }
 
 // statuses checks a case and gives "rule subject status" for the rules named.
-func statuses(t *testing.T, e *checker.Engine, c *checker.Case, ruleIDs ...string) []string {
+func statuses(t *testing.T, e *checker.Engine, c *record.Case, ruleIDs ...string) []string {
 	t.Helper()
-	fs, errs := e.Check(c, checker.Date{})
+	fs, errs := e.Check(c, record.Date{})
 	if len(errs) > 0 {
 		t.Fatalf("%s: %v", c.CaseID, errs)
 	}
@@ -794,11 +795,11 @@ func TestLiiaToolsSample(t *testing.T) {
 		t.Fatalf("6537810: %s", jsonOf(t, c.Referrals))
 	}
 	r := c.Referrals[0]
-	want := &checker.Referral{
+	want := &record.Referral{
 		ID: "R1", Received: d("2020-09-16"), Source: "other",
-		StrategyDiscussions: []*checker.StrategyDiscussion{{ID: "SD1", Date: d("2020-09-16")}},
-		S47Enquiries:        []*checker.S47Enquiry{{ID: "S1", StrategyDiscussionID: "SD1", Outcome: "icpc"}},
-		Conferences:         []*checker.Conference{{ID: "K1", Kind: "initial", S47ID: "S1", Date: d("2020-10-05"), Outcome: "plan"}},
+		StrategyDiscussions: []*record.StrategyDiscussion{{ID: "SD1", Date: d("2020-09-16")}},
+		S47Enquiries:        []*record.S47Enquiry{{ID: "S1", StrategyDiscussionID: "SD1", Outcome: "icpc"}},
+		Conferences:         []*record.Conference{{ID: "K1", Kind: "initial", S47ID: "S1", Date: d("2020-10-05"), Outcome: "plan"}},
 	}
 	if jsonOf(t, r) != jsonOf(t, want) {
 		t.Errorf("6537810:\n got %s\nwant %s", jsonOf(t, r), jsonOf(t, want))

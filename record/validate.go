@@ -1,4 +1,4 @@
-package checker
+package record
 
 import (
 	"errors"
@@ -156,81 +156,5 @@ func (v *validator) utf8(path, value string) {
 func (v *validator) enum(path, value string, allowed []string) {
 	if value != "" && !slices.Contains(allowed, value) {
 		v.add(path, "is not one of "+strings.Join(allowed, ", "))
-	}
-}
-
-// walkDates calls visit for every date field of the case with its path. event is false for
-// dates that are plans rather than happenings (an expected birth date), which may lie after
-// the extract date without a warning. Null objects are passed over; Validate reports them. Paths are built only
-// when withPaths is set, because the as-of check walks every record and needs none.
-func (c *Case) walkDates(withPaths bool, visit func(path string, d *Date, event bool)) {
-	path := func(format string, args ...any) string {
-		if !withPaths {
-			return ""
-		}
-		return fmt.Sprintf(format, args...)
-	}
-	visit("extract_date", &c.ExtractDate, false)
-	visit("child.birth_date", &c.Child.BirthDate, true)
-	visit("child.expected_birth_date", &c.Child.ExpectedBirthDate, false)
-	for i, r := range c.Referrals {
-		if r == nil {
-			continue
-		}
-		p := path("referrals[%d]", i)
-		visit(p+".received", &r.Received, true)
-		visit(p+".decision", &r.Decision, true)
-		visit(p+".closed", &r.Closed, true)
-		visit(p+".housing_referral", &r.HousingReferral, true)
-		visit(p+".early_help_considered", &r.EarlyHelpConsidered, true)
-		for j, a := range r.Assessments {
-			if a == nil {
-				continue
-			}
-			ap := path("%s.assessments[%d]", p, j)
-			visit(ap+".started", &a.Started, true)
-			visit(ap+".completed", &a.Completed, true)
-			for k := range a.Seen {
-				visit(path("%s.seen[%d]", ap, k), &a.Seen[k], true)
-			}
-		}
-		for j, d := range r.StrategyDiscussions {
-			if d != nil {
-				visit(path("%s.strategy_discussions[%d].date", p, j), &d.Date, true)
-			}
-		}
-		for j, s := range r.S47Enquiries {
-			if s == nil {
-				continue
-			}
-			sp := path("%s.s47_enquiries[%d]", p, j)
-			visit(sp+".started", &s.Started, true)
-			visit(sp+".completed", &s.Completed, true)
-			visit(sp+".seen", &s.Seen, true)
-		}
-		for j, k := range r.Conferences {
-			if k == nil {
-				continue
-			}
-			kp := path("%s.conferences[%d]", p, j)
-			visit(kp+".notified", &k.Notified, true)
-			visit(kp+".date", &k.Date, true)
-		}
-		for j, pl := range r.Plans {
-			if pl == nil {
-				continue
-			}
-			pp := path("%s.plans[%d]", p, j)
-			visit(pp+".started", &pl.Started, true)
-			visit(pp+".ended", &pl.Ended, true)
-			for k := range pl.CoreGroups {
-				visit(path("%s.core_groups[%d]", pp, k), &pl.CoreGroups[k], true)
-			}
-			for k, vis := range pl.Visits {
-				if vis != nil {
-					visit(path("%s.visits[%d].date", pp, k), &vis.Date, true)
-				}
-			}
-		}
 	}
 }

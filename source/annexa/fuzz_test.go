@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/wtcheck/wtcheck/checker"
 	"github.com/wtcheck/wtcheck/checker/batch"
+	"github.com/wtcheck/wtcheck/record"
 )
 
 // fuzzRead imports a workbook held in memory and checks what every import promises: each
@@ -29,7 +29,7 @@ func fuzzRead(t *testing.T, data []byte) {
 			t.Fatalf("record %d: err %v, case %v", r.Index, r.Err, r.Case != nil)
 		}
 		if r.Case != nil {
-			if err := checker.Validate(r.Case); err != nil || r.Case.CaseID != r.CaseID || r.CaseID == "" {
+			if err := record.Validate(r.Case); err != nil || r.Case.CaseID != r.CaseID || r.CaseID == "" {
 				t.Fatalf("record %d (%q): a case that does not validate: %v", r.Index, r.CaseID, err)
 			}
 		}

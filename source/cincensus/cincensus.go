@@ -12,8 +12,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/wtcheck/wtcheck/checker"
-	"github.com/wtcheck/wtcheck/checker/batch"
+	"github.com/wtcheck/wtcheck/record"
+	"github.com/wtcheck/wtcheck/source"
 )
 
 // Options control the import.
@@ -28,10 +28,29 @@ type Options struct {
 // Format is the provenance.format of imported records.
 const Format = "cin-census"
 
-// Gap is a fact a census return cannot record: a provenance.lacks path and why.
-type Gap struct {
-	Path   string // relative to a referral, as provenance.lacks names it
-	Reason string
+// InputFormat describes the source for the table of formats (package source/registry).
+var InputFormat = source.Format{
+	Name:        Format,
+	Description: "a CIN census XML return",
+	Expect:      "a CIN census return, as --input-format cin-census says",
+	Extensions:  []string{".xml"},
+	Gaps: func(o source.Options) []source.Gap {
+		return Lacks(Options{S47StartAsStrategyDiscussion: o.S47StartAsStrategyDiscussion})
+	},
+	Open: func(o source.Options) (source.Source, error) {
+		opts := Options{S47StartAsStrategyDiscussion: o.S47StartAsStrategyDiscussion}
+		return source.Func(func(in source.Input, fn func(source.Record) error) error {
+			if in.Open == nil {
+				return fn(source.Record{File: in.Name, Err: fmt.Errorf("open: %w", source.ErrNoOpen)})
+			}
+			f, err := in.Open()
+			if err != nil {
+				return fn(source.Record{File: in.Name, Err: fmt.Errorf("open: %w", err)})
+			}
+			defer f.Close()
+			return Read(f, in.Name, opts, fn)
+		}), nil
+	},
 }
 
 // proxyNote is the provenance.proxies entry of the strategy discussion proxy.
@@ -39,32 +58,32 @@ const proxyNote = "strategy_discussions.date: section 47 start date (S47ActualSt
 
 // Lacks lists what a census return cannot record (provenance.lacks), with a reason each, for
 // `wtcheck import --coverage`.
-func Lacks(opts Options) []Gap {
-	discussions := Gap{"strategy_discussions", "the census has no strategy discussions: a section 47 enquiry is recorded from its start date (S47ActualStartDate) alone"}
+func Lacks(opts Options) []source.Gap {
+	discussions := source.Gap{Path: "strategy_discussions", Reason: "the census has no strategy discussions: a section 47 enquiry is recorded from its start date (S47ActualStartDate) alone"}
 	if opts.S47StartAsStrategyDiscussion {
-		discussions = Gap{"strategy_discussions.agencies", "the strategy discussions are a proxy dated on the section 47 start date; the census does not say who took part"}
+		discussions = source.Gap{Path: "strategy_discussions.agencies", Reason: "the strategy discussions are a proxy dated on the section 47 start date; the census does not say who took part"}
 	}
-	return []Gap{
-		{"decision", "the census records the day a referral was received (CINreferralDate), not the day the decision on the type of response was made"},
+	return []source.Gap{
+		{Path: "decision", Reason: "the census records the day a referral was received (CINreferralDate), not the day the decision on the type of response was made"},
 		discussions,
-		{"assessments.seen", "the census records when an assessment started and was authorised, not the days the child was seen"},
-		{"assessments.seen_alone", "the census does not record whether the child was seen alone during an assessment"},
-		{"assessments.wishes_recorded", "the census does not record whether the child's wishes and feelings were recorded in an assessment"},
-		{"s47_enquiries.completed", "the census records when a section 47 enquiry started and its initial conference, not when the enquiry was completed"},
-		{"s47_enquiries.seen", "the census does not record when the child was seen during a section 47 enquiry"},
-		{"s47_enquiries.seen_alone", "the census does not record whether the child was seen alone during a section 47 enquiry"},
-		{"s47_enquiries.wishes_recorded", "the census does not record whether the child's wishes and feelings were recorded in a section 47 enquiry"},
-		{"s47_enquiries.not_seen_reason", "the census does not record why a child was not seen during a section 47 enquiry"},
-		{"conferences.chair_independent", "the census records the dates of conferences, not who chaired them"},
-		{"conferences.notified", "the census has no transfer-in conferences, nor the day a move was notified"},
-		{"plans.core_groups", "the census records a child protection plan's start, end and review conferences, not its core group meetings"},
-		{"plans.visits", "the census does not record visits to a child on a plan"},
-		{"plans.end_reason", "the census records the day a plan ended (CPPendDate, CINPlanEndDate), not why it ended"},
-		{"homeless", "the census does not record whether the family is homeless or threatened with homelessness"},
-		{"housing_referral", "the census does not record a referral to the housing authority"},
-		{"housing_referral_refused", "the census does not record a family's refusal of consent to a housing referral"},
-		{"early_help_considered", "the census does not record when early help was considered"},
-		{"child.circumstances", "the census records disabilities, but not the other early-help indicators (young carer, parent in custody, …)"},
+		{Path: "assessments.seen", Reason: "the census records when an assessment started and was authorised, not the days the child was seen"},
+		{Path: "assessments.seen_alone", Reason: "the census does not record whether the child was seen alone during an assessment"},
+		{Path: "assessments.wishes_recorded", Reason: "the census does not record whether the child's wishes and feelings were recorded in an assessment"},
+		{Path: "s47_enquiries.completed", Reason: "the census records when a section 47 enquiry started and its initial conference, not when the enquiry was completed"},
+		{Path: "s47_enquiries.seen", Reason: "the census does not record when the child was seen during a section 47 enquiry"},
+		{Path: "s47_enquiries.seen_alone", Reason: "the census does not record whether the child was seen alone during a section 47 enquiry"},
+		{Path: "s47_enquiries.wishes_recorded", Reason: "the census does not record whether the child's wishes and feelings were recorded in a section 47 enquiry"},
+		{Path: "s47_enquiries.not_seen_reason", Reason: "the census does not record why a child was not seen during a section 47 enquiry"},
+		{Path: "conferences.chair_independent", Reason: "the census records the dates of conferences, not who chaired them"},
+		{Path: "conferences.notified", Reason: "the census has no transfer-in conferences, nor the day a move was notified"},
+		{Path: "plans.core_groups", Reason: "the census records a child protection plan's start, end and review conferences, not its core group meetings"},
+		{Path: "plans.visits", Reason: "the census does not record visits to a child on a plan"},
+		{Path: "plans.end_reason", Reason: "the census records the day a plan ended (CPPendDate, CINPlanEndDate), not why it ended"},
+		{Path: "homeless", Reason: "the census does not record whether the family is homeless or threatened with homelessness"},
+		{Path: "housing_referral", Reason: "the census does not record a referral to the housing authority"},
+		{Path: "housing_referral_refused", Reason: "the census does not record a family's refusal of consent to a housing referral"},
+		{Path: "early_help_considered", Reason: "the census does not record when early help was considered"},
+		{Path: "child.circumstances", Reason: "the census records disabilities, but not the other early-help indicators (young carer, parent in custody, …)"},
 	}
 }
 
@@ -77,13 +96,13 @@ func lackPaths(opts Options) []string {
 	return out
 }
 
-// ReadFile imports a census XML file, streaming: one batch.Record per Child, in order, Index =
+// ReadFile imports a census XML file, streaming: one source.Record per Child, in order, Index =
 // 1-based child position, CaseID = LAchildID. Problems with a child, or with the file, reach
 // fn as records with Err set; an error returned by fn stops the reading and is returned.
-func ReadFile(path string, opts Options, fn func(batch.Record) error) error {
+func ReadFile(path string, opts Options, fn func(source.Record) error) error {
 	f, err := os.Open(path)
 	if err != nil {
-		return fn(batch.Record{File: path, Err: fmt.Errorf("open: %w", err)})
+		return fn(source.Record{File: path, Err: fmt.Errorf("open: %w", err)})
 	}
 	defer f.Close()
 	return Read(f, path, opts, fn)
@@ -110,8 +129,8 @@ var errChildTooLong = fmt.Errorf("a Child is longer than %d bytes", MaxChildByte
 const readAhead = 64 << 10
 
 // Read is ReadFile on a reader; name is used in errors and Record.File.
-func Read(r io.Reader, name string, opts Options, fn func(batch.Record) error) error {
-	bound := batch.NewBudget(r, errOverBudget)
+func Read(r io.Reader, name string, opts Options, fn func(source.Record) error) error {
+	bound := source.NewBudget(r, errOverBudget)
 	bound.Allow(MaxOutsideBytes + readAhead)
 	br := bufio.NewReaderSize(bound, readAhead)
 	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
@@ -122,7 +141,7 @@ func Read(r io.Reader, name string, opts Options, fn func(batch.Record) error) e
 	haveRef := false
 	index := 0
 	fileErr := func(index int, err error) error {
-		return fn(batch.Record{File: name, Index: index, Err: err})
+		return fn(source.Record{File: name, Index: index, Err: err})
 	}
 	from := 1 // where the text or comments now being read began, for an error that ends them
 	for {
@@ -174,10 +193,10 @@ func Read(r io.Reader, name string, opts Options, fn func(batch.Record) error) e
 			bound.Allow(MaxOutsideBytes + readAhead)
 			from, _ = dec.InputPos()
 			if errors.Is(err, errOverBudget) {
-				return fn(batch.Record{File: name, Index: index, Err: fmt.Errorf("%v, in the Child that starts on line %d; the rest of the file could not be read", errChildTooLong, line)})
+				return fn(source.Record{File: name, Index: index, Err: fmt.Errorf("%v, in the Child that starts on line %d; the rest of the file could not be read", errChildTooLong, line)})
 			}
 			if err != nil {
-				return fn(batch.Record{File: name, Index: index, CaseID: strings.TrimSpace(ch.Identifiers.LAchildID.s),
+				return fn(source.Record{File: name, Index: index, CaseID: strings.TrimSpace(ch.Identifiers.LAchildID.s),
 					Err: fmt.Errorf("%s, in the Child that starts on line %d; the rest of the file could not be read", describeReadError(err), line)})
 			}
 			rec := b.record(&ch, line)
@@ -303,7 +322,7 @@ var categories = map[string]string{"NEG": "neglect", "PHY": "physical", "EMO": "
 // builder turns one decoded child into a case record.
 type builder struct {
 	opts     Options
-	ref      checker.Date
+	ref      record.Date
 	lacks    []string
 	problems []problem
 	warnings []warning
@@ -312,7 +331,7 @@ type builder struct {
 // warning is a data warning of the child, with the line it is on for ordering.
 type warning struct {
 	line int
-	checker.RecordWarning
+	record.Warning
 }
 
 type problem struct {
@@ -356,13 +375,13 @@ func (b *builder) add(line int, w where, what string) {
 // date reads a date element; an absent or empty one is not recorded. An event (anything but a
 // planned date) after the return's reference date is kept, and warned of: the check counts it
 // as not yet happened, as for any extract (case-format.md, "The as-of date").
-func (b *builder) date(t xText, event bool, w where) checker.Date {
+func (b *builder) date(t xText, event bool, w where) record.Date {
 	d, problem := parseDate(t.s)
 	switch {
 	case problem != "":
 		b.add(t.line, w, problem)
 	case event && d.After(b.ref):
-		b.warnings = append(b.warnings, warning{t.line, checker.RecordWarning{Path: w.String(),
+		b.warnings = append(b.warnings, warning{t.line, record.Warning{Path: w.String(),
 			Warning: fmt.Sprintf("on line %d %s", t.line, futureDatedWarning)}})
 	}
 	return d
@@ -387,10 +406,10 @@ func (b *builder) yes(t xText, w where) bool {
 
 // parseDate reads YYYY-MM-DD, allowing the zone suffix xs:date permits; "" gives the zero
 // date. The reason it gives for a bad date never quotes the text.
-func parseDate(s string) (checker.Date, string) {
+func parseDate(s string) (record.Date, string) {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return checker.Date{}, ""
+		return record.Date{}, ""
 	}
 	if len(s) > 10 {
 		zone := s[10:]
@@ -399,11 +418,11 @@ func parseDate(s string) (checker.Date, string) {
 		}
 	}
 	if len(s) != 10 || s[4] != '-' || s[7] != '-' || !digits(s[:4]) || !digits(s[5:7]) || !digits(s[8:]) {
-		return checker.Date{}, "is not a date in the form YYYY-MM-DD"
+		return record.Date{}, "is not a date in the form YYYY-MM-DD"
 	}
-	d, err := checker.ParseDate(s)
+	d, err := record.ParseDate(s)
 	if err != nil {
-		return checker.Date{}, "is not a real calendar date from 1900 to 2200"
+		return record.Date{}, "is not a real calendar date from 1900 to 2200"
 	}
 	return d, ""
 }
@@ -418,25 +437,25 @@ func digits(s string) bool {
 }
 
 // record builds and validates the case record of one child; line is the Child's.
-func (b *builder) record(ch *child, line int) batch.Record {
+func (b *builder) record(ch *child, line int) source.Record {
 	b.problems = b.problems[:0]
 	b.warnings = b.warnings[:0]
 	id := strings.TrimSpace(ch.Identifiers.LAchildID.s)
-	rec := batch.Record{CaseID: id}
+	rec := source.Record{CaseID: id}
 	if id == "" {
 		b.problems = append(b.problems, problem{line, fmt.Sprintf("line %d: Child has no LAchildID", line)})
 	}
-	c := &checker.Case{
-		Format:      checker.CaseFormat,
+	c := &record.Case{
+		Format:      record.CaseFormat,
 		CaseID:      id,
 		ExtractDate: b.ref,
-		Child: checker.Child{
+		Child: record.Child{
 			ID:                id,
 			BirthDate:         b.date(ch.Identifiers.BirthDate, true, where{elem: "PersonBirthDate"}),
 			ExpectedBirthDate: b.date(ch.Identifiers.ExpectedBirthDate, false, where{elem: "ExpectedPersonBirthDate"}),
 		},
-		Referrals:  make([]*checker.Referral, 0, len(ch.Details)),
-		Provenance: checker.Provenance{Format: Format, Lacks: slices.Clone(b.lacks)},
+		Referrals:  make([]*record.Referral, 0, len(ch.Details)),
+		Provenance: record.Provenance{Format: Format, Lacks: slices.Clone(b.lacks)},
 	}
 	for _, d := range ch.Disabilities {
 		if s := strings.TrimSpace(d.s); s != "" && !strings.EqualFold(s, "NONE") {
@@ -459,7 +478,7 @@ func (b *builder) record(ch *child, line int) batch.Record {
 		return rec
 	}
 	// Everything Validate checks is built to hold; this is the safety net.
-	if err := checker.Validate(c); err != nil {
+	if err := record.Validate(c); err != nil {
 		rec.Err = fmt.Errorf("line %d: Child: %w", line, err)
 		return rec
 	}
@@ -468,21 +487,21 @@ func (b *builder) record(ch *child, line int) batch.Record {
 	// is corrected; impossible orders by the case record's paths, as for any record.
 	slices.SortStableFunc(b.warnings, func(x, y warning) int { return x.line - y.line })
 	for _, w := range b.warnings {
-		rec.Warnings = append(rec.Warnings, w.RecordWarning)
+		rec.Warnings = append(rec.Warnings, w.Warning)
 	}
-	rec.Warnings = append(rec.Warnings, checker.ImpossibleOrders(c)...)
+	rec.Warnings = append(rec.Warnings, record.ImpossibleOrders(c)...)
 	return rec
 }
 
 // referral builds the referral of the n-th CINdetails.
-func (b *builder) referral(det *details, n int) *checker.Referral {
-	r := &checker.Referral{
+func (b *builder) referral(det *details, n int) *record.Referral {
+	r := &record.Referral{
 		ID:           "R" + strconv.Itoa(n),
 		Source:       strings.TrimSpace(det.Source.s),
-		Assessments:  make([]*checker.Assessment, 0, len(det.Assessments)),
-		S47Enquiries: make([]*checker.S47Enquiry, 0, len(det.Section47)),
-		Conferences:  []*checker.Conference{},
-		Plans:        make([]*checker.Plan, 0, len(det.CINPlans)+len(det.CPPlans)),
+		Assessments:  make([]*record.Assessment, 0, len(det.Assessments)),
+		S47Enquiries: make([]*record.S47Enquiry, 0, len(det.Section47)),
+		Conferences:  []*record.Conference{},
+		Plans:        make([]*record.Plan, 0, len(det.CINPlans)+len(det.CPPlans)),
 	}
 	at := func(group string, gi int, elem string) where {
 		return where{detail: n, group: group, gi: gi, elem: elem}
@@ -499,7 +518,7 @@ func (b *builder) referral(det *details, n int) *checker.Referral {
 	episodeICPC := b.date(det.InitialCPC, true, at("", 0, "DateOfInitialCPC"))
 
 	for i, a := range det.Assessments {
-		r.Assessments = append(r.Assessments, &checker.Assessment{
+		r.Assessments = append(r.Assessments, &record.Assessment{
 			ID:        "A" + strconv.Itoa(i+1),
 			Kind:      "single",
 			Started:   b.date(a.Started, true, at("Assessments", i+1, "AssessmentActualStartDate")),
@@ -508,22 +527,22 @@ func (b *builder) referral(det *details, n int) *checker.Referral {
 	}
 
 	if b.opts.S47StartAsStrategyDiscussion {
-		r.StrategyDiscussions = make([]*checker.StrategyDiscussion, 0, len(det.Section47))
+		r.StrategyDiscussions = make([]*record.StrategyDiscussion, 0, len(det.Section47))
 	}
-	conference := func(k *checker.Conference) {
+	conference := func(k *record.Conference) {
 		k.ID = "K" + strconv.Itoa(len(r.Conferences)+1)
 		r.Conferences = append(r.Conferences, k)
 	}
 	notRequired := make([]bool, len(det.Section47))
 	s47HasICPC := false
 	for i, s := range det.Section47 {
-		e := &checker.S47Enquiry{
+		e := &record.S47Enquiry{
 			ID:      "S" + strconv.Itoa(i+1),
 			Started: b.date(s.Started, true, at("Section47", i+1, "S47ActualStartDate")),
 		}
 		r.S47Enquiries = append(r.S47Enquiries, e)
 		if b.opts.S47StartAsStrategyDiscussion && !e.Started.IsZero() {
-			sd := &checker.StrategyDiscussion{ID: "SD-" + e.ID, Date: e.Started}
+			sd := &record.StrategyDiscussion{ID: "SD-" + e.ID, Date: e.Started}
 			r.StrategyDiscussions = append(r.StrategyDiscussions, sd)
 			e.StrategyDiscussionID = sd.ID
 		}
@@ -539,12 +558,12 @@ func (b *builder) referral(det *details, n int) *checker.Referral {
 			e.Outcome = "icpc"
 		}
 		if !held.IsZero() {
-			conference(&checker.Conference{Kind: "initial", S47ID: e.ID, Date: held})
+			conference(&record.Conference{Kind: "initial", S47ID: e.ID, Date: held})
 		}
 	}
 	if !episodeICPC.IsZero() && !s47HasICPC {
-		k := &checker.Conference{Kind: "initial", Date: episodeICPC}
-		var tied *checker.S47Enquiry
+		k := &record.Conference{Kind: "initial", Date: episodeICPC}
+		var tied *record.S47Enquiry
 		for i, e := range r.S47Enquiries {
 			if notRequired[i] || e.Started.IsZero() || e.Started.After(episodeICPC) {
 				continue
@@ -559,20 +578,20 @@ func (b *builder) referral(det *details, n int) *checker.Referral {
 		conference(k)
 	}
 
-	plan := func(p *checker.Plan) *checker.Plan {
+	plan := func(p *record.Plan) *record.Plan {
 		p.ID = "P" + strconv.Itoa(len(r.Plans)+1)
 		r.Plans = append(r.Plans, p)
 		return p
 	}
 	for i, p := range det.CINPlans {
-		plan(&checker.Plan{
+		plan(&record.Plan{
 			Kind:    "child_in_need",
 			Started: b.date(p.Started, true, at("CINPlanDates", i+1, "CINPlanStartDate")),
 			Ended:   b.date(p.Ended, true, at("CINPlanDates", i+1, "CINPlanEndDate")),
 		})
 	}
 	for i, p := range det.CPPlans {
-		pl := plan(&checker.Plan{
+		pl := plan(&record.Plan{
 			Kind:     "child_protection",
 			Started:  b.date(p.Started, true, at("ChildProtectionPlans", i+1, "CPPstartDate")),
 			Ended:    b.date(p.Ended, true, at("ChildProtectionPlans", i+1, "CPPendDate")),
@@ -582,7 +601,7 @@ func (b *builder) referral(det *details, n int) *checker.Referral {
 			w := at("ChildProtectionPlans", i+1, "Reviews/CPPreviewDate")
 			w.ei = j + 1
 			if d := b.date(rv, true, w); !d.IsZero() {
-				conference(&checker.Conference{Kind: "review", PlanID: pl.ID, Date: d})
+				conference(&record.Conference{Kind: "review", PlanID: pl.ID, Date: d})
 			}
 		}
 	}

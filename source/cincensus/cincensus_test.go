@@ -16,6 +16,7 @@ import (
 
 	"github.com/wtcheck/wtcheck/checker"
 	"github.com/wtcheck/wtcheck/checker/batch"
+	"github.com/wtcheck/wtcheck/record"
 	"github.com/wtcheck/wtcheck/rules"
 )
 
@@ -234,7 +235,7 @@ func TestEveryMappedElement(t *testing.T) {
 			t.Fatalf("record %d: File %q, Case %v", i+1, recs[i].File, recs[i].Case)
 		}
 		sameJSON(t, recs[i].CaseID, recs[i].Case, withLacks(want, wantLacks))
-		if err := checker.Validate(recs[i].Case); err != nil {
+		if err := record.Validate(recs[i].Case); err != nil {
 			t.Errorf("%s: %v", recs[i].CaseID, err)
 		}
 	}
@@ -785,7 +786,7 @@ func TestChecksCensusRecords(t *testing.T) {
 	type key struct{ rule, referral, subject string }
 	statuses := func(opts Options) map[key]checker.Status {
 		recs := readTestdata(t, "full.xml", opts)
-		findings, evalErrs := e.Check(recs[0].Case, checker.Date{})
+		findings, evalErrs := e.Check(recs[0].Case, record.Date{})
 		if len(evalErrs) > 0 {
 			t.Fatalf("evaluation errors: %v", evalErrs)
 		}
@@ -961,7 +962,7 @@ func FuzzRead(f *testing.F) {
 				t.Fatalf("record %d: file %q, err %v, case %v", r.Index, r.File, r.Err, r.Case != nil)
 			}
 			if r.Case != nil {
-				if err := checker.Validate(r.Case); err != nil || r.Case.CaseID != r.CaseID || r.CaseID == "" {
+				if err := record.Validate(r.Case); err != nil || r.Case.CaseID != r.CaseID || r.CaseID == "" {
 					t.Fatalf("record %d (%q): a case that does not validate: %v", r.Index, r.CaseID, err)
 				}
 			} else if !strings.HasPrefix(r.Err.Error(), "line ") && !strings.HasPrefix(r.Err.Error(), "from line ") && !strings.HasPrefix(r.Err.Error(), "no ReferenceDate") && !strings.HasPrefix(r.Err.Error(), "read: ") {

@@ -1,4 +1,4 @@
-package checker
+package record
 
 // CaseFormat is the format tag of a native case record.
 const CaseFormat = "wtcheck/case/v1"

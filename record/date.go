@@ -1,4 +1,4 @@
-package checker
+package record
 
 import (
 	"encoding/json"
@@ -66,9 +66,9 @@ var (
 // InRange reports whether a recorded date falls in the calendar's range.
 func (d Date) InRange() bool { return !d.Before(MinDate) && !d.After(MaxDate) }
 
-// rangeSpan is the number of days in the calendar's range: no count of days, working days or
+// RangeSpan is the number of days in the calendar's range: no count of days, working days or
 // months that keeps a date inside it is larger.
-var rangeSpan = MinDate.DaysUntil(MaxDate)
+var RangeSpan = MinDate.DaysUntil(MaxDate)
 
 // MustDate is ParseDate for literals in tests and tables; it panics on a bad date.
 func MustDate(s string) Date {
@@ -86,17 +86,19 @@ func DateOf(t time.Time) Date {
 	return Date{day: int32(u.Unix()/86400) + dayOffset}
 }
 
-func dateFromDayNumber(n int32) Date { return Date{day: n + dayOffset} }
+// DateFromDayNumber is the date n days after 1970-01-01: the inverse of DayNumber, for the
+// calendar's integer arithmetic.
+func DateFromDayNumber(n int32) Date { return Date{day: n + dayOffset} }
 
-// dayNumber is days since 1970-01-01; only meaningful for a recorded date.
-func (d Date) dayNumber() int32 { return d.day - dayOffset }
+// DayNumber is days since 1970-01-01; only meaningful for a recorded date.
+func (d Date) DayNumber() int32 { return d.day - dayOffset }
 
 // IsZero reports whether the date was not recorded.
 func (d Date) IsZero() bool { return d.day == 0 }
 
 // Time returns midnight UTC of the day.
 func (d Date) Time() time.Time {
-	return time.Unix(int64(d.dayNumber())*86400, 0).UTC()
+	return time.Unix(int64(d.DayNumber())*86400, 0).UTC()
 }
 
 // String gives YYYY-MM-DD, or the empty string for a date not recorded.
@@ -110,14 +112,14 @@ func (d Date) String() string {
 // Weekday is the day of the week.
 func (d Date) Weekday() time.Weekday {
 	// 1970-01-01 was a Thursday.
-	return time.Weekday((int(d.dayNumber())%7 + 7 + 4) % 7)
+	return time.Weekday((int(d.DayNumber())%7 + 7 + 4) % 7)
 }
 
 // AddDays moves the date by n calendar days.
-func (d Date) AddDays(n int) Date { return dateFromDayNumber(d.dayNumber() + int32(n)) }
+func (d Date) AddDays(n int) Date { return DateFromDayNumber(d.DayNumber() + int32(n)) }
 
 // DaysUntil is the number of calendar days from d to e (negative when e is earlier).
-func (d Date) DaysUntil(e Date) int { return int(e.dayNumber() - d.dayNumber()) }
+func (d Date) DaysUntil(e Date) int { return int(e.DayNumber() - d.DayNumber()) }
 
 // Before reports whether d is strictly earlier than e.
 func (d Date) Before(e Date) bool { return d.day < e.day }
@@ -181,3 +183,21 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 
 // MarshalYAML writes YYYY-MM-DD.
 func (d Date) MarshalYAML() (any, error) { return d.String(), nil }
+
+// AddMonths adds calendar months, clamping to the end of a shorter month: 31 January plus
+// one month is the last day of February. The result may fall on a weekend, as the guidance's
+// month timescales do.
+func AddMonths(d Date, months int) Date {
+	t := d.Time()
+	y, m, day := t.Date()
+	first := time.Date(y, m+time.Month(months), 1, 0, 0, 0, 0, time.UTC)
+	last := first.AddDate(0, 1, -1).Day()
+	return DateOf(first.AddDate(0, 0, min(day, last)-1))
+}
+
+// Anniversary gives the day a person born on d turns years old. Someone born on 29 February
+// has their birthday on 1 March in a year that is not a leap year, as English law counts it.
+func Anniversary(d Date, years int) Date {
+	t := d.Time()
+	return DateOf(time.Date(t.Year()+years, t.Month(), t.Day(), 0, 0, 0, 0, time.UTC))
+}

@@ -12,53 +12,52 @@ package annexa
 import (
 	"errors"
 	"fmt"
+	"io"
 	"math"
+	"os"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/wtcheck/wtcheck/checker"
-	"github.com/wtcheck/wtcheck/checker/batch"
+	"github.com/wtcheck/wtcheck/record"
+	"github.com/wtcheck/wtcheck/source"
 )
 
 // Options control an import.
 type Options struct {
 	// AsOf is the day the lists were produced. It is required, because the workbook has no
 	// reference date, and it becomes every record's extract_date.
-	AsOf checker.Date
+	AsOf record.Date
 }
 
 // Format is the provenance.format of the records this package makes.
 const Format = "annex-a"
 
-// Gap is a fact Annex A cannot record: a provenance.lacks path, and why.
-type Gap struct{ Path, Reason string }
-
 // gaps are the facts no Annex A workbook records, as provenance.lacks paths.
-var gaps = []Gap{
-	{"decision", "List 3 gives the referral's date, not the date of the decision on the response"},
-	{"homeless", "Annex A records nothing about homelessness"},
-	{"housing_referral", "Annex A records no referral to the housing authority"},
-	{"housing_referral_refused", "Annex A records no referral to the housing authority"},
-	{"early_help_considered", "List 2 (early help) is not linked to referrals"},
-	{"child.circumstances", "Annex A records no early-help indicators"},
-	{"assessments.seen", "List 4 says whether the child was seen (yes or no), not on which days"},
-	{"assessments.seen_alone", "List 4 does not say whether the child was seen alone"},
-	{"assessments.wishes_recorded", "Annex A does not record the child's wishes and feelings"},
-	{"strategy_discussions.agencies", "List 5 gives the strategy discussion's date only, not who took part"},
-	{"s47_enquiries.started", "List 5 has no section 47 start date, only the strategy discussion that initiated the enquiry"},
-	{"s47_enquiries.completed", "List 5 has no section 47 completion date"},
-	{"s47_enquiries.seen", "List 5 does not say whether the child was seen during the enquiry"},
-	{"s47_enquiries.seen_alone", "List 5 does not say whether the child was seen alone during the enquiry"},
-	{"s47_enquiries.wishes_recorded", "Annex A does not record the child's wishes and feelings"},
-	{"s47_enquiries.not_seen_reason", "List 5 does not say why a child was not seen"},
-	{"conferences.chair_independent", "Annex A does not say who chaired a conference"},
-	{"conferences.notified", "Annex A records no transfer-in conferences"},
-	{"plans.core_groups", "List 7 has no core group dates"},
-	{"plans.visits", "List 7 keeps only the last statutory visit, not the visits before it, and not whether the child was seen"},
-	{"plans.end_reason", "List 7 gives a plan's end date but not why it ended, and no review conference outcomes"},
+var gaps = []source.Gap{
+	{Path: "decision", Reason: "List 3 gives the referral's date, not the date of the decision on the response"},
+	{Path: "homeless", Reason: "Annex A records nothing about homelessness"},
+	{Path: "housing_referral", Reason: "Annex A records no referral to the housing authority"},
+	{Path: "housing_referral_refused", Reason: "Annex A records no referral to the housing authority"},
+	{Path: "early_help_considered", Reason: "List 2 (early help) is not linked to referrals"},
+	{Path: "child.circumstances", Reason: "Annex A records no early-help indicators"},
+	{Path: "assessments.seen", Reason: "List 4 says whether the child was seen (yes or no), not on which days"},
+	{Path: "assessments.seen_alone", Reason: "List 4 does not say whether the child was seen alone"},
+	{Path: "assessments.wishes_recorded", Reason: "Annex A does not record the child's wishes and feelings"},
+	{Path: "strategy_discussions.agencies", Reason: "List 5 gives the strategy discussion's date only, not who took part"},
+	{Path: "s47_enquiries.started", Reason: "List 5 has no section 47 start date, only the strategy discussion that initiated the enquiry"},
+	{Path: "s47_enquiries.completed", Reason: "List 5 has no section 47 completion date"},
+	{Path: "s47_enquiries.seen", Reason: "List 5 does not say whether the child was seen during the enquiry"},
+	{Path: "s47_enquiries.seen_alone", Reason: "List 5 does not say whether the child was seen alone during the enquiry"},
+	{Path: "s47_enquiries.wishes_recorded", Reason: "Annex A does not record the child's wishes and feelings"},
+	{Path: "s47_enquiries.not_seen_reason", Reason: "List 5 does not say why a child was not seen"},
+	{Path: "conferences.chair_independent", Reason: "Annex A does not say who chaired a conference"},
+	{Path: "conferences.notified", Reason: "Annex A records no transfer-in conferences"},
+	{Path: "plans.core_groups", Reason: "List 7 has no core group dates"},
+	{Path: "plans.visits", Reason: "List 7 keeps only the last statutory visit, not the visits before it, and not whether the child was seen"},
+	{Path: "plans.end_reason", Reason: "List 7 gives a plan's end date but not why it ended, and no review conference outcomes"},
 }
 
 // Gaps of one record only, added to provenance.lacks where they apply.
@@ -78,9 +77,9 @@ const (
 // Lacks lists what Annex A cannot record, as provenance.lacks paths, with a reason each.
 // Every record lists all of them; a record may list "received" and "plans.started" as well
 // (see docs/import.md).
-func Lacks() []Gap { return slices.Clone(gaps) }
+func Lacks() []source.Gap { return slices.Clone(gaps) }
 
-// ReadFile imports a workbook: one batch.Record per child (the join of Lists 3 to 7 on the
+// ReadFile imports a workbook: one source.Record per child (the join of Lists 3 to 7 on the
 // Child Unique ID), Index the child's 1-based position in first-seen order (List 3 first, each
 // list row by row), CaseID the child's id and File the path. A bad cell makes an error record
 // for its child, naming the sheet and cell, never the value; the other children go on. A
@@ -91,37 +90,65 @@ func Lacks() []Gap { return slices.Clone(gaps) }
 // ReadFile returns an error, before reading any record, when opts.AsOf is not given, when the
 // file cannot be opened or is not an .xlsx workbook, or when it has none of Lists 3 to 7; an
 // error returned by fn stops the reading and is returned.
-func ReadFile(path string, opts Options, fn func(batch.Record) error) error {
+func ReadFile(path string, opts Options, fn func(source.Record) error) error {
+	return readInput(source.Input{Name: path, Open: func() (io.ReadCloser, error) { return os.Open(path) }}, opts, fn)
+}
+
+// readInput is ReadFile on any input: a file, or the bytes of one.
+func readInput(in source.Input, opts Options, fn func(source.Record) error) error {
 	if opts.AsOf.IsZero() {
 		//lint:ignore ST1005 "Annex A" is a name, and the message is shown as it is.
 		return errors.New("Annex A has no reference date: give --as-of")
 	}
-	wb, err := openWorkbook(path)
+	if in.Open == nil {
+		return fmt.Errorf("read Annex A workbook: %w", source.ErrNoOpen)
+	}
+	f, err := in.Open()
+	if err != nil {
+		return fmt.Errorf("read Annex A workbook: %w", err)
+	}
+	wb, err := openWorkbookFrom(f)
 	switch {
 	case errors.Is(err, errNotWorkbook):
-		return fmt.Errorf("read Annex A workbook %s: %v", path, err)
+		return fmt.Errorf("read Annex A workbook %s: %v", in.Name, err)
 	case err != nil:
 		return fmt.Errorf("read Annex A workbook: %w", err)
 	}
 	defer wb.Close()
-	return readBook(wb, path, opts, fn)
+	return readBook(wb, in.Name, opts, fn)
+}
+
+// InputFormat describes the source for the table of formats (package source/registry).
+var InputFormat = source.Format{
+	Name:        Format,
+	Description: "an Ofsted Annex A workbook",
+	Expect:      "an Annex A workbook, as --input-format annex-a says",
+	Extensions:  []string{".xlsx"},
+	Gaps:        func(source.Options) []source.Gap { return Lacks() },
+	Open: func(o source.Options) (source.Source, error) {
+		if o.AsOf.IsZero() {
+			return nil, fmt.Errorf("--input-format %s: an Annex A workbook has no reference date: give --as-of", Format)
+		}
+		opts := Options{AsOf: o.AsOf}
+		return source.Func(func(in source.Input, fn func(source.Record) error) error { return readInput(in, opts, fn) }), nil
+	},
 }
 
 // readBook imports an opened workbook; path names it in records and errors.
-func readBook(wb *workbook, path string, opts Options, fn func(batch.Record) error) error {
+func readBook(wb *workbook, path string, opts Options, fn func(source.Record) error) error {
 	if len(wb.sheets) == 0 {
 		return fmt.Errorf("read Annex A workbook %s: not an Excel workbook (.xlsx): it has no sheets", path)
 	}
 	date1904 := wb.date1904
 
-	var problems []batch.Record
+	var problems []source.Record
 	children := map[string]*child{}
 	var order []*child
 	found := 0
 	for _, spec := range lists {
 		sheet, err := readList(wb, spec)
 		if err != nil {
-			problems = append(problems, batch.Record{File: path, Err: err})
+			problems = append(problems, source.Record{File: path, Err: err})
 			found++
 			continue
 		}
@@ -132,7 +159,7 @@ func readBook(wb *workbook, path string, opts Options, fn func(batch.Record) err
 		for _, r := range sheet.rows {
 			id := r.cells[colChildID].v
 			if blank(id) {
-				problems = append(problems, batch.Record{File: path, Err: fmt.Errorf("%s (%s) is blank: the row was not read", r.cells[colChildID].ref(), columnName[colChildID])})
+				problems = append(problems, source.Record{File: path, Err: fmt.Errorf("%s (%s) is blank: the row was not read", r.cells[colChildID].ref(), columnName[colChildID])})
 				continue
 			}
 			ch := children[id]
@@ -154,17 +181,17 @@ func readBook(wb *workbook, path string, opts Options, fn func(batch.Record) err
 	}
 	for _, ch := range order {
 		b := builder{asOf: opts.AsOf, date1904: date1904}
-		rec := batch.Record{File: path, Index: ch.index, CaseID: ch.id}
+		rec := source.Record{File: path, Index: ch.index, CaseID: ch.id}
 		c, err := b.build(ch)
 		if err == nil {
-			err = checker.Validate(c)
+			err = record.Validate(c)
 		}
 		if err != nil {
 			rec.Err = err
 		} else {
 			// Cells after the as-of date are named by their cells; impossible orders the
 			// importer lets through by the case record's paths, as for any record.
-			rec.Case, rec.Warnings = c, append(b.warnings, checker.ImpossibleOrders(c)...)
+			rec.Case, rec.Warnings = c, append(b.warnings, record.ImpossibleOrders(c)...)
 		}
 		if err := fn(rec); err != nil {
 			return err
@@ -443,10 +470,10 @@ type child struct {
 
 // builder builds one child's record, collecting every bad cell.
 type builder struct {
-	asOf     checker.Date
+	asOf     record.Date
 	date1904 bool
 	errs     []error
-	warnings []checker.RecordWarning
+	warnings []record.Warning
 	counters map[string]int
 }
 
@@ -475,14 +502,14 @@ var (
 // held something else, which is then an error of the child. An event dated after the as-of
 // date (the workbook's extract date) is kept and warned of: the check counts it as not yet
 // happened, as for any extract (case-format.md, "The as-of date").
-func (b *builder) date(c cell, event bool) (d checker.Date, ok bool) {
+func (b *builder) date(c cell, event bool) (d record.Date, ok bool) {
 	v := c.v
 	if blank(v) {
-		return checker.Date{}, true
+		return record.Date{}, true
 	}
 	if slices.Contains(spreadsheetErrors, strings.ToLower(v)) {
 		b.fail(c, "holds a spreadsheet error, not a date")
-		return checker.Date{}, false
+		return record.Date{}, false
 	}
 	var reason string
 	serial, err := strconv.ParseFloat(v, 64)
@@ -500,10 +527,10 @@ func (b *builder) date(c cell, event bool) (d checker.Date, ok bool) {
 	}
 	if reason != "" {
 		b.fail(c, reason)
-		return checker.Date{}, false
+		return record.Date{}, false
 	}
 	if event && d.After(b.asOf) {
-		b.warnings = append(b.warnings, checker.RecordWarning{Path: fmt.Sprintf("%s (%s)", c.ref(), columnName[c.field]),
+		b.warnings = append(b.warnings, record.Warning{Path: fmt.Sprintf("%s (%s)", c.ref(), columnName[c.field]),
 			Warning: "is after the as-of date: counted as not yet happened"})
 	}
 	return d, true
@@ -511,9 +538,9 @@ func (b *builder) date(c cell, event bool) (d checker.Date, ok bool) {
 
 // serial converts an Excel serial date. In the 1900 date system Excel counts 29 February
 // 1900, which never was, as day 60.
-func (b *builder) serial(n float64) (checker.Date, string) {
+func (b *builder) serial(n float64) (record.Date, string) {
 	if math.IsNaN(n) || math.IsInf(n, 0) || n < 1 || n > 1e6 {
-		return checker.Date{}, "is not a date: the number is no Excel date"
+		return record.Date{}, "is not a date: the number is no Excel date"
 	}
 	days := int(math.Floor(n))
 	var t time.Time
@@ -521,34 +548,34 @@ func (b *builder) serial(n float64) (checker.Date, string) {
 	case b.date1904:
 		t = base1904.AddDate(0, 0, days)
 	case days == 60:
-		return checker.Date{}, "is not a real calendar date (29 February 1900)"
+		return record.Date{}, "is not a real calendar date (29 February 1900)"
 	case days < 60:
 		t = excelBase.AddDate(0, 0, days+1)
 	default:
 		t = excelBase.AddDate(0, 0, days)
 	}
 	if t.Year() < 1900 || t.Year() > 2200 {
-		return checker.Date{}, "is outside the years 1900 to 2200"
+		return record.Date{}, "is outside the years 1900 to 2200"
 	}
-	return checker.DateOf(t), ""
+	return record.DateOf(t), ""
 }
 
-func ymd(y, m, d string) (checker.Date, string) {
+func ymd(y, m, d string) (record.Date, string) {
 	yy, _ := strconv.Atoi(y)
 	mm, _ := strconv.Atoi(m)
 	dd, _ := strconv.Atoi(d)
-	date, err := checker.ParseDate(fmt.Sprintf("%04d-%02d-%02d", yy, mm, dd))
+	date, err := record.ParseDate(fmt.Sprintf("%04d-%02d-%02d", yy, mm, dd))
 	if err != nil {
 		if yy < 1900 || yy > 2200 {
-			return checker.Date{}, "is outside the years 1900 to 2200"
+			return record.Date{}, "is outside the years 1900 to 2200"
 		}
-		return checker.Date{}, "is not a real calendar date"
+		return record.Date{}, "is not a real calendar date"
 	}
 	return date, ""
 }
 
 // required reads a date cell that must be there.
-func (b *builder) required(c cell, what string) (checker.Date, bool) {
+func (b *builder) required(c cell, what string) (record.Date, bool) {
 	d, ok := b.date(c, true)
 	if ok && d.IsZero() {
 		b.fail(c, "is blank: "+what)
@@ -615,7 +642,7 @@ var sourceWords = map[string]string{
 var nonWord = regexp.MustCompile(`[^a-z0-9]+`)
 
 // source reads a referral source: the census code where there is one, else the name.
-func source(v string) string {
+func referralSource(v string) string {
 	if blank(v) {
 		return ""
 	}
@@ -659,24 +686,24 @@ func (b *builder) category(c cell) string {
 // episode is a referral of the record, and whether it may take assessments, enquiries and
 // plans by date.
 type episode struct {
-	r    *checker.Referral
+	r    *record.Referral
 	nfa  bool // List 3 says no further action: nothing followed it
 	stub bool // stands in for a referral Annex A does not name; its received date is not one
 }
 
 // planRow is a List 7 row, read.
 type planRow struct {
-	started, ended, review, visit checker.Date
+	started, ended, review, visit record.Date
 	seenAlone                     answer
 	category                      string
 }
 
-func (b *builder) build(ch *child) (*checker.Case, error) {
-	c := &checker.Case{
+func (b *builder) build(ch *child) (*record.Case, error) {
+	c := &record.Case{
 		CaseID:      ch.id,
 		ExtractDate: b.asOf,
-		Child:       checker.Child{ID: ch.id},
-		Provenance:  checker.Provenance{Format: Format},
+		Child:       record.Child{ID: ch.id},
+		Provenance:  record.Provenance{Format: Format},
 	}
 	b.person(ch, c)
 
@@ -689,7 +716,7 @@ func (b *builder) build(ch *child) (*checker.Case, error) {
 		if !ok {
 			continue
 		}
-		ep := &episode{r: &checker.Referral{Received: received, Source: source(r.get(colSource).v)}, nfa: nfa}
+		ep := &episode{r: &record.Referral{Received: received, Source: referralSource(r.get(colSource).v)}, nfa: nfa}
 		if nfa {
 			ep.r.Outcome = "no_further_action"
 		}
@@ -713,7 +740,7 @@ func (b *builder) build(ch *child) (*checker.Case, error) {
 			}
 		}
 		if ep == nil {
-			ep = &episode{r: &checker.Referral{Received: start}}
+			ep = &episode{r: &record.Referral{Received: start}}
 			eps = append(eps, ep)
 		}
 		ep.r.Closed = closed
@@ -721,8 +748,8 @@ func (b *builder) build(ch *child) (*checker.Case, error) {
 			cinPlans = append(cinPlans, ep)
 		}
 	}
-	stub := func(d checker.Date) *episode {
-		ep := &episode{r: &checker.Referral{Received: d}, stub: true}
+	stub := func(d record.Date) *episode {
+		ep := &episode{r: &record.Referral{Received: d}, stub: true}
 		eps = append(eps, ep)
 		return ep
 	}
@@ -742,7 +769,7 @@ func (b *builder) build(ch *child) (*checker.Case, error) {
 		if ep == nil {
 			ep = stub(started)
 		}
-		ep.r.Assessments = append(ep.r.Assessments, &checker.Assessment{
+		ep.r.Assessments = append(ep.r.Assessments, &record.Assessment{
 			ID: b.id("A"), Kind: "single", Started: started, Completed: completed,
 		})
 	}
@@ -775,7 +802,7 @@ func (b *builder) build(ch *child) (*checker.Case, error) {
 		}
 		plans = append(plans, p)
 	}
-	onPlan := func(d checker.Date) bool {
+	onPlan := func(d record.Date) bool {
 		return slices.ContainsFunc(plans, func(p planRow) bool {
 			return p.started.Before(d) && (p.ended.IsZero() || !p.ended.Before(d))
 		})
@@ -783,7 +810,7 @@ func (b *builder) build(ch *child) (*checker.Case, error) {
 
 	// Section 47 enquiries: the strategy discussion that initiated each, and its initial
 	// conference, under the latest referral received on or before the discussion.
-	icpcReferral := map[checker.Date]*episode{}
+	icpcReferral := map[record.Date]*episode{}
 	for _, r := range ch.rows[5] {
 		discussed, ok := b.date(r.get(colDiscussion), true)
 		held, ok2 := b.date(r.get(colICPCDate), true)
@@ -816,7 +843,7 @@ func (b *builder) build(ch *child) (*checker.Case, error) {
 				continue
 			}
 		}
-		s := &checker.S47Enquiry{ID: b.id("S")}
+		s := &record.S47Enquiry{ID: b.id("S")}
 		switch unnecessary {
 		case yes:
 			s.Outcome = "no_icpc"
@@ -828,13 +855,13 @@ func (b *builder) build(ch *child) (*checker.Case, error) {
 			}
 		}
 		if !discussed.IsZero() {
-			sd := &checker.StrategyDiscussion{ID: b.id("SD"), Date: discussed}
+			sd := &record.StrategyDiscussion{ID: b.id("SD"), Date: discussed}
 			ep.r.StrategyDiscussions = append(ep.r.StrategyDiscussions, sd)
 			s.StrategyDiscussionID = sd.ID
 		}
 		ep.r.S47Enquiries = append(ep.r.S47Enquiries, s)
 		if !held.IsZero() {
-			k := &checker.Conference{ID: b.id("K"), Kind: "initial", S47ID: s.ID, Date: held}
+			k := &record.Conference{ID: b.id("K"), Kind: "initial", S47ID: s.ID, Date: held}
 			switch result {
 			case yes:
 				k.Outcome = "plan"
@@ -859,21 +886,21 @@ func (b *builder) build(ch *child) (*checker.Case, error) {
 		if ep == nil {
 			ep = stub(p.started)
 		}
-		plan := &checker.Plan{ID: b.id("P"), Kind: "child_protection", Started: p.started, Ended: p.ended, Category: p.category}
+		plan := &record.Plan{ID: b.id("P"), Kind: "child_protection", Started: p.started, Ended: p.ended, Category: p.category}
 		if !p.visit.IsZero() {
 			// Seen alone at the last visit means seen; otherwise List 7 does not say.
-			plan.Visits = []*checker.Visit{{Date: p.visit, Seen: p.seenAlone == yes, SeenAlone: p.seenAlone == yes}}
+			plan.Visits = []*record.Visit{{Date: p.visit, Seen: p.seenAlone == yes, SeenAlone: p.seenAlone == yes}}
 		}
 		ep.r.Plans = append(ep.r.Plans, plan)
 		if !p.review.IsZero() {
-			ep.r.Conferences = append(ep.r.Conferences, &checker.Conference{ID: b.id("K"), Kind: "review", PlanID: plan.ID, Date: p.review})
-			if p.review.After(checker.AddMonths(p.started, 3)) {
+			ep.r.Conferences = append(ep.r.Conferences, &record.Conference{ID: b.id("K"), Kind: "review", PlanID: plan.ID, Date: p.review})
+			if p.review.After(record.AddMonths(p.started, 3)) {
 				firstReviewUnknown = true
 			}
 		}
 	}
 	for _, ep := range cinPlans {
-		ep.r.Plans = append(ep.r.Plans, &checker.Plan{ID: b.id("P"), Kind: "child_in_need"})
+		ep.r.Plans = append(ep.r.Plans, &record.Plan{ID: b.id("P"), Kind: "child_in_need"})
 	}
 
 	if len(b.errs) > 0 {
@@ -906,7 +933,7 @@ func (b *builder) build(ch *child) (*checker.Case, error) {
 // latest is the child's latest referral received on or before d that something can follow:
 // not a stand-in, and not one List 3 marks as no further action. Referrals received on the
 // same day share their deadlines, so the first of them is taken.
-func latest(eps []*episode, d checker.Date) *episode {
+func latest(eps []*episode, d record.Date) *episode {
 	var best *episode
 	for _, e := range eps {
 		if e.nfa || e.stub || e.r.Received.After(d) {
@@ -921,8 +948,8 @@ func latest(eps []*episode, d checker.Date) *episode {
 
 // person fills the child's dates of birth, disability and the case's team from every row of
 // the child.
-func (b *builder) person(ch *child, c *checker.Case) {
-	var born, expected checker.Date
+func (b *builder) person(ch *child, c *record.Case) {
+	var born, expected record.Date
 	var bornAt string
 	for n := 3; n <= 7; n++ {
 		for _, r := range ch.rows[n] {

@@ -1,0 +1,319 @@
+// Package casejson is the source of wtcheck's own case records (wtcheck/case/v1): a JSON
+// object or several in a file, a JSON array, NDJSON, each possibly gzip-compressed, from a file
+// or standard input. Each record is decoded and validated by package record; one record over
+// the size limit, malformed or invalid is one bad record, and the rest of the input is read.
+package casejson
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/wtcheck/wtcheck/record"
+	"github.com/wtcheck/wtcheck/source"
+)
+
+// Name is the --input-format of case records.
+const Name = "case"
+
+// DefaultMaxRecordBytes bounds one record, so that a hostile or corrupt file (one endless
+// line) cannot exhaust memory.
+const DefaultMaxRecordBytes = 16 << 20
+
+// Extensions are the file names a directory walk reads.
+var Extensions = []string{".json", ".ndjson", ".jsonl", ".json.gz", ".ndjson.gz", ".jsonl.gz"}
+
+// InputFormat describes the source for the table of formats (package source/registry).
+var InputFormat = source.Format{
+	Name:        Name,
+	Description: "case records (wtcheck/case/v1): JSON, a JSON array or NDJSON, gzip-compressed or not",
+	Expect:      "case records (wtcheck/case/v1), the default --input-format",
+	Extensions:  Extensions,
+	Open: func(o source.Options) (source.Source, error) {
+		return &Reader{MaxRecordBytes: o.MaxRecordBytes}, nil
+	},
+}
+
+// Reader reads case records. Its zero value is ready to use.
+type Reader struct {
+	MaxRecordBytes int // 0 means DefaultMaxRecordBytes
+}
+
+// Read streams the records of one input to fn, in order: a JSON object or several, a JSON
+// array, NDJSON (by the name's .ndjson or .jsonl, or standard input whose first line is a whole
+// value), each possibly gzip-compressed. Problems with a record, or with the input, reach fn as
+// records with Err set; an error returned by fn stops the reading and is returned.
+func (r *Reader) Read(in source.Input, fn func(source.Record) error) error {
+	path := in.Name
+	if in.Open == nil {
+		return fn(source.Record{File: path, Err: fmt.Errorf("open: %w", source.ErrNoOpen)})
+	}
+	f, err := in.Open()
+	if err != nil {
+		return fn(source.Record{File: path, Err: fmt.Errorf("open: %w", err)})
+	}
+	defer f.Close()
+	name := path
+	br := bufio.NewReaderSize(f, 64<<10)
+	if strings.HasSuffix(strings.ToLower(name), ".gz") || isGzip(br) {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return fn(source.Record{File: path, Err: fmt.Errorf("read gzip: %w", err)})
+		}
+		defer zr.Close()
+		name = strings.TrimSuffix(name, ".gz")
+		br = bufio.NewReaderSize(zr, 64<<10)
+	}
+	lower := strings.ToLower(name)
+	first, err := firstByte(br)
+	switch {
+	case err == io.EOF:
+		return nil // an empty file holds no records
+	case err != nil:
+		return fn(source.Record{File: path, Err: fmt.Errorf("read: %w", err)})
+	case strings.HasSuffix(lower, ".ndjson") || strings.HasSuffix(lower, ".jsonl"):
+		// The extension decides: a first line that happens to be an array is one bad
+		// record, not a reason to read the whole file another way.
+		return r.readLines(path, br, fn)
+	case first == '[':
+		return r.readArray(path, br, fn)
+	case path == "-" && !opensMultiLine(br):
+		// Standard input has no extension: NDJSON, unless its first line opens a JSON value
+		// that goes on past it (a pretty-printed record, or several), which is read as a .json
+		// file is. A first line that is whole, or malformed, is NDJSON's, so a bad first
+		// record is one bad record and the rest are read.
+		return r.readLines(path, br, fn)
+	default:
+		return r.readConcatenated(path, br, fn)
+	}
+}
+
+// opensMultiLine reports whether the stream's first line is the opening part of a JSON value
+// that does not end on it: "{" alone, say, as every pretty-printer writes.
+func opensMultiLine(br *bufio.Reader) bool {
+	for size := 512; ; size *= 2 {
+		size = min(size, br.Size())
+		buf, err := br.Peek(size)
+		if i := bytes.IndexByte(buf, '\n'); i >= 0 {
+			var v any
+			err := json.Unmarshal(buf[:i], &v)
+			var syn *json.SyntaxError
+			return errors.As(err, &syn) && syn.Error() == "unexpected end of JSON input"
+		}
+		if err != nil || size == br.Size() {
+			return false // one line only, or a line longer than the buffer: NDJSON reads both
+		}
+	}
+}
+
+func isGzip(br *bufio.Reader) bool {
+	b, err := br.Peek(2)
+	return err == nil && b[0] == 0x1f && b[1] == 0x8b
+}
+
+// firstByte peeks at the first byte that is not white space or a byte-order mark.
+func firstByte(br *bufio.Reader) (byte, error) {
+	for {
+		b, err := br.Peek(1)
+		if err != nil {
+			return 0, err
+		}
+		switch b[0] {
+		case ' ', '\t', '\r', '\n':
+			_, _ = br.ReadByte()
+			continue
+		case 0xef:
+			if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
+				_, _ = br.Discard(3)
+				continue
+			}
+		}
+		return b[0], nil
+	}
+}
+
+func (r *Reader) maxBytes() int {
+	if r.MaxRecordBytes > 0 {
+		return r.MaxRecordBytes
+	}
+	return DefaultMaxRecordBytes
+}
+
+// readLines reads newline-delimited JSON: one record a line, blank lines ignored.
+func (r *Reader) readLines(path string, br *bufio.Reader, fn func(source.Record) error) error {
+	limit := r.maxBytes()
+	index := 0
+	for {
+		line, tooLong, err := readLine(br, limit)
+		partial := len(bytes.TrimSpace(line)) > 0 || tooLong
+		if err != nil && err != io.EOF {
+			// The stream broke (a gzip file cut short, a read error). A record it broke off
+			// is that one record, reported with why; a break between records is reported
+			// once, for the file.
+			at := 0
+			if partial {
+				index++
+				at = index
+			}
+			return fn(source.Record{File: path, Index: at, Err: describeReadError(err, at > 0, index)})
+		}
+		if partial {
+			index++
+			rec := source.Record{File: path, Index: index}
+			if tooLong {
+				rec.Err = fmt.Errorf("the record is longer than %d bytes", limit)
+			} else {
+				rec = decode(path, index, line)
+			}
+			if ferr := fn(rec); ferr != nil {
+				return ferr
+			}
+		}
+		if err == io.EOF {
+			return nil
+		}
+	}
+}
+
+// describeReadError words a stream that broke: inRecord when it broke inside a record, after
+// the records before it were read.
+func describeReadError(err error, inRecord bool, records int) error {
+	what := fmt.Sprintf("read: %v", err)
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		what = "the file ends early (is it cut short?)"
+	}
+	if inRecord {
+		return fmt.Errorf("%s: the record is incomplete", what)
+	}
+	return fmt.Errorf("%s, after record %d; the rest of the file could not be read", what, records)
+}
+
+// readLine reads one line without its newline. A line over limit is read to its end and
+// dropped, and tooLong is set, so one bad line costs no more memory than the limit.
+func readLine(br *bufio.Reader, limit int) (line []byte, tooLong bool, err error) {
+	for {
+		chunk, err := br.ReadSlice('\n')
+		if !tooLong {
+			line = append(line, chunk...)
+			// The limit is on the record, not on its line ending.
+			if len(bytes.TrimRight(line, "\r\n")) > limit {
+				tooLong, line = true, nil
+			}
+		}
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		return bytes.TrimRight(line, "\r\n"), tooLong, err
+	}
+}
+
+// readArray reads a JSON array of records, one element at a time.
+func (r *Reader) readArray(path string, br *bufio.Reader, fn func(source.Record) error) error {
+	dec, bounded := r.boundedDecoder(br)
+	if _, err := dec.Token(); err != nil {
+		return fn(source.Record{File: path, Err: fmt.Errorf("malformed JSON: %v", err)})
+	}
+	index := 0
+	for dec.More() {
+		index++
+		bounded.startRecord()
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			// The decoder cannot find the next element after a syntax error: say so, and
+			// that the rest of the file was not read.
+			return fn(source.Record{File: path, Index: index, Err: fmt.Errorf("%s; the rest of the file could not be read", describeStreamError(err, r.maxBytes()))})
+		}
+		if err := fn(r.decodeBounded(path, index, raw)); err != nil {
+			return err
+		}
+	}
+	if _, err := dec.Token(); err != nil {
+		return fn(source.Record{File: path, Index: index + 1, Err: fmt.Errorf("malformed JSON after record %d: %v", index, err)})
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return fn(source.Record{File: path, Index: index + 1, Err: fmt.Errorf("the file goes on after the end of its JSON array; what follows record %d was not read", index)})
+	}
+	return nil
+}
+
+// errRecordTooLong stops the JSON decoder when one value outgrows the record limit, before it
+// has buffered the whole of a hostile file.
+var errRecordTooLong = errors.New("record too long")
+
+// decoderReadAhead is what a json.Decoder may have buffered beyond the value it decodes.
+const decoderReadAhead = 64 << 10
+
+func (r *Reader) boundedDecoder(in io.Reader) (*json.Decoder, *recordBudget) {
+	b := &recordBudget{Budget: source.NewBudget(in, errRecordTooLong), limit: int64(r.maxBytes())}
+	b.startRecord()
+	return json.NewDecoder(b.Budget), b
+}
+
+// recordBudget gives each JSON record its own budget.
+type recordBudget struct {
+	*source.Budget
+	limit int64
+}
+
+func (b *recordBudget) startRecord() { b.Allow(b.limit + decoderReadAhead) }
+
+// describeStreamError words an error of a streaming decode.
+func describeStreamError(err error, limit int) string {
+	if errors.Is(err, errRecordTooLong) {
+		return fmt.Sprintf("the record is longer than %d bytes", limit)
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return "the file ends in the middle of the record (is it cut short?)"
+	}
+	return fmt.Sprintf("malformed JSON: %v", err)
+}
+
+// readConcatenated reads a .json file holding one object, or several objects one after
+// another.
+func (r *Reader) readConcatenated(path string, br *bufio.Reader, fn func(source.Record) error) error {
+	dec, bounded := r.boundedDecoder(br)
+	index := 0
+	for {
+		bounded.startRecord()
+		var raw json.RawMessage
+		err := dec.Decode(&raw)
+		if err == io.EOF {
+			return nil
+		}
+		index++
+		if err != nil {
+			return fn(source.Record{File: path, Index: index, Err: fmt.Errorf("%s; the rest of the file could not be read", describeStreamError(err, r.maxBytes()))})
+		}
+		if err := fn(r.decodeBounded(path, index, raw)); err != nil {
+			return err
+		}
+	}
+}
+
+// decodeBounded decodes a record read whole by a JSON decoder, refusing one over the limit
+// (the decoder's read-ahead lets a record slightly over it through).
+func (r *Reader) decodeBounded(path string, index int, raw []byte) source.Record {
+	if len(raw) > r.maxBytes() {
+		return source.Record{File: path, Index: index, Err: fmt.Errorf("the record is longer than %d bytes", r.maxBytes())}
+	}
+	return decode(path, index, raw)
+}
+
+// decode turns one record's JSON into a validated case (record.Decode), with its warnings.
+func decode(path string, index int, raw []byte) source.Record {
+	rec := source.Record{File: path, Index: index}
+	c, id, err := record.Decode(raw)
+	rec.CaseID = id
+	if err != nil {
+		rec.Err = err
+		return rec
+	}
+	rec.Case = c
+	rec.Warnings = record.Warnings(c)
+	return rec
+}
