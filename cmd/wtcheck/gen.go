@@ -11,8 +11,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/wtcheck/wtcheck/record"
 	"github.com/wtcheck/wtcheck/checker/batch"
+	"github.com/wtcheck/wtcheck/record"
 	"github.com/wtcheck/wtcheck/source/ssd/ssdgen"
 )
 
