@@ -24,7 +24,7 @@ const (
 	prefixReview    = "review:"
 	prefixCPPlan    = "cp:"
 	prefixCINPlan   = "cin:"
-	prefixDiscusion = "SD-"
+	prefixDiscussion = "SD-"
 )
 
 // builder turns one person's rows into a case record, collecting every problem.
@@ -209,7 +209,7 @@ func (r *Reader) build(g *[nTables][]*row) Record {
 			continue
 		}
 		if !s.Started.IsZero() {
-			sd := &record.StrategyDiscussion{ID: prefixDiscusion + s.ID, Date: s.Started}
+			sd := &record.StrategyDiscussion{ID: prefixDiscussion + s.ID, Date: s.Started}
 			s.StrategyDiscussionID = sd.ID
 			ref.StrategyDiscussions = append(ref.StrategyDiscussions, sd)
 		}

@@ -126,13 +126,13 @@ func (r *Reader) Read(fn func(Record) error) error {
 		if err := flushBad(); err != nil {
 			return err
 		}
-		key, any := "", false
+		key, found := "", false
 		for _, h := range heads {
-			if h != nil && (!any || h.person() < key) {
-				key, any = h.person(), true
+			if h != nil && (!found || h.person() < key) {
+				key, found = h.person(), true
 			}
 		}
-		if !any {
+		if !found {
 			return nil
 		}
 		var g [nTables][]*row
