@@ -20,10 +20,10 @@ const (
 	proxyDiscussion = "strategy_discussions.date: the section 47 start date (s47e_s47_start_date), which the SSD defines as the date of the strategy discussion that initiated the enquiry"
 	proxySeen       = "assessments.seen: the child-seen flag (cina_assessment_child_seen), dated on the assessment's start"
 
-	prefixICPC      = "icpc:"
-	prefixReview    = "review:"
-	prefixCPPlan    = "cp:"
-	prefixCINPlan   = "cin:"
+	prefixICPC       = "icpc:"
+	prefixReview     = "review:"
+	prefixCPPlan     = "cp:"
+	prefixCINPlan    = "cin:"
 	prefixDiscussion = "SD-"
 )
 
