@@ -33,7 +33,9 @@ func TestCIRecipes(t *testing.T) {
 			lines = append(lines, m[1])
 		}
 	}
-	if len(lines) < 10 {
+	// The baseline, five reports and the gate; the action and the template run the same
+	// commands, tested in tools/ci.
+	if len(lines) < 7 {
 		t.Fatalf("found %d wtcheck command lines in docs/ci.md", len(lines))
 	}
 	dir := t.TempDir()
