@@ -5,11 +5,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"github.com/wtcheck/wtcheck/record"
 	"io"
 	"iter"
 	"slices"
 	"strings"
+
+	"github.com/wtcheck/wtcheck/record"
 )
 
 // BaselineFormat tags a baseline file. v2 names each breach by the whole finding identity,
@@ -34,11 +35,7 @@ type BaselineEntry struct {
 }
 
 func (e BaselineEntry) key() string {
-	k := e.CaseID + "\x1f" + e.Edition + "\x1f" + e.Rule + "\x1f" + e.Referral + "\x1f" + e.Subject
-	if e.Pack != "" {
-		k += "\x1f" + e.Pack
-	}
-	return k
+	return findingKey(e.CaseID, e.Edition, e.Rule, e.Referral, e.Subject, e.Pack)
 }
 
 type baselineFile struct {

@@ -3,9 +3,10 @@ package checker
 import (
 	"bytes"
 	"encoding/json"
-	"github.com/wtcheck/wtcheck/record"
 	"slices"
 	"testing"
+
+	"github.com/wtcheck/wtcheck/record"
 )
 
 // TestWriteSortedBaselineBytes holds the streamed baseline to the bytes json.Encoder writes

@@ -2,10 +2,11 @@ package checker
 
 import (
 	"fmt"
-	"github.com/wtcheck/wtcheck/record"
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/wtcheck/wtcheck/record"
 )
 
 // assertPack is a pack of one rule, asserting expr on each referral.

@@ -218,6 +218,7 @@ var (
 		boolField("disabled", "The child is disabled.", func(c *record.Child) bool { return c.Disabled }),
 		stringListField("circumstances", "Early-help indicators, such as young_carer or parent_in_custody.", func(c *record.Child) []string { return c.Circumstances }),
 	)
+	// A referral's lists are named and documented once, in record.Collections.
 	referralObj = newObjectType("wt.Referral", "One referral and the work that followed it.",
 		stringField("id", "The referral's id.", func(r *record.Referral) string { return r.ID }),
 		dateField("received", "Day the referral was received: day zero of referral timescales.", func(r *record.Referral) record.Date { return r.Received }),
@@ -225,11 +226,11 @@ var (
 		stringField("source", "Who made the referral.", func(r *record.Referral) string { return r.Source }),
 		stringField("outcome", "no_further_action, early_help, family_help (2026), assessment, s47, …", func(r *record.Referral) string { return r.Outcome }),
 		dateField("closed", "Day the episode closed.", func(r *record.Referral) record.Date { return r.Closed }),
-		objectListField("assessments", "Assessments of the referral.", func() *objectType { return assessmentObj }, func(r *record.Referral) []*record.Assessment { return r.Assessments }),
-		objectListField("strategy_discussions", "Strategy discussions of the referral.", func() *objectType { return discussionObj }, func(r *record.Referral) []*record.StrategyDiscussion { return r.StrategyDiscussions }),
-		objectListField("s47_enquiries", "Section 47 enquiries of the referral.", func() *objectType { return s47Obj }, func(r *record.Referral) []*record.S47Enquiry { return r.S47Enquiries }),
-		objectListField("conferences", "Child protection conferences of the referral.", func() *objectType { return conferenceObj }, func(r *record.Referral) []*record.Conference { return r.Conferences }),
-		objectListField("plans", "Child protection and child in need plans of the referral.", func() *objectType { return planObj }, func(r *record.Referral) []*record.Plan { return r.Plans }),
+		objectListField(coll("assessment").Field, coll("assessment").Doc, func() *objectType { return assessmentObj }, func(r *record.Referral) []*record.Assessment { return r.Assessments }),
+		objectListField(coll("strategy_discussion").Field, coll("strategy_discussion").Doc, func() *objectType { return discussionObj }, func(r *record.Referral) []*record.StrategyDiscussion { return r.StrategyDiscussions }),
+		objectListField(coll("s47_enquiry").Field, coll("s47_enquiry").Doc, func() *objectType { return s47Obj }, func(r *record.Referral) []*record.S47Enquiry { return r.S47Enquiries }),
+		objectListField(coll("conference").Field, coll("conference").Doc, func() *objectType { return conferenceObj }, func(r *record.Referral) []*record.Conference { return r.Conferences }),
+		objectListField(coll("plan").Field, coll("plan").Doc, func() *objectType { return planObj }, func(r *record.Referral) []*record.Plan { return r.Plans }),
 		dateField("housing_referral", "Day the family was referred to the housing authority.", func(r *record.Referral) record.Date { return r.HousingReferral }),
 		boolField("housing_referral_refused", "The family did not consent to a referral to the housing authority.", func(r *record.Referral) bool { return r.HousingReferralRefused }),
 		boolField("homeless", "The family is homeless or threatened with homelessness.", func(r *record.Referral) bool { return r.Homeless }),
@@ -402,4 +403,13 @@ func (a caseTypeAdapter) NativeToValue(v any) ref.Val {
 		return dateVal(v)
 	}
 	return a.base.NativeToValue(v)
+}
+
+// coll is the referral collection of the named objects, which must exist.
+func coll(object string) *record.Collection {
+	c := record.CollectionOf(object)
+	if c == nil {
+		panic("checker: no referral collection of " + object)
+	}
+	return c
 }

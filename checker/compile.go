@@ -97,8 +97,48 @@ func (cp *CompiledPack) ParamValue(name string) (any, bool) {
 
 // Compile type-checks and compiles every expression of a pack against the case model, the
 // calendar and the pack's parameters (with overrides, by name, as text). It reports every
-// problem at once, each with file:line:col and a caret.
+// problem at once, each with file:line:col and a caret. It is CompileValues after
+// ParseOverrides, for callers with text in hand.
 func Compile(p *Pack, cal *Calendar, overrides map[string]string) (*CompiledPack, error) {
+	values, err := ParseOverrides(p, overrides)
+	cp, cerr := CompileValues(p, cal, values)
+	if err != nil || cerr != nil {
+		return nil, errors.Join(err, cerr)
+	}
+	return cp, nil
+}
+
+// ParseOverrides turns parameter values given as text (--set) into the types the pack
+// declares, before anything is compiled: a name the pack does not have, or a value that is
+// not of the parameter's type, is an error naming the pack and the parameter. Every problem
+// is reported at once.
+func ParseOverrides(p *Pack, overrides map[string]string) (map[string]any, error) {
+	var errs []error
+	values := map[string]any{}
+	for _, name := range sortedKeys(overrides) {
+		var prm *Param
+		for _, q := range p.Params {
+			if q.Name == name {
+				prm = q
+			}
+		}
+		if prm == nil {
+			errs = append(errs, fmt.Errorf("pack %s has no parameter %q", p.ID, name))
+			continue
+		}
+		v, err := ParseParamValue(prm.Type, overrides[name])
+		if err != nil {
+			errs = append(errs, fmt.Errorf("set %s.%s: %w", p.ID, name, err))
+			continue
+		}
+		values[name] = v
+	}
+	return values, errors.Join(errs...)
+}
+
+// CompileValues is Compile with the overrides already of their parameters' types (see
+// ParseOverrides); each is checked against its parameter's range here.
+func CompileValues(p *Pack, cal *Calendar, overrides map[string]any) (*CompiledPack, error) {
 	var errs []error
 	values := map[string]any{}
 	pv := paramValues{}
@@ -120,15 +160,11 @@ func Compile(p *Pack, cal *Calendar, overrides map[string]string) (*CompiledPack
 			errs = append(errs, fmt.Errorf("pack %s has no parameter %q", p.ID, name))
 			continue
 		}
-		v, err := ParseParamValue(prm.Type, overrides[name])
-		if err == nil {
-			err = prm.CheckValue(v)
-		}
-		if err != nil {
+		if err := prm.CheckValue(overrides[name]); err != nil {
 			errs = append(errs, fmt.Errorf("set %s.%s: %w", p.ID, name, err))
 			continue
 		}
-		values[name] = v
+		values[name] = overrides[name]
 	}
 	for name, v := range values {
 		pv[name] = paramVal(v)
@@ -162,6 +198,32 @@ type ruleCompiler struct {
 	scope Scope    // named in messages when the rule has several
 	lines []string // the pack file's lines, for carets
 	errs  []error
+	// checked holds each expression parsed and type-checked, by where it is in the pack,
+	// so that compiling it, listing the fields it reads, its element type and the variables
+	// it uses parse it once, not up to four times.
+	checked map[Position]checkedExpr
+}
+
+// checkedExpr is an expression's checked syntax tree, or its issues.
+type checkedExpr struct {
+	source string
+	ast    *cel.Ast
+	iss    *cel.Issues
+}
+
+// check parses and type-checks an expression once. An expression is checked in the first
+// environment it is asked for in: the item variable of each and the start of a due date are
+// added for the expressions that follow, never for one already checked.
+func (rc *ruleCompiler) check(env *cel.Env, e Expr) (*cel.Ast, *cel.Issues) {
+	if c, ok := rc.checked[e.Pos]; ok && c.source == e.Source {
+		return c.ast, c.iss
+	}
+	ast, iss := env.Compile(e.Source)
+	if rc.checked == nil {
+		rc.checked = map[Position]checkedExpr{}
+	}
+	rc.checked[e.Pos] = checkedExpr{ast: ast, iss: iss, source: e.Source}
+	return ast, iss
 }
 
 func compileRule(base *cel.Env, r *Rule, scope Scope, lines []string) (*compiledRule, []error) {
@@ -285,7 +347,7 @@ func (rc *ruleCompiler) fieldsRead(env *cel.Env, e Expr) []string {
 	if e.IsZero() {
 		return nil
 	}
-	checked, iss := env.Compile(e.Source)
+	checked, iss := rc.check(env, e)
 	if iss.Err() != nil {
 		return nil // reported by compile
 	}
@@ -321,7 +383,7 @@ func (rc *ruleCompiler) compile(env *cel.Env, key string, e Expr, want *cel.Type
 	if e.IsZero() {
 		return nil
 	}
-	ast, iss := env.Compile(e.Source)
+	ast, iss := rc.check(env, e)
 	if iss.Err() != nil {
 		for _, ce := range iss.Errors() {
 			pos := e.at(ce.Location.Line(), ce.Location.Column())
@@ -387,7 +449,7 @@ func costTracker(env *cel.Env) (*cost.Tracker, error) {
 
 // listElem gives the element type of a list expression, reporting one that is not a list.
 func (rc *ruleCompiler) listElem(env *cel.Env, e Expr) *cel.Type {
-	ast, iss := env.Compile(e.Source)
+	ast, iss := rc.check(env, e)
 	if iss.Err() != nil {
 		return nil // already reported
 	}
@@ -405,7 +467,7 @@ func (rc *ruleCompiler) mustRead(env *cel.Env, key string, e Expr, name string) 
 	if e.IsZero() {
 		return
 	}
-	ast, iss := env.Compile(e.Source)
+	ast, iss := rc.check(env, e)
 	if iss.Err() != nil {
 		return
 	}
@@ -440,4 +502,19 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// lacking lists the fields read that the record's source cannot record: a lacks entry names
+// a field ("decision") or a whole collection ("strategy_discussions").
+func lacking(lacks, reads []string) []string {
+	var out []string
+	for _, l := range lacks {
+		for _, r := range reads {
+			if r == l || strings.HasPrefix(r, l+".") {
+				out = append(out, l)
+				break
+			}
+		}
+	}
+	return out
 }

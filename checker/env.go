@@ -49,24 +49,22 @@ var Variables = []VariableDoc{
 	{"status, start, due, done", "string, timestamp…", "The finding so far; late_working_days, late_days and working_days_left are ints (0 when they do not apply).", "message"},
 }
 
-// Functions documents every function, in a fixed order.
-var Functions = []FunctionDoc{
-	{"addWorkingDays(timestamp, int) -> timestamp", "The nth working day after a date, which is day zero; weekends and England and Wales bank holidays are skipped. Null gives null.", "addWorkingDays(date('2021-03-01'), 10) == date('2021-03-15')"},
-	{"workingDaysBetween(timestamp, timestamp) -> int", "Working days after the first date up to and including the second; negative when the second is earlier. An error when either is null.", "workingDaysBetween(date('2021-03-01'), date('2021-03-15')) == 10"},
-	{"addMonths(timestamp, int) -> timestamp", "Calendar months later, clamped to the end of a shorter month; may fall on a weekend. Null gives null.", "addMonths(date('2024-01-31'), 1) == date('2024-02-29')"},
-	{"addDays(timestamp, int) -> timestamp", "Calendar days later. Null gives null.", "addDays(date('2024-01-31'), 1) == date('2024-02-01')"},
-	{"anniversary(timestamp, int) -> timestamp", "The day someone born on the date turns the given age; 29 February gives 1 March in other years. Null gives null.", "anniversary(date('2008-02-29'), 18) == date('2026-03-01')"},
-	{"earliest(list(timestamp)) -> timestamp", "The earliest date of a list, ignoring nulls; null for an empty list.", "earliest(plan.core_groups)"},
-	{"latest(list(timestamp)) -> timestamp", "The latest date of a list, ignoring nulls; null for an empty list.", "latest(referral.assessments.map(a, a.completed))"},
-	{"date(string) -> timestamp", "A date written YYYY-MM-DD.", "referral.received >= date('2020-12-09')"},
-	{"isoDate(timestamp) -> string", "A date as YYYY-MM-DD; the empty string for null.", "plan.id + '@' + isoDate(item)"},
-	{"<wt.Referral>.discussionsFor(wt.S47Enquiry) -> list(wt.StrategyDiscussion)", "The strategy discussion at which the enquiry was initiated: the one it names, else the latest of the referral dated on or before the enquiry started. A list of at most one.", "latest(referral.discussionsFor(s47).map(d, d.date))"},
-	{"<wt.Referral>.conferencesFor(wt.S47Enquiry) -> list(wt.Conference)", "The initial and pre-birth conferences that follow the enquiry, in date order.", "earliest(referral.conferencesFor(s47).map(k, k.date))"},
-	{"<wt.Referral>.reviewsOf(wt.Plan) -> list(wt.Conference)", "The review conferences of the plan, in date order.", "referral.reviewsOf(plan).size()"},
-	{"<wt.Referral>.reviewDates(wt.Plan) -> list(timestamp)", "The days of the plan's review conferences, in order, each once; undated reviews are left out.", "firstAfter(referral.reviewDates(plan), item.date)"},
-	{"<wt.Referral>.conferencesOf(wt.Plan) -> list(wt.Conference)", "Every conference that names the plan (reviews, transfers in), in date order.", "referral.conferencesOf(plan).exists(k, k.outcome == 'end_plan')"},
-	{"<wt.Plan>.seenVisits() -> list(timestamp)", "The days of the plan's visits at which the child was seen, in order, each once. Needs plans.visits.", "plan.seenVisits().size()"},
-	{"firstAfter(list(timestamp), timestamp) -> timestamp", "The earliest date of a list that is after the given date; null when none is, or the date is null.", "firstAfter(plan.seenVisits(), item)"},
+// Functions documents every function, in the order they are declared (ruleFunctions): derived
+// from the declarations, so that a function cannot be declared undocumented or documented
+// undeclared.
+var Functions = func() []FunctionDoc {
+	var out []FunctionDoc
+	for _, f := range ruleFunctions(nil) {
+		out = append(out, f.FunctionDoc)
+	}
+	return out
+}()
+
+// function is one function rules can call: its documentation and example beside its
+// declaration. TestFunctionExamples runs every example.
+type function struct {
+	FunctionDoc
+	decl cel.EnvOption
 }
 
 // nullable marks a function whose bindings handle null arguments themselves: cel-go's type
@@ -147,6 +145,28 @@ func trackFirstAfter(args []ref.Val, _ ref.Val) *uint64 {
 // envOptions declares the functions and types shared by every scope of a pack. The calendar
 // is bound in, so a compiled program needs no other state and can run on any goroutine.
 func envOptions(cal *Calendar, params *objectType) []cel.EnvOption {
+	opts := []cel.EnvOption{
+		cel.CustomTypeProvider(newCaseTypeProvider(params)),
+		cel.CustomTypeAdapter(celTypeAdapter),
+		ext.Strings(),
+		ext.Lists(),
+		ext.Bindings(),
+		costModels(),
+		cel.Variable("case", cel.ObjectType("wt.Case")),
+		cel.Variable("child", cel.ObjectType("wt.Child")),
+		cel.Variable("as_of", cel.TimestampType),
+		cel.Variable("params", cel.ObjectType(params.name)),
+	}
+	for _, f := range ruleFunctions(cal) {
+		opts = append(opts, f.decl)
+	}
+	return opts
+}
+
+// ruleFunctions declares every function rules can call, each with its documentation and an
+// example. The calendar is bound into the working-day functions; ruleFunctions(nil) serves for
+// the documentation alone.
+func ruleFunctions(cal *Calendar) []function {
 	// dateArgInt binds a function of a date and a count. The count is refused before any
 	// arithmetic when no date in the calendar's range could come of it (so nothing overflows),
 	// and so is a result outside the range: a date in the year -3,525,743 is an error, never
@@ -175,82 +195,120 @@ func envOptions(cal *Calendar, params *objectType) []cel.EnvOption {
 			})))
 	}
 	spanMonths := (record.LastYear - record.FirstYear + 1) * 12
-	return []cel.EnvOption{
-		cel.CustomTypeProvider(newCaseTypeProvider(params)),
-		cel.CustomTypeAdapter(celTypeAdapter),
-		ext.Strings(),
-		ext.Lists(),
-		ext.Bindings(),
-		costModels(),
-		cel.Variable("case", cel.ObjectType("wt.Case")),
-		cel.Variable("child", cel.ObjectType("wt.Child")),
-		cel.Variable("as_of", cel.TimestampType),
-		cel.Variable("params", cel.ObjectType(params.name)),
-		dateArgInt("addWorkingDays", "addWorkingDays_timestamp_int", record.RangeSpan, true, cal.AddWorkingDays),
-		dateArgInt("addMonths", "addMonths_timestamp_int", spanMonths, true, record.AddMonths),
-		dateArgInt("addDays", "addDays_timestamp_int", record.RangeSpan, true, record.Date.AddDays),
+	return []function{
+		{FunctionDoc{"addWorkingDays(timestamp, int) -> timestamp",
+			"The nth working day after a date, which is day zero; weekends and England and Wales bank holidays are skipped. Null gives null.",
+			"addWorkingDays(date('2021-03-01'), 10) == date('2021-03-15')"},
+			dateArgInt("addWorkingDays", "addWorkingDays_timestamp_int", record.RangeSpan, true, cal.AddWorkingDays)},
+		{FunctionDoc{"workingDaysBetween(timestamp, timestamp) -> int",
+			"Working days after the first date up to and including the second; negative when the second is earlier. An error when either is null.",
+			"workingDaysBetween(date('2021-03-01'), date('2021-03-15')) == 10"},
+			cel.Function("workingDaysBetween", nullable, cel.Overload("workingDaysBetween_timestamp_timestamp",
+				[]*cel.Type{cel.TimestampType, cel.TimestampType}, cel.IntType,
+				cel.BinaryBinding(func(a, b ref.Val) ref.Val {
+					x, altA := dateArg(a, "workingDaysBetween")
+					y, altB := dateArg(b, "workingDaysBetween")
+					for _, alt := range []ref.Val{altA, altB} {
+						if alt == types.NullValue {
+							return types.NewErr("workingDaysBetween: a date is not recorded (null)")
+						}
+						if alt != nil {
+							return alt
+						}
+					}
+					return types.Int(cal.WorkingDaysBetween(x, y))
+				})))},
+		{FunctionDoc{"addMonths(timestamp, int) -> timestamp",
+			"Calendar months later, clamped to the end of a shorter month; may fall on a weekend. Null gives null.",
+			"addMonths(date('2024-01-31'), 1) == date('2024-02-29')"},
+			dateArgInt("addMonths", "addMonths_timestamp_int", spanMonths, true, record.AddMonths)},
+		{FunctionDoc{"addDays(timestamp, int) -> timestamp",
+			"Calendar days later. Null gives null.",
+			"addDays(date('2024-01-31'), 1) == date('2024-02-01')"},
+			dateArgInt("addDays", "addDays_timestamp_int", record.RangeSpan, true, record.Date.AddDays)},
 		// An age is never negative.
-		dateArgInt("anniversary", "anniversary_timestamp_int", record.LastYear-record.FirstYear+1, false, record.Anniversary),
-		cel.Function("workingDaysBetween", nullable, cel.Overload("workingDaysBetween_timestamp_timestamp",
-			[]*cel.Type{cel.TimestampType, cel.TimestampType}, cel.IntType,
-			cel.BinaryBinding(func(a, b ref.Val) ref.Val {
-				x, altA := dateArg(a, "workingDaysBetween")
-				y, altB := dateArg(b, "workingDaysBetween")
-				for _, alt := range []ref.Val{altA, altB} {
+		{FunctionDoc{"anniversary(timestamp, int) -> timestamp",
+			"The day someone born on the date turns the given age; 29 February gives 1 March in other years. Null gives null.",
+			"anniversary(date('2008-02-29'), 18) == date('2026-03-01')"},
+			dateArgInt("anniversary", "anniversary_timestamp_int", record.LastYear-record.FirstYear+1, false, record.Anniversary)},
+		{FunctionDoc{"earliest(list(timestamp)) -> timestamp",
+			"The earliest date of a list, ignoring nulls; null for an empty list.",
+			"earliest(plan.core_groups)"},
+			cel.Function("earliest", nullable, cel.Overload("earliest_list", []*cel.Type{dateListType}, cel.TimestampType,
+				cel.UnaryBinding(func(l ref.Val) ref.Val { return pickDate(l, "earliest", record.Date.Before, nil) })))},
+		{FunctionDoc{"latest(list(timestamp)) -> timestamp",
+			"The latest date of a list, ignoring nulls; null for an empty list.",
+			"latest(referral.assessments.map(a, a.completed))"},
+			cel.Function("latest", nullable, cel.Overload("latest_list", []*cel.Type{dateListType}, cel.TimestampType,
+				cel.UnaryBinding(func(l ref.Val) ref.Val { return pickDate(l, "latest", record.Date.After, nil) })))},
+		{FunctionDoc{"date(string) -> timestamp",
+			"A date written YYYY-MM-DD.",
+			"referral.received >= date('2020-12-09')"},
+			cel.Function("date", cel.Overload("date_string", []*cel.Type{cel.StringType}, cel.TimestampType,
+				cel.UnaryBinding(func(s ref.Val) ref.Val {
+					d, err := record.ParseDate(string(s.(types.String)))
+					if err != nil {
+						return types.NewErr("date: %v", err)
+					}
+					return dateVal(d)
+				})))},
+		{FunctionDoc{"isoDate(timestamp) -> string",
+			"A date as YYYY-MM-DD; the empty string for null.",
+			"plan.id + '@' + isoDate(item)"},
+			cel.Function("isoDate", nullable, cel.Overload("isoDate_timestamp", []*cel.Type{cel.TimestampType}, cel.StringType,
+				cel.UnaryBinding(func(d ref.Val) ref.Val {
+					day, alt := dateArg(d, "isoDate")
 					if alt == types.NullValue {
-						return types.NewErr("workingDaysBetween: a date is not recorded (null)")
+						return types.String("")
 					}
 					if alt != nil {
 						return alt
 					}
-				}
-				return types.Int(cal.WorkingDaysBetween(x, y))
-			}))),
-		cel.Function("earliest", nullable, cel.Overload("earliest_list", []*cel.Type{dateListType}, cel.TimestampType,
-			cel.UnaryBinding(func(l ref.Val) ref.Val { return pickDate(l, "earliest", record.Date.Before, nil) }))),
-		cel.Function("latest", nullable, cel.Overload("latest_list", []*cel.Type{dateListType}, cel.TimestampType,
-			cel.UnaryBinding(func(l ref.Val) ref.Val { return pickDate(l, "latest", record.Date.After, nil) }))),
-		cel.Function("date", cel.Overload("date_string", []*cel.Type{cel.StringType}, cel.TimestampType,
-			cel.UnaryBinding(func(s ref.Val) ref.Val {
-				d, err := record.ParseDate(string(s.(types.String)))
-				if err != nil {
-					return types.NewErr("date: %v", err)
-				}
-				return dateVal(d)
-			}))),
-		cel.Function("isoDate", nullable, cel.Overload("isoDate_timestamp", []*cel.Type{cel.TimestampType}, cel.StringType,
-			cel.UnaryBinding(func(d ref.Val) ref.Val {
-				day, alt := dateArg(d, "isoDate")
-				if alt == types.NullValue {
-					return types.String("")
-				}
-				if alt != nil {
-					return alt
-				}
-				return types.String(day.String())
-			}))),
-		cel.Function("discussionsFor", cel.MemberOverload("referral_discussionsFor_s47", []*cel.Type{referralType, s47Type},
-			cel.ListType(discussionType), cel.LateFunctionBinding())),
-		cel.Function("conferencesFor", cel.MemberOverload("referral_conferencesFor_s47", []*cel.Type{referralType, s47Type},
-			cel.ListType(conferenceType), cel.LateFunctionBinding())),
-		cel.Function("seenVisits", cel.MemberOverload("plan_seenVisits", []*cel.Type{planType}, dateListType, cel.LateFunctionBinding())),
-		cel.Function("firstAfter", nullable, cel.Overload(firstAfterID, []*cel.Type{dateListType, cel.TimestampType}, cel.TimestampType,
-			cel.BinaryBinding(func(l, d ref.Val) ref.Val {
-				day, alt := dateArg(d, "firstAfter")
-				if alt != nil {
-					return alt // null for null
-				}
-				if sorted, ok := l.(*sortedDates); ok {
-					return sorted.firstAfter(day)
-				}
-				return pickDate(l, "firstAfter", func(a, best record.Date) bool { return a.Before(best) }, func(a record.Date) bool { return a.After(day) })
-			}))),
-		cel.Function("reviewsOf", cel.MemberOverload("referral_reviewsOf_plan", []*cel.Type{referralType, planType},
-			cel.ListType(conferenceType), cel.LateFunctionBinding())),
-		cel.Function("reviewDates", cel.MemberOverload("referral_reviewDates_plan", []*cel.Type{referralType, planType},
-			dateListType, cel.LateFunctionBinding())),
-		cel.Function("conferencesOf", cel.MemberOverload("referral_conferencesOf_plan", []*cel.Type{referralType, planType},
-			cel.ListType(conferenceType), cel.LateFunctionBinding())),
+					return types.String(day.String())
+				})))},
+		{FunctionDoc{"<wt.Referral>.discussionsFor(wt.S47Enquiry) -> list(wt.StrategyDiscussion)",
+			"The strategy discussion at which the enquiry was initiated: the one it names, else the latest of the referral dated on or before the enquiry started. A list of at most one.",
+			"latest(referral.discussionsFor(s47).map(d, d.date))"},
+			cel.Function("discussionsFor", cel.MemberOverload("referral_discussionsFor_s47", []*cel.Type{referralType, s47Type},
+				cel.ListType(discussionType), cel.LateFunctionBinding()))},
+		{FunctionDoc{"<wt.Referral>.conferencesFor(wt.S47Enquiry) -> list(wt.Conference)",
+			"The initial and pre-birth conferences that follow the enquiry, in date order.",
+			"earliest(referral.conferencesFor(s47).map(k, k.date))"},
+			cel.Function("conferencesFor", cel.MemberOverload("referral_conferencesFor_s47", []*cel.Type{referralType, s47Type},
+				cel.ListType(conferenceType), cel.LateFunctionBinding()))},
+		{FunctionDoc{"<wt.Referral>.reviewsOf(wt.Plan) -> list(wt.Conference)",
+			"The review conferences of the plan, in date order.",
+			"referral.reviewsOf(plan).size()"},
+			cel.Function("reviewsOf", cel.MemberOverload("referral_reviewsOf_plan", []*cel.Type{referralType, planType},
+				cel.ListType(conferenceType), cel.LateFunctionBinding()))},
+		{FunctionDoc{"<wt.Referral>.reviewDates(wt.Plan) -> list(timestamp)",
+			"The days of the plan's review conferences, in order, each once; undated reviews are left out.",
+			"firstAfter(referral.reviewDates(plan), item.date)"},
+			cel.Function("reviewDates", cel.MemberOverload("referral_reviewDates_plan", []*cel.Type{referralType, planType},
+				dateListType, cel.LateFunctionBinding()))},
+		{FunctionDoc{"<wt.Referral>.conferencesOf(wt.Plan) -> list(wt.Conference)",
+			"Every conference that names the plan (reviews, transfers in), in date order.",
+			"referral.conferencesOf(plan).exists(k, k.outcome == 'end_plan')"},
+			cel.Function("conferencesOf", cel.MemberOverload("referral_conferencesOf_plan", []*cel.Type{referralType, planType},
+				cel.ListType(conferenceType), cel.LateFunctionBinding()))},
+		{FunctionDoc{"<wt.Plan>.seenVisits() -> list(timestamp)",
+			"The days of the plan's visits at which the child was seen, in order, each once. Needs plans.visits.",
+			"plan.seenVisits().size()"},
+			cel.Function("seenVisits", cel.MemberOverload("plan_seenVisits", []*cel.Type{planType}, dateListType, cel.LateFunctionBinding()))},
+		{FunctionDoc{"firstAfter(list(timestamp), timestamp) -> timestamp",
+			"The earliest date of a list that is after the given date; null when none is, or the date is null.",
+			"firstAfter(plan.seenVisits(), item)"},
+			cel.Function("firstAfter", nullable, cel.Overload(firstAfterID, []*cel.Type{dateListType, cel.TimestampType}, cel.TimestampType,
+				cel.BinaryBinding(func(l, d ref.Val) ref.Val {
+					day, alt := dateArg(d, "firstAfter")
+					if alt != nil {
+						return alt // null for null
+					}
+					if sorted, ok := l.(*sortedDates); ok {
+						return sorted.firstAfter(day)
+					}
+					return pickDate(l, "firstAfter", func(a, best record.Date) bool { return a.Before(best) }, func(a record.Date) bool { return a.After(day) })
+				})))},
 	}
 }
 

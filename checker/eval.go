@@ -36,18 +36,6 @@ type Engine struct {
 	spent func(rule *Rule, cost uint64, objects int)
 }
 
-// NotCovered is a referral that no loaded pack was in force for, in InForce mode: counted
-// and reported, never silently dropped.
-type NotCovered struct {
-	CaseID   string      `json:"case_id"`
-	Referral string      `json:"referral"`
-	Received record.Date `json:"received"`
-	// File and Record say where the case's record was read from, for formats that point at
-	// a location; neither is part of the JSON.
-	File   string `json:"-"`
-	Record int    `json:"-"`
-}
-
 // EvalError is a rule that could not be evaluated on one subject of a case: a rule defect,
 // or data the rule did not expect. No finding is made for it, and it is reported, never
 // dropped.
@@ -321,21 +309,6 @@ func proxiesRead(proxies, reads []string) []string {
 		for _, r := range reads {
 			if r == path || strings.HasPrefix(r, path+".") || strings.HasPrefix(path, r+".") {
 				out = append(out, p)
-				break
-			}
-		}
-	}
-	return out
-}
-
-// lacking lists the fields read that the record's source cannot record: a lacks entry names
-// a field ("decision") or a whole collection ("strategy_discussions").
-func lacking(lacks, reads []string) []string {
-	var out []string
-	for _, l := range lacks {
-		for _, r := range reads {
-			if r == l || strings.HasPrefix(r, l+".") {
-				out = append(out, l)
 				break
 			}
 		}

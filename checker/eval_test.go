@@ -1,9 +1,10 @@
 package checker
 
 import (
-	"github.com/wtcheck/wtcheck/record"
 	"strings"
 	"testing"
+
+	"github.com/wtcheck/wtcheck/record"
 )
 
 func TestJudgeDeadline(t *testing.T) {

@@ -3,9 +3,10 @@ package checker
 import (
 	"cmp"
 	"fmt"
-	"github.com/wtcheck/wtcheck/record"
 	"slices"
 	"strings"
+
+	"github.com/wtcheck/wtcheck/record"
 )
 
 // Status is what a check found for one rule and one subject.
@@ -80,7 +81,19 @@ type Finding struct {
 // repeat across referrals (A1 in R1 and A1 in R2), so the referral is part of it. It holds
 // ids only, never personal data, so it can be kept in a baseline. Baselines, SARIF and
 // GitLab fingerprints and the comparison all recognise a finding by it.
-func (f *Finding) Key() string { return BaselineEntryOf(f).key() }
+func (f *Finding) Key() string {
+	return findingKey(f.CaseID, f.Edition, f.Rule, f.Referral, f.Subject, f.Pack)
+}
+
+// findingKey is the identity of Finding.Key from its parts, which a baseline's entries hold
+// too: the one definition of it.
+func findingKey(caseID, edition, rule, referral, subject, pack string) string {
+	k := caseID + "\x1f" + edition + "\x1f" + rule + "\x1f" + referral + "\x1f" + subject
+	if pack != "" {
+		k += "\x1f" + pack
+	}
+	return k
+}
 
 // Fails reports whether the finding is a breach of a rule at or above the given severity.
 func (f *Finding) Fails(level Severity) bool {
@@ -283,4 +296,16 @@ type BaselineSummary struct {
 	// Outdated is set for a baseline in the v1 format, which leaves out the referral: it was
 	// read, but none of its entries hid a breach (checker.ParseBaseline).
 	Outdated bool `json:"outdated,omitempty"`
+}
+
+// NotCovered is a referral that no loaded pack was in force for, in InForce mode: counted
+// and reported, never silently dropped.
+type NotCovered struct {
+	CaseID   string      `json:"case_id"`
+	Referral string      `json:"referral"`
+	Received record.Date `json:"received"`
+	// File and Record say where the case's record was read from, for formats that point at
+	// a location; neither is part of the JSON.
+	File   string `json:"-"`
+	Record int    `json:"-"`
 }

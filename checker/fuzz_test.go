@@ -1,11 +1,12 @@
 package checker
 
 import (
-	"github.com/wtcheck/wtcheck/record"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/wtcheck/wtcheck/record"
 )
 
 // FuzzLoadPack loads and compiles packs: every problem is an error naming the pack, never a

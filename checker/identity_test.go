@@ -2,10 +2,11 @@ package checker
 
 import (
 	"bytes"
-	"github.com/wtcheck/wtcheck/record"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/wtcheck/wtcheck/record"
 )
 
 // Object ids repeat across referrals: the identity, the baseline entry and the sort order all

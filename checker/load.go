@@ -198,8 +198,6 @@ func (e Expr) at(line, col int) Position {
 	return Position{File: e.Pos.File, Line: e.Pos.Line + line - 1, Column: c}
 }
 
-var paramNamePattern = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
-
 func (s *packSource) params(v *yaml.Node) []*Param {
 	if v.Kind != yaml.MappingNode {
 		s.errorAtNode(v, "params must be a mapping of parameter names to definitions")

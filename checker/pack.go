@@ -2,11 +2,12 @@ package checker
 
 import (
 	"fmt"
-	"github.com/wtcheck/wtcheck/record"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/wtcheck/wtcheck/record"
 )
 
 // Pack is one edition's rules, as written in a YAML rule pack.
@@ -475,3 +476,7 @@ func withDocument(r *Rule, document string) *Rule {
 	c.Citation.Document = document
 	return &c
 }
+
+// paramNamePattern is what a parameter's name may be: a CEL identifier in lower case, so that
+// params.NAME reads in a rule and a --set names it without quoting.
+var paramNamePattern = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)

@@ -31,15 +31,28 @@ type Collection struct {
 	// reports.
 	Len func(r *Referral) int
 	At  func(r *Referral, i int) Object
+
+	kind collectionKind // for the walks that loop over each list's own type
 }
+
+// collectionKind tells the collections apart in the walks made on every record.
+type collectionKind int
+
+const (
+	assessments collectionKind = iota
+	strategyDiscussions
+	s47Enquiries
+	conferences
+	plans
+)
 
 // Collections are a referral's lists, in the order of the case format.
 var Collections = []*Collection{
-	collection("assessments", "assessment", "Assessments of the referral.", func(r *Referral) []*Assessment { return r.Assessments }),
-	collection("strategy_discussions", "strategy_discussion", "Strategy discussions of the referral.", func(r *Referral) []*StrategyDiscussion { return r.StrategyDiscussions }),
-	collection("s47_enquiries", "s47_enquiry", "Section 47 enquiries of the referral.", func(r *Referral) []*S47Enquiry { return r.S47Enquiries }),
-	collection("conferences", "conference", "Child protection conferences of the referral.", func(r *Referral) []*Conference { return r.Conferences }),
-	collection("plans", "plan", "Child protection and child in need plans of the referral.", func(r *Referral) []*Plan { return r.Plans }),
+	collection(assessments, "assessments", "assessment", "Assessments of the referral.", func(r *Referral) []*Assessment { return r.Assessments }),
+	collection(strategyDiscussions, "strategy_discussions", "strategy_discussion", "Strategy discussions of the referral.", func(r *Referral) []*StrategyDiscussion { return r.StrategyDiscussions }),
+	collection(s47Enquiries, "s47_enquiries", "s47_enquiry", "Section 47 enquiries of the referral.", func(r *Referral) []*S47Enquiry { return r.S47Enquiries }),
+	collection(conferences, "conferences", "conference", "Child protection conferences of the referral.", func(r *Referral) []*Conference { return r.Conferences }),
+	collection(plans, "plans", "plan", "Child protection and child in need plans of the referral.", func(r *Referral) []*Plan { return r.Plans }),
 }
 
 // CollectionOf finds a collection by the name of its objects ("plan"), or nil.
@@ -55,8 +68,8 @@ func CollectionOf(object string) *Collection {
 func collection[T interface {
 	*E
 	Object
-}, E any](field, object, doc string, list func(*Referral) []T) *Collection {
-	return &Collection{Field: field, Object: object, Doc: doc,
+}, E any](kind collectionKind, field, object, doc string, list func(*Referral) []T) *Collection {
+	return &Collection{Field: field, Object: object, Doc: doc, kind: kind,
 		Len: func(r *Referral) int { return len(list(r)) },
 		At: func(r *Referral, i int) Object {
 			if o := list(r)[i]; o != nil {
@@ -129,47 +142,67 @@ func (c *Case) walkDates(withPaths bool, visit func(path string, d *Date, event 
 		visit(p+".housing_referral", &r.HousingReferral, true)
 		visit(p+".early_help_considered", &r.EarlyHelpConsidered, true)
 		for _, coll := range Collections {
-			for j := range coll.Len(r) {
-				o := coll.At(r, j)
-				if o == nil {
-					continue
+			opath := func(j int) string {
+				if !withPaths { // before Sprintf: boxing its arguments would cost allocations
+					return ""
 				}
-				var op string
-				if withPaths { // not through path: boxing the arguments would cost allocations
-					op = fmt.Sprintf("%s.%s[%d]", p, coll.Field, j)
-				}
-				// A switch, not a method of Object: a method would make the walk's closures
-				// escape, an allocation per record for a walk made on every one.
-				switch o := o.(type) {
-				case *Assessment:
-					visit(op+".started", &o.Started, true)
-					visit(op+".completed", &o.Completed, true)
-					for k := range o.Seen {
-						visit(path("%s.seen[%d]", op, k), &o.Seen[k], true)
-					}
-				case *StrategyDiscussion:
-					visit(op+".date", &o.Date, true)
-				case *S47Enquiry:
-					visit(op+".started", &o.Started, true)
-					visit(op+".completed", &o.Completed, true)
-					visit(op+".seen", &o.Seen, true)
-				case *Conference:
-					visit(op+".notified", &o.Notified, true)
-					visit(op+".date", &o.Date, true)
-				case *Plan:
-					visit(op+".started", &o.Started, true)
-					visit(op+".ended", &o.Ended, true)
-					for k := range o.CoreGroups {
-						visit(path("%s.core_groups[%d]", op, k), &o.CoreGroups[k], true)
-					}
-					for k, vis := range o.Visits {
-						if vis != nil {
-							visit(path("%s.visits[%d].date", op, k), &vis.Date, true)
+				return fmt.Sprintf("%s.%s[%d]", p, coll.Field, j)
+			}
+			// Typed loops, not At and a method of Object: the walk is made on every record,
+			// and calls through function values and interfaces cost it a tenth more.
+			switch coll.kind {
+			case assessments:
+				for j, o := range r.Assessments {
+					if o != nil {
+						op := opath(j)
+						visit(op+".started", &o.Started, true)
+						visit(op+".completed", &o.Completed, true)
+						for k := range o.Seen {
+							visit(path("%s.seen[%d]", op, k), &o.Seen[k], true)
 						}
 					}
-				default:
-					panic(fmt.Sprintf("record: walkDates does not know the collection %s", coll.Field))
 				}
+			case strategyDiscussions:
+				for j, o := range r.StrategyDiscussions {
+					if o != nil {
+						visit(opath(j)+".date", &o.Date, true)
+					}
+				}
+			case s47Enquiries:
+				for j, o := range r.S47Enquiries {
+					if o != nil {
+						op := opath(j)
+						visit(op+".started", &o.Started, true)
+						visit(op+".completed", &o.Completed, true)
+						visit(op+".seen", &o.Seen, true)
+					}
+				}
+			case conferences:
+				for j, o := range r.Conferences {
+					if o != nil {
+						op := opath(j)
+						visit(op+".notified", &o.Notified, true)
+						visit(op+".date", &o.Date, true)
+					}
+				}
+			case plans:
+				for j, o := range r.Plans {
+					if o != nil {
+						op := opath(j)
+						visit(op+".started", &o.Started, true)
+						visit(op+".ended", &o.Ended, true)
+						for k := range o.CoreGroups {
+							visit(path("%s.core_groups[%d]", op, k), &o.CoreGroups[k], true)
+						}
+						for k, vis := range o.Visits {
+							if vis != nil {
+								visit(path("%s.visits[%d].date", op, k), &vis.Date, true)
+							}
+						}
+					}
+				}
+			default:
+				panic(fmt.Sprintf("record: walkDates does not know the collection %s", coll.Field))
 			}
 		}
 	}

@@ -81,30 +81,8 @@ func Calendar() (*checker.Calendar, error) {
 }
 
 // Engine compiles the shipped packs of the given editions (all when none is given) with the
-// shipped calendar: what tests and benchmarks that need the real rules start from.
+// shipped calendar: what tests and benchmarks that need the real rules start from. It is
+// Assemble with those editions alone.
 func Engine(editions ...string) (*checker.Engine, error) {
-	cal, err := Calendar()
-	if err != nil {
-		return nil, err
-	}
-	if len(editions) == 0 {
-		editions = Editions()
-	}
-	e := &checker.Engine{Calendar: cal}
-	for _, ed := range editions {
-		name, data, err := Pack(ed)
-		if err != nil {
-			return nil, err
-		}
-		p, err := checker.ParsePack(name, data)
-		if err != nil {
-			return nil, err
-		}
-		cp, err := checker.Compile(p, cal, nil)
-		if err != nil {
-			return nil, err
-		}
-		e.Packs = append(e.Packs, cp)
-	}
-	return e, nil
+	return Assemble(Options{Editions: editions})
 }

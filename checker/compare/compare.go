@@ -34,10 +34,7 @@ type Cell struct {
 // Rate is the compliance rate: met as a share of the findings decided (met or breached), and
 // false when none was decided.
 func (c Cell) Rate() (float64, bool) {
-	if c.Met+c.Breach == 0 {
-		return 0, false
-	}
-	return float64(c.Met) / float64(c.Met+c.Breach), true
+	return checker.Tally{Met: c.Met, Breach: c.Breach}.Rate()
 }
 
 // Row is one rule across the editions.

@@ -49,17 +49,14 @@ type Audit struct {
 // AuditWriter writes an audit in one format.
 type AuditWriter func(w io.Writer, a *Audit) error
 
-var auditWriters = map[string]AuditWriter{
-	"html": HTML,
-	"xlsx": XLSX,
-}
-
-// LookupAudit finds the writer of an audit format.
+// LookupAudit finds the writer of an audit format (one of the table's formats with an Audit
+// writer).
 func LookupAudit(format string) (AuditWriter, bool) {
-	write, ok := auditWriters[format]
-	if !ok {
+	f := LookupFormat(format)
+	if f == nil || f.Audit == nil {
 		return nil, false
 	}
+	write := f.Audit
 	return func(w io.Writer, a *Audit) error {
 		if err := write(w, a); err != nil {
 			return err
@@ -68,8 +65,16 @@ func LookupAudit(format string) (AuditWriter, bool) {
 	}, true
 }
 
-// AuditFormats lists the audit formats.
-func AuditFormats() []string { return []string{"html", "xlsx"} }
+// AuditFormats lists the audit formats, in the table's order.
+func AuditFormats() []string {
+	var out []string
+	for _, f := range formats {
+		if f.Audit != nil {
+			out = append(out, f.Name)
+		}
+	}
+	return out
+}
 
 func (a *Audit) maxRows() int { return cmp.Or(a.MaxRows, DefaultMaxRows) }
 
@@ -251,10 +256,7 @@ type RuleCompliance struct {
 
 // Rate is met / (met + breach); false when nothing was decided.
 func (r RuleCompliance) Rate() (float64, bool) {
-	if r.Met+r.Breach == 0 {
-		return 0, false
-	}
-	return float64(r.Met) / float64(r.Met+r.Breach), true
+	return checker.Tally{Met: r.Met, Breach: r.Breach}.Rate()
 }
 
 // Compliance counts every rule of every pack, in pack and rule order.

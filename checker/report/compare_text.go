@@ -12,33 +12,14 @@ import (
 // ComparisonWriter writes an edition comparison in one format.
 type ComparisonWriter func(w io.Writer, c *compare.Comparison) error
 
-var comparisonWriters = map[string]ComparisonWriter{
-	"text":     ComparisonText,
-	"json":     ComparisonJSON,
-	"csv":      ComparisonCSV,
-	"markdown": ComparisonMarkdown,
-}
-
-// LookupComparison finds the writer of a comparison format.
+// LookupComparison finds the writer of a comparison format (one of the table's formats with
+// a Comparison writer).
 func LookupComparison(format string) (ComparisonWriter, error) {
-	w, ok := comparisonWriters[format]
-	if !ok {
+	f := LookupFormat(format)
+	if f == nil || f.Comparison == nil {
 		return nil, fmt.Errorf("unknown format %q for a comparison (want csv, json, markdown or text)", format)
 	}
-	return w, nil
-}
-
-// RateText shows a cell's compliance rate with what it is made of: "83% (5/6)", or "-" when
-// nothing was decided and "n/a" when the edition lacks the rule.
-func RateText(c compare.Cell) string {
-	if !c.Present {
-		return "n/a"
-	}
-	rate, ok := c.Rate()
-	if !ok {
-		return "-"
-	}
-	return fmt.Sprintf("%.0f%% (%d/%d)", rate*100, c.Met, c.Met+c.Breach)
+	return f.Comparison, nil
 }
 
 // ComparisonText writes the comparison as tables for a terminal.

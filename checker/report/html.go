@@ -274,7 +274,7 @@ func newHTMLPage(a *Audit) *htmlPage {
 	}
 	for _, ed := range editions {
 		e := perEdition[ed]
-		e.Rate, e.N = percentText(e.Met, e.Breach), e.Met+e.Breach
+		e.Rate, e.N = percentText(e.Met, e.Breach), checker.Tally{Met: e.Met, Breach: e.Breach}.Decided()
 		p.Editions = append(p.Editions, *e)
 	}
 	if len(bars) > 0 {

@@ -14,65 +14,34 @@ import (
 // Writer writes a report in one format.
 type Writer func(w io.Writer, r *checker.Report) error
 
-var writers = map[string]Writer{
-	"text":     Text,
-	"json":     JSON,
-	"ndjson":   NDJSON,
-	"csv":      CSV,
-	"markdown": Markdown,
-	"junit":    JUnit,
-	"sarif":    SARIF,
-	"github":   GitHub,
-	"gitlab":   GitLab,
-}
-
-// Formats lists the format names, sorted.
+// Formats lists the list formats' names (the table's formats with a Writer), sorted.
 func Formats() []string {
 	var out []string
-	for name := range writers {
-		out = append(out, name)
+	for _, f := range formats {
+		if f.Write != nil {
+			out = append(out, f.Name)
+		}
 	}
 	slices.Sort(out)
 	return out
 }
 
-// Lookup finds the writer of a format.
+// Lookup finds the writer of a list format.
 func Lookup(format string) (Writer, error) {
-	w, ok := writers[format]
-	if !ok {
+	f := LookupFormat(format)
+	if f == nil || f.Write == nil {
 		return nil, fmt.Errorf("unknown format %q (want one of %s)", format, strings.Join(Formats(), ", "))
 	}
-	return checkList(w), nil
+	return checkList(f.Write), nil
 }
 
 // LookupWithNotes is Lookup for a command that prints what a writer has to say besides the
 // report (what SARIF left out to stay within code scanning's limits) with notify.
 func LookupWithNotes(format string, notify func(string)) (Writer, error) {
-	if format == "sarif" && notify != nil {
-		return checkList(SARIFWithNotes(notify)), nil
+	if f := LookupFormat(format); f != nil && f.WriteWithNotes != nil && notify != nil {
+		return checkList(f.WriteWithNotes(notify)), nil
 	}
 	return Lookup(format)
-}
-
-// EditionLabel is a finding's edition as reports show it: "2023", or "2023 la-e09000099" for
-// a finding that names its pack (a local pack, or one of two packs of one edition), so that
-// a local variant is never read as the shipped pack.
-func EditionLabel(f *checker.Finding) string {
-	if f.Pack == "" {
-		return f.Edition
-	}
-	return f.Edition + " " + f.Pack
-}
-
-// localPacks lists, one line each, the packs of a report that were given with --pack.
-func localPacks(r *checker.Report) []string {
-	var out []string
-	for _, p := range r.Packs {
-		if p.File != "" {
-			out = append(out, p.Label())
-		}
-	}
-	return out
 }
 
 // checkList makes a writer fail when the report's findings could not all be read back (a

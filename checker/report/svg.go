@@ -31,25 +31,6 @@ const (
 	colourTrack   = "#f1f1f1"
 )
 
-// statusKind groups a finding for drawing: a breach of a rule the guidance puts as "should"
-// draws as a warning, as StatusLabel names it.
-func statusKind(status checker.Status, severity checker.Severity) string {
-	switch status {
-	case checker.StatusMet:
-		return "met"
-	case checker.StatusBreach:
-		if severity != "" && severity != checker.SeverityBreach {
-			return "warning"
-		}
-		return "breach"
-	case checker.StatusPending:
-		return "pending"
-	case checker.StatusInsufficientData:
-		return "insufficient"
-	}
-	return "na"
-}
-
 // kindLabels name the kinds in legends.
 var kindLabels = map[string]string{
 	"met": "met", "breach": "breach", "warning": "warning (should)", "pending": "pending",
@@ -63,16 +44,6 @@ type chart struct {
 }
 
 func esc(s string) string { return html.EscapeString(s) }
-
-// num writes a coordinate with at most one decimal, the same on every platform.
-func num(x float64) string {
-	s := strconv.FormatFloat(math.Round(x*10)/10, 'f', 1, 64)
-	s = strings.TrimSuffix(s, ".0")
-	if s == "-0" {
-		return "0"
-	}
-	return s
-}
 
 func (c *chart) printf(format string, args ...any) { fmt.Fprintf(&c.b, format, args...) }
 
@@ -156,22 +127,6 @@ type legendMark struct {
 	draw  func(x, y float64) string
 	width float64
 	label string
-}
-
-// rateText is a compliance rate as a person reads it: "67% (2/3)", "-" when none was decided.
-func rateText(met, breach int) string {
-	if met+breach == 0 {
-		return "-"
-	}
-	return fmt.Sprintf("%.0f%% (%d/%d)", float64(met)*100/float64(met+breach), met, met+breach)
-}
-
-// percentText is the rate alone: "67%", or "-".
-func percentText(met, breach int) string {
-	if met+breach == 0 {
-		return "-"
-	}
-	return fmt.Sprintf("%.0f%%", float64(met)*100/float64(met+breach))
 }
 
 // barItem is one bar of a compliance chart.
@@ -538,23 +493,42 @@ func alignMonth(m time.Time, step int) time.Time {
 	return m
 }
 
-// timelineChart draws one case: its events as dots on the top lane, then each deadline as a
-// bar from its start to its due date, patterned by status, with a diamond on the day it was
-// done, the days late or overdue as a thin hatched bar after the due date, and the as-at date
-// as a dashed line. late gives the lateness text of a deadline (Lateness of its finding).
-func timelineChart(id string, t *explain.Timeline, late func(explain.Deadline) string) template.HTML {
-	const (
-		size       = 12.0
-		plotW      = 560.0
-		axisY      = 30.0
-		laneH      = 22.0
-		barH       = 12.0
-		dotStep    = 9.0
-		legendH    = 34.0
-		minSpan    = 14
-		farRatio   = 0.5
-		farMinDays = 120
-	)
+// Sizes of the timeline chart, in SVG units.
+const (
+	size       = 12.0
+	plotW      = 560.0
+	axisY      = 30.0
+	laneH      = 22.0
+	barH       = 12.0
+	dotStep    = 9.0
+	legendH    = 34.0
+	minSpan    = 14
+	farRatio   = 0.5
+	farMinDays = 120
+)
+
+// timelineLayout is where a timeline chart puts things: the date axis, the columns, the rows
+// and the status written at the end of each lane. layoutTimeline computes it; timelineChart
+// draws it.
+type timelineLayout struct {
+	lo, hi, axisLo, axisHi record.Date // the dates shown, and the axis's ends
+	span                   float64     // days on the axis
+	statusW, width         float64     // the status column's width, and the chart's
+	x0, x1                 float64     // the plot's left and right
+	statuses               []string    // the status written at the end of each lane
+	eventsY, lanesTop      float64     // the events' baseline, and where the lanes begin
+	height                 float64
+}
+
+// xOf is the x of a day on the axis; clampX keeps it within the plot.
+func (l *timelineLayout) xOf(d record.Date) float64 {
+	return l.x0 + (l.x1-l.x0)*float64(l.axisLo.DaysUntil(d))/l.span
+}
+
+func (l *timelineLayout) clampX(d record.Date) float64 { return min(max(l.xOf(d), l.x0), l.x1) }
+
+// layoutTimeline lays out a case's timeline chart.
+func layoutTimeline(t *explain.Timeline, late func(explain.Deadline) string) *timelineLayout {
 	lo := t.First
 	// The axis runs from the first to the last date on the timeline and takes in the as-at
 	// date, so that an overdue deadline shows how long it has been open. A date far beyond
@@ -621,8 +595,6 @@ func timelineChart(id string, t *explain.Timeline, late func(explain.Deadline) s
 	statusW = min(statusW, 340)
 	width := gutter + plotW + statusW
 	x0, x1 := gutter, gutter+plotW
-	xOf := func(d record.Date) float64 { return x0 + (x1-x0)*float64(axisLo.DaysUntil(d))/span }
-	clampX := func(d record.Date) float64 { return min(max(xOf(d), x0), x1) }
 
 	// Events on the same day stack upwards from the lane's line.
 	stack := map[record.Date]int{}
@@ -636,6 +608,21 @@ func timelineChart(id string, t *explain.Timeline, late func(explain.Deadline) s
 	lanesTop := eventsY + 10
 	height := lanesTop + laneH*float64(len(t.Deadlines)) + 14 + legendH
 
+	return &timelineLayout{lo: lo, hi: hi, axisLo: axisLo, axisHi: axisHi, span: span,
+		statusW: statusW, width: width, x0: x0, x1: x1, statuses: statuses,
+		eventsY: eventsY, lanesTop: lanesTop, height: height}
+}
+
+// timelineChart draws one case: its events as dots on the top lane, then each deadline as a
+// bar from its start to its due date, patterned by status, with a diamond on the day it was
+// done, the days late or overdue as a thin hatched bar after the due date, and the as-at date
+// as a dashed line. late gives the lateness text of a deadline (Lateness of its finding).
+func timelineChart(id string, t *explain.Timeline, late func(explain.Deadline) string) template.HTML {
+	l := layoutTimeline(t, late)
+	lo, hi, axisLo, axisHi := l.lo, l.hi, l.axisLo, l.axisHi
+	width, x0, x1, statuses, statusW := l.width, l.x0, l.x1, l.statuses, l.statusW
+	eventsY, lanesTop, height := l.eventsY, l.lanesTop, l.height
+	xOf, clampX := l.xOf, l.clampX
 	var desc strings.Builder
 	fmt.Fprintf(&desc, "Timeline of case %s as at %s, on a date axis from %s to %s", t.CaseID, t.AsOf, lo, hi)
 	if t.AsOf.After(hi) {

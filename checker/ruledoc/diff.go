@@ -11,15 +11,14 @@ import (
 // Change is one difference between two editions.
 type Change struct {
 	Rule   string // empty for a change to the pack itself
-	Kind   string // added, removed, title, timescale, severity, scope, condition, assertion, citation, pack
+	Kind   string // added, removed, pack: …, or the field that changed (see ruleFields)
 	Before string
 	After  string
 }
 
 // Diff lists what changed from pack a to pack b, rule by rule: rules added and removed, and
-// for rules in both, changes of title, timescale, severity, scope, condition, assertion and
-// citation. Pack
-// level changes (the document, who sets local arrangements) come first.
+// for rules in both, a change of any field (ruleFields). Pack level changes (the document,
+// who sets local arrangements) come first.
 func Diff(a, b *checker.Pack) []Change {
 	var out []Change
 	for _, f := range []struct{ what, x, y string }{
@@ -44,17 +43,10 @@ func Diff(a, b *checker.Pack) []Change {
 			out = append(out, Change{Rule: ra.ID, Kind: "removed", Before: Timescale(ra) + ": " + ra.Title})
 			continue
 		}
-		for _, f := range []struct{ kind, x, y string }{
-			{"title", ra.Title, rb.Title},
-			{"timescale", Timescale(ra), Timescale(rb)},
-			{"severity", string(ra.Severity), string(rb.Severity)},
-			{"scope", Scopes(ra), Scopes(rb)},
-			{"condition", oneLine(ra.When.Source), oneLine(rb.When.Source)},
-			{"assertion", oneLine(ra.Assert.Source), oneLine(rb.Assert.Source)},
-			{"citation", citationText(ra.Citation), citationText(rb.Citation)},
-		} {
-			if f.x != f.y {
-				out = append(out, Change{Rule: ra.ID, Kind: f.kind, Before: orNone(f.x), After: orNone(f.y)})
+		fa, fb := ruleFields(ra), ruleFields(rb)
+		for i, f := range fa {
+			if f.text != fb[i].text {
+				out = append(out, Change{Rule: ra.ID, Kind: f.kind, Before: orNone(f.text), After: orNone(fb[i].text)})
 			}
 		}
 	}
@@ -64,6 +56,45 @@ func Diff(a, b *checker.Pack) []Change {
 		}
 	}
 	return out
+}
+
+// field is one field of a rule as a diff shows it.
+type field struct{ kind, text string }
+
+// ruleFields are every field of a rule that a pack file sets, in a fixed order, as text: a
+// field that is not here cannot change unseen between editions. The first seven are the ones
+// a reader looks at first; the rest follow in the order of a rule in a pack file. A pack's
+// positions and file lines are not fields of the rule.
+func ruleFields(r *checker.Rule) []field {
+	d := r.Deadline
+	if d == nil {
+		d = &checker.Deadline{}
+	}
+	due := oneLine(d.Due.Source)
+	if d.Within != nil {
+		due = "" // the timescale says it
+	}
+	return []field{
+		{"title", r.Title},
+		{"timescale", Timescale(r)},
+		{"severity", string(r.Severity)},
+		{"scope", Scopes(r)},
+		{"condition", oneLine(r.When.Source)},
+		{"assertion", oneLine(r.Assert.Source)},
+		{"citation", citationText(r.Citation)},
+		{"description", oneLine(r.Description)},
+		{"needs", strings.Join(r.Needs, ", ")},
+		{"compare as", r.CompareAs},
+		{"each", oneLine(r.Each.Source)},
+		{"subject", oneLine(r.Subject.Source)},
+		{"item when", oneLine(r.ItemWhen.Source)},
+		{"pending while", oneLine(r.PendingWhile.Source)},
+		{"start", oneLine(d.Start.Source)},
+		{"due", due},
+		{"done", oneLine(d.Done.Source)},
+		{"lapse", oneLine(d.Lapse.Source)},
+		{"message", oneLine(r.Message.Source)},
+	}
 }
 
 // citationText is a citation without its document, which differs between every pair of

@@ -95,3 +95,23 @@ func TestListAndExplain(t *testing.T) {
 		t.Errorf("explain:\n%s", buf.String())
 	}
 }
+
+// TestDiffEveryField: a change to a deadline's start, done or lapse, to a message or to the
+// facts a rule needs is a change, where the diff once saw only title, timescale, severity,
+// scope, condition, assertion and citation.
+func TestDiffEveryField(t *testing.T) {
+	old := pack(t, "old", `  - {id: a, title: A, severity: breach, citation: {chapter: "1"}, scope: referral, needs: [decision], deadline: {start: referral.received, within: 10 working days, done: referral.decision, lapse: referral.closed}}
+`)
+	changed := pack(t, "old", `  - {id: a, title: A, severity: breach, citation: {chapter: "1"}, scope: referral, needs: [decision, closed], message: "'late'", deadline: {start: referral.received + duration('24h'), within: 10 working days, done: referral.closed, lapse: null}}
+`)
+	want := []Change{
+		{Rule: "a", Kind: "needs", Before: "decision", After: "decision, closed"},
+		{Rule: "a", Kind: "start", Before: "referral.received", After: "referral.received + duration('24h')"},
+		{Rule: "a", Kind: "done", Before: "referral.decision", After: "referral.closed"},
+		{Rule: "a", Kind: "lapse", Before: "referral.closed", After: "null"},
+		{Rule: "a", Kind: "message", Before: "(none)", After: "'late'"},
+	}
+	if got := Diff(old, changed); !equalChanges(got, want) {
+		t.Errorf("got %+v\nwant %+v", got, want)
+	}
+}

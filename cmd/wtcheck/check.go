@@ -20,7 +20,7 @@ type checkFlags struct {
 	redactFlags
 	sortFlags
 	input         inputFlags
-	asOf          string
+	asOf          record.Date
 	format        string
 	show          string
 	failOn        string
@@ -59,7 +59,7 @@ date, with a warning naming the field; warnings are listed beside errors in ever
 	f.sortFlags.register(cmd)
 	f.input.register(cmd)
 	fl := cmd.Flags()
-	fl.StringVar(&f.asOf, "as-of", "", "check as at this day (YYYY-MM-DD); default: each record's extract date, else today")
+	dateVar(fl, &f.asOf, "as-of", "check as at this day (YYYY-MM-DD); default: each record's extract date, else today")
 	fl.StringVar(&f.format, "format", "text", "output format: "+strings.Join(append(report.Formats(), report.AuditFormats()...), ", "))
 	fl.StringVar(&f.show, "show", "breach,pending", "statuses to list: all, or a comma-separated list of breach, pending, met, not_applicable, insufficient_data")
 	fl.StringVar(&f.failOn, "fail-on", "breach", "exit 1 on a breach of a rule at or above this severity: none, info, warning or breach")
@@ -97,13 +97,8 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 		return err
 	}
 	showFlag := f.show
-	if !cmd.Flags().Changed("show") {
-		switch f.format {
-		case "junit":
-			showFlag = "all" // a test report needs what passed as well as what failed
-		case "sarif":
-			showFlag = "breach" // code scanning shows every result as an alert
-		}
+	if format := report.LookupFormat(f.format); format != nil && format.Show != "" && !cmd.Flags().Changed("show") {
+		showFlag = format.Show // junit: what passed as well; sarif: every result is an alert
 	}
 	show, err := parseShow(showFlag)
 	if err != nil {
@@ -115,12 +110,7 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 	if err := checkWorkers(f.workers); err != nil {
 		return err
 	}
-	var asOf record.Date
-	if f.asOf != "" {
-		if asOf, err = record.ParseDate(f.asOf); err != nil {
-			return fmt.Errorf("--as-of: %w", err)
-		}
-	}
+	asOf := f.asOf
 	engine, err := f.engine()
 	if err != nil {
 		return err
@@ -226,7 +216,7 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 		}
 		fmt.Fprintf(stderr, "wtcheck: wrote %d %s to the baseline %s\n", breaches.Len(), plural(breaches.Len(), "breach", "breaches"), f.writeBaseline)
 	}
-	if f.format != "text" || f.output != "" {
+	if format := report.LookupFormat(f.format); !format.SummaryInReport || f.output != "" {
 		fmt.Fprintln(stderr, "wtcheck: "+report.SummaryLine(rep))
 	}
 	if line := coverageLine(engine.Packs, f.input.format, f.input.s47Proxy); line != "" {

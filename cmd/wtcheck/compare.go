@@ -21,7 +21,7 @@ import (
 func newCompareCommand(stdin io.Reader) *cobra.Command {
 	var (
 		editions []string
-		asOf     string
+		day      record.Date
 		format   string
 		output   string
 		workers  int
@@ -66,12 +66,6 @@ force on the day it was received.`,
 			}
 			if len(pf.editions) < 2 && !inForce {
 				return fmt.Errorf("--editions %s: name two editions or more to compare", strings.Join(editions, ","))
-			}
-			var day record.Date
-			if asOf != "" {
-				if day, err = record.ParseDate(asOf); err != nil {
-					return fmt.Errorf("--as-of: %w", err)
-				}
 			}
 			if err := checkWorkers(workers); err != nil {
 				return err
@@ -139,7 +133,7 @@ force on the day it was received.`,
 	fl := cmd.Flags()
 	fl.StringSliceVar(&editions, "editions", append(slices.Clone(rules.Editions()), compare.InForce),
 		"editions to compare, comma-separated; in-force adds the edition in force when each referral was received")
-	fl.StringVar(&asOf, "as-of", "", "compare as at this day (YYYY-MM-DD); default: each record's extract date")
+	dateVar(fl, &day, "as-of", "compare as at this day (YYYY-MM-DD); default: each record's extract date")
 	fl.StringVar(&format, "format", "text", "text, json, csv or markdown")
 	fl.StringVarP(&output, "output", "o", "", "write to this file instead of standard output")
 	fl.IntVar(&workers, "workers", 0, "records checked at once (default: one per CPU)")

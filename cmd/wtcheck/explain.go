@@ -19,7 +19,8 @@ var errFound = errors.New("found")
 func newExplainCommand(stdin io.Reader) *cobra.Command {
 	pf := &packFlags{}
 	var rf redactFlags
-	var asOf, format string
+	var format string
+	var day record.Date
 	cmd := &cobra.Command{
 		Use:   "explain CASE_ID PATH...",
 		Short: "Explain one case: its events in date order and every deadline, with the findings",
@@ -33,13 +34,6 @@ each deadline appears once; --edition 2018,2023 explains it under those editions
 		Args:    cobra.MinimumNArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			caseID, paths := args[0], args[1:]
-			var day record.Date
-			var err error
-			if asOf != "" {
-				if day, err = record.ParseDate(asOf); err != nil {
-					return fmt.Errorf("--as-of: %w", err)
-				}
-			}
 			red, err := rf.redactor()
 			if err != nil {
 				return err
@@ -100,7 +94,7 @@ each deadline appears once; --edition 2018,2023 explains it under those editions
 	}
 	pf.register(cmd)
 	rf.register(cmd)
-	cmd.Flags().StringVar(&asOf, "as-of", "", "explain as at this day (YYYY-MM-DD); default: the record's extract date")
+	dateVar(cmd.Flags(), &day, "as-of", "explain as at this day (YYYY-MM-DD); default: the record's extract date")
 	cmd.Flags().StringVar(&format, "format", "text", "text or json")
 	return cmd
 }

@@ -24,7 +24,7 @@ func newImportCommand(stdin io.Reader) *cobra.Command {
 		in       inputFlags
 		pf       packFlags
 		output   string
-		asOf     string
+		day      record.Date
 		coverage bool
 		strict   bool
 	)
@@ -56,13 +56,7 @@ docs/import.md maps each source field by field.`,
 			if coverage {
 				return printCoverage(cmd, &pf, in)
 			}
-			var day record.Date
 			var err error
-			if asOf != "" {
-				if day, err = record.ParseDate(asOf); err != nil {
-					return fmt.Errorf("--as-of: %w", err)
-				}
-			}
 			if in.format == "case" {
 				return fmt.Errorf("FORMAT: case records need no import; want %s", strings.Join(inputFormats[1:], " or "))
 			}
@@ -140,7 +134,7 @@ docs/import.md maps each source field by field.`,
 	fl := cmd.Flags()
 	fl.BoolVar(&coverage, "coverage", false, "list, for every rule, whether FORMAT can give it a verdict, and what it lacks where not")
 	fl.StringVarP(&output, "output", "o", "", "write the records to this file instead of standard output")
-	fl.StringVar(&asOf, "as-of", "", "the day the return describes (required for annex-a, which has no reference date)")
+	dateVar(fl, &day, "as-of", "the day the return describes (required for annex-a, which has no reference date)")
 	fl.BoolVar(&strict, "strict", false, "exit 1 when a child could not be imported, or a data warning was given")
 	registerAllowEmpty(cmd, &in.allowEmpty)
 	fl.BoolVar(&in.s47Proxy, "s47-start-as-strategy-discussion", false, "cin-census: date each enquiry's strategy discussion on the section 47 start (the DfE's proxy)")

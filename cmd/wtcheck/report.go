@@ -91,7 +91,7 @@ type auditFlags struct {
 	sortFlags
 	input        inputFlags
 	format       string
-	asOf         string
+	asOf         record.Date
 	output       string
 	dueSoon      int
 	workers      int
@@ -108,7 +108,7 @@ func (f *auditFlags) register(cmd *cobra.Command) {
 	f.sortFlags.register(cmd)
 	f.input.register(cmd)
 	fl := cmd.Flags()
-	fl.StringVar(&f.asOf, "as-of", "", "report as at this day (YYYY-MM-DD); default: each record's extract date")
+	dateVar(fl, &f.asOf, "as-of", "report as at this day (YYYY-MM-DD); default: each record's extract date")
 	fl.StringVarP(&f.output, "output", "o", "", "the file to write (required for xlsx)")
 	fl.IntVar(&f.dueSoon, "due-soon", checker.DefaultDueSoon, "list pending deadlines due within this many working days")
 	fl.IntVar(&f.workers, "workers", 0, "records checked at once (default: one per CPU)")
@@ -148,12 +148,7 @@ func runAudit(cmd *cobra.Command, f *auditFlags, paths []string, stdin io.Reader
 	if f.maxBreaches < 0 {
 		return fmt.Errorf("--max-breaches %d: want 0 or more", f.maxBreaches)
 	}
-	var asOf record.Date
-	if f.asOf != "" {
-		if asOf, err = record.ParseDate(f.asOf); err != nil {
-			return fmt.Errorf("--as-of: %w", err)
-		}
-	}
+	asOf := f.asOf
 	if len(f.editions) == 0 && len(f.packs) == 0 {
 		f.editions = []string{compare.InForce}
 	}

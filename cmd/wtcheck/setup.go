@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -30,53 +29,19 @@ func (pf *packFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringArrayVar(&pf.sets, "set", nil, "set a pack parameter: NAME=VALUE, or PREFIX.NAME=VALUE where PREFIX is a pack id, an edition or a rule id (repeatable)")
 }
 
-// inForce reports whether --edition in-force was asked for: each referral checked under the
-// edition in force when it was received.
-func (pf *packFlags) inForce() bool { return slices.Contains(pf.editions, "in-force") }
-
-// calendar builds the working-day calendar: the shipped bank holidays plus any --holidays.
-func (pf *packFlags) calendar() (*checker.Calendar, error) {
-	cal, err := rules.Calendar()
-	if err != nil {
-		return nil, err
-	}
+// options turns the flags into the options a run is assembled from (rules.Assemble),
+// reading the --pack and --holidays files with their size limits. A file that cannot be read
+// is a problem reported with the others, not instead of them.
+func (pf *packFlags) options() (rules.Options, []error) {
+	o := rules.Options{Editions: pf.editions, Sets: pf.sets, Today: record.DateOf(time.Now())}
+	var errs []error
 	for _, f := range pf.holidays {
 		data, err := readBounded("holidays", f, maxHolidayBytes)
 		if err != nil {
-			return nil, err
-		}
-		extra, _, through, err := checker.ParseHolidays(f, data)
-		if err != nil {
-			return nil, err
-		}
-		cal = cal.WithHolidays(extra, through)
-	}
-	return cal, nil
-}
-
-// load parses the chosen packs. Every problem in every pack is reported at once.
-func (pf *packFlags) load() ([]*checker.Pack, error) {
-	editions := pf.editions
-	if len(editions) == 0 && len(pf.packs) == 0 || pf.inForce() {
-		editions = rules.Editions()
-	}
-	var packs []*checker.Pack
-	var errs []error
-	seen := map[string]bool{}
-	shipped := strings.Split(shippedIDs(), ", ")
-	for _, e := range editions {
-		name, data, err := rules.Pack(strings.TrimSpace(e))
-		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
-		p, err := checker.ParsePack(name, data)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		seen[p.ID] = true
-		packs = append(packs, p)
+		o.Holidays = append(o.Holidays, rules.File{Name: f, Data: data})
 	}
 	for _, f := range pf.packs {
 		data, err := readBounded("pack", f, maxPackBytes)
@@ -84,135 +49,40 @@ func (pf *packFlags) load() ([]*checker.Pack, error) {
 			errs = append(errs, err)
 			continue
 		}
-		p, err := checker.ParsePack(f, data)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		p.Local = true
-		if slices.Contains(shipped, p.ID) {
-			// A local pack under a shipped id would be reported as the shipped pack, version
-			// and all, whatever it changed.
-			errs = append(errs, fmt.Errorf("%s: id %s is a shipped pack's: give the pack an id of its own (an overlay names the pack it builds on with extends)", f, p.ID))
-			continue
-		}
-		if p.Extends != "" {
-			if p, err = extend(p); err != nil {
-				errs = append(errs, err)
-				continue
-			}
-		}
-		if seen[p.ID] {
-			errs = append(errs, fmt.Errorf("%s: pack %s is loaded twice", f, p.ID))
-			continue
-		}
-		seen[p.ID] = true
-		packs = append(packs, p)
+		o.Packs = append(o.Packs, rules.File{Name: f, Data: data})
 	}
-	if len(errs) > 0 {
-		return nil, joinErrors(errs)
+	return o, errs
+}
+
+// load parses the chosen packs. Every problem in every pack is reported at once.
+func (pf *packFlags) load() ([]*checker.Pack, error) {
+	o, errs := pf.options()
+	packs, err := rules.AssemblePacks(o)
+	if err := withProblems(err, errs); err != nil {
+		return nil, err
 	}
-	// An overlay replaces the shipped pack it extends: running both would report every
-	// finding the overlay keeps twice, under one edition.
-	packs = slices.DeleteFunc(packs, func(p *checker.Pack) bool {
-		return !p.Local && slices.ContainsFunc(packs, func(o *checker.Pack) bool { return o.Local && o.Extends == p.ID })
-	})
-	slices.SortStableFunc(packs, func(a, b *checker.Pack) int { return strings.Compare(a.Edition, b.Edition) })
 	return packs, nil
 }
 
-// engine loads, compiles and assembles the packs into an engine.
+// engine assembles the run's engine: calendar, packs, parameters, compiled.
 func (pf *packFlags) engine() (*checker.Engine, error) {
-	cal, err := pf.calendar()
-	if err != nil {
+	o, errs := pf.options()
+	e, err := rules.Assemble(o)
+	if err := withProblems(err, errs); err != nil {
 		return nil, err
-	}
-	packs, err := pf.load()
-	if err != nil {
-		return nil, err
-	}
-	e := &checker.Engine{Calendar: cal, Today: record.DateOf(time.Now()), InForce: pf.inForce()}
-	if e.InForce && len(pf.editions) > 1 {
-		return nil, fmt.Errorf("--edition in-force checks each referral under one edition: give it alone (compare takes it beside others)")
-	}
-	overrides, err := pf.overrides(packs)
-	if err != nil {
-		return nil, err
-	}
-	var errs []error
-	for _, p := range packs {
-		cp, err := checker.Compile(p, cal, overrides[p.ID])
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		e.Packs = append(e.Packs, cp)
-	}
-	if len(errs) > 0 {
-		return nil, joinErrors(errs)
 	}
 	return e, nil
 }
 
-// extend resolves an overlay pack against the shipped pack it names (wt2023, say).
-func extend(overlay *checker.Pack) (*checker.Pack, error) {
-	edition, ok := strings.CutPrefix(overlay.Extends, "wt")
-	if !ok {
-		return nil, fmt.Errorf("%s: extends %q: only the shipped packs (%s) can be extended", overlay.File, overlay.Extends, shippedIDs())
+// withProblems joins the problems of reading the files before err's.
+func withProblems(err error, problems []error) error {
+	if len(problems) == 0 {
+		return err
 	}
-	name, data, err := rules.Pack(edition)
 	if err != nil {
-		return nil, fmt.Errorf("%s: extends %q: %w", overlay.File, overlay.Extends, err)
+		problems = append(problems, err)
 	}
-	base, err := checker.ParsePack(name, data)
-	if err != nil {
-		return nil, err
-	}
-	return checker.Extend(base, overlay)
-}
-
-func shippedIDs() string {
-	var ids []string
-	for _, e := range rules.Editions() {
-		ids = append(ids, "wt"+e)
-	}
-	return strings.Join(ids, ", ")
-}
-
-// overrides turns --set flags into parameter values per pack id. A bare NAME sets the
-// parameter in every pack that has it; PREFIX.NAME only in the packs whose id or edition is
-// PREFIX, or that have a rule of that id. A --set that reaches no pack is an error, so a
-// typo is never silently ignored.
-func (pf *packFlags) overrides(packs []*checker.Pack) (map[string]map[string]string, error) {
-	out := map[string]map[string]string{}
-	for _, set := range pf.sets {
-		key, value, ok := strings.Cut(set, "=")
-		if !ok {
-			return nil, fmt.Errorf("--set %q: want NAME=VALUE", set)
-		}
-		prefix, name := "", key
-		if i := strings.LastIndex(key, "."); i >= 0 {
-			prefix, name = key[:i], key[i+1:]
-		}
-		reached := false
-		for _, p := range packs {
-			if prefix != "" && prefix != p.ID && prefix != p.Edition && !slices.ContainsFunc(p.Rules, func(r *checker.Rule) bool { return r.ID == prefix }) {
-				continue
-			}
-			if !slices.ContainsFunc(p.Params, func(q *checker.Param) bool { return q.Name == name }) {
-				continue
-			}
-			if out[p.ID] == nil {
-				out[p.ID] = map[string]string{}
-			}
-			out[p.ID][name] = value
-			reached = true
-		}
-		if !reached {
-			return nil, fmt.Errorf("--set %q: no pack loaded has a parameter %q there", set, name)
-		}
-	}
-	return out, nil
+	return joinErrors(problems)
 }
 
 // joinErrors puts each error on its own lines, for a person reading a terminal.

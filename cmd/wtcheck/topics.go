@@ -12,6 +12,7 @@ import (
 	"github.com/wtcheck/wtcheck/checker/report"
 	"github.com/wtcheck/wtcheck/record"
 	"github.com/wtcheck/wtcheck/rules"
+	"github.com/wtcheck/wtcheck/source/registry"
 )
 
 // helpTopic is a page of `wtcheck help TOPIC`, written from what the code itself uses (the
@@ -130,26 +131,19 @@ editions; docs/rules.md is the reference generated from the same packs.
 	return b.String(), nil
 }
 
-// formatDescriptions says what each format is for; a test fails when a writer or an input
-// format has none, so a new format cannot go undocumented.
-var formatDescriptions = map[string]string{
-	"text":       "a table of the listed findings and a summary line (the default)",
-	"json":       "the full report: every listed finding with its dates, citation and counts",
-	"ndjson":     "one finding a line, for streaming into other tools",
-	"csv":        "one finding a row, UTF-8 with a byte-order mark, formula-like cells defused: opens in Excel",
-	"markdown":   "a summary for a merge-request comment or a CI job summary",
-	"junit":      "one test per case and rule, for GitLab and Jenkins test reports",
-	"sarif":      "SARIF 2.1.0, one run per edition, for code-scanning dashboards",
-	"github":     "GitHub Actions annotations",
-	"gitlab":     "a GitLab code quality report, one stable fingerprint per case, edition, rule and subject",
-	"html":       "the audit report: one self-contained page with charts, the overdue and due-soon lists and case timelines",
-	"xlsx":       "the audit workbook: summary, findings, one sheet per edition, due soon",
-	"case":       "case records (wtcheck/case/v1): JSON, a JSON array, NDJSON, any of them gzip-compressed; see wtcheck help case-format",
-	"cin-census": "a Children in Need census return (XML), imported into case records; what it cannot record gives insufficient_data",
-	"annex-a":    "an Ofsted Annex A workbook (.xlsx), imported into case records; give --as-of",
-	"ssd":        "the Standard Safeguarding Dataset's tables: a folder of CSV files (ssd_person.csv, …) or a postgres:// URL (password from PGPASSWORD or .pgpass)",
-	"dfe-api":    "the DfE children's social care API payload (JSON); purge and partial payloads are reported, not checked",
-}
+// formatDescriptions says what each format is for, from the tables of output formats
+// (checker/report) and input formats (source/registry); a test fails when a writer or an
+// input format has none, so a new format cannot go undocumented.
+var formatDescriptions = func() map[string]string {
+	out := map[string]string{}
+	for _, f := range report.AllFormats() {
+		out[f.Name] = f.Description
+	}
+	for _, f := range registry.Formats {
+		out[f.Name] = f.Description
+	}
+	return out
+}()
 
 func formatsTopic() (string, error) {
 	var b strings.Builder

@@ -121,7 +121,7 @@ func readInput(in source.Input, opts Options, fn func(source.Record) error) erro
 // InputFormat describes the source for the table of formats (package source/registry).
 var InputFormat = source.Format{
 	Name:        Format,
-	Description: "an Ofsted Annex A workbook",
+	Description: "an Ofsted Annex A workbook (.xlsx), imported into case records; give --as-of",
 	Expect:      "an Annex A workbook, as --input-format annex-a says",
 	Extensions:  []string{".xlsx"},
 	Gaps:        func(source.Options) []source.Gap { return Lacks() },

@@ -14,9 +14,9 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/wtcheck/wtcheck/checker"
-	"github.com/wtcheck/wtcheck/checker/batch"
 	"github.com/wtcheck/wtcheck/record"
 	"github.com/wtcheck/wtcheck/rules"
+	"github.com/wtcheck/wtcheck/source"
 )
 
 // The headers of Lists 3 to 7 as Ofsted's August 2019 template spells them.
@@ -95,10 +95,10 @@ func must(t *testing.T, err error) {
 }
 
 // read imports a workbook and returns every record.
-func read(t *testing.T, path, asOf string) []batch.Record {
+func read(t *testing.T, path, asOf string) []source.Record {
 	t.Helper()
-	var out []batch.Record
-	err := ReadFile(path, Options{AsOf: record.MustDate(asOf)}, func(r batch.Record) error {
+	var out []source.Record
+	err := ReadFile(path, Options{AsOf: record.MustDate(asOf)}, func(r source.Record) error {
 		out = append(out, r)
 		return nil
 	})
@@ -109,7 +109,7 @@ func read(t *testing.T, path, asOf string) []batch.Record {
 }
 
 // only returns the one record of a child, failing on an error record.
-func only(t *testing.T, recs []batch.Record, id string) *record.Case {
+func only(t *testing.T, recs []source.Record, id string) *record.Case {
 	t.Helper()
 	for _, r := range recs {
 		if r.CaseID == id {
@@ -395,7 +395,7 @@ func TestManyBadCellsOfOneChild(t *testing.T) {
 
 func TestAsOfIsRequired(t *testing.T) {
 	called := false
-	err := ReadFile(filepath.Join(t.TempDir(), "absent.xlsx"), Options{}, func(batch.Record) error {
+	err := ReadFile(filepath.Join(t.TempDir(), "absent.xlsx"), Options{}, func(source.Record) error {
 		called = true
 		return nil
 	})
@@ -409,7 +409,7 @@ func TestNotAWorkbook(t *testing.T) {
 	text := filepath.Join(dir, "cases.xlsx")
 	must(t, os.WriteFile(text, []byte("Child Unique ID,Date of referral\n1,02/01/2024\n"), 0o600))
 	opts := Options{AsOf: d("2024-03-31")}
-	none := func(r batch.Record) error { return fmt.Errorf("unexpected record %+v", r) }
+	none := func(r source.Record) error { return fmt.Errorf("unexpected record %+v", r) }
 	err := ReadFile(text, opts, none)
 	if err == nil || !strings.Contains(err.Error(), "not an Excel workbook (.xlsx)") {
 		t.Errorf("text file: %v", err)

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/wtcheck/wtcheck/checker/batch"
 	"github.com/wtcheck/wtcheck/record"
+	"github.com/wtcheck/wtcheck/source"
 )
 
 // fuzzRead imports a workbook held in memory and checks what every import promises: each
@@ -24,7 +24,7 @@ func fuzzRead(t *testing.T, data []byte) {
 	if err != nil {
 		return
 	}
-	err = readBook(wb, "fuzz.xlsx", Options{AsOf: d("2024-03-31")}, func(r batch.Record) error {
+	err = readBook(wb, "fuzz.xlsx", Options{AsOf: d("2024-03-31")}, func(r source.Record) error {
 		if (r.Err == nil) == (r.Case == nil) || r.File != "fuzz.xlsx" {
 			t.Fatalf("record %d: err %v, case %v", r.Index, r.Err, r.Case != nil)
 		}

@@ -10,9 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/wtcheck/wtcheck/source"
 	"github.com/xuri/excelize/v2"
-
-	"github.com/wtcheck/wtcheck/checker/batch"
 )
 
 // TestTextIsNeverASerialDate: a text cell "16" in a date column is a data error naming the
@@ -239,7 +238,7 @@ func BenchmarkFarColumnWorkbook(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		n := 0
-		err := ReadFile(path, Options{AsOf: d("2024-03-31")}, func(batch.Record) error { n++; return nil })
+		err := ReadFile(path, Options{AsOf: d("2024-03-31")}, func(source.Record) error { n++; return nil })
 		if err != nil || n != 2 {
 			b.Fatalf("%v, %d records", err, n)
 		}

@@ -31,7 +31,7 @@ var Extensions = []string{".json", ".ndjson", ".jsonl", ".json.gz", ".ndjson.gz"
 // InputFormat describes the source for the table of formats (package source/registry).
 var InputFormat = source.Format{
 	Name:        Name,
-	Description: "case records (wtcheck/case/v1): JSON, a JSON array or NDJSON, gzip-compressed or not",
+	Description: "case records (wtcheck/case/v1): JSON, a JSON array, NDJSON, any of them gzip-compressed; see wtcheck help case-format",
 	Expect:      "case records (wtcheck/case/v1), the default --input-format",
 	Extensions:  Extensions,
 	Open: func(o source.Options) (source.Source, error) {

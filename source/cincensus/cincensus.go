@@ -31,7 +31,7 @@ const Format = "cin-census"
 // InputFormat describes the source for the table of formats (package source/registry).
 var InputFormat = source.Format{
 	Name:        Format,
-	Description: "a CIN census XML return",
+	Description: "a Children in Need census return (XML), imported into case records; what it cannot record gives insufficient_data",
 	Expect:      "a CIN census return, as --input-format cin-census says",
 	Extensions:  []string{".xml"},
 	Gaps: func(o source.Options) []source.Gap {

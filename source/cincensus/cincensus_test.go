@@ -15,19 +15,19 @@ import (
 	"testing"
 
 	"github.com/wtcheck/wtcheck/checker"
-	"github.com/wtcheck/wtcheck/checker/batch"
 	"github.com/wtcheck/wtcheck/record"
 	"github.com/wtcheck/wtcheck/rules"
+	"github.com/wtcheck/wtcheck/source"
 )
 
 // sharedDir holds the project's reference census files; tests that read them are skipped
 // where it is absent.
 const sharedDir = "../../../../shared/data/cin-census/"
 
-func readString(t testing.TB, name, data string, opts Options) []batch.Record {
+func readString(t testing.TB, name, data string, opts Options) []source.Record {
 	t.Helper()
-	var recs []batch.Record
-	err := Read(strings.NewReader(data), name, opts, func(r batch.Record) error {
+	var recs []source.Record
+	err := Read(strings.NewReader(data), name, opts, func(r source.Record) error {
 		recs = append(recs, r)
 		return nil
 	})
@@ -37,7 +37,7 @@ func readString(t testing.TB, name, data string, opts Options) []batch.Record {
 	return recs
 }
 
-func readTestdata(t testing.TB, name string, opts Options) []batch.Record {
+func readTestdata(t testing.TB, name string, opts Options) []source.Record {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join("testdata", name))
 	if err != nil {
@@ -54,7 +54,7 @@ type outcome struct {
 	Err    string
 }
 
-func outcomes(recs []batch.Record) []outcome {
+func outcomes(recs []source.Record) []outcome {
 	out := make([]outcome, len(recs))
 	for i, r := range recs {
 		out[i] = outcome{Index: r.Index, CaseID: r.CaseID}
@@ -66,7 +66,7 @@ func outcomes(recs []batch.Record) []outcome {
 }
 
 // warningsOf lists the records' data warnings, one a line: "record N: path warning".
-func warningsOf(recs []batch.Record) []string {
+func warningsOf(recs []source.Record) []string {
 	var out []string
 	for _, r := range recs {
 		for _, w := range r.Warnings {
@@ -76,14 +76,14 @@ func warningsOf(recs []batch.Record) []string {
 	return out
 }
 
-func sameWarnings(t *testing.T, got []batch.Record, want []string) {
+func sameWarnings(t *testing.T, got []source.Record, want []string) {
 	t.Helper()
 	if g := warningsOf(got); !slices.Equal(g, want) {
 		t.Errorf("warnings:\n got %q\nwant %q", g, want)
 	}
 }
 
-func sameOutcomes(t *testing.T, got []batch.Record, want []outcome) {
+func sameOutcomes(t *testing.T, got []source.Record, want []outcome) {
 	t.Helper()
 	g := outcomes(got)
 	if !slices.Equal(g, want) {
@@ -580,15 +580,15 @@ func TestCallbackErrorStops(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	err = Read(f, "full.xml", Options{}, func(batch.Record) error { calls++; return stop })
+	err = Read(f, "full.xml", Options{}, func(source.Record) error { calls++; return stop })
 	if !errors.Is(err, stop) || calls != 1 {
 		t.Errorf("err %v after %d calls; want stop after 1", err, calls)
 	}
 }
 
 func TestReadFile(t *testing.T) {
-	var recs []batch.Record
-	collect := func(r batch.Record) error { recs = append(recs, r); return nil }
+	var recs []source.Record
+	collect := func(r source.Record) error { recs = append(recs, r); return nil }
 	if err := ReadFile("testdata/full.xml", Options{}, collect); err != nil {
 		t.Fatal(err)
 	}
@@ -752,7 +752,7 @@ func TestMemoryDoesNotGrow(t *testing.T) {
 	const n = 6000
 	var early, late runtime.MemStats
 	records := 0
-	err := Read(&childStream{n: n}, "stream.xml", Options{}, func(r batch.Record) error {
+	err := Read(&childStream{n: n}, "stream.xml", Options{}, func(r source.Record) error {
 		records++
 		if r.Err != nil {
 			return r.Err
@@ -831,8 +831,8 @@ func TestSharedCensusFiles(t *testing.T) {
 	}
 	late := "is after the return's ReferenceDate: counted as not yet happened"
 	t.Run("fake_CIN_data.xml", func(t *testing.T) {
-		var recs []batch.Record
-		if err := ReadFile(sharedDir+"fake_CIN_data.xml", Options{}, func(r batch.Record) error { recs = append(recs, r); return nil }); err != nil {
+		var recs []source.Record
+		if err := ReadFile(sharedDir+"fake_CIN_data.xml", Options{}, func(r source.Record) error { recs = append(recs, r); return nil }); err != nil {
 			t.Fatal(err)
 		}
 		var warned []string
@@ -869,8 +869,8 @@ func TestSharedCensusFiles(t *testing.T) {
 	})
 	for _, file := range []string{"CIN_Census_2024.xml", "CIN_Census_2026.xml"} {
 		t.Run(file, func(t *testing.T) {
-			var recs []batch.Record
-			if err := ReadFile(sharedDir+file, Options{}, func(r batch.Record) error { recs = append(recs, r); return nil }); err != nil {
+			var recs []source.Record
+			if err := ReadFile(sharedDir+file, Options{}, func(r source.Record) error { recs = append(recs, r); return nil }); err != nil {
 				t.Fatal(err)
 			}
 			second := 87
@@ -949,9 +949,9 @@ func FuzzRead(f *testing.F) {
 	f.Add([]byte("\xef\xbb\xbf<Message>\r\n<Header><CollectionDetails><ReferenceDate>2024-03-31</ReferenceDate></CollectionDetails></Header>x<Children><Child/><Child><ChildIdentifiers><LAchildID>A</LAchildID></ChildIdentifiers><CINdetails/></Child></Children></Message>"))
 	f.Add([]byte(censusXML("2024-03-31", childXML("F", "<CINdetails><CINreferralDate>2024-01-01</CINreferralDate><Section47><S47ActualStartDate>2024-01-02</S47ActualStartDate><ICPCnotRequired>TRUE</ICPCnotRequired><DateOfInitialCPC>2024-01-09</DateOfInitialCPC></Section47><DateOfInitialCPC>2024-01-10</DateOfInitialCPC><ReferralNFA>1</ReferralNFA></CINdetails>"))))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		var recs []batch.Record
+		var recs []source.Record
 		opts := Options{S47StartAsStrategyDiscussion: len(data)%2 == 0}
-		if err := Read(bytes.NewReader(data), "fuzz.xml", opts, func(r batch.Record) error {
+		if err := Read(bytes.NewReader(data), "fuzz.xml", opts, func(r source.Record) error {
 			recs = append(recs, r)
 			return nil
 		}); err != nil {
@@ -1007,7 +1007,7 @@ func BenchmarkReadCensus(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		records := 0
-		err := Read(bytes.NewReader(data), "bench.xml", Options{}, func(r batch.Record) error {
+		err := Read(bytes.NewReader(data), "bench.xml", Options{}, func(r source.Record) error {
 			if r.Err != nil {
 				return r.Err
 			}
@@ -1027,8 +1027,8 @@ func TestEndlessChildIsBounded(t *testing.T) {
 		`<Child><ChildIdentifiers><LAchildID>OK-1</LAchildID></ChildIdentifiers><CINdetails><CINreferralDate>2024-01-02</CINreferralDate></CINdetails></Child>` +
 		`<Child><ChildIdentifiers><LAchildID>ENDLESS</LAchildID></ChildIdentifiers>`
 	endless := io.MultiReader(strings.NewReader(head), &repeater{chunk: []byte("<Stray>x</Stray>"), left: 3 * MaxChildBytes})
-	var recs []batch.Record
-	err := Read(endless, "endless.xml", Options{}, func(r batch.Record) error {
+	var recs []source.Record
+	err := Read(endless, "endless.xml", Options{}, func(r source.Record) error {
 		recs = append(recs, r)
 		return nil
 	})
@@ -1084,8 +1084,8 @@ func TestXMLOutsideChildrenIsBounded(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var recs []batch.Record
-			err := Read(tt.in, "big.xml", Options{}, func(r batch.Record) error {
+			var recs []source.Record
+			err := Read(tt.in, "big.xml", Options{}, func(r source.Record) error {
 				recs = append(recs, r)
 				return nil
 			})
@@ -1113,7 +1113,7 @@ func BenchmarkWhiteSpaceOutsideChildren(b *testing.B) {
 	for b.Loop() {
 		in := io.MultiReader(strings.NewReader(header), &repeater{chunk: []byte(" "), left: 1 << 30})
 		n := 0
-		Read(in, "big.xml", Options{}, func(batch.Record) error { n++; return nil })
+		Read(in, "big.xml", Options{}, func(source.Record) error { n++; return nil })
 		if n != 1 {
 			b.Fatalf("%d records", n)
 		}

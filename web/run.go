@@ -1,0 +1,419 @@
+// Package web runs a check for the browser build (web/wasm): files arrive as bytes, with no
+// operating-system file system, and the audit report comes back in the formats the command
+// line writes. It is plain Go, so it is tested natively (web_test.go) as well as in Chromium.
+//
+// This file is the only one of the browser build that touches the engine, readers and
+// writers, so that a change of their API is adapted here alone.
+package web
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/wtcheck/wtcheck/checker"
+	"github.com/wtcheck/wtcheck/checker/batch"
+	"github.com/wtcheck/wtcheck/checker/compare"
+	"github.com/wtcheck/wtcheck/checker/explain"
+	"github.com/wtcheck/wtcheck/checker/redact"
+	"github.com/wtcheck/wtcheck/checker/report"
+	"github.com/wtcheck/wtcheck/checker/ruledoc"
+	"github.com/wtcheck/wtcheck/record"
+	"github.com/wtcheck/wtcheck/rules"
+	"github.com/wtcheck/wtcheck/source"
+	"github.com/wtcheck/wtcheck/source/registry"
+)
+
+// Options are the choices the page offers, named as the command line's flags are.
+type Options struct {
+	InputFormat string   `json:"input_format"` // "case" (the default), "cin-census" or "annex-a"
+	Editions    []string `json:"editions"`     // default: in-force
+	AsOf        string   `json:"as_of"`        // YYYY-MM-DD; "" means each record's extract date
+	Sets        []string `json:"sets"`         // NAME=VALUE, as --set
+	Redact      bool     `json:"redact"`
+	RedactKey   string   `json:"redact_key"`
+	DueSoon     *int     `json:"due_soon"` // nil means checker.DefaultDueSoon
+	S47Proxy    bool     `json:"s47_start_as_strategy_discussion"`
+	Version     string   `json:"-"` // written into the reports as the tool's version
+}
+
+// File is one input file as the browser hands it over.
+type File struct {
+	Name string
+	Data []byte
+}
+
+// Result is a finished check, ready to be written in any format.
+type Result struct {
+	Audit *report.Audit
+	// PassedOver names the files that were not read, and why: the page says so, as the
+	// command line does on standard error.
+	PassedOver []string
+	// Coverage says how many rules a return's records can be judged by, or "".
+	Coverage string
+}
+
+// Formats are the formats a Result can be written in: the audit report and the lists.
+var Formats = []string{"html", "json", "csv", "xlsx"}
+
+// Write writes the result in one of Formats: html and xlsx as `wtcheck report` writes them,
+// json and csv as `wtcheck check --show all` does.
+func (r *Result) Write(w io.Writer, format string) error {
+	if write, ok := report.LookupAudit(format); ok {
+		return write(w, r.Audit)
+	}
+	if !slices.Contains(Formats, format) {
+		return fmt.Errorf("write report: unknown format %q (want one of %s)", format, strings.Join(Formats, ", "))
+	}
+	write, err := report.Lookup(format)
+	if err != nil {
+		return err
+	}
+	return write(w, r.Audit.Report)
+}
+
+// Page is what the page shows of a result beside the report itself.
+type Page struct {
+	Line       string   `json:"line"`    // the command line's closing line
+	Summary    any      `json:"summary"` // the JSON report's summary object, as it is
+	AsOf       string   `json:"as_of,omitempty"`
+	Errors     []string `json:"errors"`   // as the text report lists them
+	Warnings   []string `json:"warnings"` // as the text report lists them
+	PassedOver []string `json:"passed_over"`
+	Coverage   string   `json:"coverage,omitempty"`
+}
+
+// Page sums the result up for the page.
+func (r *Result) Page() Page {
+	rep := r.Audit.Report
+	p := Page{Line: report.SummaryLine(rep), Summary: rep.Summary, Errors: []string{}, Warnings: []string{},
+		PassedOver: r.PassedOver, Coverage: r.Coverage}
+	if p.PassedOver == nil {
+		p.PassedOver = []string{}
+	}
+	if !rep.AsOf.IsZero() {
+		p.AsOf = rep.AsOf.String()
+	}
+	for _, e := range rep.Errors {
+		p.Errors = append(p.Errors, report.ErrorLine(e))
+	}
+	for _, w := range rep.Warnings {
+		p.Warnings = append(p.Warnings, report.WarningLine(w))
+	}
+	return p
+}
+
+// Run checks the files as `wtcheck report` would, with every status listed. progress, when
+// set, is told the number of records read now and then.
+func Run(opts Options, files []File, progress func(records int)) (*Result, error) {
+	if len(files) == 0 {
+		return nil, errors.New("run check: no file chosen")
+	}
+	var asOf record.Date
+	if opts.AsOf != "" {
+		var err error
+		if asOf, err = record.ParseDate(opts.AsOf); err != nil {
+			return nil, fmt.Errorf("as-of date: %w", err)
+		}
+	}
+	var red *redact.Redactor
+	if opts.Redact {
+		if opts.RedactKey == "" {
+			return nil, errors.New("redaction needs a key: give one (keep the same key to keep hashes stable between reports)")
+		}
+		var err error
+		if red, err = redact.New(opts.RedactKey); err != nil {
+			return nil, err
+		}
+	}
+	dueSoon := checker.DefaultDueSoon
+	if opts.DueSoon != nil {
+		if *opts.DueSoon < 0 {
+			return nil, fmt.Errorf("due soon %d: want 0 or more working days", *opts.DueSoon)
+		}
+		dueSoon = *opts.DueSoon
+	}
+	engine, err := cachedEngine(opts.Editions, opts.Sets)
+	if err != nil {
+		return nil, err
+	}
+	engine.DueSoon = dueSoon
+
+	reader, chosen, passedOver, err := memoryReader(opts, files, asOf, progress)
+	if err != nil {
+		return nil, err
+	}
+
+	var agg *compare.Aggregator
+	var every *checker.Engine
+	if len(engine.Packs) > 1 {
+		agg = compare.NewAggregator(engine.Packs, engine.InForce, ruledoc.Timescale)
+		if engine.InForce {
+			all := *engine
+			all.InForce = false
+			every = &all
+		}
+	}
+	timelines := &report.TimelineSet{Max: report.DefaultMaxTimelines, DueSoon: dueSoon}
+	var mu sync.Mutex
+	var until record.Date
+	perCase := func(c *record.Case, findings []checker.Finding) {
+		day := engine.AsOfFor(c, asOf)
+		mu.Lock()
+		if day.After(until) {
+			until = day
+		}
+		mu.Unlock()
+		if agg != nil {
+			compared := findings
+			if every != nil {
+				compared, _, _ = every.CheckInForce(c, asOf)
+			}
+			cc := c
+			if red != nil {
+				cc, compared = red.ForComparison(c, day, compared)
+			}
+			agg.Add(cc, compared)
+		}
+		id := c.CaseID
+		if red != nil {
+			id = red.ID(id)
+		}
+		timelines.Offer(id, findings, func() *explain.Timeline {
+			t := explain.Build(c, day, findings, engine.Calendar, engine.Packs)
+			if red != nil {
+				red.Timeline(t, c)
+			}
+			return t
+		})
+	}
+	bopts := batch.Options{
+		AsOf: asOf, Show: checker.Statuses, FailOn: checker.SeverityBreach, PerCase: perCase,
+		Tool: checker.Tool{Name: "wtcheck", Version: opts.Version},
+		// A browser tab has no disk to spill to: the findings stay in memory.
+		SortMemory: -1,
+		// The files chosen are one input, as a folder is on the command line: one file with
+		// no case in it (every record an error) does not stop the others; none at all does.
+		AllowEmpty: true,
+	}
+	if red != nil {
+		bopts.Redact = red
+	}
+	paths := make([]string, chosen)
+	for i := range paths {
+		paths[i] = "-" // each is read from memory by the reader's Import, in order
+	}
+	rep, err := batch.Check(engine, reader, paths, bopts)
+	if err != nil {
+		return nil, err
+	}
+	if rep.Summary.Cases == 0 {
+		// A missing extract must not pass as a clean run, here as on the command line.
+		return nil, fmt.Errorf("nothing to check: no case in the files chosen (%d %s read, every one an error): are they %s?",
+			rep.Summary.RecordsRead, plural(rep.Summary.RecordsRead, "record", "records"), reader.Format.Description)
+	}
+	a := &report.Audit{Report: rep, DueSoon: dueSoon, Redacted: red != nil, InForce: engine.InForce, AsOf: until}
+	a.Timelines, a.TimelineCases = timelines.Timelines()
+	if agg != nil {
+		a.Comparison = agg.Result(rep)
+	}
+	res := &Result{Audit: a, PassedOver: passedOver}
+	if red != nil && len(passedOver) > 0 {
+		// A redacted run names no file: a file's name may hold a case id.
+		res.PassedOver = []string{fmt.Sprintf("%d %s", len(passedOver), plural(len(passedOver), "file", "files"))}
+	}
+	if reader.Format.Gaps != nil {
+		var lacks []string
+		for _, g := range reader.Format.Gaps(source.Options{AsOf: asOf, S47StartAsStrategyDiscussion: opts.S47Proxy}) {
+			lacks = append(lacks, g.Path)
+		}
+		if len(lacks) > 0 {
+			res.Coverage = coverage(engine.Packs, reader.Format.Name, lacks)
+		}
+	}
+	return res, nil
+}
+
+// coverage says how many rules of each pack a source's records can be judged by, as the
+// command line does after a check of a return.
+func coverage(packs []*checker.CompiledPack, format string, lacks []string) string {
+	var parts []string
+	for _, cp := range packs {
+		judged := 0
+		for _, r := range cp.Pack.Rules {
+			if len(cp.Lacking(r.ID, lacks)) == 0 {
+				judged++
+			}
+		}
+		parts = append(parts, fmt.Sprintf("%d of the %d rules of %s", judged, len(cp.Pack.Rules), cp.Pack.ID))
+	}
+	return fmt.Sprintf("%s records can be judged by %s; the others give insufficient_data (wtcheck import --coverage %s says why)", format, strings.Join(parts, ", "), format)
+}
+
+// lastEngine keeps the engine of the last run: compiling six packs' rules takes most of a
+// second in a browser, and a page checks one file after another with the same choices.
+var lastEngine struct {
+	sync.Mutex
+	key    string
+	engine *checker.Engine
+}
+
+// cachedEngine is buildEngine, reusing the last run's engine when the editions and parameters
+// are the same. It returns a copy, which the run may change (DueSoon); the compiled packs are
+// shared, as they are by every worker of a check.
+func cachedEngine(editions, sets []string) (*checker.Engine, error) {
+	key := strings.Join(editions, ",") + "\x00" + strings.Join(sets, "\x00")
+	lastEngine.Lock()
+	defer lastEngine.Unlock()
+	if lastEngine.engine == nil || lastEngine.key != key {
+		e, err := buildEngine(editions, sets)
+		if err != nil {
+			return nil, err
+		}
+		lastEngine.key, lastEngine.engine = key, e
+	}
+	e := *lastEngine.engine
+	return &e, nil
+}
+
+// buildEngine compiles the shipped packs of the editions (default: each referral under the
+// edition in force) with the shipped calendar and the parameters set.
+func buildEngine(editions, sets []string) (*checker.Engine, error) {
+	cal, err := rules.Calendar()
+	if err != nil {
+		return nil, err
+	}
+	inForce := len(editions) == 0 || slices.Contains(editions, compare.InForce)
+	if inForce && len(editions) > 1 {
+		return nil, errors.New("editions: in force checks each referral under one edition: choose it alone")
+	}
+	if inForce {
+		editions = rules.Editions()
+	}
+	var packs []*checker.Pack
+	var errs []error
+	for _, e := range editions {
+		name, data, err := rules.Pack(strings.TrimSpace(e))
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		p, err := checker.ParsePack(name, data)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		packs = append(packs, p)
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	slices.SortStableFunc(packs, func(a, b *checker.Pack) int { return strings.Compare(a.Edition, b.Edition) })
+	overrides := map[string]map[string]string{}
+	for _, set := range sets {
+		key, value, ok := strings.Cut(set, "=")
+		if !ok {
+			return nil, fmt.Errorf("parameter %q: want NAME=VALUE", set)
+		}
+		prefix, name := "", key
+		if i := strings.LastIndex(key, "."); i >= 0 {
+			prefix, name = key[:i], key[i+1:]
+		}
+		reached := false
+		for _, p := range packs {
+			if prefix != "" && prefix != p.ID && prefix != p.Edition && !slices.ContainsFunc(p.Rules, func(r *checker.Rule) bool { return r.ID == prefix }) {
+				continue
+			}
+			if !slices.ContainsFunc(p.Params, func(q *checker.Param) bool { return q.Name == name }) {
+				continue
+			}
+			if overrides[p.ID] == nil {
+				overrides[p.ID] = map[string]string{}
+			}
+			overrides[p.ID][name] = value
+			reached = true
+		}
+		if !reached {
+			return nil, fmt.Errorf("parameter %q: no pack chosen has a parameter %q there", set, name)
+		}
+	}
+	e := &checker.Engine{Calendar: cal, Today: record.DateOf(time.Now()), InForce: inForce}
+	for _, p := range packs {
+		cp, err := checker.Compile(p, cal, overrides[p.ID])
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		e.Packs = append(e.Packs, cp)
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return e, nil
+}
+
+// memoryReader reads the files from memory, in order, with the source of the input format;
+// it also returns how many files it reads and the files it passed over (a name the format
+// does not read, when several were chosen), as a directory walk would.
+func memoryReader(opts Options, files []File, asOf record.Date, progress func(int)) (*batch.Reader, int, []string, error) {
+	name := opts.InputFormat
+	if name == "case" {
+		name = ""
+	}
+	format, err := registry.Lookup(name)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	src, err := format.Open(source.Options{AsOf: asOf, S47StartAsStrategyDiscussion: opts.S47Proxy})
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	var chosen []File
+	var passedOver []string
+	for _, f := range files {
+		// A single file is read whatever its name, as on the command line; of several (a
+		// folder), only those the format reads.
+		if len(files) > 1 && !format.ReadsName(f.Name) {
+			passedOver = append(passedOver, f.Name)
+			continue
+		}
+		chosen = append(chosen, f)
+	}
+	if len(chosen) == 0 {
+		return nil, 0, passedOver, fmt.Errorf("nothing to check: none of the %d files chosen is %s", len(files), format.Description)
+	}
+	next, records := 0, 0
+	// The runner reads its paths in order: the nth is the nth file chosen.
+	read := source.Func(func(_ source.Input, fn func(source.Record) error) error {
+		f := chosen[next]
+		next++
+		in := source.Input{Name: f.Name, Open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(f.Data)), nil }}
+		err := src.Read(in, func(rec source.Record) error {
+			records++
+			if progress != nil && records%50 == 0 {
+				progress(records)
+			}
+			return fn(rec)
+		})
+		if err != nil {
+			// A problem with the whole file, reported under its name like a bad record.
+			return fn(source.Record{File: f.Name, Err: err})
+		}
+		return nil
+	})
+	// The runner opens standard input for "-" before the source reads it: an empty one here,
+	// which the source above never reads.
+	return &batch.Reader{Format: format, Source: read, Stdin: strings.NewReader("")}, len(chosen), passedOver, nil
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
