@@ -300,6 +300,9 @@ type Report struct {
 	// NotCovered lists, with --edition in-force, the referrals received when no loaded pack
 	// was in force: they were not checked.
 	NotCovered []NotCovered `json:"not_covered,omitempty"`
+	// DueDates lists where a source system's own due dates (the SSD's) differ from the ones
+	// the rules compute: a system set up with the wrong timescale, never a breach.
+	DueDates []DueDisagreement `json:"due_dates,omitempty"`
 	// Failing counts findings at or above the --fail-on level, listed or not.
 	Failing int `json:"-"`
 	// Rules describes every rule of the packs used, for formats that document the rules

@@ -154,6 +154,7 @@ type outcome struct {
 	uncovered   []checker.NotCovered
 	// incidents and arrangements count the records of those kinds checked.
 	incidents, arrangements int
+	dues                    []checker.DueDisagreement
 }
 
 type sortableError struct {
@@ -415,6 +416,7 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 		}
 		newBreaches += o.newBreaches
 		report.NotCovered = append(report.NotCovered, o.uncovered...)
+		report.DueDates = append(report.DueDates, o.dues...)
 		findingSorters = append(findingSorters, o.findings)
 		breachSorters = append(breachSorters, o.breaches)
 		errs = append(errs, o.errors...)
@@ -459,6 +461,9 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 		return cmp.Or(cmp.Compare(a.IncidentID, b.IncidentID), cmp.Compare(a.CaseID, b.CaseID), cmp.Compare(a.Referral, b.Referral))
 	})
 	report.Summary.ReferralsNotCovered = len(report.NotCovered)
+	slices.SortStableFunc(report.DueDates, func(a, b checker.DueDisagreement) int {
+		return cmp.Or(cmp.Compare(a.CaseID, b.CaseID), cmp.Compare(a.Edition, b.Edition), cmp.Compare(a.Rule, b.Rule), cmp.Compare(a.Subject, b.Subject))
+	})
 	slices.SortStableFunc(errs, func(a, b sortableError) int {
 		return cmp.Or(cmp.Compare(a.file, b.file), cmp.Compare(a.Record, b.Record), cmp.Compare(a.Rule, b.Rule), cmp.Compare(a.Error, b.Error))
 	})
@@ -544,7 +549,9 @@ func checkOne(engine *checker.Engine, opts Options, show map[checker.Status]bool
 		for s := range show {
 			listed |= checker.StatusSetOf(s)
 		}
-		if opts.PerCase != nil {
+		if opts.PerCase != nil || len(rec.Due) > 0 {
+			// The comparison needs every finding; so does comparing a source system's own
+			// due dates with the rules' (a met deadline can still have a wrong system date).
 			listed = checker.AllStatuses
 		}
 		var tally checker.StatusCounts
@@ -568,6 +575,15 @@ func checkOne(engine *checker.Engine, opts Options, show map[checker.Status]bool
 	}
 	if opts.PerRecord != nil && rec.Case == nil {
 		opts.PerRecord(rec, j.published, findings)
+	}
+	for _, d := range checker.CompareDue(rec.CaseID, rec.Due, findings) {
+		if red != nil {
+			// Shown as a finding is: the case id and the subject redacted alike.
+			f := checker.Finding{CaseID: d.CaseID, Subject: d.Subject, File: rec.File, Record: rec.Index}
+			red.Finding(&f)
+			d.CaseID, d.Subject = f.CaseID, f.Subject
+		}
+		out.dues = append(out.dues, d)
 	}
 	for _, f := range findings {
 		f.File, f.Record = rec.File, rec.Index

@@ -64,6 +64,8 @@ type htmlPage struct {
 	Comparison              *htmlComparison
 	NotCovered              []htmlNotCovered
 	NotCoveredN             int
+	DueDates                []string
+	DueDatesN               int
 	Errors, Warnings        []string
 	ErrorsN, WarningsN      int
 	Cases                   []htmlCase
@@ -404,6 +406,10 @@ func newHTMLPage(a *Audit) *htmlPage {
 	p.NotCoveredN = len(r.NotCovered)
 	for _, n := range r.NotCovered[:min(len(r.NotCovered), limit)] {
 		p.NotCovered = append(p.NotCovered, htmlNotCovered{Case: ref(n.CaseID), Referral: n.Referral, Received: n.Received.String()})
+	}
+	p.DueDatesN = len(r.DueDates)
+	for _, d := range r.DueDates[:min(len(r.DueDates), limit)] {
+		p.DueDates = append(p.DueDates, DueDateLine(d))
 	}
 	p.ErrorsN = len(r.Errors)
 	for _, e := range r.Errors[:min(len(r.Errors), limit)] {
