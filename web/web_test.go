@@ -33,7 +33,7 @@ const (
 // The sample's case files, as the page is given them, and their folder, as the command line
 // is (it passes over the folder's README, args and want.golden).
 var (
-	sampleFiles = []string{"../fixtures/sample/cases.ndjson", "../fixtures/sample/bad.ndjson"}
+	sampleFiles = []string{"../fixtures/sample/cases.ndjson", "../fixtures/sample/bad.ndjson", "../fixtures/sample/incidents.ndjson", "../fixtures/sample/arrangements.ndjson"}
 	sampleDir   = "../fixtures/sample"
 )
 
