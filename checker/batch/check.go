@@ -394,9 +394,6 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 	for _, j := range waiting {
 		jobs <- j
 	}
-	for _, j := range waiting {
-		jobs <- j
-	}
 	close(jobs)
 	wg.Wait()
 
