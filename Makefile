@@ -143,7 +143,8 @@ FUZZTIME ?= 30s
 FUZZ_TARGETS := \
 	./record:FuzzParseDate ./checker:FuzzLoadPack ./checker:FuzzParseBaseline ./checker:FuzzParseHolidays \
 	./source/casejson:FuzzDecode ./source/cincensus:FuzzRead \
-	./source/annexa:FuzzReadWorkbook ./source/annexa:FuzzReadSheet ./internal/config:FuzzParse
+	./source/annexa:FuzzReadWorkbook ./source/annexa:FuzzReadSheet ./internal/config:FuzzParse \
+	./source/ssd:FuzzParseDate ./source/ssd:FuzzFolder ./source/dfeapi:FuzzRead
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; name=$${t##*:}; echo "fuzz $$pkg $$name"; \

@@ -102,8 +102,10 @@ func ReadBaseline(name string, r io.Reader) (*Baseline, error) {
 	b := &Baseline{keys: map[string]bool{}, Legacy: f.Format == BaselineFormatV1}
 	seen := map[string]bool{}
 	for i, e := range f.Breaches {
-		if e.CaseID == "" || e.Rule == "" || e.Subject == "" {
-			return nil, fmt.Errorf("read baseline %s: breach %d lacks case_id, rule or subject", name, i+1)
+		// An area's arrangements (and an incident recorded with no case) have no case id:
+		// their subject names the record.
+		if e.Rule == "" || e.Subject == "" {
+			return nil, fmt.Errorf("read baseline %s: breach %d lacks a rule or a subject", name, i+1)
 		}
 		if b.Legacy && (e.Referral != "" || e.Pack != "") {
 			return nil, fmt.Errorf("read baseline %s: breach %d has a referral or pack, which %s does not", name, i+1, BaselineFormatV1)

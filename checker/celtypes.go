@@ -292,7 +292,7 @@ var (
 // ModelDocs documents the object types rules can read, in a fixed order.
 func ModelDocs() []TypeDoc {
 	var out []TypeDoc
-	for _, t := range caseObjectTypes {
+	for _, t := range slices.Concat(caseObjectTypes, beyondObjectTypes) {
 		out = append(out, t.document())
 	}
 	return out
@@ -312,7 +312,7 @@ func newCaseTypeProvider(extra ...*objectType) *caseTypeProvider {
 		panic(err) // an empty registry cannot fail to build
 	}
 	p := &caseTypeProvider{base: reg, types: map[string]*objectType{}}
-	for _, t := range slices.Concat(caseObjectTypes, extra) {
+	for _, t := range slices.Concat(caseObjectTypes, beyondObjectTypes, extra) {
 		p.types[t.name] = t
 	}
 	return p
@@ -399,6 +399,10 @@ func (a caseTypeAdapter) NativeToValue(v any) ref.Val {
 		return &celObject{t: planObj, v: v}
 	case *record.Visit:
 		return &celObject{t: visitObj, v: v}
+	case *record.Incident:
+		return &celObject{t: incidentObj, v: v}
+	case *record.Arrangements:
+		return &celObject{t: arrangementsObj, v: v}
 	case record.Date:
 		return dateVal(v)
 	}

@@ -237,11 +237,19 @@ func compileRule(base *cel.Env, r *Rule, scope Scope, lines []string) (*compiled
 		return cr, nil // reported when the pack was parsed
 	}
 	opts := []cel.EnvOption{cel.Variable("object", cel.ObjectType(scopeObjectType[scope]))}
-	if scope != ScopeCase {
-		opts = append(opts, cel.Variable("referral", referralType))
-	}
-	if scope != ScopeCase && scope != ScopeReferral {
+	switch {
+	case scope.Kind() != KindCase:
+		// An incident or arrangements rule reads its own record, which has no case, child or
+		// referral: declaring them would let a rule type-check that can never run.
 		opts = append(opts, cel.Variable(variable, cel.ObjectType(scopeObjectType[scope])))
+	case scope == ScopeCase:
+		opts = append(opts, caseVariables...)
+	case scope == ScopeReferral:
+		opts = append(opts, caseVariables...)
+		opts = append(opts, cel.Variable("referral", referralType))
+	default:
+		opts = append(opts, caseVariables...)
+		opts = append(opts, cel.Variable("referral", referralType), cel.Variable(variable, cel.ObjectType(scopeObjectType[scope])))
 	}
 	env, err := base.Extend(opts...)
 	if err != nil {
@@ -273,7 +281,9 @@ func compileRule(base *cel.Env, r *Rule, scope Scope, lines []string) (*compiled
 				due = Expr{Source: w.dueExpr(), Pos: w.Pos}
 			}
 			cr.due = rc.compile(dueEnv, "deadline.due", due, cel.TimestampType)
-			rc.mustRead(dueEnv, "deadline.due", due, "start")
+			if r.Deadline.DueOn.IsZero() {
+				rc.mustRead(dueEnv, "deadline.due", due, "start")
+			}
 		}
 	} else {
 		cr.assert = rc.compile(env, "assert", r.Assert, cel.BoolType)
@@ -325,6 +335,17 @@ var fieldPathPrefix = map[string]string{
 	"wt.Conference":         "conferences.",
 	"wt.Plan":               "plans.",
 	"wt.Visit":              "plans.visits.",
+	// Incident and arrangements fields, as provenance.lacks names them: from the record.
+	"wt.Incident":          "",
+	"wt.IncidentChild":     "child.",
+	"wt.Notified":          "notified.",
+	"wt.RapidReview":       "rapid_review.",
+	"wt.SeriousCaseReview": "serious_case_review.",
+	"wt.LocalReview":       "local_review.",
+	"wt.ChildDeathReview":  "child_death_review.",
+	"wt.Arrangements":      "",
+	"wt.LSCB":              "lscb.",
+	"wt.Partners":          "partners.",
 }
 
 // collectionScope maps the first part of a field path to the scope of its objects.
@@ -375,6 +396,8 @@ var scopeObjectType = map[Scope]string{
 	ScopeS47Enquiry:         "wt.S47Enquiry",
 	ScopeConference:         "wt.Conference",
 	ScopePlan:               "wt.Plan",
+	ScopeIncident:           "wt.Incident",
+	ScopeArrangements:       "wt.Arrangements",
 }
 
 // compile checks one expression and its result type; want nil accepts any type. An empty

@@ -34,8 +34,10 @@ type VariableDoc struct {
 
 // Variables documents every variable, in a fixed order.
 var Variables = []VariableDoc{
-	{"case", "wt.Case", "The case record.", "every rule"},
-	{"child", "wt.Child", "The child (case.child).", "every rule"},
+	{"case", "wt.Case", "The case record.", "rules of the case-level scopes (case to plan)"},
+	{"child", "wt.Child", "The child (case.child).", "rules of the case-level scopes"},
+	{"incident", "wt.Incident", "The incident record: a child's death or serious harm (incident-format.md).", "scope incident"},
+	{"arrangements", "wt.Arrangements", "An area's safeguarding arrangements record (incident-format.md).", "scope arrangements"},
 	{"as_of", "timestamp", "The day the check is made as at: --as-of, else the record's extract date, else today.", "every rule"},
 	{"params", "wt.Params.<pack id>", "The pack's parameters, such as params.visit_interval_working_days.", "every rule"},
 	{"referral", "wt.Referral", "The referral the object belongs to.", "every scope but case"},
@@ -142,6 +144,12 @@ func trackFirstAfter(args []ref.Val, _ ref.Val) *uint64 {
 	return &n
 }
 
+// caseVariables are declared for the rules of the case-level scopes only (compileRule).
+var caseVariables = []cel.EnvOption{
+	cel.Variable("case", cel.ObjectType("wt.Case")),
+	cel.Variable("child", cel.ObjectType("wt.Child")),
+}
+
 // envOptions declares the functions and types shared by every scope of a pack. The calendar
 // is bound in, so a compiled program needs no other state and can run on any goroutine.
 func envOptions(cal *Calendar, params *objectType) []cel.EnvOption {
@@ -152,8 +160,6 @@ func envOptions(cal *Calendar, params *objectType) []cel.EnvOption {
 		ext.Lists(),
 		ext.Bindings(),
 		costModels(),
-		cel.Variable("case", cel.ObjectType("wt.Case")),
-		cel.Variable("child", cel.ObjectType("wt.Child")),
 		cel.Variable("as_of", cel.TimestampType),
 		cel.Variable("params", cel.ObjectType(params.name)),
 	}

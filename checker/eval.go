@@ -128,6 +128,9 @@ func (e *Engine) CheckListed(c *record.Case, asOf record.Date, listed StatusSet,
 			continue // in force mode: no referral of this case was received under this edition
 		}
 		for _, cr := range cp.rules {
+			if cr.scope.Kind() != KindCase {
+				continue // an incident's or an area's rule: CheckIncident, CheckArrangements
+			}
 			ev.rule(cp, cr)
 			if e.spent != nil && ev.tracker != nil {
 				e.spent(cr.rule, ev.tracker.ActualCost(), ev.objects)

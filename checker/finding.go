@@ -26,11 +26,16 @@ var Statuses = []Status{StatusBreach, StatusPending, StatusMet, StatusNotApplica
 
 // Finding is one rule's verdict on one subject of one case under one edition.
 type Finding struct {
-	CaseID   string `json:"case_id"`
-	Edition  string `json:"edition"`
-	Rule     string `json:"rule"`
-	Subject  string `json:"subject"`
-	Referral string `json:"referral,omitempty"`
+	// CaseID is the case the finding is about; on an incident, the case it names, if any.
+	CaseID string `json:"case_id,omitempty"`
+	// IncidentID and AreaID are set on the findings of an incident and of an area's
+	// arrangements (incident-format.md): the record's own id.
+	IncidentID string `json:"incident_id,omitempty"`
+	AreaID     string `json:"area_id,omitempty"`
+	Edition    string `json:"edition"`
+	Rule       string `json:"rule"`
+	Subject    string `json:"subject"`
+	Referral   string `json:"referral,omitempty"`
 	// Pack names the pack that made the finding when a reader could not tell it from the
 	// edition alone: a pack loaded with --pack (an overlay or a local pack), or one of two
 	// packs of the same edition. Empty for a shipped pack that is its edition's only one.
@@ -95,6 +100,41 @@ func findingKey(caseID, edition, rule, referral, subject, pack string) string {
 	return k
 }
 
+// Kind is the kind of record the finding is about.
+func (f *Finding) Kind() RecordKind {
+	switch {
+	case f.AreaID != "":
+		return KindArrangements
+	case f.IncidentID != "":
+		return KindIncident
+	}
+	return KindCase
+}
+
+// RecordID is the id of the record the finding is about: the case, the incident or the area.
+// Reports show it where they show a case id.
+func (f *Finding) RecordID() string {
+	switch {
+	case f.AreaID != "":
+		return f.AreaID
+	case f.IncidentID != "":
+		return f.IncidentID
+	}
+	return f.CaseID
+}
+
+// rank orders the kinds of record in a report: case findings first, then incidents, then
+// arrangements (incident-format.md).
+func (k RecordKind) rank() int {
+	switch k {
+	case KindIncident:
+		return 1
+	case KindArrangements:
+		return 2
+	}
+	return 0
+}
+
 // Fails reports whether the finding is a breach of a rule at or above the given severity.
 func (f *Finding) Fails(level Severity) bool {
 	return f.Status == StatusBreach && level.Rank() > 0 && f.Severity.Rank() >= level.Rank()
@@ -111,7 +151,8 @@ func SortFindings(fs []Finding) {
 // (package batch) follows too, so the two can never disagree.
 func CompareFindings(a, b Finding) int {
 	return cmp.Or(
-		cmp.Compare(a.CaseID, b.CaseID),
+		cmp.Compare(a.Kind().rank(), b.Kind().rank()),
+		cmp.Compare(a.RecordID(), b.RecordID()),
 		cmp.Compare(a.Edition, b.Edition),
 		cmp.Compare(a.Rule, b.Rule),
 		cmp.Compare(a.Referral, b.Referral),
@@ -143,8 +184,12 @@ type RecordWarning struct {
 
 // Summary counts what a check read and found.
 type Summary struct {
-	RecordsRead    int            `json:"records_read"`
-	Cases          int            `json:"cases"`
+	RecordsRead int `json:"records_read"`
+	Cases       int `json:"cases"`
+	// Incidents and Arrangements count the records of those kinds checked
+	// (incident-format.md); RecordsRead = Cases + Incidents + Arrangements + RecordsSkipped.
+	Incidents      int            `json:"incidents,omitempty"`
+	Arrangements   int            `json:"arrangements,omitempty"`
 	RecordsSkipped int            `json:"records_skipped"`
 	Findings       map[Status]int `json:"findings"`
 	// EvaluationErrors counts rule evaluations that failed on a record; each is in Errors.
@@ -255,6 +300,9 @@ type Report struct {
 	// NotCovered lists, with --edition in-force, the referrals received when no loaded pack
 	// was in force: they were not checked.
 	NotCovered []NotCovered `json:"not_covered,omitempty"`
+	// DueDates lists where a source system's own due dates (the SSD's) differ from the ones
+	// the rules compute: a system set up with the wrong timescale, never a breach.
+	DueDates []DueDisagreement `json:"due_dates,omitempty"`
 	// Failing counts findings at or above the --fail-on level, listed or not.
 	Failing int `json:"-"`
 	// Rules describes every rule of the packs used, for formats that document the rules
@@ -298,9 +346,12 @@ type BaselineSummary struct {
 // NotCovered is a referral that no loaded pack was in force for, in InForce mode: counted
 // and reported, never silently dropped.
 type NotCovered struct {
-	CaseID   string      `json:"case_id"`
-	Referral string      `json:"referral"`
-	Received record.Date `json:"received"`
+	// IncidentID is set for an incident no pack covers: one with no aware day, or one before
+	// the first edition (Referral is then empty, and Received is its aware day).
+	IncidentID string      `json:"incident_id,omitempty"`
+	CaseID     string      `json:"case_id"`
+	Referral   string      `json:"referral"`
+	Received   record.Date `json:"received"`
 	// File and Record say where the case's record was read from, for formats that point at
 	// a location; neither is part of the JSON.
 	File   string `json:"-"`

@@ -334,7 +334,17 @@ func (s *packSource) rule(n *yaml.Node) *Rule {
 					t.Pos = Position{File: s.name, Line: v.Line, Column: v.Column}
 					d.Within = t
 				},
-				"due":   func(v *yaml.Node) { d.Due = s.expr(v) },
+				"due": func(v *yaml.Node) { d.Due = s.expr(v) },
+				// A fixed due date (a date set by law, the end of a transition): the
+				// due expression is that day, whatever the start.
+				"due_on": func(v *yaml.Node) {
+					day, err := record.ParseDate(s.str(v))
+					if err != nil {
+						s.errorAtNode(v, "due_on: %v", err)
+					}
+					d.DueOn = day
+					d.Due = Expr{Source: fmt.Sprintf("date('%s')", day), Pos: Position{File: s.name, Line: v.Line, Column: v.Column}}
+				},
 				"done":  func(v *yaml.Node) { d.Done = s.expr(v) },
 				"lapse": func(v *yaml.Node) { d.Lapse = s.expr(v) },
 			})
@@ -344,7 +354,7 @@ func (s *packSource) rule(n *yaml.Node) *Rule {
 				}
 			}
 			if d.Due.IsZero() == (d.Within == nil) {
-				s.errorAtNode(v, "the deadline needs exactly one of within (a timescale) and due (an expression)")
+				s.errorAtNode(v, "the deadline needs exactly one of within (a timescale), due (an expression) and due_on (a fixed date)")
 			}
 			r.Deadline = d
 		},
@@ -384,6 +394,9 @@ func (s *packSource) checkRule(r *Rule, n *yaml.Node) {
 			s.errorAtNode(n, "%s: scope %s is listed twice", name, sc)
 		}
 		seenScopes[sc] = true
+		if sc.Kind() != r.Scopes[0].Kind() {
+			s.errorAtNode(n, "%s: scopes %s and %s are in different kinds of record (%s, %s): a rule reads one kind", name, r.Scopes[0], sc, r.Scopes[0].Kind(), sc.Kind())
+		}
 	}
 	switch {
 	case r.Assert.IsZero() == (r.Deadline == nil):

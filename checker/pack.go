@@ -147,10 +147,14 @@ const (
 	ScopeS47Enquiry         Scope = "s47_enquiry"
 	ScopeConference         Scope = "conference"
 	ScopePlan               Scope = "plan"
+	// ScopeIncident and ScopeArrangements are the records beyond the case file
+	// (incident-format.md): one finding per incident record, or per area's arrangements.
+	ScopeIncident     Scope = "incident"
+	ScopeArrangements Scope = "arrangements"
 )
 
 // Scopes lists every scope in evaluation order.
-var Scopes = []Scope{ScopeCase, ScopeReferral, ScopeAssessment, ScopeStrategyDiscussion, ScopeS47Enquiry, ScopeConference, ScopePlan}
+var Scopes = []Scope{ScopeCase, ScopeReferral, ScopeAssessment, ScopeStrategyDiscussion, ScopeS47Enquiry, ScopeConference, ScopePlan, ScopeIncident, ScopeArrangements}
 
 // scopeVariable is the CEL variable holding a scope's object (it is also `object`).
 var scopeVariable = map[Scope]string{
@@ -161,6 +165,38 @@ var scopeVariable = map[Scope]string{
 	ScopeS47Enquiry:         "s47",
 	ScopeConference:         "conference",
 	ScopePlan:               "plan",
+	ScopeIncident:           "incident",
+	ScopeArrangements:       "arrangements",
+}
+
+// RecordKind names the kind of record a scope's objects are in: the case record for the
+// case-level scopes, else the incident or the arrangements record.
+type RecordKind string
+
+// Kinds of record.
+const (
+	KindCase         RecordKind = "case"
+	KindIncident     RecordKind = "incident"
+	KindArrangements RecordKind = "arrangements"
+)
+
+// Kind is the kind of record the scope's objects are in.
+func (s Scope) Kind() RecordKind {
+	switch s {
+	case ScopeIncident:
+		return KindIncident
+	case ScopeArrangements:
+		return KindArrangements
+	}
+	return KindCase
+}
+
+// Kind is the kind of record the rule reads (every scope of a rule is of one kind).
+func (r *Rule) Kind() RecordKind {
+	if len(r.Scopes) == 0 {
+		return KindCase
+	}
+	return r.Scopes[0].Kind()
 }
 
 // Citation says where in the guidance a requirement is.
@@ -240,7 +276,10 @@ type Deadline struct {
 	// instead.
 	Within *Timescale
 	Due    Expr // timestamp: the due date, computed from `start`
-	Done   Expr // timestamp or null: when the awaited event happened
+	// DueOn is a fixed due date (due_on), the same for every subject: the day a transition
+	// ends, say. Due then holds it as an expression; it need not read start.
+	DueOn record.Date
+	Done  Expr // timestamp or null: when the awaited event happened
 	// Lapse is a timestamp or null: the day the thing the obligation protects ended (a
 	// referral closed, a plan ended). Without the event, an obligation that lapsed on or
 	// before its due date does not apply, and one that lapsed later is a breach.

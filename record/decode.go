@@ -77,6 +77,8 @@ func jsonKind(goKind string) string {
 		return "true or false"
 	case "string":
 		return "a string"
+	case "int", "int64", "int32":
+		return "a whole number"
 	}
 	return goKind
 }

@@ -24,14 +24,21 @@ import (
 type Record struct {
 	File   string // the input's name as the batch gives it, or "-" for standard input
 	Index  int    // 1-based position of the record in its input; 0 for a problem with the input itself
-	CaseID string // the record's case_id, when it could be read
+	CaseID string // the record's id when it could be read: its case_id, incident_id or area_id
 	Case   *record.Case
-	Err    error
+	// Incident or Arrangements is set instead of Case for a record of those kinds
+	// (incident-format.md): a batch may mix all three.
+	Incident     *record.Incident
+	Arrangements *record.Arrangements
+	Err          error
 	// Warnings are data warnings about a record that is still checked (an event after the
 	// extract date, dates in an impossible order), each naming a path; the runner adds where
 	// the record is. A reader of case records sets record.Warnings; an importer may name the
 	// source's own fields instead (an XML element, a spreadsheet cell).
 	Warnings []record.Warning
+	// Due are the due dates the source system recorded for itself (the SSD's), which the
+	// runner sets beside the ones the rules compute (checker.CompareDue).
+	Due []record.SystemDue
 }
 
 // Input is one thing a source reads. The runner makes one for each file of a batch, for
@@ -86,6 +93,9 @@ type Options struct {
 	S47StartAsStrategyDiscussion bool
 	// MaxRecordBytes bounds one record of a text source; 0 is the source's default.
 	MaxRecordBytes int
+	// TempDir is where a source may write temporary files (the SSD sorts a table not in
+	// person order there); "" is the system's temporary directory.
+	TempDir string
 }
 
 // Format describes one source: a row of the table in package source/registry.
@@ -99,6 +109,9 @@ type Format struct {
 	Expect string
 	// Extensions are the file names a directory walk reads (".xml"), lower case.
 	Extensions []string
+	// Whole says that each path of a batch is read whole, not walked for files: a folder of
+	// tables joined into records (Input.Dir), or a database's URL (Input.Name alone).
+	Whole bool
 	// Gaps lists what the source cannot record under these options; nil for a source
 	// that records everything the case format holds.
 	Gaps func(Options) []Gap

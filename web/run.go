@@ -244,13 +244,17 @@ func Run(opts Options, files []File, progress func(records int)) (*Result, error
 func coverage(packs []*checker.CompiledPack, format string, lacks []string) string {
 	var parts []string
 	for _, cp := range packs {
-		judged := 0
+		judged, total := 0, 0
 		for _, r := range cp.Pack.Rules {
+			if r.Kind() != checker.KindCase {
+				continue // the sources of cases give no incident or arrangements record
+			}
+			total++
 			if len(cp.Lacking(r.ID, lacks)) == 0 {
 				judged++
 			}
 		}
-		parts = append(parts, fmt.Sprintf("%d of the %d rules of %s", judged, len(cp.Pack.Rules), cp.Pack.ID))
+		parts = append(parts, fmt.Sprintf("%d of the %d rules of %s", judged, total, cp.Pack.ID))
 	}
 	return fmt.Sprintf("%s records can be judged by %s; the others give insufficient_data (wtcheck import --coverage %s says why)", format, strings.Join(parts, ", "), format)
 }

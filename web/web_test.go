@@ -33,7 +33,7 @@ const (
 // The sample's case files, as the page is given them, and their folder, as the command line
 // is (it passes over the folder's README, args and want.golden).
 var (
-	sampleFiles = []string{"../fixtures/sample/cases.ndjson", "../fixtures/sample/bad.ndjson"}
+	sampleFiles = []string{"../fixtures/sample/cases.ndjson", "../fixtures/sample/bad.ndjson", "../fixtures/sample/incidents.ndjson", "../fixtures/sample/arrangements.ndjson"}
 	sampleDir   = "../fixtures/sample"
 )
 
@@ -195,7 +195,7 @@ func TestRunRefuses(t *testing.T) {
 		{"no case file", Options{}, notCases, "nothing to check: none of the 2 files chosen is case records (wtcheck/case/v1)"},
 		{"no case", Options{}, readFiles(t, "../fixtures/sample/bad.ndjson"), "nothing to check: no case in the files chosen (3 records read, every one an error): are they case records (wtcheck/case/v1)"},
 		{"annex a without a date", Options{InputFormat: "annex-a"}, sample, "--input-format annex-a: an Annex A workbook has no reference date: give --as-of"},
-		{"unknown input", Options{InputFormat: "ssd"}, sample, `unknown input format "ssd": want case, cin-census, annex-a`},
+		{"unknown input", Options{InputFormat: "xml"}, sample, `unknown input format "xml": want case, cin-census, annex-a, ssd, dfe-api`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Run(tc.opts, tc.files, nil)

@@ -36,6 +36,10 @@ type Options struct {
 	// goroutine (so it must be safe for concurrent use): the comparison aggregates this way
 	// without keeping findings.
 	PerCase func(c *record.Case, findings []checker.Finding)
+	// PerRecord, when set, is given each incident and arrangements record checked, with its
+	// findings and the batch's arrangements (complete: with PerRecord set, incidents are
+	// checked once the batch is read), in the same way as PerCase.
+	PerRecord func(rec Record, published checker.Published, findings []checker.Finding)
 	// AllowEmpty lets an input that yields no case record pass. Without it Check returns an
 	// *EmptyError beside the report (findings-format.md, "Exit codes"): a nightly extract
 	// that failed to arrive must never pass as a clean run.
@@ -131,6 +135,9 @@ type job struct {
 	file  int // position of the file in the batch
 	rec   Record
 	check bool
+	// published is the batch's arrangements, for an incident checked in force (it is
+	// complete once the batch is read: such incidents are checked last).
+	published checker.Published
 }
 
 type outcome struct {
@@ -145,6 +152,9 @@ type outcome struct {
 	known       map[string]bool // baseline breaches found breached again
 	newBreaches int
 	uncovered   []checker.NotCovered
+	// incidents and arrangements count the records of those kinds checked.
+	incidents, arrangements int
+	dues                    []checker.DueDisagreement
 }
 
 type sortableError struct {
@@ -289,6 +299,11 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 	fileNames := make([]string, len(files)) // each file as its records name it
 	read := 0
 	var later judgedLater
+	// In force, an incident of the transition to safeguarding partners is judged by when its
+	// area published its arrangements (rules-catalog.md, "Settled points"), which a later
+	// record of the batch may say: incidents (a few a year in an area) wait for the end.
+	published := checker.Published{}
+	var waiting []job
 	// fileError is a file that could not be read at all: a directory that could not be
 	// walked, or an importer's whole-file error. It counts as one record read and skipped, so
 	// that the counts say something is missing, and the rest of the batch goes on.
@@ -312,8 +327,20 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 		j := job{file: fi, rec: rec, check: rec.Err == nil}
 		if rec.Err == nil {
 			// Duplicates are found here, in input order, so the first record of an id is
-			// the one checked whatever the scheduling.
+			// the one checked whatever the scheduling. Each kind of record has its own ids.
+			kind, extract := "case_id", record.Date{}
+			switch {
+			case rec.Incident != nil:
+				kind, extract = "incident_id", rec.Incident.ExtractDate
+			case rec.Arrangements != nil:
+				kind, extract = "area_id", rec.Arrangements.ExtractDate
+			default:
+				extract = rec.Case.ExtractDate
+			}
 			id := caseIDHash(rec.CaseID)
+			if kind != "case_id" {
+				id = caseIDHash(kind + "\x00" + rec.CaseID)
+			}
 			if first, dup := seenIDs[id]; dup {
 				where := "an earlier record"
 				if file, index, ok := first.at(); ok {
@@ -326,15 +353,26 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 						where = fmt.Sprintf("%s record %d", name, index)
 					}
 				}
-				j.rec.Err = fmt.Errorf("case_id duplicates that of %s, which was checked", where)
+				j.rec.Err = fmt.Errorf("%s duplicates that of %s, which was checked", kind, where)
 				j.check = false
 			} else {
 				if fileNames[fi] == "" {
 					fileNames[fi] = rec.File
 				}
 				seenIDs[id] = seenAt(fi, rec.Index)
-				asOfs[engine.AsOfFor(rec.Case, opts.AsOf)] = true
-				later.add(rec.Case.ExtractDate, opts.AsOf)
+				asOfs[engine.AsOfForDate(extract, opts.AsOf)] = true
+				later.add(extract, opts.AsOf)
+				if a := rec.Arrangements; a != nil {
+					published[a.AreaID] = record.Date{}
+					if v := a.ViewAt(engine.AsOfForDate(extract, opts.AsOf)); v.Partners != nil {
+						published[a.AreaID] = v.Partners.Published
+					}
+				}
+				j.published = published
+				if rec.Incident != nil && (engine.InForce || opts.PerRecord != nil) {
+					waiting = append(waiting, j)
+					return
+				}
 			}
 		}
 		jobs <- j
@@ -352,6 +390,9 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 				fileError(fi, err)
 			}
 		}
+	}
+	for _, j := range waiting {
+		jobs <- j
 	}
 	close(jobs)
 	wg.Wait()
@@ -372,6 +413,7 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 		}
 		newBreaches += o.newBreaches
 		report.NotCovered = append(report.NotCovered, o.uncovered...)
+		report.DueDates = append(report.DueDates, o.dues...)
 		findingSorters = append(findingSorters, o.findings)
 		breachSorters = append(breachSorters, o.breaches)
 		errs = append(errs, o.errors...)
@@ -381,6 +423,8 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 		}
 		report.Failing += o.failing
 		report.Summary.EvaluationErrors += o.evalErrs
+		report.Summary.Incidents += o.incidents
+		report.Summary.Arrangements += o.arrangements
 		report.Summary.RulesOverBudget += o.overBudget
 	}
 	if opts.Baseline != nil {
@@ -394,7 +438,7 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 			report.Summary.RecordsSkipped++
 		}
 	}
-	report.Summary.Cases = read - report.Summary.RecordsSkipped
+	report.Summary.Cases = read - report.Summary.RecordsSkipped - report.Summary.Incidents - report.Summary.Arrangements
 	// The workers' runs and what each still holds are merged as the report is written, in
 	// memory as on disk: never copied into one slice, which would hold the listed findings
 	// twice at the end of the check.
@@ -411,9 +455,12 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 		opts.Breaches.list = list
 	}
 	slices.SortFunc(report.NotCovered, func(a, b checker.NotCovered) int {
-		return cmp.Or(cmp.Compare(a.CaseID, b.CaseID), cmp.Compare(a.Referral, b.Referral))
+		return cmp.Or(cmp.Compare(a.IncidentID, b.IncidentID), cmp.Compare(a.CaseID, b.CaseID), cmp.Compare(a.Referral, b.Referral))
 	})
 	report.Summary.ReferralsNotCovered = len(report.NotCovered)
+	slices.SortStableFunc(report.DueDates, func(a, b checker.DueDisagreement) int {
+		return cmp.Or(cmp.Compare(a.CaseID, b.CaseID), cmp.Compare(a.Edition, b.Edition), cmp.Compare(a.Rule, b.Rule), cmp.Compare(a.Subject, b.Subject))
+	})
 	slices.SortStableFunc(errs, func(a, b sortableError) int {
 		return cmp.Or(cmp.Compare(a.file, b.file), cmp.Compare(a.Record, b.Record), cmp.Compare(a.Rule, b.Rule), cmp.Compare(a.Error, b.Error))
 	})
@@ -468,24 +515,48 @@ func checkOne(engine *checker.Engine, opts Options, show map[checker.Status]bool
 			File: rec.File, Record: rec.Index, CaseID: rec.CaseID, Error: errorText(rec.Err)})
 		return
 	}
-	if opts.Redact != nil {
-		red = opts.Redact.Record(rec.File, j.file+1, rec.CaseID, rec.Case, engine.AsOfFor(rec.Case, opts.AsOf))
-	}
-	// Only what the report lists, or what is counted as failing or kept for a baseline (a
-	// breach), is built in full; the rest is counted. The comparison (PerCase) needs every
-	// finding, in order.
-	listed := checker.StatusSetOf(checker.StatusBreach)
-	for s := range show {
-		listed |= checker.StatusSetOf(s)
-	}
-	if opts.PerCase != nil {
-		listed = checker.AllStatuses
-	}
-	var tally checker.StatusCounts
-	findings, evalErrs, uncovered := engine.CheckListed(rec.Case, opts.AsOf, listed, &tally)
-	for _, s := range checker.Statuses {
-		if n := tally.Of(s); n > 0 {
-			out.counts[s] += n
+	var findings []checker.Finding
+	var evalErrs []checker.EvalError
+	var uncovered []checker.NotCovered
+	switch {
+	case rec.Incident != nil:
+		if opts.Redact != nil {
+			red = opts.Redact.Record(rec.File, j.file+1, rec.CaseID, nil, engine.IncidentAsOf(rec.Incident, opts.AsOf))
+		}
+		var covered bool
+		findings, evalErrs, covered = engine.CheckIncident(rec.Incident, opts.AsOf, j.published)
+		if !covered {
+			uncovered = []checker.NotCovered{{CaseID: rec.Incident.CaseID, IncidentID: rec.Incident.IncidentID, Received: rec.Incident.Aware}}
+		}
+		out.incidents++
+	case rec.Arrangements != nil:
+		if opts.Redact != nil {
+			red = opts.Redact.Record(rec.File, j.file+1, rec.CaseID, nil, engine.ArrangementsAsOf(rec.Arrangements, opts.AsOf))
+		}
+		findings, evalErrs = engine.CheckArrangements(rec.Arrangements, opts.AsOf)
+		out.arrangements++
+	default:
+		if opts.Redact != nil {
+			red = opts.Redact.Record(rec.File, j.file+1, rec.CaseID, rec.Case, engine.AsOfFor(rec.Case, opts.AsOf))
+		}
+		// Only what the report lists, or what is counted as failing or kept for a baseline (a
+		// breach), is built in full; the rest is counted. The comparison (PerCase) needs every
+		// finding, in order.
+		listed := checker.StatusSetOf(checker.StatusBreach)
+		for s := range show {
+			listed |= checker.StatusSetOf(s)
+		}
+		if opts.PerCase != nil || len(rec.Due) > 0 {
+			// The comparison needs every finding; so does comparing a source system's own
+			// due dates with the rules' (a met deadline can still have a wrong system date).
+			listed = checker.AllStatuses
+		}
+		var tally checker.StatusCounts
+		findings, evalErrs, uncovered = engine.CheckListed(rec.Case, opts.AsOf, listed, &tally)
+		for _, s := range checker.Statuses {
+			if n := tally.Of(s); n > 0 {
+				out.counts[s] += n
+			}
 		}
 	}
 	for i := range uncovered {
@@ -495,9 +566,21 @@ func checkOne(engine *checker.Engine, opts Options, show map[checker.Status]bool
 		}
 	}
 	out.uncovered = append(out.uncovered, uncovered...)
-	if opts.PerCase != nil {
+	if opts.PerCase != nil && rec.Case != nil {
 		checker.SortFindings(findings)
 		opts.PerCase(rec.Case, findings)
+	}
+	if opts.PerRecord != nil && rec.Case == nil {
+		opts.PerRecord(rec, j.published, findings)
+	}
+	for _, d := range checker.CompareDue(rec.CaseID, rec.Due, findings) {
+		if red != nil {
+			// Shown as a finding is: the case id and the subject redacted alike.
+			f := checker.Finding{CaseID: d.CaseID, Subject: d.Subject, File: rec.File, Record: rec.Index}
+			red.Finding(&f)
+			d.CaseID, d.Subject = f.CaseID, f.Subject
+		}
+		out.dues = append(out.dues, d)
 	}
 	for _, f := range findings {
 		f.File, f.Record = rec.File, rec.Index

@@ -231,6 +231,8 @@ func (rr *runReader) optInt() *int {
 // The fields of a finding written only when they change, by index in runWriter.prev.
 const (
 	fCase = iota
+	fIncident
+	fArea
 	fReferral
 	fTeam
 	fFile
@@ -246,6 +248,8 @@ var findingCodec = runCodec[checker.Finding]{
 				rw = newRunWriter(w, findingChanging)
 			}
 			rw.changed(fCase, f.CaseID)
+			rw.changed(fIncident, f.IncidentID)
+			rw.changed(fArea, f.AreaID)
 			rw.known(f.Edition)
 			rw.known(f.Rule)
 			rw.str(f.Subject)
@@ -298,6 +302,8 @@ var findingCodec = runCodec[checker.Finding]{
 				rr = newRunReader(r, findingChanging)
 			}
 			f.CaseID = rr.changed(fCase)
+			f.IncidentID = rr.changed(fIncident)
+			f.AreaID = rr.changed(fArea)
 			f.Edition = rr.known()
 			f.Rule = rr.known()
 			f.Subject = rr.str()
@@ -348,7 +354,7 @@ var findingCodec = runCodec[checker.Finding]{
 // made for it. Strings shared with the pack (rule, citation) or the record (file, team) are not
 // counted; the case id, shared by a case's findings, is, to err on the safe side.
 func findingSize(f *checker.Finding) int64 {
-	n := int64(unsafe.Sizeof(*f)) + int64(len(f.CaseID)+len(f.Subject)+len(f.Referral)+len(f.Message)+len(f.Note))
+	n := int64(unsafe.Sizeof(*f)) + int64(len(f.CaseID)+len(f.IncidentID)+len(f.AreaID)+len(f.Subject)+len(f.Referral)+len(f.Message)+len(f.Note))
 	for _, p := range []*int{f.LateWorkingDays, f.LateDays, f.WorkingDaysLeft} {
 		if p != nil {
 			n += 8

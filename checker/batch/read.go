@@ -70,7 +70,9 @@ const (
 func (r *Reader) Walk(paths []string) ([]Entry, error) {
 	var out []Entry
 	for _, p := range paths {
-		if p == "-" {
+		if p == "-" || r.format().Whole {
+			// A format read whole (a folder of tables, a database's URL) is handed the path
+			// as it is: its source says whether it is there.
 			out = append(out, Entry{Path: p})
 			continue
 		}
@@ -174,6 +176,14 @@ func (r *Reader) ReadFile(path string, fn func(Record) error) error {
 // input is the source's input for a file of the batch, or "-".
 func (r *Reader) input(path string) (source.Input, error) {
 	in := source.Input{Name: path}
+	if r.format().Whole {
+		// A folder of tables or a database, read whole: Dir for a folder, neither Open nor
+		// Dir for a database's URL.
+		if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+			in.Dir = os.DirFS(path)
+		}
+		return in, nil
+	}
 	if path == "-" {
 		if r.Stdin == nil {
 			return in, errors.New("no standard input")

@@ -57,7 +57,11 @@ type Outcome struct {
 // Difference is a requirement on a subject whose outcome differs between editions. A subject
 // is named by its referral too, because object ids (A1) repeat across referrals.
 type Difference struct {
-	CaseID      string    `json:"case_id"`
+	CaseID string `json:"case_id,omitempty"`
+	// IncidentID or AreaID names the record of a difference on an incident or an area's
+	// arrangements (where CaseID is the case an incident names, if any).
+	IncidentID  string    `json:"incident_id,omitempty"`
+	AreaID      string    `json:"area_id,omitempty"`
 	Referral    string    `json:"referral,omitempty"` // empty for a subject that is the case itself
 	Subject     string    `json:"subject"`
 	Requirement string    `json:"requirement"` // the rule id, or the id it compares as
@@ -132,6 +136,16 @@ func (a *Aggregator) packInForce(d record.Date) *checker.CompiledPack {
 	return best
 }
 
+// AddRecord takes the findings of every pack on one incident or one area's arrangements;
+// inForce says which of them the in-force column counts (the engine's IncidentInForce and
+// ArrangementsInForce).
+func (a *Aggregator) AddRecord(findings []checker.Finding, inForce func(*checker.Finding) bool) {
+	if !slices.Contains(a.editions, InForce) {
+		inForce = func(*checker.Finding) bool { return false }
+	}
+	a.add(findings, inForce, nil)
+}
+
 // Add takes the findings of every pack on one case.
 func (a *Aggregator) Add(c *record.Case, findings []checker.Finding) {
 	inForceEdition := map[string]string{} // referral id -> edition in force when received
@@ -145,6 +159,11 @@ func (a *Aggregator) Add(c *record.Case, findings []checker.Finding) {
 			}
 		}
 	}
+	a.add(findings, func(f *checker.Finding) bool { return inForceEdition[f.Referral] == f.Edition }, uncovered)
+}
+
+// add counts one record's findings, and finds where their outcomes differ.
+func (a *Aggregator) add(findings []checker.Finding, inForce func(*checker.Finding) bool, uncovered []checker.NotCovered) {
 	type subjectKey struct{ referral, subject, key string }
 	outcomes := map[subjectKey]map[string][]*checker.Finding{} // -> edition -> findings
 	counts := map[string]map[string]*Cell{}
@@ -176,7 +195,7 @@ func (a *Aggregator) Add(c *record.Case, findings []checker.Finding) {
 	for i := range findings {
 		f := &findings[i]
 		count(f.Rule, f.Edition, f)
-		if inForceEdition[f.Referral] == f.Edition {
+		if inForce(f) {
 			count(f.Rule, InForce, f)
 		}
 		k := subjectKey{f.Referral, f.Subject, a.rules[f.Edition][f.Rule].key}
@@ -187,7 +206,7 @@ func (a *Aggregator) Add(c *record.Case, findings []checker.Finding) {
 	}
 	var diffs []Difference
 	for k, byEdition := range outcomes {
-		if d, ok := a.difference(c.CaseID, k.referral, k.subject, k.key, byEdition); ok {
+		if d, ok := a.difference(k.referral, k.subject, k.key, byEdition); ok {
 			diffs = append(diffs, d)
 		}
 	}
@@ -222,8 +241,8 @@ var severityOrder = map[checker.Status]int{
 }
 
 // difference compares the editions' outcomes for one requirement on one subject.
-func (a *Aggregator) difference(caseID, referral, subject, key string, byEdition map[string][]*checker.Finding) (Difference, bool) {
-	d := Difference{CaseID: caseID, Referral: referral, Subject: subject, Requirement: key}
+func (a *Aggregator) difference(referral, subject, key string, byEdition map[string][]*checker.Finding) (Difference, bool) {
+	d := Difference{Referral: referral, Subject: subject, Requirement: key}
 	statuses := map[checker.Status]bool{}
 	for _, ed := range a.editions {
 		fs := byEdition[ed]
@@ -243,6 +262,7 @@ func (a *Aggregator) difference(caseID, referral, subject, key string, byEdition
 			continue
 		}
 		statuses[pick.Status] = true
+		d.CaseID, d.IncidentID, d.AreaID = pick.CaseID, pick.IncidentID, pick.AreaID
 		d.Outcomes = append(d.Outcomes, Outcome{Edition: ed, Rule: pick.Rule, Status: pick.Status,
 			Timescale: a.rules[ed][pick.Rule].timescale, Due: pick.Due, Done: pick.Done})
 	}
@@ -262,6 +282,32 @@ func (a *Aggregator) difference(caseID, referral, subject, key string, byEdition
 	}
 	d.Reason = strings.Join(parts, "; ")
 	return d, true
+}
+
+// RecordID is the id of the record the difference is on: the case, incident or area.
+func (d Difference) RecordID() string {
+	return cmp.Or(d.AreaID, d.IncidentID, d.CaseID)
+}
+
+// kindRank orders differences as findings are: cases, then incidents, then areas.
+func (d Difference) kindRank() int {
+	switch {
+	case d.AreaID != "":
+		return 2
+	case d.IncidentID != "":
+		return 1
+	}
+	return 0
+}
+
+// Label names the record and the subject together: "C-1 R1 A1", or the record alone when the
+// subject is the record itself (an incident), "E09000099 E09000099@2019-06-28" for an
+// interval of an area's arrangements.
+func (d Difference) Label() string {
+	if w := d.Where(); w != d.RecordID() {
+		return d.RecordID() + " " + w
+	}
+	return d.RecordID()
 }
 
 // Where names the difference's subject for a person: "R1 A1", or the subject alone when it
@@ -312,7 +358,7 @@ func (a *Aggregator) Result(rep *checker.Report) *Comparison {
 // input gives the same bytes (again after their ids are redacted).
 func (c *Comparison) Sort() {
 	slices.SortFunc(c.Differences, func(x, y Difference) int {
-		return cmp.Or(cmp.Compare(x.CaseID, y.CaseID), cmp.Compare(x.Requirement, y.Requirement), cmp.Compare(x.Referral, y.Referral), cmp.Compare(x.Subject, y.Subject))
+		return cmp.Or(cmp.Compare(x.kindRank(), y.kindRank()), cmp.Compare(x.RecordID(), y.RecordID()), cmp.Compare(x.Requirement, y.Requirement), cmp.Compare(x.Referral, y.Referral), cmp.Compare(x.Subject, y.Subject))
 	})
 	slices.SortFunc(c.NotCovered, func(x, y checker.NotCovered) int {
 		return cmp.Or(cmp.Compare(x.CaseID, y.CaseID), cmp.Compare(x.Referral, y.Referral))

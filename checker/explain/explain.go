@@ -40,14 +40,18 @@ type Deadline struct {
 
 // Timeline is one case explained.
 type Timeline struct {
-	CaseID    string      `json:"case_id"`
-	AsOf      record.Date `json:"as_of"`
-	Events    []Event     `json:"events"`
-	Deadlines []Deadline  `json:"deadlines"`
-	Other     []Deadline  `json:"assertions"` // findings without dates (the child seen, the chair independent)
-	First     record.Date `json:"first,omitzero"`
-	Last      record.Date `json:"last,omitzero"`
-	Lacks     []string    `json:"lacks,omitempty"`
+	CaseID string `json:"case_id,omitempty"`
+	// IncidentID or AreaID is set for the timeline of an incident or an area's arrangements
+	// (where CaseID is the case an incident names, if any).
+	IncidentID string      `json:"incident_id,omitempty"`
+	AreaID     string      `json:"area_id,omitempty"`
+	AsOf       record.Date `json:"as_of"`
+	Events     []Event     `json:"events"`
+	Deadlines  []Deadline  `json:"deadlines"`
+	Other      []Deadline  `json:"assertions"` // findings without dates (the child seen, the chair independent)
+	First      record.Date `json:"first,omitzero"`
+	Last       record.Date `json:"last,omitzero"`
+	Lacks      []string    `json:"lacks,omitempty"`
 	// NotCovered lists the referrals no loaded pack was in force for, when each referral is
 	// explained under the edition in force: none of their deadlines is shown.
 	NotCovered []checker.NotCovered `json:"not_covered,omitempty"`
@@ -58,14 +62,6 @@ type Timeline struct {
 // The rules of packs say which deadlines count working days, whose skipped bank holidays
 // are listed.
 func Build(c *record.Case, asOf record.Date, findings []checker.Finding, cal *checker.Calendar, packs []*checker.CompiledPack) *Timeline {
-	workingDays := map[string]bool{} // edition + rule
-	for _, cp := range packs {
-		for _, r := range cp.Pack.Rules {
-			if r.Deadline != nil && r.Deadline.Within != nil && r.Deadline.Within.Unit == checker.WorkingDays {
-				workingDays[cp.Pack.Edition+"/"+r.ID] = true
-			}
-		}
-	}
 	t := &Timeline{CaseID: c.CaseID, AsOf: asOf, Lacks: c.Provenance.Lacks, Counts: map[string]int{}}
 	add := func(d record.Date, referral, subject, what string) {
 		if !d.IsZero() {
@@ -117,9 +113,87 @@ func Build(c *record.Case, asOf record.Date, findings []checker.Finding, cal *ch
 			}
 		}
 	}
+	t.addFindings(findings, cal, packs, func(f *checker.Finding) bool { return f.Kind() == checker.KindCase && f.CaseID == c.CaseID })
+	return t
+}
+
+// BuildIncident explains an incident (incident-format.md) as Build explains a case: its
+// events in date order, and the findings of its rules.
+func BuildIncident(in *record.Incident, asOf record.Date, findings []checker.Finding, cal *checker.Calendar, packs []*checker.CompiledPack) *Timeline {
+	t := &Timeline{CaseID: in.CaseID, IncidentID: in.IncidentID, AsOf: asOf, Lacks: in.Provenance.Lacks, Counts: map[string]int{}}
+	if v := in.ViewAt(asOf); v != nil {
+		id := in.IncidentID
+		for _, e := range []struct {
+			d    record.Date
+			what string
+		}{
+			{v.Occurred, strings.ReplaceAll(v.Event, "_", " ")},
+			{v.Aware, "the local authority became aware"},
+			{v.Notified.Panel, "the Child Safeguarding Practice Review Panel notified"},
+			{v.Notified.Ofsted, "Ofsted notified"},
+			{v.Notified.LSCB, "the LSCB notified"},
+			{v.RapidReview.Completed, "rapid review completed" + withValue(v.RapidReview.Decision)},
+			{v.RapidReview.SentToPanel, "rapid review sent to the Panel"},
+			{v.SeriousCaseReview.Decided, "serious case review decided" + withValue(map[bool]string{true: "held", false: "not held"}[v.SeriousCaseReview.Held])},
+			{v.SeriousCaseReview.Completed, "serious case review completed"},
+			{v.SeriousCaseReview.Published, "serious case review published"},
+			{v.LocalReview.Decided, "local child safeguarding practice review decided"},
+			{v.LocalReview.Completed, "local review completed"},
+			{v.LocalReview.Published, "local review published"},
+			{v.ChildDeathReview.NotifiedCDOP, "death notified to the child death overview panel"},
+			{v.ChildDeathReview.RapidResponse, "rapid (joint agency) response began"},
+			{v.ChildDeathReview.CDRMeeting, "child death review meeting"},
+			{v.ChildDeathReview.PanelReview, "reviewed by the panel"},
+		} {
+			if !e.d.IsZero() {
+				t.Events = append(t.Events, Event{Date: e.d, Subject: id, What: e.what})
+			}
+		}
+	}
+	t.addFindings(findings, cal, packs, func(f *checker.Finding) bool { return f.IncidentID == in.IncidentID && f.AreaID == "" })
+	return t
+}
+
+// BuildArrangements explains an area's arrangements: the LSCB's reports and its standing
+// down, the partners' publication and reports, and the findings of their rules.
+func BuildArrangements(a *record.Arrangements, asOf record.Date, findings []checker.Finding, cal *checker.Calendar, packs []*checker.CompiledPack) *Timeline {
+	t := &Timeline{AreaID: a.AreaID, AsOf: asOf, Lacks: a.Provenance.Lacks, Counts: map[string]int{}}
+	v := a.ViewAt(asOf)
+	add := func(d record.Date, what string) {
+		if !d.IsZero() {
+			t.Events = append(t.Events, Event{Date: d, Subject: a.AreaID, What: what})
+		}
+	}
+	if l := v.LSCB; l != nil {
+		for _, d := range l.AnnualReports {
+			add(d, "LSCB annual report published")
+		}
+		add(l.Ended, "LSCB stood down")
+	}
+	if p := v.Partners; p != nil {
+		add(p.Published, "safeguarding partners' arrangements published")
+		for _, d := range p.YearlyReports {
+			add(d, "safeguarding partners' yearly report published")
+		}
+	}
+	t.addFindings(findings, cal, packs, func(f *checker.Finding) bool { return f.AreaID == a.AreaID })
+	return t
+}
+
+// addFindings sorts the events and adds the findings that are the record's, the deadlines
+// among them with the bank holidays their working days skipped.
+func (t *Timeline) addFindings(findings []checker.Finding, cal *checker.Calendar, packs []*checker.CompiledPack, ours func(*checker.Finding) bool) {
+	workingDays := map[string]bool{} // edition + rule
+	for _, cp := range packs {
+		for _, r := range cp.Pack.Rules {
+			if r.Deadline != nil && r.Deadline.Within != nil && r.Deadline.Within.Unit == checker.WorkingDays {
+				workingDays[cp.Pack.Edition+"/"+r.ID] = true
+			}
+		}
+	}
 	slices.SortStableFunc(t.Events, func(a, b Event) int { return cmp.Compare(a.Date.String(), b.Date.String()) })
 	for _, f := range findings {
-		if f.CaseID != c.CaseID {
+		if !ours(&f) {
 			continue
 		}
 		t.Counts[string(f.Status)]++
@@ -142,7 +216,6 @@ func Build(c *record.Case, asOf record.Date, findings []checker.Finding, cal *ch
 		return cmp.Or(cmp.Compare(a.Start.String(), b.Start.String()), cmp.Compare(a.Rule, b.Rule), cmp.Compare(a.Edition, b.Edition), cmp.Compare(a.Subject, b.Subject))
 	})
 	t.Refit()
-	return t
 }
 
 // Refit sets First and Last again from the events and deadlines, after some were changed
@@ -181,7 +254,16 @@ func withValue(v string) string {
 // Text writes the timeline for a terminal.
 func (t *Timeline) Text() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Case %s, as at %s\n", t.CaseID, t.AsOf)
+	switch {
+	case t.IncidentID != "" && t.CaseID != "":
+		fmt.Fprintf(&b, "Incident %s (case %s), as at %s\n", t.IncidentID, t.CaseID, t.AsOf)
+	case t.IncidentID != "":
+		fmt.Fprintf(&b, "Incident %s, as at %s\n", t.IncidentID, t.AsOf)
+	case t.AreaID != "":
+		fmt.Fprintf(&b, "Arrangements of area %s, as at %s\n", t.AreaID, t.AsOf)
+	default:
+		fmt.Fprintf(&b, "Case %s, as at %s\n", t.CaseID, t.AsOf)
+	}
 	if len(t.Lacks) > 0 {
 		fmt.Fprintf(&b, "The record's source cannot record: %s\n", strings.Join(t.Lacks, ", "))
 	}

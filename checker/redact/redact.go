@@ -136,8 +136,13 @@ func (rr *entries) Finding(f *checker.Finding) {
 		f.Message = rr.text(f.Message)
 	}
 	f.CaseID = rr.r.ID(f.CaseID)
+	f.IncidentID = rr.r.ID(f.IncidentID)
 	f.Referral = rr.r.ID(f.Referral)
-	f.Subject = rr.r.Subject(f.Subject)
+	// An area's code is public and names no one: an arrangements finding keeps it, in its
+	// subject as in its area_id.
+	if f.AreaID == "" {
+		f.Subject = rr.r.Subject(f.Subject)
+	}
 	f.Note = rr.text(f.Note)
 	if f.File != "" {
 		f.File = rr.file
@@ -280,6 +285,18 @@ func (r *Redactor) ForComparison(c *record.Case, asOf record.Date, findings []ch
 		fs[i] = f
 	}
 	return &out, fs
+}
+
+// ForRecordComparison redacts the findings of an incident or an area's arrangements for a
+// comparison, as a check's report redacts them.
+func (r *Redactor) ForRecordComparison(id string, findings []checker.Finding) []checker.Finding {
+	rr := r.record("", 0, id, nil, record.Date{})
+	fs := make([]checker.Finding, len(findings))
+	for i, f := range findings {
+		rr.Finding(&f)
+		fs[i] = f
+	}
+	return fs
 }
 
 // Timeline redacts a case's timeline (wtcheck explain, and the audit's timelines) as the

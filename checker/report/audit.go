@@ -135,9 +135,9 @@ func (a *Audit) Headline() Headline {
 		clear(statuses)
 	}
 	for f := range a.Report.Listed() {
-		if f.CaseID != caseID {
+		if f.RecordID() != caseID {
 			flush()
-			caseID = f.CaseID
+			caseID = f.RecordID()
 		}
 		k := seen{f.Status, identity{f.Referral, f.Rule, f.Subject}}
 		statuses[k] = max(statuses[k], f.Severity.Rank())
@@ -208,9 +208,9 @@ func (a *Audit) actions(match func(*checker.Finding) bool) ([]Action, int) {
 		if !match(f) {
 			continue
 		}
-		if f.CaseID != caseID {
+		if f.RecordID() != caseID {
 			flush()
-			caseID = f.CaseID
+			caseID = f.RecordID()
 		}
 		k := key{identity{f.Referral, f.Rule, f.Subject}, f.Due}
 		if it := inCase[k]; it != nil {
@@ -225,6 +225,14 @@ func (a *Audit) actions(match func(*checker.Finding) bool) ([]Action, int) {
 	items := []Action(*h)
 	slices.SortFunc(items, actionCompare)
 	return items, total
+}
+
+// Beyond lists the findings of one kind of record beyond the case file (incidents, or areas'
+// arrangements), every status but not applicable, in the order of the action lists: the
+// first MaxRows items, and how many there are. An item the same under several editions is one
+// item.
+func (a *Audit) Beyond(kind checker.RecordKind) (items []Action, total int) {
+	return a.actions(func(f *checker.Finding) bool { return f.Kind() == kind && f.Status != checker.StatusNotApplicable })
 }
 
 // actionCompare orders action items: the earliest due date first, then the report's order.

@@ -25,7 +25,7 @@ func ComparisonMarkdown(w io.Writer, c *compare.Comparison) error {
 		fmt.Fprintln(ew, "| case | subject | requirement | reason |")
 		fmt.Fprintln(ew, "|---|---|---|---|")
 		for _, d := range c.Differences {
-			fmt.Fprintf(ew, "| %s | %s | `%s` | %s |\n", mdCell(d.CaseID), mdCell(d.Where()), d.Requirement, mdCell(d.Reason))
+			fmt.Fprintf(ew, "| %s | %s | `%s` | %s |\n", mdCell(d.RecordID()), mdCell(d.Where()), d.Requirement, mdCell(d.Reason))
 		}
 	}
 	return ew.err

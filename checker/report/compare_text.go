@@ -46,7 +46,7 @@ func ComparisonText(w io.Writer, c *compare.Comparison) error {
 	}
 	fmt.Fprintf(ew, "\nOutcomes that differ between editions (%d):\n", len(c.Differences))
 	for _, d := range c.Differences {
-		fmt.Fprintf(ew, "  %s %s %s: %s\n", plain(d.CaseID), plain(d.Where()), d.Requirement, plain(d.Reason))
+		fmt.Fprintf(ew, "  %s %s: %s\n", plain(d.Label()), d.Requirement, plain(d.Reason))
 	}
 	if len(c.NotCovered) > 0 {
 		fmt.Fprintf(ew, "\nNot covered in the in-force column: %d %s received when no loaded pack was in force\n", len(c.NotCovered), plural(len(c.NotCovered), "referral", "referrals"))
@@ -71,7 +71,7 @@ func ComparisonText(w io.Writer, c *compare.Comparison) error {
 	if s.Warnings > 0 {
 		warnings = fmt.Sprintf(", %d %s", s.Warnings, plural(s.Warnings, "warning", "warnings"))
 	}
-	fmt.Fprintf(ew, "\n%d %s compared under %s (%d %s read, %d skipped%s)\n", s.Cases, plural(s.Cases, "case", "cases"),
+	fmt.Fprintf(ew, "\n%s compared under %s (%d %s read, %d skipped%s)\n", RecordsChecked(s),
 		strings.Join(c.Editions, ", "), s.RecordsRead, plural(s.RecordsRead, "record", "records"), s.RecordsSkipped, warnings)
 	return ew.err
 }

@@ -11,7 +11,7 @@ import (
 
 // csvHeader names the columns of the CSV format, one finding a row.
 var csvHeader = []string{"case_id", "edition", "rule", "subject", "referral", "status", "severity",
-	"start", "due", "done", "late_working_days", "late_days", "working_days_left", "due_soon", "team", "message", "citation", "pack"}
+	"start", "due", "done", "late_working_days", "late_days", "working_days_left", "due_soon", "team", "message", "citation", "pack", "incident_id", "area_id"}
 
 // CSV writes one finding a row under a header, for a spreadsheet. It starts with a UTF-8
 // byte-order mark, which Excel needs to read the file as UTF-8; dates are ISO (YYYY-MM-DD),
@@ -29,7 +29,7 @@ func CSV(w io.Writer, r *checker.Report) error {
 	for f := range r.Listed() {
 		row := []string{f.CaseID, f.Edition, f.Rule, f.Subject, f.Referral, string(f.Status), string(f.Severity),
 			f.Start.String(), f.Due.String(), f.Done.String(), intCell(f.LateWorkingDays), intCell(f.LateDays),
-			intCell(f.WorkingDaysLeft), strconv.FormatBool(f.DueSoon), f.Team, f.Message, f.Citation, f.Pack}
+			intCell(f.WorkingDaysLeft), strconv.FormatBool(f.DueSoon), f.Team, f.Message, f.Citation, f.Pack, f.IncidentID, f.AreaID}
 		for j, cell := range row {
 			row[j] = defuseFormula(plain(cell))
 		}
@@ -41,7 +41,7 @@ func CSV(w io.Writer, r *checker.Report) error {
 	// spreadsheet of the findings cannot pass for a complete check.
 	for _, n := range r.NotCovered {
 		row := []string{n.CaseID, "", "", n.Referral, n.Referral, "not_covered", "", n.Received.String(), "", "", "", "", "", "false", "",
-			NotCoveredMessage(n), "", ""} // as many cells as the header: no citation, no pack
+			NotCoveredMessage(n), "", "", n.IncidentID, ""} // as many cells as the header: no citation, no pack
 		for j, cell := range row {
 			row[j] = defuseFormula(plain(cell))
 		}

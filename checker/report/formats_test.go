@@ -256,7 +256,7 @@ func TestLocalPackIsNamedInEveryFormat(t *testing.T) {
 		"text":     {"C-1   2023 la-e09000099", "Local pack: la-e09000099 0.1.0 (local.yaml, sha256 922e09d2791e, extends wt2023 0.1.0)"},
 		"json":     {`"pack": "la-e09000099"`, `"file": "local.yaml"`, `"sha256": "922e09d2791e281541584850fdaa87ad1b82f57fed5d2169796e250679412611"`, `"extends": "wt2023 0.1.0"`},
 		"ndjson":   {`"pack":"la-e09000099"`},
-		"csv":      {",la-e09000099\r\n"},
+		"csv":      {",la-e09000099,,\r\n"},
 		"markdown": {"Local pack: la-e09000099 0.1.0 (local.yaml, sha256 922e09d2791e, extends wt2023 0.1.0)", "| C-1 | 2023 la-e09000099 |"},
 		"junit":    {`name="Working Together 2023 la-e09000099"`},
 		"sarif":    {`"id": "wtcheck/la-e09000099/"`, `"file": "local.yaml"`, `"sha256": "922e09d2791e281541584850fdaa87ad1b82f57fed5d2169796e250679412611"`},

@@ -35,7 +35,7 @@ func GitHub(w io.Writer, r *checker.Report) error {
 			}
 		}
 		props = append(props, "title="+ghProperty(fmt.Sprintf("%s %s (%s)", f.Rule, f.Status, EditionLabel(f))))
-		msg := fmt.Sprintf("%s %s: %s [%s]", f.CaseID, f.Subject, f.Message, f.Citation)
+		msg := fmt.Sprintf("%s %s: %s [%s]", f.RecordID(), f.Subject, f.Message, f.Citation)
 		fmt.Fprintf(ew, "::%s %s::%s\n", level, strings.Join(props, ","), ghData(msg))
 	}
 	for _, e := range r.Errors {

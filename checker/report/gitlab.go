@@ -55,7 +55,7 @@ func GitLab(w io.Writer, r *checker.Report) error {
 			path = "stdin"
 		}
 		emit(gitlabIssue{
-			Description: fmt.Sprintf("%s %s (Working Together %s): %s", f.CaseID, f.Subject, EditionLabel(f), f.Message),
+			Description: fmt.Sprintf("%s %s (Working Together %s): %s", f.RecordID(), f.Subject, EditionLabel(f), f.Message),
 			CheckName:   f.Rule,
 			Fingerprint: fingerprint(f),
 			Severity:    gitlabSeverity(f.Severity),

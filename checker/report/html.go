@@ -58,9 +58,14 @@ type htmlPage struct {
 	DueSoonDays             int
 	OverdueN, SoonN         int
 	OverdueTable, SoonTable htmlActionTable
+	// Incidents and Arrangements are the sections of the records beyond the case file, nil
+	// when the batch has none.
+	Incidents, Arrangements *htmlActionTable
 	Comparison              *htmlComparison
 	NotCovered              []htmlNotCovered
 	NotCoveredN             int
+	DueDates                []string
+	DueDatesN               int
 	Errors, Warnings        []string
 	ErrorsN, WarningsN      int
 	Cases                   []htmlCase
@@ -109,6 +114,7 @@ type htmlAction struct {
 // Cut says how much of the list it shows, when not all.
 type htmlActionTable struct {
 	ID, Label, When, Cut string
+	Who                  string // the first column's heading: "Case" when empty
 	Teams                bool
 	Rows                 []htmlAction
 }
@@ -212,6 +218,12 @@ func newHTMLPage(a *Audit) *htmlPage {
 		{ID: "summary-records", Label: "records read", N: s.RecordsRead},
 		{ID: "summary-skipped", Label: "records skipped", N: s.RecordsSkipped, Href: "#errors", Class: "card-note"},
 	}
+	if s.Incidents > 0 {
+		p.Checked = append(p.Checked, htmlCard{ID: "summary-incidents", Label: "incidents checked", N: s.Incidents})
+	}
+	if s.Arrangements > 0 {
+		p.Checked = append(p.Checked, htmlCard{ID: "summary-arrangements", Label: "areas' arrangements checked", N: s.Arrangements})
+	}
 	if s.EvaluationErrors > 0 {
 		p.Checked = append(p.Checked, htmlCard{ID: "summary-evaluation-errors", Label: "evaluation errors", N: s.EvaluationErrors, Href: "#errors", Class: "card-note"})
 	}
@@ -305,7 +317,7 @@ func newHTMLPage(a *Audit) *htmlPage {
 	// The action lists.
 	action := func(it Action) htmlAction {
 		f := &it.Finding
-		return htmlAction{Case: ref(f.CaseID), Edition: strings.Join(it.Editions, ", "), Rule: f.Rule, Subject: f.Subject, Status: StatusLabel(f),
+		return htmlAction{Case: ref(f.RecordID()), Edition: strings.Join(it.Editions, ", "), Rule: f.Rule, Subject: f.Subject, Status: StatusLabel(f),
 			Class: statusClass(f.Status, f.Severity), Due: dash(f.Due.String()), When: Lateness(f), Message: f.Message,
 			Citation: f.Citation, Team: f.Team}
 	}
@@ -327,6 +339,27 @@ func newHTMLPage(a *Audit) *htmlPage {
 		Cut: withNote(cutText(len(overdueRows), overdueN, "items, the oldest due date first,"), p.CutNote)}
 	p.SoonTable = htmlActionTable{ID: "due-soon-table", Label: "Work due soon", When: "Left", Teams: teams, Rows: soonRows,
 		Cut: withNote(cutText(len(soonRows), soonN, "items, the soonest first,"), p.CutNote)}
+
+	// The records beyond the case file.
+	for _, k := range []struct {
+		kind           checker.RecordKind
+		id, label, who string
+		dst            **htmlActionTable
+	}{
+		{checker.KindIncident, "incidents-table", "Incidents and child deaths", "Incident", &p.Incidents},
+		{checker.KindArrangements, "arrangements-table", "Local arrangements", "Area", &p.Arrangements},
+	} {
+		items, n := a.Beyond(k.kind)
+		if n == 0 {
+			continue
+		}
+		var rows []htmlAction
+		for _, it := range items {
+			rows = append(rows, action(it))
+		}
+		*k.dst = &htmlActionTable{ID: k.id, Label: k.label, Who: k.who, When: "Late / left", Rows: rows,
+			Cut: withNote(cutText(len(rows), n, "findings, the earliest due date first,"), p.CutNote)}
+	}
 
 	// Editions compared.
 	if c := a.Comparison; c != nil {
@@ -373,6 +406,10 @@ func newHTMLPage(a *Audit) *htmlPage {
 	p.NotCoveredN = len(r.NotCovered)
 	for _, n := range r.NotCovered[:min(len(r.NotCovered), limit)] {
 		p.NotCovered = append(p.NotCovered, htmlNotCovered{Case: ref(n.CaseID), Referral: n.Referral, Received: n.Received.String()})
+	}
+	p.DueDatesN = len(r.DueDates)
+	for _, d := range r.DueDates[:min(len(r.DueDates), limit)] {
+		p.DueDates = append(p.DueDates, DueDateLine(d))
 	}
 	p.ErrorsN = len(r.Errors)
 	for _, e := range r.Errors[:min(len(r.Errors), limit)] {

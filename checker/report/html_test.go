@@ -645,3 +645,31 @@ func TestHTMLRedacted(t *testing.T) {
 		t.Error("an audit without a report gave no error")
 	}
 }
+
+// TestHTMLDueDates: a source system's due dates that differ from the guidance's get their own
+// section, linked from the contents, apart from the findings; with none, neither shows.
+func TestHTMLDueDates(t *testing.T) {
+	a := auditFixture(t)
+	_, ids := parsePage(t, renderHTML(t, a))
+	if ids["due-dates"] != nil {
+		t.Fatal("#due-dates shown with no due dates")
+	}
+	rep := *a.Report
+	rep.DueDates = []checker.DueDisagreement{{CaseID: "P-1", Edition: "2023", Rule: "icpc-timeliness", Subject: "S-1",
+		SystemDue: record.MustDate("2024-01-17"), Due: record.MustDate("2024-01-24"), Days: -7, Where: "ssd_initial_cp_conference row K-1, icpc_icpc_target_date"}}
+	b := *a
+	b.Report = &rep
+	page := renderHTML(t, &b)
+	_, ids = parsePage(t, page)
+	sec := ids["due-dates"]
+	if sec == nil {
+		t.Fatal("no #due-dates")
+	}
+	want := "P-1 2023 icpc-timeliness S-1: the system's due date 2024-01-17, the guidance's 2024-01-24 (7 days earlier) [ssd_initial_cp_conference row K-1, icpc_icpc_target_date]"
+	if !strings.Contains(textOf(sec), want) {
+		t.Errorf("section: %s", textOf(sec))
+	}
+	if !bytes.Contains(page, []byte(`<a href="#due-dates">System due dates (1)</a>`)) {
+		t.Error("no link to #due-dates in the contents")
+	}
+}

@@ -52,6 +52,10 @@ func JSON(w io.Writer, r *checker.Report) error {
 	if len(r.NotCovered) > 0 {
 		jw.field("not_covered", r.NotCovered)
 	}
+	if len(r.DueDates) > 0 {
+		jw.key("due_dates")
+		elements(jw, r.DueDates)
+	}
 	jw.raw("\n}\n")
 	return jw.err
 }

@@ -56,7 +56,7 @@ func JUnit(w io.Writer, r *checker.Report) error {
 	type caseRule struct{ edition, caseID, rule string }
 	groups := map[caseRule][]*checker.Finding{}
 	for f := range r.Listed() {
-		k := caseRule{EditionLabel(f), f.CaseID, f.Rule}
+		k := caseRule{EditionLabel(f), f.RecordID(), f.Rule}
 		groups[k] = append(groups[k], f)
 	}
 	keys := make([]caseRule, 0, len(groups))

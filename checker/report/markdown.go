@@ -82,7 +82,7 @@ func Markdown(w io.Writer, r *checker.Report) error {
 		fmt.Fprintln(ew, "| case | edition | rule | subject | status | due | done | late / left |")
 		fmt.Fprintln(ew, "|---|---|---|---|---|---|---|---|")
 		for _, f := range act {
-			fmt.Fprintf(ew, "| %s | %s | `%s` | %s | %s | %s | %s | %s |\n", mdCell(f.CaseID), EditionLabel(f), f.Rule, mdCell(f.Subject),
+			fmt.Fprintf(ew, "| %s | %s | `%s` | %s | %s | %s | %s | %s |\n", mdCell(f.RecordID()), EditionLabel(f), f.Rule, mdCell(f.Subject),
 				StatusLabel(f), dash(f.Due.String()), dash(f.Done.String()), Lateness(f))
 		}
 		if more > 0 {

@@ -81,11 +81,34 @@ func WarningLine(w checker.RecordWarning) string {
 	return where + ": " + what
 }
 
+// RecordsChecked counts the records checked by kind: "32 cases", or, when the batch held
+// incidents or arrangements, "32 cases, 7 incidents and 2 areas' arrangements".
+func RecordsChecked(s checker.Summary) string {
+	if s.Incidents == 0 && s.Arrangements == 0 {
+		return fmt.Sprintf("%d %s", s.Cases, plural(s.Cases, "case", "cases"))
+	}
+	var parts []string
+	if s.Cases > 0 {
+		parts = append(parts, fmt.Sprintf("%d %s", s.Cases, plural(s.Cases, "case", "cases")))
+	}
+	if s.Incidents > 0 {
+		parts = append(parts, fmt.Sprintf("%d %s", s.Incidents, plural(s.Incidents, "incident", "incidents")))
+	}
+	if s.Arrangements > 0 {
+		parts = append(parts, fmt.Sprintf("%d %s arrangements", s.Arrangements, plural(s.Arrangements, "area's", "areas'")))
+	}
+	if len(parts) == 1 {
+		return parts[0]
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
+}
+
 // SummaryLine counts what was checked and found.
 func SummaryLine(r *checker.Report) string {
 	s := r.Summary
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d %s checked", s.Cases, plural(s.Cases, "case", "cases"))
+	b.WriteString(RecordsChecked(s))
+	b.WriteString(" checked")
 	if !r.AsOf.IsZero() {
 		fmt.Fprintf(&b, " as at %s", r.AsOf)
 	}

@@ -390,7 +390,7 @@ func levelRank(f *checker.Finding) int {
 func sarifResultOf(f *checker.Finding, ruleIndex int) sarifResult {
 	kind, level := sarifKind(f)
 	loc := sarifLocation{LogicalLocations: []map[string]any{{
-		"fullyQualifiedName": f.CaseID + "/" + f.Referral + "/" + f.Subject, "kind": "object"}}}
+		"fullyQualifiedName": f.RecordID() + "/" + f.Referral + "/" + f.Subject, "kind": "object"}}}
 	if f.File != "" && f.File != "-" {
 		loc.PhysicalLocation = &sarifPhysical{ArtifactLocation: map[string]string{"uri": fileURI(f.File)}}
 		if f.Record > 0 {
@@ -398,6 +398,12 @@ func sarifResultOf(f *checker.Finding, ruleIndex int) sarifResult {
 		}
 	}
 	props := map[string]any{"case_id": f.CaseID, "edition": f.Edition, "subject": f.Subject, "status": string(f.Status)}
+	if f.IncidentID != "" {
+		props["incident_id"] = f.IncidentID
+	}
+	if f.AreaID != "" {
+		props["area_id"] = f.AreaID
+	}
 	if f.Referral != "" {
 		props["referral"] = f.Referral
 	}
@@ -413,7 +419,7 @@ func sarifResultOf(f *checker.Finding, ruleIndex int) sarifResult {
 	}
 	return sarifResult{
 		RuleID: f.Rule, RuleIndex: ruleIndex, Kind: kind, Level: level,
-		Message:             sarifText{Text: f.CaseID + " " + f.Subject + ": " + f.Message},
+		Message:             sarifText{Text: f.RecordID() + " " + f.Subject + ": " + f.Message},
 		Locations:           []sarifLocation{loc},
 		PartialFingerprints: map[string]string{"wtcheckFinding/v2": fingerprint(f)},
 		Properties:          props,

@@ -108,6 +108,10 @@ func text(w io.Writer, r *checker.Report, colour bool) error {
 	if len(r.NotCovered) > 0 {
 		fmt.Fprintf(ew, "Not covered: %d %s received when no loaded pack was in force, not checked:\n", len(r.NotCovered), plural(len(r.NotCovered), "referral", "referrals"))
 		for _, n := range r.NotCovered {
+			if n.IncidentID != "" {
+				fmt.Fprintf(ew, "  incident %s, aware %s\n", plain(n.IncidentID), dash(n.Received.String()))
+				continue
+			}
 			fmt.Fprintf(ew, "  %s %s, received %s\n", plain(n.CaseID), plain(n.Referral), n.Received)
 		}
 		fmt.Fprintln(ew)
@@ -126,6 +130,13 @@ func text(w io.Writer, r *checker.Report, colour bool) error {
 		}
 		fmt.Fprintln(ew)
 	}
+	if len(r.DueDates) > 0 {
+		fmt.Fprintf(ew, "Due dates the source system set that differ from the guidance (%d; not breaches):\n", len(r.DueDates))
+		for _, d := range r.DueDates {
+			fmt.Fprintf(ew, "  %s\n", DueDateLine(d))
+		}
+		fmt.Fprintln(ew)
+	}
 	for _, p := range localPacks(r) {
 		fmt.Fprintf(ew, "Local pack: %s\n", p)
 	}
@@ -136,13 +147,31 @@ func text(w io.Writer, r *checker.Report, colour bool) error {
 // statusColumn is the index of STATUS in a row of the text table.
 const statusColumn = 4
 
+// DueDateLine describes one due date a source system set that differs from the one the rule
+// computes: the case, edition, rule and subject, both dates, and where the system's was read.
+func DueDateLine(d checker.DueDisagreement) string {
+	return fmt.Sprintf("%s %s %s %s: the system's due date %s, the guidance's %s (%s) [%s]", plain(d.CaseID), plain(d.Edition), d.Rule, plain(d.Subject),
+		d.SystemDue, d.Due, dayDiff(d.Days), plain(d.Where))
+}
+
+// dayDiff says how far a system's due date is from the guidance's.
+func dayDiff(days int) string {
+	switch {
+	case days < 0:
+		return fmt.Sprintf("%d %s earlier", -days, plural(-days, "day", "days"))
+	case days > 0:
+		return fmt.Sprintf("%d %s later", days, plural(days, "day", "days"))
+	}
+	return "the same day"
+}
+
 // textRow is a finding's row of the text table.
 func textRow(f *checker.Finding) []string {
 	status := StatusLabel(f)
 	if len(f.Proxies) > 0 {
 		status += " (proxy)"
 	}
-	return []string{plain(f.CaseID), plain(EditionLabel(f)), f.Rule, plain(f.Subject), status, dash(f.Due.String()), dash(f.Done.String()), Lateness(f)}
+	return []string{plain(f.RecordID()), plain(EditionLabel(f)), f.Rule, plain(f.Subject), status, dash(f.Due.String()), dash(f.Done.String()), Lateness(f)}
 }
 
 // errWriter keeps the first write error, so a long report is not checked line by line.

@@ -92,3 +92,20 @@ func TestColourText(t *testing.T) {
 		t.Errorf("escape codes in the plain table:\n%q", plain.String())
 	}
 }
+
+func TestTextDueDates(t *testing.T) {
+	r := &checker.Report{DueDates: []checker.DueDisagreement{
+		{CaseID: "P-1", Edition: "2023", Rule: "first-review-timeliness", Subject: "cp:1", SystemDue: record.MustDate("2024-07-28"), Due: record.MustDate("2024-04-28"), Days: 91, Where: "ssd_cp_reviews row R-1, cppr_cp_review_due"},
+		{CaseID: "P-2", Edition: "2023", Rule: "icpc-timeliness", Subject: "S-1", SystemDue: record.MustDate("2024-01-23"), Due: record.MustDate("2024-01-24"), Days: -1, Where: "w"},
+	}}
+	var b strings.Builder
+	if err := Text(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	want := "Due dates the source system set that differ from the guidance (2; not breaches):\n" +
+		"  P-1 2023 first-review-timeliness cp:1: the system's due date 2024-07-28, the guidance's 2024-04-28 (91 days later) [ssd_cp_reviews row R-1, cppr_cp_review_due]\n" +
+		"  P-2 2023 icpc-timeliness S-1: the system's due date 2024-01-23, the guidance's 2024-01-24 (1 day earlier) [w]\n\n"
+	if !strings.HasPrefix(b.String(), want) {
+		t.Fatalf("got:\n%s\nwant it to begin:\n%s", b.String(), want)
+	}
+}

@@ -47,6 +47,17 @@ func XLSX(w io.Writer, a *Audit) error {
 	}
 	x.findings("Overdue", count(a.Report.Listed(), overdue), filter(a.Report.Listed(), overdue))
 	x.findings("Due soon", count(a.Report.Listed(), soon), filter(a.Report.Listed(), soon))
+	// The records beyond the case file, each kind on a sheet of its own when the batch has
+	// any: every finding but those that do not apply.
+	for _, k := range []struct {
+		sheet string
+		kind  checker.RecordKind
+	}{{"Incidents", checker.KindIncident}, {"Arrangements", checker.KindArrangements}} {
+		of := func(f *checker.Finding) bool { return f.Kind() == k.kind && f.Status != checker.StatusNotApplicable }
+		if n := count(a.Report.Listed(), of); n > 0 {
+			x.findings(k.sheet, n, filter(a.Report.Listed(), of))
+		}
+	}
 	if x.err == nil {
 		x.err = a.Report.ListErr()
 	}
@@ -317,7 +328,7 @@ func (x *xlsxBook) findings(sheet string, n int, fs iter.Seq[*checker.Finding]) 
 		}
 		row++
 		cell, _ := excelize.CoordinatesToCellName(1, row)
-		x.check(sw.SetRow(cell, []any{f.CaseID, EditionLabel(f), f.Rule, textCell(f.Subject), textCell(f.Referral), string(f.Status), string(f.Severity),
+		x.check(sw.SetRow(cell, []any{f.RecordID(), EditionLabel(f), f.Rule, textCell(f.Subject), textCell(f.Referral), string(f.Status), string(f.Severity),
 			date(f.Start), date(f.Due), date(f.Done), intCellValue(f.LateWorkingDays), intCellValue(f.LateDays),
 			intCellValue(f.WorkingDaysLeft), textCell(f.Team), textCell(f.Message), textCell(f.Citation)}))
 	}

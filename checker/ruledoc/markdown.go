@@ -107,6 +107,21 @@ func Reference(w io.Writer, packs []*checker.Pack) error {
 		}
 	}
 
+	fmt.Fprintln(ew, "\n## Scopes and deadline shapes")
+	fmt.Fprintln(ew)
+	fmt.Fprintln(ew, "A rule's `scope` says which objects it gets one finding each for: `case`, `referral`, `assessment`, "+
+		"`strategy_discussion`, `s47_enquiry`, `conference` and `plan` are in a case record; `incident` (one finding per incident "+
+		"record, its subject the `incident_id`) and `arrangements` (one per area's arrangements record, its subject the `area_id`) "+
+		"are the records beyond the case file. A rule reads one kind of record.")
+	fmt.Fprintln(ew)
+	fmt.Fprintln(ew, "| shape | written as | status |")
+	fmt.Fprintln(ew, "|---|---|---|")
+	fmt.Fprintln(ew, "| a timescale from a start | `deadline: {start, within: 15 working days, done, lapse}` | met, breach (late or overdue), pending, not applicable (lapsed), insufficient data (no start) |")
+	fmt.Fprintln(ew, "| a due date computed from the start | `deadline: {start, due: <expression reading start>, done}` | as above |")
+	fmt.Fprintln(ew, "| a fixed due date | `deadline: {start: date('2018-07-04'), due_on: 2019-09-29, done}`: the same day for every subject (a transition's end); it stays on a weekend, and lateness is counted in working days | as above |")
+	fmt.Fprintln(ew, "| an interval over a list of dates | `each: <list of dates>`, `subject: <id> + '@' + isoDate(item)`, `deadline: {start: item, within: 12 months, done: firstAfter(<list>, item), lapse: <the day the series ends>}`: each date opens the next interval; the end of what the list belongs to is a lapse | one finding per interval |")
+	fmt.Fprintln(ew, "| an assertion | `assert: <bool>`, optionally `pending_while: <bool>` | met, breach, pending while the work is open |")
+
 	fmt.Fprintln(ew, "\n## What rules can read")
 	fmt.Fprintln(ew)
 	fmt.Fprintln(ew, "### Variables")
@@ -123,7 +138,7 @@ func Reference(w io.Writer, packs []*checker.Pack) error {
 	for _, f := range checker.Functions {
 		fmt.Fprintf(ew, "| `%s` | %s | `%s` |\n", f.Signature, cell(f.Doc), cell(f.Example))
 	}
-	fmt.Fprintln(ew, "\n### The case model")
+	fmt.Fprintln(ew, "\n### The record model")
 	for _, t := range checker.ModelDocs() {
 		fmt.Fprintf(ew, "\n`%s`: %s\n\n| field | type | meaning |\n|---|---|---|\n", t.Name, t.Doc)
 		for _, f := range t.Fields {

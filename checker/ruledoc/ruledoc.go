@@ -21,6 +21,9 @@ func Timescale(r *checker.Rule) string {
 	case r.Deadline != nil && r.Deadline.Within != nil:
 		return r.Deadline.Within.String()
 	case r.Deadline != nil:
+		if !r.Deadline.DueOn.IsZero() {
+			return "due on " + r.Deadline.DueOn.String()
+		}
 		return "due: " + oneLine(r.Deadline.Due.Source)
 	}
 	return "assertion"

@@ -127,6 +127,7 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 	}
 	engine.DueSoon = f.dueSoon
 	reader := &batch.Reader{Stdin: stdin}
+	f.input.tmpdir = f.sortFlags.tmpdir // an SSD table not in person order is sorted there too
 	if err := f.input.reader(reader, asOf); err != nil {
 		return err
 	}
@@ -162,6 +163,11 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 			return err
 		}
 	}
+	closeSSD, err := openSSD(reader, args, engine.Packs, stderr)
+	if err != nil {
+		return err
+	}
+	defer closeSSD()
 	sayPassedOver := passedOver(reader, red != nil)
 	opts := batch.Options{
 		AsOf: asOf, Show: listed, FailOn: failOn, Workers: f.workers, AllowEmpty: f.input.allowEmpty,

@@ -91,9 +91,20 @@ force on the day it was received.`,
 					agg.Add(red.ForComparison(c, engine.AsOfFor(c, day), findings))
 				}
 			}
+			perRecord := func(rec batch.Record, published checker.Published, findings []checker.Finding) {
+				inForce := func(f *checker.Finding) bool { return engine.ArrangementsInForce(rec.Arrangements, day, *f) }
+				if in := rec.Incident; in != nil {
+					cp := engine.IncidentInForce(in, day, published)
+					inForce = func(f *checker.Finding) bool { return cp != nil && cp.Pack.Edition == f.Edition }
+				}
+				if red != nil {
+					findings = red.ForRecordComparison(rec.CaseID, findings)
+				}
+				agg.AddRecord(findings, inForce)
+			}
 			opts := batch.Options{
 				AsOf: day, Show: []checker.Status{}, FailOn: checker.FailOnNone, Workers: workers, AllowEmpty: allow,
-				Tool: checker.Tool{Name: "wtcheck", Version: toolVersion()}, PerCase: perCase,
+				Tool: checker.Tool{Name: "wtcheck", Version: toolVersion()}, PerCase: perCase, PerRecord: perRecord,
 				Files: func(files []string) error { return outs.refuse("case file", files...) },
 			}
 			if red != nil {
@@ -120,7 +131,7 @@ force on the day it was received.`,
 			}
 			if !out.Stdout() {
 				n := len(result.Differences)
-				fmt.Fprintf(cmd.ErrOrStderr(), "wtcheck: compared %d %s under %s; %d %s\n", result.Summary.Cases, plural(result.Summary.Cases, "case", "cases"),
+				fmt.Fprintf(cmd.ErrOrStderr(), "wtcheck: compared %s under %s; %d %s\n", report.RecordsChecked(result.Summary),
 					strings.Join(result.Editions, ", "), n, plural(n, "outcome differs", "outcomes differ"))
 			}
 			if rep.Summary.RulesOverBudget > 0 {

@@ -51,12 +51,12 @@ func TestCompareSampleRatesDifferBetweenEditions(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	for _, want := range []string{
-		"strategy-discussion-agencies    100% (12/12)   92% (11/12)",
+		"strategy-discussion-agencies     100% (12/12)   92% (11/12)",
 		"C-0014 R1 SD1 strategy-discussion-agencies: met under 2010 (strategy-discussion-agencies); breach under 2013 (strategy-discussion-agencies); breach under 2015",
 		// 2013's single assessment answers to 2010's initial assessment, as 2018's does.
 		"C-0002 R1 A1 assessment-timeliness: breach under 2010 (initial-assessment-timeliness, 10 working days, due 2011-05-05); met under 2013 (assessment-timeliness, 45 working days, due 2011-06-24); met under 2015 (assessment-timeliness, 45 working days, due 2011-06-24); met under 2018",
 		"assessment-timeliness: only 2013, 2015, 2018, 2023, 2026",
-		"32 cases compared under 2010, 2013, 2015, 2018, 2023, 2026, in-force (35 records read, 3 skipped)",
+		"32 cases, 7 incidents and 2 areas' arrangements compared under 2010, 2013, 2015, 2018, 2023, 2026, in-force (44 records read, 3 skipped)",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("comparison lacks %q:\n%s", want, out)
@@ -158,7 +158,7 @@ func TestExplain(t *testing.T) {
 			t.Errorf("explain lacks %q:\n%s", want, out)
 		}
 	}
-	if code, _, stderr := run(t, "", "explain", "C-NOPE", icpcLate); code != 2 || !strings.Contains(stderr, `no case "C-NOPE"`) {
+	if code, _, stderr := run(t, "", "explain", "C-NOPE", icpcLate); code != 2 || !strings.Contains(stderr, `no case, incident or area "C-NOPE"`) {
 		t.Errorf("unknown case: exit %d %s", code, stderr)
 	}
 }
@@ -191,5 +191,50 @@ func TestExplainShowsEachDeadlineOncePerEditionCoveringTheReferral(t *testing.T)
 	_, out, _ = run(t, "", "explain", "C-OLD", old)
 	if !strings.Contains(out, "R1, received 2009-06-01: no loaded pack was in force then, so none of its deadlines is shown (give --edition to see them under one)") {
 		t.Errorf("a referral no pack covers:\n%s", out)
+	}
+}
+
+// TestCompareShowsIncidentsAndArrangementsSideBySide: the sample's incidents and its two
+// areas' arrangements, under every edition: the LSCB's rules under 2010 to 2015, the
+// safeguarding partners' from 2018, and the in-force column judging each incident by its aware
+// day (INC-2019-004, of the transition before its area published, under 2015) and each part of
+// an area's history by its edition's period.
+func TestCompareShowsIncidentsAndArrangementsSideBySide(t *testing.T) {
+	code, out, stderr := run(t, "", "compare", "../../fixtures/sample")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{
+		"\nscr-held                         100% (2/2)     100% (3/3)     100% (3/3)     n/a            n/a            n/a            100% (3/3)\n",
+		"\nscr-timeliness                   33% (1/3)      33% (1/3)      33% (1/3)      n/a            n/a            n/a            33% (1/3)\n",
+		"\nchild-death-reviewed             100% (2/2)     100% (2/2)     100% (2/2)     100% (2/2)     100% (2/2)     100% (2/2)     100% (2/2)\n",
+		"\nlscb-annual-report               80% (8/10)     80% (8/10)     80% (8/10)     n/a            n/a            n/a            80% (8/10)\n",
+		"\nserious-incident-notified        n/a            n/a            n/a            40% (2/5)      40% (2/5)      40% (2/5)      50% (1/2)\n",
+		"\npartners-statutory-members       n/a            n/a            n/a            100% (2/2)     50% (1/2)      50% (1/2)      75% (3/4)\n",
+		"\npartners-arrangements-published  n/a            n/a            n/a            50% (1/2)      n/a            n/a            50% (1/2)\n",
+		"  partners-arrangements-published: only 2018\n",
+		"  INC-2014-002 scr-held: not applicable under 2010 (scr-held); met under 2013 (scr-held); met under 2015 (scr-held)\n",
+		"  INC-2024-006 child-death-reviewed: not applicable under 2010 (child-death-reviewed); not applicable under 2013 (child-death-reviewed); not applicable under 2015 (child-death-reviewed); pending under 2018 (child-death-reviewed); pending under 2023 (child-death-reviewed); pending under 2026 (child-death-reviewed)\n",
+		"  E08000025 partners-statutory-members: met under 2018 (partners-statutory-members); breach under 2023 (partners-statutory-members); breach under 2026 (partners-statutory-members)\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("comparison lacks %q:\n%s", want, out)
+		}
+	}
+	// In JSON, a difference on an incident or an area names it, not a case.
+	_, out, _ = run(t, "", "compare", "--format", "json", "../../fixtures/sample")
+	var c compare.Comparison
+	if err := json.Unmarshal([]byte(out), &c); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, d := range c.Differences {
+		if d.IncidentID != "" || d.AreaID != "" {
+			got = append(got, d.CaseID+"|"+d.IncidentID+"|"+d.AreaID+"|"+d.Subject+"|"+d.Requirement)
+		}
+	}
+	want := "|INC-2014-002||INC-2014-002|scr-held,|INC-2024-006||INC-2024-006|child-death-reviewed,||E08000025|E08000025|partners-statutory-members"
+	if strings.Join(got, ",") != want {
+		t.Errorf("differences on incidents and areas: %v", got)
 	}
 }

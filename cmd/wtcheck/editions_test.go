@@ -32,7 +32,7 @@ func TestNotCoveredInEveryFormat(t *testing.T) {
 		"text":     {"Not covered: 1 referral received when no loaded pack was in force, not checked:\n  C-NC-2009 R1, received 2009-06-01", "(2 records read, 0 skipped, 1 referral not covered)"},
 		"json":     {`"referrals_not_covered": 1`, `"not_covered": [` + "\n" + `    {` + "\n" + `      "case_id": "C-NC-2009",` + "\n" + `      "referral": "R1",` + "\n" + `      "received": "2009-06-01"`},
 		"ndjson":   {},
-		"csv":      {"C-NC-2009,,,R1,R1,not_covered,,2009-06-01,,,,,,false,,\"" + why + "\",,\r\n"},
+		"csv":      {"C-NC-2009,,,R1,R1,not_covered,,2009-06-01,,,,,,false,,\"" + why + "\",,,,\r\n"},
 		"markdown": {"1 referral not covered", "**Not covered**: 1 referral received when no loaded pack was in force, not checked: C-NC-2009 R1 (2009-06-01)."},
 		"junit":    {`<testsuite name="Not covered: no loaded pack in force" tests="1" failures="0" skipped="1">`, `<testcase name="R1" classname="C-NC-2009" time="0">`, `<skipped message="` + why + `"></skipped>`},
 		"sarif":    {`"toolExecutionNotifications": [`, `"text": "C-NC-2009 R1: ` + why + `"`, `"status": "not_covered"`},
@@ -128,10 +128,10 @@ func TestVersionNamesEditionsAndLastPublishedYear(t *testing.T) {
 		t.Fatalf("exit %d", code)
 	}
 	for _, want := range []string{
-		"pack wt2010 0.1.0: Working Together to Safeguard Children 2010, in force 2010-04-01 to 2013-04-14, 18 rules",
-		"pack wt2013 0.1.0: Working Together to Safeguard Children 2013, in force 2013-04-15 to 2015-03-25, 18 rules",
-		"pack wt2015 0.1.0: Working Together to Safeguard Children 2015, in force 2015-03-26 to 2018-07-03, 18 rules",
-		"pack wt2026 0.1.0: Working Together to Safeguard Children 2026, in force 2026-03-18 to now, 19 rules",
+		"pack wt2010 0.1.0: Working Together to Safeguard Children 2010, in force 2010-04-01 to 2013-04-14, 25 rules",
+		"pack wt2013 0.1.0: Working Together to Safeguard Children 2013, in force 2013-04-15 to 2015-03-25, 25 rules",
+		"pack wt2015 0.1.0: Working Together to Safeguard Children 2015, in force 2015-03-26 to 2018-07-03, 25 rules",
+		"pack wt2026 0.1.0: Working Together to Safeguard Children 2026, in force 2026-03-18 to now, 28 rules",
 		"bank holidays: England and Wales, published 2000 to 2027 (the last published year); from 2028 projected by rule\n",
 	} {
 		if !strings.Contains(out, want) {

@@ -44,7 +44,8 @@ func TestGenRefusesBadFlags(t *testing.T) {
 	}{
 		{[]string{"gen"}, "--cases 0: want 1 or more"},
 		{[]string{"gen", "--cases", "-4"}, "--cases -4: want 1 or more"},
-		{[]string{"gen", "--cases", "5", "--format", "ssd-csv"}, `--format "ssd-csv": want case or cin-census`},
+		{[]string{"gen", "--cases", "5", "--format", "ssd-csv"}, "-o: give the folder to write the tables in"},
+		{[]string{"gen", "--cases", "5", "--format", "xml"}, `--format "xml": want case, cin-census or ssd-csv`},
 	} {
 		code, out, errOut := run(t, "", tc.args...)
 		if code != 2 || out != "" || !strings.Contains(errOut, tc.want) {

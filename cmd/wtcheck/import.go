@@ -16,6 +16,7 @@ import (
 	"github.com/wtcheck/wtcheck/checker/batch"
 	"github.com/wtcheck/wtcheck/checker/report"
 	"github.com/wtcheck/wtcheck/record"
+	"github.com/wtcheck/wtcheck/source/ssd"
 )
 
 func newImportCommand(stdin io.Reader) *cobra.Command {
@@ -29,17 +30,20 @@ func newImportCommand(stdin io.Reader) *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "import FORMAT FILE | import --coverage FORMAT",
-		Short: "Turn a CIN census return or an Annex A workbook into case records, or say what it can show",
+		Short: "Turn a CIN census return, an Annex A workbook, SSD tables or the DfE API payload into case records, or say what it can show",
 		Long: `Import reads a return that local authorities already produce and writes case records
 (wtcheck/case/v1, one a line) that wtcheck check reads: cin-census (the Children in Need
-census XML) or annex-a (Ofsted's Annex A workbook, which needs --as-of). A child that cannot
-be imported is named on standard error with its place in the file, and the rest go on.
+census XML), annex-a (Ofsted's Annex A workbook, which needs --as-of), ssd (a folder of the
+Standard Safeguarding Dataset's tables as CSV, or a postgres:// URL) or dfe-api (the DfE
+children's social care API payload). A child that cannot be imported is named on standard
+error with its place in the file, and the rest go on.
 
 --coverage FORMAT lists, for every rule, whether that source can give it a verdict, and what
 it lacks where not: such rules give insufficient_data on its records, never a breach.
 docs/import.md maps each source field by field.`,
 		Example: `  wtcheck import cin-census return.xml -o cases.ndjson
   wtcheck import annex-a --as-of 2021-03-31 annex-a.xlsx > cases.ndjson
+  wtcheck import ssd --as-of 2024-12-31 fixtures/ssd-sample -o cases.ndjson
   wtcheck import --coverage cin-census`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if coverage {
@@ -60,7 +64,7 @@ docs/import.md maps each source field by field.`,
 			if err := in.reader(reader, day); err != nil {
 				return err
 			}
-			if args[1] != "-" {
+			if args[1] != "-" && !ssd.IsDatabaseURL(args[1]) {
 				// A file that is not there must not leave an empty output file behind, as if
 				// a return with no children had been imported.
 				if _, err := os.Stat(args[1]); errors.Is(err, fs.ErrNotExist) {
@@ -69,6 +73,15 @@ docs/import.md maps each source field by field.`,
 					return fmt.Errorf("import: %w", err)
 				}
 			}
+			packs, err := pf.engine()
+			if err != nil {
+				return err
+			}
+			closeSSD, err := openSSD(reader, args[1:], packs.Packs, cmd.ErrOrStderr())
+			if err != nil {
+				return err
+			}
+			defer closeSSD()
 			var outs outputs
 			defer outs.abort()
 			out, err := outs.open("-o", output, cmd.OutOrStdout())

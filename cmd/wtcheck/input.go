@@ -28,10 +28,11 @@ type inputFlags struct {
 	format     string
 	s47Proxy   bool
 	allowEmpty bool
+	tmpdir     string // --tmpdir, where a source may sort (the SSD's tables)
 }
 
 func (in *inputFlags) register(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&in.format, "input-format", "case", "what the input is: "+strings.Join(inputFormats, ", ")+" (a CIN census XML return, an Ofsted Annex A workbook)")
+	cmd.Flags().StringVar(&in.format, "input-format", "case", "what the input is: "+strings.Join(inputFormats, ", ")+" (a CIN census XML return, an Ofsted Annex A workbook, a folder of SSD tables or a postgres:// URL, the DfE API payload)")
 	cmd.Flags().BoolVar(&in.s47Proxy, "s47-start-as-strategy-discussion", false,
 		"cin-census only: date each enquiry's strategy discussion on the section 47 start, the proxy the DfE's statistics use; every finding that rests on it says so")
 	registerAllowEmpty(cmd, &in.allowEmpty)
@@ -112,7 +113,7 @@ func (in *inputFlags) reader(r *batch.Reader, asOf record.Date) error {
 
 // options are what the flags tell a source.
 func (in *inputFlags) options(asOf record.Date) source.Options {
-	return source.Options{AsOf: asOf, S47StartAsStrategyDiscussion: in.s47Proxy}
+	return source.Options{AsOf: asOf, S47StartAsStrategyDiscussion: in.s47Proxy, TempDir: in.tmpdir}
 }
 
 // gaps lists what a source format cannot record.
@@ -144,6 +145,9 @@ func ruleCoverage(packs []*checker.CompiledPack, gs []source.Gap) []coverage {
 	var out []coverage
 	for _, cp := range packs {
 		for _, r := range cp.Pack.Rules {
+			if r.Kind() != checker.KindCase {
+				continue // the sources of cases give no incident or arrangements record
+			}
 			c := coverage{Pack: cp.Pack.ID, Rule: r.ID}
 			for _, p := range cp.Lacking(r.ID, paths) {
 				c.Lacking = append(c.Lacking, source.Gap{Path: p, Reason: reasons[p]})

@@ -208,6 +208,7 @@ func runAudit(cmd *cobra.Command, f *auditFlags, paths []string, stdin io.Reader
 		})
 	}
 	reader := &batch.Reader{Stdin: stdin}
+	f.input.tmpdir = f.sortFlags.tmpdir
 	if err := f.input.reader(reader, asOf); err != nil {
 		return err
 	}
@@ -231,6 +232,11 @@ func runAudit(cmd *cobra.Command, f *auditFlags, paths []string, stdin io.Reader
 	if err := f.sortFlags.apply(&opts); err != nil {
 		return err
 	}
+	closeSSD, err := openSSD(reader, paths, engine.Packs, cmd.ErrOrStderr())
+	if err != nil {
+		return err
+	}
+	defer closeSSD()
 	sayPassedOver := passedOver(reader, red != nil)
 	rep, err := batch.Check(engine, reader, paths, opts)
 	if rep != nil {

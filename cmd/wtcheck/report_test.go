@@ -35,7 +35,7 @@ func TestReportWritesHTMLAndWorkbook(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	want := []string{"Summary", "Findings", "Edition 2010", "Edition 2013", "Edition 2015", "Edition 2018", "Edition 2023", "Edition 2026", "Edition in-force", "Overdue", "Due soon"}
+	want := []string{"Summary", "Findings", "Edition 2010", "Edition 2013", "Edition 2015", "Edition 2018", "Edition 2023", "Edition 2026", "Edition in-force", "Overdue", "Due soon", "Incidents", "Arrangements"}
 	if got := f.GetSheetList(); strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("sheets = %v, want %v", got, want)
 	}
@@ -58,11 +58,12 @@ func headline(t *testing.T, page, id string) string {
 	return m[1]
 }
 
-// TestAuditHeadlineIsQuotable: by default the audit checks each referral under the edition in
-// force when it was received, so the sample's 176 breach findings under six editions are its
-// 31 distinct breaches, 16 of a must and 15 of a should; the overdue list holds open work
-// only (not C-0005's decision, missed on a referral closed in 2012); the trend ends at the
-// as-of date (not at an 18th birthday in the 2030s).
+// TestAuditHeadlineIsQuotable: by default the audit checks each referral (and each incident)
+// under the edition in force when it was received, so the sample's cases give 31 distinct
+// breaches, 16 of a must and 15 of a should, and its incidents and areas' arrangements 13
+// more, 10 of a must and 3 of a should; the overdue list holds open work only (not C-0005's
+// decision, missed on a referral closed in 2012; INC-2024-005's local review, a year
+// overdue, is); the trend ends at the as-of date (not at an 18th birthday in the 2030s).
 func TestAuditHeadlineIsQuotable(t *testing.T) {
 	_, stdout, stderr := run(t, "", "report", "../../fixtures/sample")
 	page := stdout
@@ -70,8 +71,8 @@ func TestAuditHeadlineIsQuotable(t *testing.T) {
 		t.Fatalf("no page: %s", stderr)
 	}
 	for id, want := range map[string]string{
-		"summary-breach": "16", "summary-warning": "15", "summary-pending": "18", "summary-met": "416",
-		"summary-overdue": "2", "summary-due-soon": "2",
+		"summary-breach": "26", "summary-warning": "18", "summary-pending": "25", "summary-met": "450",
+		"summary-overdue": "3", "summary-due-soon": "2",
 	} {
 		if got := headline(t, page, id); got != want {
 			t.Errorf("#%s = %s, want %s", id, got, want)
@@ -79,8 +80,8 @@ func TestAuditHeadlineIsQuotable(t *testing.T) {
 	}
 	overdue := page[strings.Index(page, `id="overdue-table"`):]
 	overdue = overdue[:strings.Index(overdue, "</table>")]
-	if strings.Contains(overdue, "C-0005") || !strings.Contains(overdue, "C-0026") || !strings.Contains(overdue, "C-0032") {
-		t.Error("the overdue list is not C-0032's visit and C-0026's assessment")
+	if strings.Contains(overdue, "C-0005") || !strings.Contains(overdue, "C-0026") || !strings.Contains(overdue, "C-0032") || !strings.Contains(overdue, "INC-2024-005") {
+		t.Error("the overdue list is not INC-2024-005's local review, C-0032's visit and C-0026's assessment")
 	}
 	trend := page[strings.Index(page, `id="trend-table"`):]
 	trend = trend[:strings.Index(trend, "</table>")]
@@ -92,11 +93,12 @@ func TestAuditHeadlineIsQuotable(t *testing.T) {
 	if !strings.Contains(page, `id="comparison-table"`) || !strings.Contains(page, `<th scope="col" class="num">in-force</th>`) {
 		t.Error("the page does not compare the editions")
 	}
-	// Asked for every edition, the headline still counts each finding once: the 176 breach
-	// findings are 34 distinct breaches, 18 of a must and 16 of a should, and the overdue
-	// items are the same two, whatever the editions that find them.
+	// Asked for every edition, the headline still counts each finding once: the cases' 176
+	// breach findings are 34 distinct breaches, 18 of a must and 16 of a should (and the
+	// incidents and arrangements add 13 and 4), and an overdue item is one item whatever the
+	// editions that find it.
 	_, stdout, _ = run(t, "", "report", "--edition", "2010,2013,2015,2018,2023,2026", "../../fixtures/sample")
-	for id, want := range map[string]string{"summary-breach": "18", "summary-warning": "16", "summary-overdue": "2"} {
+	for id, want := range map[string]string{"summary-breach": "31", "summary-warning": "20", "summary-overdue": "5"} {
 		if got := headline(t, stdout, id); got != want {
 			t.Errorf("three editions: #%s = %s, want %s", id, got, want)
 		}
@@ -108,7 +110,7 @@ func TestAuditHeadlineIsQuotable(t *testing.T) {
 func TestAuditPageStatesItsLimits(t *testing.T) {
 	_, page, stderr := run(t, "", "report", "--max-rows", "1", "--max-timelines", "2", "../../fixtures/sample")
 	for _, want := range []string{
-		"Showing the first 1 of 2 items, the oldest due date first,",
+		"Showing the first 1 of 3 items, the oldest due date first,",
 		"every finding is in the downloadable data",
 		"20 cases have breaches or work due soon; the page shows the timelines of 2 of them (at most 2)",
 	} {

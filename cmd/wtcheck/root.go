@@ -62,7 +62,7 @@ breach, every deadline still pending, and what was met.`,
 		SilenceErrors: true,
 	}
 	config := &configState{}
-	root.AddCommand(newCheckCommand(stdin), newCompareCommand(stdin), newExplainCommand(stdin), newReportCommand(stdin), newImportCommand(stdin), newTestCommand(), newLintCommand(), newRulesCommand(), newVersionCommand(), newValidateCommand(stdin), newGenCommand())
+	root.AddCommand(newCheckCommand(stdin), newCompareCommand(stdin), newExplainCommand(stdin), newReportCommand(stdin), newImportCommand(stdin), newTestCommand(), newLintCommand(), newRulesCommand(), newVersionCommand(), newValidateCommand(stdin), newGenCommand(stdin))
 	addConfig(root, config)
 	root.AddCommand(newConfigCommand(config))
 	addHelpTopics(root)

@@ -30,7 +30,7 @@ func TestRulesDiffShowsTheEditionChanges(t *testing.T) {
 		t.Fatalf("diff 2023 2026: exit %d: %s", code, stderr)
 	}
 	for _, want := range []string{
-		"wt2023 → wt2026: 25 changes", // 24 before rules diff compared every field: the description of early-help-considered changed too
+		"wt2023 → wt2026: 34 changes", // 33 with the incident rules; rules diff compares every field, so the description of early-help-considered counts too
 		"  pack: in force\n    - 2023-12-15 to 2026-03-17\n    + 2026-03-18 to now",
 		"  pack: note\n    - (none)\n    + The text of the 2026 edition was not verified. No case-level timescale is reported changed",
 		"~ early-help-considered title\n    - Early help is considered for a child with an early-help indicator\n    + Family help (early help) is considered",

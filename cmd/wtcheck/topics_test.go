@@ -87,8 +87,8 @@ func TestExitCodesTopicIsTrue(t *testing.T) {
 func TestEditionsTopicListsEveryPack(t *testing.T) {
 	_, page, _ := run(t, "", "help", "editions")
 	for _, want := range []string{
-		"\n    2010  2010-04-01 to 2013-04-14  Working Together to Safeguard Children 2010; pack wt2010 0.1.0, 18 rules\n",
-		"\n    2026  2026-03-18 to now         Working Together to Safeguard Children 2026; pack wt2026 0.1.0, 19 rules\n",
+		"\n    2010  2010-04-01 to 2013-04-14  Working Together to Safeguard Children 2010; pack wt2010 0.1.0, 25 rules\n",
+		"\n    2026  2026-03-18 to now         Working Together to Safeguard Children 2026; pack wt2026 0.1.0, 28 rules\n",
 	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("editions lacks %q:\n%s", want, page)

@@ -108,7 +108,7 @@ func runValidate(cmd *cobra.Command, f *validateFlags, args []string, stdin io.R
 		return emptyBatch(stderr, rep, err)
 	}
 	v := validation{Errors: rep.Errors, Warnings: rep.Warnings, Summary: validationSummary{
-		RecordsRead: rep.Summary.RecordsRead, Valid: rep.Summary.Cases, RecordsSkipped: rep.Summary.RecordsSkipped,
+		RecordsRead: rep.Summary.RecordsRead, Valid: rep.Summary.Cases + rep.Summary.Incidents + rep.Summary.Arrangements, RecordsSkipped: rep.Summary.RecordsSkipped,
 		Warnings: rep.Summary.Warnings}}
 	out := cmd.OutOrStdout()
 	if f.format == "json" {

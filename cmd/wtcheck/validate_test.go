@@ -15,7 +15,7 @@ func TestValidateSample(t *testing.T) {
 	want := `error: ../../fixtures/sample/bad.ndjson record 1 (C-9001): referrals[0].decision is not a real calendar date (YYYY-MM-DD)
 error: ../../fixtures/sample/bad.ndjson record 2: malformed JSON at byte 387 of the record: unexpected end of JSON input
 error: ../../fixtures/sample/bad.ndjson record 3 (C-9003): referrals[0].s47_enquiries[0].strategy_discussion_id names no strategy discussion of this referral
-35 records read: 32 valid, 3 refused for a data error
+44 records read: 41 valid, 3 refused for a data error
 `
 	if code != 1 || out != want {
 		t.Errorf("exit %d, output:\n%s\nwant exit 1 and:\n%s", code, out, want)

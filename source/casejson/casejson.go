@@ -327,6 +327,12 @@ func (r *Reader) bounded(path string, index int, data []byte, fn func(source.Rec
 // decode turns one record's JSON into a validated case (record.Decode), with its warnings.
 func decode(path string, index int, raw []byte) source.Record {
 	rec := source.Record{File: path, Index: index}
+	switch record.FormatOf(raw) {
+	case record.IncidentFormat:
+		return decodeIncident(rec, raw)
+	case record.ArrangementsFormat:
+		return decodeArrangements(rec, raw)
+	}
 	c, id, err := record.Decode(raw)
 	rec.CaseID = id
 	if err != nil {
@@ -335,5 +341,33 @@ func decode(path string, index int, raw []byte) source.Record {
 	}
 	rec.Case = c
 	rec.Warnings = record.Warnings(c)
+	return rec
+}
+
+// decodeIncident and decodeArrangements read the records beyond the case file
+// (incident-format.md), which a batch may mix with cases; the record's id names it in errors.
+func decodeIncident(rec source.Record, raw []byte) source.Record {
+	in, err := record.DecodeIncident(raw)
+	if in != nil {
+		rec.CaseID = in.IncidentID
+	}
+	if err != nil {
+		rec.Err = err
+		return rec
+	}
+	rec.Incident, rec.Warnings = in, record.IncidentWarnings(in)
+	return rec
+}
+
+func decodeArrangements(rec source.Record, raw []byte) source.Record {
+	a, err := record.DecodeArrangements(raw)
+	if a != nil {
+		rec.CaseID = a.AreaID
+	}
+	if err != nil {
+		rec.Err = err
+		return rec
+	}
+	rec.Arrangements, rec.Warnings = a, record.ArrangementsWarnings(a)
 	return rec
 }

@@ -11,6 +11,8 @@ import (
 	"github.com/wtcheck/wtcheck/source/annexa"
 	"github.com/wtcheck/wtcheck/source/casejson"
 	"github.com/wtcheck/wtcheck/source/cincensus"
+	"github.com/wtcheck/wtcheck/source/dfeapi"
+	"github.com/wtcheck/wtcheck/source/ssd"
 )
 
 // Formats are the input formats, the default (case records) first.
@@ -18,6 +20,8 @@ var Formats = []*source.Format{
 	&casejson.InputFormat,
 	&cincensus.InputFormat,
 	&annexa.InputFormat,
+	&ssd.InputFormat,
+	&dfeapi.InputFormat,
 }
 
 // Names lists the formats' names, in the table's order.

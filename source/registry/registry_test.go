@@ -13,13 +13,14 @@ import (
 )
 
 // TestTable: every format of the table has a unique name, a description, what to expect,
-// the extensions a directory walk reads and a way to open it; the default is case records;
+// the extensions a directory walk reads (unless it reads each path whole, as the SSD's
+// folder or database) and a way to open it; the default is case records;
 // an unknown name is refused with the names there are.
 func TestTable(t *testing.T) {
 	seen := map[string]bool{}
 	for _, f := range registry.Formats {
-		if f.Name == "" || seen[f.Name] || f.Description == "" || f.Expect == "" || len(f.Extensions) == 0 || f.Open == nil {
-			t.Errorf("format %+v: want a unique name, a description, an expectation, extensions and Open", *f)
+		if f.Name == "" || seen[f.Name] || f.Description == "" || f.Expect == "" || (len(f.Extensions) == 0) != f.Whole || f.Open == nil {
+			t.Errorf("format %+v: want a unique name, a description, an expectation, extensions (or Whole) and Open", *f)
 		}
 		seen[f.Name] = true
 		for _, ext := range f.Extensions {
@@ -31,7 +32,7 @@ func TestTable(t *testing.T) {
 	if f, err := registry.Lookup(""); err != nil || f.Name != "case" {
 		t.Errorf(`Lookup("") = %v, %v; want case records`, f, err)
 	}
-	if _, err := registry.Lookup("xml"); err == nil || err.Error() != `unknown input format "xml": want case, cin-census, annex-a` {
+	if _, err := registry.Lookup("xml"); err == nil || err.Error() != `unknown input format "xml": want case, cin-census, annex-a, ssd, dfe-api` {
 		t.Errorf("Lookup(xml): %v", err)
 	}
 	annexA, _ := registry.Lookup("annex-a")
