@@ -1,3 +1,5 @@
+//go:build !js
+
 package ssd
 
 import (
@@ -11,13 +13,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 )
-
-// IsDatabaseURL reports whether an input names a database rather than a folder: a
-// postgres:// or postgresql:// URL.
-func IsDatabaseURL(s string) bool {
-	l := strings.ToLower(s)
-	return strings.HasPrefix(l, "postgres://") || strings.HasPrefix(l, "postgresql://")
-}
 
 // fetchRows is how many rows of a table one FETCH brings: memory holds one batch per table.
 const fetchRows = 500
