@@ -1,7 +1,6 @@
 package record
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 )
@@ -47,7 +46,7 @@ var PartnerMembers = []string{"local_authority", "police", "ccg", "icb"}
 // caller can name its area_id beside a validation error.
 func DecodeArrangements(raw []byte) (*Arrangements, error) {
 	var a Arrangements
-	if err := json.Unmarshal(raw, &a); err != nil {
+	if err := unmarshal(raw, &a); err != nil {
 		return nil, describeJSONError(err)
 	}
 	return &a, ValidateArrangements(&a)

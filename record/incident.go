@@ -1,7 +1,6 @@
 package record
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -132,7 +131,7 @@ func (in *Incident) Serious() bool {
 // can name its incident_id beside a validation error.
 func DecodeIncident(raw []byte) (*Incident, error) {
 	var in Incident
-	if err := json.Unmarshal(raw, &in); err != nil {
+	if err := unmarshal(raw, &in); err != nil {
 		return nil, describeJSONError(err)
 	}
 	return &in, ValidateIncident(&in)
