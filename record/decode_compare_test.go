@@ -1,0 +1,179 @@
+//go:build !(js && wasm)
+
+package record_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	goccy "github.com/goccy/go-json"
+
+	"github.com/wtcheck/wtcheck/internal/testgen"
+	"github.com/wtcheck/wtcheck/record"
+)
+
+// badJSON is JSON that encoding/json refuses or reads in a way worth pinning: truncated,
+// trailing data, the wrong type at the top and deep in lists, escapes, odd keys.
+var badJSON = []string{
+	`{"case_id":"C","referrals":[{"id":"R","received":"2024-01-02"}`,
+	`{"case_id":"C"} x`,
+	`{"case_id":"C"}{}`,
+	`[1]`, `12`, `"s"`, `null`, `true`, ``, ` `, `{`, `{"case_id"`, `{"case_id":}`,
+	`{"case_id":1}`,
+	`{"case_id":"C","referrals":[{"id":"R","homeless":"yes"}]}`,
+	`{"case_id":"C","referrals":[{"id":"R"},{"id":"S","plans":[{"id":"P","visits":[{"seen":1}]}]}]}`,
+	`{"case_id":"C","referrals":"x"}`,
+	`{"case_id":"C","referrals":[1]}`,
+	`{"case_id":"C","child":{"disabled":"no"}}`,
+	`{"case_id":"C","child":[]}`,
+	`{"case_id":"C","child":{"circumstances":"a"}}`,
+	`{"case_id":"C","child":{"circumstances":["a",1]}}`,
+	`{"case_id":"C","extract_date":20240101}`,
+	`{"case_id":"C","extract_date":"2024\u002d01-01"}`,
+	`{"case_id":"C","extract_date":"2024-02-30","child":{"birth_date":{"y":1}}}`,
+	`{"case_id":"C","referrals":[{"id":"R","received":null,"assessments":[{"seen":["2024-01-01",5,null]}]}]}`,
+	`{"CASE_ID":"C","Referrals":[{"ID":"R"}]}`,
+	`{"case_id":"C","case_id":"D"}`,
+	`{"case_id":"\ud800"}`,
+	`{"case_id":"\x"}`,
+	`{"case_id":"C",}`,
+	`{"case_id":"C","unknown":{"a":[1,2,{"b":null}]}}`,
+	`{"case_id":"C","referrals":[null]}`,
+	"{\"case_id\":\"C\t\"}",
+	`{"case_id":"C","organisation":{"la_code":true}}`,
+	`{"case_id":"C","referrals":[{"id":"R","homeless":tru}]}`,
+	`{"case_id":"C","child":{"disabled":1e999}}`,
+	`{"case_id":"C"}   `,
+	"\ufeff{\"case_id\":\"C\"}",
+}
+
+// decoderInputs are every record the equivalence test decodes: badJSON, each line of every
+// NDJSON fixture and each JSON fixture whole, and 2,000 generated cases.
+func decoderInputs(t *testing.T) [][]byte {
+	var in [][]byte
+	for _, s := range badJSON {
+		in = append(in, []byte(s))
+	}
+	for _, root := range []string{"../fixtures", "../checker/report/testdata"} {
+		err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			switch filepath.Ext(path) {
+			case ".json":
+				data, err := os.ReadFile(path)
+				in = append(in, data)
+				return err
+			case ".ndjson":
+				data, err := os.ReadFile(path)
+				in = append(in, bytes.Split(data, []byte("\n"))...)
+				return err
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	var gen bytes.Buffer
+	if err := testgen.WriteCases(&gen, 2000, 1); err != nil {
+		t.Fatal(err)
+	}
+	return append(in, bytes.Split(bytes.TrimSpace(gen.Bytes()), []byte("\n"))...)
+}
+
+// The decoder record.Decode uses gives encoding/json's Case for every input, and the same
+// error: a syntax error at the same offset with the same words, or a type error with the same
+// kind of value, Go type, offset and field (once its list indexes are dropped).
+func TestDecoderMatchesEncodingJSON(t *testing.T) {
+	inputs := decoderInputs(t)
+	if len(inputs) < 2100 {
+		t.Fatalf("only %d inputs: the fixtures were not found", len(inputs))
+	}
+	var syntax, types, ok int
+	for i, raw := range inputs {
+		var want, got record.Case
+		werr := json.Unmarshal(raw, &want)
+		gerr := record.Unmarshal(raw, &got)
+		var wsyn *json.SyntaxError
+		var wtyp *json.UnmarshalTypeError
+		var gsyn *goccy.SyntaxError
+		var gtyp *goccy.UnmarshalTypeError
+		switch {
+		case werr == nil:
+			if gerr != nil {
+				t.Errorf("input %d: encoding/json reads it, the decoder says %v", i, gerr)
+			} else if !reflect.DeepEqual(got, want) {
+				t.Errorf("input %d: the decoder's Case differs from encoding/json's", i)
+			}
+			ok++
+		case errors.As(werr, &wsyn):
+			if !errors.As(gerr, &gsyn) {
+				t.Errorf("input %d: encoding/json: %v; the decoder: %v (%T), want a syntax error", i, werr, gerr, gerr)
+			} else if gsyn.Offset != wsyn.Offset || gsyn.Error() != wsyn.Error() {
+				t.Errorf("input %d: syntax error %q at %d, encoding/json's %q at %d", i, gsyn, gsyn.Offset, wsyn, wsyn.Offset)
+			}
+			syntax++
+		case errors.As(werr, &wtyp):
+			if !errors.As(gerr, &gtyp) {
+				t.Errorf("input %d: encoding/json: %v; the decoder: %v (%T), want a type error", i, werr, gerr, gerr)
+			} else if record.FieldPath(gtyp.Field) != wtyp.Field || gtyp.Value != wtyp.Value || gtyp.Type != wtyp.Type || gtyp.Offset != wtyp.Offset {
+				t.Errorf("input %d: type error field %q value %q type %v offset %d, encoding/json's %q %q %v %d",
+					i, gtyp.Field, gtyp.Value, gtyp.Type, gtyp.Offset, wtyp.Field, wtyp.Value, wtyp.Type, wtyp.Offset)
+			}
+			types++
+		default:
+			t.Errorf("input %d: encoding/json gave an error of a kind describeJSONError does not know: %T", i, werr)
+		}
+	}
+	// The inputs must exercise every branch, or the test proves less than it says.
+	if syntax < 10 || types < 10 || ok < 2000 {
+		t.Errorf("decoded %d, syntax errors %d, type errors %d: want at least 2000, 10, 10", ok, syntax, types)
+	}
+}
+
+// A type error names the field's path as encoding/json does, with no list index and no value.
+func TestDecodeTypeErrorWording(t *testing.T) {
+	// A record that is not JSON has no case id to read: as with encoding/json, none is given.
+	for _, tc := range []struct{ in, want, id string }{
+		{`{"case_id":"C","referrals":[{"id":"R"},{"id":"S","plans":[{"id":"P","visits":[{"seen":1}]}]}]}`,
+			"referrals.plans.visits.seen: want true or false, got a JSON number", "C"},
+		{`{"case_id":"C","child":{"circumstances":["a",1]}}`, "child.circumstances: want a string, got a JSON number", "C"},
+		{`{"case_id":"C","referrals":[{"id":"R","homeless":"yes"}]}`, "referrals.homeless: want true or false, got a JSON string", "C"},
+		{`[1]`, "the record is a JSON array, not an object", ""},
+		{`{"case_id":"C","referrals":[{"id":"R","received":"2024-01-02"}`, "malformed JSON at byte 62 of the record: unexpected end of JSON input", ""},
+		{`{"case_id":"C"} x`, "malformed JSON at byte 17 of the record: invalid character 'x' after top-level value", ""},
+	} {
+		_, id, err := record.Decode([]byte(tc.in))
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("Decode(%s) error = %v, want %q", tc.in, err, tc.want)
+		}
+		if id != tc.id {
+			t.Errorf("Decode(%s) case id = %q, want %q", tc.in, id, tc.id)
+		}
+		if err != nil && strings.Contains(err.Error(), "yes") {
+			t.Errorf("Decode(%s) error %q quotes the value", tc.in, err)
+		}
+	}
+}
+
+func TestFieldPath(t *testing.T) {
+	for in, want := range map[string]string{
+		"":                                   "",
+		"case_id":                            "case_id",
+		"referrals.0.homeless":               "referrals.homeless",
+		"referrals.12.plans.0.visits.3.seen": "referrals.plans.visits.seen",
+		"child.circumstances.0":              "child.circumstances",
+		"la_code":                            "la_code",
+	} {
+		if got := record.FieldPath(in); got != want {
+			t.Errorf("fieldPath(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
