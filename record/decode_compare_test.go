@@ -9,11 +9,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	goccy "github.com/goccy/go-json"
 
@@ -101,44 +103,89 @@ func TestDecoderMatchesEncodingJSON(t *testing.T) {
 	}
 	var syntax, types, ok int
 	for i, raw := range inputs {
-		var want, got record.Case
-		werr := json.Unmarshal(raw, &want)
-		gerr := record.Unmarshal(raw, &got)
-		var wsyn *json.SyntaxError
-		var wtyp *json.UnmarshalTypeError
-		var gsyn *goccy.SyntaxError
-		var gtyp *goccy.UnmarshalTypeError
-		switch {
-		case werr == nil:
-			if gerr != nil {
-				t.Errorf("input %d: encoding/json reads it, the decoder says %v", i, gerr)
-			} else if !reflect.DeepEqual(got, want) {
-				t.Errorf("input %d: the decoder's Case differs from encoding/json's", i)
-			}
+		kind, differs := compareDecoders(raw)
+		if differs != "" {
+			t.Errorf("input %d: %s", i, differs)
+		}
+		switch kind {
+		case "ok":
 			ok++
-		case errors.As(werr, &wsyn):
-			if !errors.As(gerr, &gsyn) {
-				t.Errorf("input %d: encoding/json: %v; the decoder: %v (%T), want a syntax error", i, werr, gerr, gerr)
-			} else if gsyn.Offset != wsyn.Offset || gsyn.Error() != wsyn.Error() {
-				t.Errorf("input %d: syntax error %q at %d, encoding/json's %q at %d", i, gsyn, gsyn.Offset, wsyn, wsyn.Offset)
-			}
+		case "syntax":
 			syntax++
-		case errors.As(werr, &wtyp):
-			if !errors.As(gerr, &gtyp) {
-				t.Errorf("input %d: encoding/json: %v; the decoder: %v (%T), want a type error", i, werr, gerr, gerr)
-			} else if record.FieldPath(gtyp.Field) != wtyp.Field || gtyp.Value != wtyp.Value || gtyp.Type != wtyp.Type || gtyp.Offset != wtyp.Offset {
-				t.Errorf("input %d: type error field %q value %q type %v offset %d, encoding/json's %q %q %v %d",
-					i, gtyp.Field, gtyp.Value, gtyp.Type, gtyp.Offset, wtyp.Field, wtyp.Value, wtyp.Type, wtyp.Offset)
-			}
+		case "type":
 			types++
-		default:
-			t.Errorf("input %d: encoding/json gave an error of a kind describeJSONError does not know: %T", i, werr)
 		}
 	}
 	// The inputs must exercise every branch, or the test proves less than it says.
 	if syntax < 10 || types < 10 || ok < 2000 {
 		t.Errorf("decoded %d, syntax errors %d, type errors %d: want at least 2000, 10, 10", ok, syntax, types)
 	}
+}
+
+// compareDecoders decodes raw with encoding/json and with the decoder record.Decode uses, and
+// says what encoding/json made of it ("ok", "syntax", "type") and how the other differs, if
+// it does: a different Case, or an error of another kind, offset, wording or field.
+func compareDecoders(raw []byte) (kind, differs string) {
+	var want, got record.Case
+	werr := json.Unmarshal(raw, &want)
+	gerr := record.Unmarshal(raw, &got)
+	var wsyn *json.SyntaxError
+	var wtyp *json.UnmarshalTypeError
+	var gsyn *goccy.SyntaxError
+	var gtyp *goccy.UnmarshalTypeError
+	switch {
+	case werr == nil:
+		if gerr != nil {
+			return "ok", fmt.Sprintf("encoding/json reads it, the decoder says %v", gerr)
+		}
+		if !reflect.DeepEqual(got, want) {
+			return "ok", "the decoder's Case differs from encoding/json's"
+		}
+		return "ok", ""
+	case errors.As(werr, &wsyn):
+		if !errors.As(gerr, &gsyn) {
+			return "syntax", fmt.Sprintf("encoding/json: %v; the decoder: %v (%T), want a syntax error", werr, gerr, gerr)
+		}
+		if gsyn.Offset != wsyn.Offset || gsyn.Error() != wsyn.Error() {
+			return "syntax", fmt.Sprintf("syntax error %q at %d, encoding/json's %q at %d", gsyn, gsyn.Offset, wsyn, wsyn.Offset)
+		}
+		return "syntax", ""
+	case errors.As(werr, &wtyp):
+		if !errors.As(gerr, &gtyp) {
+			return "type", fmt.Sprintf("encoding/json: %v; the decoder: %v (%T), want a type error", werr, gerr, gerr)
+		}
+		if record.FieldPath(gtyp.Field) != wtyp.Field || gtyp.Value != wtyp.Value || gtyp.Type != wtyp.Type || gtyp.Offset != wtyp.Offset {
+			return "type", fmt.Sprintf("type error field %q value %q type %v offset %d, encoding/json's %q %q %v %d",
+				gtyp.Field, gtyp.Value, gtyp.Type, gtyp.Offset, wtyp.Field, wtyp.Value, wtyp.Type, wtyp.Offset)
+		}
+		return "type", ""
+	}
+	return "other", fmt.Sprintf("encoding/json gave an error of a kind describeJSONError does not know: %T", werr)
+}
+
+// FuzzDecode: on any UTF-8 input (record.Decode refuses any other before decoding), the
+// decoder agrees with encoding/json as TestDecoderMatchesEncodingJSON says, and Decode does
+// not panic. Run: go test ./record -run '^$' -fuzz FuzzDecode -fuzztime 1m
+func FuzzDecode(f *testing.F) {
+	for _, s := range badJSON {
+		f.Add([]byte(s))
+	}
+	var gen bytes.Buffer
+	if err := testgen.WriteCases(&gen, 20, 1); err != nil {
+		f.Fatal(err)
+	}
+	for _, l := range bytes.Split(bytes.TrimSpace(gen.Bytes()), []byte("\n")) {
+		f.Add(l)
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		if !utf8.Valid(raw) {
+			return
+		}
+		if _, differs := compareDecoders(raw); differs != "" {
+			t.Fatal(differs)
+		}
+		record.Decode(raw)
+	})
 }
 
 // A type error names the field's path as encoding/json does, with no list index and no value.
