@@ -1,9 +1,9 @@
 package record
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -40,7 +40,7 @@ func peekCaseID(raw []byte) string {
 	var head struct {
 		CaseID any `json:"case_id"`
 	}
-	if unmarshal(raw, &head) != nil {
+	if json.Unmarshal(raw, &head) != nil {
 		return ""
 	}
 	if s, ok := head.CaseID.(string); ok {
@@ -49,11 +49,11 @@ func peekCaseID(raw []byte) string {
 	return ""
 }
 
-// describeJSONError words the decoder's errors for a person reading a data-error report,
+// describeJSONError words encoding/json's errors (unmarshal leaves every error to it) for a person reading a data-error report,
 // naming the field and never quoting the value.
 func describeJSONError(err error) error {
-	var syn *syntaxError
-	var typ *unmarshalTypeError
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syn):
 		return fmt.Errorf("malformed JSON at byte %d of the record: %s", syn.Offset, strings.TrimPrefix(syn.Error(), "json: "))
@@ -62,27 +62,9 @@ func describeJSONError(err error) error {
 		if field == "" {
 			return fmt.Errorf("the record is a JSON %s, not an object", typ.Value)
 		}
-		return fmt.Errorf("%s: want %s, got a JSON %s", fieldPath(field), jsonKind(typ.Type.Kind().String()), typ.Value)
+		return fmt.Errorf("%s: want %s, got a JSON %s", field, jsonKind(typ.Type.Kind().String()), typ.Value)
 	}
 	return err
-}
-
-// fieldPath gives a type error's field as encoding/json names it, "referrals.plans.id": the
-// faster decoder adds each list index ("referrals.1.plans.0.id"), which is dropped so that the
-// command line and the browser word every error alike. No field of the formats has a name that
-// is a number, so a numeric part is always an index.
-func fieldPath(field string) string {
-	if !strings.ContainsAny(field, "0123456789") {
-		return field
-	}
-	parts := strings.Split(field, ".")
-	kept := parts[:0]
-	for _, p := range parts {
-		if _, err := strconv.Atoi(p); err != nil {
-			kept = append(kept, p)
-		}
-	}
-	return strings.Join(kept, ".")
 }
 
 func jsonKind(goKind string) string {

@@ -1,8 +1,5 @@
 package record
 
-// Unmarshal and FieldPath let the external tests (decode_compare_test.go) hold the decoder
-// Decode uses against encoding/json.
-var (
-	Unmarshal = unmarshal
-	FieldPath = fieldPath
-)
+// Unmarshal lets the external tests (decode_compare_test.go) hold the decoder Decode uses
+// against encoding/json.
+func Unmarshal(raw []byte, c *Case) error { return unmarshal(raw, c) }
