@@ -141,7 +141,7 @@ bench-memory:
 # test` runs their seeds and saved crashers (testdata/fuzz) as ordinary tests.
 FUZZTIME ?= 30s
 FUZZ_TARGETS := \
-	./record:FuzzParseDate ./checker:FuzzLoadPack ./checker:FuzzParseBaseline ./checker:FuzzParseHolidays \
+	./record:FuzzParseDate ./record:FuzzDecode ./checker:FuzzLoadPack ./checker:FuzzParseBaseline ./checker:FuzzParseHolidays \
 	./source/casejson:FuzzDecode ./source/cincensus:FuzzRead \
 	./source/annexa:FuzzReadWorkbook ./source/annexa:FuzzReadSheet ./internal/config:FuzzParse \
 	./source/ssd:FuzzParseDate ./source/ssd:FuzzFolder ./source/dfeapi:FuzzRead
