@@ -198,3 +198,22 @@ func TestDecodeTypeErrorWording(t *testing.T) {
 		}
 	}
 }
+
+// The reader hands Decode a buffer it reuses for the next record, so a decoded case must not
+// share memory with it: overwriting the input leaves the case as it was.
+func TestDecodedCaseOwnsItsStrings(t *testing.T) {
+	raw := []byte(`{"case_id":"C-1","organisation":{"la_code":"E09000030"},"child":{"id":"CH-1"},` +
+		`"referrals":[{"id":"R-1","received":"2024-01-02","source":"police"}]}`)
+	c, _, err := record.Decode(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range raw {
+		raw[i] = 'x'
+	}
+	if c.CaseID != "C-1" || c.Organisation.LACode != "E09000030" || c.Child.ID != "CH-1" ||
+		c.Referrals[0].ID != "R-1" || c.Referrals[0].Source != "police" || c.Referrals[0].Received.String() != "2024-01-02" {
+		t.Errorf("the case changed with its input: %q %q %q %q %q %s", c.CaseID, c.Organisation.LACode, c.Child.ID,
+			c.Referrals[0].ID, c.Referrals[0].Source, c.Referrals[0].Received)
+	}
+}
