@@ -49,8 +49,8 @@ func peekCaseID(raw []byte) string {
 	return ""
 }
 
-// describeJSONError words encoding/json's errors (unmarshal leaves every error to it) for a person reading a data-error report,
-// naming the field and never quoting the value.
+// describeJSONError words encoding/json's errors (unmarshal leaves every error to it) for a
+// person reading a data-error report, naming the field and never quoting the value.
 func describeJSONError(err error) error {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError

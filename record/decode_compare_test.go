@@ -55,6 +55,16 @@ var badJSON = []string{
 	`{"case_id":"C","child":{"disabled":1e999}}`,
 	`{"case_id":"C"}   `,
 	"\ufeff{\"case_id\":\"C\"}",
+	// Incidents and arrangements: whole numbers, pointers to objects.
+	`{"incident_id":"I","child":{"gestation_weeks":3.5}}`,
+	`{"incident_id":"I","child":{"gestation_weeks":1e400}}`,
+	`{"incident_id":"I","child":{"gestation_weeks":99999999999999999999}}`,
+	`{"incident_id":"I","child":{"gestation_weeks":-0}}`,
+	`{"incident_id":"I","in_custody":"yes","notified":{"panel":7}}`,
+	`{"incident_id":"I","rapid_review":[],"local_review":null}`,
+	`{"area_id":"A","lscb":{"lay_members":-1.0}}`,
+	`{"area_id":"A","lscb":{"lay_members":2,"annual_reports":"2018-01-01"}}`,
+	`{"area_id":"A","partners":{"members":["police",null,3]}}`,
 }
 
 // decoderInputs are every record the equivalence test decodes: badJSON, each line of every
@@ -92,33 +102,44 @@ func decoderInputs(t *testing.T) [][]byte {
 	return append(in, bytes.Split(bytes.TrimSpace(gen.Bytes()), []byte("\n"))...)
 }
 
-// The decoder record.Decode uses gives encoding/json's Case for every input, and the same
-// error; goccy/go-json alone gives the same Case, and refuses what encoding/json refuses.
+// The decoder record.Decode (and DecodeIncident, DecodeArrangements) uses gives
+// encoding/json's value for every input, and the same error; goccy/go-json alone gives the same
+// value, and refuses what encoding/json refuses.
 func TestDecoderMatchesEncodingJSON(t *testing.T) {
 	inputs := decoderInputs(t)
 	if len(inputs) < 2100 {
 		t.Fatalf("only %d inputs: the fixtures were not found", len(inputs))
 	}
-	var ok, bad, refused int
-	for i, raw := range inputs {
-		kind, r, differs := compareDecoders(raw)
-		if differs != "" {
-			t.Errorf("input %d: %s", i, differs)
+	for _, kind := range []struct {
+		name    string
+		compare func([]byte) (string, bool, string)
+		minOK   int
+	}{
+		{"case", compareDecoders[record.Case], 2000},
+		{"incident", compareDecoders[record.Incident], 5},
+		{"arrangements", compareDecoders[record.Arrangements], 3},
+	} {
+		var ok, bad, refused int
+		for i, raw := range inputs {
+			outcome, r, differs := kind.compare(raw)
+			if differs != "" {
+				t.Errorf("%s, input %d: %s", kind.name, i, differs)
+			}
+			if r {
+				refused++
+			}
+			if outcome == "ok" {
+				ok++
+			} else {
+				bad++
+			}
 		}
-		if r {
-			refused++
+		// The inputs must exercise both branches, or the test proves less than it says; and
+		// goccy/go-json refusing a good record would cost every such record a second decode.
+		if ok < kind.minOK || bad < 20 || refused > 0 {
+			t.Errorf("%s: read %d, refused %d, goccy/go-json refused %d that encoding/json reads: want at least %d and 20, and none",
+				kind.name, ok, bad, refused, kind.minOK)
 		}
-		if kind == "ok" {
-			ok++
-		} else {
-			bad++
-		}
-	}
-	// The inputs must exercise both branches, or the test proves less than it says; and
-	// goccy/go-json refusing a good fixture would cost every such record a second decode.
-	if ok < 2000 || bad < 20 || refused > 0 {
-		t.Errorf("read %d, refused %d, goccy/go-json refused %d that encoding/json reads: want at least 2000 and 20, and none",
-			ok, bad, refused)
 	}
 }
 
@@ -127,18 +148,18 @@ func TestDecoderMatchesEncodingJSON(t *testing.T) {
 // It says what encoding/json made of it ("ok", "error"), whether goccy/go-json refused a record
 // that encoding/json reads (then the second decode gives the Case), and how either differs
 // from encoding/json, if it does: another Case, or another error.
-func compareDecoders(raw []byte) (kind string, refused bool, differs string) {
-	var want, fastCase, got record.Case
+func compareDecoders[T any](raw []byte) (kind string, refused bool, differs string) {
+	var want, fastCase, got T
 	werr := json.Unmarshal(raw, &want)
 	ferr := goccy.Unmarshal(raw, &fastCase)
 	gerr := record.Unmarshal(raw, &got)
 	switch {
 	case werr == nil && ferr == nil && !reflect.DeepEqual(fastCase, want):
-		return "ok", false, "goccy/go-json's Case differs from encoding/json's"
+		return "ok", false, "goccy/go-json's value differs from encoding/json's"
 	case werr == nil && gerr != nil:
 		return "ok", ferr != nil, fmt.Sprintf("encoding/json reads it, the decoder says %v", gerr)
 	case werr == nil && !reflect.DeepEqual(got, want):
-		return "ok", ferr != nil, "the decoder's Case differs from encoding/json's"
+		return "ok", ferr != nil, "the decoder's value differs from encoding/json's"
 	case werr == nil:
 		return "ok", ferr != nil, ""
 	case ferr == nil:
@@ -167,10 +188,16 @@ func FuzzDecode(f *testing.F) {
 		if !utf8.Valid(raw) {
 			return
 		}
-		if _, _, differs := compareDecoders(raw); differs != "" {
-			t.Fatal(differs)
+		for _, compare := range []func([]byte) (string, bool, string){
+			compareDecoders[record.Case], compareDecoders[record.Incident], compareDecoders[record.Arrangements],
+		} {
+			if _, _, differs := compare(raw); differs != "" {
+				t.Fatal(differs)
+			}
 		}
 		record.Decode(raw)
+		record.DecodeIncident(raw)
+		record.DecodeArrangements(raw)
 	})
 }
 

@@ -1,5 +1,5 @@
 package record
 
-// Unmarshal lets the external tests (decode_compare_test.go) hold the decoder Decode uses
-// against encoding/json.
-func Unmarshal(raw []byte, c *Case) error { return unmarshal(raw, c) }
+// Unmarshal lets the external tests (decode_compare_test.go) hold the decoder Decode,
+// DecodeIncident and DecodeArrangements use against encoding/json.
+func Unmarshal[T any](raw []byte, v *T) error { return unmarshal(raw, v) }
