@@ -108,6 +108,7 @@ func (e *Engine) CheckListed(c *record.Case, asOf record.Date, listed StatusSet,
 	}
 	day := e.AsOfFor(c, asOf)
 	ev := &evaluator{engine: e, c: c.ViewAt(day), asOf: day, index: newCaseIndex(), listed: listed, tally: tally}
+	ev.caseVal, ev.childVal, ev.asOfVal = celTypeAdapter.NativeToValue(ev.c), celTypeAdapter.NativeToValue(&ev.c.Child), dateVal(day)
 	ev.objects = ev.c.Objects()
 	ev.budget = ruleCostBase + ruleCostPerObject*uint64(ev.objects)
 	var uncovered []NotCovered
@@ -185,6 +186,27 @@ type evaluator struct {
 	overBudget bool
 	listed     StatusSet // the statuses built in full; the others are only counted
 	tally      *StatusCounts
+	// What every rule on the case shares, made once per case rather than once per rule:
+	// the case, the child and the as-of day as CEL values, and each scope's targets.
+	caseVal, childVal, asOfVal ref.Val
+	targetsOf                  map[Scope][]target
+	// Activations reused from target to target (one for the target, one for an interval's
+	// item, one for a message), so that evaluating a rule allocates none: an activation
+	// handed to CEL escapes, and one a target was most of what a check allocated.
+	onTarget, onItem, onMessage vars
+}
+
+// scopeTargets is targets(ev.c, scope), made once per case.
+func (ev *evaluator) scopeTargets(scope Scope) []target {
+	if ts, ok := ev.targetsOf[scope]; ok {
+		return ts
+	}
+	if ev.targetsOf == nil {
+		ev.targetsOf = map[Scope][]target{}
+	}
+	ts := targets(ev.c, scope)
+	ev.targetsOf[scope] = ts
+	return ts
 }
 
 // counted reports whether a finding of status s is only counted, and counts it if so.
@@ -196,23 +218,32 @@ func (ev *evaluator) counted(s Status) bool {
 	return true
 }
 
-// target is one object a rule is evaluated for.
+// target is one object a rule is evaluated for, with it and its referral as CEL values.
 type target struct {
-	id       string
-	referral *record.Referral
-	object   any
+	id                     string
+	referral               *record.Referral
+	object                 any
+	objectVal, referralVal ref.Val
+}
+
+func newTarget(id string, r *record.Referral, object any) target {
+	t := target{id: id, referral: r, object: object, objectVal: celTypeAdapter.NativeToValue(object)}
+	if r != nil {
+		t.referralVal = celTypeAdapter.NativeToValue(r)
+	}
+	return t
 }
 
 // targets lists the objects of a scope in record order.
 func targets(c *record.Case, scope Scope) []target {
 	if scope == ScopeCase {
-		return []target{{id: c.CaseID, object: c}}
+		return []target{newTarget(c.CaseID, nil, c)}
 	}
 	var out []target
 	coll := record.CollectionOf(string(scope))
 	for _, r := range c.Referrals {
 		if scope == ScopeReferral {
-			out = append(out, target{r.ID, r, r})
+			out = append(out, newTarget(r.ID, r, r))
 			continue
 		}
 		if coll == nil {
@@ -220,7 +251,7 @@ func targets(c *record.Case, scope Scope) []target {
 		}
 		for i := range coll.Len(r) {
 			o := coll.At(r, i)
-			out = append(out, target{o.ObjectID(), r, o})
+			out = append(out, newTarget(o.ObjectID(), r, o))
 		}
 	}
 	return out
@@ -287,9 +318,9 @@ func (ev *evaluator) rule(cp *CompiledPack, cr *compiledRule) {
 	r := cr.rule
 	ev.cp, ev.cr, ev.tracker, ev.overBudget = cp, cr, nil, false
 	base := vars{
-		caseV:      celTypeAdapter.NativeToValue(ev.c),
-		child:      celTypeAdapter.NativeToValue(&ev.c.Child),
-		asOf:       dateVal(ev.asOf),
+		caseV:      ev.caseVal,
+		child:      ev.childVal,
+		asOf:       ev.asOfVal,
 		params:     cp.params,
 		objectName: scopeVariable[cr.scope],
 		index:      ev.index,
@@ -300,18 +331,16 @@ func (ev *evaluator) rule(cp *CompiledPack, cr *compiledRule) {
 		proxies = proxiesRead(ev.c.Provenance.Proxies, append(slices.Clone(cr.whenReads), cr.reads...))
 	}
 	named := ev.engine.namesPack(cp)
-	for _, t := range targets(ev.c, cr.scope) {
+	for _, t := range ev.scopeTargets(cr.scope) {
 		if ev.overBudget {
 			return // reported once, on the subject where it happened
 		}
 		if ev.packOf != nil && (t.referral == nil || ev.packOf[t.referral] != cp) {
 			continue // in force mode: only the referral's own edition
 		}
-		act := base
-		act.object = celTypeAdapter.NativeToValue(t.object)
-		if t.referral != nil {
-			act.referral = celTypeAdapter.NativeToValue(t.referral)
-		}
+		act := &ev.onTarget
+		*act = base
+		act.object, act.referral = t.objectVal, t.referralVal
 		f := Finding{
 			CaseID:   ev.c.CaseID,
 			Edition:  cp.Pack.Edition,
@@ -329,7 +358,7 @@ func (ev *evaluator) rule(cp *CompiledPack, cr *compiledRule) {
 			f.Pack = cp.Pack.ID
 		}
 		f.Proxies = proxies
-		ev.target(cr, &act, f, whenLacks, lacks)
+		ev.target(cr, act, f, whenLacks, lacks)
 	}
 }
 
@@ -429,9 +458,10 @@ func (ev *evaluator) target(cr *compiledRule, act *vars, f Finding, whenLacks, l
 	// (the one the plan's start opens) is certain: it gets one insufficient_data finding, and
 	// the record's partial history invents no others.
 	for it := items.Iterator(); it.HasNext() == types.True && !ev.overBudget; {
-		item := *act
+		item := &ev.onItem
+		*item = *act
 		item.item = it.Next()
-		subject, err := ev.evalString(cr.subject, &item)
+		subject, err := ev.evalString(cr.subject, item)
 		if err != nil {
 			ev.fail(f, fmt.Errorf("subject: %w", err))
 			continue
@@ -439,11 +469,11 @@ func (ev *evaluator) target(cr *compiledRule, act *vars, f Finding, whenLacks, l
 		g := f
 		g.Subject = subject
 		if len(lacks) > 0 {
-			insufficient(g, &item, lacks)
+			insufficient(g, item, lacks)
 			return
 		}
 		if cr.itemWhen != nil {
-			opens, err := ev.evalBool(cr.itemWhen, &item)
+			opens, err := ev.evalBool(cr.itemWhen, item)
 			if err != nil {
 				ev.fail(g, fmt.Errorf("item_when: %w", err))
 				continue
@@ -454,11 +484,11 @@ func (ev *evaluator) target(cr *compiledRule, act *vars, f Finding, whenLacks, l
 				}
 				g.Status = StatusNotApplicable
 				g.Message = cr.rule.Title + ": opens no interval"
-				ev.emit(cr, &item, g)
+				ev.emit(cr, item, g)
 				continue
 			}
 		}
-		ev.judge(cr, &item, g)
+		ev.judge(cr, item, g)
 	}
 }
 
@@ -670,11 +700,12 @@ func (ev *evaluator) emit(cr *compiledRule, act *vars, f Finding) {
 		f.Note = transitionalNote(ev.engine, f)
 	}
 	if cr.message != nil {
-		m := *act
+		m := &ev.onMessage
+		*m = *act
 		m.status = types.String(string(f.Status))
 		m.start, m.due, m.done = dateVal(f.Start), dateVal(f.Due), dateVal(f.Done)
 		m.lateWD, m.lateDays, m.left = intOrZero(f.LateWorkingDays), intOrZero(f.LateDays), intOrZero(f.WorkingDaysLeft)
-		msg, err := ev.evalString(cr.message, &m)
+		msg, err := ev.evalString(cr.message, m)
 		if err != nil {
 			ev.fail(f, fmt.Errorf("message: %w", err))
 			return
