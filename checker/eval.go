@@ -732,6 +732,11 @@ func intOrZero(p *int) ref.Val {
 // could not bound when the pack was compiled runs with the rule's cost tracker, which carries
 // what the rule spent on this record so far and stops it at its budget.
 func (ev *evaluator) eval(p *program, act *vars) (ref.Val, error) {
+	if p.fast != nil && useFastPaths {
+		if out := p.fast(act); out != nil {
+			return out, nil
+		}
+	}
 	if !p.counted {
 		out, _, err := p.Eval(act)
 		return out, err
