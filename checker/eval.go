@@ -100,8 +100,8 @@ func (e *Engine) CheckInForce(c *record.Case, asOf record.Date) ([]Finding, []Ev
 // CheckListed is CheckInForce building only the findings whose status is in listed, in the
 // order they were evaluated (not sorted: a batch sorts what it lists once, for all cases).
 // Each finding of another status is counted in tally, with no message, citation or note built
-// for it; its rule's own message expression is not evaluated either, so an error in that
-// expression shows only on a finding that is listed.
+// for it; its rule's own message expression, and an interval's subject expression, are not
+// evaluated either, so an error in those expressions shows only on a finding that is listed.
 func (e *Engine) CheckListed(c *record.Case, asOf record.Date, listed StatusSet, tally *StatusCounts) ([]Finding, []EvalError, []NotCovered) {
 	if tally == nil {
 		tally = new(StatusCounts)
@@ -194,6 +194,11 @@ type evaluator struct {
 	// item, one for a message), so that evaluating a rule allocates none: an activation
 	// handed to CEL escapes, and one a target was most of what a check allocated.
 	onTarget, onItem, onMessage vars
+	// subjectOf is the subject expression of the interval being judged, and onSubject the
+	// activation it is evaluated in: a subject is evaluated only for a finding that is
+	// built, or an error that names it (see itemSubject).
+	subjectOf *program
+	onSubject vars
 }
 
 // scopeTargets is targets(ev.c, scope), made once per case.
@@ -457,17 +462,13 @@ func (ev *evaluator) target(cr *compiledRule, act *vars, f Finding, whenLacks, l
 	// source cannot record what the intervals are made of (visits), only the first interval
 	// (the one the plan's start opens) is certain: it gets one insufficient_data finding, and
 	// the record's partial history invents no others.
+	defer func() { ev.subjectOf = nil }()
 	for it := items.Iterator(); it.HasNext() == types.True && !ev.overBudget; {
 		item := &ev.onItem
 		*item = *act
 		item.item = it.Next()
-		subject, err := ev.evalString(cr.subject, item)
-		if err != nil {
-			ev.fail(f, fmt.Errorf("subject: %w", err))
-			continue
-		}
+		ev.subjectOf, ev.onSubject = cr.subject, *item
 		g := f
-		g.Subject = subject
 		if len(lacks) > 0 {
 			insufficient(g, item, lacks)
 			return
@@ -693,6 +694,10 @@ func (o DeadlineOutcome) message(title string, due, done, lapse, asOf record.Dat
 // emit finishes a finding: the rule's own message, if it has one, replaces the default, and
 // in InForce mode a finding whose dates run past its edition says so.
 func (ev *evaluator) emit(cr *compiledRule, act *vars, f Finding) {
+	if err := ev.itemSubject(&f); err != nil {
+		ev.fail(f, fmt.Errorf("subject: %w", err))
+		return
+	}
 	if f.Status == StatusNotApplicable {
 		f.Proxies = nil // nothing was judged on the stand-in
 	}
@@ -718,7 +723,25 @@ func (ev *evaluator) emit(cr *compiledRule, act *vars, f Finding) {
 }
 
 func (ev *evaluator) fail(f Finding, err error) {
+	_ = ev.itemSubject(&f) // name the interval where its subject can be had
 	ev.errs = append(ev.errs, EvalError{Edition: f.Edition, Rule: f.Rule, Subject: f.Subject, Err: err})
+}
+
+// itemSubject sets the subject of a finding about one interval of an `each` rule. It is
+// evaluated here, when the finding is built, rather than for every interval: an interval that
+// is only counted (met, by default) needs none, and the subjects of a plan's visit intervals
+// were the costliest expression a check ran. The cost: an error in a subject expression shows
+// on the findings that are listed, as one in a message expression does.
+func (ev *evaluator) itemSubject(f *Finding) error {
+	if ev.subjectOf == nil {
+		return nil
+	}
+	subject, err := ev.evalString(ev.subjectOf, &ev.onSubject)
+	if err != nil {
+		return err
+	}
+	f.Subject = subject
+	return nil
 }
 
 func intOrZero(p *int) ref.Val {
