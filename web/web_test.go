@@ -35,6 +35,9 @@ const (
 var (
 	sampleFiles = []string{"../fixtures/sample/cases.ndjson", "../fixtures/sample/bad.ndjson", "../fixtures/sample/incidents.ndjson", "../fixtures/sample/arrangements.ndjson"}
 	sampleDir   = "../fixtures/sample"
+	// ssdDir is a folder of SSD tables, as CSV: the page is given its files as the browser
+	// gives a folder chosen, each named by its path from the folder ("ssd-sample/ssd_person.csv").
+	ssdDir = "../fixtures/ssd-sample"
 )
 
 var (
@@ -119,6 +122,28 @@ func readFiles(t *testing.T, paths ...string) []File {
 	return out
 }
 
+// readFolder reads the files of a folder (its top level) as the browser hands over a folder
+// chosen: each named by its path from the folder's own name.
+func readFolder(t *testing.T, dir string) []File {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []File
+	for _, e := range entries {
+		if e.IsDir() {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, File{Name: filepath.Base(dir) + "/" + e.Name(), Data: data})
+	}
+	return out
+}
+
 func pageSummary(t *testing.T, r *Result) summary {
 	t.Helper()
 	data, err := json.Marshal(r.Page().Summary)
@@ -156,6 +181,8 @@ func TestRunMatchesCommandLine(t *testing.T) {
 			[]string{"--edition", "2023", "--set", "visit_interval_working_days=5", sampleDir}},
 		{"census", Options{InputFormat: "cin-census"}, []string{censusReturn}, []string{"--input-format", "cin-census", "--edition", "in-force", censusReturn}},
 		{"annex a", Options{InputFormat: "annex-a", AsOf: "2021-03-31"}, []string{annexA}, []string{"--input-format", "annex-a", "--as-of", "2021-03-31", "--edition", "in-force", annexA}},
+		{"ssd folder", Options{InputFormat: "ssd", AsOf: "2024-12-31", Editions: []string{"2023"}}, []string{ssdDir}, []string{"--input-format", "ssd", "--as-of", "2024-12-31", "--edition", "2023", ssdDir}},
+		{"ssd folder in force", Options{InputFormat: "ssd", AsOf: "2024-12-31"}, []string{ssdDir}, []string{"--input-format", "ssd", "--as-of", "2024-12-31", "--edition", "in-force", ssdDir}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if strings.HasPrefix(tc.files[0], "../../shared") {
@@ -163,7 +190,13 @@ func TestRunMatchesCommandLine(t *testing.T) {
 					t.Skipf("the shared data are not here (%v): ../shared is outside the repository", err)
 				}
 			}
-			res, err := Run(tc.opts, readFiles(t, tc.files...), nil)
+			var files []File
+			if tc.opts.InputFormat == "ssd" {
+				files = readFolder(t, tc.files[0])
+			} else {
+				files = readFiles(t, tc.files...)
+			}
+			res, err := Run(tc.opts, files, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
