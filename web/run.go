@@ -98,7 +98,7 @@ type Page struct {
 func (r *Result) Page() Page {
 	rep := r.Audit.Report
 	p := Page{Line: report.SummaryLine(rep), Summary: rep.Summary, Errors: []string{}, Warnings: []string{},
-		PassedOver: r.PassedOver, Coverage: r.Coverage}
+		PassedOver: r.PassedOver, Notes: r.Notes, Coverage: r.Coverage}
 	if p.PassedOver == nil {
 		p.PassedOver = []string{}
 	}
@@ -322,7 +322,7 @@ func memoryReader(opts Options, files []File, asOf record.Date, packs []*checker
 	if format.Whole {
 		dir, inside, passed := asFolder(files)
 		if len(inside) == 0 {
-			return nil, nil, passed, nil, fmt.Errorf("nothing to check: %s has no file at its top level: choose %s", dir, format.Expect)
+			return nil, nil, passed, nil, fmt.Errorf("nothing to check: %s has no file at its top level, where a folder of SSD tables has them (ssd_person.csv, …)", dir)
 		}
 		fsys := newFolder(inside)
 		if notes, err = openFolder(format, fsys, dir, packs); err != nil {

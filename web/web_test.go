@@ -355,6 +355,11 @@ func TestPageInBrowser(t *testing.T) {
 		t.Logf("the shared data are not here (%v): the page is tested with the sample only", err)
 	}
 	wantSample := cliSummary(t, "--edition", "in-force", sampleDir)
+	ssdFolder, err := filepath.Abs(ssdDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantSSD := cliSummary(t, "--input-format", "ssd", "--as-of", "2024-12-31", "--edition", "in-force", ssdFolder)
 	workbook, err := filepath.Abs(annexA)
 	if err != nil {
 		t.Fatal(err)
@@ -450,6 +455,23 @@ func TestPageInBrowser(t *testing.T) {
 				t.Logf("%s: the 332-child census return checked in %s ms in the page (%s from choosing the file to the counts, as the test saw it)",
 					from.name, ms, time.Since(start).Round(time.Millisecond))
 				sameSummary(t, "census", got, wantCensus)
+			}
+			// An SSD folder, chosen with the folder chooser: the browser hands over its files,
+			// each named by its path from the folder, and the page reads them as one folder.
+			if err := chromedp.Do(ctx, chromedp.SetValue(chromedp.ID("as-of"), "2024-12-31")); err != nil {
+				t.Fatal(err)
+			}
+			start := time.Now()
+			got = p.checkFolder(t, "ssd", ssdFolder)
+			ms, err = chromedp.Run(ctx, chromedp.Evaluate[string](`document.documentElement.dataset.ms`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("%s: the SSD sample folder (8 people, 11 tables) checked in %s ms in the page (%s from choosing the folder to the counts, as the test saw it)",
+				from.name, ms, time.Since(start).Round(time.Millisecond))
+			sameSummary(t, "ssd folder", got, wantSSD)
+			if shown, err := chromedp.Run(ctx, chromedp.TextContent(chromedp.ID("chosen"))); err != nil || !strings.Contains(shown, "ssd-sample/ssd_") {
+				t.Errorf("the page says %q of the folder chosen (%v), want its files named from it (ssd-sample/ssd_…)", shown, err)
 			}
 			if haveCensus && from.name == "http" {
 				// Annex A has no reference date: the page's as-of field gives it, as --as-of does.
@@ -576,11 +598,23 @@ func (p *page) report() string {
 // check chooses the files, runs the check and reads the counts the page shows.
 func (p *page) check(t *testing.T, format string, files []string) summary {
 	t.Helper()
+	return p.checkWith(t, format, "files", files)
+}
+
+// checkFolder chooses a folder with the page's folder chooser (an input webkitdirectory),
+// runs the check and reads the counts the page shows.
+func (p *page) checkFolder(t *testing.T, format, dir string) summary {
+	t.Helper()
+	return p.checkWith(t, format, "folder", []string{dir})
+}
+
+func (p *page) checkWith(t *testing.T, format, input string, files []string) summary {
+	t.Helper()
 	ctx := p.ctx
 	if err := chromedp.Do(ctx,
 		chromedp.SetValue(chromedp.ID("format"), format),
-		chromedp.SetUploadFiles(chromedp.ID("files"), files),
-		chromedp.Evaluate[chromedp.Void](`document.getElementById('files').dispatchEvent(new Event('change')); document.documentElement.dataset.state = ''`),
+		chromedp.SetUploadFiles(chromedp.ID(input), files),
+		chromedp.Evaluate[chromedp.Void](`document.getElementById('`+input+`').dispatchEvent(new Event('change')); document.documentElement.dataset.state = ''`),
 		chromedp.Click(chromedp.ID("run")),
 	); err != nil {
 		t.Fatal(err)
@@ -595,7 +629,7 @@ func (p *page) check(t *testing.T, format string, files []string) summary {
 	}
 	if state != "done" {
 		text, _ := chromedp.Run(ctx, chromedp.TextContent(chromedp.ID("problem")))
-		t.Fatalf("the check failed: %s", text)
+		t.Fatalf("the check failed: %s (%s)", text, p.report())
 	}
 	var s summary
 	s.Findings = map[string]int{}
