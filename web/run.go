@@ -20,10 +20,8 @@ import (
 	"github.com/wtcheck/wtcheck/checker"
 	"github.com/wtcheck/wtcheck/checker/batch"
 	"github.com/wtcheck/wtcheck/checker/compare"
-	"github.com/wtcheck/wtcheck/checker/explain"
 	"github.com/wtcheck/wtcheck/checker/redact"
 	"github.com/wtcheck/wtcheck/checker/report"
-	"github.com/wtcheck/wtcheck/checker/ruledoc"
 	"github.com/wtcheck/wtcheck/record"
 	"github.com/wtcheck/wtcheck/rules"
 	"github.com/wtcheck/wtcheck/source"
@@ -158,51 +156,14 @@ func Run(opts Options, files []File, progress func(records int)) (*Result, error
 		return nil, err
 	}
 
-	var agg *compare.Aggregator
-	var every *checker.Engine
-	if len(engine.Packs) > 1 {
-		agg = compare.NewAggregator(engine.Packs, engine.InForce, ruledoc.Timescale)
-		if engine.InForce {
-			all := *engine
-			all.InForce = false
-			every = &all
-		}
+	// The comparison of editions and the case timelines, collected as the command line does.
+	ao := report.AuditOptions{Engine: engine, AsOf: asOf, MaxTimelines: report.DefaultMaxTimelines}
+	if red != nil {
+		ao.Redact = red
 	}
-	timelines := &report.TimelineSet{Max: report.DefaultMaxTimelines, DueSoon: dueSoon}
-	var mu sync.Mutex
-	var until record.Date
-	perCase := func(c *record.Case, findings []checker.Finding) {
-		day := engine.AsOfFor(c, asOf)
-		mu.Lock()
-		if day.After(until) {
-			until = day
-		}
-		mu.Unlock()
-		if agg != nil {
-			compared := findings
-			if every != nil {
-				compared, _, _ = every.CheckInForce(c, asOf)
-			}
-			cc := c
-			if red != nil {
-				cc, compared = red.ForComparison(c, day, compared)
-			}
-			agg.Add(cc, compared)
-		}
-		id := c.CaseID
-		if red != nil {
-			id = red.ID(id)
-		}
-		timelines.Offer(id, findings, func() *explain.Timeline {
-			t := explain.Build(c, day, findings, engine.Calendar, engine.Packs)
-			if red != nil {
-				red.Timeline(t, c)
-			}
-			return t
-		})
-	}
+	collect := report.NewAuditCollector(ao)
 	bopts := batch.Options{
-		AsOf: asOf, Show: checker.Statuses, FailOn: checker.SeverityBreach, PerCase: perCase,
+		AsOf: asOf, Show: checker.Statuses, FailOn: checker.SeverityBreach, PerCase: collect.PerCase,
 		Tool: checker.Tool{Name: "wtcheck", Version: opts.Version},
 		// A browser tab has no disk to spill to: the findings stay in memory.
 		SortMemory: -1,
@@ -222,12 +183,7 @@ func Run(opts Options, files []File, progress func(records int)) (*Result, error
 		return nil, fmt.Errorf("nothing to check: no case in the files chosen (%d %s read, every one an error): are they %s?",
 			rep.Summary.RecordsRead, plural(rep.Summary.RecordsRead, "record", "records"), reader.Format.Description)
 	}
-	a := &report.Audit{Report: rep, DueSoon: dueSoon, Redacted: red != nil, InForce: engine.InForce, AsOf: until}
-	a.Timelines, a.TimelineCases = timelines.Timelines()
-	if agg != nil {
-		a.Comparison = agg.Result(rep)
-	}
-	res := &Result{Audit: a, PassedOver: passedOver, Notes: notes}
+	res := &Result{Audit: collect.Audit(rep), PassedOver: passedOver, Notes: notes}
 	if red != nil && len(passedOver) > 0 {
 		// A redacted run names no file: a file's name may hold a case id.
 		res.PassedOver = []string{fmt.Sprintf("%d %s", len(passedOver), plural(len(passedOver), "file", "files"))}
