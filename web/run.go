@@ -364,6 +364,11 @@ func openFolder(format *source.Format, fsys fs.FS, dir string, packs []*checker.
 		return nil, fmt.Errorf("%s cannot be read in the browser: it is not a folder of files", format.Description)
 	}
 	sr, err := ssd.OpenFS(fsys, dir, ssd.Options{})
+	if errors.Is(err, errors.ErrUnsupported) {
+		// A table not in person order and past the sort's memory budget spills to temporary
+		// files, and a browser has no file system to write them to.
+		return nil, fmt.Errorf("%w: a table this large must come sorted by person id to be read in the browser, or be checked with the wtcheck command", err)
+	}
 	if err != nil {
 		return nil, err
 	}
