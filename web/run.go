@@ -8,6 +8,7 @@ package web
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -32,14 +33,18 @@ import (
 // Options are the choices the page offers, named as the command line's flags are.
 type Options struct {
 	InputFormat string   `json:"input_format"` // "case" (the default), "cin-census", "annex-a" or "ssd"
-	Editions    []string `json:"editions"`     // default: in-force
+	Editions    []string `json:"editions"`     // default: in-force (none when Packs are given)
 	AsOf        string   `json:"as_of"`        // YYYY-MM-DD; "" means each record's extract date
 	Sets        []string `json:"sets"`         // NAME=VALUE, as --set
 	Redact      bool     `json:"redact"`
 	RedactKey   string   `json:"redact_key"`
 	DueSoon     *int     `json:"due_soon"` // nil means checker.DefaultDueSoon
 	S47Proxy    bool     `json:"s47_start_as_strategy_discussion"`
-	Version     string   `json:"-"` // written into the reports as the tool's version
+	// Packs are local rule packs, as --pack gives them, and Holidays extra bank holidays, as
+	// --holidays: the files' bytes, handed over beside the options.
+	Packs    []File `json:"-"`
+	Holidays []File `json:"-"`
+	Version  string `json:"-"` // written into the reports as the tool's version
 }
 
 // File is one input file as the browser hands it over.
@@ -145,7 +150,7 @@ func Run(opts Options, files []File, progress func(records int)) (*Result, error
 		}
 		dueSoon = *opts.DueSoon
 	}
-	engine, err := cachedEngine(opts.Editions, opts.Sets)
+	engine, err := cachedEngine(opts)
 	if err != nil {
 		return nil, err
 	}
@@ -228,31 +233,70 @@ var lastEngine struct {
 	engine *checker.Engine
 }
 
-// cachedEngine is buildEngine, reusing the last run's engine when the editions and parameters
-// are the same. It returns a copy, which the run may change (DueSoon); the compiled packs are
-// shared, as they are by every worker of a check.
-func cachedEngine(editions, sets []string) (*checker.Engine, error) {
-	key := strings.Join(editions, ",") + "\x00" + strings.Join(sets, "\x00")
+// The most a pack or holiday file may hold, as on the command line (README "Limits").
+const (
+	maxPackBytes    = 4 << 20
+	maxHolidayBytes = 1 << 20
+)
+
+// cachedEngine is buildEngine, reusing the last run's engine when the editions, parameters,
+// packs and holidays are the same. It returns a copy, which the run may change (DueSoon); the
+// compiled packs are shared, as they are by every worker of a check.
+func cachedEngine(opts Options) (*checker.Engine, error) {
+	key := sha256.New()
+	for _, part := range [][]string{opts.Editions, opts.Sets} {
+		fmt.Fprintf(key, "%q\n", part)
+	}
+	for _, files := range [][]File{opts.Packs, opts.Holidays} {
+		for _, f := range files {
+			sum := sha256.Sum256(f.Data)
+			fmt.Fprintf(key, "%q %x\n", f.Name, sum)
+		}
+		key.Write([]byte("\n"))
+	}
+	k := string(key.Sum(nil))
 	lastEngine.Lock()
 	defer lastEngine.Unlock()
-	if lastEngine.engine == nil || lastEngine.key != key {
-		e, err := buildEngine(editions, sets)
+	if lastEngine.engine == nil || lastEngine.key != k {
+		e, err := buildEngine(opts)
 		if err != nil {
 			return nil, err
 		}
-		lastEngine.key, lastEngine.engine = key, e
+		lastEngine.key, lastEngine.engine = k, e
 	}
 	e := *lastEngine.engine
 	return &e, nil
 }
 
-// buildEngine assembles the run's engine from the shipped packs of the editions (default:
-// each referral under the edition in force) and the parameters set, as the command line does.
-func buildEngine(editions, sets []string) (*checker.Engine, error) {
-	if len(editions) == 0 {
+// buildEngine assembles the run's engine as the command line does: the shipped packs of the
+// editions (default: each referral under the edition in force, unless packs are given), the
+// local packs, the shipped calendar with the extra holidays, and the parameters set.
+func buildEngine(opts Options) (*checker.Engine, error) {
+	editions := opts.Editions
+	if len(editions) == 0 && len(opts.Packs) == 0 {
 		editions = []string{compare.InForce}
 	}
-	return rules.Assemble(rules.Options{Editions: editions, Sets: sets, Today: record.DateOf(time.Now())})
+	packs, err := bounded("pack", opts.Packs, maxPackBytes)
+	if err != nil {
+		return nil, err
+	}
+	holidays, err := bounded("holidays", opts.Holidays, maxHolidayBytes)
+	if err != nil {
+		return nil, err
+	}
+	return rules.Assemble(rules.Options{Editions: editions, Sets: opts.Sets, Packs: packs, Holidays: holidays, Today: record.DateOf(time.Now())})
+}
+
+// bounded are the files as rules.Assemble takes them, none larger than limit.
+func bounded(what string, files []File, limit int) ([]rules.File, error) {
+	var out []rules.File
+	for _, f := range files {
+		if len(f.Data) > limit {
+			return nil, fmt.Errorf("read %s %s: larger than %d MiB", what, f.Name, limit>>20)
+		}
+		out = append(out, rules.File{Name: f.Name, Data: f.Data})
+	}
+	return out, nil
 }
 
 // memoryReader reads the files from memory with the source of the input format: it names

@@ -186,9 +186,13 @@
     state.state = "running";
     started = performance.now();
     say("Reading " + chosen.length + (chosen.length === 1 ? " file…" : " files…"));
-    const files = await Promise.all(chosen.map(async (f) => ({ name: f.name, data: await f.file.arrayBuffer() })));
+    const read = (list) => Promise.all(Array.from(list).map(async (f) => ({ name: f.name || f.file.name, data: await (f.file || f).arrayBuffer() })));
+    const files = await read(chosen);
+    const packs = await read($("packs").files);
+    const holidays = await read($("holidays").files);
     say("Checking…");
-    engine.post({ type: "run", options: opts, files }, files.map((f) => f.data));
+    const buffers = [...files, ...packs, ...holidays].map((f) => f.data);
+    engine.post({ type: "run", options: opts, files, packs, holidays }, buffers);
   }
 
   function show(summary, html) {
