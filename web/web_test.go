@@ -346,6 +346,15 @@ func TestPageInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	late, err := filepath.Abs(icpcLate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hols := filepath.Join(t.TempDir(), "hols.yaml")
+	if err := os.WriteFile(hols, []byte(twoHolidays), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	wantHolidays := cliSummary(t, "--edition", "in-force", "--holidays", hols, late)
 	wantSSD := cliSummary(t, "--input-format", "ssd", "--as-of", "2024-12-31", "--edition", "in-force", ssdFolder)
 	workbook, err := filepath.Abs(annexA)
 	if err != nil {
@@ -466,6 +475,17 @@ func TestPageInBrowser(t *testing.T) {
 					t.Fatal(err)
 				}
 				sameSummary(t, "annex a", p.check(t, "annex-a", []string{workbook}), wantAnnexA)
+			}
+			if from.name == "http" {
+				// Extra bank holidays, as --holidays: the late conference comes on time.
+				if err := chromedp.Do(ctx, chromedp.SetValue(chromedp.ID("as-of"), ""), chromedp.SetUploadFiles(chromedp.ID("holidays"), []string{hols})); err != nil {
+					t.Fatal(err)
+				}
+				got := p.check(t, "case", []string{late})
+				sameSummary(t, "holidays", got, wantHolidays)
+				if got.Findings["breach"] != 0 {
+					t.Errorf("with the holidays, %d breaches, want 0", got.Findings["breach"])
+				}
 			}
 			p.finish(t)
 			if from.name == "http" {
