@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"sync/atomic"
 
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
@@ -127,12 +128,33 @@ func (o *celObject) IsSet(field ref.Val) ref.Val {
 }
 
 // dateVal turns a Date into a CEL timestamp, or null when it was not recorded.
+//
+// A timestamp held in a ref.Val lives on the heap, and boxing one for every date a rule
+// reads was a sixth of a check's allocations. Each day of the calendar's range is boxed once,
+// the first time it is asked for, and shared from then on by every goroutine (a Timestamp is
+// never changed once made).
 func dateVal(d record.Date) ref.Val {
 	if d.IsZero() {
 		return types.NullValue
 	}
-	return types.Timestamp{Time: d.Time()}
+	i := int(d.DayNumber() - record.MinDate.DayNumber())
+	if i < 0 || i >= len(boxedDays) {
+		return types.Timestamp{Time: d.Time()}
+	}
+	if v := boxedDays[i].Load(); v != nil {
+		return *v
+	}
+	var v ref.Val = types.Timestamp{Time: d.Time()}
+	boxedDays[i].Store(&v)
+	return v
 }
+
+// boxedDays holds each day of the calendar's range as a CEL timestamp once dateVal has made
+// it: 110,000 days, 880 KB of pointers the operating system only backs where they are used.
+var boxedDays [calendarDays]atomic.Pointer[ref.Val]
+
+// calendarDays is the number of days from record.MinDate to record.MaxDate.
+const calendarDays = (record.LastYear-record.FirstYear+1)*366 + 1
 
 func dateField[T any](name, doc string, get func(*T) record.Date) *objectField {
 	return &objectField{name: name, doc: doc, typ: types.TimestampType,

@@ -41,6 +41,8 @@ type program struct {
 	// counted is set when the expression's cost has no static bound under staticCostLimit,
 	// so that it runs charged against the rule's budget.
 	counted bool
+	// fast, when set, evaluates the expression without CEL where it can (see fastpath.go).
+	fast fastPath
 }
 
 // CompiledPack is a pack whose expressions are compiled and type-checked, ready to evaluate.
@@ -430,7 +432,7 @@ func (rc *ruleCompiler) compile(env *cel.Env, key string, e Expr, want *cel.Type
 		return nil
 	}
 	est, err := env.EstimateCost(ast, noSizes{})
-	return &program{Program: prg, counted: err != nil || est.Max > staticCostLimit}
+	return &program{Program: prg, counted: err != nil || est.Max > staticCostLimit, fast: fastPathOf(ast)}
 }
 
 // noSizes tells CEL's cost estimate nothing about the sizes of a record's lists: they are

@@ -100,14 +100,15 @@ func (e *Engine) CheckInForce(c *record.Case, asOf record.Date) ([]Finding, []Ev
 // CheckListed is CheckInForce building only the findings whose status is in listed, in the
 // order they were evaluated (not sorted: a batch sorts what it lists once, for all cases).
 // Each finding of another status is counted in tally, with no message, citation or note built
-// for it; its rule's own message expression is not evaluated either, so an error in that
-// expression shows only on a finding that is listed.
+// for it; its rule's own message expression, and an interval's subject expression, are not
+// evaluated either, so an error in those expressions shows only on a finding that is listed.
 func (e *Engine) CheckListed(c *record.Case, asOf record.Date, listed StatusSet, tally *StatusCounts) ([]Finding, []EvalError, []NotCovered) {
 	if tally == nil {
 		tally = new(StatusCounts)
 	}
 	day := e.AsOfFor(c, asOf)
 	ev := &evaluator{engine: e, c: c.ViewAt(day), asOf: day, index: newCaseIndex(), listed: listed, tally: tally}
+	ev.caseVal, ev.childVal, ev.asOfVal = celTypeAdapter.NativeToValue(ev.c), celTypeAdapter.NativeToValue(&ev.c.Child), dateVal(day)
 	ev.objects = ev.c.Objects()
 	ev.budget = ruleCostBase + ruleCostPerObject*uint64(ev.objects)
 	var uncovered []NotCovered
@@ -185,6 +186,32 @@ type evaluator struct {
 	overBudget bool
 	listed     StatusSet // the statuses built in full; the others are only counted
 	tally      *StatusCounts
+	// What every rule on the case shares, made once per case rather than once per rule:
+	// the case, the child and the as-of day as CEL values, and each scope's targets.
+	caseVal, childVal, asOfVal ref.Val
+	targetsOf                  map[Scope][]target
+	// Activations reused from target to target (one for the target, one for an interval's
+	// item, one for a message), so that evaluating a rule allocates none: an activation
+	// handed to CEL escapes, and one a target was most of what a check allocated.
+	onTarget, onItem, onMessage vars
+	// subjectOf is the subject expression of the interval being judged, and onSubject the
+	// activation it is evaluated in: a subject is evaluated only for a finding that is
+	// built, or an error that names it (see itemSubject).
+	subjectOf *program
+	onSubject vars
+}
+
+// scopeTargets is targets(ev.c, scope), made once per case.
+func (ev *evaluator) scopeTargets(scope Scope) []target {
+	if ts, ok := ev.targetsOf[scope]; ok {
+		return ts
+	}
+	if ev.targetsOf == nil {
+		ev.targetsOf = map[Scope][]target{}
+	}
+	ts := targets(ev.c, scope)
+	ev.targetsOf[scope] = ts
+	return ts
 }
 
 // counted reports whether a finding of status s is only counted, and counts it if so.
@@ -196,23 +223,32 @@ func (ev *evaluator) counted(s Status) bool {
 	return true
 }
 
-// target is one object a rule is evaluated for.
+// target is one object a rule is evaluated for, with it and its referral as CEL values.
 type target struct {
-	id       string
-	referral *record.Referral
-	object   any
+	id                     string
+	referral               *record.Referral
+	object                 any
+	objectVal, referralVal ref.Val
+}
+
+func newTarget(id string, r *record.Referral, object any) target {
+	t := target{id: id, referral: r, object: object, objectVal: celTypeAdapter.NativeToValue(object)}
+	if r != nil {
+		t.referralVal = celTypeAdapter.NativeToValue(r)
+	}
+	return t
 }
 
 // targets lists the objects of a scope in record order.
 func targets(c *record.Case, scope Scope) []target {
 	if scope == ScopeCase {
-		return []target{{id: c.CaseID, object: c}}
+		return []target{newTarget(c.CaseID, nil, c)}
 	}
 	var out []target
 	coll := record.CollectionOf(string(scope))
 	for _, r := range c.Referrals {
 		if scope == ScopeReferral {
-			out = append(out, target{r.ID, r, r})
+			out = append(out, newTarget(r.ID, r, r))
 			continue
 		}
 		if coll == nil {
@@ -220,7 +256,7 @@ func targets(c *record.Case, scope Scope) []target {
 		}
 		for i := range coll.Len(r) {
 			o := coll.At(r, i)
-			out = append(out, target{o.ObjectID(), r, o})
+			out = append(out, newTarget(o.ObjectID(), r, o))
 		}
 	}
 	return out
@@ -287,9 +323,9 @@ func (ev *evaluator) rule(cp *CompiledPack, cr *compiledRule) {
 	r := cr.rule
 	ev.cp, ev.cr, ev.tracker, ev.overBudget = cp, cr, nil, false
 	base := vars{
-		caseV:      celTypeAdapter.NativeToValue(ev.c),
-		child:      celTypeAdapter.NativeToValue(&ev.c.Child),
-		asOf:       dateVal(ev.asOf),
+		caseV:      ev.caseVal,
+		child:      ev.childVal,
+		asOf:       ev.asOfVal,
 		params:     cp.params,
 		objectName: scopeVariable[cr.scope],
 		index:      ev.index,
@@ -300,18 +336,16 @@ func (ev *evaluator) rule(cp *CompiledPack, cr *compiledRule) {
 		proxies = proxiesRead(ev.c.Provenance.Proxies, append(slices.Clone(cr.whenReads), cr.reads...))
 	}
 	named := ev.engine.namesPack(cp)
-	for _, t := range targets(ev.c, cr.scope) {
+	for _, t := range ev.scopeTargets(cr.scope) {
 		if ev.overBudget {
 			return // reported once, on the subject where it happened
 		}
 		if ev.packOf != nil && (t.referral == nil || ev.packOf[t.referral] != cp) {
 			continue // in force mode: only the referral's own edition
 		}
-		act := base
-		act.object = celTypeAdapter.NativeToValue(t.object)
-		if t.referral != nil {
-			act.referral = celTypeAdapter.NativeToValue(t.referral)
-		}
+		act := &ev.onTarget
+		*act = base
+		act.object, act.referral = t.objectVal, t.referralVal
 		f := Finding{
 			CaseID:   ev.c.CaseID,
 			Edition:  cp.Pack.Edition,
@@ -329,7 +363,7 @@ func (ev *evaluator) rule(cp *CompiledPack, cr *compiledRule) {
 			f.Pack = cp.Pack.ID
 		}
 		f.Proxies = proxies
-		ev.target(cr, &act, f, whenLacks, lacks)
+		ev.target(cr, act, f, whenLacks, lacks)
 	}
 }
 
@@ -428,22 +462,19 @@ func (ev *evaluator) target(cr *compiledRule, act *vars, f Finding, whenLacks, l
 	// source cannot record what the intervals are made of (visits), only the first interval
 	// (the one the plan's start opens) is certain: it gets one insufficient_data finding, and
 	// the record's partial history invents no others.
+	defer func() { ev.subjectOf = nil }()
 	for it := items.Iterator(); it.HasNext() == types.True && !ev.overBudget; {
-		item := *act
+		item := &ev.onItem
+		*item = *act
 		item.item = it.Next()
-		subject, err := ev.evalString(cr.subject, &item)
-		if err != nil {
-			ev.fail(f, fmt.Errorf("subject: %w", err))
-			continue
-		}
+		ev.subjectOf, ev.onSubject = cr.subject, *item
 		g := f
-		g.Subject = subject
 		if len(lacks) > 0 {
-			insufficient(g, &item, lacks)
+			insufficient(g, item, lacks)
 			return
 		}
 		if cr.itemWhen != nil {
-			opens, err := ev.evalBool(cr.itemWhen, &item)
+			opens, err := ev.evalBool(cr.itemWhen, item)
 			if err != nil {
 				ev.fail(g, fmt.Errorf("item_when: %w", err))
 				continue
@@ -454,11 +485,11 @@ func (ev *evaluator) target(cr *compiledRule, act *vars, f Finding, whenLacks, l
 				}
 				g.Status = StatusNotApplicable
 				g.Message = cr.rule.Title + ": opens no interval"
-				ev.emit(cr, &item, g)
+				ev.emit(cr, item, g)
 				continue
 			}
 		}
-		ev.judge(cr, &item, g)
+		ev.judge(cr, item, g)
 	}
 }
 
@@ -663,6 +694,10 @@ func (o DeadlineOutcome) message(title string, due, done, lapse, asOf record.Dat
 // emit finishes a finding: the rule's own message, if it has one, replaces the default, and
 // in InForce mode a finding whose dates run past its edition says so.
 func (ev *evaluator) emit(cr *compiledRule, act *vars, f Finding) {
+	if err := ev.itemSubject(&f); err != nil {
+		ev.fail(f, fmt.Errorf("subject: %w", err))
+		return
+	}
 	if f.Status == StatusNotApplicable {
 		f.Proxies = nil // nothing was judged on the stand-in
 	}
@@ -670,11 +705,12 @@ func (ev *evaluator) emit(cr *compiledRule, act *vars, f Finding) {
 		f.Note = transitionalNote(ev.engine, f)
 	}
 	if cr.message != nil {
-		m := *act
+		m := &ev.onMessage
+		*m = *act
 		m.status = types.String(string(f.Status))
 		m.start, m.due, m.done = dateVal(f.Start), dateVal(f.Due), dateVal(f.Done)
 		m.lateWD, m.lateDays, m.left = intOrZero(f.LateWorkingDays), intOrZero(f.LateDays), intOrZero(f.WorkingDaysLeft)
-		msg, err := ev.evalString(cr.message, &m)
+		msg, err := ev.evalString(cr.message, m)
 		if err != nil {
 			ev.fail(f, fmt.Errorf("message: %w", err))
 			return
@@ -687,7 +723,25 @@ func (ev *evaluator) emit(cr *compiledRule, act *vars, f Finding) {
 }
 
 func (ev *evaluator) fail(f Finding, err error) {
+	_ = ev.itemSubject(&f) // name the interval where its subject can be had
 	ev.errs = append(ev.errs, EvalError{Edition: f.Edition, Rule: f.Rule, Subject: f.Subject, Err: err})
+}
+
+// itemSubject sets the subject of a finding about one interval of an `each` rule. It is
+// evaluated here, when the finding is built, rather than for every interval: an interval that
+// is only counted (met, by default) needs none, and the subjects of a plan's visit intervals
+// were the costliest expression a check ran. The cost: an error in a subject expression shows
+// on the findings that are listed, as one in a message expression does.
+func (ev *evaluator) itemSubject(f *Finding) error {
+	if ev.subjectOf == nil {
+		return nil
+	}
+	subject, err := ev.evalString(ev.subjectOf, &ev.onSubject)
+	if err != nil {
+		return err
+	}
+	f.Subject = subject
+	return nil
 }
 
 func intOrZero(p *int) ref.Val {
@@ -701,6 +755,11 @@ func intOrZero(p *int) ref.Val {
 // could not bound when the pack was compiled runs with the rule's cost tracker, which carries
 // what the rule spent on this record so far and stops it at its budget.
 func (ev *evaluator) eval(p *program, act *vars) (ref.Val, error) {
+	if p.fast != nil && useFastPaths {
+		if out := p.fast(act); out != nil {
+			return out, nil
+		}
+	}
 	if !p.counted {
 		out, _, err := p.Eval(act)
 		return out, err

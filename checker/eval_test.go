@@ -1,6 +1,7 @@
 package checker
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -279,3 +280,74 @@ func TestEngineParamOverride(t *testing.T) {
 }
 
 func keys[V any](m map[string]V) []string { return sortedKeys(m) }
+
+// TestSubjectIsEvaluatedForBuiltFindings shows when an interval's subject expression runs:
+// for every finding that is built, and for none that is only counted. A subject that fails
+// is an evaluation error on each interval whose finding is built (naming the plan, since the
+// interval's own subject cannot be had), and is not seen on intervals that are only counted,
+// as a failing message expression is not.
+func TestSubjectIsEvaluatedForBuiltFindings(t *testing.T) {
+	pack := strings.Replace(enginePack, "subject: plan.id + '@' + isoDate(item)", "subject: \"isoDate(item) < '2024-02-01' ? plan.id + '@' + isoDate(item) : string(1 / 0)\"", 1)
+	cp := compileTestPack(t, pack)
+	e := &Engine{Packs: []*CompiledPack{cp}, Calendar: testCalendar(t)}
+
+	// Every status listed: the interval opened on 29 January is named; the two opened in
+	// February cannot be, and are errors on the plan.
+	findings, errs := e.Check(testCase(), record.Date{})
+	got := findingsByKey(findings)
+	if f, ok := got["visits/P1@2024-01-29"]; !ok || f.Status != StatusMet {
+		t.Errorf("visits/P1@2024-01-29: got %+v, want a met finding", f)
+	}
+	var subjectErrs []string
+	for _, err := range errs {
+		if err.Rule == "visits" {
+			if !strings.Contains(err.Err.Error(), "subject: ") {
+				t.Errorf("error %v, want a subject error", err)
+			}
+			subjectErrs = append(subjectErrs, err.Subject)
+		}
+	}
+	if want := []string{"P1", "P1"}; !slices.Equal(subjectErrs, want) {
+		t.Errorf("subject errors on %v, want %v", subjectErrs, want)
+	}
+
+	// Only breaches listed: the two breach intervals are built, so their subjects fail as
+	// before; the met one is counted, and no subject is asked of it.
+	var tally StatusCounts
+	findings, errs, _ = e.CheckListed(testCase(), record.Date{}, StatusSetOf(StatusBreach), &tally)
+	if n := countRule(errs, "visits"); n != 2 {
+		t.Errorf("listing breaches: %d subject errors, want 2", n)
+	}
+	for _, f := range findings {
+		if f.Rule == "visits" {
+			t.Errorf("listing breaches: got %+v, want no visits finding (each one's subject fails)", f)
+		}
+	}
+	if n := tally.Of(StatusMet); n == 0 {
+		t.Errorf("listing breaches: no met finding counted, want the 29 January interval")
+	}
+
+	// Only met listed: the met interval is built and named; the two breaches are counted
+	// without a subject, so their failing subject is not seen.
+	tally = StatusCounts{}
+	findings, errs, _ = e.CheckListed(testCase(), record.Date{}, StatusSetOf(StatusMet), &tally)
+	if got := findingsByKey(findings); got["visits/P1@2024-01-29"].Status != StatusMet {
+		t.Errorf("listing met: got %v, want visits/P1@2024-01-29 met", findings)
+	}
+	if n := countRule(errs, "visits"); n != 0 {
+		t.Errorf("listing met: %d subject errors, want none: the breaches are only counted", n)
+	}
+	if n := tally.Of(StatusBreach); n < 2 {
+		t.Errorf("listing met: %d breaches counted, want the two visit intervals' at least", n)
+	}
+}
+
+func countRule(errs []EvalError, rule string) int {
+	n := 0
+	for _, err := range errs {
+		if err.Rule == rule {
+			n++
+		}
+	}
+	return n
+}

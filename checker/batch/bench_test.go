@@ -96,3 +96,28 @@ func BenchmarkCheckBatch(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkCheckGenerated checks 5,000 generated cases with one worker, under the edition in
+// force and under every shipped edition, listing what a check lists by default: the
+// benchmark to profile (-cpuprofile, -memprofile) when looking for the engine's hot spots.
+func BenchmarkCheckGenerated(b *testing.B) {
+	const n = 5000
+	path := generated(b, n)
+	for _, mode := range []string{"in-force", "every-edition"} {
+		b.Run(mode, func(b *testing.B) {
+			e := benchEngine(b)
+			e.InForce = mode == "in-force"
+			b.ReportAllocs()
+			for b.Loop() {
+				rep, err := Check(e, &Reader{}, []string{path}, Options{Workers: 1, FailOn: checker.SeverityBreach})
+				if err != nil || rep.Summary.Cases != n {
+					b.Fatalf("%v, %d cases", err, rep.Summary.Cases)
+				}
+				if err := rep.Close(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*n), "µs/case")
+		})
+	}
+}

@@ -191,7 +191,7 @@ func mergeSorters[T any](cfg *spillConfig[T], sorters []*sorter[T]) (*sortedList
 		}
 		if len(s.buf) > 0 {
 			tail := s.buf
-			slices.SortStableFunc(tail, func(a, b T) int { return cfg.cmp(&a, &b) })
+			sortInPlace(tail, cfg.cmp)
 			l.sources = append(l.sources, mergeInput[T]{mem: tail})
 			l.n += len(tail)
 		}
@@ -201,6 +201,36 @@ func mergeSorters[T any](cfg *spillConfig[T], sorters []*sorter[T]) (*sortedList
 		return nil, errors.Join(err, l.Close())
 	}
 	return l, nil
+}
+
+// sortInPlace sorts values stably. The order is found on indices, as spill does, and then
+// applied by following its cycles, so no second copy of the values is held: sorting the
+// values with slices.SortStableFunc would hand cmp the addresses of its by-value arguments,
+// and Go would copy both to the heap on every comparison (a quarter of a check's allocated
+// bytes, for findings of 272 bytes).
+func sortInPlace[T any](values []T, cmp func(a, b *T) int) {
+	order := make([]int32, len(values)) // order[k]: the index of the value that belongs at k
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortStableFunc(order, func(i, j int32) int { return cmp(&values[i], &values[j]) })
+	for start := range order {
+		if order[start] < 0 || int(order[start]) == start {
+			continue
+		}
+		held := values[start]
+		k := start
+		for {
+			from := int(order[k])
+			order[k] = -1
+			if from == start {
+				values[k] = held
+				break
+			}
+			values[k] = values[from]
+			k = from
+		}
+	}
 }
 
 // discard closes the sorters' files without reading them: a check that fails.

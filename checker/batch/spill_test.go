@@ -386,3 +386,21 @@ func TestFirstSeen(t *testing.T) {
 		}
 	}
 }
+
+// TestSortInPlaceIsAStableSort checks the cycle-following permutation against
+// slices.SortStableFunc on lists with many equal keys, of every length up to 300.
+func TestSortInPlaceIsAStableSort(t *testing.T) {
+	type kv struct{ key, seq int }
+	for n := range 300 {
+		values := make([]kv, n)
+		for i := range values {
+			values[i] = kv{key: (i * 7919) % 13, seq: i}
+		}
+		want := slices.Clone(values)
+		slices.SortStableFunc(want, func(a, b kv) int { return a.key - b.key })
+		sortInPlace(values, func(a, b *kv) int { return a.key - b.key })
+		if !slices.Equal(values, want) {
+			t.Fatalf("n=%d: got %v, want %v", n, values, want)
+		}
+	}
+}

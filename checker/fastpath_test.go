@@ -1,0 +1,153 @@
+package checker
+
+import (
+	"bufio"
+	"bytes"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/wtcheck/wtcheck/internal/testgen"
+	"github.com/wtcheck/wtcheck/record"
+)
+
+// shippedTestEngine compiles the six shipped packs from the rules folder (importing the
+// rules package here would be an import cycle).
+func shippedTestEngine(t *testing.T) *Engine {
+	t.Helper()
+	paths, err := filepath.Glob("../rules/wt*.yaml")
+	if err != nil || len(paths) != 6 {
+		t.Fatalf("want the six shipped packs, got %v (%v)", paths, err)
+	}
+	cal := testCalendar(t)
+	e := &Engine{Calendar: cal, DueSoon: DefaultDueSoon}
+	for _, path := range paths {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := ParsePack(filepath.Base(path), data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cp, err := Compile(p, cal, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.Packs = append(e.Packs, cp)
+	}
+	return e
+}
+
+// TestFastPathAgreesWithCEL checks 400 generated cases, the sample's cases, incidents and
+// arrangements under every shipped pack, listing every status, with the fast paths and
+// without, and wants the same findings and errors, byte for byte.
+func TestFastPathAgreesWithCEL(t *testing.T) {
+	e := shippedTestEngine(t)
+	fast := 0
+	for _, cp := range e.Packs {
+		for _, cr := range cp.rules {
+			for _, p := range []*program{cr.when, cr.start, cr.due, cr.done, cr.lapse, cr.subject, cr.itemWhen} {
+				if p != nil && p.fast != nil {
+					fast++
+				}
+			}
+		}
+	}
+	if fast < 100 {
+		t.Fatalf("%d expressions of the shipped packs have a fast path, want at least 100", fast)
+	}
+
+	var gen bytes.Buffer
+	if err := testgen.WriteCases(&gen, 400, 7); err != nil {
+		t.Fatal(err)
+	}
+	sample, err := os.ReadFile("../fixtures/sample/cases.ndjson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cases []*record.Case
+	for line := range bytes.Lines(append(gen.Bytes(), sample...)) {
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		c, _, err := record.Decode(line)
+		if err != nil {
+			continue // the sample holds records that are meant to be refused
+		}
+		cases = append(cases, c)
+	}
+	incidents, areas := sampleBeyond(t)
+
+	run := func(on bool) (out []any) {
+		useFastPaths = on
+		defer func() { useFastPaths = true }()
+		for _, inForce := range []bool{false, true} {
+			e.InForce = inForce
+			for _, c := range cases {
+				f, errs, uncovered := e.CheckInForce(c, record.Date{})
+				out = append(out, f, errs, uncovered)
+			}
+			for _, in := range incidents {
+				f, errs, covered := e.CheckIncident(in, record.Date{}, nil)
+				out = append(out, f, errs, covered)
+			}
+			for _, a := range areas {
+				f, errs := e.CheckArrangements(a, record.Date{})
+				out = append(out, f, errs)
+			}
+		}
+		e.InForce = false
+		return out
+	}
+	with, without := run(true), run(false)
+	if len(with) != len(without) {
+		t.Fatalf("%d results with fast paths, %d without", len(with), len(without))
+	}
+	for i := range with {
+		if !reflect.DeepEqual(with[i], without[i]) {
+			t.Fatalf("result %d differs:\nwith fast paths: %+v\nwithout:         %+v", i, with[i], without[i])
+		}
+	}
+	findings := 0
+	for _, r := range with {
+		if fs, ok := r.([]Finding); ok {
+			findings += len(fs)
+		}
+	}
+	if findings < 10000 {
+		t.Fatalf("only %d findings compared: the comparison proves little", findings)
+	}
+}
+
+// sampleBeyond reads the sample's incidents and local arrangements.
+func sampleBeyond(t *testing.T) ([]*record.Incident, []*record.Arrangements) {
+	t.Helper()
+	var incidents []*record.Incident
+	var areas []*record.Arrangements
+	for _, name := range []string{"incidents.ndjson", "arrangements.ndjson"} {
+		f, err := os.Open(filepath.Join("../fixtures/sample", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc := bufio.NewScanner(f)
+		sc.Buffer(nil, 1<<20)
+		for sc.Scan() {
+			line := sc.Bytes()
+			if len(bytes.TrimSpace(line)) == 0 {
+				continue
+			}
+			if in, err := record.DecodeIncident(line); err == nil && name == "incidents.ndjson" {
+				incidents = append(incidents, in)
+			} else if a, err := record.DecodeArrangements(line); err == nil && name == "arrangements.ndjson" {
+				areas = append(areas, a)
+			}
+		}
+		f.Close()
+	}
+	if len(incidents) == 0 || len(areas) == 0 {
+		t.Fatalf("read %d incidents and %d areas from the sample, want some of each", len(incidents), len(areas))
+	}
+	return incidents, areas
+}
