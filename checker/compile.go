@@ -432,7 +432,11 @@ func (rc *ruleCompiler) compile(env *cel.Env, key string, e Expr, want *cel.Type
 		return nil
 	}
 	est, err := env.EstimateCost(ast, noSizes{})
-	return &program{Program: prg, counted: err != nil || est.Max > staticCostLimit, fast: fastPathOf(ast)}
+	p := &program{Program: prg, counted: err != nil || est.Max > staticCostLimit}
+	if !p.counted {
+		p.fast = fastPathOf(env, ast)
+	}
+	return p
 }
 
 // noSizes tells CEL's cost estimate nothing about the sizes of a record's lists: they are

@@ -5,22 +5,26 @@ import (
 
 	"cel.dev/cel-go/cel"
 	celast "cel.dev/cel-go/common/ast"
+	"cel.dev/cel-go/common/functions"
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
 )
 
-// Most of what a pack evaluates is a field of the object in hand: a deadline's start
-// (referral.received), its done and lapse (assessment.completed, referral.closed), a
-// condition on a kind (plan.kind == 'child_protection'). Each such evaluation through CEL's
-// interpreter resolves the variable and the field through its attribute machinery, which was
-// a fifth of a check's CPU. These shapes are read once, when the pack is compiled, into a Go
-// function that does the same look-up directly.
+// Most of what a pack evaluates is small: a field of the object in hand (referral.received,
+// assessment.completed), a condition on it (plan.kind == 'child_protection', s47.seen !=
+// null), a deadline's due day (addWorkingDays(start, 45)). Through CEL's interpreter each
+// such evaluation resolves its variables and fields through the attribute machinery, which
+// was a fifth of a check's CPU. An expression made only of variables, fields, literals, the
+// logical operators, equality, the conditional and functions the checker resolved to one
+// overload is read once, when the pack is compiled, into Go functions that do the same work
+// directly, calling the same implementations CEL would.
 //
-// A fast path answers only the case it was built for: the variable holds an object of the
-// type the checker saw, and a compared field holds a string. Anything else (a null, an
-// absent referral) returns nil, and the expression runs through CEL as before, so the result
-// and any error are CEL's own. TestFastPathAgreesWithCEL checks every shipped expression
-// both ways on generated cases.
+// A fast path answers only when it can answer as CEL would: whenever a part meets something
+// else (a null where an object was expected, a function's error, an unknown), the path gives
+// nil and the expression runs through CEL, so the result and any error are CEL's own. Only
+// expressions whose cost is bounded when the pack is compiled get one (see program.counted):
+// a counted expression runs through CEL, which charges the rule's budget.
+// TestFastPathAgreesWithCEL checks every shipped expression both ways on generated cases.
 
 // fastPath evaluates an expression without CEL, or returns nil when CEL must.
 type fastPath func(act *vars) ref.Val
@@ -28,36 +32,48 @@ type fastPath func(act *vars) ref.Val
 // useFastPaths switches fast paths off for the test that compares them with CEL.
 var useFastPaths = true
 
-// fastPathOf reads a checked expression of one of the shapes above, or returns nil.
-func fastPathOf(checked *cel.Ast) fastPath {
+// fastPathOf reads a checked expression into a fast path, or returns nil when one of its
+// parts has none. env supplies the functions' implementations.
+func fastPathOf(env *cel.Env, checked *cel.Ast) fastPath {
 	native := checked.NativeRep()
-	e := native.Expr()
-	if e.Kind() == celast.CallKind {
-		return fastEquals(native, e)
-	}
-	return fastSelect(native, e)
+	return fastBuilder{native: native, env: env}.build(native.Expr())
 }
 
-// fastSelect reads `name`, `name.field` or `name.field.field` over the engine's object types.
-func fastSelect(native *celast.AST, e celast.Expr) fastPath {
+type fastBuilder struct {
+	native *celast.AST
+	env    *cel.Env
+}
+
+// build gives a fast path for e, or nil.
+func (b fastBuilder) build(e celast.Expr) fastPath {
 	switch e.Kind() {
+	case celast.LiteralKind:
+		v := e.AsLiteral()
+		return func(*vars) ref.Val { return v }
 	case celast.IdentKind:
 		return varGetter(e.AsIdent())
 	case celast.SelectKind:
-		sel := e.AsSelect()
-		if sel.IsTestOnly() {
-			return nil // has(): CEL's presence test
-		}
-		t, ok := objectTypeNamed(native.GetType(sel.Operand().ID()).TypeName())
+		return b.selectField(e)
+	case celast.CallKind:
+		return b.call(e)
+	}
+	return nil // lists, maps, comprehensions: CEL's
+}
+
+// selectField reads operand.field on one of the engine's objects.
+func (b fastBuilder) selectField(e celast.Expr) fastPath {
+	sel := e.AsSelect()
+	if sel.IsTestOnly() {
+		return nil // has(): CEL's presence test
+	}
+	operand := b.build(sel.Operand())
+	if operand == nil {
+		return nil
+	}
+	name := sel.FieldName()
+	if t, ok := objectTypeNamed(b.native.GetType(sel.Operand().ID()).TypeName()); ok {
+		f, ok := t.fields[name]
 		if !ok {
-			return nil
-		}
-		f, ok := t.fields[sel.FieldName()]
-		if !ok {
-			return nil
-		}
-		operand := fastSelect(native, sel.Operand())
-		if operand == nil {
 			return nil
 		}
 		return func(act *vars) ref.Val {
@@ -68,63 +84,187 @@ func fastSelect(native *celast.AST, e celast.Expr) fastPath {
 			return f.get(o.v)
 		}
 	}
-	return nil
-}
-
-// fastEquals reads `select == 'text'` and `select != 'text'`, either way round.
-func fastEquals(native *celast.AST, e celast.Expr) fastPath {
-	call := e.AsCall()
-	if call.IsMemberFunction() || len(call.Args()) != 2 {
-		return nil
-	}
-	negate := false
-	switch call.FunctionName() {
-	case "_==_":
-	case "_!=_":
-		negate = true
-	default:
-		return nil
-	}
-	lhs, rhs := call.Args()[0], call.Args()[1]
-	if lhs.Kind() == celast.LiteralKind {
-		lhs, rhs = rhs, lhs
-	}
-	if rhs.Kind() != celast.LiteralKind {
-		return nil
-	}
-	want, ok := rhs.AsLiteral().(types.String)
-	if !ok {
-		return nil
-	}
-	get := fastSelect(native, lhs)
-	if get == nil {
-		return nil
-	}
+	// An object whose type is made with the pack (its parameters): its field is found as it
+	// runs.
 	return func(act *vars) ref.Val {
-		got, ok := get(act).(types.String)
+		o, ok := operand(act).(*celObject)
 		if !ok {
 			return nil
 		}
-		return types.Bool((got == want) != negate)
+		f, ok := o.t.fields[name]
+		if !ok {
+			return nil
+		}
+		return f.get(o.v)
 	}
 }
 
-// varGetter reads one of the activation's names as vars.ResolveName does, or gives nil
-// where the name is not one of them.
+// call reads the logical operators, equality, the conditional and a function with one
+// overload bound when the pack is compiled.
+func (b fastBuilder) call(e celast.Expr) fastPath {
+	c := e.AsCall()
+	if c.IsMemberFunction() {
+		return nil
+	}
+	args := make([]fastPath, len(c.Args()))
+	for i, a := range c.Args() {
+		if args[i] = b.build(a); args[i] == nil {
+			return nil
+		}
+	}
+	switch name := c.FunctionName(); name {
+	case "_&&_", "_||_":
+		if len(args) != 2 {
+			return nil
+		}
+		// The left side decides when it is false for && (true for ||), as in CEL; a left
+		// side with no answer here is left to CEL, which may still decide on the right.
+		decides := types.Bool(name == "_||_")
+		lhs, rhs := args[0], args[1]
+		return func(act *vars) ref.Val {
+			l, ok := lhs(act).(types.Bool)
+			if !ok {
+				return nil
+			}
+			if l == decides {
+				return l
+			}
+			if r, ok := rhs(act).(types.Bool); ok {
+				return r
+			}
+			return nil
+		}
+	case "_?_:_":
+		if len(args) != 3 {
+			return nil
+		}
+		cond, yes, no := args[0], args[1], args[2]
+		return func(act *vars) ref.Val {
+			c, ok := cond(act).(types.Bool)
+			switch {
+			case !ok:
+				return nil
+			case c == types.True:
+				return yes(act)
+			}
+			return no(act)
+		}
+	case "_==_", "_!=_":
+		if len(args) != 2 {
+			return nil
+		}
+		negate := types.Bool(name == "_!=_")
+		lhs, rhs := args[0], args[1]
+		return func(act *vars) ref.Val {
+			l, r := lhs(act), rhs(act)
+			if l == nil || r == nil {
+				return nil
+			}
+			if eq, ok := types.Equal(l, r).(types.Bool); ok {
+				return types.Bool(eq != negate)
+			}
+			return nil
+		}
+	}
+	impl := b.overload(e.ID(), c.FunctionName())
+	switch {
+	case impl == nil:
+		return nil
+	case len(args) == 1 && impl.Unary != nil:
+		op, arg, trait := impl.Unary, args[0], impl.OperandTrait
+		return func(act *vars) ref.Val {
+			v := arg(act)
+			if v == nil || trait != 0 && !v.Type().HasTrait(trait) {
+				return nil
+			}
+			return answered(op(v))
+		}
+	case len(args) == 2 && impl.Binary != nil:
+		op, lhs, rhs, trait := impl.Binary, args[0], args[1], impl.OperandTrait
+		return func(act *vars) ref.Val {
+			l, r := lhs(act), rhs(act)
+			if l == nil || r == nil || trait != 0 && !l.Type().HasTrait(trait) {
+				return nil
+			}
+			return answered(op(l, r))
+		}
+	}
+	return nil
+}
+
+// overload is the implementation CEL calls for a call the checker resolved to exactly one
+// overload, found as CEL's planner finds it (by the overload's id, else by the function's
+// name, as for the standard operators), or nil: for one bound late (a record's look-ups,
+// from the activation) or one that is not strict.
+func (b fastBuilder) overload(id int64, function string) *functions.Overload {
+	ids := b.native.GetOverloadIDs(id)
+	if len(ids) != 1 {
+		return nil
+	}
+	decl, ok := b.env.Functions()[function]
+	if !ok {
+		return nil
+	}
+	bindings, err := decl.Bindings()
+	if err != nil {
+		return nil
+	}
+	var found *functions.Overload
+	for _, o := range bindings {
+		if o.Operator == ids[0] {
+			found = o
+			break
+		}
+		if o.Operator == function {
+			found = o
+		}
+	}
+	if found == nil || found.LateBound || found.NonStrict || found.Async != nil {
+		return nil
+	}
+	return found
+}
+
+// answered passes on a value, and turns an error or an unknown into nil, for CEL to give.
+func answered(v ref.Val) ref.Val {
+	if types.IsUnknownOrError(v) {
+		return nil
+	}
+	return v
+}
+
+// varGetter reads one of the activation's names as vars.ResolveName does; nil from the
+// function it returns means the name is not bound, which CEL reports.
 func varGetter(name string) fastPath {
 	switch name {
 	case "case":
 		return func(v *vars) ref.Val { return v.caseV }
 	case "child":
 		return func(v *vars) ref.Val { return v.child }
+	case "as_of":
+		return func(v *vars) ref.Val { return v.asOf }
+	case "params":
+		return func(v *vars) ref.Val { return v.params }
 	case "referral":
 		return func(v *vars) ref.Val { return v.referral }
 	case "item":
 		return func(v *vars) ref.Val { return v.item }
+	case "start":
+		return func(v *vars) ref.Val { return v.start }
+	case "due":
+		return func(v *vars) ref.Val { return v.due }
+	case "done":
+		return func(v *vars) ref.Val { return v.done }
+	case "status":
+		return func(v *vars) ref.Val { return v.status }
+	case "late_working_days":
+		return func(v *vars) ref.Val { return v.lateWD }
+	case "late_days":
+		return func(v *vars) ref.Val { return v.lateDays }
+	case "working_days_left":
+		return func(v *vars) ref.Val { return v.left }
 	case "object":
 		return func(v *vars) ref.Val { return v.object }
-	case "as_of", "params", "start", "due", "done", "status", "late_working_days", "late_days", "working_days_left":
-		return nil // rarely read alone; CEL resolves them
 	}
 	return func(v *vars) ref.Val {
 		if v.objectName == name {

@@ -48,7 +48,7 @@ func TestFastPathAgreesWithCEL(t *testing.T) {
 	fast := 0
 	for _, cp := range e.Packs {
 		for _, cr := range cp.rules {
-			for _, p := range []*program{cr.when, cr.start, cr.due, cr.done, cr.lapse, cr.subject, cr.itemWhen} {
+			for _, p := range []*program{cr.when, cr.each, cr.subject, cr.itemWhen, cr.assert, cr.pendingFor, cr.start, cr.due, cr.done, cr.lapse, cr.message} {
 				if p != nil && p.fast != nil {
 					fast++
 				}
