@@ -8,9 +8,11 @@ package web
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"slices"
 	"strings"
 	"sync"
@@ -19,27 +21,30 @@ import (
 	"github.com/wtcheck/wtcheck/checker"
 	"github.com/wtcheck/wtcheck/checker/batch"
 	"github.com/wtcheck/wtcheck/checker/compare"
-	"github.com/wtcheck/wtcheck/checker/explain"
 	"github.com/wtcheck/wtcheck/checker/redact"
 	"github.com/wtcheck/wtcheck/checker/report"
-	"github.com/wtcheck/wtcheck/checker/ruledoc"
 	"github.com/wtcheck/wtcheck/record"
 	"github.com/wtcheck/wtcheck/rules"
 	"github.com/wtcheck/wtcheck/source"
 	"github.com/wtcheck/wtcheck/source/registry"
+	"github.com/wtcheck/wtcheck/source/ssd"
 )
 
 // Options are the choices the page offers, named as the command line's flags are.
 type Options struct {
-	InputFormat string   `json:"input_format"` // "case" (the default), "cin-census" or "annex-a"
-	Editions    []string `json:"editions"`     // default: in-force
+	InputFormat string   `json:"input_format"` // "case" (the default), "cin-census", "annex-a" or "ssd"
+	Editions    []string `json:"editions"`     // default: in-force (none when Packs are given)
 	AsOf        string   `json:"as_of"`        // YYYY-MM-DD; "" means each record's extract date
 	Sets        []string `json:"sets"`         // NAME=VALUE, as --set
 	Redact      bool     `json:"redact"`
 	RedactKey   string   `json:"redact_key"`
 	DueSoon     *int     `json:"due_soon"` // nil means checker.DefaultDueSoon
 	S47Proxy    bool     `json:"s47_start_as_strategy_discussion"`
-	Version     string   `json:"-"` // written into the reports as the tool's version
+	// Packs are local rule packs, as --pack gives them, and Holidays extra bank holidays, as
+	// --holidays: the files' bytes, handed over beside the options.
+	Packs    []File `json:"-"`
+	Holidays []File `json:"-"`
+	Version  string `json:"-"` // written into the reports as the tool's version
 }
 
 // File is one input file as the browser hands it over.
@@ -54,6 +59,9 @@ type Result struct {
 	// PassedOver names the files that were not read, and why: the page says so, as the
 	// command line does on standard error.
 	PassedOver []string
+	// Notes are what else the command line would say on standard error (an SSD table
+	// missing, and the rules it costs).
+	Notes []string
 	// Coverage says how many rules a return's records can be judged by, or "".
 	Coverage string
 }
@@ -85,6 +93,7 @@ type Page struct {
 	Errors     []string `json:"errors"`   // as the text report lists them
 	Warnings   []string `json:"warnings"` // as the text report lists them
 	PassedOver []string `json:"passed_over"`
+	Notes      []string `json:"notes"`
 	Coverage   string   `json:"coverage,omitempty"`
 }
 
@@ -92,9 +101,12 @@ type Page struct {
 func (r *Result) Page() Page {
 	rep := r.Audit.Report
 	p := Page{Line: report.SummaryLine(rep), Summary: rep.Summary, Errors: []string{}, Warnings: []string{},
-		PassedOver: r.PassedOver, Coverage: r.Coverage}
+		PassedOver: r.PassedOver, Notes: r.Notes, Coverage: r.Coverage}
 	if p.PassedOver == nil {
 		p.PassedOver = []string{}
+	}
+	if p.Notes == nil {
+		p.Notes = []string{}
 	}
 	if !rep.AsOf.IsZero() {
 		p.AsOf = rep.AsOf.String()
@@ -138,62 +150,25 @@ func Run(opts Options, files []File, progress func(records int)) (*Result, error
 		}
 		dueSoon = *opts.DueSoon
 	}
-	engine, err := cachedEngine(opts.Editions, opts.Sets)
+	engine, err := cachedEngine(opts)
 	if err != nil {
 		return nil, err
 	}
 	engine.DueSoon = dueSoon
 
-	reader, chosen, passedOver, err := memoryReader(opts, files, asOf, progress)
+	reader, paths, passedOver, notes, err := memoryReader(opts, files, asOf, engine.Packs, progress)
 	if err != nil {
 		return nil, err
 	}
 
-	var agg *compare.Aggregator
-	var every *checker.Engine
-	if len(engine.Packs) > 1 {
-		agg = compare.NewAggregator(engine.Packs, engine.InForce, ruledoc.Timescale)
-		if engine.InForce {
-			all := *engine
-			all.InForce = false
-			every = &all
-		}
+	// The comparison of editions and the case timelines, collected as the command line does.
+	ao := report.AuditOptions{Engine: engine, AsOf: asOf, MaxTimelines: report.DefaultMaxTimelines}
+	if red != nil {
+		ao.Redact = red
 	}
-	timelines := &report.TimelineSet{Max: report.DefaultMaxTimelines, DueSoon: dueSoon}
-	var mu sync.Mutex
-	var until record.Date
-	perCase := func(c *record.Case, findings []checker.Finding) {
-		day := engine.AsOfFor(c, asOf)
-		mu.Lock()
-		if day.After(until) {
-			until = day
-		}
-		mu.Unlock()
-		if agg != nil {
-			compared := findings
-			if every != nil {
-				compared, _, _ = every.CheckInForce(c, asOf)
-			}
-			cc := c
-			if red != nil {
-				cc, compared = red.ForComparison(c, day, compared)
-			}
-			agg.Add(cc, compared)
-		}
-		id := c.CaseID
-		if red != nil {
-			id = red.ID(id)
-		}
-		timelines.Offer(id, findings, func() *explain.Timeline {
-			t := explain.Build(c, day, findings, engine.Calendar, engine.Packs)
-			if red != nil {
-				red.Timeline(t, c)
-			}
-			return t
-		})
-	}
+	collect := report.NewAuditCollector(ao)
 	bopts := batch.Options{
-		AsOf: asOf, Show: checker.Statuses, FailOn: checker.SeverityBreach, PerCase: perCase,
+		AsOf: asOf, Show: checker.Statuses, FailOn: checker.SeverityBreach, PerCase: collect.PerCase,
 		Tool: checker.Tool{Name: "wtcheck", Version: opts.Version},
 		// A browser tab has no disk to spill to: the findings stay in memory.
 		SortMemory: -1,
@@ -204,10 +179,6 @@ func Run(opts Options, files []File, progress func(records int)) (*Result, error
 	if red != nil {
 		bopts.Redact = red
 	}
-	paths := make([]string, chosen)
-	for i := range paths {
-		paths[i] = "-" // each is read from memory by the reader's Import, in order
-	}
 	rep, err := batch.Check(engine, reader, paths, bopts)
 	if err != nil {
 		return nil, err
@@ -217,12 +188,7 @@ func Run(opts Options, files []File, progress func(records int)) (*Result, error
 		return nil, fmt.Errorf("nothing to check: no case in the files chosen (%d %s read, every one an error): are they %s?",
 			rep.Summary.RecordsRead, plural(rep.Summary.RecordsRead, "record", "records"), reader.Format.Description)
 	}
-	a := &report.Audit{Report: rep, DueSoon: dueSoon, Redacted: red != nil, InForce: engine.InForce, AsOf: until}
-	a.Timelines, a.TimelineCases = timelines.Timelines()
-	if agg != nil {
-		a.Comparison = agg.Result(rep)
-	}
-	res := &Result{Audit: a, PassedOver: passedOver}
+	res := &Result{Audit: collect.Audit(rep), PassedOver: passedOver, Notes: notes}
 	if red != nil && len(passedOver) > 0 {
 		// A redacted run names no file: a file's name may hold a case id.
 		res.PassedOver = []string{fmt.Sprintf("%d %s", len(passedOver), plural(len(passedOver), "file", "files"))}
@@ -267,69 +233,128 @@ var lastEngine struct {
 	engine *checker.Engine
 }
 
-// cachedEngine is buildEngine, reusing the last run's engine when the editions and parameters
-// are the same. It returns a copy, which the run may change (DueSoon); the compiled packs are
-// shared, as they are by every worker of a check.
-func cachedEngine(editions, sets []string) (*checker.Engine, error) {
-	key := strings.Join(editions, ",") + "\x00" + strings.Join(sets, "\x00")
+// The most a pack or holiday file may hold, as on the command line (README "Limits").
+const (
+	maxPackBytes    = 4 << 20
+	maxHolidayBytes = 1 << 20
+)
+
+// cachedEngine is buildEngine, reusing the last run's engine when the editions, parameters,
+// packs and holidays are the same. It returns a copy, which the run may change (DueSoon); the
+// compiled packs are shared, as they are by every worker of a check.
+func cachedEngine(opts Options) (*checker.Engine, error) {
+	key := sha256.New()
+	for _, part := range [][]string{opts.Editions, opts.Sets} {
+		fmt.Fprintf(key, "%q\n", part)
+	}
+	for _, files := range [][]File{opts.Packs, opts.Holidays} {
+		for _, f := range files {
+			sum := sha256.Sum256(f.Data)
+			fmt.Fprintf(key, "%q %x\n", f.Name, sum)
+		}
+		key.Write([]byte("\n"))
+	}
+	k := string(key.Sum(nil))
 	lastEngine.Lock()
 	defer lastEngine.Unlock()
-	if lastEngine.engine == nil || lastEngine.key != key {
-		e, err := buildEngine(editions, sets)
+	if lastEngine.engine == nil || lastEngine.key != k {
+		e, err := buildEngine(opts)
 		if err != nil {
 			return nil, err
 		}
-		lastEngine.key, lastEngine.engine = key, e
+		lastEngine.key, lastEngine.engine = k, e
 	}
 	e := *lastEngine.engine
 	return &e, nil
 }
 
-// buildEngine assembles the run's engine from the shipped packs of the editions (default:
-// each referral under the edition in force) and the parameters set, as the command line does.
-func buildEngine(editions, sets []string) (*checker.Engine, error) {
-	if len(editions) == 0 {
+// buildEngine assembles the run's engine as the command line does: the shipped packs of the
+// editions (default: each referral under the edition in force, unless packs are given), the
+// local packs, the shipped calendar with the extra holidays, and the parameters set.
+func buildEngine(opts Options) (*checker.Engine, error) {
+	editions := opts.Editions
+	if len(editions) == 0 && len(opts.Packs) == 0 {
 		editions = []string{compare.InForce}
 	}
-	return rules.Assemble(rules.Options{Editions: editions, Sets: sets, Today: record.DateOf(time.Now())})
+	packs, err := bounded("pack", opts.Packs, maxPackBytes)
+	if err != nil {
+		return nil, err
+	}
+	holidays, err := bounded("holidays", opts.Holidays, maxHolidayBytes)
+	if err != nil {
+		return nil, err
+	}
+	return rules.Assemble(rules.Options{Editions: editions, Sets: opts.Sets, Packs: packs, Holidays: holidays, Today: record.DateOf(time.Now())})
 }
 
-// memoryReader reads the files from memory, in order, with the source of the input format;
-// it also returns how many files it reads and the files it passed over (a name the format
-// does not read, when several were chosen), as a directory walk would.
-func memoryReader(opts Options, files []File, asOf record.Date, progress func(int)) (*batch.Reader, int, []string, error) {
+// bounded are the files as rules.Assemble takes them, none larger than limit.
+func bounded(what string, files []File, limit int) ([]rules.File, error) {
+	var out []rules.File
+	for _, f := range files {
+		if len(f.Data) > limit {
+			return nil, fmt.Errorf("read %s %s: larger than %d MiB", what, f.Name, limit>>20)
+		}
+		out = append(out, rules.File{Name: f.Name, Data: f.Data})
+	}
+	return out, nil
+}
+
+// memoryReader reads the files from memory with the source of the input format: it names
+// each file chosen in the reader's Inputs and returns the paths of the batch, in order, and the
+// files it passed over (a name the format does not read, when several were chosen), as a
+// directory walk would. A format read whole (the SSD's folder of tables) is given the files
+// as one folder; notes are what the command line would say of it on standard error.
+func memoryReader(opts Options, files []File, asOf record.Date, packs []*checker.CompiledPack, progress func(int)) (reader *batch.Reader, paths, passedOver, notes []string, err error) {
 	name := opts.InputFormat
 	if name == "case" {
 		name = ""
 	}
 	format, err := registry.Lookup(name)
 	if err != nil {
-		return nil, 0, nil, err
+		return nil, nil, nil, nil, err
 	}
-	src, err := format.Open(source.Options{AsOf: asOf, S47StartAsStrategyDiscussion: opts.S47Proxy})
+	srcOpts := source.Options{AsOf: asOf, S47StartAsStrategyDiscussion: opts.S47Proxy}
+	src, err := format.Open(srcOpts)
 	if err != nil {
-		return nil, 0, nil, err
+		return nil, nil, nil, nil, err
 	}
-	var chosen []File
-	var passedOver []string
-	for _, f := range files {
-		// A single file is read whatever its name, as on the command line; of several (a
-		// folder), only those the format reads.
-		if len(files) > 1 && !format.ReadsName(f.Name) {
-			passedOver = append(passedOver, f.Name)
-			continue
+	inputs := map[string]source.Input{}
+	if format.Whole {
+		dir, inside, passed := asFolder(files)
+		if len(inside) == 0 {
+			return nil, nil, passed, nil, fmt.Errorf("nothing to check: %s has no file at its top level, where a folder of SSD tables has them (ssd_person.csv, …)", dir)
 		}
-		chosen = append(chosen, f)
+		fsys := newFolder(inside)
+		if notes, err = openFolder(format, fsys, dir, packs); err != nil {
+			return nil, nil, passed, nil, err
+		}
+		inputs[dir] = source.Input{Dir: fsys}
+		paths, passedOver = []string{dir}, passed
+	} else {
+		for _, f := range files {
+			// A single file is read whatever its name, as on the command line; of several (a
+			// folder), only those the format reads.
+			if len(files) > 1 && !format.ReadsName(f.Name) {
+				passedOver = append(passedOver, f.Name)
+				continue
+			}
+			data := f.Data
+			path := f.Name
+			for n := 2; ; n++ { // two files of one name (dropped from two folders) are two inputs
+				if _, taken := inputs[path]; !taken {
+					break
+				}
+				path = fmt.Sprintf("%s (%d)", f.Name, n)
+			}
+			inputs[path] = source.Input{Open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }}
+			paths = append(paths, path)
+		}
+		if len(paths) == 0 {
+			return nil, nil, passedOver, nil, fmt.Errorf("nothing to check: none of the %d files chosen is %s", len(files), format.Description)
+		}
 	}
-	if len(chosen) == 0 {
-		return nil, 0, passedOver, fmt.Errorf("nothing to check: none of the %d files chosen is %s", len(files), format.Description)
-	}
-	next, records := 0, 0
-	// The runner reads its paths in order: the nth is the nth file chosen.
-	read := source.Func(func(_ source.Input, fn func(source.Record) error) error {
-		f := chosen[next]
-		next++
-		in := source.Input{Name: f.Name, Open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(f.Data)), nil }}
+	records := 0
+	read := source.Func(func(in source.Input, fn func(source.Record) error) error {
 		err := src.Read(in, func(rec source.Record) error {
 			records++
 			if progress != nil && records%50 == 0 {
@@ -339,13 +364,78 @@ func memoryReader(opts Options, files []File, asOf record.Date, progress func(in
 		})
 		if err != nil {
 			// A problem with the whole file, reported under its name like a bad record.
-			return fn(source.Record{File: f.Name, Err: err})
+			return fn(source.Record{File: in.Name, Err: err})
 		}
 		return nil
 	})
-	// The runner opens standard input for "-" before the source reads it: an empty one here,
-	// which the source above never reads.
-	return &batch.Reader{Format: format, Source: read, Stdin: strings.NewReader("")}, len(chosen), passedOver, nil
+	return &batch.Reader{Format: format, Source: read, Inputs: inputs}, paths, passedOver, notes, nil
+}
+
+// asFolder makes the files one folder, as the browser gives a folder chosen or dropped: each
+// named by its path in it ("ssd-sample/ssd_person.csv"). It returns the folder's name (the
+// files' common first folder, or "the files chosen"), the files at its top level, named there,
+// and the others, passed over: a folder of tables has its tables at the top.
+func asFolder(files []File) (dir string, inside []File, passed []string) {
+	top, _, ok := strings.Cut(files[0].Name, "/")
+	for _, f := range files {
+		if first, _, nested := strings.Cut(f.Name, "/"); !nested || first != top {
+			ok = false
+		}
+	}
+	dir = top
+	if !ok {
+		dir = "the files chosen"
+	}
+	for _, f := range files {
+		rel := f.Name
+		if ok {
+			rel = strings.TrimPrefix(f.Name, top+"/")
+		}
+		if strings.Contains(rel, "/") || !fs.ValidPath(rel) {
+			passed = append(passed, f.Name)
+			continue
+		}
+		inside = append(inside, File{Name: rel, Data: f.Data})
+	}
+	return dir, inside, passed
+}
+
+// openFolder opens a folder of SSD tables before anything is checked, as the command line
+// does: a folder without its required tables, or a table without a column read, is an error;
+// a table that is missing is a note naming the rules it costs.
+func openFolder(format *source.Format, fsys fs.FS, dir string, packs []*checker.CompiledPack) ([]string, error) {
+	if format.Name != ssd.Format {
+		return nil, fmt.Errorf("%s cannot be read in the browser: it is not a folder of files", format.Description)
+	}
+	sr, err := ssd.OpenFS(fsys, dir, ssd.Options{})
+	if errors.Is(err, errors.ErrUnsupported) {
+		// A table not in person order and past the sort's memory budget spills to temporary
+		// files, and a browser has no file system to write them to.
+		return nil, fmt.Errorf("%w: a table this large must come sorted by person id to be read in the browser, or be checked with the wtcheck command", err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer sr.Close()
+	if len(sr.Missing) == 0 {
+		return nil, nil
+	}
+	lacks := sr.MissingLacks()
+	var costs []string
+	seen := map[string]bool{}
+	for _, cp := range packs {
+		for _, r := range cp.Pack.Rules {
+			if r.Kind() == checker.KindCase && !seen[r.ID] && len(cp.Lacking(r.ID, lacks)) > 0 {
+				seen[r.ID] = true
+				costs = append(costs, r.ID)
+			}
+		}
+	}
+	cost := "no rule needs them"
+	if len(costs) > 0 {
+		cost = "so " + strings.Join(costs, ", ") + " give insufficient_data"
+	}
+	return []string{fmt.Sprintf("%s has no %s: its facts are read as not recordable, %s", dir, strings.Join(sr.Missing, ", "), cost)}, nil
 }
 
 func plural(n int, one, many string) string {

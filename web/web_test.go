@@ -18,10 +18,10 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/browser"
-	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"github.com/wtcheck/wtcheck/internal/browsertest"
 )
 
 // The shared fake CIN census return (332 children) and Annex A workbook.
@@ -35,6 +35,9 @@ const (
 var (
 	sampleFiles = []string{"../fixtures/sample/cases.ndjson", "../fixtures/sample/bad.ndjson", "../fixtures/sample/incidents.ndjson", "../fixtures/sample/arrangements.ndjson"}
 	sampleDir   = "../fixtures/sample"
+	// ssdDir is a folder of SSD tables, as CSV: the page is given its files as the browser
+	// gives a folder chosen, each named by its path from the folder ("ssd-sample/ssd_person.csv").
+	ssdDir = "../fixtures/ssd-sample"
 )
 
 var (
@@ -119,6 +122,28 @@ func readFiles(t *testing.T, paths ...string) []File {
 	return out
 }
 
+// readFolder reads the files of a folder (its top level) as the browser hands over a folder
+// chosen: each named by its path from the folder's own name.
+func readFolder(t *testing.T, dir string) []File {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []File
+	for _, e := range entries {
+		if e.IsDir() {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, File{Name: filepath.Base(dir) + "/" + e.Name(), Data: data})
+	}
+	return out
+}
+
 func pageSummary(t *testing.T, r *Result) summary {
 	t.Helper()
 	data, err := json.Marshal(r.Page().Summary)
@@ -156,6 +181,8 @@ func TestRunMatchesCommandLine(t *testing.T) {
 			[]string{"--edition", "2023", "--set", "visit_interval_working_days=5", sampleDir}},
 		{"census", Options{InputFormat: "cin-census"}, []string{censusReturn}, []string{"--input-format", "cin-census", "--edition", "in-force", censusReturn}},
 		{"annex a", Options{InputFormat: "annex-a", AsOf: "2021-03-31"}, []string{annexA}, []string{"--input-format", "annex-a", "--as-of", "2021-03-31", "--edition", "in-force", annexA}},
+		{"ssd folder", Options{InputFormat: "ssd", AsOf: "2024-12-31", Editions: []string{"2023"}}, []string{ssdDir}, []string{"--input-format", "ssd", "--as-of", "2024-12-31", "--edition", "2023", ssdDir}},
+		{"ssd folder in force", Options{InputFormat: "ssd", AsOf: "2024-12-31"}, []string{ssdDir}, []string{"--input-format", "ssd", "--as-of", "2024-12-31", "--edition", "in-force", ssdDir}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if strings.HasPrefix(tc.files[0], "../../shared") {
@@ -163,7 +190,13 @@ func TestRunMatchesCommandLine(t *testing.T) {
 					t.Skipf("the shared data are not here (%v): ../shared is outside the repository", err)
 				}
 			}
-			res, err := Run(tc.opts, readFiles(t, tc.files...), nil)
+			var files []File
+			if tc.opts.InputFormat == "ssd" {
+				files = readFolder(t, tc.files[0])
+			} else {
+				files = readFiles(t, tc.files...)
+			}
+			res, err := Run(tc.opts, files, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -287,26 +320,13 @@ func TestRunWritesEveryFormat(t *testing.T) {
 // width. It logs the census return's time in the page, and saves a screenshot to
 // $WTCHECK_WEB_SCREENSHOT if set (make web-screenshot: docs/web.png).
 func TestPageInBrowser(t *testing.T) {
-	if os.Getenv("WTCHECK_BROWSER") != "1" {
-		t.Skip("opens the page in headless Chromium: make web-test (or WTCHECK_BROWSER=1 WTCHECK_AXE=…/axe.min.js go test ./web -run TestPageInBrowser -v after make web)")
-	}
+	b := browsertest.Require(t, "make web-test (or WTCHECK_BROWSER=1 WTCHECK_AXE=…/axe.min.js go test ./web -run TestPageInBrowser -v after make web)")
 	dist, err := filepath.Abs("dist")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(filepath.Join(dist, "wtcheck-wasm.js")); err != nil {
 		t.Fatalf("no page to test: %v (make web builds web/dist)", err)
-	}
-	browserPath := os.Getenv("WTCHECK_CHROMIUM")
-	if browserPath == "" {
-		browserPath = "/usr/bin/chromium"
-	}
-	if _, err := os.Stat(browserPath); err != nil {
-		t.Fatalf("no browser: %v (install chromium, or set WTCHECK_CHROMIUM)", err)
-	}
-	axeSource, err := os.ReadFile(os.Getenv("WTCHECK_AXE"))
-	if err != nil {
-		t.Fatalf("no axe-core: %v (make web-test installs it with npm and sets WTCHECK_AXE to its axe.min.js)", err)
 	}
 	sample, err := absAll(sampleFiles)
 	if err != nil {
@@ -322,6 +342,20 @@ func TestPageInBrowser(t *testing.T) {
 		t.Logf("the shared data are not here (%v): the page is tested with the sample only", err)
 	}
 	wantSample := cliSummary(t, "--edition", "in-force", sampleDir)
+	ssdFolder, err := filepath.Abs(ssdDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	late, err := filepath.Abs(icpcLate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hols := filepath.Join(t.TempDir(), "hols.yaml")
+	if err := os.WriteFile(hols, []byte(twoHolidays), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	wantHolidays := cliSummary(t, "--edition", "in-force", "--holidays", hols, late)
+	wantSSD := cliSummary(t, "--input-format", "ssd", "--as-of", "2024-12-31", "--edition", "in-force", ssdFolder)
 	workbook, err := filepath.Abs(annexA)
 	if err != nil {
 		t.Fatal(err)
@@ -345,7 +379,7 @@ func TestPageInBrowser(t *testing.T) {
 		t.Run(from.name, func(t *testing.T) {
 			base := from.url[:strings.LastIndex(from.url, "/")+1]
 			short := from.engine == "page" // the same engine: the sample alone, to save time
-			p := openPage(t, browserPath, base)
+			p := openPage(t, b, base)
 			ctx := p.ctx
 			if err := chromedp.Do(ctx, chromedp.Navigate(from.url)); err != nil {
 				t.Fatal(err)
@@ -391,7 +425,7 @@ func TestPageInBrowser(t *testing.T) {
 				t.Errorf("report.xlsx begins %q, want a zip archive (an .xlsx workbook)", file[:min(len(file), 8)])
 			}
 
-			p.axe(t, axeSource, "1280px")
+			p.axe(t, b, "1280px")
 			if err := chromedp.Do(ctx, chromedp.EmulateViewport(375, 800)); err != nil {
 				t.Fatal(err)
 			}
@@ -402,7 +436,7 @@ func TestPageInBrowser(t *testing.T) {
 			if overflow > 0 {
 				t.Errorf("at 375px the page is %dpx wider than the window", overflow)
 			}
-			p.axe(t, axeSource, "375px")
+			p.axe(t, b, "375px")
 			if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900)); err != nil {
 				t.Fatal(err)
 			}
@@ -418,12 +452,40 @@ func TestPageInBrowser(t *testing.T) {
 					from.name, ms, time.Since(start).Round(time.Millisecond))
 				sameSummary(t, "census", got, wantCensus)
 			}
+			// An SSD folder, chosen with the folder chooser: the browser hands over its files,
+			// each named by its path from the folder, and the page reads them as one folder.
+			if err := chromedp.Do(ctx, chromedp.SetValue(chromedp.ID("as-of"), "2024-12-31")); err != nil {
+				t.Fatal(err)
+			}
+			start := time.Now()
+			got = p.checkFolder(t, "ssd", ssdFolder)
+			ms, err = chromedp.Run(ctx, chromedp.Evaluate[string](`document.documentElement.dataset.ms`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("%s: the SSD sample folder (8 people, 11 tables) checked in %s ms in the page (%s from choosing the folder to the counts, as the test saw it)",
+				from.name, ms, time.Since(start).Round(time.Millisecond))
+			sameSummary(t, "ssd folder", got, wantSSD)
+			if shown, err := chromedp.Run(ctx, chromedp.TextContent(chromedp.ID("chosen"))); err != nil || !strings.Contains(shown, "ssd-sample/ssd_") {
+				t.Errorf("the page says %q of the folder chosen (%v), want its files named from it (ssd-sample/ssd_…)", shown, err)
+			}
 			if haveCensus && from.name == "http" {
 				// Annex A has no reference date: the page's as-of field gives it, as --as-of does.
 				if err := chromedp.Do(ctx, chromedp.SetValue(chromedp.ID("as-of"), "2021-03-31")); err != nil {
 					t.Fatal(err)
 				}
 				sameSummary(t, "annex a", p.check(t, "annex-a", []string{workbook}), wantAnnexA)
+			}
+			if from.name == "http" {
+				// Extra bank holidays, as --holidays: the late conference comes on time.
+				if err := chromedp.Do(ctx, chromedp.SetValue(chromedp.ID("as-of"), ""), chromedp.SetUploadFiles(chromedp.ID("holidays"), []string{hols})); err != nil {
+					t.Fatal(err)
+				}
+				got := p.check(t, "case", []string{late})
+				sameSummary(t, "holidays", got, wantHolidays)
+				if got.Findings["breach"] != 0 {
+					t.Errorf("with the holidays, %d breaches, want 0", got.Findings["breach"])
+				}
 			}
 			p.finish(t)
 			if from.name == "http" {
@@ -458,36 +520,13 @@ type page struct {
 	completed  map[string]string // download guid: file name
 }
 
-func openPage(t *testing.T, browserPath, base string) *page {
+func openPage(t *testing.T, b browsertest.Browser, base string) *page {
 	t.Helper()
-	dir := t.TempDir()
-	p := &page{base: base, downloads: filepath.Join(dir, "downloads"), completed: map[string]string{}}
-	profile := filepath.Join(dir, "profile")
-	for _, d := range []string{profile, p.downloads} {
-		if err := os.Mkdir(d, 0o700); err != nil {
-			t.Fatal(err)
-		}
+	p := &page{base: base, downloads: filepath.Join(t.TempDir(), "downloads"), completed: map[string]string{}}
+	if err := os.Mkdir(p.downloads, 0o700); err != nil {
+		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
-	t.Cleanup(cancel)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(browserPath),
-		chromedp.Headless,
-		chromedp.NoSandbox, // the tests may run as root, where Chromium's sandbox cannot start
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(profile),
-		chromedp.WindowSize(1280, 900),
-	)
-	t.Cleanup(cancelAlloc)
-	tabCtx, cancelTab := chromedp.NewContext(allocCtx, chromedp.WithListener(p.listen), chromedp.WithLogf(t.Logf))
-	t.Cleanup(cancelTab)
+	tabCtx := b.Start(t, 4*time.Minute, p.listen)
 	events := true
 	if _, err := chromedp.CallBrowser(tabCtx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
 		Behavior: browser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: p.downloads, EventsEnabled: &events}); err != nil {
@@ -504,22 +543,10 @@ func openPage(t *testing.T, browserPath, base string) *page {
 func (p *page) listen(ev any) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if problem, ok := browsertest.Problem(ev); ok {
+		p.problems = append(p.problems, problem)
+	}
 	switch ev := ev.(type) {
-	case *runtime.EventConsoleAPICalled:
-		if ev.Type == runtime.ConsoleAPICalledTypeError || ev.Type == runtime.ConsoleAPICalledTypeAssert {
-			var args []string
-			for _, arg := range ev.Args {
-				args = append(args, string(arg.Value)+arg.Description)
-			}
-			p.problems = append(p.problems, fmt.Sprintf("console.%s: %s", ev.Type, strings.Join(args, " ")))
-		}
-	case *runtime.EventExceptionThrown:
-		p.problems = append(p.problems, "exception: "+(&chromedp.ExceptionError{ExceptionDetails: ev.ExceptionDetails}).Error())
-	case *log.EventEntryAdded:
-		// Blocked requests and Content-Security-Policy violations are logged here.
-		if ev.Entry != nil && ev.Entry.Level == log.EntryLevelError {
-			p.problems = append(p.problems, fmt.Sprintf("log (%s): %s %s", ev.Entry.Source, ev.Entry.Text, ev.Entry.URL))
-		}
 	case *network.EventRequestWillBeSent:
 		if ev.Request != nil {
 			p.requests = append(p.requests, ev.Request.URL)
@@ -543,11 +570,23 @@ func (p *page) report() string {
 // check chooses the files, runs the check and reads the counts the page shows.
 func (p *page) check(t *testing.T, format string, files []string) summary {
 	t.Helper()
+	return p.checkWith(t, format, "files", files)
+}
+
+// checkFolder chooses a folder with the page's folder chooser (an input webkitdirectory),
+// runs the check and reads the counts the page shows.
+func (p *page) checkFolder(t *testing.T, format, dir string) summary {
+	t.Helper()
+	return p.checkWith(t, format, "folder", []string{dir})
+}
+
+func (p *page) checkWith(t *testing.T, format, input string, files []string) summary {
+	t.Helper()
 	ctx := p.ctx
 	if err := chromedp.Do(ctx,
 		chromedp.SetValue(chromedp.ID("format"), format),
-		chromedp.SetUploadFiles(chromedp.ID("files"), files),
-		chromedp.Evaluate[chromedp.Void](`document.getElementById('files').dispatchEvent(new Event('change')); document.documentElement.dataset.state = ''`),
+		chromedp.SetUploadFiles(chromedp.ID(input), files),
+		chromedp.Evaluate[chromedp.Void](`document.getElementById('`+input+`').dispatchEvent(new Event('change')); document.documentElement.dataset.state = ''`),
 		chromedp.Click(chromedp.ID("run")),
 	); err != nil {
 		t.Fatal(err)
@@ -562,7 +601,7 @@ func (p *page) check(t *testing.T, format string, files []string) summary {
 	}
 	if state != "done" {
 		text, _ := chromedp.Run(ctx, chromedp.TextContent(chromedp.ID("problem")))
-		t.Fatalf("the check failed: %s", text)
+		t.Fatalf("the check failed: %s (%s)", text, p.report())
 	}
 	var s summary
 	s.Findings = map[string]int{}
@@ -638,39 +677,13 @@ func (p *page) screenshot(t *testing.T, path string) {
 }
 
 // axe runs axe-core on the page as it is laid out now, and fails the test on a serious or
-// critical violation. The script is given through the DevTools protocol, which the page's
-// Content Security Policy does not stop.
-func (p *page) axe(t *testing.T, source []byte, width string) {
+// critical violation (browsertest.Axe). Not in frames: the report's frame is sandboxed
+// without scripts, so axe-core cannot run there; the report is tested on its own in
+// checker/report (TestHTMLInBrowser).
+func (p *page) axe(t *testing.T, b browsertest.Browser, width string) {
 	t.Helper()
-	if _, err := chromedp.Run(p.ctx, chromedp.Evaluate[bool](string(source)+"\n;true")); err != nil {
-		t.Fatalf("inject axe-core: %v", err)
-	}
-	type axeResult struct {
-		Version    string `json:"version"`
-		Passes     int    `json:"passes"`
-		Violations []struct {
-			ID      string   `json:"id"`
-			Impact  string   `json:"impact"`
-			Help    string   `json:"help"`
-			Targets []string `json:"targets"`
-		} `json:"violations"`
-	}
-	result, err := chromedp.Run(p.ctx, chromedp.Evaluate[axeResult](`axe.run(document, {resultTypes: ['violations'], iframes: false, preload: false}).then(r => ({version: axe.version, passes: r.passes.length, violations: r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 5).map(n => n.target.join(' '))}))}))`,
-		chromedp.EvalAwaitPromise))
-	if err != nil {
-		t.Fatalf("run axe-core: %v", err)
-	}
-	if result.Passes == 0 {
-		t.Fatalf("axe-core %s checked nothing", result.Version)
-	}
-	t.Logf("axe-core %s at %s: %d rules passed, %d violated", result.Version, width, result.Passes, len(result.Violations))
-	for _, v := range result.Violations {
-		if v.Impact == "serious" || v.Impact == "critical" {
-			t.Errorf("axe-core at %s: %s (%s): %s, at %s", width, v.ID, v.Impact, v.Help, strings.Join(v.Targets, "; "))
-		} else {
-			t.Logf("axe-core at %s, %s: %s (%s) at %s", width, v.Impact, v.ID, v.Help, strings.Join(v.Targets, "; "))
-		}
-	}
+	b.InjectAxe(t, p.ctx)
+	browsertest.Axe(t, p.ctx, width, "iframes: false, preload: false")
 }
 
 // probe asks, after the rest, for a file the server would give (the page itself), from the

@@ -34,6 +34,10 @@ type Reader struct {
 	// Source reads each file: the format's source, opened with the run's options
 	// (Format.Open). Nil means a case-record reader bounded by MaxRecordBytes.
 	Source source.Source
+	// Inputs are inputs opened already, by path: a path of the batch found here is read from
+	// its Input (Open or Dir) as it stands, never looked for on the file system. A browser
+	// build, which has bytes and no file system, names its files here.
+	Inputs map[string]source.Input
 }
 
 // format is the reader's format: case records unless told otherwise.
@@ -66,11 +70,12 @@ const (
 // read whatever it is (a named pipe is a legitimate stream); inside a directory only regular
 // files are, and the others are passed over (see Skipped). A path that does not exist is an
 // error, because a typo must not pass as an empty batch; a directory inside the walk that
-// cannot be read is an Entry with Err, and the walk goes on.
+// cannot be read is an Entry with Err, and the walk goes on. A path of Inputs is one file,
+// as given.
 func (r *Reader) Walk(paths []string) ([]Entry, error) {
 	var out []Entry
 	for _, p := range paths {
-		if p == "-" || r.format().Whole {
+		if _, ok := r.Inputs[p]; ok || p == "-" || r.format().Whole {
 			// A format read whole (a folder of tables, a database's URL) is handed the path
 			// as it is: its source says whether it is there.
 			out = append(out, Entry{Path: p})
@@ -175,6 +180,10 @@ func (r *Reader) ReadFile(path string, fn func(Record) error) error {
 
 // input is the source's input for a file of the batch, or "-".
 func (r *Reader) input(path string) (source.Input, error) {
+	if in, ok := r.Inputs[path]; ok {
+		in.Name = path
+		return in, nil
+	}
 	in := source.Input{Name: path}
 	if r.format().Whole {
 		// A folder of tables or a database, read whole: Dir for a folder, neither Open nor

@@ -1,8 +1,6 @@
 package report
 
 import (
-	"context"
-	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -16,6 +14,8 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"github.com/wtcheck/wtcheck/internal/browsertest"
 )
 
 // TestHTMLInBrowser opens the golden test's page in headless Chromium, from a file as a
@@ -25,21 +25,8 @@ import (
 // found by axe-core ($WTCHECK_AXE names its axe.min.js; make browser-test installs it from
 // the npm registry). It saves a screenshot of the top of the page to $WTCHECK_SCREENSHOT, if set.
 func TestHTMLInBrowser(t *testing.T) {
-	if os.Getenv("WTCHECK_BROWSER") != "1" {
-		t.Skip("opens the page in headless Chromium: run with WTCHECK_BROWSER=1 go test ./checker/report -run TestHTMLInBrowser -v " +
-			"(Chromium at /usr/bin/chromium or $WTCHECK_CHROMIUM; WTCHECK_SCREENSHOT=/tmp/audit.png keeps the screenshot)")
-	}
-	browser := os.Getenv("WTCHECK_CHROMIUM")
-	if browser == "" {
-		browser = "/usr/bin/chromium"
-	}
-	if _, err := os.Stat(browser); err != nil {
-		t.Fatalf("no browser: %v (install chromium, or set WTCHECK_CHROMIUM)", err)
-	}
-	axeSource, err := os.ReadFile(os.Getenv("WTCHECK_AXE"))
-	if err != nil {
-		t.Fatalf("no axe-core: %v (make browser-test installs it with npm and sets WTCHECK_AXE to its axe.min.js)", err)
-	}
+	b := browsertest.Require(t, "WTCHECK_BROWSER=1 WTCHECK_AXE=…/axe.min.js go test ./checker/report -run TestHTMLInBrowser -v, or make browser-test "+
+		"(WTCHECK_SCREENSHOT=/tmp/audit.png keeps the screenshot)")
 
 	a := auditFixture(t)
 	dir := t.TempDir()
@@ -48,29 +35,6 @@ func TestHTMLInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	pageURL := (&url.URL{Scheme: "file", Path: page}).String()
-
-	profile := filepath.Join(dir, "profile")
-	if err := os.Mkdir(profile, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(browser),
-		chromedp.Headless,
-		chromedp.NoSandbox, // the tests may run as root, where Chromium's sandbox cannot start
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(profile),
-		chromedp.WindowSize(1280, 900),
-	)
-	defer cancelAlloc()
 
 	// The listener collects what the page says; it runs on chromedp's reading goroutine.
 	var (
@@ -82,31 +46,18 @@ func TestHTMLInBrowser(t *testing.T) {
 		mu.Lock()
 		defer mu.Unlock()
 		switch ev := ev.(type) {
-		case *runtime.EventConsoleAPICalled:
+		case *runtime.EventConsoleAPICalled, *log.EventEntryAdded:
 			messages++
-			if ev.Type == runtime.ConsoleAPICalledTypeError || ev.Type == runtime.ConsoleAPICalledTypeAssert {
-				var args []string
-				for _, arg := range ev.Args {
-					args = append(args, string(arg.Value)+arg.Description)
-				}
-				problems = append(problems, fmt.Sprintf("console.%s: %s", ev.Type, strings.Join(args, " ")))
-			}
-		case *runtime.EventExceptionThrown:
-			problems = append(problems, "exception: "+(&chromedp.ExceptionError{ExceptionDetails: ev.ExceptionDetails}).Error())
-		case *log.EventEntryAdded:
-			// Blocked requests and Content-Security-Policy violations are logged here.
-			messages++
-			if ev.Entry != nil && ev.Entry.Level == log.EntryLevelError {
-				problems = append(problems, fmt.Sprintf("log (%s): %s %s", ev.Entry.Source, ev.Entry.Text, ev.Entry.URL))
-			}
 		case *network.EventRequestWillBeSent:
 			if ev.Request != nil && ev.Request.URL != pageURL && !strings.HasPrefix(ev.Request.URL, "data:") {
 				problems = append(problems, "request for "+ev.Request.URL)
 			}
 		}
+		if problem, ok := browsertest.Problem(ev); ok {
+			problems = append(problems, problem)
+		}
 	}
-	tabCtx, cancelTab := chromedp.NewContext(allocCtx, chromedp.WithListener(listen), chromedp.WithLogf(t.Logf))
-	defer cancelTab()
+	tabCtx := b.Start(t, 90*time.Second, listen)
 
 	if err := chromedp.Do(tabCtx, chromedp.Navigate(pageURL), chromedp.WaitReady(chromedp.ID("cases"))); err != nil {
 		t.Fatal(err)
@@ -144,10 +95,8 @@ func TestHTMLInBrowser(t *testing.T) {
 	// Accessibility: axe-core's rules, run in the page; a serious or critical violation fails.
 	// The script is given to the page through the DevTools protocol, which its Content
 	// Security Policy (no script at all) does not stop.
-	if _, err := chromedp.Run(tabCtx, chromedp.Evaluate[bool](string(axeSource)+"\n;true")); err != nil {
-		t.Fatalf("inject axe-core: %v", err)
-	}
-	runAxe(t, tabCtx, "1280px")
+	b.InjectAxe(t, tabCtx)
+	browsertest.Axe(t, tabCtx, "1280px", "")
 
 	// The screenshot is the top of the page, the headline and the first charts, as the README
 	// shows it: the whole page of timelines would be a large image for little more.
@@ -178,7 +127,7 @@ func TestHTMLInBrowser(t *testing.T) {
 	if overflow > 0 {
 		t.Errorf("at 375px the page is %dpx wider than the window", overflow)
 	}
-	runAxe(t, tabCtx, "375px") // where wide tables scroll, and must be reachable from the keyboard
+	browsertest.Axe(t, tabCtx, "375px", "") // where wide tables scroll, and must be reachable from the keyboard
 
 	mu.Lock()
 	defer mu.Unlock()
@@ -186,40 +135,4 @@ func TestHTMLInBrowser(t *testing.T) {
 		t.Error(p)
 	}
 	t.Logf("%d console and log messages, %d problems", messages, len(problems))
-}
-
-// runAxe runs axe-core, injected already, on the page as it is laid out now, and fails the
-// test on a serious or critical violation.
-func runAxe(t *testing.T, ctx context.Context, width string) {
-	t.Helper()
-	result, err := chromedp.Run(ctx, chromedp.Evaluate[axeResult](`axe.run(document, {resultTypes: ['violations']}).then(r => ({version: axe.version, passes: r.passes.length, violations: r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 5).map(n => n.target.join(' '))}))}))`, chromedp.EvalAwaitPromise))
-	if err != nil {
-		t.Fatalf("run axe-core: %v", err)
-	}
-	if result.Passes == 0 {
-		t.Fatalf("axe-core %s checked nothing", result.Version)
-	}
-	t.Logf("axe-core %s at %s: %d rules passed, %d violated", result.Version, width, result.Passes, len(result.Violations))
-	for _, v := range result.Violations {
-		if v.Impact == "serious" || v.Impact == "critical" {
-			t.Errorf("axe-core at %s: %s (%s): %s, at %s", width, v.ID, v.Impact, v.Help, strings.Join(v.Targets, "; "))
-		} else {
-			t.Logf("axe-core at %s, %s: %s (%s) at %s", width, v.Impact, v.ID, v.Help, strings.Join(v.Targets, "; "))
-		}
-	}
-}
-
-// axeResult is what the test reads of an axe-core run.
-type axeResult struct {
-	Version    string         `json:"version"`
-	Passes     int            `json:"passes"`
-	Violations []axeViolation `json:"violations"`
-}
-
-// axeViolation is what the test reads of an axe-core violation.
-type axeViolation struct {
-	ID      string   `json:"id"`
-	Impact  string   `json:"impact"`
-	Help    string   `json:"help"`
-	Targets []string `json:"targets"`
 }

@@ -4,17 +4,14 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sync"
 
 	"github.com/spf13/cobra"
 
 	"github.com/wtcheck/wtcheck/checker"
 	"github.com/wtcheck/wtcheck/checker/batch"
 	"github.com/wtcheck/wtcheck/checker/compare"
-	"github.com/wtcheck/wtcheck/checker/explain"
 	"github.com/wtcheck/wtcheck/checker/redact"
 	"github.com/wtcheck/wtcheck/checker/report"
-	"github.com/wtcheck/wtcheck/checker/ruledoc"
 	"github.com/wtcheck/wtcheck/record"
 )
 
@@ -159,54 +156,13 @@ func runAudit(cmd *cobra.Command, f *auditFlags, paths []string, stdin io.Reader
 		return err
 	}
 	engine.DueSoon = f.dueSoon
-	// The comparison: every edition on every case. In force mode the report's own check
-	// gives only each referral's edition, so the editions are checked again for it.
-	var agg *compare.Aggregator
-	var every *checker.Engine
-	if len(engine.Packs) > 1 {
-		agg = compare.NewAggregator(engine.Packs, engine.InForce, ruledoc.Timescale)
-		if engine.InForce {
-			all := *engine
-			all.InForce = false
-			every = &all
-		}
+	// The comparison of editions and the case timelines, collected case by case as the
+	// browser build does (web/run.go).
+	ao := report.AuditOptions{Engine: engine, AsOf: asOf, MaxRows: f.maxRows, MaxTimelines: f.maxTimelines}
+	if red != nil {
+		ao.Redact = red
 	}
-	timelines := &report.TimelineSet{Max: f.maxTimelines, DueSoon: f.dueSoon}
-	var mu sync.Mutex
-	var until record.Date // the last as-of date of the batch: the trend ends there
-	perCase := func(c *record.Case, findings []checker.Finding) {
-		day := engine.AsOfFor(c, asOf)
-		mu.Lock()
-		if day.After(until) {
-			until = day
-		}
-		mu.Unlock()
-		if agg != nil {
-			compared := findings
-			if every != nil {
-				compared, _, _ = every.CheckInForce(c, asOf)
-			}
-			cc := c
-			if red != nil {
-				cc, compared = red.ForComparison(c, day, compared)
-			}
-			agg.Add(cc, compared)
-		}
-		if f.maxTimelines == 0 {
-			return
-		}
-		id := c.CaseID
-		if red != nil {
-			id = red.ID(id)
-		}
-		timelines.Offer(id, findings, func() *explain.Timeline {
-			t := explain.Build(c, day, findings, engine.Calendar, engine.Packs)
-			if red != nil {
-				red.Timeline(t, c)
-			}
-			return t
-		})
-	}
+	collect := report.NewAuditCollector(ao)
 	reader := &batch.Reader{Stdin: stdin}
 	f.input.tmpdir = f.sortFlags.tmpdir
 	if err := f.input.reader(reader, asOf); err != nil {
@@ -223,7 +179,7 @@ func runAudit(cmd *cobra.Command, f *auditFlags, paths []string, stdin io.Reader
 	}
 	opts := batch.Options{
 		AsOf: asOf, Show: checker.Statuses, FailOn: failOn, Workers: f.workers, AllowEmpty: f.input.allowEmpty,
-		Tool: checker.Tool{Name: "wtcheck", Version: toolVersion()}, PerCase: perCase,
+		Tool: checker.Tool{Name: "wtcheck", Version: toolVersion()}, PerCase: collect.PerCase,
 		Files: func(files []string) error { return outs.refuse("case file", files...) },
 	}
 	if red != nil {
@@ -246,13 +202,7 @@ func runAudit(cmd *cobra.Command, f *auditFlags, paths []string, stdin io.Reader
 	if err != nil {
 		return emptyBatch(cmd.ErrOrStderr(), rep, err)
 	}
-	a := &report.Audit{Report: rep, DueSoon: f.dueSoon, Redacted: red != nil, InForce: engine.InForce, AsOf: until,
-		MaxRows: f.maxRows, MaxTimelines: f.maxTimelines}
-	a.Timelines, a.TimelineCases = timelines.Timelines()
-	if agg != nil {
-		a.Comparison = agg.Result(rep)
-	}
-	if err := write(out, a); err != nil {
+	if err := write(out, collect.Audit(rep)); err != nil {
 		return err
 	}
 	if err := out.Commit(); err != nil {

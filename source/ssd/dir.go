@@ -59,6 +59,7 @@ func OpenFS(fsys fs.FS, dir string, opts Options) (_ *Reader, err error) {
 			r.streams[i], err = sortCSV(fsys, path, t, opts.SortMemory, opts.TempDir, bad)
 		}
 		if err != nil {
+			r.streams[i] = nil // a nil *csvFile or *sortedCSV, which Close must not close
 			return nil, err
 		}
 	}

@@ -54,21 +54,30 @@ func rowSize(r *row) int64 {
 // sortedCSV reads a table's file in person order in bounded memory: an external merge sort.
 // Rows are read into memory up to the budget, sorted by person id (stable, so rows keep their
 // file order within a person) and written as a run to a temporary file in dir; the runs are
-// then merged, holding one row of each.
+// then merged, holding one row of each. A table that fits in the budget is one run, held in
+// memory: no temporary file, which a browser build has nowhere to write.
 type sortedCSV struct {
 	runs []*run
 	h    runHeap
 }
 
 type run struct {
-	f   *os.File
-	r   *csv.Reader
-	t   *table
-	seq int // the run's place, to keep the merge stable
-	cur *row
+	f    *os.File
+	r    *csv.Reader
+	rows []*row // a run held in memory (f nil), sorted: what is left of it
+	t    *table
+	seq  int // the run's place, to keep the merge stable
+	cur  *row
 }
 
 func (r *run) advance() error {
+	if r.f == nil {
+		r.cur = nil
+		if len(r.rows) > 0 {
+			r.cur, r.rows = r.rows[0], r.rows[1:]
+		}
+		return nil
+	}
 	rec, err := r.r.Read()
 	if errors.Is(err, io.EOF) {
 		r.cur = nil
@@ -119,7 +128,7 @@ func sortCSV(fsys fs.FS, path string, t *table, budget int64, dir string, bad fu
 	}()
 	var buf []*row
 	var held int64
-	flush := func() error {
+	flush := func(last bool) error {
 		if len(buf) == 0 {
 			return nil
 		}
@@ -132,6 +141,11 @@ func sortCSV(fsys fs.FS, path string, t *table, budget int64, dir string, bad fu
 			}
 			return 0
 		})
+		if last && len(s.runs) == 0 {
+			// The whole table fitted: it stays in memory, the one run.
+			s.runs = append(s.runs, &run{t: t, rows: buf})
+			return nil
+		}
 		f, err := os.CreateTemp(dir, "wtcheck-ssd-run-*.csv")
 		if err != nil {
 			return fmt.Errorf("sort %s: %w", t.name, err)
@@ -171,15 +185,24 @@ func sortCSV(fsys fs.FS, path string, t *table, budget int64, dir string, bad fu
 		}
 		buf = append(buf, r)
 		if held += rowSize(r); held >= budget {
-			if err := flush(); err != nil {
+			if err := flush(false); err != nil {
 				return nil, err
 			}
 		}
 	}
-	if err := flush(); err != nil {
+	if err := flush(true); err != nil {
 		return nil, err
 	}
 	for _, r := range s.runs {
+		if r.f == nil {
+			if err := r.advance(); err != nil {
+				return nil, err
+			}
+			if r.cur != nil {
+				s.h = append(s.h, r)
+			}
+			continue
+		}
 		if _, err := r.f.Seek(0, io.SeekStart); err != nil {
 			return nil, fmt.Errorf("sort %s: %w", t.name, err)
 		}
@@ -216,7 +239,9 @@ func (s *sortedCSV) next() (*row, error) {
 func (s *sortedCSV) close() error {
 	var errs []error
 	for _, r := range s.runs {
-		errs = append(errs, r.f.Close())
+		if r.f != nil {
+			errs = append(errs, r.f.Close())
+		}
 	}
 	return errors.Join(errs...)
 }

@@ -116,6 +116,29 @@
     describeChosen();
   }
 
+  // walk lists the files of dropped entries, folders walked, each named by its path from
+  // what was dropped ("ssd-sample/ssd_person.csv"), as a folder chosen names them.
+  async function walk(entries) {
+    const out = [];
+    const visit = async (entry) => {
+      if (entry.isFile) {
+        const file = await new Promise((resolve, reject) => entry.file(resolve, reject));
+        out.push({ name: entry.fullPath.replace(/^\//, ""), file });
+        return;
+      }
+      const reader = entry.createReader();
+      for (;;) {
+        // readEntries gives a folder's entries a batch at a time, then an empty batch.
+        const batch = await new Promise((resolve, reject) => reader.readEntries(resolve, reject));
+        if (batch.length === 0) break;
+        for (const e of batch) await visit(e);
+      }
+    };
+    for (const entry of entries) await visit(entry);
+    out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return out;
+  }
+
   function options() {
     const opts = { input_format: $("format").value, editions: [], sets: [] };
     if (document.querySelector("input[name=mode]:checked").value === "chosen") {
@@ -163,9 +186,13 @@
     state.state = "running";
     started = performance.now();
     say("Reading " + chosen.length + (chosen.length === 1 ? " file…" : " files…"));
-    const files = await Promise.all(chosen.map(async (f) => ({ name: f.name, data: await f.file.arrayBuffer() })));
+    const read = (list) => Promise.all(Array.from(list).map(async (f) => ({ name: f.name || f.file.name, data: await (f.file || f).arrayBuffer() })));
+    const files = await read(chosen);
+    const packs = await read($("packs").files);
+    const holidays = await read($("holidays").files);
     say("Checking…");
-    engine.post({ type: "run", options: opts, files }, files.map((f) => f.data));
+    const buffers = [...files, ...packs, ...holidays].map((f) => f.data);
+    engine.post({ type: "run", options: opts, files, packs, holidays }, buffers);
   }
 
   function show(summary, html) {
@@ -197,6 +224,7 @@
     };
     add("Error", summary.errors, 200);
     add("Warning", summary.warnings, 200);
+    add("Note", summary.notes, 50);
     if (summary.passed_over.length > 0) {
       add("Passed over (not a file of this kind)", summary.passed_over, 50);
     }
@@ -249,7 +277,25 @@
     document.addEventListener("drop", (e) => {
       e.preventDefault();
       drop.classList.remove("over");
-      if (e.dataTransfer && e.dataTransfer.files.length > 0) choose(e.dataTransfer.files);
+      if (!e.dataTransfer) return;
+      // A dropped folder is walked where the browser gives entries; the entries must be taken
+      // now, while the event lasts.
+      const entries = Array.from(e.dataTransfer.items || [])
+        .map((item) => (item.kind === "file" && item.webkitGetAsEntry ? item.webkitGetAsEntry() : null))
+        .filter((entry) => entry);
+      if (entries.length > 0 && entries.some((entry) => entry.isDirectory)) {
+        say("Reading the folder…");
+        walk(entries).then(
+          (found) => {
+            chosen = found;
+            describeChosen();
+            say(ready ? "Ready: press Check." : "Loading the engine…");
+          },
+          (err) => problem("The folder could not be read: " + ((err && err.message) || err)),
+        );
+        return;
+      }
+      if (e.dataTransfer.files.length > 0) choose(e.dataTransfer.files);
     });
     $("redact").addEventListener("change", () => {
       $("key-field").hidden = !$("redact").checked;

@@ -6,7 +6,8 @@
 // answers. Messages:
 //   {type: "load", wasm: base64 string}            -> {type: "ready", ms, version}, then {type: "warmed", ms},
 //                                                     or {type: "failed", error}
-//   {type: "run", options, files: [{name, data}]}  -> {type: "progress", records}..., then
+//   {type: "run", options, files: [{name, data}], packs, holidays}
+//                                                  -> {type: "progress", records}..., then
 //                                                     {type: "done", summary, html, ms} or {type: "failed", error}
 //   {type: "write", format}                        -> {type: "file", format, data} or {type: "failed", error}
 "use strict";
@@ -62,9 +63,12 @@ function wtcheckWorker(post) {
       case "run":
         ready.then(() => {
           const started = performance.now();
-          const files = msg.files.map((f) => ({ name: f.name, data: new Uint8Array(f.data) }));
-          const out = globalThis.wtcheckRun(JSON.stringify(msg.options), files, (records) =>
-            post({ type: "progress", records }),
+          const bytes = (list) => (list || []).map((f) => ({ name: f.name, data: new Uint8Array(f.data) }));
+          const out = globalThis.wtcheckRun(
+            JSON.stringify(msg.options),
+            bytes(msg.files),
+            (records) => post({ type: "progress", records }),
+            { packs: bytes(msg.packs), holidays: bytes(msg.holidays) },
           );
           if (out.error) {
             fail(out.error);

@@ -7,7 +7,8 @@
 //
 // It sets two functions on the global object and then waits for calls:
 //
-//	wtcheckRun(optionsJSON string, files [{name, data: Uint8Array}], progress func(records))
+//	wtcheckRun(optionsJSON string, files [{name, data: Uint8Array}], progress func(records),
+//	           extra {packs: [{name, data}], holidays: [{name, data}]})
 //	    -> {summary: JSON string, html: string} or {error: string}
 //	wtcheckWrite(format string) -> Uint8Array or {error: string}
 //	wtcheckWarm() -> null or {error: string}
@@ -47,16 +48,15 @@ func main() {
 			return failure("read options: " + err.Error())
 		}
 		opts.Version = version
-		var files []web.File
-		for i := range args[1].Length() {
-			f := args[1].Index(i)
-			data := make([]byte, f.Get("data").Get("length").Int())
-			js.CopyBytesToGo(data, f.Get("data"))
-			files = append(files, web.File{Name: f.Get("name").String(), Data: data})
-		}
+		files := goFiles(args[1])
 		var progress func(int)
 		if len(args) > 2 && args[2].Type() == js.TypeFunction {
 			progress = func(n int) { args[2].Invoke(n) }
+		}
+		if len(args) > 3 && args[3].Type() == js.TypeObject {
+			// A local pack (--pack) and extra holidays (--holidays), as files.
+			opts.Packs = goFiles(args[3].Get("packs"))
+			opts.Holidays = goFiles(args[3].Get("holidays"))
 		}
 		last = nil
 		res, err := web.Run(opts, files, progress)
@@ -103,6 +103,21 @@ func main() {
 	}))
 	js.Global().Set("wtcheckVersion", version)
 	select {} // the functions above are called from JavaScript until the page closes
+}
+
+// goFiles copies an array of {name, data: Uint8Array} into Go; undefined is none.
+func goFiles(list js.Value) []web.File {
+	if list.Type() != js.TypeObject {
+		return nil
+	}
+	var files []web.File
+	for i := range list.Length() {
+		f := list.Index(i)
+		data := make([]byte, f.Get("data").Get("length").Int())
+		js.CopyBytesToGo(data, f.Get("data"))
+		files = append(files, web.File{Name: f.Get("name").String(), Data: data})
+	}
+	return files
 }
 
 func failure(msg string) any { return map[string]any{"error": msg} }
