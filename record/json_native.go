@@ -15,9 +15,22 @@ import (
 // exactly as it did, and as it does in the browser (json_wasm.go), whatever goccy/go-json
 // would have said. Bad records are few; each costs a second decode.
 func unmarshal[T any](raw []byte, v *T) error {
-	if fast.Unmarshal(raw, v) == nil {
+	if fastUnmarshal(raw, v) {
 		return nil
 	}
 	*v = *new(T)
 	return json.Unmarshal(raw, v)
+}
+
+// fastUnmarshal decodes with goccy/go-json and reports whether it did. The library reads
+// memory with package unsafe and has panicked on malformed input before (its issue 604, fixed
+// in the version used): a panic here is taken as a refusal, so that hostile input meets
+// encoding/json, never a crashed batch.
+func fastUnmarshal[T any](raw []byte, v *T) (ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	return fast.Unmarshal(raw, v) == nil
 }
