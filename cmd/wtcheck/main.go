@@ -5,14 +5,12 @@ package main
 import (
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"syscall"
 
 	"github.com/wtcheck/wtcheck/internal/safefile"
 )
 
 func main() {
-	collectLessOften()
 	stopOnSignal()
 	os.Exit(execute(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
@@ -32,18 +30,4 @@ func stopOnSignal() {
 		}
 		os.Exit(code)
 	}()
-}
-
-// defaultGCPercent is the garbage collector's target when GOGC is not set. A check makes many
-// short-lived values (a finding per rule and subject, CEL's values), and at Go's default of
-// 100 the collector took about a fifth of a check's CPU. At 200 a check of 20,000 generated
-// cases under the edition in force took 20% less CPU for 21 MB more peak memory
-// (docs/performance.md); peak memory still does not grow with the batch. GOGC and
-// GOMEMLIMIT in the environment are obeyed as ever.
-const defaultGCPercent = 200
-
-func collectLessOften() {
-	if _, set := os.LookupEnv("GOGC"); !set {
-		debug.SetGCPercent(defaultGCPercent)
-	}
 }
