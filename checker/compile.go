@@ -91,6 +91,23 @@ func (cp *CompiledPack) Lacking(id string, lacks []string) []string {
 	return lacking(lacks, cp.RuleReads(id))
 }
 
+// CaseRulesLacking lists, once each and in pack order, the ids of the case rules of packs that
+// read one of the facts lacks (provenance.lacks paths): the rules a source that cannot record
+// those facts leaves at insufficient_data.
+func CaseRulesLacking(packs []*CompiledPack, lacks []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, cp := range packs {
+		for _, r := range cp.Pack.Rules {
+			if r.Kind() == KindCase && !seen[r.ID] && len(cp.Lacking(r.ID, lacks)) > 0 {
+				seen[r.ID] = true
+				out = append(out, r.ID)
+			}
+		}
+	}
+	return out
+}
+
 // ParamValue gives a parameter's value in force (default or override) and whether it exists.
 func (cp *CompiledPack) ParamValue(name string) (any, bool) {
 	v, ok := cp.values[name]

@@ -81,7 +81,7 @@ func TestRunSSDFolder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"ssd-sample has no ssd_cp_visits: its facts are read as not recordable, so cp-visit-interval give insufficient_data"}
+	want := []string{"ssd-sample has no ssd_cp_visits: its facts are read as not recordable, so cp-visit-interval gives insufficient_data"}
 	if got := res.Page().Notes; !slices.Equal(got, want) {
 		t.Errorf("notes %q, want %q", got, want)
 	}

@@ -420,22 +420,7 @@ func openFolder(format *source.Format, fsys fs.FS, dir string, packs []*checker.
 	if len(sr.Missing) == 0 {
 		return nil, nil
 	}
-	lacks := sr.MissingLacks()
-	var costs []string
-	seen := map[string]bool{}
-	for _, cp := range packs {
-		for _, r := range cp.Pack.Rules {
-			if r.Kind() == checker.KindCase && !seen[r.ID] && len(cp.Lacking(r.ID, lacks)) > 0 {
-				seen[r.ID] = true
-				costs = append(costs, r.ID)
-			}
-		}
-	}
-	cost := "no rule needs them"
-	if len(costs) > 0 {
-		cost = "so " + strings.Join(costs, ", ") + " give insufficient_data"
-	}
-	return []string{fmt.Sprintf("%s has no %s: its facts are read as not recordable, %s", dir, strings.Join(sr.Missing, ", "), cost)}, nil
+	return []string{sr.MissingNote(dir, checker.CaseRulesLacking(packs, sr.MissingLacks()))}, nil
 }
 
 func plural(n int, one, many string) string {

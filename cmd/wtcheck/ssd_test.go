@@ -136,7 +136,7 @@ func TestSSDFolderMissingTable(t *testing.T) {
 		os.WriteFile(filepath.Join(dir, e.Name()), data, 0o644)
 	}
 	code, stdout, stderr := runSSD("check", "--input-format", "ssd", "--as-of", "2024-12-31", "--edition", "2023", "--show", "insufficient_data", "--format", "csv", dir)
-	want := "wtcheck: " + dir + " has no ssd_cp_visits: its facts are read as not recordable, so cp-visit-interval give insufficient_data\n"
+	want := "wtcheck: " + dir + " has no ssd_cp_visits: its facts are read as not recordable, so cp-visit-interval gives insufficient_data\n"
 	if code != 1 || !strings.HasPrefix(stderr, want) {
 		t.Fatalf("exit %d, stderr:\n%s\nwant it to begin:\n%s", code, stderr, want)
 	}

@@ -3,11 +3,9 @@ package main
 import (
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/wtcheck/wtcheck/checker"
 	"github.com/wtcheck/wtcheck/checker/batch"
-	"github.com/wtcheck/wtcheck/source"
 	"github.com/wtcheck/wtcheck/source/ssd"
 )
 
@@ -28,23 +26,8 @@ func openSSD(r *batch.Reader, paths []string, packs []*checker.CompiledPack, std
 		if len(sr.Missing) == 0 {
 			continue
 		}
-		var gs []source.Gap
-		for _, p := range sr.MissingLacks() {
-			gs = append(gs, source.Gap{Path: p})
-		}
-		var costs []string
-		seen := map[string]bool{}
-		for _, c := range ruleCoverage(packs, gs) {
-			if len(c.Lacking) > 0 && !seen[c.Rule] {
-				seen[c.Rule] = true
-				costs = append(costs, c.Rule)
-			}
-		}
-		cost := "no rule needs them"
-		if len(costs) > 0 {
-			cost = "so " + strings.Join(costs, ", ") + " give insufficient_data"
-		}
-		fmt.Fprintf(stderr, "wtcheck: %s has no %s: its facts are read as not recordable, %s\n", sr.Name(), strings.Join(sr.Missing, ", "), cost)
+		rules := checker.CaseRulesLacking(packs, sr.MissingLacks())
+		fmt.Fprintf(stderr, "wtcheck: %s\n", sr.MissingNote(sr.Name(), rules))
 	}
 	return func() { src.Close() }, nil
 }

@@ -55,6 +55,23 @@ type Options struct {
 // password.
 func (r *Reader) Name() string { return r.name }
 
+// MissingNote says which optional tables the source named name lacks, and what that costs:
+// the rules that read a fact of those tables give insufficient_data. rules are those rules'
+// ids (checker.CaseRulesLacking of MissingLacks), in the order they are to be named. The
+// command line writes it to standard error and the browser page shows it: one wording for
+// both.
+func (r *Reader) MissingNote(name string, rules []string) string {
+	cost := "no rule needs them"
+	switch len(rules) {
+	case 0:
+	case 1:
+		cost = "so " + rules[0] + " gives insufficient_data"
+	default:
+		cost = "so " + strings.Join(rules, ", ") + " give insufficient_data"
+	}
+	return fmt.Sprintf("%s has no %s: its facts are read as not recordable, %s", name, strings.Join(r.Missing, ", "), cost)
+}
+
 // MissingLacks lists the provenance.lacks paths the missing tables add.
 func (r *Reader) MissingLacks() []string {
 	var out []string

@@ -38,3 +38,20 @@ func TestSortInMemory(t *testing.T) {
 		t.Errorf("runs to a folder that is not there: %v, want an error naming the table and the folder", err)
 	}
 }
+
+// TestMissingNote words the note on missing optional tables for no rule, one rule and several.
+func TestMissingNote(t *testing.T) {
+	r := &ssd.Reader{Missing: []string{"ssd_cp_visits", "ssd_cp_reviews"}}
+	for _, tc := range []struct {
+		rules []string
+		want  string
+	}{
+		{nil, "exports has no ssd_cp_visits, ssd_cp_reviews: its facts are read as not recordable, no rule needs them"},
+		{[]string{"cp-visit-interval"}, "exports has no ssd_cp_visits, ssd_cp_reviews: its facts are read as not recordable, so cp-visit-interval gives insufficient_data"},
+		{[]string{"cp-visit-interval", "review-interval"}, "exports has no ssd_cp_visits, ssd_cp_reviews: its facts are read as not recordable, so cp-visit-interval, review-interval give insufficient_data"},
+	} {
+		if got := r.MissingNote("exports", tc.rules); got != tc.want {
+			t.Errorf("rules %v:\ngot  %s\nwant %s", tc.rules, got, tc.want)
+		}
+	}
+}
