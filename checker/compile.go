@@ -127,6 +127,16 @@ func Compile(p *Pack, cal *Calendar, overrides map[string]string) (*CompiledPack
 	return cp, nil
 }
 
+// param is the pack's parameter of that name, or nil.
+func (p *Pack) param(name string) *Param {
+	for _, q := range p.Params {
+		if q.Name == name {
+			return q
+		}
+	}
+	return nil
+}
+
 // ParseOverrides turns parameter values given as text (--set) into the types the pack
 // declares, before anything is compiled: a name the pack does not have, or a value that is
 // not of the parameter's type, is an error naming the pack and the parameter. Every problem
@@ -135,12 +145,7 @@ func ParseOverrides(p *Pack, overrides map[string]string) (map[string]any, error
 	var errs []error
 	values := map[string]any{}
 	for _, name := range sortedKeys(overrides) {
-		var prm *Param
-		for _, q := range p.Params {
-			if q.Name == name {
-				prm = q
-			}
-		}
+		prm := p.param(name)
 		if prm == nil {
 			errs = append(errs, fmt.Errorf("pack %s has no parameter %q", p.ID, name))
 			continue
@@ -169,12 +174,7 @@ func CompileValues(p *Pack, cal *Calendar, overrides map[string]any) (*CompiledP
 		}
 	}
 	for _, name := range sortedKeys(overrides) {
-		var prm *Param
-		for _, q := range p.Params {
-			if q.Name == name {
-				prm = q
-			}
-		}
+		prm := p.param(name)
 		if prm == nil {
 			errs = append(errs, fmt.Errorf("pack %s has no parameter %q", p.ID, name))
 			continue
