@@ -274,6 +274,13 @@ type vars struct {
 }
 
 func (v *vars) ResolveName(name string) (any, bool) {
+	out := v.lookup(name)
+	return out, out != nil
+}
+
+// lookup is the value bound to a name, or nil: what ResolveName gives CEL, and what a fast
+// path reads (fastpath.go).
+func (v *vars) lookup(name string) ref.Val {
 	var out ref.Val
 	switch name {
 	case "case":
@@ -309,7 +316,7 @@ func (v *vars) ResolveName(name string) (any, bool) {
 			out = v.object
 		}
 	}
-	return out, out != nil
+	return out
 }
 
 func (v *vars) Parent() interpreter.Activation { return nil }
@@ -695,7 +702,7 @@ func (o DeadlineOutcome) message(title string, due, done, lapse, asOf record.Dat
 // in InForce mode a finding whose dates run past its edition says so.
 func (ev *evaluator) emit(cr *compiledRule, act *vars, f Finding) {
 	if err := ev.itemSubject(&f); err != nil {
-		ev.fail(f, fmt.Errorf("subject: %w", err))
+		ev.failAs(f, fmt.Errorf("subject: %w", err))
 		return
 	}
 	if f.Status == StatusNotApplicable {
@@ -712,7 +719,7 @@ func (ev *evaluator) emit(cr *compiledRule, act *vars, f Finding) {
 		m.lateWD, m.lateDays, m.left = intOrZero(f.LateWorkingDays), intOrZero(f.LateDays), intOrZero(f.WorkingDaysLeft)
 		msg, err := ev.evalString(cr.message, m)
 		if err != nil {
-			ev.fail(f, fmt.Errorf("message: %w", err))
+			ev.failAs(f, fmt.Errorf("message: %w", err)) // f has its subject by now
 			return
 		}
 		if msg != "" {
@@ -722,8 +729,15 @@ func (ev *evaluator) emit(cr *compiledRule, act *vars, f Finding) {
 	ev.findings = append(ev.findings, f)
 }
 
+// fail reports an evaluation error on the finding's subject, naming an interval by its own
+// subject where that can be had.
 func (ev *evaluator) fail(f Finding, err error) {
-	_ = ev.itemSubject(&f) // name the interval where its subject can be had
+	_ = ev.itemSubject(&f)
+	ev.failAs(f, err)
+}
+
+// failAs reports an evaluation error on f's subject as it stands.
+func (ev *evaluator) failAs(f Finding, err error) {
 	ev.errs = append(ev.errs, EvalError{Edition: f.Edition, Rule: f.Rule, Subject: f.Subject, Err: err})
 }
 

@@ -233,45 +233,10 @@ func answered(v ref.Val) ref.Val {
 	return v
 }
 
-// varGetter reads one of the activation's names as vars.ResolveName does; nil from the
-// function it returns means the name is not bound, which CEL reports.
+// varGetter reads a name of the activation as vars.ResolveName does; nil from the function
+// it returns means the name is not bound, which CEL reports.
 func varGetter(name string) fastPath {
-	switch name {
-	case "case":
-		return func(v *vars) ref.Val { return v.caseV }
-	case "child":
-		return func(v *vars) ref.Val { return v.child }
-	case "as_of":
-		return func(v *vars) ref.Val { return v.asOf }
-	case "params":
-		return func(v *vars) ref.Val { return v.params }
-	case "referral":
-		return func(v *vars) ref.Val { return v.referral }
-	case "item":
-		return func(v *vars) ref.Val { return v.item }
-	case "start":
-		return func(v *vars) ref.Val { return v.start }
-	case "due":
-		return func(v *vars) ref.Val { return v.due }
-	case "done":
-		return func(v *vars) ref.Val { return v.done }
-	case "status":
-		return func(v *vars) ref.Val { return v.status }
-	case "late_working_days":
-		return func(v *vars) ref.Val { return v.lateWD }
-	case "late_days":
-		return func(v *vars) ref.Val { return v.lateDays }
-	case "working_days_left":
-		return func(v *vars) ref.Val { return v.left }
-	case "object":
-		return func(v *vars) ref.Val { return v.object }
-	}
-	return func(v *vars) ref.Val {
-		if v.objectName == name {
-			return v.object
-		}
-		return nil
-	}
+	return func(v *vars) ref.Val { return v.lookup(name) }
 }
 
 var (
