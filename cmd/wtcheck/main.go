@@ -3,8 +3,10 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 
 	"github.com/wtcheck/wtcheck/internal/safefile"
@@ -12,7 +14,33 @@ import (
 
 func main() {
 	stopOnSignal()
-	os.Exit(execute(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	stop := profileCPU(os.Getenv("WTCHECK_CPUPROFILE"))
+	code := execute(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// profileCPU writes a CPU profile of the whole command to path, when it is set: the way to
+// see where a real check's time goes (docs/performance.md), beside the package benchmarks.
+// It returns the function that ends the profile.
+func profileCPU(path string) (stop func()) {
+	if path == "" {
+		return func() {}
+	}
+	f, err := os.Create(path)
+	if err == nil {
+		err = pprof.StartCPUProfile(f)
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "wtcheck: WTCHECK_CPUPROFILE: %v\n", err)
+		os.Exit(2)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		if err := f.Close(); err != nil {
+			fmt.Fprintf(os.Stderr, "wtcheck: WTCHECK_CPUPROFILE: %v\n", err)
+		}
+	}
 }
 
 // stopOnSignal makes SIGINT and SIGTERM remove the temporary file of an output being written
