@@ -351,3 +351,148 @@ func TestSharedRuleOverBudget(t *testing.T) {
 		t.Fatalf("50 visits: findings %+v", fs)
 	}
 }
+
+// TestSharedRuleErrors shows two packs with the same rule, which cannot be evaluated on a
+// record: the second pack is given the first's error under its own edition, as it would have
+// found it.
+func TestSharedRuleErrors(t *testing.T) {
+	cal := testCalendar(t)
+	var packs []*CompiledPack
+	for _, ed := range []string{"one", "two"} {
+		p, err := ParsePack("test.yaml", []byte(strings.NewReplacer("EDITION", ed).Replace(`
+id: test-EDITION
+edition: "EDITION"
+title: Test pack
+document: Test guidance
+in_force: {from: 2020-01-01}
+rules:
+  - id: tenth-visit
+    title: The tenth visit saw the child
+    severity: info
+    citation: {chapter: "1"}
+    scope: plan
+    assert: plan.visits[9].seen
+`)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cp, err := Compile(p, cal, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		packs = append(packs, cp)
+	}
+	e := &Engine{Packs: packs, Calendar: cal}
+	cases := []*record.Case{planOfVisits(5), planOfVisits(12)}
+	with, without := checkAll(e, cases, AllStatuses, true), checkAll(e, cases, AllStatuses, false)
+	sameOutcomes(t, "errors", cases, with, without)
+	errs := with[0].errs
+	if len(errs) != 2 || errs[0].Edition != "one" || errs[1].Edition != "two" || errs[0].Err != errs[1].Err ||
+		errs[1].Rule != "tenth-visit" || errs[1].Subject != "P1" || !strings.HasPrefix(errs[1].Err.Error(), "assert: ") {
+		t.Fatalf("5 visits: errors %v, want one a pack, the second a copy of the first", errs)
+	}
+	if fs := with[1].findings; len(fs) != 2 || fs[1].Edition != "two" || fs[1].Status != StatusMet || fs[1].Citation != "Test guidance, chapter 1" {
+		t.Fatalf("12 visits: findings %+v", fs)
+	}
+}
+
+// TestRuleFingerprintHoldsWhatEvaluationReads changes, one at a time, each thing about a rule
+// that its evaluation reads, and wants a different fingerprint for each; and changes what it
+// does not read (its citation, description, position), and wants the same.
+func TestRuleFingerprintHoldsWhatEvaluationReads(t *testing.T) {
+	cal := testCalendar(t)
+	p := shippedPack(t, "2023", same)
+	cp, err := Compile(p, cal, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var visits *compiledRule
+	for _, cr := range cp.rules {
+		if cr.rule.ID == "cp-visit-interval" {
+			visits = cr
+		}
+	}
+	if visits == nil || visits.rule.Deadline == nil || visits.rule.Deadline.Within == nil {
+		t.Fatal("wt2023 has no visit rule with a timescale")
+	}
+	key := func(cr *compiledRule, cp *CompiledPack) shareKey {
+		return shareKey{cal: cp.cal, fingerprint: ruleFingerprint(cr) + paramsFingerprint(cp)}
+	}
+	base := key(visits, cp)
+	expr := func(s string) Expr { return Expr{Source: s} }
+	differ := map[string]func(r *Rule, d *Deadline){
+		"id":             func(r *Rule, d *Deadline) { r.ID = "other" },
+		"title":          func(r *Rule, d *Deadline) { r.Title += "." },
+		"severity":       func(r *Rule, d *Deadline) { r.Severity = SeverityBreach },
+		"scopes":         func(r *Rule, d *Deadline) { r.Scopes = append(r.Scopes, ScopeConference) },
+		"needs":          func(r *Rule, d *Deadline) { r.Needs = nil },
+		"when":           func(r *Rule, d *Deadline) { r.When = expr("true") },
+		"each":           func(r *Rule, d *Deadline) { r.Each = expr("[plan.started]") },
+		"subject":        func(r *Rule, d *Deadline) { r.Subject = expr("plan.id") },
+		"item_when":      func(r *Rule, d *Deadline) { r.ItemWhen = expr("true") },
+		"assert":         func(r *Rule, d *Deadline) { r.Assert = expr("true") },
+		"pending_while":  func(r *Rule, d *Deadline) { r.PendingWhile = expr("true") },
+		"message":        func(r *Rule, d *Deadline) { r.Message = expr("'m'") },
+		"deadline":       func(r *Rule, d *Deadline) { r.Deadline = nil },
+		"start":          func(r *Rule, d *Deadline) { d.Start = expr("plan.started") },
+		"due":            func(r *Rule, d *Deadline) { d.Due = expr("start") },
+		"due_on":         func(r *Rule, d *Deadline) { d.DueOn = record.MustDate("2024-01-01") },
+		"done":           func(r *Rule, d *Deadline) { d.Done = expr("null") },
+		"lapse":          func(r *Rule, d *Deadline) { d.Lapse = expr("null") },
+		"within number":  func(r *Rule, d *Deadline) { d.Within = &Timescale{N: 10, Unit: d.Within.Unit} },
+		"within unit":    func(r *Rule, d *Deadline) { d.Within = &Timescale{Param: d.Within.Param, Unit: Days} },
+		"within param":   func(r *Rule, d *Deadline) { d.Within = &Timescale{Param: "other", Unit: d.Within.Unit} },
+		"scope compiled": nil,
+	}
+	for name, change := range differ {
+		r, d := *visits.rule, *visits.rule.Deadline
+		r.Deadline = &d
+		cr := *visits
+		cr.rule = &r
+		if change == nil {
+			cr.scope = ScopeConference
+		} else {
+			change(&r, &d)
+		}
+		if key(&cr, cp) == base {
+			t.Errorf("a rule whose %s differs has the same fingerprint", name)
+		}
+	}
+	for name, change := range map[string]func(r *Rule){
+		"citation":    func(r *Rule) { r.Citation.Paragraph = "99" },
+		"description": func(r *Rule) { r.Description = "other" },
+		"position":    func(r *Rule) { r.Pos.Line += 10 },
+		"compare_as":  func(r *Rule) { r.CompareAs = "other" },
+	} {
+		r := *visits.rule
+		cr := *visits
+		cr.rule = &r
+		change(&r)
+		if key(&cr, cp) != base {
+			t.Errorf("a rule whose %s differs has another fingerprint: it would not share", name)
+		}
+	}
+
+	// The pack's parameter values, resolved, and its calendar.
+	set, err := Compile(p, cal, map[string]string{"visit_interval_working_days": "11"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	same10, err := Compile(p, cal, map[string]string{"visit_interval_working_days": "10"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherCal, err := Compile(p, testCalendar(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if key(visits, set) == base {
+		t.Error("a pack with another value of a parameter gives its rules the same fingerprint")
+	}
+	if key(visits, same10) != base {
+		t.Error("a parameter set to its default changes the fingerprint")
+	}
+	if key(visits, otherCal) == base {
+		t.Error("a pack compiled against another calendar gives its rules the same key")
+	}
+}
