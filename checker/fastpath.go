@@ -472,6 +472,9 @@ func (b *fastBuilder) price(function, overload string) func(act *vars, result re
 	if b.costs == nil {
 		return nil
 	}
+	if c, ok := fixedCosts[overload]; ok {
+		return func(act *vars, _ ref.Val, _ []ref.Val) bool { return act.meter.charge(c.units) }
+	}
 	costs, call := b.costs, &callNamed{function, overload} // a pointer, so that passing it allocates nothing
 	return func(act *vars, result ref.Val, args []ref.Val) bool {
 		return act.meter.charge(costs.CostCall(call, args, result))
