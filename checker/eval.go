@@ -165,19 +165,17 @@ func (e *Engine) CheckListed(c *record.Case, asOf record.Date, listed StatusSet,
 			}
 			findingsFrom, errsFrom, before := len(ev.findings), len(ev.errs), *tally
 			ev.rule(cp, cr)
-			var spent uint64
-			if ev.tracker != nil {
-				spent = ev.tracker.ActualCost()
-			}
-			if e.spent != nil && ev.tracker != nil {
-				e.spent(cr.rule, spent, ev.objects)
+			if e.spent != nil {
+				ev.reportSpent(cr.rule)
 			}
 			// An outcome over budget is not shared: its error names where this pack's rule
 			// is written, so each pack's rule finds its own.
 			if g >= 0 && !ev.overBudget {
 				o := &memo[g]
-				*o = sharedOutcome{ok: true, findingsFrom: findingsFrom, findingsTo: len(ev.findings), errsFrom: errsFrom, errsTo: len(ev.errs),
-					cost: spent, tracked: ev.tracker != nil}
+				*o = sharedOutcome{ok: true, findingsFrom: findingsFrom, findingsTo: len(ev.findings), errsFrom: errsFrom, errsTo: len(ev.errs)}
+				if e.spent != nil {
+					o.cost, o.tracked = ev.ruleSpent()
+				}
 				for i := range o.tally {
 					o.tally[i] = tally[i] - before[i]
 				}
@@ -230,8 +228,12 @@ type evaluator struct {
 	cr         *compiledRule
 	tracker    *cost.Tracker
 	overBudget bool
-	listed     StatusSet // the statuses built in full; the others are only counted
-	tally      *StatusCounts
+	// meter is what the rule's counted expressions spent through fast paths, and
+	// trackerLimit what the tracker may spend: the budget less that.
+	meter        meter
+	trackerLimit uint64
+	listed       StatusSet // the statuses built in full; the others are only counted
+	tally        *StatusCounts
 	// What every rule on the case shares, made once per case rather than once per rule:
 	// the case, the child and the as-of day as CEL values, and each scope's targets.
 	caseVal, childVal, asOfVal ref.Val
@@ -317,6 +319,10 @@ type vars struct {
 	start, due, done                     ref.Val
 	status, lateWD, lateDays, left       ref.Val
 	index                                *caseIndex // the record's look-ups, for the late-bound functions
+	// meter is what the rule's counted fast paths spent (set by evaluator.eval), and locals
+	// the comprehension variables of a fast path (see fastpath.go).
+	meter  *meter
+	locals [maxLocals]ref.Val
 }
 
 func (v *vars) ResolveName(name string) (any, bool) {
@@ -374,7 +380,7 @@ func (v *vars) ResolveFunction(name string) (functions.LateBoundOp, bool) {
 
 func (ev *evaluator) rule(cp *CompiledPack, cr *compiledRule) {
 	r := cr.rule
-	ev.cp, ev.cr, ev.tracker, ev.overBudget = cp, cr, nil, false
+	ev.begin(cp, cr)
 	base := vars{
 		caseV:      ev.caseVal,
 		child:      ev.childVal,
@@ -811,13 +817,48 @@ func intOrZero(p *int) ref.Val {
 	return types.Int(*p)
 }
 
+// begin starts the evaluation of a rule on the record, with nothing spent.
+func (ev *evaluator) begin(cp *CompiledPack, cr *compiledRule) {
+	ev.cp, ev.cr, ev.tracker, ev.overBudget, ev.meter = cp, cr, nil, false, meter{}
+}
+
+// trackerCost is what the rule's counted expressions spent through CEL on the record.
+func (ev *evaluator) trackerCost() uint64 {
+	if ev.tracker == nil {
+		return 0
+	}
+	return ev.tracker.ActualCost()
+}
+
+// reportSpent tells the engine's spent hook what the rule spent on the record, through CEL
+// and through fast paths, when its counted expressions spent anything.
+func (ev *evaluator) reportSpent(r *Rule) {
+	if ev.tracker != nil || ev.meter.spent > 0 {
+		ev.engine.spent(r, ev.trackerCost()+ev.meter.spent, ev.objects)
+	}
+}
+
 // eval evaluates one expression of the rule being checked. An expression whose cost CEL
 // could not bound when the pack was compiled runs with the rule's cost tracker, which carries
 // what the rule spent on this record so far and stops it at its budget.
 func (ev *evaluator) eval(p *program, act *vars) (ref.Val, error) {
 	if p.fast != nil && useFastPaths {
-		if out := p.fast(act); out != nil {
-			return out, nil
+		if !p.counted {
+			if out := p.fast(act); out != nil {
+				return out, nil
+			}
+		} else {
+			// The fast path charges the meter what CEL would charge, up to what the rule
+			// has left; if it gives up, what it charged is taken back and CEL, counting for
+			// itself, decides.
+			m := &ev.meter
+			spent := m.spent
+			m.limit = ev.budget - min(ev.budget, ev.trackerCost())
+			act.meter = m
+			if out := p.fast(act); out != nil {
+				return out, nil
+			}
+			m.spent = spent
 		}
 	}
 	if !p.counted {
@@ -829,10 +870,10 @@ func (ev *evaluator) eval(p *program, act *vars) (ref.Val, error) {
 		if err != nil {
 			return nil, err
 		}
-		limit := ev.budget
-		t.Limit = &limit
+		t.Limit = &ev.trackerLimit
 		ev.tracker = t
 	}
+	ev.trackerLimit = ev.budget - min(ev.budget, ev.meter.spent)
 	frame, err := interpreter.NewExecutionFrame(act)
 	if err != nil {
 		return nil, err

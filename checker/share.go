@@ -177,3 +177,9 @@ func (ev *evaluator) replay(o *sharedOutcome, cp *CompiledPack, cr *compiledRule
 		ev.tally[i] += n
 	}
 }
+
+// ruleSpent is what reportSpent tells Engine.spent about the rule just evaluated, and
+// whether it tells it anything: what a pack given the rule's outcome tells it too.
+func (ev *evaluator) ruleSpent() (uint64, bool) {
+	return ev.trackerCost() + ev.meter.spent, ev.tracker != nil || ev.meter.spent > 0
+}
