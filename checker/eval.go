@@ -170,7 +170,7 @@ func (e *Engine) CheckListed(c *record.Case, asOf record.Date, listed StatusSet,
 			}
 			// An outcome over budget is not shared: its error names where this pack's rule
 			// is written, so each pack's rule finds its own.
-			if g >= 0 && !ev.overBudget {
+			if g >= 0 && !ev.overBudget && !anyOverBudget(ev.errs[errsFrom:]) {
 				o := &memo[g]
 				*o = sharedOutcome{ok: true, findingsFrom: findingsFrom, findingsTo: len(ev.findings), errsFrom: errsFrom, errsTo: len(ev.errs)}
 				if e.spent != nil {

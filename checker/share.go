@@ -183,3 +183,13 @@ func (ev *evaluator) replay(o *sharedOutcome, cp *CompiledPack, cr *compiledRule
 func (ev *evaluator) ruleSpent() (uint64, bool) {
 	return ev.trackerCost() + ev.meter.spent, ev.tracker != nil || ev.meter.spent > 0
 }
+
+// anyOverBudget reports whether one of errs is a rule stopped at its budget.
+func anyOverBudget(errs []EvalError) bool {
+	for _, err := range errs {
+		if err.OverBudget() {
+			return true
+		}
+	}
+	return false
+}
