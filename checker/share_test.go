@@ -5,6 +5,7 @@ import (
 	"os"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/wtcheck/wtcheck/internal/testgen"
@@ -494,5 +495,34 @@ func TestRuleFingerprintHoldsWhatEvaluationReads(t *testing.T) {
 	}
 	if key(visits, otherCal) == base {
 		t.Error("a pack compiled against another calendar gives its rules the same key")
+	}
+}
+
+// TestSharingOnManyGoroutines checks the same cases on four goroutines at once with a new
+// engine, whose share plan they all ask for first (run with -race), and wants each to find
+// what one goroutine finds alone.
+func TestSharingOnManyGoroutines(t *testing.T) {
+	cases := shareCases(t)[:60]
+	want := checkAll(shippedEngine(t), cases, AllStatuses, true)
+	e := shippedEngine(t)
+	got := make([][]checkOutcome, 4)
+	var wg sync.WaitGroup
+	for g := range got {
+		wg.Go(func() {
+			for _, c := range cases {
+				var o checkOutcome
+				o.findings, o.errs, o.uncovered = e.CheckListed(c, record.Date{}, AllStatuses, &o.tally)
+				got[g] = append(got[g], o)
+			}
+		})
+	}
+	wg.Wait()
+	for g := range got {
+		for i := range cases {
+			w, o := want[i], got[g][i]
+			if !reflect.DeepEqual(w.findings, o.findings) || !reflect.DeepEqual(w.errs, o.errs) || w.tally != o.tally {
+				t.Fatalf("goroutine %d, case %s: not what one goroutine finds", g, cases[i].CaseID)
+			}
+		}
 	}
 }
