@@ -582,6 +582,10 @@ func checkOne(engine *checker.Engine, opts Options, show map[checker.Status]bool
 		}
 		out.dues = append(out.dues, d)
 	}
+	if opts.PerCase != nil || opts.PerRecord != nil {
+		// Those were given the findings and may keep them: what follows changes its own copy.
+		findings = slices.Clone(findings)
+	}
 	for i := range findings {
 		// By pointer: a copy whose address is taken would be allocated for every finding.
 		f := &findings[i]
