@@ -35,8 +35,10 @@ type sharedOutcome struct {
 	ok                                         bool // set once a rule of the group gave an outcome to share
 	findingsFrom, findingsTo, errsFrom, errsTo int
 	tally                                      StatusCounts // what the rule added to the tally
-	cost                                       uint64       // what its counted expressions spent
-	tracked                                    bool         // whether it ran a counted expression (and so tells Engine.spent)
+	// cost is what reportSpent told Engine.spent, and tracked whether it told it anything;
+	// both are kept only when there is an Engine.spent to tell.
+	cost    uint64
+	tracked bool
 }
 
 // sharing is the engine's share plan, made on first use and again if the engine's packs
