@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/wtcheck/wtcheck/checker"
+	"github.com/wtcheck/wtcheck/record"
 )
 
 // Text writes a table for a person at a terminal: one finding a row, then the errors and the
@@ -70,7 +71,7 @@ func text(w io.Writer, r *checker.Report, colour bool) error {
 		}
 		measure(header)
 		for f := range r.Listed() {
-			measure(textRow(f))
+			measureRow(f, widths)
 			proxies = proxies || len(f.Proxies) > 0
 		}
 		var line []byte
@@ -172,6 +173,44 @@ func textRow(f *checker.Finding) []string {
 		status += " (proxy)"
 	}
 	return []string{plain(f.RecordID()), plain(EditionLabel(f)), f.Rule, plain(f.Subject), status, dash(f.Due.String()), dash(f.Done.String()), Lateness(f)}
+}
+
+// measureRow widens widths to the cells of f's row, as textRow makes them, the last cell
+// excepted (it is not padded), without making them: the walk that measures a large report
+// builds no strings.
+func measureRow(f *checker.Finding, widths []int) {
+	width := func(i int, s string) {
+		if needsQuoting(s) {
+			s = plain(s)
+		}
+		widths[i] = max(widths[i], utf8.RuneCountInString(s))
+	}
+	width(0, f.RecordID())
+	if f.Pack == "" {
+		width(1, f.Edition)
+	} else {
+		width(1, EditionLabel(f))
+	}
+	widths[2] = max(widths[2], utf8.RuneCountInString(f.Rule))
+	width(3, f.Subject)
+	status := len(f.Status)
+	if f.Status == checker.StatusBreach && f.Severity != checker.SeverityBreach {
+		status = utf8.RuneCountInString(string(f.Severity))
+	}
+	if len(f.Proxies) > 0 {
+		status += len(" (proxy)")
+	}
+	widths[4] = max(widths[4], status)
+	for i, d := range []record.Date{f.Due, f.Done} {
+		n := len("-")
+		switch {
+		case d.InRange():
+			n = len("2006-01-02") // every year of the calendar's range has four digits
+		case !d.IsZero():
+			n = utf8.RuneCountInString(d.String())
+		}
+		widths[5+i] = max(widths[5+i], n)
+	}
 }
 
 // errWriter keeps the first write error, so a long report is not checked line by line.

@@ -3,9 +3,11 @@ package report
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"text/tabwriter"
+	"unicode/utf8"
 
 	"github.com/wtcheck/wtcheck/checker"
 	"github.com/wtcheck/wtcheck/record"
@@ -41,6 +43,38 @@ func TestTextTableAsTabwriter(t *testing.T) {
 	}
 	if !strings.Contains(got.String(), "\n(proxy): the finding rests on a stand-in") {
 		t.Errorf("no proxy note in:\n%s", got.String())
+	}
+}
+
+// TestMeasureRowAsTextRow: the widths the first walk measures without making the cells are
+// those of the cells textRow makes, one finding at a time, for ids in several scripts and
+// needing quotes, a pack's name, a "should" breach, a proxy, dates missing and out of range.
+func TestMeasureRowAsTextRow(t *testing.T) {
+	n := func(v int) *int { return &v }
+	var findings []checker.Finding
+	for _, id := range []string{"C-1", "C-élan-测试-0000000000002", "Ω", "::set-output", "tab\there", "##[group]x", ""} {
+		for _, f := range []checker.Finding{
+			{Edition: "2018", Rule: "icpc-timeliness", Subject: id, Status: checker.StatusBreach, Severity: checker.SeverityBreach,
+				Due: record.MustDate("2024-01-25"), Done: record.MustDate("2024-01-29"), LateWorkingDays: n(2)},
+			{Edition: "2023", Pack: "local-é", Rule: "cp-visit-interval", Subject: "P1@2024-03-27", Status: checker.StatusNotApplicable,
+				Severity: checker.SeverityBreach, Due: record.DateFromDayNumber(-800000), Proxies: []string{"s47"}},
+			{Edition: "2010", Rule: "r", Status: checker.StatusBreach, Severity: checker.SeverityWarning, Done: record.DateFromDayNumber(3000000)},
+			{IncidentID: "I\u2028" + id, Edition: "2026", Rule: "scr-held", Status: checker.StatusInsufficientData, Severity: checker.SeverityInfo},
+		} {
+			f.CaseID = id
+			findings = append(findings, f)
+		}
+	}
+	for i := range findings {
+		f := &findings[i]
+		got, want := make([]int, 7), make([]int, 7)
+		measureRow(f, got)
+		for j, cell := range textRow(f)[:7] {
+			want[j] = utf8.RuneCountInString(cell)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("finding %+v: measured %v, the cells are %v wide", *f, got, want)
+		}
 	}
 }
 
