@@ -268,6 +268,13 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 		size: breachSize, codec: breachCodec, budget: budget, dir: opts.TempDir}
 
 	jobs := make(chan job, workers*4)
+	// With a source that can split records without decoding them, the workers decode too
+	// (pipeline.go): one pool does the CPU work.
+	rs, raw := r.source().(rawSource)
+	var decode chan *slot
+	if raw {
+		decode = make(chan *slot, workers*pipelineDepth)
+	}
 	outcomes := make([]outcome, workers)
 	var wg sync.WaitGroup
 	for w := range workers {
@@ -276,11 +283,7 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 		out.known = map[string]bool{}
 		out.findings = newSorter(findingSpill)
 		out.breaches = newSorter(breachSpill)
-		wg.Go(func() {
-			for j := range jobs {
-				checkOne(engine, opts, show, j, out)
-			}
-		})
+		wg.Go(func() { work(jobs, decode, rs, func(j job) { checkOne(engine, opts, show, j, out) }) })
 	}
 
 	report := &checker.Report{Tool: opts.Tool, Errors: []checker.RecordError{}, Warnings: []checker.RecordWarning{},
@@ -377,8 +380,8 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 		}
 		jobs <- j
 	}
-	if rs, ok := r.source().(rawSource); ok {
-		readDecoded(r, rs, files, entries, workers, accept, fileError)
+	if raw {
+		readDecoded(r, rs, files, entries, decode, accept, fileError)
 	} else {
 		for fi, f := range files {
 			if err := entries[fi].Err; err != nil {

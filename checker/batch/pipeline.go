@@ -24,28 +24,59 @@ type slot struct {
 }
 
 // pipelineDepth is how many records each worker may have read ahead of the one taken next:
-// enough that no decoder waits for the reader, few enough that memory stays bounded (each
+// enough that no worker waits for the reader, few enough that memory stays bounded (each
 // record is at most the reader's MaxRecordBytes, as a job of the runner already was).
 const pipelineDepth = 4
 
-// readDecoded reads the batch through a raw source: one goroutine reads and splits the files
-// in order; workers decode; this goroutine takes the records back in the batch's order, as
-// accept needs to find duplicates and count, and fileError is told of a file that could not
-// be read. Both queues are bounded, so a slow evaluation holds the reader back instead of
-// letting records pile up.
-func readDecoded(r *Reader, rs rawSource, files []string, entries []Entry, workers int,
-	accept func(file int, rec Record), fileError func(file int, err error)) {
-	order := make(chan *slot, workers*pipelineDepth)
-	decode := make(chan *slot, workers*pipelineDepth)
-	for range workers {
-		go func() {
-			for s := range decode {
-				s.rec = rs.Decode(s.rec.File, s.rec.Index, s.data)
-				s.data = nil
-				close(s.done)
+// work is one worker of a check: the one pool of goroutines that does the CPU work, so that
+// --workers N is N goroutines busy, not N evaluating beside N decoding. It evaluates the
+// jobs accepted and, while none is waiting, decodes the records read (decode is nil when the
+// source has no raw form). Evaluation comes first when both are ready, so that decoded
+// records do not pile up ahead of their evaluation.
+//
+// A worker never sends on a queue, so it cannot be held by one: whatever the accepting
+// goroutine waits for (the oldest record's decoding, or room in jobs), a worker either is
+// doing or takes it, and the reader blocked on a full decode queue is freed as soon as a
+// worker takes from it. A worker returns when jobs is closed, which the accepting goroutine
+// does only after every record read was decoded and accepted.
+func work(jobs <-chan job, decode <-chan *slot, rs rawSource, check func(job)) {
+	for {
+		select {
+		case j, ok := <-jobs:
+			if !ok {
+				return
 			}
-		}()
+			check(j)
+			continue
+		default:
+		}
+		select {
+		case j, ok := <-jobs:
+			if !ok {
+				return
+			}
+			check(j)
+		case s, ok := <-decode:
+			if !ok {
+				decode = nil // every record is read: only jobs are left
+				continue
+			}
+			s.rec = rs.Decode(s.rec.File, s.rec.Index, s.data)
+			s.data = nil
+			close(s.done)
+		}
 	}
+}
+
+// readDecoded reads the batch through a raw source: one goroutine reads and splits the files
+// in order and hands each record to the workers (work) to decode; this goroutine takes the
+// records back in the batch's order, as accept needs to find duplicates and count, and
+// fileError is told of a file that could not be read. Both queues are bounded (decode's
+// capacity, and as much again for order), so a slow evaluation holds the reader back instead
+// of letting records pile up. It closes decode once every record is read.
+func readDecoded(r *Reader, rs rawSource, files []string, entries []Entry, decode chan<- *slot,
+	accept func(file int, rec Record), fileError func(file int, err error)) {
+	order := make(chan *slot, cap(decode))
 	go func() {
 		defer close(order)
 		defer close(decode)
