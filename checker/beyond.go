@@ -211,7 +211,7 @@ func arrangementsDates(a *record.Arrangements) int {
 // the record itself, whose id is the finding's subject (base carries the ids).
 func (ev *evaluator) recordRule(cp *CompiledPack, cr *compiledRule, obj ref.Val, prov record.Provenance, base Finding) {
 	r := cr.rule
-	ev.cp, ev.cr, ev.tracker, ev.overBudget = cp, cr, nil, false
+	ev.begin(cp, cr)
 	act := vars{
 		object:     obj,
 		objectName: scopeVariable[cr.scope],
@@ -228,8 +228,8 @@ func (ev *evaluator) recordRule(cp *CompiledPack, cr *compiledRule, obj ref.Val,
 		f.Proxies = proxiesRead(prov.Proxies, append(append([]string(nil), cr.whenReads...), cr.reads...))
 	}
 	ev.target(cr, &act, f, lacking(prov.Lacks, cr.whenReads), lacking(prov.Lacks, cr.reads))
-	if ev.engine.spent != nil && ev.tracker != nil {
-		ev.engine.spent(r, ev.tracker.ActualCost(), ev.objects)
+	if ev.engine.spent != nil {
+		ev.reportSpent(r)
 	}
 }
 

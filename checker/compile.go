@@ -29,10 +29,11 @@ const (
 )
 
 // staticCostLimit is the estimated cost, per evaluation, under which an expression runs
-// without CEL counting its cost as it goes: CEL's estimate, made when the pack is compiled,
-// already bounds it. Counting costs about a quarter of the CPU of a check, and most
-// expressions (a date plus a timescale, a comparison) have such a bound; the ones that do not
-// (a comprehension over a list of the record) are counted.
+// without its cost counted as it goes: CEL's estimate, made when the pack is compiled,
+// already bounds it. Counting cost about a quarter of the CPU of a check through CEL's
+// tracker, and most expressions (a date plus a timescale, a comparison) have such a bound;
+// the ones that do not (a comprehension over a list of the record) are counted, by their fast
+// path's meter or by CEL's tracker.
 const staticCostLimit = 10_000
 
 // program is one compiled expression.
@@ -69,6 +70,17 @@ type compiledRule struct {
 	// names them ("decision", "s47_enquiries.seen"): a record whose source cannot record one
 	// gives insufficient_data, never a verdict built on a value that cannot be there.
 	whenReads, reads []string
+}
+
+// programs lists the rule's compiled expressions.
+func (cr *compiledRule) programs() []*program {
+	var out []*program
+	for _, p := range []*program{cr.when, cr.each, cr.subject, cr.itemWhen, cr.assert, cr.pendingFor, cr.start, cr.due, cr.done, cr.lapse, cr.message} {
+		if p != nil {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // RuleReads lists the record fields a rule reads, in any of its scopes, as provenance.lacks
@@ -200,7 +212,7 @@ func CompileValues(p *Pack, cal *Calendar, overrides map[string]any) (*CompiledP
 	cp := &CompiledPack{Pack: p, params: &celObject{t: ptype, v: pv}, values: values, tracker: tracker}
 	for _, r := range p.Rules {
 		for _, sc := range r.Scopes {
-			cr, rerrs := compileRule(base, r, sc, r.lines)
+			cr, rerrs := compileRule(base, tracker, r, sc, r.lines)
 			errs = append(errs, rerrs...)
 			cp.rules = append(cp.rules, cr)
 		}
@@ -217,6 +229,8 @@ type ruleCompiler struct {
 	scope Scope    // named in messages when the rule has several
 	lines []string // the pack file's lines, for carets
 	errs  []error
+	// costs prices the calls of a counted expression's fast path (see fastPathOf).
+	costs *cost.Tracker
 	// checked holds each expression parsed and type-checked, by where it is in the pack,
 	// so that compiling it, listing the fields it reads, its element type and the variables
 	// it uses parse it once, not up to four times.
@@ -245,8 +259,8 @@ func (rc *ruleCompiler) check(env *cel.Env, e Expr) (*cel.Ast, *cel.Issues) {
 	return ast, iss
 }
 
-func compileRule(base *cel.Env, r *Rule, scope Scope, lines []string) (*compiledRule, []error) {
-	rc := &ruleCompiler{rule: r, lines: lines}
+func compileRule(base *cel.Env, costs *cost.Tracker, r *Rule, scope Scope, lines []string) (*compiledRule, []error) {
+	rc := &ruleCompiler{rule: r, lines: lines, costs: costs}
 	if len(r.Scopes) > 1 {
 		rc.scope = scope
 	}
@@ -450,8 +464,10 @@ func (rc *ruleCompiler) compile(env *cel.Env, key string, e Expr, want *cel.Type
 	}
 	est, err := env.EstimateCost(ast, noSizes{})
 	p := &program{Program: prg, counted: err != nil || est.Max > staticCostLimit}
-	if !p.counted {
-		p.fast = fastPathOf(env, ast)
+	if p.counted {
+		p.fast = fastPathOf(env, ast, rc.costs)
+	} else {
+		p.fast = fastPathOf(env, ast, nil)
 	}
 	return p
 }

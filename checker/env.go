@@ -2,6 +2,7 @@ package checker
 
 import (
 	"fmt"
+	"maps"
 	"math/bits"
 	"slices"
 
@@ -94,14 +95,41 @@ const (
 	rangeErrorWords = "falls outside the calendar's range"
 )
 
+// fixedCosts are the engine's functions whose cost does not depend on their arguments, by
+// overload id: what costModels declares for them, and what a fast path charges without
+// asking the tracker (see fastBuilder.price).
+var fixedCosts = map[string]fixedCost{
+	"addWorkingDays_timestamp_int":           {dateArithCost, false},
+	"addMonths_timestamp_int":                {dateCalcCost, false},
+	"addDays_timestamp_int":                  {dateCalcCost, false},
+	"anniversary_timestamp_int":              {dateCalcCost, false},
+	"workingDaysBetween_timestamp_timestamp": {dateCalcCost, false},
+	"date_string":                            {dateCalcCost, false},
+	"isoDate_timestamp":                      {dateCalcCost, false},
+	"referral_conferencesFor_s47":            {lookupCost, true},
+	"plan_seenVisits":                        {lookupCost, true},
+	"referral_reviewsOf_plan":                {lookupCost, true},
+	"referral_reviewDates_plan":              {lookupCost, true},
+	"referral_conferencesOf_plan":            {lookupCost, true},
+}
+
+// fixedCost is what one call of a function costs, and whether it is called as a member.
+type fixedCost struct {
+	units  uint64
+	member bool
+}
+
 // costModels declares what each of the engine's functions costs: CEL uses them to estimate an
 // expression's cost when a pack is compiled and to charge it as a rule runs.
 func costModels() cel.EnvOption {
-	fixed := func(id string, n uint64, member bool) cost.OverloadModel {
-		if member {
-			return cost.MemberOverload(id, cost.EvalCost(cost.Const(n)))
+	var models []cost.OverloadModel
+	for _, id := range slices.Sorted(maps.Keys(fixedCosts)) {
+		c := fixedCosts[id]
+		if c.member {
+			models = append(models, cost.MemberOverload(id, cost.EvalCost(cost.Const(c.units))))
+		} else {
+			models = append(models, cost.Overload(id, cost.EvalCost(cost.Const(c.units))))
 		}
-		return cost.Overload(id, cost.EvalCost(cost.Const(n)))
 	}
 	// A list scan costs one unit per element. firstAfter is charged this way when a pack is
 	// compiled; as it runs, a list it can search costs only the search (trackFirstAfter).
@@ -109,24 +137,13 @@ func costModels() cel.EnvOption {
 		return cost.Overload(id, cost.EvalCost(cost.Sum(cost.Const(1), cost.Length(cost.Arg(0)))))
 	}
 	atMostOne := cost.ResultSize(cost.List(cost.Ranged(cost.Const(0), cost.Const(1)), cost.Const(1)))
-	return cel.CostModel(
-		fixed("addWorkingDays_timestamp_int", dateArithCost, false),
-		fixed("addMonths_timestamp_int", dateCalcCost, false),
-		fixed("addDays_timestamp_int", dateCalcCost, false),
-		fixed("anniversary_timestamp_int", dateCalcCost, false),
-		fixed("workingDaysBetween_timestamp_timestamp", dateCalcCost, false),
-		fixed("date_string", dateCalcCost, false),
-		fixed("isoDate_timestamp", dateCalcCost, false),
+	models = append(models,
 		scan("earliest_list"),
 		scan("latest_list"),
 		scan(firstAfterID),
 		cost.MemberOverload("referral_discussionsFor_s47", cost.EvalCost(cost.Const(lookupCost)), atMostOne),
-		fixed("referral_conferencesFor_s47", lookupCost, true),
-		fixed("plan_seenVisits", lookupCost, true),
-		fixed("referral_reviewsOf_plan", lookupCost, true),
-		fixed("referral_reviewDates_plan", lookupCost, true),
-		fixed("referral_conferencesOf_plan", lookupCost, true),
 	)
+	return cel.CostModel(models...)
 }
 
 // trackFirstAfter charges firstAfter as it runs: a search of a list known to be in order (a

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"cel.dev/cel-go/common/cost"
 	"cel.dev/cel-go/common/functions"
@@ -107,14 +108,14 @@ func (e *Engine) CheckListed(c *record.Case, asOf record.Date, listed StatusSet,
 		tally = new(StatusCounts)
 	}
 	day := e.AsOfFor(c, asOf)
-	ev := &evaluator{engine: e, c: c.ViewAt(day), asOf: day, index: newCaseIndex(), listed: listed, tally: tally}
+	ev := newEvaluator(e, c.ViewAt(day), day, listed, tally)
+	defer ev.release()
 	ev.caseVal, ev.childVal, ev.asOfVal = celTypeAdapter.NativeToValue(ev.c), celTypeAdapter.NativeToValue(&ev.c.Child), dateVal(day)
 	ev.objects = ev.c.Objects()
 	ev.budget = ruleCostBase + ruleCostPerObject*uint64(ev.objects)
 	var uncovered []NotCovered
 	if e.InForce {
-		ev.packOf = map[*record.Referral]*CompiledPack{}
-		ev.inForce = map[*CompiledPack]bool{}
+		ev.packOf, ev.inForce = ev.spare.packOf, ev.spare.inForce
 		for _, r := range ev.c.Referrals {
 			if cp := e.packInForce(r.Received); cp != nil {
 				ev.packOf[r] = cp
@@ -133,8 +134,8 @@ func (e *Engine) CheckListed(c *record.Case, asOf record.Date, listed StatusSet,
 				continue // an incident's or an area's rule: CheckIncident, CheckArrangements
 			}
 			ev.rule(cp, cr)
-			if e.spent != nil && ev.tracker != nil {
-				e.spent(cr.rule, ev.tracker.ActualCost(), ev.objects)
+			if e.spent != nil {
+				ev.reportSpent(cr.rule)
 			}
 		}
 	}
@@ -184,8 +185,12 @@ type evaluator struct {
 	cr         *compiledRule
 	tracker    *cost.Tracker
 	overBudget bool
-	listed     StatusSet // the statuses built in full; the others are only counted
-	tally      *StatusCounts
+	// meter is what the rule's counted expressions spent through fast paths, and
+	// trackerLimit what the tracker may spend: the budget less that.
+	meter        meter
+	trackerLimit uint64
+	listed       StatusSet // the statuses built in full; the others are only counted
+	tally        *StatusCounts
 	// What every rule on the case shares, made once per case rather than once per rule:
 	// the case, the child and the as-of day as CEL values, and each scope's targets.
 	caseVal, childVal, asOfVal ref.Val
@@ -199,6 +204,46 @@ type evaluator struct {
 	// built, or an error that names it (see itemSubject).
 	subjectOf *program
 	onSubject vars
+	spare     evaluatorMaps
+}
+
+// evaluators keeps evaluators, with their maps and their record index, from case to case:
+// made afresh for every case, they were a sixth of the bytes a check allocated.
+var evaluators = sync.Pool{New: func() any {
+	return &evaluator{spare: evaluatorMaps{
+		index:     newCaseIndex(),
+		targetsOf: map[Scope][]target{},
+		packOf:    map[*record.Referral]*CompiledPack{},
+		inForce:   map[*CompiledPack]bool{},
+	}}
+}}
+
+// evaluatorMaps are the maps an evaluator empties and keeps for its next case.
+type evaluatorMaps struct {
+	index     *caseIndex
+	targetsOf map[Scope][]target
+	packOf    map[*record.Referral]*CompiledPack
+	inForce   map[*CompiledPack]bool
+}
+
+// newEvaluator gives an evaluator for one case, as at day, with nothing of an earlier case.
+func newEvaluator(e *Engine, c *record.Case, day record.Date, listed StatusSet, tally *StatusCounts) *evaluator {
+	ev := evaluators.Get().(*evaluator)
+	spare := ev.spare
+	*ev = evaluator{engine: e, c: c, asOf: day, index: spare.index, listed: listed, tally: tally, targetsOf: spare.targetsOf, spare: spare}
+	return ev
+}
+
+// release empties the evaluator's maps and gives it back. What it returned (findings, errors)
+// is the caller's: the evaluator keeps no reference to them.
+func (ev *evaluator) release() {
+	spare := ev.spare
+	spare.index.reset()
+	clear(spare.targetsOf)
+	clear(spare.packOf)
+	clear(spare.inForce)
+	*ev = evaluator{spare: spare}
+	evaluators.Put(ev)
 }
 
 // scopeTargets is targets(ev.c, scope), made once per case.
@@ -271,6 +316,10 @@ type vars struct {
 	start, due, done                     ref.Val
 	status, lateWD, lateDays, left       ref.Val
 	index                                *caseIndex // the record's look-ups, for the late-bound functions
+	// meter is what the rule's counted fast paths spent (set by evaluator.eval), and locals
+	// the comprehension variables of a fast path (see fastpath.go).
+	meter  *meter
+	locals [maxLocals]ref.Val
 }
 
 func (v *vars) ResolveName(name string) (any, bool) {
@@ -328,7 +377,7 @@ func (v *vars) ResolveFunction(name string) (functions.LateBoundOp, bool) {
 
 func (ev *evaluator) rule(cp *CompiledPack, cr *compiledRule) {
 	r := cr.rule
-	ev.cp, ev.cr, ev.tracker, ev.overBudget = cp, cr, nil, false
+	ev.begin(cp, cr)
 	base := vars{
 		caseV:      ev.caseVal,
 		child:      ev.childVal,
@@ -765,13 +814,48 @@ func intOrZero(p *int) ref.Val {
 	return types.Int(*p)
 }
 
+// begin starts the evaluation of a rule on the record, with nothing spent.
+func (ev *evaluator) begin(cp *CompiledPack, cr *compiledRule) {
+	ev.cp, ev.cr, ev.tracker, ev.overBudget, ev.meter = cp, cr, nil, false, meter{}
+}
+
+// trackerCost is what the rule's counted expressions spent through CEL on the record.
+func (ev *evaluator) trackerCost() uint64 {
+	if ev.tracker == nil {
+		return 0
+	}
+	return ev.tracker.ActualCost()
+}
+
+// reportSpent tells the engine's spent hook what the rule spent on the record, through CEL
+// and through fast paths, when its counted expressions spent anything.
+func (ev *evaluator) reportSpent(r *Rule) {
+	if ev.tracker != nil || ev.meter.spent > 0 {
+		ev.engine.spent(r, ev.trackerCost()+ev.meter.spent, ev.objects)
+	}
+}
+
 // eval evaluates one expression of the rule being checked. An expression whose cost CEL
 // could not bound when the pack was compiled runs with the rule's cost tracker, which carries
 // what the rule spent on this record so far and stops it at its budget.
 func (ev *evaluator) eval(p *program, act *vars) (ref.Val, error) {
 	if p.fast != nil && useFastPaths {
-		if out := p.fast(act); out != nil {
-			return out, nil
+		if !p.counted {
+			if out := p.fast(act); out != nil {
+				return out, nil
+			}
+		} else {
+			// The fast path charges the meter what CEL would charge, up to what the rule
+			// has left; if it gives up, what it charged is taken back and CEL, counting for
+			// itself, decides.
+			m := &ev.meter
+			spent := m.spent
+			m.limit = ev.budget - min(ev.budget, ev.trackerCost())
+			act.meter = m
+			if out := p.fast(act); out != nil {
+				return out, nil
+			}
+			m.spent = spent
 		}
 	}
 	if !p.counted {
@@ -783,10 +867,10 @@ func (ev *evaluator) eval(p *program, act *vars) (ref.Val, error) {
 		if err != nil {
 			return nil, err
 		}
-		limit := ev.budget
-		t.Limit = &limit
+		t.Limit = &ev.trackerLimit
 		ev.tracker = t
 	}
+	ev.trackerLimit = ev.budget - min(ev.budget, ev.meter.spent)
 	frame, err := interpreter.NewExecutionFrame(act)
 	if err != nil {
 		return nil, err

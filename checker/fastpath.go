@@ -1,29 +1,37 @@
 package checker
 
 import (
+	"slices"
+	"strings"
 	"sync"
 
 	"cel.dev/cel-go/cel"
 	celast "cel.dev/cel-go/common/ast"
+	"cel.dev/cel-go/common/cost"
 	"cel.dev/cel-go/common/functions"
+	"cel.dev/cel-go/common/operators"
+	"cel.dev/cel-go/common/overloads"
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
+	"cel.dev/cel-go/common/types/traits"
 )
 
 // Most of what a pack evaluates is small: a field of the object in hand (referral.received,
 // assessment.completed), a condition on it (plan.kind == 'child_protection', s47.seen !=
 // null), a deadline's due day (addWorkingDays(start, 45)). Through CEL's interpreter each
 // such evaluation resolves its variables and fields through the attribute machinery, which
-// was a fifth of a check's CPU. An expression made only of variables, fields, literals, the
-// logical operators, equality, the conditional and functions the checker resolved to one
-// overload is read once, when the pack is compiled, into Go functions that do the same work
+// was a fifth of a check's CPU. An expression made of variables, fields, literals, lists,
+// the logical operators, equality, the conditional, the macros' loops (exists, all, map,
+// filter), functions the checker resolved to one overload and the record's late-bound
+// look-ups is read once, when the pack is compiled, into Go functions that do the same work
 // directly, calling the same implementations CEL would.
 //
 // A fast path answers only when it can answer as CEL would: whenever a part meets something
 // else (a null where an object was expected, a function's error, an unknown), the path gives
-// nil and the expression runs through CEL, so the result and any error are CEL's own. Only
-// expressions whose cost is bounded when the pack is compiled get one (see program.counted):
-// a counted expression runs through CEL, which charges the rule's budget.
+// nil and the expression runs through CEL, so the result and any error are CEL's own. An
+// expression whose cost CEL could not bound when the pack was compiled (see
+// program.counted) charges the rule's budget as it goes, step for step what CEL's tracker
+// would (see meter); TestFastPathsChargeAsCEL holds the two to the same figures.
 // TestFastPathAgreesWithCEL checks every shipped expression both ways on generated cases.
 
 // fastPath evaluates an expression without CEL, or returns nil when CEL must.
@@ -32,36 +40,250 @@ type fastPath func(act *vars) ref.Val
 // useFastPaths switches fast paths off for the test that compares them with CEL.
 var useFastPaths = true
 
+// maxLocals is how many comprehension variables (an iteration variable and an accumulator
+// each) can be in scope at once in a fast path: comprehensions nested three deep.
+const maxLocals = 6
+
+// meter is what a rule's counted expressions spent on one record through their fast paths.
+// A counted expression's fast path charges each step as CEL's cost tracker would (an
+// attribute one unit, a list made ten, a call what the environment's cost models say, priced
+// by the same tracker), so the rule's budget holds whichever way it runs. A fast path that
+// would go past limit gives up (nil), and CEL, counting for itself, decides.
+type meter struct {
+	spent, limit uint64
+	args         [2]ref.Val // a call's arguments as its price is asked, so none is allocated
+}
+
+// charge adds n to what was spent and reports whether it is still within the limit.
+func (m *meter) charge(n uint64) bool {
+	m.spent += n
+	return m.spent <= m.limit
+}
+
 // fastPathOf reads a checked expression into a fast path, or returns nil when one of its
-// parts has none. env supplies the functions' implementations.
-func fastPathOf(env *cel.Env, checked *cel.Ast) fastPath {
+// parts has none. env supplies the functions' implementations; costs, when set, makes the
+// path charge act.meter for what it does, as CEL would charge a counted expression.
+func fastPathOf(env *cel.Env, checked *cel.Ast, costs *cost.Tracker) fastPath {
 	native := checked.NativeRep()
-	return fastBuilder{native: native, env: env}.build(native.Expr())
+	b := &fastBuilder{native: native, env: env, adapter: env.CELTypeAdapter(), costs: costs}
+	return b.build(native.Expr())
 }
 
 type fastBuilder struct {
-	native *celast.AST
-	env    *cel.Env
+	native  *celast.AST
+	env     *cel.Env
+	adapter types.Adapter
+	costs   *cost.Tracker // set for a counted expression: what each call costs
+	// locals are the comprehension variables in scope, innermost last; each is held in
+	// vars.locals at its index here.
+	locals []string
+}
+
+// within is the builder for the inside of a comprehension that binds names.
+func (b *fastBuilder) within(names ...string) *fastBuilder {
+	inner := *b
+	inner.locals = append(slices.Clone(b.locals), names...)
+	return &inner
+}
+
+// charged makes f charge n units first, when the expression is counted.
+func (b *fastBuilder) charged(n uint64, f fastPath) fastPath {
+	if b.costs == nil || n == 0 {
+		return f
+	}
+	return func(act *vars) ref.Val {
+		if !act.meter.charge(n) {
+			return nil
+		}
+		return f(act)
+	}
 }
 
 // build gives a fast path for e, or nil.
-func (b fastBuilder) build(e celast.Expr) fastPath {
+func (b *fastBuilder) build(e celast.Expr) fastPath {
 	switch e.Kind() {
 	case celast.LiteralKind:
 		v := e.AsLiteral()
 		return func(*vars) ref.Val { return v }
 	case celast.IdentKind:
-		return varGetter(e.AsIdent())
+		return b.charged(cost.SelectAndIdentCost, b.ident(e.AsIdent()))
 	case celast.SelectKind:
-		return b.selectField(e)
+		return b.charged(cost.SelectAndIdentCost, b.selectField(e))
 	case celast.CallKind:
 		return b.call(e)
+	case celast.ListKind:
+		return b.list(e)
+	case celast.ComprehensionKind:
+		return b.comprehension(e)
 	}
-	return nil // lists, maps, comprehensions: CEL's
+	return nil // maps and structs: CEL's
+}
+
+// ident reads a comprehension variable in scope, else a name of the activation.
+func (b *fastBuilder) ident(name string) fastPath {
+	for slot := len(b.locals) - 1; slot >= 0; slot-- {
+		if b.locals[slot] == name {
+			return func(act *vars) ref.Val { return act.locals[slot] }
+		}
+	}
+	return varGetter(name)
+}
+
+// list makes a list from its elements, as CEL does; a list of literals is made once.
+func (b *fastBuilder) list(e celast.Expr) fastPath {
+	l := e.AsList()
+	if len(l.OptionalIndices()) > 0 {
+		return nil
+	}
+	elems := make([]fastPath, l.Size())
+	literal := true
+	for i, x := range l.Elements() {
+		if elems[i] = b.build(x); elems[i] == nil {
+			return nil
+		}
+		literal = literal && x.Kind() == celast.LiteralKind
+	}
+	if literal {
+		vals := make([]ref.Val, len(elems))
+		for i, x := range l.Elements() {
+			vals[i] = x.AsLiteral()
+		}
+		made := types.NewRefValList(b.adapter, vals)
+		return b.charged(cost.ListCreateBaseCost, func(*vars) ref.Val { return made })
+	}
+	adapter := b.adapter
+	return b.charged(cost.ListCreateBaseCost, func(act *vars) ref.Val {
+		vals := make([]ref.Val, len(elems))
+		for i, el := range elems {
+			if vals[i] = el(act); vals[i] == nil {
+				return nil
+			}
+		}
+		return types.NewRefValList(adapter, vals)
+	})
+}
+
+// comprehension runs a macro's loop (exists, all, map, filter…) over a list. A map or filter
+// collects its items in one slice, as CEL's own mutable accumulator does, rather than
+// concatenating lists one item at a time.
+func (b *fastBuilder) comprehension(e celast.Expr) fastPath {
+	c := e.AsComprehension()
+	if c.HasIterVar2() || len(b.locals)+2 > maxLocals {
+		return nil
+	}
+	rng := b.build(c.IterRange())
+	if rng == nil {
+		return nil
+	}
+	accuSlot, iterSlot := len(b.locals), len(b.locals)+1
+	if pred, elem, ok := b.appendShape(c); ok {
+		adapter := b.adapter
+		// What CEL charges: the empty list the accumulator starts as (10) and reading it as
+		// the result (1); then for each item the step adds, the accumulator (1), the one-item
+		// list (10) and the concatenation (1).
+		const once = cost.ListCreateBaseCost + cost.SelectAndIdentCost
+		const perItem = cost.SelectAndIdentCost + cost.ListCreateBaseCost + 1
+		metered := b.costs != nil
+		return func(act *vars) ref.Val {
+			items, ok := rng(act).(traits.Lister)
+			if !ok || metered && !act.meter.charge(once) {
+				return nil
+			}
+			var vals []ref.Val
+			for it := items.Iterator(); it.HasNext() == types.True; {
+				act.locals[iterSlot] = it.Next()
+				if pred != nil {
+					keep, ok := pred(act).(types.Bool)
+					if !ok {
+						return nil
+					}
+					if !keep {
+						continue // CEL charges nothing for keeping the accumulator as it is
+					}
+				}
+				v := elem(act)
+				if v == nil || metered && !act.meter.charge(perItem) {
+					return nil
+				}
+				vals = append(vals, v)
+			}
+			return types.NewRefValList(adapter, vals)
+		}
+	}
+	init := b.build(c.AccuInit())
+	loop := b.within(c.AccuVar(), c.IterVar())
+	cond, step := loop.build(c.LoopCondition()), loop.build(c.LoopStep())
+	result := b.within(c.AccuVar()).build(c.Result())
+	if init == nil || cond == nil || step == nil || result == nil {
+		return nil
+	}
+	return func(act *vars) ref.Val {
+		items, ok := rng(act).(traits.Lister)
+		if !ok {
+			return nil
+		}
+		accu := init(act)
+		if accu == nil {
+			return nil
+		}
+		act.locals[accuSlot] = accu
+		for it := items.Iterator(); it.HasNext() == types.True; {
+			act.locals[iterSlot] = it.Next()
+			more, ok := cond(act).(types.Bool)
+			if !ok {
+				return nil
+			}
+			if !more {
+				break
+			}
+			if accu = step(act); accu == nil {
+				return nil
+			}
+			act.locals[accuSlot] = accu
+		}
+		return result(act)
+	}
+}
+
+// appendShape recognises the loop of a map or filter macro: an accumulator that starts as
+// an empty list, a condition that is always true, a step that appends one item (under a
+// condition, for a filter), and the accumulator as the result. It gives the item and the
+// condition (nil for a map) as fast paths.
+func (b *fastBuilder) appendShape(c celast.ComprehensionExpr) (pred, elem fastPath, ok bool) {
+	accu := c.AccuVar()
+	if !strings.HasPrefix(accu, "@") || accu == c.IterVar() {
+		return nil, nil, false
+	}
+	isAccu := func(x celast.Expr) bool { return x.Kind() == celast.IdentKind && x.AsIdent() == accu }
+	init, cond := c.AccuInit(), c.LoopCondition()
+	if !isAccu(c.Result()) || init.Kind() != celast.ListKind || init.AsList().Size() != 0 ||
+		cond.Kind() != celast.LiteralKind || cond.AsLiteral() != types.True || c.LoopStep().Kind() != celast.CallKind {
+		return nil, nil, false
+	}
+	loop := b.within(accu, c.IterVar())
+	step := c.LoopStep().AsCall()
+	if step.FunctionName() == operators.Conditional && len(step.Args()) == 3 {
+		if !isAccu(step.Args()[2]) || step.Args()[1].Kind() != celast.CallKind {
+			return nil, nil, false
+		}
+		if pred = loop.build(step.Args()[0]); pred == nil {
+			return nil, nil, false
+		}
+		step = step.Args()[1].AsCall()
+	}
+	args := step.Args()
+	if step.FunctionName() != operators.Add || len(args) != 2 || !isAccu(args[0]) ||
+		args[1].Kind() != celast.ListKind || args[1].AsList().Size() != 1 || len(args[1].AsList().OptionalIndices()) > 0 {
+		return nil, nil, false
+	}
+	if elem = loop.build(args[1].AsList().Elements()[0]); elem == nil {
+		return nil, nil, false
+	}
+	return pred, elem, true
 }
 
 // selectField reads operand.field on one of the engine's objects.
-func (b fastBuilder) selectField(e celast.Expr) fastPath {
+func (b *fastBuilder) selectField(e celast.Expr) fastPath {
 	sel := e.AsSelect()
 	if sel.IsTestOnly() {
 		return nil // has(): CEL's presence test
@@ -99,27 +321,28 @@ func (b fastBuilder) selectField(e celast.Expr) fastPath {
 	}
 }
 
-// call reads the logical operators, equality, the conditional and a function with one
-// overload bound when the pack is compiled.
-func (b fastBuilder) call(e celast.Expr) fastPath {
+// call reads the logical operators, equality, the conditional, a function with one overload
+// bound when the pack is compiled, and one of the record's look-ups bound late.
+func (b *fastBuilder) call(e celast.Expr) fastPath {
 	c := e.AsCall()
+	argExprs := c.Args()
 	if c.IsMemberFunction() {
-		return nil
+		argExprs = append([]celast.Expr{c.Target()}, argExprs...)
 	}
-	args := make([]fastPath, len(c.Args()))
-	for i, a := range c.Args() {
+	args := make([]fastPath, len(argExprs))
+	for i, a := range argExprs {
 		if args[i] = b.build(a); args[i] == nil {
 			return nil
 		}
 	}
-	switch name := c.FunctionName(); name {
-	case "_&&_", "_||_":
+	switch name := c.FunctionName(); {
+	case name == operators.LogicalAnd || name == operators.LogicalOr:
 		if len(args) != 2 {
 			return nil
 		}
 		// The left side decides when it is false for && (true for ||), as in CEL; a left
 		// side with no answer here is left to CEL, which may still decide on the right.
-		decides := types.Bool(name == "_||_")
+		decides := types.Bool(name == operators.LogicalOr)
 		lhs, rhs := args[0], args[1]
 		return func(act *vars) ref.Val {
 			l, ok := lhs(act).(types.Bool)
@@ -134,7 +357,7 @@ func (b fastBuilder) call(e celast.Expr) fastPath {
 			}
 			return nil
 		}
-	case "_?_:_":
+	case name == operators.Conditional:
 		if len(args) != 3 {
 			return nil
 		}
@@ -149,24 +372,61 @@ func (b fastBuilder) call(e celast.Expr) fastPath {
 			}
 			return no(act)
 		}
-	case "_==_", "_!=_":
+	case name == operators.NotStrictlyFalse && len(args) == 1:
+		// The loop condition of exists and all: a bool passes through (an error or an
+		// unknown, which it would turn into true, gives nil here like any other).
+		arg, price := args[0], b.price(name, overloads.NotStrictlyFalse)
+		return func(act *vars) ref.Val {
+			v, ok := arg(act).(types.Bool)
+			if !ok {
+				return nil
+			}
+			if price != nil {
+				act.meter.args[0] = v
+				if !price(act, v, act.meter.args[:1]) {
+					return nil
+				}
+			}
+			return v
+		}
+	case name == operators.Equals || name == operators.NotEquals:
 		if len(args) != 2 {
 			return nil
 		}
-		negate := types.Bool(name == "_!=_")
+		negate := types.Bool(name == operators.NotEquals)
 		lhs, rhs := args[0], args[1]
+		price := b.price(name, overloads.Equals)
+		if negate {
+			price = b.price(name, overloads.NotEquals)
+		}
 		return func(act *vars) ref.Val {
 			l, r := lhs(act), rhs(act)
 			if l == nil || r == nil {
 				return nil
 			}
-			if eq, ok := types.Equal(l, r).(types.Bool); ok {
-				return types.Bool(eq != negate)
+			eq, ok := types.Equal(l, r).(types.Bool)
+			if !ok {
+				return nil
 			}
-			return nil
+			out := types.Bool(eq != negate)
+			if price != nil {
+				act.meter.args[0], act.meter.args[1] = l, r
+				if !price(act, out, act.meter.args[:2]) {
+					return nil
+				}
+			}
+			return out
 		}
 	}
-	impl := b.overload(e.ID(), c.FunctionName())
+	ids := b.native.GetOverloadIDs(e.ID())
+	if len(ids) != 1 {
+		return nil
+	}
+	price := b.price(c.FunctionName(), ids[0])
+	if late := b.lateBound(c.FunctionName(), ids[0], args); late != nil {
+		return late
+	}
+	impl := b.overload(ids[0], c.FunctionName())
 	switch {
 	case impl == nil:
 		return nil
@@ -177,7 +437,14 @@ func (b fastBuilder) call(e celast.Expr) fastPath {
 			if v == nil || trait != 0 && !v.Type().HasTrait(trait) {
 				return nil
 			}
-			return answered(op(v))
+			out := op(v)
+			if price != nil {
+				act.meter.args[0] = v
+				if !price(act, out, act.meter.args[:1]) {
+					return nil
+				}
+			}
+			return answered(out)
 		}
 	case len(args) == 2 && impl.Binary != nil:
 		op, lhs, rhs, trait := impl.Binary, args[0], args[1], impl.OperandTrait
@@ -186,21 +453,90 @@ func (b fastBuilder) call(e celast.Expr) fastPath {
 			if l == nil || r == nil || trait != 0 && !l.Type().HasTrait(trait) {
 				return nil
 			}
-			return answered(op(l, r))
+			out := op(l, r)
+			if price != nil {
+				act.meter.args[0], act.meter.args[1] = l, r
+				if !price(act, out, act.meter.args[:2]) {
+					return nil
+				}
+			}
+			return answered(out)
 		}
 	}
 	return nil
+}
+
+// price charges a call of a counted expression what CEL's tracker charges it, and reports
+// whether the meter is still within its limit; nil for an expression that is not counted.
+func (b *fastBuilder) price(function, overload string) func(act *vars, result ref.Val, args []ref.Val) bool {
+	if b.costs == nil {
+		return nil
+	}
+	if c, ok := fixedCosts[overload]; ok {
+		return func(act *vars, _ ref.Val, _ []ref.Val) bool { return act.meter.charge(c.units) }
+	}
+	costs, call := b.costs, &callNamed{function, overload} // a pointer, so that passing it allocates nothing
+	return func(act *vars, result ref.Val, args []ref.Val) bool {
+		return act.meter.charge(costs.CostCall(call, args, result))
+	}
+}
+
+// callNamed names a call for the cost tracker, as CEL's own call nodes do.
+type callNamed struct{ function, overload string }
+
+func (c *callNamed) Function() string   { return c.function }
+func (c *callNamed) OverloadID() string { return c.overload }
+
+// lateBound calls one of the record's look-ups (see index.go), which the activation supplies,
+// after checking each argument is the object its declaration names, as CEL's dispatch does.
+// It gives nil for a function that is not bound late.
+func (b *fastBuilder) lateBound(function, overload string, args []fastPath) fastPath {
+	decl, ok := b.env.Functions()[function]
+	if !ok {
+		return nil
+	}
+	var want []string
+	for _, o := range decl.OverloadDecls() {
+		if o.ID() != overload {
+			continue
+		}
+		if !o.HasLateBinding() {
+			return nil
+		}
+		for _, t := range o.ArgTypes() {
+			want = append(want, t.TypeName())
+		}
+	}
+	if len(want) != len(args) {
+		return nil
+	}
+	price := b.price(function, overload)
+	return func(act *vars) ref.Val {
+		vals := make([]ref.Val, len(args))
+		for i, arg := range args {
+			o, ok := arg(act).(*celObject)
+			if !ok || o.t.celTyp.TypeName() != want[i] {
+				return nil
+			}
+			vals[i] = o
+		}
+		op, ok := act.index.resolve(function)
+		if !ok {
+			return nil
+		}
+		out := op(overload, vals...)
+		if price != nil && !price(act, out, vals) {
+			return nil
+		}
+		return answered(out)
+	}
 }
 
 // overload is the implementation CEL calls for a call the checker resolved to exactly one
 // overload, found as CEL's planner finds it (by the overload's id, else by the function's
 // name, as for the standard operators), or nil: for one bound late (a record's look-ups,
 // from the activation) or one that is not strict.
-func (b fastBuilder) overload(id int64, function string) *functions.Overload {
-	ids := b.native.GetOverloadIDs(id)
-	if len(ids) != 1 {
-		return nil
-	}
+func (b *fastBuilder) overload(id, function string) *functions.Overload {
 	decl, ok := b.env.Functions()[function]
 	if !ok {
 		return nil
@@ -211,7 +547,7 @@ func (b fastBuilder) overload(id int64, function string) *functions.Overload {
 	}
 	var found *functions.Overload
 	for _, o := range bindings {
-		if o.Operator == ids[0] {
+		if o.Operator == id {
 			found = o
 			break
 		}

@@ -21,8 +21,8 @@ func TestFastPathAgreesWithCEL(t *testing.T) {
 	fast := 0
 	for _, cp := range e.Packs {
 		for _, cr := range cp.rules {
-			for _, p := range []*program{cr.when, cr.each, cr.subject, cr.itemWhen, cr.assert, cr.pendingFor, cr.start, cr.due, cr.done, cr.lapse, cr.message} {
-				if p != nil && p.fast != nil {
+			for _, p := range cr.programs() {
+				if p.fast != nil {
 					fast++
 				}
 			}
@@ -123,4 +123,56 @@ func sampleBeyond(t *testing.T) ([]*record.Incident, []*record.Arrangements) {
 		t.Fatalf("read %d incidents and %d areas from the sample, want some of each", len(incidents), len(areas))
 	}
 	return incidents, areas
+}
+
+// TestEveryShippedExpressionHasAFastPath holds the shipped packs to what the fast paths
+// cover, so that a new expression that falls back to CEL's interpreter on every evaluation
+// is noticed (extend fastpath.go, or say why not).
+func TestEveryShippedExpressionHasAFastPath(t *testing.T) {
+	e := shippedEngine(t)
+	for _, cp := range e.Packs {
+		for _, cr := range cp.rules {
+			for _, p := range cr.programs() {
+				if p.fast == nil {
+					t.Errorf("%s %s: an expression has no fast path", cp.Pack.Edition, cr.rule.ID)
+				}
+			}
+		}
+	}
+}
+
+// TestFastPathsChargeAsCEL runs every shipped rule on records far longer than any child's with
+// fast paths and without, and wants each rule charged on each record exactly what CEL's own
+// tracker charges: the budget that stops a rule whose work grows faster than the record means
+// the same whichever way its expressions run.
+func TestFastPathsChargeAsCEL(t *testing.T) {
+	e := shippedEngine(t)
+	spent := func(on bool) map[string]uint64 {
+		useFastPaths = on
+		defer func() { useFastPaths = true }()
+		out := map[string]uint64{}
+		for name, c := range longRecords() {
+			e.spent = func(r *Rule, cost uint64, _ int) { out[name+" "+r.ID] += cost }
+			if _, errs := e.Check(c, record.Date{}); len(errs) > 0 {
+				t.Fatalf("%s: %v", name, errs[0])
+			}
+		}
+		e.spent = nil
+		return out
+	}
+	fast, cel := spent(true), spent(false)
+	if len(cel) < 20 {
+		t.Fatalf("only %d rules charged on the long records: the comparison proves little", len(cel))
+	}
+	for key, want := range cel {
+		got := fast[key]
+		if got != want {
+			t.Errorf("%s: charged %d through fast paths, %d through CEL", key, got, want)
+		}
+	}
+	for key := range fast {
+		if _, ok := cel[key]; !ok {
+			t.Errorf("%s: charged through fast paths only", key)
+		}
+	}
 }

@@ -72,6 +72,12 @@ func newCaseIndex() *caseIndex {
 	return ix
 }
 
+// reset forgets the record the index was built for, keeping its maps for the next one.
+func (ix *caseIndex) reset() {
+	clear(ix.seen)
+	clear(ix.referrals)
+}
+
 // resolve gives the implementation of a late-bound function.
 func (ix *caseIndex) resolve(name string) (functions.LateBoundOp, bool) {
 	fn, ok := ix.bindings[name]

@@ -81,6 +81,17 @@ func MustDate(s string) Date {
 
 // DateOf returns the calendar day of t in t's own location.
 func DateOf(t time.Time) Date {
+	if t.Location() == time.UTC {
+		// The common case, every timestamp a rule computes: the day is the Unix time
+		// divided by a day's seconds, rounded down (before 1970 too), with no calendar
+		// arithmetic.
+		u := t.Unix()
+		days := u / 86400
+		if u%86400 < 0 {
+			days--
+		}
+		return Date{day: int32(days) + dayOffset}
+	}
 	y, m, d := t.Date()
 	u := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 	return Date{day: int32(u.Unix()/86400) + dayOffset}

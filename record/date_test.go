@@ -208,6 +208,18 @@ func TestDateAddDaysAndDaysUntil(t *testing.T) {
 	}
 }
 
+// TestDateOfUTCAgreesWithTheCalendar checks the shortcut DateOf takes for a time in UTC
+// against the calendar's own reading, at and around midnight, before and after 1970.
+func TestDateOfUTCAgreesWithTheCalendar(t *testing.T) {
+	for tm := time.Date(1899, 12, 25, 0, 0, 0, 0, time.UTC); tm.Year() <= 2201; tm = tm.Add(7*time.Hour + 59*time.Minute + 59*time.Second) {
+		y, m, d := tm.Date()
+		want := fmt.Sprintf("%04d-%02d-%02d", y, m, d)
+		if got := DateOf(tm).String(); got != want {
+			t.Fatalf("DateOf(%s) = %s, want %s", tm, got, want)
+		}
+	}
+}
+
 func TestDateOfUsesTheTimesOwnLocation(t *testing.T) {
 	// 23:30 on 29 February in UTC-5 is already 1 March in UTC.
 	tm := time.Date(2024, 2, 29, 23, 30, 0, 0, time.FixedZone("UTC-5", -5*3600))

@@ -585,15 +585,21 @@ func checkOne(engine *checker.Engine, opts Options, show map[checker.Status]bool
 		}
 		out.dues = append(out.dues, d)
 	}
-	for _, f := range findings {
+	if opts.PerCase != nil || opts.PerRecord != nil {
+		// Those were given the findings and may keep them: what follows changes its own copy.
+		findings = slices.Clone(findings)
+	}
+	for i := range findings {
+		// By pointer: a copy whose address is taken would be allocated for every finding.
+		f := &findings[i]
 		f.File, f.Record = rec.File, rec.Index
 		out.counts[f.Status]++
 		if f.Status == checker.StatusBreach {
 			if opts.Breaches != nil {
-				out.breaches.add(checker.BaselineEntryOf(&f))
+				out.breaches.add(checker.BaselineEntryOf(f))
 			}
 			if opts.Baseline != nil {
-				if opts.Baseline.Has(&f) {
+				if opts.Baseline.Has(f) {
 					out.known[f.Key()] = true
 					continue // known: neither listed nor failing
 				}
@@ -605,9 +611,9 @@ func checkOne(engine *checker.Engine, opts Options, show map[checker.Status]bool
 		}
 		if show[f.Status] {
 			if red != nil {
-				red.Finding(&f)
+				red.Finding(f)
 			}
-			out.findings.add(f)
+			out.findings.add(*f)
 		}
 	}
 	// Warnings are kept only for a record that was checked: a skipped one has its error.
