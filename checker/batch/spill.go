@@ -96,7 +96,7 @@ func (rf *runFile) close() error {
 	return err
 }
 
-// chunkShift sets the values in a chunk: 1<<chunkShift, 512.
+// chunkShift is the log2 of chunkLen: value i is in chunk i>>chunkShift.
 const chunkShift = 9
 
 // chunkLen is how many values a chunk holds: 512 findings are 136 KiB, small beside a
