@@ -218,12 +218,16 @@ var evaluators = sync.Pool{New: func() any {
 	}}
 }}
 
+// maxSpareTargets bounds the targets array an evaluator keeps for its next case.
+const maxSpareTargets = 1024
+
 // evaluatorMaps are the maps an evaluator empties and keeps for its next case.
 type evaluatorMaps struct {
 	index     *caseIndex
 	targetsOf map[Scope][]target
 	packOf    map[*record.Referral]*CompiledPack
 	inForce   map[*CompiledPack]bool
+	targets   []target // the array every scope's targets are cut from
 }
 
 // newEvaluator gives an evaluator for one case, as at day, with nothing of an earlier case.
@@ -242,11 +246,16 @@ func (ev *evaluator) release() {
 	clear(spare.targetsOf)
 	clear(spare.packOf)
 	clear(spare.inForce)
+	clear(spare.targets)
+	spare.targets = spare.targets[:0]
+	if cap(spare.targets) > maxSpareTargets {
+		spare.targets = nil // a huge record's array is not kept
+	}
 	*ev = evaluator{spare: spare}
 	evaluators.Put(ev)
 }
 
-// scopeTargets is targets(ev.c, scope), made once per case.
+// scopeTargets lists the objects of a scope in record order, made once per case.
 func (ev *evaluator) scopeTargets(scope Scope) []target {
 	if ts, ok := ev.targetsOf[scope]; ok {
 		return ts
@@ -254,7 +263,10 @@ func (ev *evaluator) scopeTargets(scope Scope) []target {
 	if ev.targetsOf == nil {
 		ev.targetsOf = map[Scope][]target{}
 	}
-	ts := targets(ev.c, scope)
+	// Every scope's targets are cut from one array the evaluator keeps from case to case.
+	from := len(ev.spare.targets)
+	ev.spare.targets = appendTargets(ev.spare.targets, ev.c, scope)
+	ts := ev.spare.targets[from:len(ev.spare.targets):len(ev.spare.targets)]
 	ev.targetsOf[scope] = ts
 	return ts
 }
@@ -284,12 +296,11 @@ func newTarget(id string, r *record.Referral, object any) target {
 	return t
 }
 
-// targets lists the objects of a scope in record order.
-func targets(c *record.Case, scope Scope) []target {
+// appendTargets appends the objects of a scope to out, in record order.
+func appendTargets(out []target, c *record.Case, scope Scope) []target {
 	if scope == ScopeCase {
-		return []target{newTarget(c.CaseID, nil, c)}
+		return append(out, newTarget(c.CaseID, nil, c))
 	}
-	var out []target
 	coll := record.CollectionOf(string(scope))
 	for _, r := range c.Referrals {
 		if scope == ScopeReferral {

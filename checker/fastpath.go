@@ -190,6 +190,12 @@ func (b *fastBuilder) comprehension(e celast.Expr) fastPath {
 				return nil
 			}
 			var vals []ref.Val
+			if pred == nil {
+				// A map makes an item of every item: its list is made at its size at once.
+				if n, ok := items.Size().(types.Int); ok && n > 0 {
+					vals = make([]ref.Val, 0, n)
+				}
+			}
 			for it := items.Iterator(); it.HasNext() == types.True; {
 				act.locals[iterSlot] = it.Next()
 				if pred != nil {

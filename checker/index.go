@@ -25,6 +25,7 @@ type caseIndex struct {
 	seen      map[*record.Plan]*sortedDates
 	referrals map[*record.Referral]*referralIndex
 	bindings  map[string]functions.LateBoundOp
+	spare     []*referralIndex // emptied indexes of an earlier record, to be filled again
 }
 
 // referralIndex is one referral's objects by id and by date.
@@ -37,6 +38,7 @@ type referralIndex struct {
 	// CEL lists built once, by enquiry or plan id.
 	enquiryConfList, reviewList, planConfList map[string]ref.Val
 	reviewDates                               map[string]*sortedDates
+	objects                                   int // the discussions and conferences indexed
 }
 
 func newCaseIndex() *caseIndex {
@@ -72,11 +74,27 @@ func newCaseIndex() *caseIndex {
 	return ix
 }
 
-// reset forgets the record the index was built for, keeping its maps for the next one.
+// reset forgets the record the index was built for, keeping its maps, and its referrals'
+// indexes emptied, for the next one.
 func (ix *caseIndex) reset() {
 	clear(ix.seen)
+	for _, ri := range ix.referrals {
+		if len(ix.spare) == maxSpareReferrals || ri.objects > maxSpareObjects {
+			continue // the collector takes it: maps do not shrink, and a huge one is not kept
+		}
+		ri.empty()
+		ix.spare = append(ix.spare, ri)
+	}
 	clear(ix.referrals)
 }
+
+// maxSpareReferrals bounds the emptied referral indexes an index keeps, and maxSpareObjects
+// the size of a referral whose index is kept: more than any child's record needs, so that a
+// huge record is not held on to after it was checked.
+const (
+	maxSpareReferrals = 32
+	maxSpareObjects   = 256
+)
 
 // resolve gives the implementation of a late-bound function.
 func (ix *caseIndex) resolve(name string) (functions.LateBoundOp, bool) {
@@ -115,7 +133,13 @@ func (ix *caseIndex) referral(r *record.Referral) *referralIndex {
 	if ix.referrals == nil {
 		ix.referrals = map[*record.Referral]*referralIndex{}
 	}
-	ri := indexReferral(r)
+	var ri *referralIndex
+	if n := len(ix.spare); n > 0 {
+		ri, ix.spare = ix.spare[n-1], ix.spare[:n-1]
+		ri.fill(r)
+	} else {
+		ri = indexReferral(r)
+	}
 	ix.referrals[r] = ri
 	return ri
 }
@@ -127,6 +151,27 @@ func indexReferral(r *record.Referral) *referralIndex {
 		planConfs:      map[string][]*record.Conference{},
 		reviews:        map[string][]*record.Conference{},
 	}
+	ri.fill(r)
+	return ri
+}
+
+// empty forgets the referral the index was built for, keeping its maps.
+func (ri *referralIndex) empty() {
+	clear(ri.discussionByID)
+	clear(ri.enquiryConfs)
+	clear(ri.planConfs)
+	clear(ri.reviews)
+	clear(ri.dated)
+	ri.dated = ri.dated[:0]
+	clear(ri.enquiryConfList)
+	clear(ri.reviewList)
+	clear(ri.planConfList)
+	clear(ri.reviewDates)
+}
+
+// fill indexes the objects of r into an empty index.
+func (ri *referralIndex) fill(r *record.Referral) {
+	ri.objects = len(r.StrategyDiscussions) + len(r.Conferences)
 	for _, d := range r.StrategyDiscussions {
 		if _, dup := ri.discussionByID[d.ID]; !dup {
 			ri.discussionByID[d.ID] = d // the first of an id, as a search in record order finds
@@ -152,7 +197,6 @@ func indexReferral(r *record.Referral) *referralIndex {
 			sortConferences(ks)
 		}
 	}
-	return ri
 }
 
 // discussionFor is the discussion at which an enquiry was initiated: the one it names, else
