@@ -12,11 +12,12 @@ import (
 )
 
 // TestOneWorkerLargerThanEveryQueue: one worker both decodes and evaluates, and the accepting
-// goroutine waits for the oldest record's decoding while the queues (four records each, for
-// one worker) are full. A batch hundreds of times larger than every queue, with duplicates, a
-// record refused before decoding (too long), one that does not decode and one that decodes
-// but is invalid, ends, with every record counted and each error at its record, and the same
-// report whatever the number of workers.
+// goroutine waits for the oldest slot's decoding while the queues (four slots of up to 32
+// records each, for one worker) are full. A batch five times larger than every queue holds
+// together, with duplicates, a record refused before decoding (too long) in the same slot as
+// records to decode, one that does not decode and one that decodes but is invalid, ends, with
+// every record counted and each error at its record, and the same report whatever the number
+// of workers.
 func TestOneWorkerLargerThanEveryQueue(t *testing.T) {
 	const n = 2100
 	var lines []string
@@ -104,5 +105,54 @@ func TestOneWorkerLargerThanEveryQueue(t *testing.T) {
 	}
 	if len(one) == 0 || !reflect.DeepEqual(one, two) {
 		t.Errorf("one worker lists %d findings, two %d, or they differ", len(one), len(two))
+	}
+}
+
+// TestSlotsAreBounded: the reader closes a slot at 32 records, or once its records' bytes
+// reach 64 KiB, so a slot holds at most 64 KiB and one record more; and every record reaches
+// accept once, in order.
+func TestSlotsAreBounded(t *testing.T) {
+	var lines []string
+	for i := range 100 {
+		lines = append(lines, rec(fmt.Sprintf("S-%03d", i))) // small: slots of 32
+	}
+	for i := range 7 {
+		lines = append(lines, padded(t, fmt.Sprintf("L-%d", i), 40<<10)) // two a slot, at most
+	}
+	path := writeFile(t, t.TempDir(), "slots.ndjson", []byte(strings.Join(lines, "\n")+"\n"))
+	r := &Reader{}
+	rs := r.source().(rawSource)
+	decode := make(chan *slot, pipelineDepth)
+	type shape struct{ records, bytes int }
+	var shapes []shape
+	go func() {
+		for s := range decode {
+			n := 0
+			for _, d := range s.data {
+				n += len(d)
+			}
+			shapes = append(shapes, shape{len(s.recs), n})
+			for i, d := range s.data {
+				s.recs[i] = rs.Decode(s.recs[i].File, s.recs[i].Index, d)
+			}
+			close(s.done)
+		}
+	}()
+	var ids []string
+	slots := 0
+	readDecoded(r, rs, []string{path}, []Entry{{Path: path}}, decode,
+		func(_ int, rec Record) { ids = append(ids, rec.CaseID) },
+		func(_ int, err error) { t.Errorf("file error %v", err) },
+		func() { slots++ })
+	want := []shape{{32, 32 * len(lines[0])}, {32, 32 * len(lines[0])}, {32, 32 * len(lines[0])},
+		{4 + 2, 4*len(lines[0]) + 80<<10}, {2, 80 << 10}, {2, 80 << 10}, {1, 40 << 10}}
+	if !reflect.DeepEqual(shapes, want) {
+		t.Errorf("slots (records, bytes) %v, want %v", shapes, want)
+	}
+	if slots != len(want) {
+		t.Errorf("%d slots accepted, want %d", slots, len(want))
+	}
+	if len(ids) != len(lines) || ids[0] != "S-000" || ids[99] != "S-099" || ids[106] != "L-6" {
+		t.Errorf("%d records accepted (%v…), want %d in order", len(ids), ids[:min(3, len(ids))], len(lines))
 	}
 }
