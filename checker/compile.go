@@ -53,6 +53,7 @@ type CompiledPack struct {
 	rules  []*compiledRule
 	params *celObject
 	values map[string]any // the parameter values in force, by name
+	cal    *Calendar      // the calendar its calendar functions were compiled against
 	// tracker is a cost tracker configured with the environment's cost models, cloned for
 	// each rule on each record.
 	tracker *cost.Tracker
@@ -209,7 +210,7 @@ func CompileValues(p *Pack, cal *Calendar, overrides map[string]any) (*CompiledP
 	if err != nil {
 		return nil, fmt.Errorf("build the rule environment for %s: %w", p.ID, err)
 	}
-	cp := &CompiledPack{Pack: p, params: &celObject{t: ptype, v: pv}, values: values, tracker: tracker}
+	cp := &CompiledPack{Pack: p, params: &celObject{t: ptype, v: pv}, values: values, tracker: tracker, cal: cal}
 	for _, r := range p.Rules {
 		for _, sc := range r.Scopes {
 			cr, rerrs := compileRule(base, tracker, r, sc, r.lines)

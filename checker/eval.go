@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"cel.dev/cel-go/common/cost"
 	"cel.dev/cel-go/common/functions"
@@ -35,6 +36,11 @@ type Engine struct {
 	// spent, when set, is told what each rule spent on each record of its counted
 	// expressions: how the tests show the shipped rules' headroom under their budget.
 	spent func(rule *Rule, cost uint64, objects int)
+	// share holds the *sharePlan that says which rules of different packs evaluate alike,
+	// made on first use (share.go). An atomic.Value, not an atomic.Pointer, because callers
+	// copy an Engine to change a setting; a copy keeps a plan that Engine.sharing checks
+	// against its packs before use.
+	share atomic.Value
 }
 
 // EvalError is a rule that could not be evaluated on one subject of a case: a rule defect,
@@ -125,17 +131,55 @@ func (e *Engine) CheckListed(c *record.Case, asOf record.Date, listed StatusSet,
 			}
 		}
 	}
-	for _, cp := range e.Packs {
+	// Under every edition, a rule that several packs have alike is evaluated once, and the
+	// other packs are given its outcome (share.go). Under the edition in force each referral
+	// sees one pack, so there is nothing to share.
+	var plan *sharePlan
+	var memo []sharedOutcome
+	if !e.InForce && useSharing {
+		plan = e.sharing()
+		var small [64]sharedOutcome // on the stack for every pack set of a sane size
+		if plan.groups <= len(small) {
+			memo = small[:plan.groups]
+		} else {
+			memo = make([]sharedOutcome, plan.groups)
+		}
+	}
+	for pi, cp := range e.Packs {
 		if ev.packOf != nil && !ev.inForce[cp] {
 			continue // in force mode: no referral of this case was received under this edition
 		}
-		for _, cr := range cp.rules {
+		for ri, cr := range cp.rules {
 			if cr.scope.Kind() != KindCase {
 				continue // an incident's or an area's rule: CheckIncident, CheckArrangements
 			}
+			g := -1
+			if plan != nil {
+				g = plan.group[pi][ri]
+			}
+			if g >= 0 && memo[g].ok {
+				ev.replay(&memo[g], cp, cr, plan.named[pi])
+				if e.spent != nil && memo[g].tracked {
+					e.spent(cr.rule, memo[g].cost, ev.objects)
+				}
+				continue
+			}
+			findingsFrom, errsFrom, before := len(ev.findings), len(ev.errs), *tally
 			ev.rule(cp, cr)
 			if e.spent != nil {
 				ev.reportSpent(cr.rule)
+			}
+			// An outcome over budget is not shared: its error names where this pack's rule
+			// is written, so each pack's rule finds its own.
+			if g >= 0 && !ev.overBudget && !anyOverBudget(ev.errs[errsFrom:]) {
+				o := &memo[g]
+				*o = sharedOutcome{ok: true, findingsFrom: findingsFrom, findingsTo: len(ev.findings), errsFrom: errsFrom, errsTo: len(ev.errs)}
+				if e.spent != nil {
+					o.cost, o.tracked = ev.ruleSpent()
+				}
+				for i := range o.tally {
+					o.tally[i] = tally[i] - before[i]
+				}
 			}
 		}
 	}
