@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/wtcheck/wtcheck/checker"
 	"github.com/wtcheck/wtcheck/record"
@@ -68,10 +69,20 @@ func Assemble(o Options) (*checker.Engine, error) {
 		errs = append(errs, err)
 	}
 	e := &checker.Engine{Calendar: cal, Today: o.Today, InForce: o.InForce()}
-	for _, p := range packs {
-		cp, err := checker.CompileValues(p, cal, values[p.ID])
-		if err != nil {
-			errs = append(errs, err)
+	// Each pack compiles on its own (a CEL environment of its own; the calendar, the packs
+	// and the values are only read), and compiling is most of a run's start-up: the packs
+	// compile at once, on every core, and are gathered in their order, errors included, so
+	// the engine and the message are what compiling them one by one gives.
+	compiled := make([]*checker.CompiledPack, len(packs))
+	compileErrs := make([]error, len(packs))
+	var wg sync.WaitGroup
+	for i, p := range packs {
+		wg.Go(func() { compiled[i], compileErrs[i] = checker.CompileValues(p, cal, values[p.ID]) })
+	}
+	wg.Wait()
+	for i, cp := range compiled {
+		if compileErrs[i] != nil {
+			errs = append(errs, compileErrs[i])
 			continue
 		}
 		e.Packs = append(e.Packs, cp)

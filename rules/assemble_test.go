@@ -46,3 +46,37 @@ func TestAssembleParsesSetsBeforeCompiling(t *testing.T) {
 		t.Errorf("error %v; want %q and the unknown parameter", err, want)
 	}
 }
+
+// TestAssembleCompileErrorsInPackOrder: the packs compile at once, but a compile error of
+// each comes back in the packs' order (by edition), whichever finishes first, so the message
+// is the same on every run.
+func TestAssembleCompileErrorsInPackOrder(t *testing.T) {
+	var want []string
+	for _, ed := range rules.Editions() {
+		want = append(want, "set wt"+ed+".visit_interval_working_days: ")
+	}
+	for range 20 {
+		_, err := rules.Assemble(rules.Options{Sets: []string{"visit_interval_working_days=0"}})
+		if err == nil {
+			t.Fatal("no error for a value under the parameter's minimum")
+		}
+		lines := strings.Split(err.Error(), "\n")
+		if len(lines) != len(want) {
+			t.Fatalf("%d lines, want one a pack (%d):\n%s", len(lines), len(want), err)
+		}
+		for i, line := range lines {
+			if !strings.HasPrefix(line, want[i]) {
+				t.Fatalf("line %d is %q, want it to start %q:\n%s", i+1, line, want[i], err)
+			}
+		}
+	}
+	e, err := rules.Assemble(rules.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, cp := range e.Packs {
+		if cp.Pack.ID != "wt"+rules.Editions()[i] {
+			t.Errorf("pack %d is %s, want wt%s", i, cp.Pack.ID, rules.Editions()[i])
+		}
+	}
+}

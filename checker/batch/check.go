@@ -267,7 +267,16 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 		cmp:  func(a, b *checker.BaselineEntry) int { return checker.CompareBaselineEntries(*a, *b) },
 		size: breachSize, codec: breachCodec, budget: budget, dir: opts.TempDir}
 
-	jobs := make(chan job, workers*4)
+	// Jobs go to the workers a slot at a time (pipeline.go), each batch at most a slot's
+	// records, so a hand-over is not paid for every record.
+	jobs := make(chan []job, workers*4)
+	// With a source that can split records without decoding them, the workers decode too
+	// (pipeline.go): one pool does the CPU work.
+	rs, raw := r.source().(rawSource)
+	var decode chan *slot
+	if raw {
+		decode = make(chan *slot, workers*pipelineDepth)
+	}
 	outcomes := make([]outcome, workers)
 	var wg sync.WaitGroup
 	for w := range workers {
@@ -276,11 +285,7 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 		out.known = map[string]bool{}
 		out.findings = newSorter(findingSpill)
 		out.breaches = newSorter(breachSpill)
-		wg.Go(func() {
-			for j := range jobs {
-				checkOne(engine, opts, show, j, out)
-			}
-		})
+		wg.Go(func() { work(jobs, decode, rs, func(j job) { checkOne(engine, opts, show, j, out) }) })
 	}
 
 	report := &checker.Report{Tool: opts.Tool, Errors: []checker.RecordError{}, Warnings: []checker.RecordWarning{},
@@ -304,13 +309,20 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 	// record of the batch may say: incidents (a few a year in an area) wait for the end.
 	published := checker.Published{}
 	var waiting []job
+	var batch []job // jobs accepted and not yet handed over
+	handOver := func() {
+		if len(batch) > 0 {
+			jobs <- batch
+			batch = nil // the workers own the one handed over
+		}
+	}
 	// fileError is a file that could not be read at all: a directory that could not be
 	// walked, or an importer's whole-file error. It counts as one record read and skipped, so
 	// that the counts say something is missing, and the rest of the batch goes on.
 	fileError := func(fi int, err error) {
 		read++
 		inputRecords[inputOf[fi]]++
-		jobs <- job{file: fi, rec: Record{File: files[fi], Err: err}}
+		batch = append(batch, job{file: fi, rec: Record{File: files[fi], Err: err}})
 	}
 	// accept takes each record in the order of the batch: counts it, finds duplicate ids and
 	// hands it to the workers.
@@ -375,24 +387,31 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 				}
 			}
 		}
-		jobs <- j
+		batch = append(batch, j)
 	}
-	if rs, ok := r.source().(rawSource); ok {
-		readDecoded(r, rs, files, entries, workers, accept, fileError)
+	if raw {
+		readDecoded(r, rs, files, entries, decode, accept, fileError, handOver)
 	} else {
+		// A source that decodes as it reads hands over each record as it comes: decoded
+		// records are larger than their bytes, and are not held back in batches.
 		for fi, f := range files {
 			if err := entries[fi].Err; err != nil {
 				fileError(fi, err)
+				handOver()
 				continue
 			}
-			err := r.ReadFile(f, func(rec Record) error { accept(fi, rec); return nil })
+			err := r.ReadFile(f, func(rec Record) error { accept(fi, rec); handOver(); return nil })
 			if err != nil {
 				fileError(fi, err)
+				handOver()
 			}
 		}
 	}
-	for _, j := range waiting {
-		jobs <- j
+	handOver()
+	for len(waiting) > 0 {
+		n := min(len(waiting), slotRecords)
+		jobs <- waiting[:n:n]
+		waiting = waiting[n:]
 	}
 	close(jobs)
 	wg.Wait()

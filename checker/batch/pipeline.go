@@ -13,39 +13,88 @@ type rawSource interface {
 	Decode(name string, index int, data []byte) source.Record
 }
 
-// slot is one record on its way through the pipeline: read and split in order, decoded on a
-// worker, then taken in order again.
+// slot is a run of consecutive records of one file on their way through the pipeline: read
+// and split in order, decoded on a worker, then taken in order again. Records travel in runs,
+// not one by one, because every hand-over between goroutines costs a wake-up: one record at a
+// time, they cost one worker almost as much CPU again on a second core as the work itself.
 type slot struct {
 	file    int
-	rec     Record
-	data    []byte        // the record's bytes, until decoded
+	recs    []Record
+	data    [][]byte      // each record's bytes, until decoded; nil for one refused unread
 	fileErr error         // the whole file could not be read
-	done    chan struct{} // closed once rec is decoded; nil when there is nothing to decode
+	done    chan struct{} // closed once recs are decoded; nil when there is nothing to decode
 }
 
-// pipelineDepth is how many records each worker may have read ahead of the one taken next:
-// enough that no decoder waits for the reader, few enough that memory stays bounded (each
-// record is at most the reader's MaxRecordBytes, as a job of the runner already was).
+// pipelineDepth is how many slots each worker may have read ahead of the one taken next:
+// enough that no worker waits for the reader, few enough that memory stays bounded.
 const pipelineDepth = 4
 
-// readDecoded reads the batch through a raw source: one goroutine reads and splits the files
-// in order; workers decode; this goroutine takes the records back in the batch's order, as
-// accept needs to find duplicates and count, and fileError is told of a file that could not
-// be read. Both queues are bounded, so a slow evaluation holds the reader back instead of
-// letting records pile up.
-func readDecoded(r *Reader, rs rawSource, files []string, entries []Entry, workers int,
-	accept func(file int, rec Record), fileError func(file int, err error)) {
-	order := make(chan *slot, workers*pipelineDepth)
-	decode := make(chan *slot, workers*pipelineDepth)
-	for range workers {
-		go func() {
-			for s := range decode {
-				s.rec = rs.Decode(s.rec.File, s.rec.Index, s.data)
-				s.data = nil
-				close(s.done)
+// A slot holds at most slotRecords records, and is closed once its records' bytes reach
+// slotBytes: so a slot is at most slotBytes plus one record (itself at most the reader's
+// MaxRecordBytes), and what the queues hold stays bounded as when they held one record each.
+const (
+	slotRecords = 32
+	slotBytes   = 64 << 10
+)
+
+// work is one worker of a check: the one pool of goroutines that does the CPU work, so that
+// --workers N is N goroutines busy, not N evaluating beside N decoding. It evaluates the
+// jobs accepted and, while none is waiting, decodes the records read (decode is nil when the
+// source has no raw form). Evaluation comes first when both are ready, so that decoded
+// records do not pile up ahead of their evaluation.
+//
+// A worker never sends on a queue, so it cannot be held by one: whatever the accepting
+// goroutine waits for (the oldest record's decoding, or room in jobs), a worker either is
+// doing or takes it, and the reader blocked on a full decode queue is freed as soon as a
+// worker takes from it. A worker returns when jobs is closed, which the accepting goroutine
+// does only after every record read was decoded and accepted.
+func work(jobs <-chan []job, decode <-chan *slot, rs rawSource, check func(job)) {
+	for {
+		select {
+		case js, ok := <-jobs:
+			if !ok {
+				return
 			}
-		}()
+			for _, j := range js {
+				check(j)
+			}
+			continue
+		default:
+		}
+		select {
+		case js, ok := <-jobs:
+			if !ok {
+				return
+			}
+			for _, j := range js {
+				check(j)
+			}
+		case s, ok := <-decode:
+			if !ok {
+				decode = nil // every record is read: only jobs are left
+				continue
+			}
+			for i, data := range s.data {
+				if data != nil {
+					s.recs[i] = rs.Decode(s.recs[i].File, s.recs[i].Index, data)
+				}
+			}
+			s.data = nil
+			close(s.done)
+		}
 	}
+}
+
+// readDecoded reads the batch through a raw source: one goroutine reads and splits the files
+// in order and hands each record to the workers (work) to decode; this goroutine takes the
+// records back in the batch's order, as accept needs to find duplicates and count, and
+// fileError is told of a file that could not be read. Both queues are bounded (decode's
+// capacity, and as much again for order), so a slow evaluation holds the reader back instead
+// of letting records pile up. It closes decode once every record is read. slotDone is called
+// after each slot's records are accepted, to hand on what they became.
+func readDecoded(r *Reader, rs rawSource, files []string, entries []Entry, decode chan<- *slot,
+	accept func(file int, rec Record), fileError func(file int, err error), slotDone func()) {
+	order := make(chan *slot, cap(decode))
 	go func() {
 		defer close(order)
 		defer close(decode)
@@ -56,32 +105,59 @@ func readDecoded(r *Reader, rs rawSource, files []string, entries []Entry, worke
 			}
 			in, err := r.input(f)
 			if err != nil {
-				order <- &slot{file: fi, rec: Record{File: f, Err: err}}
+				order <- &slot{file: fi, recs: []Record{{File: f, Err: err}}}
 				continue
 			}
+			var cur *slot
+			size := 0
+			send := func() {
+				if cur == nil {
+					return
+				}
+				order <- cur
+				if cur.done != nil {
+					decode <- cur
+				}
+				cur, size = nil, 0
+			}
+			add := func(rec Record, data []byte) {
+				if cur == nil {
+					cur = &slot{file: fi, recs: make([]Record, 0, slotRecords), data: make([][]byte, 0, slotRecords)}
+				}
+				cur.recs = append(cur.recs, rec)
+				cur.data = append(cur.data, data)
+				if data != nil && cur.done == nil {
+					cur.done = make(chan struct{})
+				}
+				size += len(data)
+				if len(cur.recs) == slotRecords || size >= slotBytes {
+					send()
+				}
+			}
 			err = rs.ReadRaw(in, func(rec Record) error {
-				order <- &slot{file: fi, rec: rec}
+				add(rec, nil)
 				return nil
 			}, func(index int, data []byte) error {
-				s := &slot{file: fi, rec: Record{File: f, Index: index}, data: data, done: make(chan struct{})}
-				order <- s
-				decode <- s
+				add(Record{File: f, Index: index}, data)
 				return nil
 			})
+			send()
 			if err != nil {
 				order <- &slot{file: fi, fileErr: err}
 			}
 		}
 	}()
 	for s := range order {
-		switch {
-		case s.fileErr != nil:
+		if s.fileErr != nil {
 			fileError(s.file, s.fileErr)
-		case s.done != nil:
-			<-s.done
-			fallthrough
-		default:
-			accept(s.file, s.rec)
+		} else {
+			if s.done != nil {
+				<-s.done
+			}
+			for _, rec := range s.recs {
+				accept(s.file, rec)
+			}
 		}
+		slotDone()
 	}
 }

@@ -388,19 +388,72 @@ func TestFirstSeen(t *testing.T) {
 }
 
 // TestSortInPlaceIsAStableSort checks the cycle-following permutation against
-// slices.SortStableFunc on lists with many equal keys, of every length up to 300.
+// slices.SortStableFunc on lists with many equal keys, of every length up to 300 and of
+// lengths that end in, on and past chunk boundaries.
 func TestSortInPlaceIsAStableSort(t *testing.T) {
 	type kv struct{ key, seq int }
+	lengths := []int{chunkLen - 1, chunkLen, chunkLen + 1, 2*chunkLen + 7, 3 * chunkLen}
 	for n := range 300 {
+		lengths = append(lengths, n)
+	}
+	for _, n := range lengths {
 		values := make([]kv, n)
+		var held chunks[kv]
 		for i := range values {
 			values[i] = kv{key: (i * 7919) % 13, seq: i}
+			held.add(&values[i])
 		}
 		want := slices.Clone(values)
 		slices.SortStableFunc(want, func(a, b kv) int { return a.key - b.key })
-		sortInPlace(values, func(a, b *kv) int { return a.key - b.key })
-		if !slices.Equal(values, want) {
-			t.Fatalf("n=%d: got %v, want %v", n, values, want)
+		sortInPlace(&held, func(a, b *kv) int { return a.key - b.key })
+		got := make([]kv, held.n)
+		for i := range got {
+			got[i] = *held.at(i)
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("n=%d: got %v, want %v", n, got, want)
+		}
+	}
+}
+
+// TestSorterReusesItsChunks: a sorter writes a run each time its budget is spent, exactly as
+// before values were held in chunks (a run every budget's worth, the rest in memory), and
+// holds no more chunks than one budget needs however many runs it writes; the merge gives
+// every value, in order.
+func TestSorterReusesItsChunks(t *testing.T) {
+	const perRun, total = 1000, 5300
+	cfg := &spillConfig[checker.Finding]{what: "findings", cmp: func(a, b *checker.Finding) int { return checker.CompareFindings(*a, *b) },
+		size: func(*checker.Finding) int64 { return 1 }, codec: findingCodec, budget: perRun, dir: t.TempDir()}
+	s := newSorter(cfg)
+	for i := range total {
+		s.add(checker.Finding{CaseID: fmt.Sprintf("C-%05d", (i*7919)%total), Edition: "2018", Rule: "r"})
+	}
+	if len(s.runs) != total/perRun || s.vals.n != total%perRun {
+		t.Fatalf("%d runs and %d values held, want %d and %d", len(s.runs), s.vals.n, total/perRun, total%perRun)
+	}
+	if want := (perRun + chunkLen - 1) / chunkLen; len(s.vals.c) != want {
+		t.Errorf("%d chunks, want %d: chunks are not reused after a run", len(s.vals.c), want)
+	}
+	for _, r := range s.runs {
+		if r.n != perRun {
+			t.Errorf("a run of %d values, want %d", r.n, perRun)
+		}
+	}
+	list, err := mergeSorters(cfg, []*sorter[checker.Finding]{s})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer list.Close()
+	got, err := checker.CollectFindings(list)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != total {
+		t.Fatalf("%d findings, want %d", len(got), total)
+	}
+	for i, f := range got {
+		if want := fmt.Sprintf("C-%05d", i); f.CaseID != want {
+			t.Fatalf("finding %d is %s, want %s", i, f.CaseID, want)
 		}
 	}
 }
