@@ -110,12 +110,19 @@ func (e *Engine) CheckInForce(c *record.Case, asOf record.Date) ([]Finding, []Ev
 // for it; its rule's own message expression, and an interval's subject expression, are not
 // evaluated either, so an error in those expressions shows only on a finding that is listed.
 func (e *Engine) CheckListed(c *record.Case, asOf record.Date, listed StatusSet, tally *StatusCounts) ([]Finding, []EvalError, []NotCovered) {
+	return e.CheckListedAppend(nil, c, asOf, listed, tally)
+}
+
+// CheckListedAppend is CheckListed appending the findings to dst[:0], so that a caller
+// checking case after case reuses one array for them rather than growing a new one each time.
+func (e *Engine) CheckListedAppend(dst []Finding, c *record.Case, asOf record.Date, listed StatusSet, tally *StatusCounts) ([]Finding, []EvalError, []NotCovered) {
 	if tally == nil {
 		tally = new(StatusCounts)
 	}
 	day := e.AsOfFor(c, asOf)
 	ev := newEvaluator(e, c.ViewAt(day), day, listed, tally)
 	defer ev.release()
+	ev.findings = dst[:0]
 	ev.caseVal, ev.childVal, ev.asOfVal = celTypeAdapter.NativeToValue(ev.c), celTypeAdapter.NativeToValue(&ev.c.Child), dateVal(day)
 	ev.objects = ev.c.Objects()
 	ev.budget = ruleCostBase + ruleCostPerObject*uint64(ev.objects)

@@ -152,9 +152,35 @@ type outcome struct {
 	known       map[string]bool // baseline breaches found breached again
 	newBreaches int
 	uncovered   []checker.NotCovered
+	// scratch is the array a case's findings are made in, kept from case to case: nothing
+	// keeps a finding of it once the case is done (a per-case consumer gets its own).
+	scratch []checker.Finding
 	// incidents and arrangements count the records of those kinds checked.
 	incidents, arrangements int
 	dues                    []checker.DueDisagreement
+}
+
+// maxScratch bounds the findings array a worker keeps from one case for the next, so that a
+// huge record's is not kept.
+const maxScratch = 4096
+
+// scratchFor is the array to make a case's findings in: none when a per-case consumer is
+// given them, for it may keep them.
+func (o *outcome) scratchFor(opts Options) []checker.Finding {
+	if opts.PerCase != nil || opts.PerRecord != nil {
+		return nil
+	}
+	return o.scratch
+}
+
+// keepScratch keeps the array of a case's findings, emptied, for the next case, when nothing
+// was given them that may keep them.
+func (o *outcome) keepScratch(opts Options, findings []checker.Finding) {
+	if opts.PerCase != nil || opts.PerRecord != nil || cap(findings) > maxScratch {
+		return
+	}
+	clear(findings)
+	o.scratch = findings[:0]
 }
 
 type sortableError struct {
@@ -571,7 +597,7 @@ func checkOne(engine *checker.Engine, opts Options, show map[checker.Status]bool
 			listed = checker.AllStatuses
 		}
 		var tally checker.StatusCounts
-		findings, evalErrs, uncovered = engine.CheckListed(rec.Case, opts.AsOf, listed, &tally)
+		findings, evalErrs, uncovered = engine.CheckListedAppend(out.scratchFor(opts), rec.Case, opts.AsOf, listed, &tally)
 		for _, s := range checker.Statuses {
 			if n := tally.Of(s); n > 0 {
 				out.counts[s] += n
@@ -632,6 +658,7 @@ func checkOne(engine *checker.Engine, opts Options, show map[checker.Status]bool
 			out.findings.add(*f)
 		}
 	}
+	out.keepScratch(opts, findings)
 	// Warnings are kept only for a record that was checked: a skipped one has its error.
 	for _, rw := range rec.Warnings {
 		w := checker.RecordWarning{File: rec.File, Record: rec.Index, CaseID: rec.CaseID, Path: rw.Path, Warning: rw.Warning}
