@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/wtcheck/wtcheck/checker"
 	"github.com/wtcheck/wtcheck/internal/testgen"
@@ -455,5 +456,53 @@ func TestSorterReusesItsChunks(t *testing.T) {
 		if want := fmt.Sprintf("C-%05d", i); f.CaseID != want {
 			t.Fatalf("finding %d is %s, want %s", i, f.CaseID, want)
 		}
+	}
+}
+
+// TestReadAheadStopsWithTheWalk: a walk of many runs on disk, each decoded ahead by a goroutine
+// of its own, that stops early leaves no goroutine behind, and the next walk starts again
+// from the first value.
+func TestReadAheadStopsWithTheWalk(t *testing.T) {
+	cfg := &spillConfig[checker.Finding]{what: "findings", cmp: func(a, b *checker.Finding) int { return checker.CompareFindings(*a, *b) }, size: findingSize,
+		codec: findingCodec, budget: 1000 * findingSize(&checker.Finding{}), dir: t.TempDir()}
+	s := newSorter(cfg)
+	// Runs far longer than what a run's goroutine decodes ahead, so that it must wait.
+	const total = 20000
+	for i := range total {
+		s.add(checker.Finding{CaseID: fmt.Sprintf("C-%05d", (i*7919)%total), Edition: "2018", Rule: "r", Subject: "A1"})
+	}
+	list, err := mergeSorters(cfg, []*sorter[checker.Finding]{s})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer list.Close()
+	if len(list.sources) < 10 || list.sources[0].run.n < (readAheadDepth+2)*readAheadBatch {
+		t.Fatalf("%d sources, the first of %d values: want many long runs", len(list.sources), list.sources[0].run.n)
+	}
+	before := runtime.NumGoroutine()
+	for range 3 {
+		n := 0
+		for f := range list.All() {
+			if want := fmt.Sprintf("C-%05d", n); f.CaseID != want {
+				t.Fatalf("value %d is %s, want %s", n, f.CaseID, want)
+			}
+			if n++; n == 100 {
+				break
+			}
+		}
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Errorf("%d goroutines after three walks stopped early, %d before", n, before)
+	}
+	n := 0
+	for range list.All() {
+		n++
+	}
+	if n != total || list.Err() != nil {
+		t.Errorf("a whole walk gave %d values (error %v), want %d", n, list.Err(), total)
 	}
 }
