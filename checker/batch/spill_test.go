@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/wtcheck/wtcheck/checker"
 	"github.com/wtcheck/wtcheck/internal/testgen"
@@ -456,51 +455,5 @@ func TestSorterReusesItsChunks(t *testing.T) {
 		if want := fmt.Sprintf("C-%05d", i); f.CaseID != want {
 			t.Fatalf("finding %d is %s, want %s", i, f.CaseID, want)
 		}
-	}
-}
-
-// TestReadAheadStopsWithTheWalk: a walk of many runs on disk, each decoded ahead by a goroutine
-// of its own, that stops early leaves no goroutine behind, and the next walk starts again
-// from the first value.
-func TestReadAheadStopsWithTheWalk(t *testing.T) {
-	cfg := &spillConfig[checker.Finding]{what: "findings", cmp: func(a, b *checker.Finding) int { return checker.CompareFindings(*a, *b) }, size: findingSize,
-		codec: findingCodec, budget: 50 * findingSize(&checker.Finding{}), dir: t.TempDir()}
-	s := newSorter(cfg)
-	for i := range 5000 {
-		s.add(checker.Finding{CaseID: fmt.Sprintf("C-%05d", (i*7919)%5000), Edition: "2018", Rule: "r", Subject: "A1"})
-	}
-	list, err := mergeSorters(cfg, []*sorter[checker.Finding]{s})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer list.Close()
-	if len(list.sources) < 50 {
-		t.Fatalf("%d sources, want many runs", len(list.sources))
-	}
-	before := runtime.NumGoroutine()
-	for range 3 {
-		n := 0
-		for f := range list.All() {
-			if want := fmt.Sprintf("C-%05d", n); f.CaseID != want {
-				t.Fatalf("value %d is %s, want %s", n, f.CaseID, want)
-			}
-			if n++; n == 1000 {
-				break
-			}
-		}
-	}
-	deadline := time.Now().Add(5 * time.Second)
-	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if n := runtime.NumGoroutine(); n > before {
-		t.Errorf("%d goroutines after three walks stopped early, %d before", n, before)
-	}
-	n := 0
-	for range list.All() {
-		n++
-	}
-	if n != 5000 || list.Err() != nil {
-		t.Errorf("a whole walk gave %d values (error %v), want 5000", n, list.Err())
 	}
 }
