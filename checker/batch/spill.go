@@ -306,52 +306,10 @@ func (l *sortedList[T]) Close() error {
 
 // cursor reads one source in order.
 type cursor[T any] struct {
-	src  *mergeInput[T]
-	next int // values read so far
-	// A run on disk is decoded ahead by a goroutine of its own, a batch at a time, so that
-	// reading back a large report uses the cores the check has finished with while this
-	// goroutine merges and the writer formats.
-	batches <-chan readBatch[T]
-	batch   []T
-	at      int
-}
-
-// readBatch is values decoded ahead from one run, or the error that ended it.
-type readBatch[T any] struct {
-	vals []T
-	err  error
-}
-
-// readAheadBatch is how many values a run's goroutine decodes at a time, and readAheadDepth
-// how many batches it may have decoded ahead: a few hundred kilobytes a run.
-const (
-	readAheadBatch = 128
-	readAheadDepth = 2
-)
-
-// readAhead decodes a run's n values from r in batches until they are all read, an error
-// stops it (sent as the last batch), or done is closed because the walk ended early.
-func readAhead[T any](r *bufio.Reader, decode func(*bufio.Reader, *T) error, n int, out chan<- readBatch[T], done <-chan struct{}) {
-	defer close(out)
-	for n > 0 {
-		b := readBatch[T]{vals: make([]T, min(n, readAheadBatch))}
-		for i := range b.vals {
-			if err := decode(r, &b.vals[i]); err != nil {
-				if errors.Is(err, io.EOF) {
-					err = io.ErrUnexpectedEOF
-				}
-				b = readBatch[T]{err: err}
-				n = 0
-				break
-			}
-		}
-		n -= len(b.vals)
-		select {
-		case out <- b:
-		case <-done:
-			return
-		}
-	}
+	src    *mergeInput[T]
+	next   int // values read so far
+	r      *bufio.Reader
+	decode func(*bufio.Reader, *T) error
 }
 
 // read returns the source's next value, nil at its end or on an error.
@@ -366,19 +324,15 @@ func (c *cursor[T]) read() (*T, error) {
 	if c.next == c.src.run.n {
 		return nil, nil
 	}
-	if c.at == len(c.batch) {
-		b, ok := <-c.batches
-		switch {
-		case !ok:
-			return nil, io.ErrUnexpectedEOF
-		case b.err != nil:
-			return nil, b.err
-		}
-		c.batch, c.at = b.vals, 0
-	}
 	c.next++
-	c.at++
-	return &c.batch[c.at-1], nil
+	v := new(T)
+	if err := c.decode(c.r, v); err != nil {
+		if errors.Is(err, io.EOF) {
+			err = io.ErrUnexpectedEOF
+		}
+		return nil, err
+	}
+	return v, nil
 }
 
 // All yields the values in order, merging the sources with a heap; it may be walked any number
@@ -402,16 +356,12 @@ func (l *sortedList[T]) All() iter.Seq[*T] {
 		cursors := make([]cursor[T], len(l.sources))
 		heads := make([]*T, len(l.sources))
 		h := mergeHeap[T]{cmp: l.cfg.cmp, heads: heads}
-		done := make(chan struct{})
-		defer close(done) // a walk ended early stops the runs' goroutines
 		for i := range l.sources {
 			c := &cursors[i]
 			c.src = &l.sources[i]
 			if c.src.mem == nil {
-				r := bufio.NewReaderSize(io.NewSectionReader(c.src.file.f, c.src.run.off, c.src.run.size), bufSize)
-				batches := make(chan readBatch[T], readAheadDepth)
-				c.batches = batches
-				go readAhead(r, l.cfg.codec.decoder(), c.src.run.n, batches, done)
+				c.r = bufio.NewReaderSize(io.NewSectionReader(c.src.file.f, c.src.run.off, c.src.run.size), bufSize)
+				c.decode = l.cfg.codec.decoder()
 			}
 			v, err := c.read()
 			if err != nil {
