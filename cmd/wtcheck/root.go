@@ -55,8 +55,8 @@ func newRootCommand(stdin io.Reader) *cobra.Command {
 		Use:   "wtcheck",
 		Short: "Check children's social care case records against Working Together to Safeguard Children",
 		Long: `wtcheck checks case records exported from a children's social care system against the
-rule packs of Working Together to Safeguard Children (2010, 2018 and 2023), and reports every
-breach, every deadline still pending, and what was met.`,
+rule packs of Working Together to Safeguard Children (the six editions from 2010 to 2026),
+and reports every breach, every deadline still pending, and what was met.`,
 		Version:       toolVersion(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
