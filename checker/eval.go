@@ -311,9 +311,6 @@ func (ev *evaluator) scopeTargets(scope Scope) []target {
 	if ts, ok := ev.targetsOf[scope]; ok {
 		return ts
 	}
-	if ev.targetsOf == nil {
-		ev.targetsOf = map[Scope][]target{}
-	}
 	// Every scope's targets are cut from one array the evaluator keeps from case to case.
 	from := len(ev.spare.targets)
 	ev.spare.targets = appendTargets(ev.spare.targets, ev.c, scope)
@@ -892,8 +889,8 @@ func (ev *evaluator) trackerCost() uint64 {
 // reportSpent tells the engine's spent hook what the rule spent on the record, through CEL
 // and through fast paths, when its counted expressions spent anything.
 func (ev *evaluator) reportSpent(r *Rule) {
-	if ev.tracker != nil || ev.meter.spent > 0 {
-		ev.engine.spent(r, ev.trackerCost()+ev.meter.spent, ev.objects)
+	if cost, spent := ev.ruleSpent(); spent {
+		ev.engine.spent(r, cost, ev.objects)
 	}
 }
 

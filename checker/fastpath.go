@@ -384,14 +384,8 @@ func (b *fastBuilder) call(e celast.Expr) fastPath {
 		arg, price := args[0], b.price(name, overloads.NotStrictlyFalse)
 		return func(act *vars) ref.Val {
 			v, ok := arg(act).(types.Bool)
-			if !ok {
+			if !ok || !price.pays1(act, v, v) {
 				return nil
-			}
-			if price != nil {
-				act.meter.args[0] = v
-				if !price(act, v, act.meter.args[:1]) {
-					return nil
-				}
 			}
 			return v
 		}
@@ -415,11 +409,8 @@ func (b *fastBuilder) call(e celast.Expr) fastPath {
 				return nil
 			}
 			out := types.Bool(eq != negate)
-			if price != nil {
-				act.meter.args[0], act.meter.args[1] = l, r
-				if !price(act, out, act.meter.args[:2]) {
-					return nil
-				}
+			if !price.pays2(act, out, l, r) {
+				return nil
 			}
 			return out
 		}
@@ -428,10 +419,10 @@ func (b *fastBuilder) call(e celast.Expr) fastPath {
 	if len(ids) != 1 {
 		return nil
 	}
-	price := b.price(c.FunctionName(), ids[0])
 	if late := b.lateBound(c.FunctionName(), ids[0], args); late != nil {
 		return late
 	}
+	price := b.price(c.FunctionName(), ids[0])
 	impl := b.overload(ids[0], c.FunctionName())
 	switch {
 	case impl == nil:
@@ -444,11 +435,8 @@ func (b *fastBuilder) call(e celast.Expr) fastPath {
 				return nil
 			}
 			out := op(v)
-			if price != nil {
-				act.meter.args[0] = v
-				if !price(act, out, act.meter.args[:1]) {
-					return nil
-				}
+			if !price.pays1(act, out, v) {
+				return nil
 			}
 			return answered(out)
 		}
@@ -460,11 +448,8 @@ func (b *fastBuilder) call(e celast.Expr) fastPath {
 				return nil
 			}
 			out := op(l, r)
-			if price != nil {
-				act.meter.args[0], act.meter.args[1] = l, r
-				if !price(act, out, act.meter.args[:2]) {
-					return nil
-				}
+			if !price.pays2(act, out, l, r) {
+				return nil
 			}
 			return answered(out)
 		}
@@ -472,9 +457,36 @@ func (b *fastBuilder) call(e celast.Expr) fastPath {
 	return nil
 }
 
-// price charges a call of a counted expression what CEL's tracker charges it, and reports
-// whether the meter is still within its limit; nil for an expression that is not counted.
-func (b *fastBuilder) price(function, overload string) func(act *vars, result ref.Val, args []ref.Val) bool {
+// pricer charges a call of a counted expression what CEL's tracker charges it, and reports
+// whether the meter is still within its limit; nil, for an expression that is not counted,
+// charges nothing.
+type pricer func(act *vars, result ref.Val, args []ref.Val) bool
+
+// pays charges a call of args that gave result.
+func (p pricer) pays(act *vars, result ref.Val, args []ref.Val) bool {
+	return p == nil || p(act, result, args)
+}
+
+// pays1 and pays2 are pays for a call of one or two arguments, held in the meter so that
+// no slice of them is allocated.
+func (p pricer) pays1(act *vars, result, a ref.Val) bool {
+	if p == nil {
+		return true
+	}
+	act.meter.args[0] = a
+	return p(act, result, act.meter.args[:1])
+}
+
+func (p pricer) pays2(act *vars, result, a, b ref.Val) bool {
+	if p == nil {
+		return true
+	}
+	act.meter.args[0], act.meter.args[1] = a, b
+	return p(act, result, act.meter.args[:2])
+}
+
+// price is the pricer of a call of overload, or nil when the expression is not counted.
+func (b *fastBuilder) price(function, overload string) pricer {
 	if b.costs == nil {
 		return nil
 	}
@@ -531,7 +543,7 @@ func (b *fastBuilder) lateBound(function, overload string, args []fastPath) fast
 			return nil
 		}
 		out := op(overload, vals...)
-		if price != nil && !price(act, out, vals) {
+		if !price.pays(act, out, vals) {
 			return nil
 		}
 		return answered(out)

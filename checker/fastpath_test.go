@@ -8,7 +8,6 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/wtcheck/wtcheck/internal/testgen"
 	"github.com/wtcheck/wtcheck/record"
 )
 
@@ -32,25 +31,7 @@ func TestFastPathAgreesWithCEL(t *testing.T) {
 		t.Fatalf("%d expressions of the shipped packs have a fast path, want at least 100", fast)
 	}
 
-	var gen bytes.Buffer
-	if err := testgen.WriteCases(&gen, 400, 7); err != nil {
-		t.Fatal(err)
-	}
-	sample, err := os.ReadFile("../fixtures/sample/cases.ndjson")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cases []*record.Case
-	for line := range bytes.Lines(append(gen.Bytes(), sample...)) {
-		if len(bytes.TrimSpace(line)) == 0 {
-			continue
-		}
-		c, _, err := record.Decode(line)
-		if err != nil {
-			continue // the sample holds records that are meant to be refused
-		}
-		cases = append(cases, c)
-	}
+	cases := generatedAndSample(t, 400, 7)
 	incidents, areas := sampleBeyond(t)
 
 	run := func(on bool) (out []any) {

@@ -1,43 +1,19 @@
 package checker
 
 import (
-	"bytes"
 	"os"
 	"reflect"
 	"strings"
 	"sync"
 	"testing"
 
-	"github.com/wtcheck/wtcheck/internal/testgen"
 	"github.com/wtcheck/wtcheck/record"
 )
 
 // shareCases is 300 generated cases and the sample's valid cases.
 func shareCases(t *testing.T) []*record.Case {
 	t.Helper()
-	var gen bytes.Buffer
-	if err := testgen.WriteCases(&gen, 300, 11); err != nil {
-		t.Fatal(err)
-	}
-	sample, err := os.ReadFile("../fixtures/sample/cases.ndjson")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cases []*record.Case
-	for line := range bytes.Lines(append(gen.Bytes(), sample...)) {
-		if len(bytes.TrimSpace(line)) == 0 {
-			continue
-		}
-		c, _, err := record.Decode(line)
-		if err != nil {
-			continue // the sample holds records that are meant to be refused
-		}
-		cases = append(cases, c)
-	}
-	if len(cases) < 300 {
-		t.Fatalf("read %d cases, want at least 300", len(cases))
-	}
-	return cases
+	return generatedAndSample(t, 300, 11)
 }
 
 // checkOutcome is everything CheckListed gives on one case, and what it told Engine.spent.
@@ -315,13 +291,12 @@ func TestSharingKeepsDifferencesApart(t *testing.T) {
 	})
 }
 
-// TestSharedRuleOverBudget shows two packs with the same rule, which goes over its budget:
-// each pack's rule reports its own error, naming where that pack writes it, as without
-// sharing.
-func TestSharedRuleOverBudget(t *testing.T) {
-	cal := testCalendar(t)
+// compileAlike compiles packs from their texts against one calendar, so that their rules can
+// be shared.
+func compileAlike(t *testing.T, cal *Calendar, texts ...string) []*CompiledPack {
+	t.Helper()
 	var packs []*CompiledPack
-	for _, text := range []string{quadraticPack, strings.Replace(quadraticPack, "id: bounds\nedition: \"test\"", "# the same rule, two lines lower\n\nid: bounds2\nedition: \"test2\"", 1)} {
+	for _, text := range texts {
 		p, err := ParsePack("test.yaml", []byte(text))
 		if err != nil {
 			t.Fatal(err)
@@ -332,7 +307,15 @@ func TestSharedRuleOverBudget(t *testing.T) {
 		}
 		packs = append(packs, cp)
 	}
-	e := &Engine{Packs: packs, Calendar: cal}
+	return packs
+}
+
+// TestSharedRuleOverBudget shows two packs with the same rule, which goes over its budget:
+// each pack's rule reports its own error, naming where that pack writes it, as without
+// sharing.
+func TestSharedRuleOverBudget(t *testing.T) {
+	cal := testCalendar(t)
+	e := &Engine{Packs: compileAlike(t, cal, quadraticPack, strings.Replace(quadraticPack, "id: bounds\nedition: \"test\"", "# the same rule, two lines lower\n\nid: bounds2\nedition: \"test2\"", 1)), Calendar: cal}
 	if g := e.sharing().group[1][0]; g == -1 || e.sharing().group[0][0] != g {
 		t.Fatal("the two packs' rule, alike, is not shared")
 	}
@@ -358,9 +341,7 @@ func TestSharedRuleOverBudget(t *testing.T) {
 // found it.
 func TestSharedRuleErrors(t *testing.T) {
 	cal := testCalendar(t)
-	var packs []*CompiledPack
-	for _, ed := range []string{"one", "two"} {
-		p, err := ParsePack("test.yaml", []byte(strings.NewReplacer("EDITION", ed).Replace(`
+	pack := `
 id: test-EDITION
 edition: "EDITION"
 title: Test pack
@@ -373,17 +354,8 @@ rules:
     citation: {chapter: "1"}
     scope: plan
     assert: plan.visits[9].seen
-`)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		cp, err := Compile(p, cal, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		packs = append(packs, cp)
-	}
-	e := &Engine{Packs: packs, Calendar: cal}
+`
+	e := &Engine{Packs: compileAlike(t, cal, strings.ReplaceAll(pack, "EDITION", "one"), strings.ReplaceAll(pack, "EDITION", "two")), Calendar: cal}
 	cases := []*record.Case{planOfVisits(5), planOfVisits(12)}
 	with, without := checkAll(e, cases, AllStatuses, true), checkAll(e, cases, AllStatuses, false)
 	sameOutcomes(t, "errors", cases, with, without)

@@ -1,8 +1,12 @@
 package checker
 
 import (
+	"bytes"
 	"os"
 	"testing"
+
+	"github.com/wtcheck/wtcheck/internal/testgen"
+	"github.com/wtcheck/wtcheck/record"
 )
 
 // testCalendar is the shipped England and Wales calendar, read from the rules folder (the
@@ -35,3 +39,31 @@ func compileTestPack(t testing.TB, yamlText string) *CompiledPack {
 }
 
 func intPtr(n int) *int { return &n }
+
+// generatedAndSample is n generated cases (testgen, seed) and the sample's valid cases.
+func generatedAndSample(t testing.TB, n int, seed uint64) []*record.Case {
+	t.Helper()
+	var gen bytes.Buffer
+	if err := testgen.WriteCases(&gen, n, seed); err != nil {
+		t.Fatal(err)
+	}
+	sample, err := os.ReadFile("../fixtures/sample/cases.ndjson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cases []*record.Case
+	for line := range bytes.Lines(append(gen.Bytes(), sample...)) {
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		c, _, err := record.Decode(line)
+		if err != nil {
+			continue // the sample holds records that are meant to be refused
+		}
+		cases = append(cases, c)
+	}
+	if len(cases) < n {
+		t.Fatalf("read %d cases, want at least %d", len(cases), n)
+	}
+	return cases
+}

@@ -49,25 +49,26 @@ const (
 // worker takes from it. A worker returns when jobs is closed, which the accepting goroutine
 // does only after every record read was decoded and accepted.
 func work(jobs <-chan []job, decode <-chan *slot, rs rawSource, check func(job)) {
+	// evaluate checks one slot's jobs; false once jobs is closed.
+	evaluate := func(js []job, ok bool) bool {
+		for _, j := range js {
+			check(j)
+		}
+		return ok
+	}
 	for {
 		select {
 		case js, ok := <-jobs:
-			if !ok {
+			if !evaluate(js, ok) {
 				return
-			}
-			for _, j := range js {
-				check(j)
 			}
 			continue
 		default:
 		}
 		select {
 		case js, ok := <-jobs:
-			if !ok {
+			if !evaluate(js, ok) {
 				return
-			}
-			for _, j := range js {
-				check(j)
 			}
 		case s, ok := <-decode:
 			if !ok {
