@@ -40,6 +40,10 @@ type Options struct {
 	// findings and the batch's arrangements (complete: with PerRecord set, incidents are
 	// checked once the batch is read), in the same way as PerCase.
 	PerRecord func(rec Record, published checker.Published, findings []checker.Finding)
+	// PerCaseBorrows says that PerCase and PerRecord take the findings in any order and keep
+	// none of them after they return (the comparison of editions): a case's findings are then
+	// made in the worker's own array, reused from case to case, and neither sorted nor copied.
+	PerCaseBorrows bool
 	// AllowEmpty lets an input that yields no case record pass. Without it Check returns an
 	// *EmptyError beside the report (findings-format.md, "Exit codes"): a nightly extract
 	// that failed to arrive must never pass as a clean run.
@@ -167,7 +171,7 @@ const maxScratch = 4096
 // scratchFor is the array to make a case's findings in: none when a per-case consumer is
 // given them, for it may keep them.
 func (o *outcome) scratchFor(opts Options) []checker.Finding {
-	if opts.PerCase != nil || opts.PerRecord != nil {
+	if (opts.PerCase != nil || opts.PerRecord != nil) && !opts.PerCaseBorrows {
 		return nil
 	}
 	return o.scratch
@@ -176,7 +180,7 @@ func (o *outcome) scratchFor(opts Options) []checker.Finding {
 // keepScratch keeps the array of a case's findings, emptied, for the next case, when nothing
 // was given them that may keep them.
 func (o *outcome) keepScratch(opts Options, findings []checker.Finding) {
-	if opts.PerCase != nil || opts.PerRecord != nil || cap(findings) > maxScratch {
+	if (opts.PerCase != nil || opts.PerRecord != nil) && !opts.PerCaseBorrows || cap(findings) > maxScratch {
 		return
 	}
 	clear(findings)
@@ -612,7 +616,9 @@ func checkOne(engine *checker.Engine, opts Options, show map[checker.Status]bool
 	}
 	out.uncovered = append(out.uncovered, uncovered...)
 	if opts.PerCase != nil && rec.Case != nil {
-		checker.SortFindings(findings)
+		if !opts.PerCaseBorrows {
+			checker.SortFindings(findings)
+		}
 		opts.PerCase(rec.Case, findings)
 	}
 	if opts.PerRecord != nil && rec.Case == nil {
@@ -627,7 +633,7 @@ func checkOne(engine *checker.Engine, opts Options, show map[checker.Status]bool
 		}
 		out.dues = append(out.dues, d)
 	}
-	if opts.PerCase != nil || opts.PerRecord != nil {
+	if (opts.PerCase != nil || opts.PerRecord != nil) && !opts.PerCaseBorrows {
 		// Those were given the findings and may keep them: what follows changes its own copy.
 		findings = slices.Clone(findings)
 	}

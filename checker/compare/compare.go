@@ -1,17 +1,19 @@
 // Package compare sets editions of Working Together side by side on the same cases: per rule,
 // how many findings applied, were met, breached or pending, and the compliance rate under
 // each edition; and the cases whose outcome differs between editions, with the reason. It
-// aggregates one case at a time, so a comparison of a large batch keeps counts, not findings.
+// aggregates one case at a time, so a comparison of a large batch keeps counts, not findings,
+// and its differences in bounded memory: past a budget they are sorted into temporary files
+// and merged back in order when the report is written (as a check's listed findings are).
 package compare
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
 	"strings"
 	"sync"
 
 	"github.com/wtcheck/wtcheck/checker"
+	"github.com/wtcheck/wtcheck/checker/batch"
 	"github.com/wtcheck/wtcheck/record"
 )
 
@@ -77,7 +79,7 @@ type Comparison struct {
 	Summary     checker.Summary       `json:"summary"`
 	Rules       []Row                 `json:"rules"`
 	OnlyIn      map[string][]string   `json:"rules_only_in"` // rule -> editions that have it, for rules not in every edition
-	Differences []Difference          `json:"differences"`
+	Differences *DifferenceList       `json:"differences"`   // close it when done (Comparison.Close)
 	NotCovered  []checker.NotCovered  `json:"not_covered,omitempty"`
 	Errors      []checker.RecordError `json:"errors"`
 	// Warnings are the batch's data warnings: the records were compared all the same.
@@ -86,43 +88,138 @@ type Comparison struct {
 
 // ruleMeta is what the aggregator knows of a rule in one pack.
 type ruleMeta struct {
-	title, key, timescale string
+	title, timescale string
+	key              int32 // index in Aggregator.keys of the id the rule compares as
 }
 
 // Aggregator builds a Comparison from cases checked one at a time, on any goroutine.
+//
+// Rules, editions and the ids rules compare as are numbered once, here, so that a case's
+// findings are counted into arrays, not maps. Each goroutine adding at a time works on a
+// shard of its own (counts, scratch space and a sorter of differences), taken from a free
+// list and put back, so that adding takes no lock but the free list's; the shards' counts
+// are summed, and their differences merged in order, by Result.
 type Aggregator struct {
-	editions []string
+	editions []string // the columns in report order (an edition twice if two packs have it)
 	packs    []*checker.CompiledPack
-	rules    map[string]map[string]ruleMeta // edition -> rule -> meta
-	order    []string                       // rule ids in report order
+	inForce  bool
+	order    []string         // rule ids in report order: the rows
+	row      map[string]int32 // rule id -> row
+	cols     []string         // distinct editions, then InForce if compared: the cells' columns
+	col      map[string]int32 // edition -> column
+	keys     []string         // the ids rules compare as
+	meta     [][]*ruleMeta    // column -> row -> the rule in that edition's (last) pack, or nil
+	noKey    int32            // the key of a finding whose rule no pack has: ""
 
-	mu          sync.Mutex
-	cells       map[string]map[string]*Cell // rule -> edition -> counts
-	differences []Difference
-	notCovered  []checker.NotCovered
+	spill *batch.Spill[Difference]
+
+	mu         sync.Mutex
+	free       []*shard
+	shards     []*shard
+	notCovered []checker.NotCovered
 }
 
+// shard is what one goroutine adding records at a time works on.
+type shard struct {
+	cells  []Cell // row*len(cols) + column
+	diffs  *batch.Sorter[Difference]
+	groups map[groupKey]int32 // one record's subjects and requirements -> group
+	picks  []int32            // group*len(cols) + column -> the index of the finding picked, or -1
+	refs   []inForceRef       // one case's referrals and the column in force when each was received
+}
+
+// groupKey is a requirement on a subject: the findings editions make of it are compared.
+type groupKey struct {
+	referral, subject string
+	key               int32
+}
+
+type inForceRef struct {
+	id  string
+	col int32
+}
+
+// DefaultDifferenceMemory is how many bytes of differences Result's list holds in memory in
+// all, unless SortMemory says otherwise: a comparison's differences are kept in memory, as the
+// audit report's are, until a caller that writes them once bounds them.
+const DefaultDifferenceMemory = -1
+
 // NewAggregator compares the editions of the given packs, in their order, and the in-force
-// column when inForce is set. timescale describes a rule's timescale for reasons.
+// column when inForce is set. timescale describes a rule's timescale for reasons. It keeps its
+// differences in memory until SortMemory bounds them.
 func NewAggregator(packs []*checker.CompiledPack, inForce bool, timescale func(*checker.Rule) string) *Aggregator {
-	a := &Aggregator{packs: packs, rules: map[string]map[string]ruleMeta{}, cells: map[string]map[string]*Cell{}}
-	seen := map[string]bool{}
+	a := &Aggregator{packs: packs, inForce: inForce, row: map[string]int32{}, col: map[string]int32{}}
+	keyOf := map[string]int32{}
+	key := func(s string) int32 {
+		k, ok := keyOf[s]
+		if !ok {
+			k = int32(len(a.keys))
+			keyOf[s] = k
+			a.keys = append(a.keys, s)
+		}
+		return k
+	}
 	for _, cp := range packs {
 		a.editions = append(a.editions, cp.Pack.Edition)
-		metas := map[string]ruleMeta{}
+		if _, ok := a.col[cp.Pack.Edition]; !ok {
+			a.col[cp.Pack.Edition] = int32(len(a.cols))
+			a.cols = append(a.cols, cp.Pack.Edition)
+		}
 		for _, r := range cp.Pack.Rules {
-			metas[r.ID] = ruleMeta{title: r.Title, key: cmp.Or(r.CompareAs, r.ID), timescale: timescale(r)}
-			if !seen[r.ID] {
-				seen[r.ID] = true
+			if _, ok := a.row[r.ID]; !ok {
+				a.row[r.ID] = int32(len(a.order))
 				a.order = append(a.order, r.ID)
 			}
 		}
-		a.rules[cp.Pack.Edition] = metas
 	}
+	a.meta = make([][]*ruleMeta, len(a.cols))
+	for _, cp := range packs {
+		// The last pack of an edition describes its rules, as one map per edition did.
+		metas := make([]*ruleMeta, len(a.order))
+		for _, r := range cp.Pack.Rules {
+			metas[a.row[r.ID]] = &ruleMeta{title: r.Title, key: key(cmp.Or(r.CompareAs, r.ID)), timescale: timescale(r)}
+		}
+		a.meta[a.col[cp.Pack.Edition]] = metas
+	}
+	a.noKey = key("")
 	if inForce {
 		a.editions = append(a.editions, InForce)
+		a.col[InForce] = int32(len(a.cols))
+		a.cols = append(a.cols, InForce)
 	}
+	a.SortMemory(DefaultDifferenceMemory, 1, "")
 	return a
+}
+
+// SortMemory bounds the differences held in memory: past budget bytes, shared by up to
+// workers goroutines adding at once, they are sorted into temporary files in dir ("" is
+// os.TempDir) and merged back when the comparison is written (batch.SorterBudget); 0 is
+// batch.DefaultSortMemory, a negative budget never writes to disk. Call it before the first
+// record is added.
+func (a *Aggregator) SortMemory(budget int64, workers int, dir string) {
+	a.spill = batch.NewSpill("differences", compareDifferences, differenceSize, differenceCodec,
+		batch.SorterBudget(budget, workers), dir)
+}
+
+// take gives the caller a shard of its own, put back with put.
+func (a *Aggregator) take() *shard {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if n := len(a.free); n > 0 {
+		s := a.free[n-1]
+		a.free = a.free[:n-1]
+		return s
+	}
+	s := &shard{cells: make([]Cell, len(a.order)*len(a.cols)), diffs: a.spill.NewSorter(), groups: map[groupKey]int32{}}
+	a.shards = append(a.shards, s)
+	return s
+}
+
+func (a *Aggregator) put(s *shard, uncovered []checker.NotCovered) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.free = append(a.free, s)
+	a.notCovered = append(a.notCovered, uncovered...)
 }
 
 // packInForce is the pack in force on a day, as the engine picks it.
@@ -138,150 +235,229 @@ func (a *Aggregator) packInForce(d record.Date) *checker.CompiledPack {
 
 // AddRecord takes the findings of every pack on one incident or one area's arrangements;
 // inForce says which of them the in-force column counts (the engine's IncidentInForce and
-// ArrangementsInForce).
+// ArrangementsInForce). The findings may be in any order; they are not kept.
 func (a *Aggregator) AddRecord(findings []checker.Finding, inForce func(*checker.Finding) bool) {
-	if !slices.Contains(a.editions, InForce) {
-		inForce = func(*checker.Finding) bool { return false }
+	s := a.take()
+	if !a.inForce {
+		inForce = nil
 	}
-	a.add(findings, inForce, nil)
+	a.add(s, findings, func(f *checker.Finding, _ int32) bool { return inForce != nil && inForce(f) })
+	a.put(s, nil)
 }
 
-// Add takes the findings of every pack on one case.
+// Add takes the findings of every pack on one case. They may be in any order (the outcome an
+// edition is given is the same as if they were sorted with checker.CompareFindings); they are
+// not kept.
 func (a *Aggregator) Add(c *record.Case, findings []checker.Finding) {
-	inForceEdition := map[string]string{} // referral id -> edition in force when received
+	s := a.take()
 	var uncovered []checker.NotCovered
-	if slices.Contains(a.editions, InForce) {
+	s.refs = s.refs[:0]
+	if a.inForce {
 		for _, r := range c.Referrals {
 			if cp := a.packInForce(r.Received); cp != nil {
-				inForceEdition[r.ID] = cp.Pack.Edition
+				s.refs = append(s.refs, inForceRef{id: r.ID, col: a.col[cp.Pack.Edition]})
 			} else {
 				uncovered = append(uncovered, checker.NotCovered{CaseID: c.CaseID, Referral: r.ID, Received: r.Received})
 			}
 		}
 	}
-	a.add(findings, func(f *checker.Finding) bool { return inForceEdition[f.Referral] == f.Edition }, uncovered)
-}
-
-// add counts one record's findings, and finds where their outcomes differ.
-func (a *Aggregator) add(findings []checker.Finding, inForce func(*checker.Finding) bool, uncovered []checker.NotCovered) {
-	type subjectKey struct{ referral, subject, key string }
-	outcomes := map[subjectKey]map[string][]*checker.Finding{} // -> edition -> findings
-	counts := map[string]map[string]*Cell{}
-	count := func(rule, edition string, f *checker.Finding) {
-		if counts[rule] == nil {
-			counts[rule] = map[string]*Cell{}
-		}
-		cell := counts[rule][edition]
-		if cell == nil {
-			cell = &Cell{}
-			counts[rule][edition] = cell
-		}
-		switch f.Status {
-		case checker.StatusMet:
-			cell.Met++
-		case checker.StatusBreach:
-			cell.Breach++
-		case checker.StatusPending:
-			cell.Pending++
-		case checker.StatusNotApplicable:
-			cell.NotApplicable++
-		case checker.StatusInsufficientData:
-			cell.InsufficientData++
-		}
-		if f.Status != checker.StatusNotApplicable {
-			cell.Applicable++
-		}
-	}
-	for i := range findings {
-		f := &findings[i]
-		count(f.Rule, f.Edition, f)
-		if inForce(f) {
-			count(f.Rule, InForce, f)
-		}
-		k := subjectKey{f.Referral, f.Subject, a.rules[f.Edition][f.Rule].key}
-		if outcomes[k] == nil {
-			outcomes[k] = map[string][]*checker.Finding{}
-		}
-		outcomes[k][f.Edition] = append(outcomes[k][f.Edition], f)
-	}
-	var diffs []Difference
-	for k, byEdition := range outcomes {
-		if d, ok := a.difference(k.referral, k.subject, k.key, byEdition); ok {
-			diffs = append(diffs, d)
-		}
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	for rule, byEdition := range counts {
-		if a.cells[rule] == nil {
-			a.cells[rule] = map[string]*Cell{}
-		}
-		for ed, c := range byEdition {
-			total := a.cells[rule][ed]
-			if total == nil {
-				total = &Cell{}
-				a.cells[rule][ed] = total
+	refs := s.refs
+	a.add(s, findings, func(f *checker.Finding, col int32) bool {
+		// The last referral of an id covered wins, as it did in a map of them.
+		for i := len(refs) - 1; i >= 0; i-- {
+			if refs[i].id == f.Referral {
+				return refs[i].col == col
 			}
-			total.Met += c.Met
-			total.Breach += c.Breach
-			total.Pending += c.Pending
-			total.NotApplicable += c.NotApplicable
-			total.InsufficientData += c.InsufficientData
-			total.Applicable += c.Applicable
 		}
-	}
-	a.differences = append(a.differences, diffs...)
-	a.notCovered = append(a.notCovered, uncovered...)
+		return false
+	})
+	clear(s.refs)
+	a.put(s, uncovered)
 }
 
 // severityOrder ranks statuses for picking one finding per edition: an applicable finding
 // over a not-applicable one, and the worst of several.
-var severityOrder = map[checker.Status]int{
-	checker.StatusBreach: 5, checker.StatusPending: 4, checker.StatusInsufficientData: 3, checker.StatusMet: 2, checker.StatusNotApplicable: 1,
+func severityOrder(s checker.Status) int {
+	switch s {
+	case checker.StatusBreach:
+		return 5
+	case checker.StatusPending:
+		return 4
+	case checker.StatusInsufficientData:
+		return 3
+	case checker.StatusMet:
+		return 2
+	case checker.StatusNotApplicable:
+		return 1
+	}
+	return 0
 }
 
-// difference compares the editions' outcomes for one requirement on one subject.
-func (a *Aggregator) difference(referral, subject, key string, byEdition map[string][]*checker.Finding) (Difference, bool) {
-	d := Difference{Referral: referral, Subject: subject, Requirement: key}
-	statuses := map[checker.Status]bool{}
-	for _, ed := range a.editions {
-		fs := byEdition[ed]
-		if len(fs) == 0 {
-			continue
+// better reports whether f is picked over the finding picked so far for its requirement,
+// subject and edition: a worse status, or, of the same status, the one first in
+// checker.CompareFindings order (within one record and edition: by rule, then pack). Of two
+// that compare equal the first made stays, as a stable sort would have kept it first.
+func better(f, picked *checker.Finding) bool {
+	if a, b := severityOrder(f.Status), severityOrder(picked.Status); a != b {
+		return a > b
+	}
+	return cmp.Or(strings.Compare(f.Rule, picked.Rule), strings.Compare(f.Pack, picked.Pack)) < 0
+}
+
+// add counts one record's findings, and finds where their outcomes differ.
+func (a *Aggregator) add(s *shard, findings []checker.Finding, inForce func(f *checker.Finding, col int32) bool) {
+	ncols := int32(len(a.cols))
+	inForceCol := int32(-1)
+	if a.inForce {
+		inForceCol = ncols - 1
+	}
+	for i := range findings {
+		f := &findings[i]
+		col, ok := a.col[f.Edition]
+		if !ok || col == inForceCol {
+			continue // not an edition compared: no pack made it
 		}
-		pick := fs[0]
-		for _, f := range fs[1:] {
-			if severityOrder[f.Status] > severityOrder[pick.Status] {
-				pick = f
+		key := a.noKey
+		row, known := a.row[f.Rule]
+		if known {
+			if m := a.meta[col][row]; m != nil {
+				key = m.key
+			}
+			count(&s.cells[row*ncols+col], f.Status)
+			if inForceCol >= 0 && inForce(f, col) {
+				count(&s.cells[row*ncols+inForceCol], f.Status)
 			}
 		}
-		if pick.Status == checker.StatusNotApplicable && pick.Rule != key {
-			// A rule standing in for another edition's requirement (2010's initial and core
-			// assessments for the single assessment) that does not apply means the record
-			// does not fit that edition's model: not comparable, rather than a difference.
+		gk := groupKey{f.Referral, f.Subject, key}
+		g, ok := s.groups[gk]
+		if !ok {
+			g = int32(len(s.groups))
+			s.groups[gk] = g
+			for range ncols {
+				s.picks = append(s.picks, -1)
+			}
+		}
+		p := &s.picks[g*ncols+col]
+		if *p < 0 || better(f, &findings[*p]) {
+			*p = int32(i)
+		}
+	}
+	for gk, g := range s.groups {
+		if d, ok := a.difference(gk, findings, s.picks[g*ncols:(g+1)*ncols]); ok {
+			s.diffs.Add(&d)
+		}
+	}
+	clear(s.groups)
+	s.picks = s.picks[:0]
+}
+
+// count counts one finding's status in a cell.
+func count(cell *Cell, st checker.Status) {
+	switch st {
+	case checker.StatusMet:
+		cell.Met++
+	case checker.StatusBreach:
+		cell.Breach++
+	case checker.StatusPending:
+		cell.Pending++
+	case checker.StatusNotApplicable:
+		cell.NotApplicable++
+	case checker.StatusInsufficientData:
+		cell.InsufficientData++
+	}
+	if st != checker.StatusNotApplicable {
+		cell.Applicable++
+	}
+}
+
+// comparable is the finding an edition is compared on, or nil: a rule standing in for another
+// edition's requirement (2010's initial and core assessments for the single assessment) that
+// does not apply means the record does not fit that edition's model: not comparable, rather
+// than a difference.
+func (a *Aggregator) comparable(findings []checker.Finding, pick int32, key int32) *checker.Finding {
+	if pick < 0 {
+		return nil
+	}
+	f := &findings[pick]
+	if f.Status == checker.StatusNotApplicable && f.Rule != a.keys[key] {
+		return nil
+	}
+	return f
+}
+
+// difference compares the editions' outcomes for one requirement on one subject; picks holds,
+// per column, the finding picked. Nothing is built unless the outcomes differ.
+func (a *Aggregator) difference(gk groupKey, findings []checker.Finding, picks []int32) (Difference, bool) {
+	var first *checker.Finding
+	differs := false
+	for _, ed := range a.editions {
+		f := a.comparable(findings, picks[a.col[ed]], gk.key)
+		if f == nil {
 			continue
 		}
-		statuses[pick.Status] = true
-		d.CaseID, d.IncidentID, d.AreaID = pick.CaseID, pick.IncidentID, pick.AreaID
-		d.Outcomes = append(d.Outcomes, Outcome{Edition: ed, Rule: pick.Rule, Status: pick.Status,
-			Timescale: a.rules[ed][pick.Rule].timescale, Due: pick.Due, Done: pick.Done})
+		if first == nil {
+			first = f
+		} else if f.Status != first.Status {
+			differs = true
+			break
+		}
 	}
-	if len(statuses) < 2 {
-		return d, false
+	if !differs {
+		return Difference{}, false
 	}
-	var parts []string
-	for _, o := range d.Outcomes {
-		part := fmt.Sprintf("%s under %s (%s", strings.ReplaceAll(string(o.Status), "_", " "), o.Edition, o.Rule)
+	// Ids are copied: they may share the memory of the whole record they were read from.
+	d := Difference{Referral: strings.Clone(gk.referral), Subject: strings.Clone(gk.subject), Requirement: a.keys[gk.key]}
+	for _, ed := range a.editions {
+		col := a.col[ed]
+		f := a.comparable(findings, picks[col], gk.key)
+		if f == nil {
+			continue
+		}
+		d.CaseID, d.IncidentID, d.AreaID = f.CaseID, f.IncidentID, f.AreaID
+		var timescale string
+		if row, ok := a.row[f.Rule]; ok {
+			if m := a.meta[col][row]; m != nil {
+				timescale = m.timescale
+			}
+		}
+		d.Outcomes = append(d.Outcomes, Outcome{Edition: ed, Rule: f.Rule, Status: f.Status,
+			Timescale: timescale, Due: f.Due, Done: f.Done})
+	}
+	d.CaseID, d.IncidentID, d.AreaID = strings.Clone(d.CaseID), strings.Clone(d.IncidentID), strings.Clone(d.AreaID)
+	return d, true
+}
+
+// reason says how the outcomes differ: "breach under 2010 (core-assessment-timeliness,
+// 35 working days, due 2019-04-24); met under 2018 (…)". It is built when the difference is
+// written, not for each one held.
+func (d *Difference) reason() string {
+	var b strings.Builder
+	for i, o := range d.Outcomes {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(strings.ReplaceAll(string(o.Status), "_", " "))
+		b.WriteString(" under ")
+		b.WriteString(o.Edition)
+		b.WriteString(" (")
+		b.WriteString(o.Rule)
 		if o.Timescale != "" && o.Timescale != "assertion" {
-			part += ", " + o.Timescale
+			b.WriteString(", ")
+			b.WriteString(o.Timescale)
 		}
 		if !o.Due.IsZero() {
-			part += ", due " + o.Due.String()
+			b.WriteString(", due ")
+			b.WriteString(o.Due.String())
 		}
-		parts = append(parts, part+")")
+		b.WriteString(")")
 	}
-	d.Reason = strings.Join(parts, "; ")
-	return d, true
+	return b.String()
+}
+
+// compareDifferences is the order of a comparison's differences: cases, then incidents, then
+// areas, each by id, then by requirement, referral and subject.
+func compareDifferences(x, y *Difference) int {
+	return cmp.Or(cmp.Compare(x.kindRank(), y.kindRank()), cmp.Compare(x.RecordID(), y.RecordID()), cmp.Compare(x.Requirement, y.Requirement), cmp.Compare(x.Referral, y.Referral), cmp.Compare(x.Subject, y.Subject))
 }
 
 // RecordID is the id of the record the difference is on: the case, incident or area.
@@ -319,25 +495,32 @@ func (d Difference) Where() string {
 	return d.Referral + " " + d.Subject
 }
 
-// Result finishes the comparison.
+// Result finishes the comparison: the shards' counts summed and their differences merged in
+// order. Call it once, after the last record is added; close the comparison when done with
+// it. A run of differences that could not be written is the differences' Err.
 func (a *Aggregator) Result(rep *checker.Report) *Comparison {
 	c := &Comparison{Tool: rep.Tool, AsOf: rep.AsOf, Editions: a.editions, Summary: rep.Summary, Errors: rep.Errors,
 		Warnings: rep.Warnings,
-		OnlyIn:   map[string][]string{}, Differences: a.differences, NotCovered: a.notCovered}
-	if c.Differences == nil {
-		c.Differences = []Difference{}
+		OnlyIn:   map[string][]string{}, NotCovered: a.notCovered}
+	sorters := make([]*batch.Sorter[Difference], len(a.shards))
+	for i, s := range a.shards {
+		sorters[i] = s.diffs
 	}
-	for _, id := range a.order {
+	list, err := a.spill.Merge(sorters)
+	c.Differences = &DifferenceList{list: list, err: err}
+	ncols := len(a.cols)
+	for r, id := range a.order {
 		row := Row{Rule: id, Cells: map[string]Cell{}}
 		var in []string
 		for _, ed := range a.editions {
+			col := int(a.col[ed])
 			var cell Cell
-			if got := a.cells[id][ed]; got != nil {
-				cell = *got
+			for _, s := range a.shards {
+				cell.add(s.cells[r*ncols+col])
 			}
 			if ed == InForce {
 				cell.Present = true
-			} else if meta, ok := a.rules[ed][id]; ok {
+			} else if meta := a.meta[col][r]; meta != nil {
 				cell.Present, cell.Timescale = true, meta.timescale
 				row.Title = meta.title
 				in = append(in, ed)
@@ -349,18 +532,28 @@ func (a *Aggregator) Result(rep *checker.Report) *Comparison {
 		}
 		c.Rules = append(c.Rules, row)
 	}
-	c.Sort()
+	a.shards, a.free = nil, nil
+	slices.SortFunc(c.NotCovered, func(x, y checker.NotCovered) int {
+		return cmp.Or(cmp.Compare(x.CaseID, y.CaseID), cmp.Compare(x.Referral, y.Referral))
+	})
 	c.Summary.ReferralsNotCovered = len(c.NotCovered)
 	return c
 }
 
-// Sort puts the differences and the referrals not covered in case order, so that the same
-// input gives the same bytes (again after their ids are redacted).
-func (c *Comparison) Sort() {
-	slices.SortFunc(c.Differences, func(x, y Difference) int {
-		return cmp.Or(cmp.Compare(x.kindRank(), y.kindRank()), cmp.Compare(x.RecordID(), y.RecordID()), cmp.Compare(x.Requirement, y.Requirement), cmp.Compare(x.Referral, y.Referral), cmp.Compare(x.Subject, y.Subject))
-	})
-	slices.SortFunc(c.NotCovered, func(x, y checker.NotCovered) int {
-		return cmp.Or(cmp.Compare(x.CaseID, y.CaseID), cmp.Compare(x.Referral, y.Referral))
-	})
+// add adds another cell's counts to c.
+func (c *Cell) add(o Cell) {
+	c.Met += o.Met
+	c.Breach += o.Breach
+	c.Pending += o.Pending
+	c.NotApplicable += o.NotApplicable
+	c.InsufficientData += o.InsufficientData
+	c.Applicable += o.Applicable
+}
+
+// Close removes the temporary files of the comparison's differences, if any.
+func (c *Comparison) Close() error {
+	if c == nil || c.Differences == nil {
+		return nil
+	}
+	return c.Differences.Close()
 }

@@ -51,11 +51,12 @@ func TestAggregatorCountsAndDifferences(t *testing.T) {
 	fs, _ := e.Check(c, record.Date{})
 	a.Add(c, fs)
 	res := a.Result(&checker.Report{})
-	if len(res.Differences) != 1 {
-		t.Fatalf("differences = %+v", res.Differences)
+	diffs := res.Differences.Slice()
+	if len(diffs) != 1 {
+		t.Fatalf("differences = %+v", diffs)
 	}
 	want := "breach under 2010 (core, 35 working days, due 2019-02-25); met under 2018 (assess, 45 working days, due 2019-03-11)"
-	if got := res.Differences[0]; got.Requirement != "assess" || got.Reason != want {
+	if got := diffs[0]; got.Requirement != "assess" || got.Reason != want {
 		t.Errorf("difference = %+v", got)
 	}
 	if got := res.Rules[1].Cells[InForce]; got.Met != 1 || got.Breach != 0 {

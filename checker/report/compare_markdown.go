@@ -20,13 +20,16 @@ func ComparisonMarkdown(w io.Writer, c *compare.Comparison) error {
 		}
 		fmt.Fprintf(ew, "| `%s` | %s |\n", row.Rule, strings.Join(cells, " | "))
 	}
-	fmt.Fprintf(ew, "\n### Outcomes that differ between editions (%d)\n\n", len(c.Differences))
-	if len(c.Differences) > 0 {
+	fmt.Fprintf(ew, "\n### Outcomes that differ between editions (%d)\n\n", c.Differences.Len())
+	if c.Differences.Len() > 0 {
 		fmt.Fprintln(ew, "| case | subject | requirement | reason |")
 		fmt.Fprintln(ew, "|---|---|---|---|")
-		for _, d := range c.Differences {
+		for d := range c.Differences.All() {
 			fmt.Fprintf(ew, "| %s | %s | `%s` | %s |\n", mdCell(d.RecordID()), mdCell(d.Where()), d.Requirement, mdCell(d.Reason))
 		}
+	}
+	if err := c.Differences.Err(); err != nil {
+		return err
 	}
 	return ew.err
 }

@@ -44,9 +44,12 @@ func ComparisonText(w io.Writer, c *compare.Comparison) error {
 			}
 		}
 	}
-	fmt.Fprintf(ew, "\nOutcomes that differ between editions (%d):\n", len(c.Differences))
-	for _, d := range c.Differences {
+	fmt.Fprintf(ew, "\nOutcomes that differ between editions (%d):\n", c.Differences.Len())
+	for d := range c.Differences.All() {
 		fmt.Fprintf(ew, "  %s %s: %s\n", plain(d.Label()), d.Requirement, plain(d.Reason))
+	}
+	if err := c.Differences.Err(); err != nil {
+		return err
 	}
 	if len(c.NotCovered) > 0 {
 		fmt.Fprintf(ew, "\nNot covered in the in-force column: %d %s received when no loaded pack was in force\n", len(c.NotCovered), plural(len(c.NotCovered), "referral", "referrals"))

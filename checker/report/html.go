@@ -363,7 +363,7 @@ func newHTMLPage(a *Audit) *htmlPage {
 
 	// Editions compared.
 	if c := a.Comparison; c != nil {
-		hc := &htmlComparison{Editions: c.Editions, InForce: slices.Contains(c.Editions, compare.InForce), DifferencesN: len(c.Differences)}
+		hc := &htmlComparison{Editions: c.Editions, InForce: slices.Contains(c.Editions, compare.InForce), DifferencesN: c.Differences.Len()}
 		for _, row := range c.Rules {
 			hr := htmlComparisonRow{Rule: row.Rule, Title: row.Title}
 			for _, ed := range c.Editions {
@@ -383,7 +383,12 @@ func newHTMLPage(a *Audit) *htmlPage {
 				hc.OnlyIn = append(hc.OnlyIn, row.Rule+": only "+only)
 			}
 		}
-		for _, d := range c.Differences[:min(len(c.Differences), limit)] {
+		// The audit's comparison keeps its differences in memory (NewAuditCollector does not
+		// bound them), so this walk has no run to fail reading.
+		for d := range c.Differences.All() {
+			if len(hc.Differences) == limit {
+				break
+			}
 			hd := htmlDifference{Case: ref(d.CaseID), Subject: d.Subject, Requirement: d.Requirement, Reason: d.Reason}
 			for _, ed := range c.Editions {
 				var cell htmlRate
@@ -396,7 +401,7 @@ func newHTMLPage(a *Audit) *htmlPage {
 			}
 			hc.Differences = append(hc.Differences, hd)
 		}
-		hc.Cut = cutText(len(hc.Differences), len(c.Differences), "outcomes that differ, in case order,")
+		hc.Cut = cutText(len(hc.Differences), c.Differences.Len(), "outcomes that differ, in case order,")
 		if hc.Cut != "" {
 			hc.Cut += " wtcheck compare --format csv lists them all."
 		}

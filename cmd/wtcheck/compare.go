@@ -1,8 +1,10 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"io"
+	"runtime"
 	"slices"
 	"strings"
 
@@ -27,6 +29,7 @@ func newCompareCommand(stdin io.Reader) *cobra.Command {
 		workers  int
 		holidays []string
 		rf       redactFlags
+		sf       sortFlags
 		allow    bool
 	)
 	cmd := &cobra.Command{
@@ -83,7 +86,13 @@ force on the day it was received.`,
 			if err := outs.refuseFlagInputs(pf, &rf); err != nil {
 				return err
 			}
+			var sortOpts batch.Options
+			if err := sf.apply(&sortOpts); err != nil {
+				return err
+			}
 			agg := compare.NewAggregator(engine.Packs, inForce, ruledoc.Timescale)
+			// The differences are written once, in order: past --sort-memory they wait on disk.
+			agg.SortMemory(sortOpts.SortMemory, cmp.Or(workers, min(runtime.GOMAXPROCS(0), batch.MaxWorkers)), sortOpts.TempDir)
 			perCase := agg.Add
 			if red != nil {
 				// The comparison gathers ids and dates itself: it is given them redacted.
@@ -105,7 +114,9 @@ force on the day it was received.`,
 			opts := batch.Options{
 				AsOf: day, Show: []checker.Status{}, FailOn: checker.FailOnNone, Workers: workers, AllowEmpty: allow,
 				Tool: checker.Tool{Name: "wtcheck", Version: toolVersion()}, PerCase: perCase, PerRecord: perRecord,
-				Files: func(files []string) error { return outs.refuse("case file", files...) },
+				Files:          func(files []string) error { return outs.refuse("case file", files...) },
+				PerCaseBorrows: true, // the comparison keeps none of a case's findings
+				SortMemory:     sortOpts.SortMemory, TempDir: sortOpts.TempDir,
 			}
 			if red != nil {
 				opts.Redact = red
@@ -123,6 +134,7 @@ force on the day it was received.`,
 				return emptyBatch(cmd.ErrOrStderr(), rep, err)
 			}
 			result := agg.Result(rep)
+			defer result.Close()
 			if err := write(out, result); err != nil {
 				return err
 			}
@@ -130,7 +142,7 @@ force on the day it was received.`,
 				return err
 			}
 			if !out.Stdout() {
-				n := len(result.Differences)
+				n := result.Differences.Len()
 				fmt.Fprintf(cmd.ErrOrStderr(), "wtcheck: compared %s under %s; %d %s\n", report.RecordsChecked(result.Summary),
 					strings.Join(result.Editions, ", "), n, plural(n, "outcome differs", "outcomes differ"))
 			}
@@ -150,6 +162,8 @@ force on the day it was received.`,
 	fl.IntVar(&workers, "workers", 0, "records checked at once (default: one per CPU)")
 	fl.StringArrayVar(&holidays, "holidays", nil, "a file of extra bank holidays (repeatable)")
 	rf.register(cmd)
+	sf.register(cmd)
+	fl.Lookup("sort-memory").Usage = "differences between editions held in memory before they are sorted into temporary files, e.g. 256MiB or 1GiB; the report is the same whatever it is"
 	registerAllowEmpty(cmd, &allow)
 	return cmd
 }

@@ -22,10 +22,11 @@ func TestCompareEditionsOnOneAssessment(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &c); err != nil {
 		t.Fatal(err)
 	}
-	if len(c.Differences) != 1 {
-		t.Fatalf("differences = %+v", c.Differences)
+	diffs := c.Differences.Slice()
+	if len(diffs) != 1 {
+		t.Fatalf("differences = %+v", diffs)
 	}
-	d := c.Differences[0]
+	d := diffs[0]
 	want := "breach under 2010 (core-assessment-timeliness, 35 working days, due 2019-04-24); met under 2018 (assessment-timeliness, 45 working days, due 2019-05-09); met under 2023 (assessment-timeliness, 45 working days, due 2019-05-09)"
 	if d.CaseID != "C-E1" || d.Subject != "A1" || d.Requirement != "assessment-timeliness" || d.Reason != want {
 		t.Errorf("difference = %+v", d)
@@ -228,7 +229,7 @@ func TestCompareShowsIncidentsAndArrangementsSideBySide(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got []string
-	for _, d := range c.Differences {
+	for _, d := range c.Differences.Slice() {
 		if d.IncidentID != "" || d.AreaID != "" {
 			got = append(got, d.CaseID+"|"+d.IncidentID+"|"+d.AreaID+"|"+d.Subject+"|"+d.Requirement)
 		}

@@ -1,0 +1,316 @@
+package compare
+
+import (
+	"bufio"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"slices"
+	"unsafe"
+
+	"github.com/wtcheck/wtcheck/checker"
+	"github.com/wtcheck/wtcheck/checker/batch"
+	"github.com/wtcheck/wtcheck/record"
+)
+
+// DifferenceList is a comparison's differences in order, held in memory or, past the
+// aggregator's budget, in sorted runs on disk merged as they are read. Each is given its
+// Reason as it is read. Close it when done.
+type DifferenceList struct {
+	list  *batch.SortedList[Difference] // nil: items
+	items []Difference
+	err   error // a run that could not be written
+}
+
+// DifferencesOf lists differences already in memory (read back from a report, say), in
+// the comparison's order.
+func DifferencesOf(ds []Difference) *DifferenceList {
+	ds = slices.Clone(ds)
+	slices.SortStableFunc(ds, func(x, y Difference) int { return compareDifferences(&x, &y) })
+	return &DifferenceList{items: ds}
+}
+
+// Len is the number of differences.
+func (l *DifferenceList) Len() int {
+	if l.list != nil {
+		return l.list.Len()
+	}
+	return len(l.items)
+}
+
+// All yields the differences in order, each with its reason; it may be walked any number of
+// times. A difference yielded is valid until the walk moves on. A run that cannot be read
+// back ends the walk early and sets Err.
+func (l *DifferenceList) All() iter.Seq[*Difference] {
+	return func(yield func(*Difference) bool) {
+		var d Difference
+		give := func(v *Difference) bool {
+			d = *v
+			if d.Reason == "" {
+				d.Reason = d.reason()
+			}
+			return yield(&d)
+		}
+		if l.list == nil {
+			for i := range l.items {
+				if !give(&l.items[i]) {
+					return
+				}
+			}
+			return
+		}
+		for v := range l.list.All() {
+			if !give(v) {
+				return
+			}
+		}
+	}
+}
+
+// Slice is every difference in memory: for a small comparison (tests, a report read back).
+func (l *DifferenceList) Slice() []Difference {
+	var out []Difference
+	for d := range l.All() {
+		out = append(out, *d)
+	}
+	return out
+}
+
+// Err is the first error writing or reading the differences' runs, or nil: a walk that
+// ended early. Every writer checks it, so that no partial report passes for a whole one.
+func (l *DifferenceList) Err() error {
+	if l.err != nil {
+		return l.err
+	}
+	if l.list != nil {
+		return l.list.Err()
+	}
+	return nil
+}
+
+// Close removes the differences' temporary files; it is safe to call more than once.
+func (l *DifferenceList) Close() error {
+	if l == nil || l.list == nil {
+		return nil
+	}
+	return l.list.Close()
+}
+
+// MarshalJSON writes the differences as a JSON array. The JSON report streams them instead
+// (report.ComparisonJSON), with the same bytes.
+func (l *DifferenceList) MarshalJSON() ([]byte, error) {
+	ds := l.Slice()
+	if err := l.Err(); err != nil {
+		return nil, err
+	}
+	if ds == nil {
+		ds = []Difference{}
+	}
+	return json.Marshal(ds)
+}
+
+// UnmarshalJSON reads a JSON array of differences, in the order given.
+func (l *DifferenceList) UnmarshalJSON(b []byte) error {
+	*l = DifferenceList{}
+	return json.Unmarshal(b, &l.items)
+}
+
+// differenceSize is roughly what a difference holds in memory.
+func differenceSize(d *Difference) int64 {
+	return int64(unsafe.Sizeof(*d)) + int64(len(d.CaseID)+len(d.IncidentID)+len(d.AreaID)+len(d.Referral)+len(d.Subject)) +
+		int64(cap(d.Outcomes))*int64(unsafe.Sizeof(Outcome{}))
+}
+
+// Runs of differences are written in a small binary form: the strings that come from the
+// packs (edition, rule, status, timescale, the requirement) once per run and then by number,
+// the ids whole; dates as day numbers. The reason is not written: it is made from the
+// outcomes when the difference is read. TestDifferenceCodecWritesEveryField holds it to every
+// field of Difference and Outcome.
+
+// maxDictionary bounds the strings a run numbers; past it, strings are written whole.
+const maxDictionary = 4096
+
+// maxRunString and maxOutcomes bound what is read back from a run: nothing in a difference
+// is near them, so more means the run is damaged, and it must not become a huge allocation.
+const (
+	maxRunString = 1 << 20
+	maxOutcomes  = 1 << 12
+)
+
+var errDamagedRun = errors.New("damaged run of differences")
+
+var differenceCodec = batch.SpillCodec[Difference]{
+	Encoder: func() func(*bufio.Writer, *Difference) {
+		e := &diffEncoder{dict: map[string]uint64{}}
+		return e.encode
+	},
+	Decoder: func() func(*bufio.Reader, *Difference) error {
+		d := &diffDecoder{}
+		return d.decode
+	},
+}
+
+type diffEncoder struct {
+	w    *bufio.Writer
+	dict map[string]uint64
+	tmp  [binary.MaxVarintLen64]byte
+}
+
+func (e *diffEncoder) uvarint(x uint64) { e.w.Write(binary.AppendUvarint(e.tmp[:0], x)) }
+
+func (e *diffEncoder) str(s string) {
+	e.uvarint(uint64(len(s)))
+	e.w.WriteString(s)
+}
+
+// known writes a string that repeats across a run: its number + 1 once it has one, else 0 and
+// the string, which then gets the next number.
+func (e *diffEncoder) known(s string) {
+	if id, ok := e.dict[s]; ok {
+		e.uvarint(id + 1)
+		return
+	}
+	e.uvarint(0)
+	e.str(s)
+	if len(e.dict) < maxDictionary {
+		e.dict[s] = uint64(len(e.dict))
+	}
+}
+
+// date writes 0 for a date not recorded, else its day number, zigzagged, + 1.
+func (e *diffEncoder) date(d record.Date) {
+	if d.IsZero() {
+		e.uvarint(0)
+		return
+	}
+	n := int64(d.DayNumber())
+	e.uvarint(uint64(n<<1^n>>63) + 1)
+}
+
+func (e *diffEncoder) encode(w *bufio.Writer, d *Difference) {
+	e.w = w
+	e.str(d.CaseID)
+	e.str(d.IncidentID)
+	e.str(d.AreaID)
+	e.str(d.Referral)
+	e.str(d.Subject)
+	e.known(d.Requirement)
+	e.str(d.Reason)
+	e.uvarint(uint64(len(d.Outcomes)))
+	for i := range d.Outcomes {
+		o := &d.Outcomes[i]
+		e.known(o.Edition)
+		e.known(o.Rule)
+		e.known(string(o.Status))
+		e.known(o.Timescale)
+		e.date(o.Due)
+		e.date(o.Done)
+	}
+}
+
+type diffDecoder struct {
+	r    *bufio.Reader
+	dict []string
+	buf  []byte
+}
+
+func (d *diffDecoder) uvarint() (uint64, error) { return binary.ReadUvarint(d.r) }
+
+func (d *diffDecoder) str() (string, error) {
+	n, err := d.uvarint()
+	if err != nil {
+		return "", err
+	}
+	if n > maxRunString {
+		return "", errDamagedRun
+	}
+	if n == 0 {
+		return "", nil
+	}
+	d.buf = slices.Grow(d.buf[:0], int(n))[:n]
+	if _, err := io.ReadFull(d.r, d.buf); err != nil {
+		return "", err
+	}
+	return string(d.buf), nil
+}
+
+func (d *diffDecoder) known() (string, error) {
+	id, err := d.uvarint()
+	if err != nil {
+		return "", err
+	}
+	if id > 0 {
+		if id > uint64(len(d.dict)) {
+			return "", errDamagedRun
+		}
+		return d.dict[id-1], nil
+	}
+	s, err := d.str()
+	if err == nil && len(d.dict) < maxDictionary {
+		d.dict = append(d.dict, s)
+	}
+	return s, err
+}
+
+func (d *diffDecoder) date() (record.Date, error) {
+	x, err := d.uvarint()
+	if err != nil || x == 0 {
+		return record.Date{}, err
+	}
+	x--
+	n := int64(x>>1) ^ -int64(x&1)
+	if n < -1<<30 || n > 1<<30 {
+		return record.Date{}, errDamagedRun
+	}
+	return record.DateFromDayNumber(int32(n)), nil
+}
+
+func (d *diffDecoder) decode(r *bufio.Reader, v *Difference) error {
+	d.r = r
+	var err error
+	field := func(dst *string, read func() (string, error)) {
+		if err == nil {
+			*dst, err = read()
+		}
+	}
+	field(&v.CaseID, d.str)
+	field(&v.IncidentID, d.str)
+	field(&v.AreaID, d.str)
+	field(&v.Referral, d.str)
+	field(&v.Subject, d.str)
+	field(&v.Requirement, d.known)
+	field(&v.Reason, d.str)
+	if err != nil {
+		return err
+	}
+	n, err := d.uvarint()
+	if err != nil {
+		return err
+	}
+	if n > maxOutcomes {
+		return errDamagedRun
+	}
+	v.Outcomes = make([]Outcome, n)
+	for i := range v.Outcomes {
+		o := &v.Outcomes[i]
+		var status string
+		field(&o.Edition, d.known)
+		field(&o.Rule, d.known)
+		field(&status, d.known)
+		field(&o.Timescale, d.known)
+		o.Status = checker.Status(status)
+		if err == nil {
+			o.Due, err = d.date()
+		}
+		if err == nil {
+			o.Done, err = d.date()
+		}
+		if err != nil {
+			return fmt.Errorf("outcome %d: %w", i+1, err)
+		}
+	}
+	return nil
+}
