@@ -13,7 +13,6 @@ import (
 	"sync"
 
 	"github.com/wtcheck/wtcheck/checker"
-	"github.com/wtcheck/wtcheck/checker/batch"
 	"github.com/wtcheck/wtcheck/record"
 )
 
@@ -94,7 +93,7 @@ type ruleMeta struct {
 
 // Aggregator builds a Comparison from cases checked one at a time, on any goroutine.
 //
-// Rules, editions and the ids rules compare as are numbered once, here, so that a case's
+// Rules, editions and the ids rules compare as are numbered once, by NewAggregator, so that a case's
 // findings are counted into arrays, not maps. Each goroutine adding at a time works on a
 // shard of its own (counts, scratch space and a sorter of differences), taken from a free
 // list and put back, so that adding takes no lock but the free list's; the shards' counts
@@ -107,11 +106,12 @@ type Aggregator struct {
 	row      map[string]int32 // rule id -> row
 	cols     []string         // distinct editions, then InForce if compared: the cells' columns
 	col      map[string]int32 // edition -> column
+	colOf    []int32          // editions[i]'s column
 	keys     []string         // the ids rules compare as
 	meta     [][]*ruleMeta    // column -> row -> the rule in that edition's (last) pack, or nil
 	noKey    int32            // the key of a finding whose rule no pack has: ""
 
-	spill *batch.Spill[Difference]
+	spill Spill
 
 	mu         sync.Mutex
 	free       []*shard
@@ -122,7 +122,7 @@ type Aggregator struct {
 // shard is what one goroutine adding records at a time works on.
 type shard struct {
 	cells  []Cell // row*len(cols) + column
-	diffs  *batch.Sorter[Difference]
+	diffs  Sorter
 	groups map[groupKey]int32 // one record's subjects and requirements -> group
 	picks  []int32            // group*len(cols) + column -> the index of the finding picked, or -1
 	refs   []inForceRef       // one case's referrals and the column in force when each was received
@@ -138,11 +138,6 @@ type inForceRef struct {
 	id  string
 	col int32
 }
-
-// DefaultDifferenceMemory is how many bytes of differences Result's list holds in memory in
-// all, unless SortMemory says otherwise: a comparison's differences are kept in memory, as the
-// audit report's are, until a caller that writes them once bounds them.
-const DefaultDifferenceMemory = -1
 
 // NewAggregator compares the editions of the given packs, in their order, and the in-force
 // column when inForce is set. timescale describes a rule's timescale for reasons. It keeps its
@@ -187,19 +182,18 @@ func NewAggregator(packs []*checker.CompiledPack, inForce bool, timescale func(*
 		a.col[InForce] = int32(len(a.cols))
 		a.cols = append(a.cols, InForce)
 	}
-	a.SortMemory(DefaultDifferenceMemory, 1, "")
+	for _, ed := range a.editions {
+		a.colOf = append(a.colOf, a.col[ed])
+	}
+	// In memory, as the audit report keeps everything it shows, until a caller bounds them.
+	a.spill = memorySpill{}
 	return a
 }
 
-// SortMemory bounds the differences held in memory: past budget bytes, shared by up to
-// workers goroutines adding at once, they are sorted into temporary files in dir ("" is
-// os.TempDir) and merged back when the comparison is written (batch.SorterBudget); 0 is
-// batch.DefaultSortMemory, a negative budget never writes to disk. Call it before the first
-// record is added.
-func (a *Aggregator) SortMemory(budget int64, workers int, dir string) {
-	a.spill = batch.NewSpill("differences", compareDifferences, differenceSize, differenceCodec,
-		batch.SorterBudget(budget, workers), dir)
-}
+// SpillTo keeps the differences in sp, which may hold them in bounded memory (the runner's
+// sorters, batch.Spill, wired by the command line: a writer does not import the runner).
+// Call it before the first record is added.
+func (a *Aggregator) SpillTo(sp Spill) { a.spill = sp }
 
 // take gives the caller a shard of its own, put back with put.
 func (a *Aggregator) take() *shard {
@@ -390,8 +384,8 @@ func (a *Aggregator) comparable(findings []checker.Finding, pick int32, key int3
 func (a *Aggregator) difference(gk groupKey, findings []checker.Finding, picks []int32) (Difference, bool) {
 	var first *checker.Finding
 	differs := false
-	for _, ed := range a.editions {
-		f := a.comparable(findings, picks[a.col[ed]], gk.key)
+	for _, col := range a.colOf {
+		f := a.comparable(findings, picks[col], gk.key)
 		if f == nil {
 			continue
 		}
@@ -407,8 +401,8 @@ func (a *Aggregator) difference(gk groupKey, findings []checker.Finding, picks [
 	}
 	// Ids are copied: they may share the memory of the whole record they were read from.
 	d := Difference{Referral: strings.Clone(gk.referral), Subject: strings.Clone(gk.subject), Requirement: a.keys[gk.key]}
-	for _, ed := range a.editions {
-		col := a.col[ed]
+	for i, ed := range a.editions {
+		col := a.colOf[i]
 		f := a.comparable(findings, picks[col], gk.key)
 		if f == nil {
 			continue
@@ -454,9 +448,9 @@ func (d *Difference) reason() string {
 	return b.String()
 }
 
-// compareDifferences is the order of a comparison's differences: cases, then incidents, then
+// CompareDifferences is the order of a comparison's differences: cases, then incidents, then
 // areas, each by id, then by requirement, referral and subject.
-func compareDifferences(x, y *Difference) int {
+func CompareDifferences(x, y *Difference) int {
 	return cmp.Or(cmp.Compare(x.kindRank(), y.kindRank()), cmp.Compare(x.RecordID(), y.RecordID()), cmp.Compare(x.Requirement, y.Requirement), cmp.Compare(x.Referral, y.Referral), cmp.Compare(x.Subject, y.Subject))
 }
 
@@ -502,7 +496,7 @@ func (a *Aggregator) Result(rep *checker.Report) *Comparison {
 	c := &Comparison{Tool: rep.Tool, AsOf: rep.AsOf, Editions: a.editions, Summary: rep.Summary, Errors: rep.Errors,
 		Warnings: rep.Warnings,
 		OnlyIn:   map[string][]string{}, NotCovered: a.notCovered}
-	sorters := make([]*batch.Sorter[Difference], len(a.shards))
+	sorters := make([]Sorter, len(a.shards))
 	for i, s := range a.shards {
 		sorters[i] = s.diffs
 	}

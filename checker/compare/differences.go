@@ -12,15 +12,70 @@ import (
 	"unsafe"
 
 	"github.com/wtcheck/wtcheck/checker"
-	"github.com/wtcheck/wtcheck/checker/batch"
 	"github.com/wtcheck/wtcheck/record"
 )
+
+// Sorter keeps the differences one goroutine finds, sorted by CompareDifferences.
+type Sorter interface {
+	Add(d *Difference) // keeps a copy
+}
+
+// SortedList is differences in order, in memory or in runs on disk.
+type SortedList interface {
+	Len() int
+	// All yields the differences in order; a difference yielded is valid until the walk
+	// moves on. A run that cannot be read back ends the walk early and sets Err.
+	All() iter.Seq[*Difference]
+	Err() error
+	Close() error
+}
+
+// Spill is where an aggregator keeps its differences: a sorter for each goroutine adding at
+// once, merged into one list when the comparison is finished. The command line gives the
+// runner's (batch.Spill, with the codec below), which writes runs to disk past a budget.
+type Spill interface {
+	NewSorter() Sorter
+	Merge(sorters []Sorter) (SortedList, error)
+}
+
+// memorySpill keeps every difference in memory: the audit report's comparison, and tests.
+type memorySpill struct{}
+
+type memorySorter struct{ ds []Difference }
+
+func (s *memorySorter) Add(d *Difference) { s.ds = append(s.ds, *d) }
+
+func (memorySpill) NewSorter() Sorter { return &memorySorter{} }
+
+func (memorySpill) Merge(sorters []Sorter) (SortedList, error) {
+	var all []Difference
+	for _, s := range sorters {
+		all = append(all, s.(*memorySorter).ds...)
+	}
+	slices.SortStableFunc(all, func(x, y Difference) int { return CompareDifferences(&x, &y) })
+	return &memoryList{all}, nil
+}
+
+type memoryList struct{ ds []Difference }
+
+func (l *memoryList) Len() int     { return len(l.ds) }
+func (l *memoryList) Err() error   { return nil }
+func (l *memoryList) Close() error { return nil }
+func (l *memoryList) All() iter.Seq[*Difference] {
+	return func(yield func(*Difference) bool) {
+		for i := range l.ds {
+			if !yield(&l.ds[i]) {
+				return
+			}
+		}
+	}
+}
 
 // DifferenceList is a comparison's differences in order, held in memory or, past the
 // aggregator's budget, in sorted runs on disk merged as they are read. Each is given its
 // Reason as it is read. Close it when done.
 type DifferenceList struct {
-	list  *batch.SortedList[Difference] // nil: items
+	list  SortedList // nil: items
 	items []Difference
 	err   error // a run that could not be written
 }
@@ -29,7 +84,7 @@ type DifferenceList struct {
 // the comparison's order.
 func DifferencesOf(ds []Difference) *DifferenceList {
 	ds = slices.Clone(ds)
-	slices.SortStableFunc(ds, func(x, y Difference) int { return compareDifferences(&x, &y) })
+	slices.SortStableFunc(ds, func(x, y Difference) int { return CompareDifferences(&x, &y) })
 	return &DifferenceList{items: ds}
 }
 
@@ -118,8 +173,8 @@ func (l *DifferenceList) UnmarshalJSON(b []byte) error {
 	return json.Unmarshal(b, &l.items)
 }
 
-// differenceSize is roughly what a difference holds in memory.
-func differenceSize(d *Difference) int64 {
+// DifferenceSize is roughly what a difference holds in memory, for a Spill's budget.
+func DifferenceSize(d *Difference) int64 {
 	return int64(unsafe.Sizeof(*d)) + int64(len(d.CaseID)+len(d.IncidentID)+len(d.AreaID)+len(d.Referral)+len(d.Subject)) +
 		int64(cap(d.Outcomes))*int64(unsafe.Sizeof(Outcome{}))
 }
@@ -142,15 +197,16 @@ const (
 
 var errDamagedRun = errors.New("damaged run of differences")
 
-var differenceCodec = batch.SpillCodec[Difference]{
-	Encoder: func() func(*bufio.Writer, *Difference) {
-		e := &diffEncoder{dict: map[string]uint64{}}
-		return e.encode
-	},
-	Decoder: func() func(*bufio.Reader, *Difference) error {
-		d := &diffDecoder{}
-		return d.decode
-	},
+// NewDifferenceEncoder writes differences to one run of a Spill.
+func NewDifferenceEncoder() func(*bufio.Writer, *Difference) {
+	e := &diffEncoder{dict: map[string]uint64{}}
+	return e.encode
+}
+
+// NewDifferenceDecoder reads back the differences of one run written by NewDifferenceEncoder.
+func NewDifferenceDecoder() func(*bufio.Reader, *Difference) error {
+	d := &diffDecoder{}
+	return d.decode
 }
 
 type diffEncoder struct {

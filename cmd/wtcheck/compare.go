@@ -92,7 +92,7 @@ force on the day it was received.`,
 			}
 			agg := compare.NewAggregator(engine.Packs, inForce, ruledoc.Timescale)
 			// The differences are written once, in order: past --sort-memory they wait on disk.
-			agg.SortMemory(sortOpts.SortMemory, cmp.Or(workers, min(runtime.GOMAXPROCS(0), batch.MaxWorkers)), sortOpts.TempDir)
+			agg.SpillTo(differenceSpill(sortOpts, cmp.Or(workers, min(runtime.GOMAXPROCS(0), batch.MaxWorkers))))
 			perCase := agg.Add
 			if red != nil {
 				// The comparison gathers ids and dates itself: it is given them redacted.
@@ -166,4 +166,32 @@ force on the day it was received.`,
 	fl.Lookup("sort-memory").Usage = "differences between editions held in memory before they are sorted into temporary files, e.g. 256MiB or 1GiB; the report is the same whatever it is"
 	registerAllowEmpty(cmd, &allow)
 	return cmd
+}
+
+// differenceSpill sorts a comparison's differences as a check sorts its listed findings: each
+// worker holds its share of --sort-memory before it writes a run to --tmpdir.
+func differenceSpill(opts batch.Options, workers int) compare.Spill {
+	codec := batch.SpillCodec[compare.Difference]{Encoder: compare.NewDifferenceEncoder, Decoder: compare.NewDifferenceDecoder}
+	return differenceSorters{batch.NewSpill("differences", compare.CompareDifferences, compare.DifferenceSize, codec,
+		batch.SorterBudget(opts.SortMemory, workers), opts.TempDir)}
+}
+
+// differenceSorters gives the comparison the runner's sorters (a writer does not import the
+// runner).
+type differenceSorters struct {
+	sp *batch.Spill[compare.Difference]
+}
+
+func (s differenceSorters) NewSorter() compare.Sorter { return s.sp.NewSorter() }
+
+func (s differenceSorters) Merge(sorters []compare.Sorter) (compare.SortedList, error) {
+	ss := make([]*batch.Sorter[compare.Difference], len(sorters))
+	for i, x := range sorters {
+		ss[i] = x.(*batch.Sorter[compare.Difference])
+	}
+	l, err := s.sp.Merge(ss)
+	if err != nil {
+		return nil, err
+	}
+	return l, nil
 }
