@@ -2,6 +2,7 @@ package compare
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -164,7 +165,14 @@ func (l *DifferenceList) MarshalJSON() ([]byte, error) {
 	if ds == nil {
 		ds = []Difference{}
 	}
-	return json.Marshal(ds)
+	// Unescaped: the encoder that called this escapes HTML, or not, as it was told to.
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(ds); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
 // UnmarshalJSON reads a JSON array of differences, in the order given.

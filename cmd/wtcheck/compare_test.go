@@ -239,3 +239,40 @@ func TestCompareShowsIncidentsAndArrangementsSideBySide(t *testing.T) {
 		t.Errorf("differences on incidents and areas: %v", got)
 	}
 }
+
+// TestCompareSortMemoryKeepsTheReport: with --sort-memory small enough that the differences
+// are written to disk in many runs, every format of the comparison is the same, byte for
+// byte, as held in memory, with one worker or two. A --tmpdir that cannot hold them is an
+// error (exit 2, no report), never a report short of differences.
+func TestCompareSortMemoryKeepsTheReport(t *testing.T) {
+	const sample = "../../fixtures/sample"
+	for _, format := range []string{"text", "json", "markdown", "csv"} {
+		code, want, stderr := run(t, "", "compare", "--format", format, sample)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", format, code, stderr)
+		}
+		for _, workers := range []string{"1", "2"} {
+			code, got, stderr := run(t, "", "compare", "--format", format, "--sort-memory", "1KiB", "--workers", workers, sample)
+			if code != 0 || got != want {
+				t.Errorf("%s, --sort-memory 1KiB --workers %s: exit %d, %s; report differs: %v", format, workers, code, stderr, got != want)
+			}
+		}
+	}
+	if !strings.Contains(mustRun(t, "compare", "--help"), "differences between editions held in memory") {
+		t.Error("compare --help does not say what --sort-memory holds")
+	}
+	missing := t.TempDir() + "/missing"
+	code, out, stderr := run(t, "", "compare", "--sort-memory", "1KiB", "--tmpdir", missing, sample)
+	if code != 2 || out != "" || !strings.Contains(stderr, "sort differences on disk") {
+		t.Errorf("--tmpdir %s: exit %d, output %q, stderr %q", missing, code, out, stderr)
+	}
+}
+
+func mustRun(t *testing.T, args ...string) string {
+	t.Helper()
+	code, out, stderr := run(t, "", args...)
+	if code != 0 {
+		t.Fatalf("%v: exit %d: %s", args, code, stderr)
+	}
+	return out
+}
