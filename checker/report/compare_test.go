@@ -74,7 +74,9 @@ func (l *failingList) All() iter.Seq[*compare.Difference] {
 		}
 	}
 }
-func (l *failingList) Err() error   { return errors.New("read back sorted differences (run 2 of 2): unexpected EOF") }
+func (l *failingList) Err() error {
+	return errors.New("read back sorted differences (run 2 of 2): unexpected EOF")
+}
 func (l *failingList) Close() error { return nil }
 
 type failingSpill struct{ ds []compare.Difference }
