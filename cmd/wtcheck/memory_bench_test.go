@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/wtcheck/wtcheck/checker"
+	"github.com/wtcheck/wtcheck/checker/compare"
 	"github.com/wtcheck/wtcheck/internal/testgen"
 )
 
@@ -52,11 +53,16 @@ func BenchmarkPeakMemory(b *testing.B) {
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		b.Fatalf("build: %v\n%s", err, out)
 	}
-	for _, format := range []string{"json", "csv"} {
+	for _, format := range []string{"json", "csv", "compare"} {
 		b.Run(fmt.Sprintf("format=%s/cases=%d", format, n), func(b *testing.B) {
 			var peak int64
 			for b.Loop() {
 				cmd := exec.Command(bin, "check", "--format", format, cases)
+				if format == "compare" {
+					// The comparison of every edition, whose differences are sorted as the
+					// check's findings are.
+					cmd = exec.Command(bin, "compare", "--format", "json", cases)
+				}
 				var stderr bytes.Buffer
 				cmd.Stderr = &stderr
 				stdout, err := cmd.StdoutPipe()
@@ -70,14 +76,14 @@ func BenchmarkPeakMemory(b *testing.B) {
 				listed, readErr := readSorted(format, stdout)
 				err = cmd.Wait()
 				elapsed := time.Since(start)
-				if exit, ok := err.(*exec.ExitError); err != nil && (!ok || exit.ExitCode() != 1) {
+				if exit, ok := err.(*exec.ExitError); err != nil && (!ok || exit.ExitCode() != 1 || format == "compare") {
 					b.Fatalf("check: %v\n%s", err, stderr.String())
 				}
 				if readErr != nil {
 					b.Fatalf("report: %v", readErr)
 				}
 				peak = cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss << 10 // KiB on Linux
-				b.Logf("%d cases, --format %s: %d findings listed, peak %d MiB, %.0f s; %s", n, format, listed,
+				b.Logf("%d cases, --format %s: %d findings or differences listed, peak %d MiB, %.0f s; %s", n, format, listed,
 					peak>>20, elapsed.Seconds(), bytes.TrimSpace(stderr.Bytes()))
 			}
 			b.ReportMetric(float64(peak)/(1<<20), "peak-MiB")
@@ -104,6 +110,8 @@ func readSorted(format string, r io.Reader) (int, error) {
 		return nil
 	}
 	switch format {
+	case "compare":
+		return readDifferences(r)
 	case "csv":
 		cr := csv.NewReader(bufio.NewReaderSize(r, 1<<20))
 		cr.ReuseRecord = true
@@ -167,4 +175,38 @@ func readSorted(format string, r io.Reader) (int, error) {
 		return n, nil
 	}
 	return 0, fmt.Errorf("no reader for --format %s", format)
+}
+
+// readDifferences reads a comparison's JSON as it streams out and checks that its differences
+// are in compare.CompareDifferences order, returning how many it listed.
+func readDifferences(r io.Reader) (int, error) {
+	var prev, cur compare.Difference
+	sc := bufio.NewScanner(bufio.NewReaderSize(r, 1<<20))
+	sc.Buffer(make([]byte, 1<<20), 16<<20)
+	fields := map[string]*string{`"case_id"`: &cur.CaseID, `"incident_id"`: &cur.IncidentID, `"area_id"`: &cur.AreaID,
+		`"referral"`: &cur.Referral, `"subject"`: &cur.Subject, `"requirement"`: &cur.Requirement}
+	in, n := false, 0
+	for sc.Scan() {
+		line := sc.Bytes()
+		switch {
+		case bytes.Equal(line, []byte(`  "differences": [`)):
+			in = true
+		case in && bytes.HasPrefix(line, []byte(`  ]`)):
+			in = false
+		case in && (bytes.Equal(line, []byte(`    }`)) || bytes.Equal(line, []byte(`    },`))):
+			if n > 0 && compare.CompareDifferences(&prev, &cur) >= 0 {
+				return n, fmt.Errorf("difference %d (%s %s) is not after (%s %s)", n+1, cur.Label(), cur.Requirement, prev.Label(), prev.Requirement)
+			}
+			prev, cur = cur, compare.Difference{}
+			n++
+		case in && bytes.HasPrefix(line, []byte(`      "`)):
+			key, value, _ := bytes.Cut(bytes.TrimSpace(line), []byte(": "))
+			if p, ok := fields[string(key)]; ok {
+				if err := json.Unmarshal(bytes.TrimSuffix(value, []byte(",")), p); err != nil {
+					return n, fmt.Errorf("difference %d: %s: %w", n+1, key, err)
+				}
+			}
+		}
+	}
+	return n, sc.Err()
 }
