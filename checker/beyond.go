@@ -214,7 +214,7 @@ func (ev *evaluator) recordRule(cp *CompiledPack, cr *compiledRule, obj ref.Val,
 	ev.begin(cp, cr)
 	act := vars{
 		object:     obj,
-		objectName: scopeVariable[cr.scope],
+		objectName: cr.variable,
 		asOf:       dateVal(ev.asOf),
 		params:     cp.params,
 		index:      ev.index,

@@ -156,6 +156,7 @@ func (e *Engine) CheckListedAppend(dst []Finding, c *record.Case, asOf record.Da
 		if ev.packOf != nil && !ev.inForce[cp] {
 			continue // in force mode: no referral of this case was received under this edition
 		}
+		named := e.namesPack(cp)
 		for ri, cr := range cp.rules {
 			if cr.scope.Kind() != KindCase {
 				continue // an incident's or an area's rule: CheckIncident, CheckArrangements
@@ -172,7 +173,7 @@ func (e *Engine) CheckListedAppend(dst []Finding, c *record.Case, asOf record.Da
 				continue
 			}
 			findingsFrom, errsFrom, before := len(ev.findings), len(ev.errs), *tally
-			ev.rule(cp, cr)
+			ev.rule(cp, cr, named)
 			if e.spent != nil {
 				ev.reportSpent(cr.rule)
 			}
@@ -246,6 +247,7 @@ type evaluator struct {
 	// the case, the child and the as-of day as CEL values, and each scope's targets.
 	caseVal, childVal, asOfVal ref.Val
 	targetsOf                  map[Scope][]target
+	referralVals               []ref.Val // the case's referrals as CEL values, in record order
 	// Activations reused from target to target (one for the target, one for an interval's
 	// item, one for a message), so that evaluating a rule allocates none: an activation
 	// handed to CEL escapes, and one a target was most of what a check allocated.
@@ -279,6 +281,8 @@ type evaluatorMaps struct {
 	packOf    map[*record.Referral]*CompiledPack
 	inForce   map[*CompiledPack]bool
 	targets   []target // the array every scope's targets are cut from
+	// referralVals is the array the case's referrals are made CEL values in.
+	referralVals []ref.Val
 }
 
 // newEvaluator gives an evaluator for one case, as at day, with nothing of an earlier case.
@@ -302,6 +306,13 @@ func (ev *evaluator) release() {
 	if cap(spare.targets) > maxSpareTargets {
 		spare.targets = nil // a huge record's array is not kept
 	}
+	if ev.referralVals != nil {
+		spare.referralVals = ev.referralVals[:0]
+		clear(ev.referralVals)
+		if cap(spare.referralVals) > maxSpareReferrals {
+			spare.referralVals = nil
+		}
+	}
 	*ev = evaluator{spare: spare}
 	evaluators.Put(ev)
 }
@@ -313,7 +324,7 @@ func (ev *evaluator) scopeTargets(scope Scope) []target {
 	}
 	// Every scope's targets are cut from one array the evaluator keeps from case to case.
 	from := len(ev.spare.targets)
-	ev.spare.targets = appendTargets(ev.spare.targets, ev.c, scope)
+	ev.spare.targets = ev.appendTargets(ev.spare.targets, scope)
 	ts := ev.spare.targets[from:len(ev.spare.targets):len(ev.spare.targets)]
 	ev.targetsOf[scope] = ts
 	return ts
@@ -336,23 +347,24 @@ type target struct {
 	objectVal, referralVal ref.Val
 }
 
-func newTarget(id string, r *record.Referral, object any) target {
-	t := target{id: id, referral: r, object: object, objectVal: celTypeAdapter.NativeToValue(object)}
-	if r != nil {
-		t.referralVal = celTypeAdapter.NativeToValue(r)
-	}
-	return t
-}
-
-// appendTargets appends the objects of a scope to out, in record order.
-func appendTargets(out []target, c *record.Case, scope Scope) []target {
+// appendTargets appends the objects of a scope to out, in record order. Each referral is
+// made a CEL value once for the case, whichever scopes' targets it is the referral of.
+func (ev *evaluator) appendTargets(out []target, scope Scope) []target {
+	c := ev.c
 	if scope == ScopeCase {
-		return append(out, newTarget(c.CaseID, nil, c))
+		return append(out, target{id: c.CaseID, object: c, objectVal: ev.caseVal})
+	}
+	if ev.referralVals == nil {
+		ev.referralVals = ev.spare.referralVals[:0]
+		for _, r := range c.Referrals {
+			ev.referralVals = append(ev.referralVals, celTypeAdapter.NativeToValue(r))
+		}
 	}
 	coll := record.CollectionOf(string(scope))
-	for _, r := range c.Referrals {
+	for ri, r := range c.Referrals {
+		rv := ev.referralVals[ri]
 		if scope == ScopeReferral {
-			out = append(out, newTarget(r.ID, r, r))
+			out = append(out, target{id: r.ID, referral: r, object: r, objectVal: rv, referralVal: rv})
 			continue
 		}
 		if coll == nil {
@@ -360,7 +372,7 @@ func appendTargets(out []target, c *record.Case, scope Scope) []target {
 		}
 		for i := range coll.Len(r) {
 			o := coll.At(r, i)
-			out = append(out, newTarget(o.ObjectID(), r, o))
+			out = append(out, target{id: o.ObjectID(), referral: r, object: o, objectVal: celTypeAdapter.NativeToValue(o), referralVal: rv})
 		}
 	}
 	return out
@@ -434,7 +446,7 @@ func (v *vars) ResolveFunction(name string) (functions.LateBoundOp, bool) {
 	return v.index.resolve(name)
 }
 
-func (ev *evaluator) rule(cp *CompiledPack, cr *compiledRule) {
+func (ev *evaluator) rule(cp *CompiledPack, cr *compiledRule, named bool) {
 	r := cr.rule
 	ev.begin(cp, cr)
 	base := vars{
@@ -442,7 +454,7 @@ func (ev *evaluator) rule(cp *CompiledPack, cr *compiledRule) {
 		child:      ev.childVal,
 		asOf:       ev.asOfVal,
 		params:     cp.params,
-		objectName: scopeVariable[cr.scope],
+		objectName: cr.variable,
 		index:      ev.index,
 	}
 	whenLacks, lacks := lacking(ev.c.Provenance.Lacks, cr.whenReads), lacking(ev.c.Provenance.Lacks, cr.reads)
@@ -450,7 +462,6 @@ func (ev *evaluator) rule(cp *CompiledPack, cr *compiledRule) {
 	if len(ev.c.Provenance.Proxies) > 0 {
 		proxies = proxiesRead(ev.c.Provenance.Proxies, append(slices.Clone(cr.whenReads), cr.reads...))
 	}
-	named := ev.engine.namesPack(cp)
 	for _, t := range ev.scopeTargets(cr.scope) {
 		if ev.overBudget {
 			return // reported once, on the subject where it happened
