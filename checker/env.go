@@ -196,10 +196,39 @@ func trackFirstAfter(args []ref.Val, _ ref.Val) *uint64 {
 			n += uint64(size)
 		}
 	}
+	return costOf(n)
+}
+
+// costOf points at a cost for CEL's tracker, which only reads it: a small one, as a search's
+// is, from a table rather than an allocation of its own.
+func costOf(n uint64) *uint64 {
 	if n < uint64(len(smallCosts)) {
-		return &smallCosts[n] // a search's cost is small: no allocation for it
+		return &smallCosts[n]
 	}
 	return &n
+}
+
+// runtimeCosts price, as they run, the engine's functions whose cost depends on their
+// arguments, as their models (overloadModels) and trackFirstAfter make CEL's tracker charge
+// them, so that a fast path need not ask the tracker: a scan costs one unit and one a date,
+// firstAfter what trackFirstAfter says, discussionsFor a look-up's. TestFastPathsChargeAsCEL
+// holds them to the tracker's figures.
+var runtimeCosts = map[string]func(args []ref.Val) uint64{
+	"earliest_list":               scanCost,
+	"latest_list":                 scanCost,
+	firstAfterID:                  func(args []ref.Val) uint64 { return *trackFirstAfter(args, nil) },
+	"referral_discussionsFor_s47": func([]ref.Val) uint64 { return lookupCost },
+}
+
+// scanCost is what a function that reads its first argument, a list, whole costs.
+func scanCost(args []ref.Val) uint64 {
+	n := uint64(1)
+	if l, ok := args[0].(traits.Lister); ok {
+		if size, ok := l.Size().(types.Int); ok && size > 0 {
+			n += uint64(size)
+		}
+	}
+	return n
 }
 
 // smallCosts are the costs a tracker function can point at without allocating one. The

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -793,28 +794,62 @@ func JudgeDeadline(cal *Calendar, due, done, lapse, asOf record.Date, dueSoon in
 	return DeadlineOutcome{Status: StatusPending, WorkingDaysLeft: &left, DueSoon: left <= dueSoon}
 }
 
+// message says what the deadline outcome is, in one buffer: it is built for every listed
+// finding of a deadline rule, and fmt's formatting was most of what that cost.
 func (o DeadlineOutcome) message(title string, due, done, lapse, asOf record.Date) string {
-	plural := func(n int, unit string) string {
-		if n == 1 {
-			return "1 " + unit
+	var buf [256]byte // on the stack: the string is the one allocation
+	b := append(buf[:0], title...)
+	count := func(b []byte, n int, unit string) []byte {
+		b = strconv.AppendInt(b, int64(n), 10)
+		b = append(b, ' ')
+		b = append(b, unit...)
+		if n != 1 {
+			b = append(b, 's')
 		}
-		return fmt.Sprintf("%d %ss", n, unit)
-	}
-	switch o.Status {
-	case StatusMet:
-		return fmt.Sprintf("%s: done %s, due by %s", title, done, due)
-	case StatusNotApplicable:
-		return fmt.Sprintf("%s: not required, as what it protects ended on %s, before the due date %s", title, lapse, due)
-	case StatusPending:
-		return fmt.Sprintf("%s: due by %s, %s left", title, due, plural(*o.WorkingDaysLeft, "working day"))
+		return b
 	}
 	switch {
+	case o.Status == StatusMet:
+		b = append(b, ": done "...)
+		b = done.AppendISO(b)
+		b = append(b, ", due by "...)
+		b = due.AppendISO(b)
+	case o.Status == StatusNotApplicable:
+		b = append(b, ": not required, as what it protects ended on "...)
+		b = lapse.AppendISO(b)
+		b = append(b, ", before the due date "...)
+		b = due.AppendISO(b)
+	case o.Status == StatusPending:
+		b = append(b, ": due by "...)
+		b = due.AppendISO(b)
+		b = append(b, ", "...)
+		b = count(b, *o.WorkingDaysLeft, "working day")
+		b = append(b, " left"...)
 	case !done.IsZero():
-		return fmt.Sprintf("%s: done %s, %s (%s) late; due by %s", title, done, plural(*o.LateWorkingDays, "working day"), plural(*o.LateDays, "day"), due)
+		b = append(b, ": done "...)
+		b = done.AppendISO(b)
+		b = append(b, ", "...)
+		b = count(b, *o.LateWorkingDays, "working day")
+		b = append(b, " ("...)
+		b = count(b, *o.LateDays, "day")
+		b = append(b, ") late; due by "...)
+		b = due.AppendISO(b)
 	case o.lapsed:
-		return fmt.Sprintf("%s: not done by %s, when what it protects ended, %s after the due date %s", title, lapse, plural(*o.LateWorkingDays, "working day"), due)
+		b = append(b, ": not done by "...)
+		b = lapse.AppendISO(b)
+		b = append(b, ", when what it protects ended, "...)
+		b = count(b, *o.LateWorkingDays, "working day")
+		b = append(b, " after the due date "...)
+		b = due.AppendISO(b)
+	default:
+		b = append(b, ": not done, "...)
+		b = count(b, *o.LateWorkingDays, "working day")
+		b = append(b, " overdue at "...)
+		b = asOf.AppendISO(b)
+		b = append(b, "; due by "...)
+		b = due.AppendISO(b)
 	}
-	return fmt.Sprintf("%s: not done, %s overdue at %s; due by %s", title, plural(*o.LateWorkingDays, "working day"), asOf, due)
+	return string(b)
 }
 
 // emit finishes a finding: the rule's own message, if it has one, replaces the default, and

@@ -493,6 +493,9 @@ func (b *fastBuilder) price(function, overload string) pricer {
 	if c, ok := fixedCosts[overload]; ok {
 		return func(act *vars, _ ref.Val, _ []ref.Val) bool { return act.meter.charge(c.units) }
 	}
+	if charge, ok := runtimeCosts[overload]; ok {
+		return func(act *vars, _ ref.Val, args []ref.Val) bool { return act.meter.charge(charge(args)) }
+	}
 	if b.costs.Estimator == nil && unmodelled(overload) {
 		return func(act *vars, _ ref.Val, _ []ref.Val) bool { return act.meter.charge(1) }
 	}
