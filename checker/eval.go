@@ -463,6 +463,9 @@ func (ev *evaluator) rule(cp *CompiledPack, cr *compiledRule, named bool) {
 	if len(ev.c.Provenance.Proxies) > 0 {
 		proxies = proxiesRead(ev.c.Provenance.Proxies, append(slices.Clone(cr.whenReads), cr.reads...))
 	}
+	// The activation is set up once for the rule; each target changes only what is its own.
+	act := &ev.onTarget
+	*act = base
 	for _, t := range ev.scopeTargets(cr.scope) {
 		if ev.overBudget {
 			return // reported once, on the subject where it happened
@@ -470,9 +473,9 @@ func (ev *evaluator) rule(cp *CompiledPack, cr *compiledRule, named bool) {
 		if ev.packOf != nil && (t.referral == nil || ev.packOf[t.referral] != cp) {
 			continue // in force mode: only the referral's own edition
 		}
-		act := &ev.onTarget
-		*act = base
-		act.object, act.referral = t.objectVal, t.referralVal
+		act.object, act.referral, act.start = t.objectVal, t.referralVal, nil
+		// The finding is built on the stack and handed down by address: it is copied once,
+		// into the findings, and only if it is listed.
 		f := Finding{
 			CaseID:   ev.c.CaseID,
 			Edition:  cp.Pack.Edition,
@@ -490,7 +493,7 @@ func (ev *evaluator) rule(cp *CompiledPack, cr *compiledRule, named bool) {
 			f.Pack = cp.Pack.ID
 		}
 		f.Proxies = proxies
-		ev.target(cr, act, f, whenLacks, lacks)
+		ev.target(cr, act, &f, whenLacks, lacks)
 	}
 }
 
@@ -514,7 +517,7 @@ func proxiesRead(proxies, reads []string) []string {
 // record cannot be judged, so it gives insufficient_data before the condition is tried; a
 // false condition is not_applicable; then a requirement that reads such a fact gives
 // insufficient_data.
-func (ev *evaluator) target(cr *compiledRule, act *vars, f Finding, whenLacks, lacks []string) {
+func (ev *evaluator) target(cr *compiledRule, act *vars, f *Finding, whenLacks, lacks []string) {
 	defer func() {
 		// A rule must never take the batch down; a panic in a binding is reported like any
 		// other evaluation error.
@@ -522,7 +525,7 @@ func (ev *evaluator) target(cr *compiledRule, act *vars, f Finding, whenLacks, l
 			ev.fail(f, fmt.Errorf("internal error: %v", p))
 		}
 	}()
-	insufficient := func(f Finding, act *vars, missing []string) {
+	insufficient := func(f *Finding, act *vars, missing []string) {
 		if ev.counted(StatusInsufficientData) {
 			return
 		}
@@ -595,15 +598,15 @@ func (ev *evaluator) target(cr *compiledRule, act *vars, f Finding, whenLacks, l
 		*item = *act
 		item.item = it.Next()
 		ev.subjectOf, ev.onSubject = cr.subject, *item
-		g := f
+		g := *f
 		if len(lacks) > 0 {
-			insufficient(g, item, lacks)
+			insufficient(&g, item, lacks)
 			return
 		}
 		if cr.itemWhen != nil {
 			opens, err := ev.evalBool(cr.itemWhen, item)
 			if err != nil {
-				ev.fail(g, fmt.Errorf("item_when: %w", err))
+				ev.fail(&g, fmt.Errorf("item_when: %w", err))
 				continue
 			}
 			if !opens {
@@ -612,16 +615,16 @@ func (ev *evaluator) target(cr *compiledRule, act *vars, f Finding, whenLacks, l
 				}
 				g.Status = StatusNotApplicable
 				g.Message = cr.rule.Title + ": opens no interval"
-				ev.emit(cr, item, g)
+				ev.emit(cr, item, &g)
 				continue
 			}
 		}
-		ev.judge(cr, item, g)
+		ev.judge(cr, item, &g)
 	}
 }
 
 // judge decides the status of an applicable rule on one subject.
-func (ev *evaluator) judge(cr *compiledRule, act *vars, f Finding) {
+func (ev *evaluator) judge(cr *compiledRule, act *vars, f *Finding) {
 	if cr.rule.Deadline != nil {
 		ev.deadline(cr, act, f)
 		return
@@ -665,7 +668,7 @@ func (ev *evaluator) judge(cr *compiledRule, act *vars, f Finding) {
 }
 
 // deadline evaluates a deadline rule's dates and applies the deadline state machine.
-func (ev *evaluator) deadline(cr *compiledRule, act *vars, f Finding) {
+func (ev *evaluator) deadline(cr *compiledRule, act *vars, f *Finding) {
 	start, err := ev.evalDate(cr.start, act)
 	if err != nil {
 		ev.fail(f, fmt.Errorf("deadline.start: %w", err))
@@ -854,8 +857,8 @@ func (o DeadlineOutcome) message(title string, due, done, lapse, asOf record.Dat
 
 // emit finishes a finding: the rule's own message, if it has one, replaces the default, and
 // in InForce mode a finding whose dates run past its edition says so.
-func (ev *evaluator) emit(cr *compiledRule, act *vars, f Finding) {
-	if err := ev.itemSubject(&f); err != nil {
+func (ev *evaluator) emit(cr *compiledRule, act *vars, f *Finding) {
+	if err := ev.itemSubject(f); err != nil {
 		ev.failAs(f, fmt.Errorf("subject: %w", err))
 		return
 	}
@@ -880,18 +883,18 @@ func (ev *evaluator) emit(cr *compiledRule, act *vars, f Finding) {
 			f.Message = msg
 		}
 	}
-	ev.findings = append(ev.findings, f)
+	ev.findings = append(ev.findings, *f)
 }
 
 // fail reports an evaluation error on the finding's subject, naming an interval by its own
 // subject where that can be had.
-func (ev *evaluator) fail(f Finding, err error) {
-	_ = ev.itemSubject(&f)
+func (ev *evaluator) fail(f *Finding, err error) {
+	_ = ev.itemSubject(f)
 	ev.failAs(f, err)
 }
 
 // failAs reports an evaluation error on f's subject as it stands.
-func (ev *evaluator) failAs(f Finding, err error) {
+func (ev *evaluator) failAs(f *Finding, err error) {
 	ev.errs = append(ev.errs, EvalError{Edition: f.Edition, Rule: f.Rule, Subject: f.Subject, Err: err})
 }
 
@@ -1036,7 +1039,7 @@ func (ev *evaluator) evalDate(p *program, act *vars) (record.Date, error) {
 
 // transitionalNote explains a finding checked under the edition in force when its referral
 // was received although its deadline or event fell after the next edition came in.
-func transitionalNote(e *Engine, f Finding) string {
+func transitionalNote(e *Engine, f *Finding) string {
 	var cp *CompiledPack
 	for _, p := range e.Packs {
 		if p.Pack.Edition == f.Edition {
