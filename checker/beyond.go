@@ -214,7 +214,7 @@ func (ev *evaluator) recordRule(cp *CompiledPack, cr *compiledRule, obj ref.Val,
 	ev.begin(cp, cr)
 	act := vars{
 		object:     obj,
-		objectName: scopeVariable[cr.scope],
+		objectName: cr.variable,
 		asOf:       dateVal(ev.asOf),
 		params:     cp.params,
 		index:      ev.index,
@@ -227,7 +227,7 @@ func (ev *evaluator) recordRule(cp *CompiledPack, cr *compiledRule, obj ref.Val,
 	if len(prov.Proxies) > 0 {
 		f.Proxies = proxiesRead(prov.Proxies, append(append([]string(nil), cr.whenReads...), cr.reads...))
 	}
-	ev.target(cr, &act, f, lacking(prov.Lacks, cr.whenReads), lacking(prov.Lacks, cr.reads))
+	ev.target(cr, &act, &f, lacking(prov.Lacks, cr.whenReads), lacking(prov.Lacks, cr.reads))
 	if ev.engine.spent != nil {
 		ev.reportSpent(r)
 	}

@@ -493,6 +493,12 @@ func (b *fastBuilder) price(function, overload string) pricer {
 	if c, ok := fixedCosts[overload]; ok {
 		return func(act *vars, _ ref.Val, _ []ref.Val) bool { return act.meter.charge(c.units) }
 	}
+	if charge, ok := runtimeCosts[overload]; ok {
+		return func(act *vars, _ ref.Val, args []ref.Val) bool { return act.meter.charge(charge(args)) }
+	}
+	if b.costs.Estimator == nil && unmodelled(overload) {
+		return func(act *vars, _ ref.Val, _ []ref.Val) bool { return act.meter.charge(1) }
+	}
 	costs, call := b.costs, &callNamed{function, overload} // a pointer, so that passing it allocates nothing
 	return func(act *vars, result ref.Val, args []ref.Val) bool {
 		return act.meter.charge(costs.CostCall(call, args, result))
@@ -530,15 +536,20 @@ func (b *fastBuilder) lateBound(function, overload string, args []fastPath) fast
 	}
 	price := b.price(function, overload)
 	return func(act *vars) ref.Val {
-		vals := make([]ref.Val, len(args))
+		// The arguments are gathered on the index's stack, not in a slice of their own: a
+		// look-up's argument may itself call a look-up, which stacks its own above them.
+		ix := act.index
+		base := len(ix.args)
+		defer func() { clear(ix.args[base:]); ix.args = ix.args[:base] }()
 		for i, arg := range args {
 			o, ok := arg(act).(*celObject)
 			if !ok || o.t.celTyp.TypeName() != want[i] {
 				return nil
 			}
-			vals[i] = o
+			ix.args = append(ix.args, o)
 		}
-		op, ok := act.index.resolve(function)
+		vals := ix.args[base:len(ix.args):len(ix.args)]
+		op, ok := ix.resolve(function)
 		if !ok {
 			return nil
 		}

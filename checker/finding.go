@@ -149,16 +149,22 @@ func SortFindings(fs []Finding) {
 // CompareFindings is the order of SortFindings, for sorting findings kept elsewhere: it is
 // the one definition of that order, which the merge of findings sorted in runs on disk
 // (package batch) follows too, so the two can never disagree.
-func CompareFindings(a, b Finding) int {
-	return cmp.Or(
-		cmp.Compare(a.Kind().rank(), b.Kind().rank()),
-		cmp.Compare(a.RecordID(), b.RecordID()),
-		cmp.Compare(a.Edition, b.Edition),
-		cmp.Compare(a.Rule, b.Rule),
-		cmp.Compare(a.Referral, b.Referral),
-		cmp.Compare(a.Subject, b.Subject),
-		cmp.Compare(a.Pack, b.Pack),
-	)
+func CompareFindings(a, b Finding) int { return CompareFindingsAt(&a, &b) }
+
+// CompareFindingsAt is CompareFindings on findings by address: a batch sorts hundreds of
+// thousands, and copying two findings into every comparison cost more than comparing them.
+// Each key is compared only when the ones before it tie.
+func CompareFindingsAt(a, b *Finding) int {
+	if c := cmp.Compare(a.Kind().rank(), b.Kind().rank()); c != 0 {
+		return c
+	}
+	for _, k := range [...][2]string{{a.RecordID(), b.RecordID()}, {a.Edition, b.Edition}, {a.Rule, b.Rule},
+		{a.Referral, b.Referral}, {a.Subject, b.Subject}, {a.Pack, b.Pack}} {
+		if c := strings.Compare(k[0], k[1]); c != 0 {
+			return c
+		}
+	}
+	return 0
 }
 
 // RecordError is a record that could not be checked, or a rule that could not be evaluated

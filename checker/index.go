@@ -26,6 +26,8 @@ type caseIndex struct {
 	referrals map[*record.Referral]*referralIndex
 	bindings  map[string]functions.LateBoundOp
 	spare     []*referralIndex // emptied indexes of an earlier record, to be filled again
+	// args is a stack of the arguments of the look-ups being called (see fastBuilder.lateBound).
+	args []ref.Val
 }
 
 // referralIndex is one referral's objects by id and by date.
