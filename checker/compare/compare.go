@@ -121,11 +121,16 @@ type Aggregator struct {
 
 // shard is what one goroutine adding records at a time works on.
 type shard struct {
-	cells  []Cell // row*len(cols) + column
-	diffs  Sorter
-	groups map[groupKey]int32 // one record's subjects and requirements -> group
-	picks  []int32            // group*len(cols) + column -> the index of the finding picked, or -1
-	refs   []inForceRef       // one case's referrals and the column in force when each was received
+	cells []Cell // row*len(cols) + column
+	diffs Sorter
+	// One record's groups: the requirements on subjects it has findings for.
+	keys    []groupKey
+	byKey   [][]int32          // key -> its first smallGroups groups
+	touched []int32            // keys with groups in byKey
+	groups  map[groupKey]int32 // a key's groups past the first smallGroups
+	picks   []int32            // group*len(cols) + column -> the index of the finding picked, or -1
+	diff    Difference         // the difference being built
+	refs    []inForceRef       // one case's referrals and the column in force when each was received
 }
 
 // groupKey is a requirement on a subject: the findings editions make of it are compared.
@@ -204,7 +209,8 @@ func (a *Aggregator) take() *shard {
 		a.free = a.free[:n-1]
 		return s
 	}
-	s := &shard{cells: make([]Cell, len(a.order)*len(a.cols)), diffs: a.spill.NewSorter(), groups: map[groupKey]int32{}}
+	s := &shard{cells: make([]Cell, len(a.order)*len(a.cols)), diffs: a.spill.NewSorter(), groups: map[groupKey]int32{},
+		byKey: make([][]int32, len(a.keys))}
 	a.shards = append(a.shards, s)
 	return s
 }
@@ -305,44 +311,99 @@ func (a *Aggregator) add(s *shard, findings []checker.Finding, inForce func(f *c
 	if a.inForce {
 		inForceCol = ncols - 1
 	}
+	// A rule's findings come one after another: its edition's column, its row and its key are
+	// looked up once for them all.
+	var lastEdition, lastRule string
+	var col, row, key int32
+	var skip, known bool
 	for i := range findings {
 		f := &findings[i]
-		col, ok := a.col[f.Edition]
-		if !ok || col == inForceCol {
-			continue // not an edition compared: no pack made it
-		}
-		key := a.noKey
-		row, known := a.row[f.Rule]
-		if known {
-			if m := a.meta[col][row]; m != nil {
-				key = m.key
+		if i == 0 || f.Edition != lastEdition || f.Rule != lastRule {
+			lastEdition, lastRule = f.Edition, f.Rule
+			var ok bool
+			col, ok = a.col[f.Edition]
+			skip = !ok || col == inForceCol // not an edition compared: no pack made it
+			row, known = a.row[f.Rule]
+			key = a.noKey
+			if !skip && known {
+				if m := a.meta[col][row]; m != nil {
+					key = m.key
+				}
 			}
+		}
+		if skip {
+			continue
+		}
+		if known {
 			count(&s.cells[row*ncols+col], f.Status)
 			if inForceCol >= 0 && inForce(f, col) {
 				count(&s.cells[row*ncols+inForceCol], f.Status)
 			}
 		}
-		gk := groupKey{f.Referral, f.Subject, key}
-		g, ok := s.groups[gk]
-		if !ok {
-			g = int32(len(s.groups))
-			s.groups[gk] = g
-			for range ncols {
-				s.picks = append(s.picks, -1)
-			}
-		}
+		g := s.group(groupKey{f.Referral, f.Subject, key}, ncols)
 		p := &s.picks[g*ncols+col]
 		if *p < 0 || better(f, &findings[*p]) {
 			*p = int32(i)
 		}
 	}
-	for gk, g := range s.groups {
-		if d, ok := a.difference(gk, findings, s.picks[g*ncols:(g+1)*ncols]); ok {
-			s.diffs.Add(&d)
+	for g := range s.keys {
+		if a.difference(&s.keys[g], findings, s.picks[int32(g)*ncols:(int32(g)+1)*ncols], &s.diff) {
+			s.diffs.Add(&s.diff)
+			s.diff = Difference{} // the sorter's copy holds the outcomes' array
 		}
 	}
-	clear(s.groups)
+	s.reset()
+}
+
+// smallGroups is how many subjects of one requirement a record's groups are searched for one
+// by one before a map is used: a record has one to a few of most; a long record (a plan of
+// hundreds of visits, each a subject) must not make the search quadratic.
+const smallGroups = 16
+
+// group is the index of a requirement on a subject among the record's groups, added if new.
+func (s *shard) group(gk groupKey, ncols int32) int32 {
+	for len(s.byKey) <= int(gk.key) {
+		s.byKey = append(s.byKey, nil)
+	}
+	list := s.byKey[gk.key]
+	for _, g := range list {
+		if k := &s.keys[g]; k.subject == gk.subject && k.referral == gk.referral {
+			return g
+		}
+	}
+	if len(list) == smallGroups {
+		if g, ok := s.groups[gk]; ok {
+			return g
+		}
+	}
+	g := int32(len(s.keys))
+	s.keys = append(s.keys, gk)
+	for range ncols {
+		s.picks = append(s.picks, -1)
+	}
+	if len(list) < smallGroups {
+		if len(list) == 0 {
+			s.touched = append(s.touched, gk.key)
+		}
+		s.byKey[gk.key] = append(list, g)
+	} else {
+		s.groups[gk] = g
+	}
+	return g
+}
+
+// reset empties the groups of one record for the next, keeping their arrays.
+func (s *shard) reset() {
+	for _, k := range s.touched {
+		s.byKey[k] = s.byKey[k][:0]
+	}
+	s.touched = s.touched[:0]
+	clear(s.keys) // drop the ids: they are the record's
+	s.keys = s.keys[:0]
 	s.picks = s.picks[:0]
+	if len(s.groups) > 0 {
+		clear(s.groups)
+	}
 }
 
 // count counts one finding's status in a cell.
@@ -380,8 +441,8 @@ func (a *Aggregator) comparable(findings []checker.Finding, pick int32, key int3
 }
 
 // difference compares the editions' outcomes for one requirement on one subject; picks holds,
-// per column, the finding picked. Nothing is built unless the outcomes differ.
-func (a *Aggregator) difference(gk groupKey, findings []checker.Finding, picks []int32) (Difference, bool) {
+// per column, the finding picked. Nothing is built unless the outcomes differ: then d is.
+func (a *Aggregator) difference(gk *groupKey, findings []checker.Finding, picks []int32, d *Difference) bool {
 	var first *checker.Finding
 	differs := false
 	for _, col := range a.colOf {
@@ -397,10 +458,11 @@ func (a *Aggregator) difference(gk groupKey, findings []checker.Finding, picks [
 		}
 	}
 	if !differs {
-		return Difference{}, false
+		return false
 	}
 	// Ids are copied: they may share the memory of the whole record they were read from.
-	d := Difference{Referral: strings.Clone(gk.referral), Subject: strings.Clone(gk.subject), Requirement: a.keys[gk.key]}
+	*d = Difference{Referral: strings.Clone(gk.referral), Subject: strings.Clone(gk.subject), Requirement: a.keys[gk.key],
+		Outcomes: make([]Outcome, 0, len(a.editions))}
 	for i, ed := range a.editions {
 		col := a.colOf[i]
 		f := a.comparable(findings, picks[col], gk.key)
@@ -418,7 +480,7 @@ func (a *Aggregator) difference(gk groupKey, findings []checker.Finding, picks [
 			Timescale: timescale, Due: f.Due, Done: f.Done})
 	}
 	d.CaseID, d.IncidentID, d.AreaID = strings.Clone(d.CaseID), strings.Clone(d.IncidentID), strings.Clone(d.AreaID)
-	return d, true
+	return true
 }
 
 // reason says how the outcomes differ: "breach under 2010 (core-assessment-timeliness,

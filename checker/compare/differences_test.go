@@ -205,3 +205,31 @@ func reversed(fs []checker.Finding) []checker.Finding {
 	slices.Reverse(out)
 	return out
 }
+
+// TestGroupsPastTheSmallOnes: a requirement on more subjects than are searched one by one
+// (a long plan's visits) keeps one group per subject, found again whichever way it is kept,
+// and the next record starts with none.
+func TestGroupsPastTheSmallOnes(t *testing.T) {
+	s := &shard{groups: map[groupKey]int32{}}
+	const n = 3 * smallGroups
+	for round := range 2 {
+		for pass := range 2 {
+			for i := range n {
+				gk := groupKey{referral: "R1", subject: fmt.Sprintf("P1@%d", i), key: 2}
+				if g := s.group(gk, 3); g != int32(i) {
+					t.Fatalf("round %d, pass %d: subject %d in group %d", round, pass, i, g)
+				}
+			}
+			if g := s.group(groupKey{referral: "R2", subject: "P1@0", key: 2}, 3); g != n {
+				t.Fatalf("round %d, pass %d: another referral's subject in group %d, want %d", round, pass, g, n)
+			}
+		}
+		if len(s.keys) != n+1 || len(s.picks) != 3*(n+1) {
+			t.Fatalf("round %d: %d groups, %d picks", round, len(s.keys), len(s.picks))
+		}
+		s.reset()
+		if len(s.keys) != 0 || len(s.groups) != 0 || len(s.byKey[2]) != 0 {
+			t.Fatalf("round %d: groups left after reset", round)
+		}
+	}
+}
