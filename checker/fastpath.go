@@ -189,15 +189,18 @@ func (b *fastBuilder) comprehension(e celast.Expr) fastPath {
 			if !ok || metered && !act.meter.charge(once) {
 				return nil
 			}
-			var vals []ref.Val
-			if pred == nil {
-				// A map makes an item of every item: its list is made at its size at once.
-				if n, ok := items.Size().(types.Int); ok && n > 0 {
-					vals = make([]ref.Val, 0, n)
-				}
+			n, ok := items.Size().(types.Int)
+			if !ok {
+				return nil
 			}
-			for it := items.Iterator(); it.HasNext() == types.True; {
-				act.locals[iterSlot] = it.Next()
+			var vals []ref.Val
+			if pred == nil && n > 0 {
+				// A map makes an item of every item: its list is made at its size at once.
+				vals = make([]ref.Val, 0, n)
+			}
+			// Items are read by index: an iterator is an allocation for every loop.
+			for i := range n {
+				act.locals[iterSlot] = items.Get(i)
 				if pred != nil {
 					keep, ok := pred(act).(types.Bool)
 					if !ok {
@@ -228,13 +231,17 @@ func (b *fastBuilder) comprehension(e celast.Expr) fastPath {
 		if !ok {
 			return nil
 		}
+		n, ok := items.Size().(types.Int)
+		if !ok {
+			return nil
+		}
 		accu := init(act)
 		if accu == nil {
 			return nil
 		}
 		act.locals[accuSlot] = accu
-		for it := items.Iterator(); it.HasNext() == types.True; {
-			act.locals[iterSlot] = it.Next()
+		for i := range n {
+			act.locals[iterSlot] = items.Get(i)
 			more, ok := cond(act).(types.Bool)
 			if !ok {
 				return nil
