@@ -403,32 +403,42 @@ func (a caseTypeAdapter) NativeToValue(v any) ref.Val {
 	switch v := v.(type) {
 	case ref.Val:
 		return v
-	case *record.Case:
-		return &celObject{t: caseObj, v: v}
-	case *record.Child:
-		return &celObject{t: childObj, v: v}
-	case *record.Referral:
-		return &celObject{t: referralObj, v: v}
-	case *record.Assessment:
-		return &celObject{t: assessmentObj, v: v}
-	case *record.StrategyDiscussion:
-		return &celObject{t: discussionObj, v: v}
-	case *record.S47Enquiry:
-		return &celObject{t: s47Obj, v: v}
-	case *record.Conference:
-		return &celObject{t: conferenceObj, v: v}
-	case *record.Plan:
-		return &celObject{t: planObj, v: v}
-	case *record.Visit:
-		return &celObject{t: visitObj, v: v}
-	case *record.Incident:
-		return &celObject{t: incidentObj, v: v}
-	case *record.Arrangements:
-		return &celObject{t: arrangementsObj, v: v}
 	case record.Date:
 		return dateVal(v)
 	}
+	if t := objectTypeOf(v); t != nil {
+		return &celObject{t: t, v: v}
+	}
 	return a.base.NativeToValue(v)
+}
+
+// objectTypeOf is the object type of a case-model value, or nil for any other.
+func objectTypeOf(v any) *objectType {
+	switch v.(type) {
+	case *record.Case:
+		return caseObj
+	case *record.Child:
+		return childObj
+	case *record.Referral:
+		return referralObj
+	case *record.Assessment:
+		return assessmentObj
+	case *record.StrategyDiscussion:
+		return discussionObj
+	case *record.S47Enquiry:
+		return s47Obj
+	case *record.Conference:
+		return conferenceObj
+	case *record.Plan:
+		return planObj
+	case *record.Visit:
+		return visitObj
+	case *record.Incident:
+		return incidentObj
+	case *record.Arrangements:
+		return arrangementsObj
+	}
+	return nil
 }
 
 // coll is the referral collection of the named objects, which must exist.

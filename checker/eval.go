@@ -124,7 +124,7 @@ func (e *Engine) CheckListedAppend(dst []Finding, c *record.Case, asOf record.Da
 	ev := newEvaluator(e, c.ViewAt(day), day, listed, tally)
 	defer ev.release()
 	ev.findings = dst[:0]
-	ev.caseVal, ev.childVal, ev.asOfVal = celTypeAdapter.NativeToValue(ev.c), celTypeAdapter.NativeToValue(&ev.c.Child), dateVal(day)
+	ev.caseVal, ev.childVal, ev.asOfVal = ev.objectVal(ev.c), ev.objectVal(&ev.c.Child), dateVal(day)
 	ev.objects = ev.c.Objects()
 	ev.budget = ruleCostBase + ruleCostPerObject*uint64(ev.objects)
 	var uncovered []NotCovered
@@ -292,6 +292,8 @@ type evaluatorMaps struct {
 	targets   []target // the array every scope's targets are cut from
 	// referralVals is the array the case's referrals are made CEL values in.
 	referralVals []ref.Val
+	// objects is the slab the case's objects are made CEL objects in (objectVal).
+	objects []celObject
 }
 
 // newEvaluator gives an evaluator for one case, as at day, with nothing of an earlier case.
@@ -315,6 +317,8 @@ func (ev *evaluator) release() {
 	if cap(spare.targets) > maxSpareTargets {
 		spare.targets = nil // a huge record's array is not kept
 	}
+	clear(spare.objects)
+	spare.objects = spare.objects[:0]
 	if ev.referralVals != nil {
 		spare.referralVals = ev.referralVals[:0]
 		clear(ev.referralVals)
@@ -366,7 +370,7 @@ func (ev *evaluator) appendTargets(out []target, scope Scope) []target {
 	if ev.referralVals == nil {
 		ev.referralVals = ev.spare.referralVals[:0]
 		for _, r := range c.Referrals {
-			ev.referralVals = append(ev.referralVals, celTypeAdapter.NativeToValue(r))
+			ev.referralVals = append(ev.referralVals, ev.objectVal(r))
 		}
 	}
 	coll := record.CollectionOf(string(scope))
@@ -381,10 +385,26 @@ func (ev *evaluator) appendTargets(out []target, scope Scope) []target {
 		}
 		for i := range coll.Len(r) {
 			o := coll.At(r, i)
-			out = append(out, target{id: o.ObjectID(), referral: r, object: o, objectVal: celTypeAdapter.NativeToValue(o), referralVal: rv})
+			out = append(out, target{id: o.ObjectID(), referral: r, object: o, objectVal: ev.objectVal(o), referralVal: rv})
 		}
 	}
 	return out
+}
+
+// objectVal is a case-model value as a CEL object, made in the evaluator's slab: the case's
+// objects were a CEL object allocated each, case after case. A pointer into the slab stays
+// good when the slab grows (the old array lives on while it is pointed at), and nothing of
+// a case outlives it but its findings and errors, which hold no object.
+func (ev *evaluator) objectVal(v any) ref.Val {
+	t := objectTypeOf(v)
+	if t == nil {
+		return celTypeAdapter.NativeToValue(v)
+	}
+	if len(ev.spare.objects) == cap(ev.spare.objects) && cap(ev.spare.objects) >= maxSpareTargets {
+		return &celObject{t: t, v: v} // a huge record: no slab grows without bound
+	}
+	ev.spare.objects = append(ev.spare.objects, celObject{t: t, v: v})
+	return &ev.spare.objects[len(ev.spare.objects)-1]
 }
 
 // vars is the activation rules are evaluated in: a fixed set of names, resolved without a
