@@ -36,6 +36,9 @@ type objectField struct {
 	typ   *types.Type
 	get   func(obj any) ref.Val
 	isSet func(obj any) bool
+	// list marks a field whose value is a list made afresh on every read: a rule's fast
+	// path reads it once per record and object (caseIndex.listField).
+	list bool
 }
 
 // FieldDoc documents one field visible to rules.
@@ -177,7 +180,7 @@ func boolField[T any](name, doc string, get func(*T) bool) *objectField {
 func stringListField[T any](name, doc string, get func(*T) []string) *objectField {
 	return &objectField{name: name, doc: doc, typ: types.NewListType(types.StringType),
 		get:   func(o any) ref.Val { return types.NewStringList(celTypeAdapter, get(o.(*T))) },
-		isSet: func(o any) bool { return len(get(o.(*T))) > 0 }}
+		isSet: func(o any) bool { return len(get(o.(*T))) > 0 }, list: true}
 }
 
 func dateListField[T any](name, doc string, get func(*T) []record.Date) *objectField {
@@ -190,7 +193,7 @@ func dateListField[T any](name, doc string, get func(*T) []record.Date) *objectF
 			}
 			return types.NewRefValList(celTypeAdapter, vals)
 		},
-		isSet: func(o any) bool { return len(get(o.(*T))) > 0 }}
+		isSet: func(o any) bool { return len(get(o.(*T))) > 0 }, list: true}
 }
 
 func objectFieldOf[T, E any](name, doc string, elem func() *objectType, get func(*T) *E) *objectField {
@@ -204,7 +207,7 @@ func objectListField[T, E any](name, doc string, elem func() *objectType, get fu
 		get: func(o any) ref.Val {
 			return objectList(elem(), get(o.(*T)))
 		},
-		isSet: func(o any) bool { return len(get(o.(*T))) > 0 }}
+		isSet: func(o any) bool { return len(get(o.(*T))) > 0 }, list: true}
 }
 
 func objectList[E any](t *objectType, items []*E) ref.Val {

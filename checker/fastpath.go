@@ -311,6 +311,15 @@ func (b *fastBuilder) selectField(e celast.Expr) fastPath {
 		if !ok {
 			return nil
 		}
+		if f.list {
+			return func(act *vars) ref.Val {
+				o, ok := operand(act).(*celObject)
+				if !ok || o.t != t {
+					return nil
+				}
+				return act.index.listField(o.v, f)
+			}
+		}
 		return func(act *vars) ref.Val {
 			o, ok := operand(act).(*celObject)
 			if !ok || o.t != t {
