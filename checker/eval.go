@@ -745,10 +745,12 @@ func (ev *evaluator) deadline(cr *compiledRule, act *vars, f *Finding) {
 		}
 	}
 	f.Start, f.Due, f.Done = start, due, done
-	o := JudgeDeadline(ev.engine.Calendar, due, done, lapse, ev.asOf, ev.engine.dueSoon())
-	if ev.counted(o.Status) {
+	// The status alone decides whether the finding is built; how late, or how long is left,
+	// is counted in working days only for one that is.
+	if ev.counted(deadlineStatus(due, done, lapse, ev.asOf)) {
 		return
 	}
+	o := JudgeDeadline(ev.engine.Calendar, due, done, lapse, ev.asOf, ev.engine.dueSoon())
 	f.Status = o.Status
 	f.LateWorkingDays, f.LateDays, f.WorkingDaysLeft, f.DueSoon = o.LateWorkingDays, o.LateDays, o.WorkingDaysLeft, o.DueSoon
 	f.Message = o.message(cr.rule.Title, due, done, lapse, ev.asOf)
@@ -810,6 +812,7 @@ type DeadlineOutcome struct {
 // left) or not applicable (lapsed before it was due). The start date is checked by the
 // caller: without one there is no due date.
 func JudgeDeadline(cal *Calendar, due, done, lapse, asOf record.Date, dueSoon int) DeadlineOutcome {
+	// deadlineStatus follows the same cases, for the status alone.
 	late := func(until record.Date) DeadlineOutcome {
 		wd, days := cal.WorkingDaysBetween(due, until), due.DaysUntil(until)
 		return DeadlineOutcome{Status: StatusBreach, LateWorkingDays: &wd, LateDays: &days}
@@ -830,6 +833,22 @@ func JudgeDeadline(cal *Calendar, due, done, lapse, asOf record.Date, dueSoon in
 	}
 	left := cal.WorkingDaysBetween(asOf, due)
 	return DeadlineOutcome{Status: StatusPending, WorkingDaysLeft: &left, DueSoon: left <= dueSoon}
+}
+
+// deadlineStatus is the status JudgeDeadline gives, without counting how late or how long
+// is left: all a finding that is only counted needs.
+func deadlineStatus(due, done, lapse, asOf record.Date) Status {
+	switch {
+	case !done.IsZero() && !done.After(due):
+		return StatusMet
+	case !done.IsZero():
+		return StatusBreach
+	case !lapse.IsZero() && !lapse.After(due):
+		return StatusNotApplicable
+	case !lapse.IsZero(), asOf.After(due):
+		return StatusBreach
+	}
+	return StatusPending
 }
 
 // message says what the deadline outcome is, in one buffer: it is built for every listed
