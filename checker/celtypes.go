@@ -39,6 +39,9 @@ type objectField struct {
 	// list marks a field whose value is a list made afresh on every read: a rule's fast
 	// path reads it once per record and object (caseIndex.listField).
 	list bool
+	// str reads a string field as a Go string, for a fast path that compares it with a
+	// literal (fastBuilder.stringFieldIs); nil for a field of any other type.
+	str func(obj any) string
 }
 
 // FieldDoc documents one field visible to rules.
@@ -168,7 +171,8 @@ func dateField[T any](name, doc string, get func(*T) record.Date) *objectField {
 func stringField[T any](name, doc string, get func(*T) string) *objectField {
 	return &objectField{name: name, doc: doc, typ: types.StringType,
 		get:   func(o any) ref.Val { return types.String(get(o.(*T))) },
-		isSet: func(o any) bool { return get(o.(*T)) != "" }}
+		isSet: func(o any) bool { return get(o.(*T)) != "" },
+		str:   func(o any) string { return get(o.(*T)) }}
 }
 
 func boolField[T any](name, doc string, get func(*T) bool) *objectField {

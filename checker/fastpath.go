@@ -410,6 +410,9 @@ func (b *fastBuilder) call(e celast.Expr) fastPath {
 			return nil
 		}
 		negate := types.Bool(name == operators.NotEquals)
+		if eq := b.stringFieldIs(argExprs, bool(negate)); eq != nil {
+			return eq
+		}
 		lhs, rhs := args[0], args[1]
 		price := b.price(name, overloads.Equals)
 		if negate {
@@ -471,6 +474,46 @@ func (b *fastBuilder) call(e celast.Expr) fastPath {
 		}
 	}
 	return nil
+}
+
+// stringFieldIs reads a string field compared with a literal (plan.kind == 'child_protection',
+// the commonest condition in the packs) without making the field's value a CEL string, which
+// was an allocation on every read. It gives nil for any other comparison, and for a counted
+// expression, whose steps are charged one by one.
+func (b *fastBuilder) stringFieldIs(argExprs []celast.Expr, negate bool) fastPath {
+	if b.costs != nil || len(argExprs) != 2 {
+		return nil
+	}
+	sel, lit := argExprs[0], argExprs[1]
+	if sel.Kind() == celast.LiteralKind {
+		sel, lit = lit, sel
+	}
+	if sel.Kind() != celast.SelectKind || lit.Kind() != celast.LiteralKind || sel.AsSelect().IsTestOnly() {
+		return nil
+	}
+	want, ok := lit.AsLiteral().(types.String)
+	if !ok {
+		return nil
+	}
+	t, ok := objectTypeNamed(b.native.GetType(sel.AsSelect().Operand().ID()).TypeName())
+	if !ok {
+		return nil
+	}
+	f, ok := t.fields[sel.AsSelect().FieldName()]
+	if !ok || f.str == nil {
+		return nil
+	}
+	operand := b.build(sel.AsSelect().Operand())
+	if operand == nil {
+		return nil
+	}
+	return func(act *vars) ref.Val {
+		o, ok := operand(act).(*celObject)
+		if !ok || o.t != t {
+			return nil
+		}
+		return types.Bool((f.str(o.v) == string(want)) != negate)
+	}
 }
 
 // pricer charges a call of a counted expression what CEL's tracker charges it, and reports
