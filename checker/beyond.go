@@ -83,7 +83,7 @@ func (e *Engine) CheckIncident(in *record.Incident, asOf record.Date, published 
 			return nil, nil, false
 		}
 	}
-	ev := &evaluator{engine: e, asOf: day, index: newCaseIndex(), objects: 1, listed: AllStatuses, tally: new(StatusCounts)}
+	ev := &evaluator{engine: e, asOf: day, index: newCaseIndex(), activations: new(activations), objects: 1, listed: AllStatuses, tally: new(StatusCounts)}
 	ev.budget = ruleCostBase + ruleCostPerObject
 	obj := celTypeAdapter.NativeToValue(view)
 	for _, cp := range e.Packs {
@@ -110,7 +110,7 @@ func (e *Engine) CheckIncident(in *record.Incident, asOf record.Date, published 
 func (e *Engine) CheckArrangements(a *record.Arrangements, asOf record.Date) ([]Finding, []EvalError) {
 	day := e.ArrangementsAsOf(a, asOf)
 	view := a.ViewAt(day)
-	ev := &evaluator{engine: e, asOf: day, index: newCaseIndex(), objects: 1 + arrangementsDates(view), listed: AllStatuses, tally: new(StatusCounts)}
+	ev := &evaluator{engine: e, asOf: day, index: newCaseIndex(), activations: new(activations), objects: 1 + arrangementsDates(view), listed: AllStatuses, tally: new(StatusCounts)}
 	ev.budget = ruleCostBase + ruleCostPerObject*uint64(ev.objects)
 	obj := celTypeAdapter.NativeToValue(view)
 	first := firstDate(view, day)

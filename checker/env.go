@@ -205,7 +205,9 @@ func costOf(n uint64) *uint64 {
 	if n < uint64(len(smallCosts)) {
 		return &smallCosts[n]
 	}
-	return &n
+	big := new(uint64) // only here: taking n's address would put every n on the heap
+	*big = n
+	return big
 }
 
 // runtimeCosts price, as they run, the engine's functions whose cost depends on their

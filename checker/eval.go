@@ -124,7 +124,7 @@ func (e *Engine) CheckListedAppend(dst []Finding, c *record.Case, asOf record.Da
 	ev := newEvaluator(e, c.ViewAt(day), day, listed, tally)
 	defer ev.release()
 	ev.findings = dst[:0]
-	ev.caseVal, ev.childVal, ev.asOfVal = celTypeAdapter.NativeToValue(ev.c), celTypeAdapter.NativeToValue(&ev.c.Child), dateVal(day)
+	ev.caseVal, ev.childVal, ev.asOfVal = ev.objectVal(ev.c), ev.objectVal(&ev.c.Child), dateVal(day)
 	ev.objects = ev.c.Objects()
 	ev.budget = ruleCostBase + ruleCostPerObject*uint64(ev.objects)
 	var uncovered []NotCovered
@@ -249,22 +249,29 @@ type evaluator struct {
 	caseVal, childVal, asOfVal ref.Val
 	targetsOf                  map[Scope][]target
 	referralVals               []ref.Val // the case's referrals as CEL values, in record order
-	// Activations reused from target to target (one for the target, one for an interval's
-	// item, one for a message), so that evaluating a rule allocates none: an activation
-	// handed to CEL escapes, and one a target was most of what a check allocated.
-	onTarget, onItem, onMessage vars
-	// subjectOf is the subject expression of the interval being judged, and onSubject the
-	// activation it is evaluated in: a subject is evaluated only for a finding that is
-	// built, or an error that names it (see itemSubject).
+	// subjectOf is the subject expression of the interval being judged, evaluated in the
+	// item's activation (onItem) only for a finding that is built, or an error that names it
+	// (see itemSubject).
 	subjectOf *program
-	onSubject vars
-	spare     evaluatorMaps
+	*activations
+	spare evaluatorMaps
+}
+
+// activations are reused from target to target (one for the target, one for an interval's
+// item, one for a message), so that evaluating a rule
+// allocates none: an activation handed to CEL escapes, and one a target was most of what a
+// check allocated. Each is set before it is read. They are kept apart from the evaluator,
+// which is emptied for every case, because emptying them too (1 KB of pointers) was a
+// third of what starting a case cost.
+type activations struct {
+	onTarget, onItem, onMessage vars
 }
 
 // evaluators keeps evaluators, with their maps and their record index, from case to case:
 // made afresh for every case, they were a sixth of the bytes a check allocated.
 var evaluators = sync.Pool{New: func() any {
 	return &evaluator{spare: evaluatorMaps{
+		acts:      new(activations),
 		index:     newCaseIndex(),
 		targetsOf: map[Scope][]target{},
 		packOf:    map[*record.Referral]*CompiledPack{},
@@ -277,6 +284,7 @@ const maxSpareTargets = 1024
 
 // evaluatorMaps are the maps an evaluator empties and keeps for its next case.
 type evaluatorMaps struct {
+	acts      *activations
 	index     *caseIndex
 	targetsOf map[Scope][]target
 	packOf    map[*record.Referral]*CompiledPack
@@ -284,13 +292,15 @@ type evaluatorMaps struct {
 	targets   []target // the array every scope's targets are cut from
 	// referralVals is the array the case's referrals are made CEL values in.
 	referralVals []ref.Val
+	// objects is the slab the case's objects are made CEL objects in (objectVal).
+	objects []celObject
 }
 
 // newEvaluator gives an evaluator for one case, as at day, with nothing of an earlier case.
 func newEvaluator(e *Engine, c *record.Case, day record.Date, listed StatusSet, tally *StatusCounts) *evaluator {
 	ev := evaluators.Get().(*evaluator)
 	spare := ev.spare
-	*ev = evaluator{engine: e, c: c, asOf: day, index: spare.index, listed: listed, tally: tally, targetsOf: spare.targetsOf, spare: spare}
+	*ev = evaluator{engine: e, c: c, asOf: day, index: spare.index, listed: listed, tally: tally, targetsOf: spare.targetsOf, activations: spare.acts, spare: spare}
 	return ev
 }
 
@@ -307,6 +317,8 @@ func (ev *evaluator) release() {
 	if cap(spare.targets) > maxSpareTargets {
 		spare.targets = nil // a huge record's array is not kept
 	}
+	clear(spare.objects)
+	spare.objects = spare.objects[:0]
 	if ev.referralVals != nil {
 		spare.referralVals = ev.referralVals[:0]
 		clear(ev.referralVals)
@@ -358,7 +370,7 @@ func (ev *evaluator) appendTargets(out []target, scope Scope) []target {
 	if ev.referralVals == nil {
 		ev.referralVals = ev.spare.referralVals[:0]
 		for _, r := range c.Referrals {
-			ev.referralVals = append(ev.referralVals, celTypeAdapter.NativeToValue(r))
+			ev.referralVals = append(ev.referralVals, ev.objectVal(r))
 		}
 	}
 	coll := record.CollectionOf(string(scope))
@@ -373,10 +385,26 @@ func (ev *evaluator) appendTargets(out []target, scope Scope) []target {
 		}
 		for i := range coll.Len(r) {
 			o := coll.At(r, i)
-			out = append(out, target{id: o.ObjectID(), referral: r, object: o, objectVal: celTypeAdapter.NativeToValue(o), referralVal: rv})
+			out = append(out, target{id: o.ObjectID(), referral: r, object: o, objectVal: ev.objectVal(o), referralVal: rv})
 		}
 	}
 	return out
+}
+
+// objectVal is a case-model value as a CEL object, made in the evaluator's slab: the case's
+// objects were a CEL object allocated each, case after case. A pointer into the slab stays
+// good when the slab grows (the old array lives on while it is pointed at), and nothing of
+// a case outlives it but its findings and errors, which hold no object.
+func (ev *evaluator) objectVal(v any) ref.Val {
+	t := objectTypeOf(v)
+	if t == nil {
+		return celTypeAdapter.NativeToValue(v)
+	}
+	if len(ev.spare.objects) == cap(ev.spare.objects) && cap(ev.spare.objects) >= maxSpareTargets {
+		return &celObject{t: t, v: v} // a huge record: no slab grows without bound
+	}
+	ev.spare.objects = append(ev.spare.objects, celObject{t: t, v: v})
+	return &ev.spare.objects[len(ev.spare.objects)-1]
 }
 
 // vars is the activation rules are evaluated in: a fixed set of names, resolved without a
@@ -592,12 +620,19 @@ func (ev *evaluator) target(cr *compiledRule, act *vars, f *Finding, whenLacks, 
 	// source cannot record what the intervals are made of (visits), only the first interval
 	// (the one the plan's start opens) is certain: it gets one insufficient_data finding, and
 	// the record's partial history invents no others.
+	n, ok := items.Size().(types.Int)
+	if !ok {
+		ev.fail(f, fmt.Errorf("each: a list of no size"))
+		return
+	}
+	// The item's activation is the target's with the item added; it is set up once, and each
+	// item changes only what is its own. It is also where an interval's subject is evaluated.
+	item := &ev.onItem
+	*item = *act
+	ev.subjectOf = cr.subject
 	defer func() { ev.subjectOf = nil }()
-	for it := items.Iterator(); it.HasNext() == types.True && !ev.overBudget; {
-		item := &ev.onItem
-		*item = *act
-		item.item = it.Next()
-		ev.subjectOf, ev.onSubject = cr.subject, *item
+	for i := types.Int(0); i < n && !ev.overBudget; i++ {
+		item.item, item.start = items.Get(i), nil
 		g := *f
 		if len(lacks) > 0 {
 			insufficient(&g, item, lacks)
@@ -710,10 +745,12 @@ func (ev *evaluator) deadline(cr *compiledRule, act *vars, f *Finding) {
 		}
 	}
 	f.Start, f.Due, f.Done = start, due, done
-	o := JudgeDeadline(ev.engine.Calendar, due, done, lapse, ev.asOf, ev.engine.dueSoon())
-	if ev.counted(o.Status) {
+	// The status alone decides whether the finding is built; how late, or how long is left,
+	// is counted in working days only for one that is.
+	if ev.counted(deadlineStatus(due, done, lapse, ev.asOf)) {
 		return
 	}
+	o := JudgeDeadline(ev.engine.Calendar, due, done, lapse, ev.asOf, ev.engine.dueSoon())
 	f.Status = o.Status
 	f.LateWorkingDays, f.LateDays, f.WorkingDaysLeft, f.DueSoon = o.LateWorkingDays, o.LateDays, o.WorkingDaysLeft, o.DueSoon
 	f.Message = o.message(cr.rule.Title, due, done, lapse, ev.asOf)
@@ -775,6 +812,7 @@ type DeadlineOutcome struct {
 // left) or not applicable (lapsed before it was due). The start date is checked by the
 // caller: without one there is no due date.
 func JudgeDeadline(cal *Calendar, due, done, lapse, asOf record.Date, dueSoon int) DeadlineOutcome {
+	// deadlineStatus follows the same cases, for the status alone.
 	late := func(until record.Date) DeadlineOutcome {
 		wd, days := cal.WorkingDaysBetween(due, until), due.DaysUntil(until)
 		return DeadlineOutcome{Status: StatusBreach, LateWorkingDays: &wd, LateDays: &days}
@@ -795,6 +833,22 @@ func JudgeDeadline(cal *Calendar, due, done, lapse, asOf record.Date, dueSoon in
 	}
 	left := cal.WorkingDaysBetween(asOf, due)
 	return DeadlineOutcome{Status: StatusPending, WorkingDaysLeft: &left, DueSoon: left <= dueSoon}
+}
+
+// deadlineStatus is the status JudgeDeadline gives, without counting how late or how long
+// is left: all a finding that is only counted needs.
+func deadlineStatus(due, done, lapse, asOf record.Date) Status {
+	switch {
+	case !done.IsZero() && !done.After(due):
+		return StatusMet
+	case !done.IsZero():
+		return StatusBreach
+	case !lapse.IsZero() && !lapse.After(due):
+		return StatusNotApplicable
+	case !lapse.IsZero(), asOf.After(due):
+		return StatusBreach
+	}
+	return StatusPending
 }
 
 // message says what the deadline outcome is, in one buffer: it is built for every listed
@@ -907,7 +961,7 @@ func (ev *evaluator) itemSubject(f *Finding) error {
 	if ev.subjectOf == nil {
 		return nil
 	}
-	subject, err := ev.evalString(ev.subjectOf, &ev.onSubject)
+	subject, err := ev.evalString(ev.subjectOf, &ev.onItem)
 	if err != nil {
 		return err
 	}

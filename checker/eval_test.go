@@ -39,6 +39,9 @@ func TestJudgeDeadline(t *testing.T) {
 			if got.Status != tt.want {
 				t.Fatalf("status = %s, want %s", got.Status, tt.want)
 			}
+			if s := deadlineStatus(due, tt.done, tt.lapse, tt.asOf); s != tt.want {
+				t.Fatalf("deadlineStatus = %s, want %s", s, tt.want)
+			}
 			checkInt(t, "late working days", got.LateWorkingDays, tt.lateWD)
 			checkInt(t, "late days", got.LateDays, tt.lateDays)
 			checkInt(t, "working days left", got.WorkingDaysLeft, tt.left)
@@ -378,6 +381,27 @@ func TestDeadlineMessages(t *testing.T) {
 		}
 		if got := tt.o.message("T", date(tt.due), date(tt.done), date(tt.lapse), date(tt.asO)); got != tt.want {
 			t.Errorf("message = %q\n          want %q", got, tt.want)
+		}
+	}
+}
+
+// TestDeadlineStatusAsJudgeDeadline holds the status-only path to the state machine on every
+// order of the done, lapse and as-of days around the due date.
+func TestDeadlineStatusAsJudgeDeadline(t *testing.T) {
+	cal := testCalendar(t)
+	due := record.MustDate("2024-01-25")
+	days := []record.Date{{}}
+	for n := -3; n <= 3; n++ {
+		days = append(days, due.AddDays(n))
+	}
+	for _, done := range days {
+		for _, lapse := range days {
+			for _, asOf := range days[1:] {
+				want := JudgeDeadline(cal, due, done, lapse, asOf, 5).Status
+				if got := deadlineStatus(due, done, lapse, asOf); got != want {
+					t.Errorf("done %s, lapse %s, as of %s: deadlineStatus %s, JudgeDeadline %s", done, lapse, asOf, got, want)
+				}
+			}
 		}
 	}
 }

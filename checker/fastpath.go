@@ -189,15 +189,18 @@ func (b *fastBuilder) comprehension(e celast.Expr) fastPath {
 			if !ok || metered && !act.meter.charge(once) {
 				return nil
 			}
-			var vals []ref.Val
-			if pred == nil {
-				// A map makes an item of every item: its list is made at its size at once.
-				if n, ok := items.Size().(types.Int); ok && n > 0 {
-					vals = make([]ref.Val, 0, n)
-				}
+			n, ok := items.Size().(types.Int)
+			if !ok {
+				return nil
 			}
-			for it := items.Iterator(); it.HasNext() == types.True; {
-				act.locals[iterSlot] = it.Next()
+			var vals []ref.Val
+			if pred == nil && n > 0 {
+				// A map makes an item of every item: its list is made at its size at once.
+				vals = make([]ref.Val, 0, n)
+			}
+			// Items are read by index: an iterator is an allocation for every loop.
+			for i := range n {
+				act.locals[iterSlot] = items.Get(i)
 				if pred != nil {
 					keep, ok := pred(act).(types.Bool)
 					if !ok {
@@ -228,13 +231,17 @@ func (b *fastBuilder) comprehension(e celast.Expr) fastPath {
 		if !ok {
 			return nil
 		}
+		n, ok := items.Size().(types.Int)
+		if !ok {
+			return nil
+		}
 		accu := init(act)
 		if accu == nil {
 			return nil
 		}
 		act.locals[accuSlot] = accu
-		for it := items.Iterator(); it.HasNext() == types.True; {
-			act.locals[iterSlot] = it.Next()
+		for i := range n {
+			act.locals[iterSlot] = items.Get(i)
 			more, ok := cond(act).(types.Bool)
 			if !ok {
 				return nil
@@ -303,6 +310,15 @@ func (b *fastBuilder) selectField(e celast.Expr) fastPath {
 		f, ok := t.fields[name]
 		if !ok {
 			return nil
+		}
+		if f.list {
+			return func(act *vars) ref.Val {
+				o, ok := operand(act).(*celObject)
+				if !ok || o.t != t {
+					return nil
+				}
+				return act.index.listField(o.v, f)
+			}
 		}
 		return func(act *vars) ref.Val {
 			o, ok := operand(act).(*celObject)
@@ -394,6 +410,9 @@ func (b *fastBuilder) call(e celast.Expr) fastPath {
 			return nil
 		}
 		negate := types.Bool(name == operators.NotEquals)
+		if eq := b.stringFieldIs(argExprs, bool(negate)); eq != nil {
+			return eq
+		}
 		lhs, rhs := args[0], args[1]
 		price := b.price(name, overloads.Equals)
 		if negate {
@@ -455,6 +474,46 @@ func (b *fastBuilder) call(e celast.Expr) fastPath {
 		}
 	}
 	return nil
+}
+
+// stringFieldIs reads a string field compared with a literal (plan.kind == 'child_protection',
+// the commonest condition in the packs) without making the field's value a CEL string, which
+// was an allocation on every read. It gives nil for any other comparison, and for a counted
+// expression, whose steps are charged one by one.
+func (b *fastBuilder) stringFieldIs(argExprs []celast.Expr, negate bool) fastPath {
+	if b.costs != nil || len(argExprs) != 2 {
+		return nil
+	}
+	sel, lit := argExprs[0], argExprs[1]
+	if sel.Kind() == celast.LiteralKind {
+		sel, lit = lit, sel
+	}
+	if sel.Kind() != celast.SelectKind || lit.Kind() != celast.LiteralKind || sel.AsSelect().IsTestOnly() {
+		return nil
+	}
+	want, ok := lit.AsLiteral().(types.String)
+	if !ok {
+		return nil
+	}
+	t, ok := objectTypeNamed(b.native.GetType(sel.AsSelect().Operand().ID()).TypeName())
+	if !ok {
+		return nil
+	}
+	f, ok := t.fields[sel.AsSelect().FieldName()]
+	if !ok || f.str == nil {
+		return nil
+	}
+	operand := b.build(sel.AsSelect().Operand())
+	if operand == nil {
+		return nil
+	}
+	return func(act *vars) ref.Val {
+		o, ok := operand(act).(*celObject)
+		if !ok || o.t != t {
+			return nil
+		}
+		return types.Bool((f.str(o.v) == string(want)) != negate)
+	}
 }
 
 // pricer charges a call of a counted expression what CEL's tracker charges it, and reports
