@@ -93,11 +93,11 @@ type ruleMeta struct {
 
 // Aggregator builds a Comparison from cases checked one at a time, on any goroutine.
 //
-// Rules, editions and the ids rules compare as are numbered once, by NewAggregator, so that a case's
-// findings are counted into arrays, not maps. Each goroutine adding at a time works on a
-// shard of its own (counts, scratch space and a sorter of differences), taken from a free
-// list and put back, so that adding takes no lock but the free list's; the shards' counts
-// are summed, and their differences merged in order, by Result.
+// Rules, editions and the ids rules compare as are numbered once, by NewAggregator, so that
+// a case's findings are counted into arrays, not maps. Each goroutine adding at a time works
+// on a shard of its own (counts, scratch space and a sorter of differences), taken from a
+// free list and put back, so that adding takes no lock but the free list's; the shards'
+// counts are summed, and their differences merged in order, by Result.
 type Aggregator struct {
 	editions []string // the columns in report order (an edition twice if two packs have it)
 	packs    []*checker.CompiledPack
@@ -146,7 +146,7 @@ type inForceRef struct {
 
 // NewAggregator compares the editions of the given packs, in their order, and the in-force
 // column when inForce is set. timescale describes a rule's timescale for reasons. It keeps its
-// differences in memory until SortMemory bounds them.
+// differences in memory unless SpillTo gives it a Spill that bounds them.
 func NewAggregator(packs []*checker.CompiledPack, inForce bool, timescale func(*checker.Rule) string) *Aggregator {
 	a := &Aggregator{packs: packs, inForce: inForce, row: map[string]int32{}, col: map[string]int32{}}
 	keyOf := map[string]int32{}
