@@ -430,42 +430,53 @@ func (v *vars) ResolveName(name string) (any, bool) {
 // lookup is the value bound to a name, or nil: what ResolveName gives CEL, and what a fast
 // path reads (fastpath.go).
 func (v *vars) lookup(name string) ref.Val {
-	var out ref.Val
+	if get := varField(name); get != nil {
+		return get(v)
+	}
+	return v.scopeObject(name)
+}
+
+// scopeObject is the scope's object when name is its variable (assessment, plan…), else nil.
+func (v *vars) scopeObject(name string) ref.Val {
+	if name == v.objectName {
+		return v.object
+	}
+	return nil
+}
+
+// varField gives the reader of a fixed name of the activation, or nil for any other name.
+func varField(name string) func(*vars) ref.Val {
 	switch name {
 	case "case":
-		out = v.caseV
+		return func(v *vars) ref.Val { return v.caseV }
 	case "child":
-		out = v.child
+		return func(v *vars) ref.Val { return v.child }
 	case "as_of":
-		out = v.asOf
+		return func(v *vars) ref.Val { return v.asOf }
 	case "params":
-		out = v.params
+		return func(v *vars) ref.Val { return v.params }
 	case "referral":
-		out = v.referral
+		return func(v *vars) ref.Val { return v.referral }
 	case "item":
-		out = v.item
+		return func(v *vars) ref.Val { return v.item }
 	case "start":
-		out = v.start
+		return func(v *vars) ref.Val { return v.start }
 	case "due":
-		out = v.due
+		return func(v *vars) ref.Val { return v.due }
 	case "done":
-		out = v.done
+		return func(v *vars) ref.Val { return v.done }
 	case "status":
-		out = v.status
+		return func(v *vars) ref.Val { return v.status }
 	case "late_working_days":
-		out = v.lateWD
+		return func(v *vars) ref.Val { return v.lateWD }
 	case "late_days":
-		out = v.lateDays
+		return func(v *vars) ref.Val { return v.lateDays }
 	case "working_days_left":
-		out = v.left
+		return func(v *vars) ref.Val { return v.left }
 	case "object":
-		out = v.object
-	default:
-		if name == v.objectName {
-			out = v.object
-		}
+		return func(v *vars) ref.Val { return v.object }
 	}
-	return out
+	return nil
 }
 
 func (v *vars) Parent() interpreter.Activation { return nil }
