@@ -44,6 +44,8 @@ type program struct {
 	counted bool
 	// fast, when set, evaluates the expression without CEL where it can (see fastpath.go).
 	fast fastPath
+	// date, when set, evaluates a date expression to a Date without CEL (see datepath.go).
+	date datePath
 }
 
 // CompiledPack is a pack whose expressions are compiled and type-checked, ready to evaluate.
@@ -212,9 +214,10 @@ func CompileValues(p *Pack, cal *Calendar, overrides map[string]any) (*CompiledP
 		return nil, fmt.Errorf("build the rule environment for %s: %w", p.ID, err)
 	}
 	cp := &CompiledPack{Pack: p, params: &celObject{t: ptype, v: pv}, values: values, tracker: tracker, cal: cal}
+	counts := dateCounts(cal)
 	for _, r := range p.Rules {
 		for _, sc := range r.Scopes {
-			cr, rerrs := compileRule(base, tracker, r, sc, r.lines)
+			cr, rerrs := compileRule(base, tracker, counts, r, sc, r.lines)
 			errs = append(errs, rerrs...)
 			cp.rules = append(cp.rules, cr)
 		}
@@ -233,6 +236,8 @@ type ruleCompiler struct {
 	errs  []error
 	// costs prices the calls of a counted expression's fast path (see fastPathOf).
 	costs *cost.Tracker
+	// counts are the date-and-count functions, for the date paths of due dates (datepath.go).
+	counts map[string]dateCount
 	// checked holds each expression parsed and type-checked, by where it is in the pack,
 	// so that compiling it, listing the fields it reads, its element type and the variables
 	// it uses parse it once, not up to four times.
@@ -261,8 +266,8 @@ func (rc *ruleCompiler) check(env *cel.Env, e Expr) (*cel.Ast, *cel.Issues) {
 	return ast, iss
 }
 
-func compileRule(base *cel.Env, costs *cost.Tracker, r *Rule, scope Scope, lines []string) (*compiledRule, []error) {
-	rc := &ruleCompiler{rule: r, lines: lines, costs: costs}
+func compileRule(base *cel.Env, costs *cost.Tracker, counts map[string]dateCount, r *Rule, scope Scope, lines []string) (*compiledRule, []error) {
+	rc := &ruleCompiler{rule: r, lines: lines, costs: costs, counts: counts}
 	if len(r.Scopes) > 1 {
 		rc.scope = scope
 	}
@@ -471,6 +476,9 @@ func (rc *ruleCompiler) compile(env *cel.Env, key string, e Expr, want *cel.Type
 		p.fast = fastPathOf(env, ast, rc.costs)
 	} else {
 		p.fast = fastPathOf(env, ast, nil)
+		if want == cel.TimestampType {
+			p.date = datePathOf(env, ast, rc.counts)
+		}
 	}
 	return p
 }

@@ -1085,6 +1085,11 @@ func (ev *evaluator) evalString(p *program, act *vars) (string, error) {
 
 // evalDate evaluates a timestamp-or-null expression; null gives the zero Date.
 func (ev *evaluator) evalDate(p *program, act *vars) (record.Date, error) {
+	if p.date != nil && useFastPaths {
+		if d, ok := p.date(act); ok {
+			return d, nil
+		}
+	}
 	out, err := ev.eval(p, act)
 	if err != nil {
 		return record.Date{}, err
