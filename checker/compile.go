@@ -215,9 +215,10 @@ func CompileValues(p *Pack, cal *Calendar, overrides map[string]any) (*CompiledP
 	}
 	cp := &CompiledPack{Pack: p, params: &celObject{t: ptype, v: pv}, values: values, tracker: tracker, cal: cal}
 	counts := dateCounts(cal)
+	envs := &envCache{made: map[envKey]*cel.Env{}}
 	for _, r := range p.Rules {
 		for _, sc := range r.Scopes {
-			cr, rerrs := compileRule(base, tracker, counts, r, sc, r.lines)
+			cr, rerrs := compileRule(base, envs, tracker, counts, r, sc, r.lines)
 			errs = append(errs, rerrs...)
 			cp.rules = append(cp.rules, cr)
 		}
@@ -226,6 +227,35 @@ func CompileValues(p *Pack, cal *Calendar, overrides map[string]any) (*CompiledP
 		return nil, errors.Join(errs...)
 	}
 	return cp, nil
+}
+
+// envCache holds the CEL environments a pack's rules are compiled in: one for each scope, and
+// from it one for an interval's item of each type, for a deadline's due date and for a
+// message. Each is made on first use, not for every rule: extending an environment was a
+// third of compiling a pack, and compiling is most of a run's start-up. A pack is compiled on
+// one goroutine, so the cache needs no lock.
+type envCache struct {
+	made map[envKey]*cel.Env
+}
+
+// envKey names an environment by the one it extends and what it adds.
+type envKey struct {
+	parent *cel.Env
+	adds   string
+}
+
+// extend gives parent extended with what opts declares, made once for each key.
+func (c *envCache) extend(parent *cel.Env, adds string, opts func() []cel.EnvOption) (*cel.Env, error) {
+	k := envKey{parent, adds}
+	if env, ok := c.made[k]; ok {
+		return env, nil
+	}
+	env, err := parent.Extend(opts()...)
+	if err != nil {
+		return nil, err
+	}
+	c.made[k] = env
+	return env, nil
 }
 
 // ruleCompiler compiles the expressions of one rule, collecting every problem.
@@ -266,7 +296,7 @@ func (rc *ruleCompiler) check(env *cel.Env, e Expr) (*cel.Ast, *cel.Issues) {
 	return ast, iss
 }
 
-func compileRule(base *cel.Env, costs *cost.Tracker, counts map[string]dateCount, r *Rule, scope Scope, lines []string) (*compiledRule, []error) {
+func compileRule(base *cel.Env, envs *envCache, costs *cost.Tracker, counts map[string]dateCount, r *Rule, scope Scope, lines []string) (*compiledRule, []error) {
 	rc := &ruleCompiler{rule: r, lines: lines, costs: costs, counts: counts}
 	if len(r.Scopes) > 1 {
 		rc.scope = scope
@@ -277,22 +307,25 @@ func compileRule(base *cel.Env, costs *cost.Tracker, counts map[string]dateCount
 		return cr, nil // reported when the pack was parsed
 	}
 	cr.variable = variable
-	opts := []cel.EnvOption{cel.Variable("object", cel.ObjectType(scopeObjectType[scope]))}
-	switch {
-	case scope.Kind() != KindCase:
-		// An incident or arrangements rule reads its own record, which has no case, child or
-		// referral: declaring them would let a rule type-check that can never run.
-		opts = append(opts, cel.Variable(variable, cel.ObjectType(scopeObjectType[scope])))
-	case scope == ScopeCase:
-		opts = append(opts, caseVariables...)
-	case scope == ScopeReferral:
-		opts = append(opts, caseVariables...)
-		opts = append(opts, cel.Variable("referral", referralType))
-	default:
-		opts = append(opts, caseVariables...)
-		opts = append(opts, cel.Variable("referral", referralType), cel.Variable(variable, cel.ObjectType(scopeObjectType[scope])))
-	}
-	env, err := base.Extend(opts...)
+	env, err := envs.extend(base, "scope "+string(scope), func() []cel.EnvOption {
+		opts := []cel.EnvOption{cel.Variable("object", cel.ObjectType(scopeObjectType[scope]))}
+		switch {
+		case scope.Kind() != KindCase:
+			// An incident or arrangements rule reads its own record, which has no case,
+			// child or referral: declaring them would let a rule type-check that can never
+			// run.
+			opts = append(opts, cel.Variable(variable, cel.ObjectType(scopeObjectType[scope])))
+		case scope == ScopeCase:
+			opts = append(opts, caseVariables...)
+		case scope == ScopeReferral:
+			opts = append(opts, caseVariables...)
+			opts = append(opts, cel.Variable("referral", referralType))
+		default:
+			opts = append(opts, caseVariables...)
+			opts = append(opts, cel.Variable("referral", referralType), cel.Variable(variable, cel.ObjectType(scopeObjectType[scope])))
+		}
+		return opts
+	})
 	if err != nil {
 		rc.errs = append(rc.errs, fmt.Errorf("%s: rule %s: %w", r.Pos, r.ID, err))
 		return cr, rc.errs
@@ -302,7 +335,7 @@ func compileRule(base *cel.Env, costs *cost.Tracker, counts map[string]dateCount
 	if !r.Each.IsZero() {
 		cr.each = rc.compile(env, "each", r.Each, nil)
 		if elem := rc.listElem(env, r.Each); elem != nil {
-			env, err = env.Extend(cel.Variable("item", elem))
+			env, err = envs.extend(env, "item "+elem.String(), func() []cel.EnvOption { return []cel.EnvOption{cel.Variable("item", elem)} })
 			if err != nil {
 				rc.errs = append(rc.errs, fmt.Errorf("%s: rule %s: %w", r.Pos, r.ID, err))
 				return cr, rc.errs
@@ -315,7 +348,7 @@ func compileRule(base *cel.Env, costs *cost.Tracker, counts map[string]dateCount
 		cr.start = rc.compile(env, "deadline.start", r.Deadline.Start, cel.TimestampType)
 		cr.done = rc.compile(env, "deadline.done", r.Deadline.Done, cel.TimestampType)
 		cr.lapse = rc.compile(env, "deadline.lapse", r.Deadline.Lapse, cel.TimestampType)
-		dueEnv, err := env.Extend(cel.Variable("start", cel.TimestampType))
+		dueEnv, err := envs.extend(env, "due", func() []cel.EnvOption { return []cel.EnvOption{cel.Variable("start", cel.TimestampType)} })
 		if err == nil {
 			due := r.Deadline.Due
 			if w := r.Deadline.Within; w != nil {
@@ -330,17 +363,21 @@ func compileRule(base *cel.Env, costs *cost.Tracker, counts map[string]dateCount
 		cr.assert = rc.compile(env, "assert", r.Assert, cel.BoolType)
 		cr.pendingFor = rc.compile(env, "pending_while", r.PendingWhile, cel.BoolType)
 	}
-	msgEnv, err := env.Extend(
-		cel.Variable("status", cel.StringType),
-		cel.Variable("start", cel.TimestampType),
-		cel.Variable("due", cel.TimestampType),
-		cel.Variable("done", cel.TimestampType),
-		cel.Variable("late_working_days", cel.IntType),
-		cel.Variable("late_days", cel.IntType),
-		cel.Variable("working_days_left", cel.IntType),
-	)
-	if err == nil {
-		cr.message = rc.compile(msgEnv, "message", r.Message, cel.StringType)
+	if !r.Message.IsZero() {
+		msgEnv, err := envs.extend(env, "message", func() []cel.EnvOption {
+			return []cel.EnvOption{
+				cel.Variable("status", cel.StringType),
+				cel.Variable("start", cel.TimestampType),
+				cel.Variable("due", cel.TimestampType),
+				cel.Variable("done", cel.TimestampType),
+				cel.Variable("late_working_days", cel.IntType),
+				cel.Variable("late_days", cel.IntType),
+				cel.Variable("working_days_left", cel.IntType),
+			}
+		})
+		if err == nil {
+			cr.message = rc.compile(msgEnv, "message", r.Message, cel.StringType)
+		}
 	}
 	var reads []string
 	for _, e := range []Expr{r.Each, r.ItemWhen, r.Assert, r.PendingWhile} {
