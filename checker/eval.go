@@ -494,6 +494,10 @@ func (v *vars) ResolveFunction(name string) (functions.LateBoundOp, bool) {
 func (ev *evaluator) rule(cp *CompiledPack, cr *compiledRule, named bool) {
 	r := cr.rule
 	ev.begin(cp, cr)
+	targets := ev.scopeTargets(cr.scope)
+	if len(targets) == 0 {
+		return // a plan's rule on a case with no plan: nothing to set up
+	}
 	base := vars{
 		caseV:      ev.caseVal,
 		child:      ev.childVal,
@@ -510,7 +514,7 @@ func (ev *evaluator) rule(cp *CompiledPack, cr *compiledRule, named bool) {
 	// The activation is set up once for the rule; each target changes only what is its own.
 	act := &ev.onTarget
 	*act = base
-	for _, t := range ev.scopeTargets(cr.scope) {
+	for _, t := range targets {
 		if ev.overBudget {
 			return // reported once, on the subject where it happened
 		}
