@@ -7,12 +7,15 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/common"
 	celast "cel.dev/cel-go/common/ast"
 	"cel.dev/cel-go/common/cost"
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/interpreter"
+	exprpb "google.golang.org/genproto/googleapis/api/expr/v1alpha1"
 )
 
 // A rule's work on a record is bounded by its cost budget: ruleCostBase units plus
@@ -288,11 +291,37 @@ func (rc *ruleCompiler) check(env *cel.Env, e Expr) (*cel.Ast, *cel.Issues) {
 	if c, ok := rc.checked[e.Pos]; ok && c.source == e.Source {
 		return c.ast, c.iss
 	}
-	ast, iss := env.Compile(e.Source)
+	ast, iss := parseShared(env, e.Source)
+	if iss == nil || iss.Err() == nil {
+		ast, iss = env.Check(ast)
+	}
 	if rc.checked == nil {
 		rc.checked = map[Position]checkedExpr{}
 	}
 	rc.checked[e.Pos] = checkedExpr{ast: ast, iss: iss, source: e.Source}
+	return ast, iss
+}
+
+// parsedSources holds each expression source that parsed, as a parsed expression, once for
+// every pack: the packs of the six editions share most of their rules, and parsing was a
+// third of compiling them. A parsed expression is rebuilt from it for each use, because the
+// type checker rewrites the expression it is given. Every environment a pack is compiled in
+// is made by envOptions, with the same parser options, so a source parses alike in all.
+var parsedSources sync.Map // string -> *exprpb.ParsedExpr
+
+// parseShared parses src in env, or rebuilds what an earlier parse of it gave. A source that
+// does not parse is parsed afresh each time, for its errors.
+func parseShared(env *cel.Env, src string) (*cel.Ast, *cel.Issues) {
+	if pe, ok := parsedSources.Load(src); ok {
+		return cel.ParsedExprToAstWithSource(pe.(*exprpb.ParsedExpr), common.NewTextSource(src)), nil
+	}
+	ast, iss := env.Parse(src)
+	if iss.Err() != nil {
+		return ast, iss
+	}
+	if pe, err := cel.AstToParsedExpr(ast); err == nil {
+		parsedSources.Store(src, pe)
+	}
 	return ast, iss
 }
 
