@@ -658,9 +658,13 @@ func answered(v ref.Val) ref.Val {
 }
 
 // varGetter reads a name of the activation as vars.ResolveName does; nil from the function
-// it returns means the name is not bound, which CEL reports.
+// it returns means the name is not bound, which CEL reports. The name is looked up once,
+// when the pack is compiled (varField), not on every read.
 func varGetter(name string) fastPath {
-	return func(v *vars) ref.Val { return v.lookup(name) }
+	if get := varField(name); get != nil {
+		return get
+	}
+	return func(v *vars) ref.Val { return v.scopeObject(name) }
 }
 
 var (
