@@ -392,12 +392,20 @@ func (s *shard) group(gk groupKey, ncols int32) int32 {
 	return g
 }
 
+// maxKeptGroups bounds the groups whose arrays a shard keeps from one record for the next, so
+// that a huge record's (a plan of 100,000 visits) are left to the collector.
+const maxKeptGroups = 4096
+
 // reset empties the groups of one record for the next, keeping their arrays.
 func (s *shard) reset() {
 	for _, k := range s.touched {
 		s.byKey[k] = s.byKey[k][:0]
 	}
 	s.touched = s.touched[:0]
+	if len(s.keys) > maxKeptGroups {
+		s.keys, s.picks, s.groups = nil, nil, map[groupKey]int32{}
+		return
+	}
 	clear(s.keys) // drop the ids: they are the record's
 	s.keys = s.keys[:0]
 	s.picks = s.picks[:0]

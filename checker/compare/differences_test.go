@@ -232,4 +232,15 @@ func TestGroupsPastTheSmallOnes(t *testing.T) {
 			t.Fatalf("round %d: groups left after reset", round)
 		}
 	}
+	// A huge record's arrays are not kept for the next.
+	for i := range maxKeptGroups + 1 {
+		s.group(groupKey{referral: "R1", subject: fmt.Sprintf("P1@%d", i), key: 1}, 3)
+	}
+	s.reset()
+	if cap(s.keys) != 0 || cap(s.picks) != 0 || len(s.groups) != 0 || len(s.byKey[1]) != 0 {
+		t.Errorf("after a huge record: %d groups' and %d picks' room kept", cap(s.keys), cap(s.picks))
+	}
+	if g := s.group(groupKey{referral: "R1", subject: "A1", key: 1}, 3); g != 0 {
+		t.Errorf("the next record's first group is %d", g)
+	}
 }
