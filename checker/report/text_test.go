@@ -143,3 +143,60 @@ func TestTextDueDates(t *testing.T) {
 		t.Fatalf("got:\n%s\nwant it to begin:\n%s", b.String(), want)
 	}
 }
+
+// TestTextWithLayout: a table laid out from a layout measured finding by finding, in any
+// order and split between workers, is the table Text and ColourText measure for themselves,
+// and a layout measured for another list (here, part of it, so narrower) is not used.
+func TestTextWithLayout(t *testing.T) {
+	n := func(v int) *int { return &v }
+	findings := checker.FindingSlice{
+		{CaseID: "C-1", Edition: "2018", Rule: "icpc-timeliness", Subject: "S1", Status: checker.StatusBreach, Severity: checker.SeverityBreach,
+			Due: record.MustDate("2024-01-25"), Done: record.MustDate("2024-01-29"), LateWorkingDays: n(2)},
+		{CaseID: "C-élan-测试-0000000000002", Edition: "2023", Pack: "local", Rule: "cp-visit-interval", Subject: "P1@2024-03-27", Status: checker.StatusPending,
+			Severity: checker.SeverityBreach, Due: record.MustDate("2024-04-12"), WorkingDaysLeft: n(3), DueSoon: true, Proxies: []string{"s47"}},
+		{CaseID: "tab\there", Edition: "2010", Rule: "r", Subject: "", Status: checker.StatusBreach, Severity: checker.SeverityWarning},
+	}
+	rep := &checker.Report{Findings: findings, Summary: checker.Summary{Findings: map[checker.Status]int{}}}
+	for _, colour := range []bool{false, true} {
+		var want bytes.Buffer
+		plainWriter := Text
+		if colour {
+			plainWriter = ColourText
+		}
+		if err := plainWriter(&want, rep); err != nil {
+			t.Fatal(err)
+		}
+		// Two workers' layouts, each given findings out of order, merged.
+		var a, b TextLayout
+		b.Add(&findings[2])
+		a.Add(&findings[1])
+		b.Add(&findings[0])
+		a.Merge(&b)
+		var got bytes.Buffer
+		if err := TextWith(&a, colour)(&got, rep); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want.String() {
+			t.Errorf("colour %v: laid out beforehand:\n%s\nmeasured by the writer:\n%s", colour, got.String(), want.String())
+		}
+		var part TextLayout
+		part.Add(&findings[0])
+		got.Reset()
+		if err := TextWith(&part, colour)(&got, rep); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want.String() {
+			t.Errorf("colour %v: with a layout of one finding of three:\n%s\nwant:\n%s", colour, got.String(), want.String())
+		}
+	}
+	// The narrower layout, were it used, would give another table: the test above can fail.
+	var part TextLayout
+	part.Add(&findings[0])
+	var wide TextLayout
+	for f := range findings.All() {
+		wide.Add(f)
+	}
+	if part.widths == wide.widths {
+		t.Fatal("one finding's layout is as wide as the three's: the fallback is not tested")
+	}
+}
