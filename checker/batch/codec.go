@@ -119,10 +119,18 @@ type runReader struct {
 	table []string
 	prev  []string
 	err   error
+	// arena, when reading to reuse, is where strings are cut from: one allocation for many
+	// strings. A string is never overwritten once read, so one that is kept stays true; a
+	// block is collected once no string of it is kept.
+	arena []byte
+	reuse bool
 }
 
-func newRunReader(r *bufio.Reader, changing int) *runReader {
-	return &runReader{r: r, prev: make([]string, changing)}
+// arenaBlock is the size of an arena's blocks; a longer string is allocated on its own.
+const arenaBlock = 16 << 10
+
+func newRunReader(r *bufio.Reader, changing int, reuse bool) *runReader {
+	return &runReader{r: r, prev: make([]string, changing), reuse: reuse}
 }
 
 // A runReader keeps its first error and reads zero values after it, so that a decoder checks
@@ -136,24 +144,41 @@ func (rr *runReader) fail(err error) {
 	}
 }
 
+var errVarintOverflow = errors.New("varint overflows a 64-bit integer")
+
+// uvarint reads a number as binary.ReadUvarint does, byte by byte from the bufio.Reader
+// itself: binary.ReadUvarint's io.ByteReader made every byte an interface call, an eighth of
+// reading a run back.
 func (rr *runReader) uvarint() uint64 {
 	if rr.err != nil {
 		return 0
 	}
-	x, err := binary.ReadUvarint(rr.r)
-	if err != nil {
-		rr.fail(err)
+	var x uint64
+	var s uint
+	for i := range binary.MaxVarintLen64 {
+		b, err := rr.r.ReadByte()
+		if err != nil {
+			rr.fail(err)
+			return 0
+		}
+		if b < 0x80 {
+			if i == binary.MaxVarintLen64-1 && b > 1 {
+				break
+			}
+			return x | uint64(b)<<s
+		}
+		x |= uint64(b&0x7f) << s
+		s += 7
 	}
-	return x
+	rr.fail(fmt.Errorf("%w: %w", errDamagedRun, errVarintOverflow))
+	return 0
 }
 
 func (rr *runReader) varint() int64 {
-	if rr.err != nil {
-		return 0
-	}
-	x, err := binary.ReadVarint(rr.r)
-	if err != nil {
-		rr.fail(err)
+	ux := rr.uvarint()
+	x := int64(ux >> 1)
+	if ux&1 != 0 {
+		x = ^x
 	}
 	return x
 }
@@ -169,7 +194,17 @@ func (rr *runReader) bytes(n uint64) string {
 	if n == 0 {
 		return ""
 	}
-	b := make([]byte, n)
+	var b []byte
+	if rr.reuse && n <= arenaBlock/8 {
+		if uint64(cap(rr.arena)-len(rr.arena)) < n {
+			rr.arena = make([]byte, 0, arenaBlock)
+		}
+		start := len(rr.arena)
+		rr.arena = rr.arena[:start+int(n)]
+		b = rr.arena[start:len(rr.arena):len(rr.arena)]
+	} else {
+		b = make([]byte, n)
+	}
 	if _, err := io.ReadFull(rr.r, b); err != nil {
 		rr.fail(err)
 		return ""
@@ -216,6 +251,7 @@ func (rr *runReader) date() record.Date {
 	return dayZero.AddDays(int(n))
 }
 
+// optInt reads a number that may be absent, nil when it is.
 func (rr *runReader) optInt() *int {
 	n := rr.varint()
 	switch {
@@ -226,6 +262,19 @@ func (rr *runReader) optInt() *int {
 	}
 	v := int(n)
 	return &v
+}
+
+// optIntInto reads a number that may be absent into *into: nil when absent, else into.
+func (rr *runReader) optIntInto(into *int) *int {
+	n := rr.varint()
+	switch {
+	case n == 0:
+		return nil
+	case n > 0:
+		n--
+	}
+	*into = int(n)
+	return into
 }
 
 // The fields of a finding written only when they change, by index in runWriter.prev.
@@ -295,11 +344,15 @@ var findingCodec = runCodec[checker.Finding]{
 			rw.varint(int64(f.Record))
 		}
 	},
-	decoder: func() func(*bufio.Reader, *checker.Finding) error {
+	decoder: func(reuse bool) func(*bufio.Reader, *checker.Finding) error {
 		var rr *runReader
+		// Reading to reuse, a finding's numbers and lists are read into these, every time.
+		var ints [3]int
+		var holidays []record.Date
+		var proxies []string
 		return func(r *bufio.Reader, f *checker.Finding) error {
 			if rr == nil {
-				rr = newRunReader(r, findingChanging)
+				rr = newRunReader(r, findingChanging, reuse)
 			}
 			f.CaseID = rr.changed(fCase)
 			f.IncidentID = rr.changed(fIncident)
@@ -315,17 +368,27 @@ var findingCodec = runCodec[checker.Finding]{
 			f.Due = rr.date()
 			f.Done = rr.date()
 			f.Closed = rr.date()
-			f.LateWorkingDays = rr.optInt()
-			f.LateDays = rr.optInt()
-			f.WorkingDaysLeft = rr.optInt()
+			if reuse {
+				f.LateWorkingDays = rr.optIntInto(&ints[0])
+				f.LateDays = rr.optIntInto(&ints[1])
+				f.WorkingDaysLeft = rr.optIntInto(&ints[2])
+			} else {
+				f.LateWorkingDays = rr.optInt()
+				f.LateDays = rr.optInt()
+				f.WorkingDaysLeft = rr.optInt()
+			}
 			f.DueSoon = rr.uvarint() == 1
 			f.Message = rr.str()
 			f.Citation = rr.known()
+			f.ProjectedHolidays, f.Proxies = nil, nil
 			if n := rr.uvarint(); n > 0 && rr.err == nil {
 				if n-1 > maxDictionary {
 					rr.fail(fmt.Errorf("%w: %d projected holidays", errDamagedRun, n-1))
 				} else {
-					f.ProjectedHolidays = make([]record.Date, n-1)
+					if !reuse || holidays == nil || uint64(cap(holidays)) < n-1 {
+						holidays = make([]record.Date, n-1)
+					}
+					f.ProjectedHolidays = holidays[:n-1]
 					for i := range f.ProjectedHolidays {
 						f.ProjectedHolidays[i] = rr.date()
 					}
@@ -335,7 +398,10 @@ var findingCodec = runCodec[checker.Finding]{
 				if n-1 > maxDictionary {
 					rr.fail(fmt.Errorf("%w: %d proxies", errDamagedRun, n-1))
 				} else {
-					f.Proxies = make([]string, n-1)
+					if !reuse || proxies == nil || uint64(cap(proxies)) < n-1 {
+						proxies = make([]string, n-1)
+					}
+					f.Proxies = proxies[:n-1]
 					for i := range f.Proxies {
 						f.Proxies[i] = rr.known()
 					}
@@ -390,11 +456,11 @@ var breachCodec = runCodec[checker.BaselineEntry]{
 			rw.known(e.Pack)
 		}
 	},
-	decoder: func() func(*bufio.Reader, *checker.BaselineEntry) error {
+	decoder: func(reuse bool) func(*bufio.Reader, *checker.BaselineEntry) error {
 		var rr *runReader
 		return func(r *bufio.Reader, e *checker.BaselineEntry) error {
 			if rr == nil {
-				rr = newRunReader(r, breachChanging)
+				rr = newRunReader(r, breachChanging, reuse)
 			}
 			e.CaseID = rr.changed(bCase)
 			e.Edition = rr.known()

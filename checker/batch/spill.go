@@ -8,6 +8,8 @@ import (
 	"iter"
 	"os"
 	"slices"
+
+	"github.com/wtcheck/wtcheck/checker"
 )
 
 // DefaultSortMemory is how many bytes of listed findings a check holds before it writes them,
@@ -32,10 +34,13 @@ const (
 
 // runCodec writes values of one kind to a run and reads them back. A run is written and read
 // from its start, so an encoder or decoder may keep state within a run (a table of strings
-// already written, say); each run has a fresh one.
+// already written, say); each run has a fresh one. A decoder made to reuse is given the same
+// value again and again, and may keep what the value points to (its numbers and lists) to
+// fill in again: a walk that hands out each value only until the next (Scan) allocates
+// nothing a value for them; one made not to reuse gives each value its own.
 type runCodec[T any] struct {
 	encoder func() func(w *bufio.Writer, v *T)
-	decoder func() func(r *bufio.Reader, v *T) error
+	decoder func(reuse bool) func(r *bufio.Reader, v *T) error
 }
 
 // spillConfig is how one kind of value is sorted in bounded memory.
@@ -310,6 +315,8 @@ type cursor[T any] struct {
 	next   int // values read so far
 	r      *bufio.Reader
 	decode func(*bufio.Reader, *T) error
+	reuse  bool // read every value into val, not a new one
+	val    T
 }
 
 // read returns the source's next value, nil at its end or on an error.
@@ -325,7 +332,10 @@ func (c *cursor[T]) read() (*T, error) {
 		return nil, nil
 	}
 	c.next++
-	v := new(T)
+	v := &c.val
+	if !c.reuse {
+		v = new(T)
+	}
 	if err := c.decode(c.r, v); err != nil {
 		if errors.Is(err, io.EOF) {
 			err = io.ErrUnexpectedEOF
@@ -338,7 +348,15 @@ func (c *cursor[T]) read() (*T, error) {
 // All yields the values in order, merging the sources with a heap; it may be walked any number
 // of times. A value from disk is newly allocated, so a caller may keep it. A run that cannot be
 // read back ends the walk early and sets Err.
-func (l *sortedList[T]) All() iter.Seq[*T] {
+func (l *sortedList[T]) All() iter.Seq[*T] { return l.walk(false) }
+
+// Scan is All for a caller that keeps no value past its turn: a value yielded, and what it
+// points to, is the caller's only until it asks for the next, when a value from disk is read
+// into the same place. Its strings, never overwritten, may be kept. Walking a run this way
+// allocates no value per finding (checker.FindingScanner).
+func (l *sortedList[T]) Scan() iter.Seq[*T] { return l.walk(true) }
+
+func (l *sortedList[T]) walk(reuse bool) iter.Seq[*T] {
 	return func(yield func(*T) bool) {
 		if l.err != nil {
 			return
@@ -361,7 +379,8 @@ func (l *sortedList[T]) All() iter.Seq[*T] {
 			c.src = &l.sources[i]
 			if c.src.mem == nil {
 				c.r = bufio.NewReaderSize(io.NewSectionReader(c.src.file.f, c.src.run.off, c.src.run.size), bufSize)
-				c.decode = l.cfg.codec.decoder()
+				c.decode = l.cfg.codec.decoder(reuse)
+				c.reuse = reuse
 			}
 			v, err := c.read()
 			if err != nil {
@@ -374,8 +393,12 @@ func (l *sortedList[T]) All() iter.Seq[*T] {
 			}
 		}
 		for len(h.idx) > 0 {
+			// The head is yielded before its source reads the next value, which may be read
+			// into the same place.
 			i := h.idx[0]
-			v := heads[i]
+			if !yield(heads[i]) {
+				return
+			}
 			next, err := cursors[i].read()
 			if err != nil {
 				l.fail(i, err)
@@ -386,9 +409,6 @@ func (l *sortedList[T]) All() iter.Seq[*T] {
 			} else {
 				heads[i] = next
 				h.fix0()
-			}
-			if !yield(v) {
-				return
 			}
 		}
 	}
@@ -453,3 +473,6 @@ func (h *mergeHeap[T]) fix0() {
 		p = c
 	}
 }
+
+// A list of findings kept in runs can be walked without a finding allocated for each.
+var _ checker.FindingScanner = (*sortedList[checker.Finding])(nil)

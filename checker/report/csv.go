@@ -26,7 +26,7 @@ func CSV(w io.Writer, r *checker.Report) error {
 	if err := cw.Write(csvHeader); err != nil {
 		return err
 	}
-	for f := range r.Listed() {
+	for f := range r.Scanned() {
 		row := []string{f.CaseID, f.Edition, f.Rule, f.Subject, f.Referral, string(f.Status), string(f.Severity),
 			f.Start.String(), f.Due.String(), f.Done.String(), intCell(f.LateWorkingDays), intCell(f.LateDays),
 			intCell(f.WorkingDaysLeft), strconv.FormatBool(f.DueSoon), f.Team, f.Message, f.Citation, f.Pack, f.IncidentID, f.AreaID}

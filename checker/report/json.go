@@ -27,7 +27,7 @@ func JSON(w io.Writer, r *checker.Report) error {
 	} else {
 		jw.raw("[")
 		first := true
-		for f := range r.Listed() {
+		for f := range r.Scanned() {
 			if !first {
 				jw.raw(",")
 			}

@@ -13,7 +13,7 @@ import (
 func NDJSON(w io.Writer, r *checker.Report) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
-	for f := range r.Listed() {
+	for f := range r.Scanned() {
 		if err := enc.Encode(f); err != nil {
 			return err
 		}

@@ -104,7 +104,7 @@ func textLaidOut(w io.Writer, r *checker.Report, colour bool, layout *TextLayout
 		header := []string{"CASE", "EDITION", "RULE", "SUBJECT", "STATUS", "DUE", "DONE", "LATE / LEFT"}
 		if layout == nil || layout.n != n {
 			layout = new(TextLayout)
-			for f := range r.Listed() {
+			for f := range r.Scanned() {
 				layout.Add(f)
 			}
 		}
@@ -133,7 +133,7 @@ func textLaidOut(w io.Writer, r *checker.Report, colour bool, layout *TextLayout
 			ew.Write(line)
 		}
 		write(header, "")
-		for f := range r.Listed() {
+		for f := range r.Scanned() {
 			status := ""
 			if colour {
 				status = statusColour(f)
