@@ -4,7 +4,6 @@ import (
 	"encoding/csv"
 	"io"
 	"strconv"
-	"strings"
 
 	"github.com/wtcheck/wtcheck/checker"
 )
@@ -67,7 +66,11 @@ func intCell(p *int) string {
 
 // defuseFormula stops a spreadsheet from evaluating a cell that starts like a formula.
 func defuseFormula(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+	if s == "" {
+		return s
+	}
+	switch s[0] {
+	case '=', '+', '-', '@', '\t', '\r':
 		if _, err := strconv.Atoi(s); err == nil {
 			return s // a negative number is a number
 		}

@@ -36,14 +36,15 @@ func Lateness(f *checker.Finding) string {
 
 func lateness(f *checker.Finding) string {
 	switch {
+	// strconv, not fmt: this is a cell of every row of a large text or Markdown report.
 	case f.LateWorkingDays != nil && !f.Done.IsZero():
-		return fmt.Sprintf("%d wd late", *f.LateWorkingDays)
+		return strconv.Itoa(*f.LateWorkingDays) + " wd late"
 	case f.LateWorkingDays != nil:
-		return fmt.Sprintf("%d wd overdue", *f.LateWorkingDays)
+		return strconv.Itoa(*f.LateWorkingDays) + " wd overdue"
 	case f.WorkingDaysLeft != nil && f.DueSoon:
-		return fmt.Sprintf("%d wd left (due soon)", *f.WorkingDaysLeft)
+		return strconv.Itoa(*f.WorkingDaysLeft) + " wd left (due soon)"
 	case f.WorkingDaysLeft != nil:
-		return fmt.Sprintf("%d wd left", *f.WorkingDaysLeft)
+		return strconv.Itoa(*f.WorkingDaysLeft) + " wd left"
 	}
 	return "-"
 }
