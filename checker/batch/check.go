@@ -296,7 +296,7 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 		// make runs so small that merging them costs more than the runs save.
 		budget = max(budget/int64(workers), min(budget, minWorkerSortMemory))
 	}
-	findingSpill := &spillConfig[checker.Finding]{what: "findings", cmp: func(a, b *checker.Finding) int { return checker.CompareFindings(*a, *b) },
+	findingSpill := &spillConfig[checker.Finding]{what: "findings", cmp: checker.CompareFindingsAt,
 		size: findingSize, codec: findingCodec, budget: budget, dir: opts.TempDir}
 	breachSpill := &spillConfig[checker.BaselineEntry]{what: "breaches",
 		cmp:  func(a, b *checker.BaselineEntry) int { return checker.CompareBaselineEntries(*a, *b) },
