@@ -133,8 +133,10 @@ type runReader struct {
 	reuse bool
 }
 
-// arenaBlock is the size of an arena's blocks; a longer string is allocated on its own.
-const arenaBlock = 16 << 10
+// arenaBlock is the size of an arena's blocks, small because each run being merged has one
+// (a million cases under every edition merge some 270 runs); a string longer than a quarter
+// of it is allocated on its own.
+const arenaBlock = 4 << 10
 
 func newRunReader(r *bufio.Reader, changing int, reuse bool) *runReader {
 	return &runReader{r: r, prev: make([]string, changing), reuse: reuse}
@@ -202,7 +204,7 @@ func (rr *runReader) bytes(n uint64) string {
 		return ""
 	}
 	var b []byte
-	if rr.reuse && n <= arenaBlock/8 {
+	if rr.reuse && n <= arenaBlock/4 {
 		if uint64(cap(rr.arena)-len(rr.arena)) < n {
 			rr.arena = make([]byte, 0, arenaBlock)
 		}
