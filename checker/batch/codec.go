@@ -426,6 +426,35 @@ var findingCodec = runCodec[checker.Finding]{
 	},
 }
 
+// cloneFinding copies src into dst with its numbers and lists in spare, so that dst stays
+// true once src is read over (a run's next finding is read into the same place). Every field
+// of Finding that points somewhere must be copied here: TestCloneFindingOwnsWhatItPointsTo
+// fails on one that is not.
+func cloneFinding(dst, src *checker.Finding, spare *valueSpare) {
+	*dst = *src
+	for i, p := range [...]**int{&dst.LateWorkingDays, &dst.LateDays, &dst.WorkingDaysLeft} {
+		if *p != nil {
+			spare.ints[i] = **p
+			*p = &spare.ints[i]
+		}
+	}
+	// An empty list stays empty, or nil, as it was, and shares nothing.
+	if src.ProjectedHolidays != nil {
+		spare.dates = append(spare.dates[:0], src.ProjectedHolidays...)
+		dst.ProjectedHolidays = spare.dates[:len(src.ProjectedHolidays):len(src.ProjectedHolidays)]
+		if len(src.ProjectedHolidays) == 0 {
+			dst.ProjectedHolidays = []record.Date{}
+		}
+	}
+	if src.Proxies != nil {
+		spare.strs = append(spare.strs[:0], src.Proxies...)
+		dst.Proxies = spare.strs[:len(src.Proxies):len(src.Proxies)]
+		if len(src.Proxies) == 0 {
+			dst.Proxies = []string{}
+		}
+	}
+}
+
 // findingSize is roughly what a listed finding holds in memory: the struct and the strings
 // made for it. Strings shared with the pack (rule, citation) or the record (file, team) are not
 // counted; the case id, shared by a case's findings, is, to err on the safe side.

@@ -6,30 +6,24 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
+	"iter"
 	"math"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/wtcheck/wtcheck/checker"
+	"github.com/wtcheck/wtcheck/record"
 )
 
-// TestScanAsAll: Scan yields, in order, the findings All yields, reading each of a run's
-// into one place (so that a walk allocates no finding for each), and the strings it yields
-// stay true after the walk has moved on.
-func TestScanAsAll(t *testing.T) {
-	rep, list := spilledReport(t, 100)
-	defer rep.Close()
-	want, err := checker.CollectFindings(list)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []checker.Finding
-	var messages []string
-	places := map[*checker.Finding]bool{}
-	for f := range list.Scan() {
+// scanCopy walks seq and copies each finding, with what it points to, as a caller of Scan
+// must to keep it; it also returns each finding's message as yielded (a string may be kept),
+// and the places the findings were yielded in.
+func scanCopy(seq iter.Seq[*checker.Finding]) (got []checker.Finding, messages []string, places map[*checker.Finding]bool) {
+	places = map[*checker.Finding]bool{}
+	for f := range seq {
 		got = append(got, *f)
-		// Copied, as a caller of Scan must: the numbers may be read into the same place.
 		g := &got[len(got)-1]
 		for _, p := range []**int{&g.LateWorkingDays, &g.LateDays, &g.WorkingDaysLeft} {
 			if *p != nil {
@@ -37,26 +31,32 @@ func TestScanAsAll(t *testing.T) {
 				*p = &v
 			}
 		}
-		g.ProjectedHolidays = append(g.ProjectedHolidays[:0:0], g.ProjectedHolidays...)
-		g.Proxies = append(g.Proxies[:0:0], g.Proxies...)
+		if g.ProjectedHolidays != nil {
+			g.ProjectedHolidays = append([]record.Date{}, g.ProjectedHolidays...)
+		}
+		if g.Proxies != nil {
+			g.Proxies = append([]string{}, g.Proxies...)
+		}
 		messages = append(messages, f.Message)
 		places[f] = true
 	}
-	if err := list.Err(); err != nil {
+	return got, messages, places
+}
+
+// TestScanAsAll: Scan yields, in order, the findings All yields, whether it merges on the
+// caller's goroutine (reading each of a run's findings into one place, so that a walk
+// allocates no finding for each) or ahead of it, in batches; and the strings it yields stay
+// true after the walk has moved on.
+func TestScanAsAll(t *testing.T) {
+	rep, list := spilledReport(t, 130)
+	defer rep.Close()
+	want, err := checker.CollectFindings(list)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != len(want) || len(want) < 1000 {
-		t.Fatalf("Scan yielded %d findings, All %d (want over a thousand)", len(got), len(want))
+	if len(want) < 2*aheadMin || list.cfg.clone == nil {
+		t.Fatalf("%d findings (clone set: %v); want %d or more, to be merged ahead", len(want), list.cfg.clone != nil, 2*aheadMin)
 	}
-	for i := range want {
-		if !reflect.DeepEqual(got[i], want[i]) {
-			t.Fatalf("finding %d:\nScan %+v\n All %+v", i, got[i], want[i])
-		}
-		if messages[i] != want[i].Message {
-			t.Fatalf("finding %d's message, kept from Scan, now reads %q; want %q", i, messages[i], want[i].Message)
-		}
-	}
-	// One place a run on disk, and each finding still held in memory its own.
 	runs, mem := 0, 0
 	for _, s := range list.sources {
 		if s.mem != nil {
@@ -65,38 +65,142 @@ func TestScanAsAll(t *testing.T) {
 			runs++
 		}
 	}
-	if runs < 2 || len(places) > runs+mem {
-		t.Errorf("Scan yielded findings in %d places; want one for each of %d runs (two or more), and %d held in memory", len(places), runs, mem)
+	for _, tc := range []struct {
+		name   string
+		seq    iter.Seq[*checker.Finding]
+		places int // at most
+	}{
+		{"on the caller's goroutine", list.walk(true), runs + mem}, // one place a run, and each held in memory
+		{"ahead", list.scanAhead(), aheadBatch * aheadBatches},
+		{"Scan", list.Scan(), aheadBatch * aheadBatches},
+	} {
+		got, messages, places := scanCopy(tc.seq)
+		if err := list.Err(); err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(want) {
+			t.Fatalf("%s: %d findings, All %d", tc.name, len(got), len(want))
+		}
+		for i := range want {
+			if !reflect.DeepEqual(got[i], want[i]) {
+				t.Fatalf("%s: finding %d:\nScan %+v\n All %+v", tc.name, i, got[i], want[i])
+			}
+			if messages[i] != want[i].Message {
+				t.Fatalf("%s: finding %d's message, kept from Scan, now reads %q; want %q", tc.name, i, messages[i], want[i].Message)
+			}
+		}
+		if runs < 2 || len(places) > tc.places {
+			t.Errorf("%s: findings yielded in %d places; want %d at most (%d runs, two or more)", tc.name, len(places), tc.places, runs)
+		}
 	}
 	all := testing.AllocsPerRun(3, func() {
 		for range list.All() {
 		}
 	})
 	scan := testing.AllocsPerRun(3, func() {
-		for range list.Scan() {
+		for range list.walk(true) {
 		}
 	})
-	// What a Scan allocates is for each run (its reader, decoder and tables), not for each
-	// finding.
-	if all < float64(len(want)) || scan > float64(24*runs+16) {
-		t.Errorf("a walk of %d findings in %d runs allocates %.0f times with All, %.0f with Scan; want one a finding or more, and 24 a run at most",
-			len(want), runs, all, scan)
+	ahead := testing.AllocsPerRun(3, func() {
+		for range list.scanAhead() {
+		}
+	})
+	// What a Scan allocates is for each run (its reader, decoder and tables) and, ahead, for
+	// the batches, not for each finding.
+	if all < float64(len(want)) || scan > float64(24*runs+16) || ahead > scan+64 {
+		t.Errorf("a walk of %d findings in %d runs allocates %.0f times with All, %.0f with Scan, %.0f ahead; want one a finding or more, 24 a run at most, and a few more for the batches",
+			len(want), runs, all, scan, ahead)
 	}
 }
 
-// TestScanRunDamaged: a run cut short ends a Scan with the error, as it ends All.
-func TestScanRunDamaged(t *testing.T) {
-	rep, list := spilledReport(t, 40)
+// TestScanAheadStopsEarly: a caller that stops merging ahead, at any point of a batch, stops
+// the goroutine merging for it before Scan returns, and the list can be walked again.
+func TestScanAheadStopsEarly(t *testing.T) {
+	rep, list := spilledReport(t, 100)
 	defer rep.Close()
-	if err := list.files[0].f.Truncate(list.sources[0].run.size / 2); err != nil {
+	want, err := checker.CollectFindings(list)
+	if err != nil {
 		t.Fatal(err)
 	}
-	n := 0
-	for range rep.Scanned() {
-		n++
+	before := runtime.NumGoroutine()
+	for _, stop := range []int{1, 2, aheadBatch - 1, aheadBatch, aheadBatch + 1, aheadBatch * aheadBatches, len(want) - 1} {
+		n := 0
+		for f := range list.scanAhead() {
+			if f.CaseID != want[n].CaseID || f.Rule != want[n].Rule || f.Subject != want[n].Subject {
+				t.Fatalf("stopping at %d: finding %d is %s %s %s, want %s %s %s", stop, n, f.CaseID, f.Rule, f.Subject, want[n].CaseID, want[n].Rule, want[n].Subject)
+			}
+			n++
+			if n == stop {
+				break
+			}
+		}
+		if n != stop || list.Err() != nil {
+			t.Fatalf("stopped at %d of %d, error %v", n, stop, list.Err())
+		}
 	}
-	if err := rep.ListErr(); err == nil || n >= rep.ListedLen() || !strings.Contains(err.Error(), "unexpected EOF") {
-		t.Fatalf("scanned %d of %d findings, error %v; want unexpected EOF before the end", n, rep.ListedLen(), err)
+	if after := runtime.NumGoroutine(); after > before {
+		t.Errorf("%d goroutines before, %d after walks stopped early: a merge goroutine was left running", before, after)
+	}
+	got, _, _ := scanCopy(list.scanAhead())
+	if !reflect.DeepEqual(got, want) {
+		t.Error("a whole walk after walks stopped early differs from All")
+	}
+}
+
+// TestScanRunDamaged: a run cut short ends a Scan with the error, as it ends All, merging on
+// the caller's goroutine (a short list) or ahead of it (a long one).
+func TestScanRunDamaged(t *testing.T) {
+	for _, cases := range []int{40, 100} {
+		rep, list := spilledReport(t, cases)
+		if err := list.files[0].f.Truncate(list.sources[0].run.size / 2); err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for range rep.Scanned() {
+			n++
+		}
+		if err := rep.ListErr(); err == nil || n >= rep.ListedLen() || !strings.Contains(err.Error(), "unexpected EOF") {
+			t.Errorf("%d cases (%d findings): scanned %d, error %v; want unexpected EOF before the end", cases, rep.ListedLen(), n, err)
+		}
+		rep.Close()
+	}
+}
+
+// TestCloneFindingOwnsWhatItPointsTo: a finding cloned for a batch is equal to its source and
+// shares nothing with it that the source's next reading would overwrite: every field that
+// points somewhere (a field of such a kind added to Finding and not copied fails here), with
+// lists empty and nil kept apart.
+func TestCloneFindingOwnsWhatItPointsTo(t *testing.T) {
+	var src checker.Finding
+	fillFields(t, reflect.ValueOf(&src).Elem(), 1)
+	var dst checker.Finding
+	var spare valueSpare
+	for range 2 { // the second time into the same place and spare
+		cloneFinding(&dst, &src, &spare)
+		if !reflect.DeepEqual(dst, src) {
+			t.Fatalf("clone %+v, want %+v", dst, src)
+		}
+		v, w := reflect.ValueOf(&dst).Elem(), reflect.ValueOf(&src).Elem()
+		for i := range v.NumField() {
+			a, b := v.Field(i), w.Field(i)
+			switch a.Kind() {
+			case reflect.Pointer, reflect.Slice, reflect.Map:
+				if a.Pointer() == b.Pointer() {
+					t.Errorf("the clone's %s points where the source's does", v.Type().Field(i).Name)
+				}
+			}
+		}
+	}
+	for _, lists := range []struct {
+		holidays []record.Date
+		proxies  []string
+	}{{nil, nil}, {[]record.Date{}, []string{}}} {
+		src := checker.Finding{ProjectedHolidays: lists.holidays, Proxies: lists.proxies}
+		cloneFinding(&dst, &src, &spare)
+		if (dst.ProjectedHolidays == nil) != (lists.holidays == nil) || (dst.Proxies == nil) != (lists.proxies == nil) ||
+			len(dst.ProjectedHolidays) != 0 || len(dst.Proxies) != 0 {
+			t.Errorf("cloned lists %#v and %#v, want %#v and %#v", dst.ProjectedHolidays, dst.Proxies, lists.holidays, lists.proxies)
+		}
 	}
 }
 

@@ -7,9 +7,12 @@ import (
 	"io"
 	"iter"
 	"os"
+	"runtime"
 	"slices"
+	"sync"
 
 	"github.com/wtcheck/wtcheck/checker"
+	"github.com/wtcheck/wtcheck/record"
 )
 
 // DefaultSortMemory is how many bytes of listed findings a check holds before it writes them,
@@ -51,6 +54,10 @@ type spillConfig[T any] struct {
 	codec  runCodec[T]
 	budget int64  // bytes one sorter holds before it writes a run; < 0: never
 	dir    string // where runs are written; "" is os.TempDir
+	// clone copies src into dst, putting what src points to (numbers, lists) in spare, so
+	// that dst stays true once src is read over; with it, Scan merges ahead of its caller on
+	// another goroutine (scanAhead). nil: Scan merges on the caller's.
+	clone func(dst, src *T, spare *valueSpare)
 }
 
 // span is one sorted run: a stretch of a sorter's file.
@@ -353,8 +360,99 @@ func (l *sortedList[T]) All() iter.Seq[*T] { return l.walk(false) }
 // Scan is All for a caller that keeps no value past its turn: a value yielded, and what it
 // points to, is the caller's only until it asks for the next, when a value from disk is read
 // into the same place. Its strings, never overwritten, may be kept. Walking a run this way
-// allocates no value per finding (checker.FindingScanner).
-func (l *sortedList[T]) Scan() iter.Seq[*T] { return l.walk(true) }
+// allocates no value per finding (checker.FindingScanner). A long list on disk is merged
+// ahead of the caller, on another core (scanAhead).
+func (l *sortedList[T]) Scan() iter.Seq[*T] {
+	disk := slices.ContainsFunc(l.sources, func(s mergeInput[T]) bool { return s.mem == nil })
+	if l.cfg.clone == nil || !disk || l.n < aheadMin || runtime.GOMAXPROCS(0) < 2 {
+		return l.walk(true)
+	}
+	return l.scanAhead()
+}
+
+// Merging ahead: the values go to the caller in batches of aheadBatch, of which there are
+// aheadBatches, reused; a list of fewer than aheadMin values is not worth a goroutine.
+const (
+	aheadBatch   = 256
+	aheadBatches = 3
+	aheadMin     = 4 * aheadBatch
+)
+
+// valueSpare is where a value copied into a batch keeps what it points to, reused batch
+// after batch (cloneFinding).
+type valueSpare struct {
+	ints  [3]int
+	dates []record.Date
+	strs  []string
+}
+
+type aheadSlot[T any] struct {
+	v     T
+	spare valueSpare
+}
+
+// scanAhead is Scan with the merge, and the reading back of the runs, on a goroutine of its
+// own, a batch of values ahead of the caller: the report is written after the check, when the
+// workers are done and a core is free, and reading the runs back was about half of writing
+// it. What it holds beside the walk is the batches, a few hundred values (about 100 KiB): not
+// a read-ahead of each run, whose buffers grew with the number of runs (docs/performance.md).
+func (l *sortedList[T]) scanAhead() iter.Seq[*T] {
+	return func(yield func(*T) bool) {
+		if l.err != nil {
+			return
+		}
+		full := make(chan []aheadSlot[T], aheadBatches)
+		free := make(chan []aheadSlot[T], aheadBatches)
+		for range aheadBatches {
+			free <- make([]aheadSlot[T], 0, aheadBatch)
+		}
+		done := make(chan struct{})
+		var wg sync.WaitGroup
+		wg.Go(func() {
+			defer close(full)
+			b := <-free
+			for v := range l.walk(true) {
+				b = b[:len(b)+1]
+				s := &b[len(b)-1]
+				l.cfg.clone(&s.v, v, &s.spare)
+				if len(b) < cap(b) {
+					continue
+				}
+				select {
+				case full <- b:
+				case <-done:
+					return
+				}
+				select {
+				case b = <-free:
+				case <-done:
+					return
+				}
+				b = b[:0]
+			}
+			if len(b) > 0 {
+				select {
+				case full <- b:
+				case <-done:
+				}
+			}
+		})
+		// The merge's error (l.err) is set before the goroutine ends, and so before Scan
+		// returns: the caller reads it with Err once the walk is over.
+		defer func() {
+			close(done)
+			wg.Wait()
+		}()
+		for b := range full {
+			for i := range b {
+				if !yield(&b[i].v) {
+					return
+				}
+			}
+			free <- b // never waits: there are only aheadBatches batches
+		}
+	}
+}
 
 func (l *sortedList[T]) walk(reuse bool) iter.Seq[*T] {
 	return func(yield func(*T) bool) {
