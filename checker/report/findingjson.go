@@ -172,9 +172,15 @@ func appendDateJSON(b []byte, d record.Date) []byte {
 		}
 		return append(b, j...)
 	}
-	y, m, day := d.Time().Date()
 	b = append(b, '"')
+	b = appendDate(b, d)
+	return append(b, '"')
+}
+
+// appendDate writes a date of the calendar's range as Date.String does, YYYY-MM-DD (every
+// year of the range has four digits), without making a string of it.
+func appendDate(b []byte, d record.Date) []byte {
+	y, m, day := d.Time().Date()
 	b = strconv.AppendInt(b, int64(y), 10)
-	b = append(b, '-', byte('0'+m/10), byte('0'+m%10), '-', byte('0'+day/10), byte('0'+day%10), '"')
-	return b
+	return append(b, '-', byte('0'+m/10), byte('0'+m%10), '-', byte('0'+day/10), byte('0'+day%10))
 }

@@ -50,6 +50,63 @@ func TestTextTableAsTabwriter(t *testing.T) {
 // those of the cells textRow makes, one finding at a time, for ids in several scripts and
 // needing quotes, a pack's name, a "should" breach, a proxy, dates missing and out of range.
 func TestMeasureRowAsTextRow(t *testing.T) {
+	findings := variedFindings()
+	for i := range findings {
+		f := &findings[i]
+		got, want := make([]int, 7), make([]int, 7)
+		measureRow(f, got)
+		for j, cell := range textRow(f)[:7] {
+			want[j] = utf8.RuneCountInString(cell)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("finding %+v: measured %v, the cells are %v wide", *f, got, want)
+		}
+	}
+}
+
+// TestTextRowsAsTabwriter: the rows the table writes straight into its lines are, with the
+// findings of every kind of TestMeasureRowAsTextRow (and lateness of every kind), what
+// text/tabwriter makes of textRow's cells, plain and, codes taken out, in colour.
+func TestTextRowsAsTabwriter(t *testing.T) {
+	n := func(v int) *int { return &v }
+	findings := checker.FindingSlice(variedFindings())
+	due, done := record.MustDate("2024-01-25"), record.MustDate("2024-01-29")
+	findings = append(findings,
+		checker.Finding{CaseID: "C-9", Edition: "2018", Rule: "r", Status: checker.StatusBreach, Severity: checker.SeverityBreach, Due: due, LateWorkingDays: n(-3)},
+		checker.Finding{CaseID: "C-9", Edition: "2018", Rule: "r", Status: checker.StatusPending, Severity: checker.SeverityBreach, Due: due, WorkingDaysLeft: n(12345), DueSoon: true},
+		checker.Finding{CaseID: "C-9", Edition: "2018", Rule: "r", Status: checker.StatusPending, Severity: checker.SeverityBreach, Due: due, WorkingDaysLeft: n(0),
+			ProjectedHolidays: []record.Date{due}},
+		checker.Finding{CaseID: "C-9", Edition: "2018", Rule: "r", Status: checker.StatusMet, Severity: checker.SeverityBreach, Due: due, Done: done,
+			ProjectedHolidays: []record.Date{due}},
+		checker.Finding{CaseID: "C-9", Edition: "2018", Rule: "r", Status: checker.StatusBreach, Severity: checker.SeverityBreach, Due: due, Done: done,
+			LateWorkingDays: n(2), ProjectedHolidays: []record.Date{due}},
+	)
+	rep := &checker.Report{Findings: findings, Summary: checker.Summary{Findings: map[checker.Status]int{}}}
+	var want bytes.Buffer
+	tw := tabwriter.NewWriter(&want, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "CASE\tEDITION\tRULE\tSUBJECT\tSTATUS\tDUE\tDONE\tLATE / LEFT")
+	for f := range findings.All() {
+		fmt.Fprintln(tw, strings.Join(textRow(f), "\t"))
+	}
+	tw.Flush()
+	for _, write := range []Writer{Text, ColourText} {
+		var got bytes.Buffer
+		if err := write(&got, rep); err != nil {
+			t.Fatal(err)
+		}
+		table, _, _ := strings.Cut(got.String(), "\n(proxy)")
+		for _, code := range []string{red, yellow, green, faint, reset} {
+			table = strings.ReplaceAll(table, code, "")
+		}
+		if table+"\n" != want.String() {
+			t.Errorf("table:\n%s\nwant (tabwriter):\n%s", table, want.String())
+		}
+	}
+}
+
+// variedFindings are findings of every kind a cell of the text table can be: ids in several
+// scripts, ids that need quotes, packs, proxies, missing and out-of-range dates.
+func variedFindings() []checker.Finding {
 	n := func(v int) *int { return &v }
 	var findings []checker.Finding
 	for _, id := range []string{"C-1", "C-élan-测试-0000000000002", "Ω", "::set-output", "tab\there", "##[group]x", ""} {
@@ -65,17 +122,7 @@ func TestMeasureRowAsTextRow(t *testing.T) {
 			findings = append(findings, f)
 		}
 	}
-	for i := range findings {
-		f := &findings[i]
-		got, want := make([]int, 7), make([]int, 7)
-		measureRow(f, got)
-		for j, cell := range textRow(f)[:7] {
-			want[j] = utf8.RuneCountInString(cell)
-		}
-		if !slices.Equal(got, want) {
-			t.Errorf("finding %+v: measured %v, the cells are %v wide", *f, got, want)
-		}
-	}
+	return findings
 }
 
 // TestColourText: the coloured table is the plain one, to the byte, once its escape codes are
