@@ -83,7 +83,7 @@ func (e *Engine) CheckIncident(in *record.Incident, asOf record.Date, published 
 			return nil, nil, false
 		}
 	}
-	ev := &evaluator{engine: e, asOf: day, index: newCaseIndex(), objects: 1, listed: AllStatuses, tally: new(StatusCounts)}
+	ev := &evaluator{engine: e, asOf: day, index: newCaseIndex(), activations: new(activations), objects: 1, listed: AllStatuses, tally: new(StatusCounts)}
 	ev.budget = ruleCostBase + ruleCostPerObject
 	obj := celTypeAdapter.NativeToValue(view)
 	for _, cp := range e.Packs {
@@ -110,7 +110,7 @@ func (e *Engine) CheckIncident(in *record.Incident, asOf record.Date, published 
 func (e *Engine) CheckArrangements(a *record.Arrangements, asOf record.Date) ([]Finding, []EvalError) {
 	day := e.ArrangementsAsOf(a, asOf)
 	view := a.ViewAt(day)
-	ev := &evaluator{engine: e, asOf: day, index: newCaseIndex(), objects: 1 + arrangementsDates(view), listed: AllStatuses, tally: new(StatusCounts)}
+	ev := &evaluator{engine: e, asOf: day, index: newCaseIndex(), activations: new(activations), objects: 1 + arrangementsDates(view), listed: AllStatuses, tally: new(StatusCounts)}
 	ev.budget = ruleCostBase + ruleCostPerObject*uint64(ev.objects)
 	obj := celTypeAdapter.NativeToValue(view)
 	first := firstDate(view, day)
@@ -214,7 +214,7 @@ func (ev *evaluator) recordRule(cp *CompiledPack, cr *compiledRule, obj ref.Val,
 	ev.begin(cp, cr)
 	act := vars{
 		object:     obj,
-		objectName: scopeVariable[cr.scope],
+		objectName: cr.variable,
 		asOf:       dateVal(ev.asOf),
 		params:     cp.params,
 		index:      ev.index,
@@ -227,7 +227,7 @@ func (ev *evaluator) recordRule(cp *CompiledPack, cr *compiledRule, obj ref.Val,
 	if len(prov.Proxies) > 0 {
 		f.Proxies = proxiesRead(prov.Proxies, append(append([]string(nil), cr.whenReads...), cr.reads...))
 	}
-	ev.target(cr, &act, f, lacking(prov.Lacks, cr.whenReads), lacking(prov.Lacks, cr.reads))
+	ev.target(cr, &act, &f, lacking(prov.Lacks, cr.whenReads), lacking(prov.Lacks, cr.reads))
 	if ev.engine.spent != nil {
 		ev.reportSpent(r)
 	}

@@ -36,6 +36,12 @@ type objectField struct {
 	typ   *types.Type
 	get   func(obj any) ref.Val
 	isSet func(obj any) bool
+	// list marks a field whose value is a list made afresh on every read: a rule's fast
+	// path reads it once per record and object (caseIndex.listField).
+	list bool
+	// str reads a string field as a Go string, for a fast path that compares it with a
+	// literal (fastBuilder.stringFieldIs); nil for a field of any other type.
+	str func(obj any) string
 }
 
 // FieldDoc documents one field visible to rules.
@@ -165,7 +171,8 @@ func dateField[T any](name, doc string, get func(*T) record.Date) *objectField {
 func stringField[T any](name, doc string, get func(*T) string) *objectField {
 	return &objectField{name: name, doc: doc, typ: types.StringType,
 		get:   func(o any) ref.Val { return types.String(get(o.(*T))) },
-		isSet: func(o any) bool { return get(o.(*T)) != "" }}
+		isSet: func(o any) bool { return get(o.(*T)) != "" },
+		str:   func(o any) string { return get(o.(*T)) }}
 }
 
 func boolField[T any](name, doc string, get func(*T) bool) *objectField {
@@ -177,7 +184,7 @@ func boolField[T any](name, doc string, get func(*T) bool) *objectField {
 func stringListField[T any](name, doc string, get func(*T) []string) *objectField {
 	return &objectField{name: name, doc: doc, typ: types.NewListType(types.StringType),
 		get:   func(o any) ref.Val { return types.NewStringList(celTypeAdapter, get(o.(*T))) },
-		isSet: func(o any) bool { return len(get(o.(*T))) > 0 }}
+		isSet: func(o any) bool { return len(get(o.(*T))) > 0 }, list: true}
 }
 
 func dateListField[T any](name, doc string, get func(*T) []record.Date) *objectField {
@@ -190,7 +197,7 @@ func dateListField[T any](name, doc string, get func(*T) []record.Date) *objectF
 			}
 			return types.NewRefValList(celTypeAdapter, vals)
 		},
-		isSet: func(o any) bool { return len(get(o.(*T))) > 0 }}
+		isSet: func(o any) bool { return len(get(o.(*T))) > 0 }, list: true}
 }
 
 func objectFieldOf[T, E any](name, doc string, elem func() *objectType, get func(*T) *E) *objectField {
@@ -204,7 +211,7 @@ func objectListField[T, E any](name, doc string, elem func() *objectType, get fu
 		get: func(o any) ref.Val {
 			return objectList(elem(), get(o.(*T)))
 		},
-		isSet: func(o any) bool { return len(get(o.(*T))) > 0 }}
+		isSet: func(o any) bool { return len(get(o.(*T))) > 0 }, list: true}
 }
 
 func objectList[E any](t *objectType, items []*E) ref.Val {
@@ -403,32 +410,42 @@ func (a caseTypeAdapter) NativeToValue(v any) ref.Val {
 	switch v := v.(type) {
 	case ref.Val:
 		return v
-	case *record.Case:
-		return &celObject{t: caseObj, v: v}
-	case *record.Child:
-		return &celObject{t: childObj, v: v}
-	case *record.Referral:
-		return &celObject{t: referralObj, v: v}
-	case *record.Assessment:
-		return &celObject{t: assessmentObj, v: v}
-	case *record.StrategyDiscussion:
-		return &celObject{t: discussionObj, v: v}
-	case *record.S47Enquiry:
-		return &celObject{t: s47Obj, v: v}
-	case *record.Conference:
-		return &celObject{t: conferenceObj, v: v}
-	case *record.Plan:
-		return &celObject{t: planObj, v: v}
-	case *record.Visit:
-		return &celObject{t: visitObj, v: v}
-	case *record.Incident:
-		return &celObject{t: incidentObj, v: v}
-	case *record.Arrangements:
-		return &celObject{t: arrangementsObj, v: v}
 	case record.Date:
 		return dateVal(v)
 	}
+	if t := objectTypeOf(v); t != nil {
+		return &celObject{t: t, v: v}
+	}
 	return a.base.NativeToValue(v)
+}
+
+// objectTypeOf is the object type of a case-model value, or nil for any other.
+func objectTypeOf(v any) *objectType {
+	switch v.(type) {
+	case *record.Case:
+		return caseObj
+	case *record.Child:
+		return childObj
+	case *record.Referral:
+		return referralObj
+	case *record.Assessment:
+		return assessmentObj
+	case *record.StrategyDiscussion:
+		return discussionObj
+	case *record.S47Enquiry:
+		return s47Obj
+	case *record.Conference:
+		return conferenceObj
+	case *record.Plan:
+		return planObj
+	case *record.Visit:
+		return visitObj
+	case *record.Incident:
+		return incidentObj
+	case *record.Arrangements:
+		return arrangementsObj
+	}
+	return nil
 }
 
 // coll is the referral collection of the named objects, which must exist.

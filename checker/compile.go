@@ -67,6 +67,7 @@ type compiledRule struct {
 	itemWhen                                *program
 	start, due, done, lapse, message        *program
 	citation                                string // the rule's citation, rendered once rather than per finding
+	variable                                string // the CEL variable of its scope's object (scopeVariable)
 	// whenReads and reads are the record fields its expressions read, as provenance.lacks
 	// names them ("decision", "s47_enquiries.seen"): a record whose source cannot record one
 	// gives insufficient_data, never a verdict built on a value that cannot be there.
@@ -270,6 +271,7 @@ func compileRule(base *cel.Env, costs *cost.Tracker, r *Rule, scope Scope, lines
 	if !ok {
 		return cr, nil // reported when the pack was parsed
 	}
+	cr.variable = variable
 	opts := []cel.EnvOption{cel.Variable("object", cel.ObjectType(scopeObjectType[scope]))}
 	switch {
 	case scope.Kind() != KindCase:

@@ -5,10 +5,12 @@ import (
 	"maps"
 	"math/bits"
 	"slices"
+	"sync"
 
 	"cel.dev/cel-go/cel"
 	"cel.dev/cel-go/common/cost"
 	"cel.dev/cel-go/common/decls"
+	"cel.dev/cel-go/common/stdlib"
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
 	"cel.dev/cel-go/common/types/traits"
@@ -122,6 +124,11 @@ type fixedCost struct {
 // costModels declares what each of the engine's functions costs: CEL uses them to estimate an
 // expression's cost when a pack is compiled and to charge it as a rule runs.
 func costModels() cel.EnvOption {
+	return cel.CostModel(overloadModels()...)
+}
+
+// overloadModels are the cost models of the engine's own functions.
+func overloadModels() []cost.OverloadModel {
 	var models []cost.OverloadModel
 	for _, id := range slices.Sorted(maps.Keys(fixedCosts)) {
 		c := fixedCosts[id]
@@ -137,14 +144,45 @@ func costModels() cel.EnvOption {
 		return cost.Overload(id, cost.EvalCost(cost.Sum(cost.Const(1), cost.Length(cost.Arg(0)))))
 	}
 	atMostOne := cost.ResultSize(cost.List(cost.Ranged(cost.Const(0), cost.Const(1)), cost.Const(1)))
-	models = append(models,
+	return append(models,
 		scan("earliest_list"),
 		scan("latest_list"),
 		scan(firstAfterID),
 		cost.MemberOverload("referral_discussionsFor_s47", cost.EvalCost(cost.Const(lookupCost)), atMostOne),
 	)
-	return cel.CostModel(models...)
 }
+
+// unmodelled reports whether CEL's tracker charges a call of overload one unit, whatever its
+// arguments: an overload of CEL's standard library (a comparison of dates or numbers, a
+// conversion, arithmetic) that no cost model prices, neither CEL's standard models (strings,
+// lists and equality, whose cost grows with their size) nor the engine's. A fast path then
+// charges that unit without asking the tracker. The extension libraries' functions are not
+// counted in: they bring cost models of their own.
+func unmodelled(overload string) bool {
+	unmodelledOnce.Do(func() {
+		modelled := map[string]bool{}
+		for _, m := range overloadModels() {
+			modelled[m.ID] = true
+		}
+		for _, m := range cost.StandardOverloadModels {
+			modelled[m.ID] = true
+		}
+		unmodelledSet = map[string]bool{}
+		for _, fn := range stdlib.Functions() {
+			for _, o := range fn.OverloadDecls() {
+				if !modelled[o.ID()] {
+					unmodelledSet[o.ID()] = true
+				}
+			}
+		}
+	})
+	return unmodelledSet[overload]
+}
+
+var (
+	unmodelledOnce sync.Once
+	unmodelledSet  map[string]bool
+)
 
 // trackFirstAfter charges firstAfter as it runs: a search of a list known to be in order (a
 // plan's seen visits, its review dates) costs its logarithm, any other list one unit a date.
@@ -158,8 +196,51 @@ func trackFirstAfter(args []ref.Val, _ ref.Val) *uint64 {
 			n += uint64(size)
 		}
 	}
-	return &n
+	return costOf(n)
 }
+
+// costOf points at a cost for CEL's tracker, which only reads it: a small one, as a search's
+// is, from a table rather than an allocation of its own.
+func costOf(n uint64) *uint64 {
+	if n < uint64(len(smallCosts)) {
+		return &smallCosts[n]
+	}
+	big := new(uint64) // only here: taking n's address would put every n on the heap
+	*big = n
+	return big
+}
+
+// runtimeCosts price, as they run, the engine's functions whose cost depends on their
+// arguments, as their models (overloadModels) and trackFirstAfter make CEL's tracker charge
+// them, so that a fast path need not ask the tracker: a scan costs one unit and one a date,
+// firstAfter what trackFirstAfter says, discussionsFor a look-up's. TestFastPathsChargeAsCEL
+// holds them to the tracker's figures.
+var runtimeCosts = map[string]func(args []ref.Val) uint64{
+	"earliest_list":               scanCost,
+	"latest_list":                 scanCost,
+	firstAfterID:                  func(args []ref.Val) uint64 { return *trackFirstAfter(args, nil) },
+	"referral_discussionsFor_s47": func([]ref.Val) uint64 { return lookupCost },
+}
+
+// scanCost is what a function that reads its first argument, a list, whole costs.
+func scanCost(args []ref.Val) uint64 {
+	n := uint64(1)
+	if l, ok := args[0].(traits.Lister); ok {
+		if size, ok := l.Size().(types.Int); ok && size > 0 {
+			n += uint64(size)
+		}
+	}
+	return n
+}
+
+// smallCosts are the costs a tracker function can point at without allocating one. The
+// tracker only reads them.
+var smallCosts = func() (out [128]uint64) {
+	for i := range out {
+		out[i] = uint64(i)
+	}
+	return out
+}()
 
 // caseVariables are declared for the rules of the case-level scopes only (compileRule).
 var caseVariables = []cel.EnvOption{

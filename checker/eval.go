@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -123,7 +124,7 @@ func (e *Engine) CheckListedAppend(dst []Finding, c *record.Case, asOf record.Da
 	ev := newEvaluator(e, c.ViewAt(day), day, listed, tally)
 	defer ev.release()
 	ev.findings = dst[:0]
-	ev.caseVal, ev.childVal, ev.asOfVal = celTypeAdapter.NativeToValue(ev.c), celTypeAdapter.NativeToValue(&ev.c.Child), dateVal(day)
+	ev.caseVal, ev.childVal, ev.asOfVal = ev.objectVal(ev.c), ev.objectVal(&ev.c.Child), dateVal(day)
 	ev.objects = ev.c.Objects()
 	ev.budget = ruleCostBase + ruleCostPerObject*uint64(ev.objects)
 	var uncovered []NotCovered
@@ -156,6 +157,7 @@ func (e *Engine) CheckListedAppend(dst []Finding, c *record.Case, asOf record.Da
 		if ev.packOf != nil && !ev.inForce[cp] {
 			continue // in force mode: no referral of this case was received under this edition
 		}
+		named := e.namesPack(cp)
 		for ri, cr := range cp.rules {
 			if cr.scope.Kind() != KindCase {
 				continue // an incident's or an area's rule: CheckIncident, CheckArrangements
@@ -172,7 +174,7 @@ func (e *Engine) CheckListedAppend(dst []Finding, c *record.Case, asOf record.Da
 				continue
 			}
 			findingsFrom, errsFrom, before := len(ev.findings), len(ev.errs), *tally
-			ev.rule(cp, cr)
+			ev.rule(cp, cr, named)
 			if e.spent != nil {
 				ev.reportSpent(cr.rule)
 			}
@@ -246,22 +248,30 @@ type evaluator struct {
 	// the case, the child and the as-of day as CEL values, and each scope's targets.
 	caseVal, childVal, asOfVal ref.Val
 	targetsOf                  map[Scope][]target
-	// Activations reused from target to target (one for the target, one for an interval's
-	// item, one for a message), so that evaluating a rule allocates none: an activation
-	// handed to CEL escapes, and one a target was most of what a check allocated.
-	onTarget, onItem, onMessage vars
-	// subjectOf is the subject expression of the interval being judged, and onSubject the
-	// activation it is evaluated in: a subject is evaluated only for a finding that is
-	// built, or an error that names it (see itemSubject).
+	referralVals               []ref.Val // the case's referrals as CEL values, in record order
+	// subjectOf is the subject expression of the interval being judged, evaluated in the
+	// item's activation (onItem) only for a finding that is built, or an error that names it
+	// (see itemSubject).
 	subjectOf *program
-	onSubject vars
-	spare     evaluatorMaps
+	*activations
+	spare evaluatorMaps
+}
+
+// activations are reused from target to target (one for the target, one for an interval's
+// item, one for a message), so that evaluating a rule
+// allocates none: an activation handed to CEL escapes, and one a target was most of what a
+// check allocated. Each is set before it is read. They are kept apart from the evaluator,
+// which is emptied for every case, because emptying them too (1 KB of pointers) was a
+// third of what starting a case cost.
+type activations struct {
+	onTarget, onItem, onMessage vars
 }
 
 // evaluators keeps evaluators, with their maps and their record index, from case to case:
 // made afresh for every case, they were a sixth of the bytes a check allocated.
 var evaluators = sync.Pool{New: func() any {
 	return &evaluator{spare: evaluatorMaps{
+		acts:      new(activations),
 		index:     newCaseIndex(),
 		targetsOf: map[Scope][]target{},
 		packOf:    map[*record.Referral]*CompiledPack{},
@@ -274,18 +284,23 @@ const maxSpareTargets = 1024
 
 // evaluatorMaps are the maps an evaluator empties and keeps for its next case.
 type evaluatorMaps struct {
+	acts      *activations
 	index     *caseIndex
 	targetsOf map[Scope][]target
 	packOf    map[*record.Referral]*CompiledPack
 	inForce   map[*CompiledPack]bool
 	targets   []target // the array every scope's targets are cut from
+	// referralVals is the array the case's referrals are made CEL values in.
+	referralVals []ref.Val
+	// objects is the slab the case's objects are made CEL objects in (objectVal).
+	objects []celObject
 }
 
 // newEvaluator gives an evaluator for one case, as at day, with nothing of an earlier case.
 func newEvaluator(e *Engine, c *record.Case, day record.Date, listed StatusSet, tally *StatusCounts) *evaluator {
 	ev := evaluators.Get().(*evaluator)
 	spare := ev.spare
-	*ev = evaluator{engine: e, c: c, asOf: day, index: spare.index, listed: listed, tally: tally, targetsOf: spare.targetsOf, spare: spare}
+	*ev = evaluator{engine: e, c: c, asOf: day, index: spare.index, listed: listed, tally: tally, targetsOf: spare.targetsOf, activations: spare.acts, spare: spare}
 	return ev
 }
 
@@ -302,6 +317,15 @@ func (ev *evaluator) release() {
 	if cap(spare.targets) > maxSpareTargets {
 		spare.targets = nil // a huge record's array is not kept
 	}
+	clear(spare.objects)
+	spare.objects = spare.objects[:0]
+	if ev.referralVals != nil {
+		spare.referralVals = ev.referralVals[:0]
+		clear(ev.referralVals)
+		if cap(spare.referralVals) > maxSpareReferrals {
+			spare.referralVals = nil
+		}
+	}
 	*ev = evaluator{spare: spare}
 	evaluators.Put(ev)
 }
@@ -313,7 +337,7 @@ func (ev *evaluator) scopeTargets(scope Scope) []target {
 	}
 	// Every scope's targets are cut from one array the evaluator keeps from case to case.
 	from := len(ev.spare.targets)
-	ev.spare.targets = appendTargets(ev.spare.targets, ev.c, scope)
+	ev.spare.targets = ev.appendTargets(ev.spare.targets, scope)
 	ts := ev.spare.targets[from:len(ev.spare.targets):len(ev.spare.targets)]
 	ev.targetsOf[scope] = ts
 	return ts
@@ -336,23 +360,24 @@ type target struct {
 	objectVal, referralVal ref.Val
 }
 
-func newTarget(id string, r *record.Referral, object any) target {
-	t := target{id: id, referral: r, object: object, objectVal: celTypeAdapter.NativeToValue(object)}
-	if r != nil {
-		t.referralVal = celTypeAdapter.NativeToValue(r)
-	}
-	return t
-}
-
-// appendTargets appends the objects of a scope to out, in record order.
-func appendTargets(out []target, c *record.Case, scope Scope) []target {
+// appendTargets appends the objects of a scope to out, in record order. Each referral is
+// made a CEL value once for the case, whichever scopes' targets it is the referral of.
+func (ev *evaluator) appendTargets(out []target, scope Scope) []target {
+	c := ev.c
 	if scope == ScopeCase {
-		return append(out, newTarget(c.CaseID, nil, c))
+		return append(out, target{id: c.CaseID, object: c, objectVal: ev.caseVal})
+	}
+	if ev.referralVals == nil {
+		ev.referralVals = ev.spare.referralVals[:0]
+		for _, r := range c.Referrals {
+			ev.referralVals = append(ev.referralVals, ev.objectVal(r))
+		}
 	}
 	coll := record.CollectionOf(string(scope))
-	for _, r := range c.Referrals {
+	for ri, r := range c.Referrals {
+		rv := ev.referralVals[ri]
 		if scope == ScopeReferral {
-			out = append(out, newTarget(r.ID, r, r))
+			out = append(out, target{id: r.ID, referral: r, object: r, objectVal: rv, referralVal: rv})
 			continue
 		}
 		if coll == nil {
@@ -360,10 +385,26 @@ func appendTargets(out []target, c *record.Case, scope Scope) []target {
 		}
 		for i := range coll.Len(r) {
 			o := coll.At(r, i)
-			out = append(out, newTarget(o.ObjectID(), r, o))
+			out = append(out, target{id: o.ObjectID(), referral: r, object: o, objectVal: ev.objectVal(o), referralVal: rv})
 		}
 	}
 	return out
+}
+
+// objectVal is a case-model value as a CEL object, made in the evaluator's slab: the case's
+// objects were a CEL object allocated each, case after case. A pointer into the slab stays
+// good when the slab grows (the old array lives on while it is pointed at), and nothing of
+// a case outlives it but its findings and errors, which hold no object.
+func (ev *evaluator) objectVal(v any) ref.Val {
+	t := objectTypeOf(v)
+	if t == nil {
+		return celTypeAdapter.NativeToValue(v)
+	}
+	if len(ev.spare.objects) == cap(ev.spare.objects) && cap(ev.spare.objects) >= maxSpareTargets {
+		return &celObject{t: t, v: v} // a huge record: no slab grows without bound
+	}
+	ev.spare.objects = append(ev.spare.objects, celObject{t: t, v: v})
+	return &ev.spare.objects[len(ev.spare.objects)-1]
 }
 
 // vars is the activation rules are evaluated in: a fixed set of names, resolved without a
@@ -389,42 +430,53 @@ func (v *vars) ResolveName(name string) (any, bool) {
 // lookup is the value bound to a name, or nil: what ResolveName gives CEL, and what a fast
 // path reads (fastpath.go).
 func (v *vars) lookup(name string) ref.Val {
-	var out ref.Val
+	if get := varField(name); get != nil {
+		return get(v)
+	}
+	return v.scopeObject(name)
+}
+
+// scopeObject is the scope's object when name is its variable (assessment, plan…), else nil.
+func (v *vars) scopeObject(name string) ref.Val {
+	if name == v.objectName {
+		return v.object
+	}
+	return nil
+}
+
+// varField gives the reader of a fixed name of the activation, or nil for any other name.
+func varField(name string) func(*vars) ref.Val {
 	switch name {
 	case "case":
-		out = v.caseV
+		return func(v *vars) ref.Val { return v.caseV }
 	case "child":
-		out = v.child
+		return func(v *vars) ref.Val { return v.child }
 	case "as_of":
-		out = v.asOf
+		return func(v *vars) ref.Val { return v.asOf }
 	case "params":
-		out = v.params
+		return func(v *vars) ref.Val { return v.params }
 	case "referral":
-		out = v.referral
+		return func(v *vars) ref.Val { return v.referral }
 	case "item":
-		out = v.item
+		return func(v *vars) ref.Val { return v.item }
 	case "start":
-		out = v.start
+		return func(v *vars) ref.Val { return v.start }
 	case "due":
-		out = v.due
+		return func(v *vars) ref.Val { return v.due }
 	case "done":
-		out = v.done
+		return func(v *vars) ref.Val { return v.done }
 	case "status":
-		out = v.status
+		return func(v *vars) ref.Val { return v.status }
 	case "late_working_days":
-		out = v.lateWD
+		return func(v *vars) ref.Val { return v.lateWD }
 	case "late_days":
-		out = v.lateDays
+		return func(v *vars) ref.Val { return v.lateDays }
 	case "working_days_left":
-		out = v.left
+		return func(v *vars) ref.Val { return v.left }
 	case "object":
-		out = v.object
-	default:
-		if name == v.objectName {
-			out = v.object
-		}
+		return func(v *vars) ref.Val { return v.object }
 	}
-	return out
+	return nil
 }
 
 func (v *vars) Parent() interpreter.Activation { return nil }
@@ -434,7 +486,7 @@ func (v *vars) ResolveFunction(name string) (functions.LateBoundOp, bool) {
 	return v.index.resolve(name)
 }
 
-func (ev *evaluator) rule(cp *CompiledPack, cr *compiledRule) {
+func (ev *evaluator) rule(cp *CompiledPack, cr *compiledRule, named bool) {
 	r := cr.rule
 	ev.begin(cp, cr)
 	base := vars{
@@ -442,7 +494,7 @@ func (ev *evaluator) rule(cp *CompiledPack, cr *compiledRule) {
 		child:      ev.childVal,
 		asOf:       ev.asOfVal,
 		params:     cp.params,
-		objectName: scopeVariable[cr.scope],
+		objectName: cr.variable,
 		index:      ev.index,
 	}
 	whenLacks, lacks := lacking(ev.c.Provenance.Lacks, cr.whenReads), lacking(ev.c.Provenance.Lacks, cr.reads)
@@ -450,7 +502,9 @@ func (ev *evaluator) rule(cp *CompiledPack, cr *compiledRule) {
 	if len(ev.c.Provenance.Proxies) > 0 {
 		proxies = proxiesRead(ev.c.Provenance.Proxies, append(slices.Clone(cr.whenReads), cr.reads...))
 	}
-	named := ev.engine.namesPack(cp)
+	// The activation is set up once for the rule; each target changes only what is its own.
+	act := &ev.onTarget
+	*act = base
 	for _, t := range ev.scopeTargets(cr.scope) {
 		if ev.overBudget {
 			return // reported once, on the subject where it happened
@@ -458,9 +512,9 @@ func (ev *evaluator) rule(cp *CompiledPack, cr *compiledRule) {
 		if ev.packOf != nil && (t.referral == nil || ev.packOf[t.referral] != cp) {
 			continue // in force mode: only the referral's own edition
 		}
-		act := &ev.onTarget
-		*act = base
-		act.object, act.referral = t.objectVal, t.referralVal
+		act.object, act.referral, act.start = t.objectVal, t.referralVal, nil
+		// The finding is built on the stack and handed down by address: it is copied once,
+		// into the findings, and only if it is listed.
 		f := Finding{
 			CaseID:   ev.c.CaseID,
 			Edition:  cp.Pack.Edition,
@@ -478,7 +532,7 @@ func (ev *evaluator) rule(cp *CompiledPack, cr *compiledRule) {
 			f.Pack = cp.Pack.ID
 		}
 		f.Proxies = proxies
-		ev.target(cr, act, f, whenLacks, lacks)
+		ev.target(cr, act, &f, whenLacks, lacks)
 	}
 }
 
@@ -502,7 +556,7 @@ func proxiesRead(proxies, reads []string) []string {
 // record cannot be judged, so it gives insufficient_data before the condition is tried; a
 // false condition is not_applicable; then a requirement that reads such a fact gives
 // insufficient_data.
-func (ev *evaluator) target(cr *compiledRule, act *vars, f Finding, whenLacks, lacks []string) {
+func (ev *evaluator) target(cr *compiledRule, act *vars, f *Finding, whenLacks, lacks []string) {
 	defer func() {
 		// A rule must never take the batch down; a panic in a binding is reported like any
 		// other evaluation error.
@@ -510,7 +564,7 @@ func (ev *evaluator) target(cr *compiledRule, act *vars, f Finding, whenLacks, l
 			ev.fail(f, fmt.Errorf("internal error: %v", p))
 		}
 	}()
-	insufficient := func(f Finding, act *vars, missing []string) {
+	insufficient := func(f *Finding, act *vars, missing []string) {
 		if ev.counted(StatusInsufficientData) {
 			return
 		}
@@ -577,21 +631,28 @@ func (ev *evaluator) target(cr *compiledRule, act *vars, f Finding, whenLacks, l
 	// source cannot record what the intervals are made of (visits), only the first interval
 	// (the one the plan's start opens) is certain: it gets one insufficient_data finding, and
 	// the record's partial history invents no others.
+	n, ok := items.Size().(types.Int)
+	if !ok {
+		ev.fail(f, fmt.Errorf("each: a list of no size"))
+		return
+	}
+	// The item's activation is the target's with the item added; it is set up once, and each
+	// item changes only what is its own. It is also where an interval's subject is evaluated.
+	item := &ev.onItem
+	*item = *act
+	ev.subjectOf = cr.subject
 	defer func() { ev.subjectOf = nil }()
-	for it := items.Iterator(); it.HasNext() == types.True && !ev.overBudget; {
-		item := &ev.onItem
-		*item = *act
-		item.item = it.Next()
-		ev.subjectOf, ev.onSubject = cr.subject, *item
-		g := f
+	for i := types.Int(0); i < n && !ev.overBudget; i++ {
+		item.item, item.start = items.Get(i), nil
+		g := *f
 		if len(lacks) > 0 {
-			insufficient(g, item, lacks)
+			insufficient(&g, item, lacks)
 			return
 		}
 		if cr.itemWhen != nil {
 			opens, err := ev.evalBool(cr.itemWhen, item)
 			if err != nil {
-				ev.fail(g, fmt.Errorf("item_when: %w", err))
+				ev.fail(&g, fmt.Errorf("item_when: %w", err))
 				continue
 			}
 			if !opens {
@@ -600,16 +661,16 @@ func (ev *evaluator) target(cr *compiledRule, act *vars, f Finding, whenLacks, l
 				}
 				g.Status = StatusNotApplicable
 				g.Message = cr.rule.Title + ": opens no interval"
-				ev.emit(cr, item, g)
+				ev.emit(cr, item, &g)
 				continue
 			}
 		}
-		ev.judge(cr, item, g)
+		ev.judge(cr, item, &g)
 	}
 }
 
 // judge decides the status of an applicable rule on one subject.
-func (ev *evaluator) judge(cr *compiledRule, act *vars, f Finding) {
+func (ev *evaluator) judge(cr *compiledRule, act *vars, f *Finding) {
 	if cr.rule.Deadline != nil {
 		ev.deadline(cr, act, f)
 		return
@@ -653,7 +714,7 @@ func (ev *evaluator) judge(cr *compiledRule, act *vars, f Finding) {
 }
 
 // deadline evaluates a deadline rule's dates and applies the deadline state machine.
-func (ev *evaluator) deadline(cr *compiledRule, act *vars, f Finding) {
+func (ev *evaluator) deadline(cr *compiledRule, act *vars, f *Finding) {
 	start, err := ev.evalDate(cr.start, act)
 	if err != nil {
 		ev.fail(f, fmt.Errorf("deadline.start: %w", err))
@@ -695,10 +756,12 @@ func (ev *evaluator) deadline(cr *compiledRule, act *vars, f Finding) {
 		}
 	}
 	f.Start, f.Due, f.Done = start, due, done
-	o := JudgeDeadline(ev.engine.Calendar, due, done, lapse, ev.asOf, ev.engine.dueSoon())
-	if ev.counted(o.Status) {
+	// The status alone decides whether the finding is built; how late, or how long is left,
+	// is counted in working days only for one that is.
+	if ev.counted(deadlineStatus(due, done, lapse, ev.asOf)) {
 		return
 	}
+	o := JudgeDeadline(ev.engine.Calendar, due, done, lapse, ev.asOf, ev.engine.dueSoon())
 	f.Status = o.Status
 	f.LateWorkingDays, f.LateDays, f.WorkingDaysLeft, f.DueSoon = o.LateWorkingDays, o.LateDays, o.WorkingDaysLeft, o.DueSoon
 	f.Message = o.message(cr.rule.Title, due, done, lapse, ev.asOf)
@@ -760,6 +823,7 @@ type DeadlineOutcome struct {
 // left) or not applicable (lapsed before it was due). The start date is checked by the
 // caller: without one there is no due date.
 func JudgeDeadline(cal *Calendar, due, done, lapse, asOf record.Date, dueSoon int) DeadlineOutcome {
+	// deadlineStatus follows the same cases, for the status alone.
 	late := func(until record.Date) DeadlineOutcome {
 		wd, days := cal.WorkingDaysBetween(due, until), due.DaysUntil(until)
 		return DeadlineOutcome{Status: StatusBreach, LateWorkingDays: &wd, LateDays: &days}
@@ -782,34 +846,84 @@ func JudgeDeadline(cal *Calendar, due, done, lapse, asOf record.Date, dueSoon in
 	return DeadlineOutcome{Status: StatusPending, WorkingDaysLeft: &left, DueSoon: left <= dueSoon}
 }
 
-func (o DeadlineOutcome) message(title string, due, done, lapse, asOf record.Date) string {
-	plural := func(n int, unit string) string {
-		if n == 1 {
-			return "1 " + unit
-		}
-		return fmt.Sprintf("%d %ss", n, unit)
+// deadlineStatus is the status JudgeDeadline gives, without counting how late or how long
+// is left: all a finding that is only counted needs.
+func deadlineStatus(due, done, lapse, asOf record.Date) Status {
+	switch {
+	case !done.IsZero() && !done.After(due):
+		return StatusMet
+	case !done.IsZero():
+		return StatusBreach
+	case !lapse.IsZero() && !lapse.After(due):
+		return StatusNotApplicable
+	case !lapse.IsZero(), asOf.After(due):
+		return StatusBreach
 	}
-	switch o.Status {
-	case StatusMet:
-		return fmt.Sprintf("%s: done %s, due by %s", title, done, due)
-	case StatusNotApplicable:
-		return fmt.Sprintf("%s: not required, as what it protects ended on %s, before the due date %s", title, lapse, due)
-	case StatusPending:
-		return fmt.Sprintf("%s: due by %s, %s left", title, due, plural(*o.WorkingDaysLeft, "working day"))
+	return StatusPending
+}
+
+// message says what the deadline outcome is, in one buffer: it is built for every listed
+// finding of a deadline rule, and fmt's formatting was most of what that cost.
+func (o DeadlineOutcome) message(title string, due, done, lapse, asOf record.Date) string {
+	var buf [256]byte // on the stack: the string is the one allocation
+	b := append(buf[:0], title...)
+	count := func(b []byte, n int, unit string) []byte {
+		b = strconv.AppendInt(b, int64(n), 10)
+		b = append(b, ' ')
+		b = append(b, unit...)
+		if n != 1 {
+			b = append(b, 's')
+		}
+		return b
 	}
 	switch {
+	case o.Status == StatusMet:
+		b = append(b, ": done "...)
+		b = done.AppendISO(b)
+		b = append(b, ", due by "...)
+		b = due.AppendISO(b)
+	case o.Status == StatusNotApplicable:
+		b = append(b, ": not required, as what it protects ended on "...)
+		b = lapse.AppendISO(b)
+		b = append(b, ", before the due date "...)
+		b = due.AppendISO(b)
+	case o.Status == StatusPending:
+		b = append(b, ": due by "...)
+		b = due.AppendISO(b)
+		b = append(b, ", "...)
+		b = count(b, *o.WorkingDaysLeft, "working day")
+		b = append(b, " left"...)
 	case !done.IsZero():
-		return fmt.Sprintf("%s: done %s, %s (%s) late; due by %s", title, done, plural(*o.LateWorkingDays, "working day"), plural(*o.LateDays, "day"), due)
+		b = append(b, ": done "...)
+		b = done.AppendISO(b)
+		b = append(b, ", "...)
+		b = count(b, *o.LateWorkingDays, "working day")
+		b = append(b, " ("...)
+		b = count(b, *o.LateDays, "day")
+		b = append(b, ") late; due by "...)
+		b = due.AppendISO(b)
 	case o.lapsed:
-		return fmt.Sprintf("%s: not done by %s, when what it protects ended, %s after the due date %s", title, lapse, plural(*o.LateWorkingDays, "working day"), due)
+		b = append(b, ": not done by "...)
+		b = lapse.AppendISO(b)
+		b = append(b, ", when what it protects ended, "...)
+		b = count(b, *o.LateWorkingDays, "working day")
+		b = append(b, " after the due date "...)
+		b = due.AppendISO(b)
+	default:
+		b = append(b, ": not done, "...)
+		b = count(b, *o.LateWorkingDays, "working day")
+		b = append(b, " overdue at "...)
+		b = asOf.AppendISO(b)
+		b = append(b, "; due by "...)
+		b = due.AppendISO(b)
 	}
-	return fmt.Sprintf("%s: not done, %s overdue at %s; due by %s", title, plural(*o.LateWorkingDays, "working day"), asOf, due)
+	return string(b)
 }
 
 // emit finishes a finding: the rule's own message, if it has one, replaces the default, and
 // in InForce mode a finding whose dates run past its edition says so.
-func (ev *evaluator) emit(cr *compiledRule, act *vars, f Finding) {
-	if err := ev.itemSubject(&f); err != nil {
+func (ev *evaluator) emit(cr *compiledRule, act *vars, f *Finding) {
+	if err := ev.itemSubject(f); err != nil {
 		ev.failAs(f, fmt.Errorf("subject: %w", err))
 		return
 	}
@@ -834,18 +948,18 @@ func (ev *evaluator) emit(cr *compiledRule, act *vars, f Finding) {
 			f.Message = msg
 		}
 	}
-	ev.findings = append(ev.findings, f)
+	ev.findings = append(ev.findings, *f)
 }
 
 // fail reports an evaluation error on the finding's subject, naming an interval by its own
 // subject where that can be had.
-func (ev *evaluator) fail(f Finding, err error) {
-	_ = ev.itemSubject(&f)
+func (ev *evaluator) fail(f *Finding, err error) {
+	_ = ev.itemSubject(f)
 	ev.failAs(f, err)
 }
 
 // failAs reports an evaluation error on f's subject as it stands.
-func (ev *evaluator) failAs(f Finding, err error) {
+func (ev *evaluator) failAs(f *Finding, err error) {
 	ev.errs = append(ev.errs, EvalError{Edition: f.Edition, Rule: f.Rule, Subject: f.Subject, Err: err})
 }
 
@@ -858,7 +972,7 @@ func (ev *evaluator) itemSubject(f *Finding) error {
 	if ev.subjectOf == nil {
 		return nil
 	}
-	subject, err := ev.evalString(ev.subjectOf, &ev.onSubject)
+	subject, err := ev.evalString(ev.subjectOf, &ev.onItem)
 	if err != nil {
 		return err
 	}
@@ -990,7 +1104,7 @@ func (ev *evaluator) evalDate(p *program, act *vars) (record.Date, error) {
 
 // transitionalNote explains a finding checked under the edition in force when its referral
 // was received although its deadline or event fell after the next edition came in.
-func transitionalNote(e *Engine, f Finding) string {
+func transitionalNote(e *Engine, f *Finding) string {
 	var cp *CompiledPack
 	for _, p := range e.Packs {
 		if p.Pack.Edition == f.Edition {

@@ -39,6 +39,9 @@ func TestJudgeDeadline(t *testing.T) {
 			if got.Status != tt.want {
 				t.Fatalf("status = %s, want %s", got.Status, tt.want)
 			}
+			if s := deadlineStatus(due, tt.done, tt.lapse, tt.asOf); s != tt.want {
+				t.Fatalf("deadlineStatus = %s, want %s", s, tt.want)
+			}
 			checkInt(t, "late working days", got.LateWorkingDays, tt.lateWD)
 			checkInt(t, "late days", got.LateDays, tt.lateDays)
 			checkInt(t, "working days left", got.WorkingDaysLeft, tt.left)
@@ -350,4 +353,55 @@ func countRule(errs []EvalError, rule string) int {
 		}
 	}
 	return n
+}
+
+// TestDeadlineMessages holds every wording of a deadline finding's message, one and many.
+func TestDeadlineMessages(t *testing.T) {
+	d := record.MustDate
+	one, two, three := 1, 2, 3
+	for _, tt := range []struct {
+		o                     DeadlineOutcome
+		due, done, lapse, asO string
+		want                  string
+	}{
+		{DeadlineOutcome{Status: StatusMet}, "2024-02-01", "2024-01-30", "", "2024-03-31", "T: done 2024-01-30, due by 2024-02-01"},
+		{DeadlineOutcome{Status: StatusNotApplicable, lapsed: true}, "2024-02-01", "", "2024-01-20", "2024-03-31", "T: not required, as what it protects ended on 2024-01-20, before the due date 2024-02-01"},
+		{DeadlineOutcome{Status: StatusPending, WorkingDaysLeft: &one}, "2024-02-01", "", "", "2024-01-31", "T: due by 2024-02-01, 1 working day left"},
+		{DeadlineOutcome{Status: StatusPending, WorkingDaysLeft: &three}, "2024-02-01", "", "", "2024-01-29", "T: due by 2024-02-01, 3 working days left"},
+		{DeadlineOutcome{Status: StatusBreach, LateWorkingDays: &one, LateDays: &three}, "2024-02-02", "2024-02-05", "", "2024-03-31", "T: done 2024-02-05, 1 working day (3 days) late; due by 2024-02-02"},
+		{DeadlineOutcome{Status: StatusBreach, LateWorkingDays: &two, LateDays: &one}, "2024-02-01", "2024-02-02", "", "2024-03-31", "T: done 2024-02-02, 2 working days (1 day) late; due by 2024-02-01"},
+		{DeadlineOutcome{Status: StatusBreach, LateWorkingDays: &two, lapsed: true}, "2024-02-01", "", "2024-02-05", "2024-03-31", "T: not done by 2024-02-05, when what it protects ended, 2 working days after the due date 2024-02-01"},
+		{DeadlineOutcome{Status: StatusBreach, LateWorkingDays: &one}, "2024-02-01", "", "", "2024-02-02", "T: not done, 1 working day overdue at 2024-02-02; due by 2024-02-01"},
+	} {
+		date := func(s string) record.Date {
+			if s == "" {
+				return record.Date{}
+			}
+			return d(s)
+		}
+		if got := tt.o.message("T", date(tt.due), date(tt.done), date(tt.lapse), date(tt.asO)); got != tt.want {
+			t.Errorf("message = %q\n          want %q", got, tt.want)
+		}
+	}
+}
+
+// TestDeadlineStatusAsJudgeDeadline holds the status-only path to the state machine on every
+// order of the done, lapse and as-of days around the due date.
+func TestDeadlineStatusAsJudgeDeadline(t *testing.T) {
+	cal := testCalendar(t)
+	due := record.MustDate("2024-01-25")
+	days := []record.Date{{}}
+	for n := -3; n <= 3; n++ {
+		days = append(days, due.AddDays(n))
+	}
+	for _, done := range days {
+		for _, lapse := range days {
+			for _, asOf := range days[1:] {
+				want := JudgeDeadline(cal, due, done, lapse, asOf, 5).Status
+				if got := deadlineStatus(due, done, lapse, asOf); got != want {
+					t.Errorf("done %s, lapse %s, as of %s: deadlineStatus %s, JudgeDeadline %s", done, lapse, asOf, got, want)
+				}
+			}
+		}
+	}
 }

@@ -189,15 +189,18 @@ func (b *fastBuilder) comprehension(e celast.Expr) fastPath {
 			if !ok || metered && !act.meter.charge(once) {
 				return nil
 			}
-			var vals []ref.Val
-			if pred == nil {
-				// A map makes an item of every item: its list is made at its size at once.
-				if n, ok := items.Size().(types.Int); ok && n > 0 {
-					vals = make([]ref.Val, 0, n)
-				}
+			n, ok := items.Size().(types.Int)
+			if !ok {
+				return nil
 			}
-			for it := items.Iterator(); it.HasNext() == types.True; {
-				act.locals[iterSlot] = it.Next()
+			var vals []ref.Val
+			if pred == nil && n > 0 {
+				// A map makes an item of every item: its list is made at its size at once.
+				vals = make([]ref.Val, 0, n)
+			}
+			// Items are read by index: an iterator is an allocation for every loop.
+			for i := range n {
+				act.locals[iterSlot] = items.Get(i)
 				if pred != nil {
 					keep, ok := pred(act).(types.Bool)
 					if !ok {
@@ -228,13 +231,17 @@ func (b *fastBuilder) comprehension(e celast.Expr) fastPath {
 		if !ok {
 			return nil
 		}
+		n, ok := items.Size().(types.Int)
+		if !ok {
+			return nil
+		}
 		accu := init(act)
 		if accu == nil {
 			return nil
 		}
 		act.locals[accuSlot] = accu
-		for it := items.Iterator(); it.HasNext() == types.True; {
-			act.locals[iterSlot] = it.Next()
+		for i := range n {
+			act.locals[iterSlot] = items.Get(i)
 			more, ok := cond(act).(types.Bool)
 			if !ok {
 				return nil
@@ -303,6 +310,15 @@ func (b *fastBuilder) selectField(e celast.Expr) fastPath {
 		f, ok := t.fields[name]
 		if !ok {
 			return nil
+		}
+		if f.list {
+			return func(act *vars) ref.Val {
+				o, ok := operand(act).(*celObject)
+				if !ok || o.t != t {
+					return nil
+				}
+				return act.index.listField(o.v, f)
+			}
 		}
 		return func(act *vars) ref.Val {
 			o, ok := operand(act).(*celObject)
@@ -394,6 +410,9 @@ func (b *fastBuilder) call(e celast.Expr) fastPath {
 			return nil
 		}
 		negate := types.Bool(name == operators.NotEquals)
+		if eq := b.stringFieldIs(argExprs, bool(negate)); eq != nil {
+			return eq
+		}
 		lhs, rhs := args[0], args[1]
 		price := b.price(name, overloads.Equals)
 		if negate {
@@ -457,6 +476,46 @@ func (b *fastBuilder) call(e celast.Expr) fastPath {
 	return nil
 }
 
+// stringFieldIs reads a string field compared with a literal (plan.kind == 'child_protection',
+// the commonest condition in the packs) without making the field's value a CEL string, which
+// was an allocation on every read. It gives nil for any other comparison, and for a counted
+// expression, whose steps are charged one by one.
+func (b *fastBuilder) stringFieldIs(argExprs []celast.Expr, negate bool) fastPath {
+	if b.costs != nil || len(argExprs) != 2 {
+		return nil
+	}
+	sel, lit := argExprs[0], argExprs[1]
+	if sel.Kind() == celast.LiteralKind {
+		sel, lit = lit, sel
+	}
+	if sel.Kind() != celast.SelectKind || lit.Kind() != celast.LiteralKind || sel.AsSelect().IsTestOnly() {
+		return nil
+	}
+	want, ok := lit.AsLiteral().(types.String)
+	if !ok {
+		return nil
+	}
+	t, ok := objectTypeNamed(b.native.GetType(sel.AsSelect().Operand().ID()).TypeName())
+	if !ok {
+		return nil
+	}
+	f, ok := t.fields[sel.AsSelect().FieldName()]
+	if !ok || f.str == nil {
+		return nil
+	}
+	operand := b.build(sel.AsSelect().Operand())
+	if operand == nil {
+		return nil
+	}
+	return func(act *vars) ref.Val {
+		o, ok := operand(act).(*celObject)
+		if !ok || o.t != t {
+			return nil
+		}
+		return types.Bool((f.str(o.v) == string(want)) != negate)
+	}
+}
+
 // pricer charges a call of a counted expression what CEL's tracker charges it, and reports
 // whether the meter is still within its limit; nil, for an expression that is not counted,
 // charges nothing.
@@ -492,6 +551,12 @@ func (b *fastBuilder) price(function, overload string) pricer {
 	}
 	if c, ok := fixedCosts[overload]; ok {
 		return func(act *vars, _ ref.Val, _ []ref.Val) bool { return act.meter.charge(c.units) }
+	}
+	if charge, ok := runtimeCosts[overload]; ok {
+		return func(act *vars, _ ref.Val, args []ref.Val) bool { return act.meter.charge(charge(args)) }
+	}
+	if b.costs.Estimator == nil && unmodelled(overload) {
+		return func(act *vars, _ ref.Val, _ []ref.Val) bool { return act.meter.charge(1) }
 	}
 	costs, call := b.costs, &callNamed{function, overload} // a pointer, so that passing it allocates nothing
 	return func(act *vars, result ref.Val, args []ref.Val) bool {
@@ -530,15 +595,20 @@ func (b *fastBuilder) lateBound(function, overload string, args []fastPath) fast
 	}
 	price := b.price(function, overload)
 	return func(act *vars) ref.Val {
-		vals := make([]ref.Val, len(args))
+		// The arguments are gathered on the index's stack, not in a slice of their own: a
+		// look-up's argument may itself call a look-up, which stacks its own above them.
+		ix := act.index
+		base := len(ix.args)
+		defer func() { clear(ix.args[base:]); ix.args = ix.args[:base] }()
 		for i, arg := range args {
 			o, ok := arg(act).(*celObject)
 			if !ok || o.t.celTyp.TypeName() != want[i] {
 				return nil
 			}
-			vals[i] = o
+			ix.args = append(ix.args, o)
 		}
-		op, ok := act.index.resolve(function)
+		vals := ix.args[base:len(ix.args):len(ix.args)]
+		op, ok := ix.resolve(function)
 		if !ok {
 			return nil
 		}
@@ -588,9 +658,13 @@ func answered(v ref.Val) ref.Val {
 }
 
 // varGetter reads a name of the activation as vars.ResolveName does; nil from the function
-// it returns means the name is not bound, which CEL reports.
+// it returns means the name is not bound, which CEL reports. The name is looked up once,
+// when the pack is compiled (varField), not on every read.
 func varGetter(name string) fastPath {
-	return func(v *vars) ref.Val { return v.lookup(name) }
+	if get := varField(name); get != nil {
+		return get
+	}
+	return func(v *vars) ref.Val { return v.scopeObject(name) }
 }
 
 var (

@@ -26,6 +26,34 @@ type caseIndex struct {
 	referrals map[*record.Referral]*referralIndex
 	bindings  map[string]functions.LateBoundOp
 	spare     []*referralIndex // emptied indexes of an earlier record, to be filled again
+	// args is a stack of the arguments of the look-ups being called (see fastBuilder.lateBound).
+	args []ref.Val
+	// lists are the list fields rules read (a referral's conferences, a discussion's
+	// agencies), made once for the record (listField).
+	lists map[fieldOf]ref.Val
+}
+
+// fieldOf names one field of one object of the record.
+type fieldOf struct {
+	object any
+	field  *objectField
+}
+
+// listField is a list field of an object of the record, made on its first read: several
+// rules read a referral's conferences or a discussion's agencies, some in a loop, and each
+// read made the list, and an object for each of its items, again. A list is never changed
+// once made, so one can be shared by every read.
+func (ix *caseIndex) listField(object any, f *objectField) ref.Val {
+	k := fieldOf{object, f}
+	if l, ok := ix.lists[k]; ok {
+		return l
+	}
+	if ix.lists == nil {
+		ix.lists = map[fieldOf]ref.Val{}
+	}
+	l := f.get(object)
+	ix.lists[k] = l
+	return l
 }
 
 // referralIndex is one referral's objects by id and by date.
@@ -78,6 +106,10 @@ func newCaseIndex() *caseIndex {
 // indexes emptied, for the next one.
 func (ix *caseIndex) reset() {
 	clear(ix.seen)
+	if len(ix.lists) > maxSpareObjects {
+		ix.lists = nil // maps do not shrink: a huge record's is not kept
+	}
+	clear(ix.lists)
 	for _, ri := range ix.referrals {
 		if len(ix.spare) == maxSpareReferrals || ri.objects > maxSpareObjects {
 			continue // the collector takes it: maps do not shrink, and a huge one is not kept

@@ -136,12 +136,63 @@ func (c *Case) ViewAt(day Date) *Case {
 	return c.AsOf(day)
 }
 
+// hasEventAfter reports whether an event of the case (a date walkDates marks as one) falls
+// after d. It runs on every record, twice (the as-of view and the future-dated warning), so
+// it reads the dates in typed loops and stops at the first, where walkDates would make a
+// call for every date; TestHasEventAfterAsWalkDates holds the two to the same answer.
 func (c *Case) hasEventAfter(d Date) bool {
-	found := false
-	c.walkDates(false, func(_ string, x *Date, event bool) {
-		if event && !x.IsZero() && x.After(d) {
-			found = true
+	after := func(x Date) bool { return !x.IsZero() && x.After(d) }
+	anyAfter := func(xs []Date) bool {
+		for _, x := range xs {
+			if after(x) {
+				return true
+			}
 		}
-	})
-	return found
+		return false
+	}
+	if after(c.Child.BirthDate) {
+		return true
+	}
+	for _, r := range c.Referrals {
+		if r == nil {
+			continue
+		}
+		if after(r.Received) || after(r.Decision) || after(r.Closed) || after(r.HousingReferral) || after(r.EarlyHelpConsidered) {
+			return true
+		}
+		for _, o := range r.Assessments {
+			if o != nil && (after(o.Started) || after(o.Completed) || anyAfter(o.Seen)) {
+				return true
+			}
+		}
+		for _, o := range r.StrategyDiscussions {
+			if o != nil && after(o.Date) {
+				return true
+			}
+		}
+		for _, o := range r.S47Enquiries {
+			if o != nil && (after(o.Started) || after(o.Completed) || after(o.Seen)) {
+				return true
+			}
+		}
+		for _, o := range r.Conferences {
+			if o != nil && (after(o.Notified) || after(o.Date)) {
+				return true
+			}
+		}
+		for _, o := range r.Plans {
+			if o == nil {
+				continue
+			}
+			if after(o.Started) || after(o.Ended) || anyAfter(o.CoreGroups) {
+				return true
+			}
+			for _, v := range o.Visits {
+				if v != nil && after(v.Date) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }

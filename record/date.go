@@ -117,7 +117,50 @@ func (d Date) String() string {
 	if d.IsZero() {
 		return ""
 	}
-	return d.Time().Format(dateLayout)
+	var buf [len(dateLayout)]byte
+	return string(d.AppendISO(buf[:0]))
+}
+
+// AppendISO appends the date as YYYY-MM-DD to b, or nothing for a date not recorded: String
+// without a string of its own, for messages and reports built in one buffer. A year of four
+// digits is written from the day number directly (the civil calendar's arithmetic, as
+// time.Time.Format would find it, without the time package's general formatting); any other
+// is left to time.Format.
+func (d Date) AppendISO(b []byte) []byte {
+	if d.IsZero() {
+		return b
+	}
+	y, m, dd := civil(int64(d.DayNumber()))
+	if y < 0 || y > 9999 {
+		return d.Time().AppendFormat(b, dateLayout)
+	}
+	return append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+		byte('0'+m/10), byte('0'+m%10), '-', byte('0'+dd/10), byte('0'+dd%10))
+}
+
+// civil gives the proleptic Gregorian year, month and day of a day number (days since
+// 1970-01-01), counting in eras of 400 years (146,097 days) from 0000-03-01 so that the leap
+// day falls at the end of each counted year.
+func civil(days int64) (year, month, day int64) {
+	z := days + 719468 // days since 0000-03-01
+	era := z / 146097
+	if z < 0 && z%146097 != 0 {
+		era--
+	}
+	doe := z - era*146097                                  // day of the era, 0 to 146096
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365 // year of the era, 0 to 399
+	doy := doe - (365*yoe + yoe/4 - yoe/100)               // day of the year from March 1st
+	mp := (5*doy + 2) / 153                                // month from March, 0 to 11
+	day = doy - (153*mp+2)/5 + 1
+	month = mp + 3
+	if month > 12 {
+		month -= 12
+	}
+	year = yoe + era*400
+	if month <= 2 {
+		year++
+	}
+	return year, month, day
 }
 
 // Weekday is the day of the week.

@@ -3,6 +3,7 @@ package record
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -385,4 +386,32 @@ func FuzzParseDate(f *testing.F) {
 			t.Fatalf("String() = %q, want YYYY-MM-DD", out)
 		}
 	})
+}
+
+// TestAppendISOAsTimeFormat holds the day-number arithmetic of AppendISO to time.Format, for
+// every day from 1600 to 2400, the calendar's edges, far dates and the marks of a bad date.
+func TestAppendISOAsTimeFormat(t *testing.T) {
+	check := func(d Date) {
+		t.Helper()
+		want := d.Time().Format(dateLayout)
+		if got := string(d.AppendISO(nil)); got != want {
+			t.Fatalf("day %d: AppendISO gives %q, time.Format %q", d.DayNumber(), got, want)
+		}
+		if got := d.String(); got != want {
+			t.Fatalf("day %d: String gives %q, time.Format %q", d.DayNumber(), got, want)
+		}
+	}
+	from, to := DateOf(time.Date(1600, 1, 1, 0, 0, 0, 0, time.UTC)), DateOf(time.Date(2400, 12, 31, 0, 0, 0, 0, time.UTC))
+	for d := from; !d.After(to); d = d.AddDays(1) {
+		check(d)
+	}
+	for _, n := range []int32{-719528, -719529, -719162, 2932896, 2932897, -1 << 19, 1<<20 - 1, math.MaxInt32 - dayOffset} {
+		check(DateFromDayNumber(n))
+	}
+	for bad := range badDateReasons {
+		check(Date{day: bad})
+	}
+	if got := (Date{}).AppendISO([]byte("x")); string(got) != "x" {
+		t.Errorf("a date not recorded appends %q, want nothing", got)
+	}
 }

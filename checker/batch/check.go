@@ -642,6 +642,11 @@ func checkOne(engine *checker.Engine, opts Options, show map[checker.Status]bool
 	if opts.PerCase != nil || opts.PerRecord != nil {
 		// Those were given the findings and may keep them: what follows changes its own copy.
 		findings = slices.Clone(findings)
+	} else if len(findings) > 1 {
+		// In the report's order here, on the worker, so that a batch read in case order
+		// reaches its sorter already sorted, and the sort after the check, on one core, finds
+		// nothing to do (spill.go).
+		checker.SortFindings(findings)
 	}
 	for i := range findings {
 		// By pointer: a copy whose address is taken would be allocated for every finding.

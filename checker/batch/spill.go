@@ -140,6 +140,18 @@ func (c *chunks[T]) add(v *T) *T {
 // at is the value at index i, which must be under c.n.
 func (c *chunks[T]) at(i int) *T { return &c.c[i>>chunkShift][i&(chunkLen-1)] }
 
+// sorted reports whether the values are already in order: a batch read in case order gives
+// its findings in the report's order (each record's are sorted as it is checked), and one
+// look is then all the sort after the check costs.
+func (c *chunks[T]) sorted(cmp func(a, b *T) int) bool {
+	for i := 1; i < c.n; i++ {
+		if cmp(c.at(i-1), c.at(i)) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // reset drops the values (and what they point to) and keeps the chunks for the next ones.
 func (c *chunks[T]) reset() {
 	for _, ch := range c.c[:(c.n+chunkLen-1)>>chunkShift] {
@@ -190,7 +202,9 @@ func (s *sorter[T]) spill() {
 	for i := range s.vals.n {
 		s.order = append(s.order, int32(i))
 	}
-	slices.SortStableFunc(s.order, func(i, j int32) int { return s.cfg.cmp(s.vals.at(int(i)), s.vals.at(int(j))) })
+	if !s.vals.sorted(s.cfg.cmp) {
+		slices.SortStableFunc(s.order, func(i, j int32) int { return s.cfg.cmp(s.vals.at(int(i)), s.vals.at(int(j))) })
+	}
 	start := s.file.written + int64(s.file.w.Buffered())
 	encode := s.cfg.codec.encoder()
 	for _, i := range s.order {
@@ -261,6 +275,9 @@ func mergeSorters[T any](cfg *spillConfig[T], sorters []*sorter[T]) (*sortedList
 // and Go would copy both to the heap on every comparison (a quarter of a check's allocated
 // bytes, for findings of 272 bytes).
 func sortInPlace[T any](values *chunks[T], cmp func(a, b *T) int) {
+	if values.sorted(cmp) {
+		return
+	}
 	order := make([]int32, values.n) // order[k]: the index of the value that belongs at k
 	for i := range order {
 		order[i] = int32(i)

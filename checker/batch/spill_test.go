@@ -148,7 +148,7 @@ func TestSpilledSameAsInMemory(t *testing.T) {
 // the order they were added, even when a run boundary falls between them, as a stable sort
 // of them all would give.
 func TestSpilledEqualFindingsKeepTheirOrder(t *testing.T) {
-	cfg := &spillConfig[checker.Finding]{what: "findings", cmp: func(a, b *checker.Finding) int { return checker.CompareFindings(*a, *b) }, size: findingSize,
+	cfg := &spillConfig[checker.Finding]{what: "findings", cmp: checker.CompareFindingsAt, size: findingSize,
 		codec: findingCodec, budget: 3 * findingSize(&checker.Finding{}), dir: t.TempDir()}
 	var all []checker.Finding
 	var sorters []*sorter[checker.Finding]
@@ -422,7 +422,7 @@ func TestSortInPlaceIsAStableSort(t *testing.T) {
 // every value, in order.
 func TestSorterReusesItsChunks(t *testing.T) {
 	const perRun, total = 1000, 5300
-	cfg := &spillConfig[checker.Finding]{what: "findings", cmp: func(a, b *checker.Finding) int { return checker.CompareFindings(*a, *b) },
+	cfg := &spillConfig[checker.Finding]{what: "findings", cmp: checker.CompareFindingsAt,
 		size: func(*checker.Finding) int64 { return 1 }, codec: findingCodec, budget: perRun, dir: t.TempDir()}
 	s := newSorter(cfg)
 	for i := range total {

@@ -1,0 +1,51 @@
+package batch
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/wtcheck/wtcheck/checker"
+)
+
+// TestSortedInputKeepsItsOrder: values added already in order (a batch read in case order)
+// are not sorted again, and come out as added, ties too; one value out of place is sorted, in
+// memory and in a run alike.
+func TestSortedInputKeepsItsOrder(t *testing.T) {
+	for _, budget := range []int64{-1, 4 * findingSize(&checker.Finding{})} {
+		cfg := &spillConfig[checker.Finding]{what: "findings", cmp: checker.CompareFindingsAt, size: findingSize,
+			codec: findingCodec, budget: budget, dir: t.TempDir()}
+		for _, displaced := range []bool{false, true} {
+			s := newSorter(cfg)
+			var added []checker.Finding
+			for i := range 30 {
+				f := checker.Finding{CaseID: fmt.Sprintf("C-%02d", i/3), Edition: "2018", Rule: "r", Subject: "A1",
+					Message: fmt.Sprintf("added %d", i)} // three equal findings a case
+				if displaced && i == 7 {
+					f.CaseID = "C-99" // out of place: must be sorted to the end
+				}
+				s.add(f)
+				added = append(added, f)
+			}
+			list, err := mergeSorters(cfg, []*sorter[checker.Finding]{s})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for f := range list.All() {
+				got = append(got, f.CaseID+" "+f.Message)
+			}
+			if err := list.Close(); err != nil {
+				t.Fatal(err)
+			}
+			slices.SortStableFunc(added, checker.CompareFindings)
+			var want []string
+			for _, f := range added {
+				want = append(want, f.CaseID+" "+f.Message)
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("budget %d, displaced %v:\n got %q\nwant %q", budget, displaced, got, want)
+			}
+		}
+	}
+}
