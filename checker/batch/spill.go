@@ -39,8 +39,8 @@ const (
 // from its start, so an encoder or decoder may keep state within a run (a table of strings
 // already written, say); each run has a fresh one. A decoder made to reuse is given the same
 // value again and again, and may keep what the value points to (its numbers and lists) to
-// fill in again: a walk that hands out each value only until the next (Scan) allocates
-// nothing a value for them; one made not to reuse gives each value its own.
+// fill in again, so that a walk handing out each value only until the next (Scan) allocates
+// neither for each value; one made not to reuse gives each value its own.
 type runCodec[T any] struct {
 	encoder func() func(w *bufio.Writer, v *T)
 	decoder func(reuse bool) func(r *bufio.Reader, v *T) error
