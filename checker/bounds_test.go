@@ -440,3 +440,47 @@ func TestLookupsAgreeWithTheRecord(t *testing.T) {
 		}
 	}
 }
+
+// TestDatePathLeavesErrorsToCEL: a due date counted out of the calendar's range, or from a
+// null, is CEL's to judge, with CEL's error, whether or not the date path reads the rest.
+func TestDatePathLeavesErrorsToCEL(t *testing.T) {
+	pack := func(due string) string {
+		return `
+id: bounds
+edition: "test"
+title: Test pack
+document: Test guidance
+in_force: {from: 2020-01-01}
+rules:
+  - id: probe
+    title: Probe
+    severity: info
+    citation: {chapter: "1"}
+    scope: referral
+    deadline:
+      start: referral.received
+      due: "` + due + `"
+      done: referral.decision
+`
+	}
+	for _, tc := range []struct{ due, wantErr string }{
+		{"addDays(start, 40000000)", "deadline.due: addDays: a count of 40000000 falls outside the calendar's range (1900-01-01 to 2200-12-31)"},
+		{"addWorkingDays(start, 70000)", "deadline.due: addWorkingDays: the result falls outside the calendar's range (1900-01-01 to 2200-12-31)"},
+		{"anniversary(start, -1)", "deadline.due: anniversary: the count -1 is negative"},
+		{"addDays(addDays(start, 10), -20)", "deadline.due: the due date came out before the start"},
+	} {
+		for _, fast := range []bool{true, false} {
+			useFastPaths = fast
+			cp := compileTestPack(t, pack(tc.due))
+			if fast && cp.rules[0].due.date == nil {
+				t.Errorf("%s: no date path", tc.due)
+			}
+			e := &Engine{Packs: []*CompiledPack{cp}, Calendar: testCalendar(t)}
+			_, errs := e.Check(testCase(), record.Date{})
+			if len(errs) != 1 || errs[0].Err.Error() != tc.wantErr {
+				t.Errorf("%s (fast paths %v): errors %v, want %q", tc.due, fast, errs, tc.wantErr)
+			}
+		}
+		useFastPaths = true
+	}
+}

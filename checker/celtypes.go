@@ -42,6 +42,9 @@ type objectField struct {
 	// str reads a string field as a Go string, for a fast path that compares it with a
 	// literal (fastBuilder.stringFieldIs); nil for a field of any other type.
 	str func(obj any) string
+	// date reads a date field as a Date, for a date path (datepath.go); nil for a field of
+	// any other type.
+	date func(obj any) record.Date
 }
 
 // FieldDoc documents one field visible to rules.
@@ -165,7 +168,8 @@ const calendarDays = (record.LastYear-record.FirstYear+1)*366 + 1
 func dateField[T any](name, doc string, get func(*T) record.Date) *objectField {
 	return &objectField{name: name, doc: doc, typ: types.TimestampType,
 		get:   func(o any) ref.Val { return dateVal(get(o.(*T))) },
-		isSet: func(o any) bool { return !get(o.(*T)).IsZero() }}
+		isSet: func(o any) bool { return !get(o.(*T)).IsZero() },
+		date:  func(o any) record.Date { return get(o.(*T)) }}
 }
 
 func stringField[T any](name, doc string, get func(*T) string) *objectField {

@@ -7,12 +7,15 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/common"
 	celast "cel.dev/cel-go/common/ast"
 	"cel.dev/cel-go/common/cost"
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/interpreter"
+	exprpb "google.golang.org/genproto/googleapis/api/expr/v1alpha1"
 )
 
 // A rule's work on a record is bounded by its cost budget: ruleCostBase units plus
@@ -44,6 +47,8 @@ type program struct {
 	counted bool
 	// fast, when set, evaluates the expression without CEL where it can (see fastpath.go).
 	fast fastPath
+	// date, when set, evaluates a date expression to a Date without CEL (see datepath.go).
+	date datePath
 }
 
 // CompiledPack is a pack whose expressions are compiled and type-checked, ready to evaluate.
@@ -212,9 +217,11 @@ func CompileValues(p *Pack, cal *Calendar, overrides map[string]any) (*CompiledP
 		return nil, fmt.Errorf("build the rule environment for %s: %w", p.ID, err)
 	}
 	cp := &CompiledPack{Pack: p, params: &celObject{t: ptype, v: pv}, values: values, tracker: tracker, cal: cal}
+	counts := dateCounts(cal)
+	envs := &envCache{made: map[envKey]*cel.Env{}}
 	for _, r := range p.Rules {
 		for _, sc := range r.Scopes {
-			cr, rerrs := compileRule(base, tracker, r, sc, r.lines)
+			cr, rerrs := compileRule(base, envs, tracker, counts, r, sc, r.lines)
 			errs = append(errs, rerrs...)
 			cp.rules = append(cp.rules, cr)
 		}
@@ -225,6 +232,35 @@ func CompileValues(p *Pack, cal *Calendar, overrides map[string]any) (*CompiledP
 	return cp, nil
 }
 
+// envCache holds the CEL environments a pack's rules are compiled in: one for each scope, and
+// from it one for an interval's item of each type, for a deadline's due date and for a
+// message. Each is made on first use, not for every rule: extending an environment was a
+// third of compiling a pack, and compiling is most of a run's start-up. A pack is compiled on
+// one goroutine, so the cache needs no lock.
+type envCache struct {
+	made map[envKey]*cel.Env
+}
+
+// envKey names an environment by the one it extends and what it adds.
+type envKey struct {
+	parent *cel.Env
+	adds   string
+}
+
+// extend gives parent extended with what opts declares, made once for each key.
+func (c *envCache) extend(parent *cel.Env, adds string, opts func() []cel.EnvOption) (*cel.Env, error) {
+	k := envKey{parent, adds}
+	if env, ok := c.made[k]; ok {
+		return env, nil
+	}
+	env, err := parent.Extend(opts()...)
+	if err != nil {
+		return nil, err
+	}
+	c.made[k] = env
+	return env, nil
+}
+
 // ruleCompiler compiles the expressions of one rule, collecting every problem.
 type ruleCompiler struct {
 	rule  *Rule
@@ -233,6 +269,8 @@ type ruleCompiler struct {
 	errs  []error
 	// costs prices the calls of a counted expression's fast path (see fastPathOf).
 	costs *cost.Tracker
+	// counts are the date-and-count functions, for the date paths of due dates (datepath.go).
+	counts map[string]dateCount
 	// checked holds each expression parsed and type-checked, by where it is in the pack,
 	// so that compiling it, listing the fields it reads, its element type and the variables
 	// it uses parse it once, not up to four times.
@@ -253,7 +291,10 @@ func (rc *ruleCompiler) check(env *cel.Env, e Expr) (*cel.Ast, *cel.Issues) {
 	if c, ok := rc.checked[e.Pos]; ok && c.source == e.Source {
 		return c.ast, c.iss
 	}
-	ast, iss := env.Compile(e.Source)
+	ast, iss := parseShared(env, e.Source)
+	if iss == nil || iss.Err() == nil {
+		ast, iss = env.Check(ast)
+	}
 	if rc.checked == nil {
 		rc.checked = map[Position]checkedExpr{}
 	}
@@ -261,8 +302,31 @@ func (rc *ruleCompiler) check(env *cel.Env, e Expr) (*cel.Ast, *cel.Issues) {
 	return ast, iss
 }
 
-func compileRule(base *cel.Env, costs *cost.Tracker, r *Rule, scope Scope, lines []string) (*compiledRule, []error) {
-	rc := &ruleCompiler{rule: r, lines: lines, costs: costs}
+// parsedSources holds each expression source that parsed, as a parsed expression, once for
+// every pack: the packs of the six editions share most of their rules, and parsing was a
+// third of compiling them. A parsed expression is rebuilt from it for each use, because the
+// type checker rewrites the expression it is given. Every environment a pack is compiled in
+// is made by envOptions, with the same parser options, so a source parses alike in all.
+var parsedSources sync.Map // string -> *exprpb.ParsedExpr
+
+// parseShared parses src in env, or rebuilds what an earlier parse of it gave. A source that
+// does not parse is parsed afresh each time, for its errors.
+func parseShared(env *cel.Env, src string) (*cel.Ast, *cel.Issues) {
+	if pe, ok := parsedSources.Load(src); ok {
+		return cel.ParsedExprToAstWithSource(pe.(*exprpb.ParsedExpr), common.NewTextSource(src)), nil
+	}
+	ast, iss := env.Parse(src)
+	if iss.Err() != nil {
+		return ast, iss
+	}
+	if pe, err := cel.AstToParsedExpr(ast); err == nil {
+		parsedSources.Store(src, pe)
+	}
+	return ast, iss
+}
+
+func compileRule(base *cel.Env, envs *envCache, costs *cost.Tracker, counts map[string]dateCount, r *Rule, scope Scope, lines []string) (*compiledRule, []error) {
+	rc := &ruleCompiler{rule: r, lines: lines, costs: costs, counts: counts}
 	if len(r.Scopes) > 1 {
 		rc.scope = scope
 	}
@@ -272,22 +336,25 @@ func compileRule(base *cel.Env, costs *cost.Tracker, r *Rule, scope Scope, lines
 		return cr, nil // reported when the pack was parsed
 	}
 	cr.variable = variable
-	opts := []cel.EnvOption{cel.Variable("object", cel.ObjectType(scopeObjectType[scope]))}
-	switch {
-	case scope.Kind() != KindCase:
-		// An incident or arrangements rule reads its own record, which has no case, child or
-		// referral: declaring them would let a rule type-check that can never run.
-		opts = append(opts, cel.Variable(variable, cel.ObjectType(scopeObjectType[scope])))
-	case scope == ScopeCase:
-		opts = append(opts, caseVariables...)
-	case scope == ScopeReferral:
-		opts = append(opts, caseVariables...)
-		opts = append(opts, cel.Variable("referral", referralType))
-	default:
-		opts = append(opts, caseVariables...)
-		opts = append(opts, cel.Variable("referral", referralType), cel.Variable(variable, cel.ObjectType(scopeObjectType[scope])))
-	}
-	env, err := base.Extend(opts...)
+	env, err := envs.extend(base, "scope "+string(scope), func() []cel.EnvOption {
+		opts := []cel.EnvOption{cel.Variable("object", cel.ObjectType(scopeObjectType[scope]))}
+		switch {
+		case scope.Kind() != KindCase:
+			// An incident or arrangements rule reads its own record, which has no case,
+			// child or referral: declaring them would let a rule type-check that can never
+			// run.
+			opts = append(opts, cel.Variable(variable, cel.ObjectType(scopeObjectType[scope])))
+		case scope == ScopeCase:
+			opts = append(opts, caseVariables...)
+		case scope == ScopeReferral:
+			opts = append(opts, caseVariables...)
+			opts = append(opts, cel.Variable("referral", referralType))
+		default:
+			opts = append(opts, caseVariables...)
+			opts = append(opts, cel.Variable("referral", referralType), cel.Variable(variable, cel.ObjectType(scopeObjectType[scope])))
+		}
+		return opts
+	})
 	if err != nil {
 		rc.errs = append(rc.errs, fmt.Errorf("%s: rule %s: %w", r.Pos, r.ID, err))
 		return cr, rc.errs
@@ -297,7 +364,7 @@ func compileRule(base *cel.Env, costs *cost.Tracker, r *Rule, scope Scope, lines
 	if !r.Each.IsZero() {
 		cr.each = rc.compile(env, "each", r.Each, nil)
 		if elem := rc.listElem(env, r.Each); elem != nil {
-			env, err = env.Extend(cel.Variable("item", elem))
+			env, err = envs.extend(env, "item "+elem.String(), func() []cel.EnvOption { return []cel.EnvOption{cel.Variable("item", elem)} })
 			if err != nil {
 				rc.errs = append(rc.errs, fmt.Errorf("%s: rule %s: %w", r.Pos, r.ID, err))
 				return cr, rc.errs
@@ -310,7 +377,7 @@ func compileRule(base *cel.Env, costs *cost.Tracker, r *Rule, scope Scope, lines
 		cr.start = rc.compile(env, "deadline.start", r.Deadline.Start, cel.TimestampType)
 		cr.done = rc.compile(env, "deadline.done", r.Deadline.Done, cel.TimestampType)
 		cr.lapse = rc.compile(env, "deadline.lapse", r.Deadline.Lapse, cel.TimestampType)
-		dueEnv, err := env.Extend(cel.Variable("start", cel.TimestampType))
+		dueEnv, err := envs.extend(env, "due", func() []cel.EnvOption { return []cel.EnvOption{cel.Variable("start", cel.TimestampType)} })
 		if err == nil {
 			due := r.Deadline.Due
 			if w := r.Deadline.Within; w != nil {
@@ -325,17 +392,21 @@ func compileRule(base *cel.Env, costs *cost.Tracker, r *Rule, scope Scope, lines
 		cr.assert = rc.compile(env, "assert", r.Assert, cel.BoolType)
 		cr.pendingFor = rc.compile(env, "pending_while", r.PendingWhile, cel.BoolType)
 	}
-	msgEnv, err := env.Extend(
-		cel.Variable("status", cel.StringType),
-		cel.Variable("start", cel.TimestampType),
-		cel.Variable("due", cel.TimestampType),
-		cel.Variable("done", cel.TimestampType),
-		cel.Variable("late_working_days", cel.IntType),
-		cel.Variable("late_days", cel.IntType),
-		cel.Variable("working_days_left", cel.IntType),
-	)
-	if err == nil {
-		cr.message = rc.compile(msgEnv, "message", r.Message, cel.StringType)
+	if !r.Message.IsZero() {
+		msgEnv, err := envs.extend(env, "message", func() []cel.EnvOption {
+			return []cel.EnvOption{
+				cel.Variable("status", cel.StringType),
+				cel.Variable("start", cel.TimestampType),
+				cel.Variable("due", cel.TimestampType),
+				cel.Variable("done", cel.TimestampType),
+				cel.Variable("late_working_days", cel.IntType),
+				cel.Variable("late_days", cel.IntType),
+				cel.Variable("working_days_left", cel.IntType),
+			}
+		})
+		if err == nil {
+			cr.message = rc.compile(msgEnv, "message", r.Message, cel.StringType)
+		}
 	}
 	var reads []string
 	for _, e := range []Expr{r.Each, r.ItemWhen, r.Assert, r.PendingWhile} {
@@ -471,6 +542,9 @@ func (rc *ruleCompiler) compile(env *cel.Env, key string, e Expr, want *cel.Type
 		p.fast = fastPathOf(env, ast, rc.costs)
 	} else {
 		p.fast = fastPathOf(env, ast, nil)
+		if want == cel.TimestampType {
+			p.date = datePathOf(env, ast, rc.counts)
+		}
 	}
 	return p
 }

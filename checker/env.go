@@ -267,43 +267,79 @@ func envOptions(cal *Calendar, params *objectType) []cel.EnvOption {
 	return opts
 }
 
+// dateCount is a function of a date and a count (addWorkingDays, addMonths, addDays,
+// anniversary): its bounds and its arithmetic, shared by its CEL binding and by the typed
+// fast path of a due date (datepath.go), so that the two cannot disagree.
+type dateCount struct {
+	name, id string
+	maxCount int  // no count beyond it can give a date in the calendar's range
+	negative bool // a negative count is allowed
+	f        func(record.Date, int) record.Date
+}
+
+// dateCounts are the functions of a date and a count, by overload id, with the calendar
+// bound in.
+func dateCounts(cal *Calendar) map[string]dateCount {
+	spanMonths := (record.LastYear - record.FirstYear + 1) * 12
+	out := map[string]dateCount{}
+	for _, dc := range []dateCount{
+		{"addWorkingDays", "addWorkingDays_timestamp_int", record.RangeSpan, true, cal.AddWorkingDays},
+		{"addMonths", "addMonths_timestamp_int", spanMonths, true, record.AddMonths},
+		{"addDays", "addDays_timestamp_int", record.RangeSpan, true, record.Date.AddDays},
+		// An age is never negative.
+		{"anniversary", "anniversary_timestamp_int", record.LastYear - record.FirstYear + 1, false, record.Anniversary},
+	} {
+		out[dc.id] = dc
+	}
+	return out
+}
+
+// apply counts k on from day. The count is refused before any arithmetic when no date in the
+// calendar's range could come of it (so nothing overflows), and so is a result outside the
+// range: a date in the year -3,525,743 is an error, never a due date.
+func (dc dateCount) apply(day record.Date, k int64) (record.Date, ref.Val) {
+	switch {
+	case k < 0 && !dc.negative:
+		return record.Date{}, types.NewErr("%s: the count %d is negative", dc.name, k)
+	case k > int64(dc.maxCount) || k < -int64(dc.maxCount):
+		return record.Date{}, types.NewErr("%s: a count of %d %s (%s to %s)", dc.name, k, rangeErrorWords, record.MinDate, record.MaxDate)
+	}
+	out := dc.f(day, int(k))
+	if !out.InRange() {
+		return record.Date{}, types.NewErr("%s: the result %s (%s to %s)", dc.name, rangeErrorWords, record.MinDate, record.MaxDate)
+	}
+	return out, nil
+}
+
 // ruleFunctions declares every function rules can call, each with its documentation and an
 // example. The calendar is bound into the working-day functions; ruleFunctions(nil) serves for
 // the documentation alone.
 func ruleFunctions(cal *Calendar) []function {
-	// dateArgInt binds a function of a date and a count. The count is refused before any
-	// arithmetic when no date in the calendar's range could come of it (so nothing overflows),
-	// and so is a result outside the range: a date in the year -3,525,743 is an error, never
-	// a due date.
-	dateArgInt := func(name, id string, maxCount int, negative bool, f func(record.Date, int) record.Date) cel.EnvOption {
-		return cel.Function(name, nullable, cel.Overload(id, []*cel.Type{cel.TimestampType, cel.IntType}, cel.TimestampType,
+	// dateArgInt binds a function of a date and a count (dateCount).
+	dateArgInt := func(dc dateCount) cel.EnvOption {
+		return cel.Function(dc.name, nullable, cel.Overload(dc.id, []*cel.Type{cel.TimestampType, cel.IntType}, cel.TimestampType,
 			cel.BinaryBinding(func(d, n ref.Val) ref.Val {
-				day, alt := dateArg(d, name)
+				day, alt := dateArg(d, dc.name)
 				if alt != nil {
 					return alt
 				}
 				k, isInt := n.(types.Int)
-				switch {
-				case !isInt:
-					return types.NewErr("%s: want an int, got %s", name, n.Type().TypeName())
-				case k < 0 && !negative:
-					return types.NewErr("%s: the count %d is negative", name, int64(k))
-				case k > types.Int(maxCount) || k < -types.Int(maxCount):
-					return types.NewErr("%s: a count of %d %s (%s to %s)", name, int64(k), rangeErrorWords, record.MinDate, record.MaxDate)
+				if !isInt {
+					return types.NewErr("%s: want an int, got %s", dc.name, n.Type().TypeName())
 				}
-				out := f(day, int(k))
-				if !out.InRange() {
-					return types.NewErr("%s: the result %s (%s to %s)", name, rangeErrorWords, record.MinDate, record.MaxDate)
+				out, refused := dc.apply(day, int64(k))
+				if refused != nil {
+					return refused
 				}
 				return dateVal(out)
 			})))
 	}
-	spanMonths := (record.LastYear - record.FirstYear + 1) * 12
+	counts := dateCounts(cal)
 	return []function{
 		{FunctionDoc{"addWorkingDays(timestamp, int) -> timestamp",
 			"The nth working day after a date, which is day zero; weekends and England and Wales bank holidays are skipped. Null gives null.",
 			"addWorkingDays(date('2021-03-01'), 10) == date('2021-03-15')"},
-			dateArgInt("addWorkingDays", "addWorkingDays_timestamp_int", record.RangeSpan, true, cal.AddWorkingDays)},
+			dateArgInt(counts["addWorkingDays_timestamp_int"])},
 		{FunctionDoc{"workingDaysBetween(timestamp, timestamp) -> int",
 			"Working days after the first date up to and including the second; negative when the second is earlier. An error when either is null.",
 			"workingDaysBetween(date('2021-03-01'), date('2021-03-15')) == 10"},
@@ -325,16 +361,16 @@ func ruleFunctions(cal *Calendar) []function {
 		{FunctionDoc{"addMonths(timestamp, int) -> timestamp",
 			"Calendar months later, clamped to the end of a shorter month; may fall on a weekend. Null gives null.",
 			"addMonths(date('2024-01-31'), 1) == date('2024-02-29')"},
-			dateArgInt("addMonths", "addMonths_timestamp_int", spanMonths, true, record.AddMonths)},
+			dateArgInt(counts["addMonths_timestamp_int"])},
 		{FunctionDoc{"addDays(timestamp, int) -> timestamp",
 			"Calendar days later. Null gives null.",
 			"addDays(date('2024-01-31'), 1) == date('2024-02-01')"},
-			dateArgInt("addDays", "addDays_timestamp_int", record.RangeSpan, true, record.Date.AddDays)},
+			dateArgInt(counts["addDays_timestamp_int"])},
 		// An age is never negative.
 		{FunctionDoc{"anniversary(timestamp, int) -> timestamp",
 			"The day someone born on the date turns the given age; 29 February gives 1 March in other years. Null gives null.",
 			"anniversary(date('2008-02-29'), 18) == date('2026-03-01')"},
-			dateArgInt("anniversary", "anniversary_timestamp_int", record.LastYear-record.FirstYear+1, false, record.Anniversary)},
+			dateArgInt(counts["anniversary_timestamp_int"])},
 		{FunctionDoc{"earliest(list(timestamp)) -> timestamp",
 			"The earliest date of a list, ignoring nulls; null for an empty list.",
 			"earliest(plan.core_groups)"},

@@ -356,6 +356,7 @@ func (ev *evaluator) counted(s Status) bool {
 type target struct {
 	id                     string
 	referral               *record.Referral
+	pack                   *CompiledPack // in InForce mode, the pack of the referral's edition
 	object                 any
 	objectVal, referralVal ref.Val
 }
@@ -376,8 +377,12 @@ func (ev *evaluator) appendTargets(out []target, scope Scope) []target {
 	coll := record.CollectionOf(string(scope))
 	for ri, r := range c.Referrals {
 		rv := ev.referralVals[ri]
+		var pack *CompiledPack
+		if ev.packOf != nil {
+			pack = ev.packOf[r]
+		}
 		if scope == ScopeReferral {
-			out = append(out, target{id: r.ID, referral: r, object: r, objectVal: rv, referralVal: rv})
+			out = append(out, target{id: r.ID, referral: r, pack: pack, object: r, objectVal: rv, referralVal: rv})
 			continue
 		}
 		if coll == nil {
@@ -385,7 +390,7 @@ func (ev *evaluator) appendTargets(out []target, scope Scope) []target {
 		}
 		for i := range coll.Len(r) {
 			o := coll.At(r, i)
-			out = append(out, target{id: o.ObjectID(), referral: r, object: o, objectVal: ev.objectVal(o), referralVal: rv})
+			out = append(out, target{id: o.ObjectID(), referral: r, pack: pack, object: o, objectVal: ev.objectVal(o), referralVal: rv})
 		}
 	}
 	return out
@@ -489,6 +494,10 @@ func (v *vars) ResolveFunction(name string) (functions.LateBoundOp, bool) {
 func (ev *evaluator) rule(cp *CompiledPack, cr *compiledRule, named bool) {
 	r := cr.rule
 	ev.begin(cp, cr)
+	targets := ev.scopeTargets(cr.scope)
+	if len(targets) == 0 {
+		return // a plan's rule on a case with no plan: nothing to set up
+	}
 	base := vars{
 		caseV:      ev.caseVal,
 		child:      ev.childVal,
@@ -505,11 +514,11 @@ func (ev *evaluator) rule(cp *CompiledPack, cr *compiledRule, named bool) {
 	// The activation is set up once for the rule; each target changes only what is its own.
 	act := &ev.onTarget
 	*act = base
-	for _, t := range ev.scopeTargets(cr.scope) {
+	for _, t := range targets {
 		if ev.overBudget {
 			return // reported once, on the subject where it happened
 		}
-		if ev.packOf != nil && (t.referral == nil || ev.packOf[t.referral] != cp) {
+		if ev.packOf != nil && (t.referral == nil || t.pack != cp) {
 			continue // in force mode: only the referral's own edition
 		}
 		act.object, act.referral, act.start = t.objectVal, t.referralVal, nil
@@ -1085,6 +1094,11 @@ func (ev *evaluator) evalString(p *program, act *vars) (string, error) {
 
 // evalDate evaluates a timestamp-or-null expression; null gives the zero Date.
 func (ev *evaluator) evalDate(p *program, act *vars) (record.Date, error) {
+	if p.date != nil && useFastPaths {
+		if d, ok := p.date(act); ok {
+			return d, nil
+		}
+	}
 	out, err := ev.eval(p, act)
 	if err != nil {
 		return record.Date{}, err

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/wtcheck/wtcheck/record"
@@ -120,6 +122,48 @@ func TestEveryShippedExpressionHasAFastPath(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestDeadlineDatesHaveDatePaths: every shipped deadline's start and lapse that read a date
+// field, the start or an item, and every due date counted from the start by a literal or a
+// parameter, is read to a Date without CEL (datepath.go).
+func TestDeadlineDatesHaveDatePaths(t *testing.T) {
+	e := shippedEngine(t)
+	shape := regexp.MustCompile(`^([a-z_]+\.[a-z_]+|start|item)$|^(addWorkingDays|addDays|addMonths|anniversary)\(start, ([0-9]+|params\.[a-z_]+)\)$`)
+	with, shaped := 0, 0
+	for _, cp := range e.Packs {
+		for _, cr := range cp.rules {
+			d := cr.rule.Deadline
+			if d == nil {
+				continue
+			}
+			due := d.Due
+			if d.Within != nil {
+				due = Expr{Source: d.Within.dueExpr()}
+			}
+			for _, x := range []struct {
+				p   *program
+				src string
+			}{{cr.start, d.Start.Source}, {cr.due, due.Source}, {cr.done, d.Done.Source}, {cr.lapse, d.Lapse.Source}} {
+				if x.p == nil {
+					continue
+				}
+				if x.p.date != nil {
+					with++
+				}
+				if shape.MatchString(strings.TrimSpace(x.src)) && !x.p.counted {
+					shaped++
+					if x.p.date == nil {
+						t.Errorf("%s %s: %q has no date path", cp.Pack.Edition, cr.rule.ID, x.src)
+					}
+				}
+			}
+		}
+	}
+	if shaped < 100 {
+		t.Fatalf("only %d deadline dates of the simple shapes: the test proves little", shaped)
+	}
+	t.Logf("%d deadline dates have a date path (%d of the simple shapes)", with, shaped)
 }
 
 // TestFastPathsChargeAsCEL runs every shipped rule on records far longer than any child's with

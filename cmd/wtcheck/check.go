@@ -68,7 +68,7 @@ date, with a warning naming the field; warnings are listed beside errors in ever
 	fl.BoolVar(&f.strict, "strict", false, "exit 1 also when a record is skipped for a data error, a referral is not covered by any loaded pack, or a data warning is given")
 	fl.StringArrayVarP(&f.outputs, "output", "o", nil, "write the report to this file instead of standard output; FORMAT=PATH writes a report in that format too, from the same pass (repeatable)")
 	fl.IntVar(&f.dueSoon, "due-soon", checker.DefaultDueSoon, "working days before the due date at which a pending deadline is due soon")
-	fl.IntVar(&f.workers, "workers", 0, "goroutines that decode and check records (default: one per CPU)")
+	fl.IntVar(&f.workers, "workers", 0, "records decoded and checked at once, on at most as many cores (default: one per CPU)")
 	fl.StringVar(&f.baseline, "baseline", "", "a baseline of known breaches (from --write-baseline): list, and fail on, only breaches not in it")
 	fl.StringVar(&f.writeBaseline, "write-baseline", "", "write every breach found to this file, as a baseline for later runs (ids only, no personal data)")
 	fl.IntVar(&f.maxBreaches, "max-breaches", 0, "exit 1 only when more than this many breaches at or above --fail-on are found")
@@ -119,9 +119,11 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 	if f.maxBreaches < 0 {
 		return fmt.Errorf("--max-breaches %d: want 0 or more", f.maxBreaches)
 	}
-	if err := checkWorkers(f.workers); err != nil {
+	restore, err := useWorkers(f.workers)
+	if err != nil {
 		return err
 	}
+	defer restore()
 	asOf := f.asOf
 	engine, err := f.engine()
 	if err != nil {

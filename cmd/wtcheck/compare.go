@@ -67,9 +67,11 @@ force on the day it was received.`,
 			if len(pf.editions) < 2 && !inForce {
 				return fmt.Errorf("--editions %s: name two editions or more to compare", strings.Join(editions, ","))
 			}
-			if err := checkWorkers(workers); err != nil {
+			restore, err := useWorkers(workers)
+			if err != nil {
 				return err
 			}
+			defer restore()
 			engine, err := pf.engine()
 			if err != nil {
 				return err
@@ -147,7 +149,7 @@ force on the day it was received.`,
 	dateVar(fl, &day, "as-of", "compare as at this day (YYYY-MM-DD); default: each record's extract date")
 	fl.StringVar(&format, "format", "text", "text, json, csv or markdown")
 	fl.StringVarP(&output, "output", "o", "", "write to this file instead of standard output")
-	fl.IntVar(&workers, "workers", 0, "records checked at once (default: one per CPU)")
+	fl.IntVar(&workers, "workers", 0, "records checked at once, on at most as many cores (default: one per CPU)")
 	fl.StringArrayVar(&holidays, "holidays", nil, "a file of extra bank holidays (repeatable)")
 	rf.register(cmd)
 	registerAllowEmpty(cmd, &allow)

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"runtime"
 
 	"github.com/wtcheck/wtcheck/checker/batch"
 	"github.com/wtcheck/wtcheck/internal/safefile"
@@ -28,13 +29,21 @@ func readBounded(what, path string, limit int64) ([]byte, error) {
 	return data, nil
 }
 
-// checkWorkers validates --workers: 0 is one per CPU; more than batch.MaxWorkers gains nothing
-// and costs memory.
-func checkWorkers(n int) error {
+// useWorkers checks --workers and holds the process to that many cores. 0 is a worker for
+// each CPU Go may use; more than batch.MaxWorkers gains nothing and costs memory. N runs N
+// workers on at most N cores (GOMAXPROCS), so that reading, decoding, the rules and the
+// garbage collector share what was asked for: on a shared machine or a CI runner, --workers 1
+// takes one core, not one and the collector's share of a second. It returns what gives the
+// process its cores back, for the tests that run commands in one process.
+func useWorkers(n int) (restore func(), err error) {
 	if n < 0 || n > batch.MaxWorkers {
-		return fmt.Errorf("--workers %d: want 0 (one per CPU) to %d", n, batch.MaxWorkers)
+		return nil, fmt.Errorf("--workers %d: want 0 (one per CPU) to %d", n, batch.MaxWorkers)
 	}
-	return nil
+	if n == 0 || n >= runtime.GOMAXPROCS(0) {
+		return func() {}, nil // never more cores than Go would use
+	}
+	before := runtime.GOMAXPROCS(n)
+	return func() { runtime.GOMAXPROCS(before) }, nil
 }
 
 // outputs are the files a command writes, opened before the work that fills them so that a

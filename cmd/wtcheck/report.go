@@ -109,7 +109,7 @@ func (f *auditFlags) register(cmd *cobra.Command) {
 	dateVar(fl, &f.asOf, "as-of", "report as at this day (YYYY-MM-DD); default: each record's extract date")
 	fl.StringVarP(&f.output, "output", "o", "", "the file to write (required for xlsx)")
 	fl.IntVar(&f.dueSoon, "due-soon", checker.DefaultDueSoon, "list pending deadlines due within this many working days")
-	fl.IntVar(&f.workers, "workers", 0, "records checked at once (default: one per CPU)")
+	fl.IntVar(&f.workers, "workers", 0, "records checked at once, on at most as many cores (default: one per CPU)")
 	fl.StringVar(&f.failOn, "fail-on", "breach", "exit 1 on a breach of a rule at or above this severity: none, info, warning or breach")
 	fl.BoolVar(&f.strict, "strict", false, "exit 1 also when a record is skipped for a data error, a referral is not covered by any loaded pack, or a data warning is given")
 	fl.IntVar(&f.maxRows, "max-rows", report.DefaultMaxRows, "html: rows per list on the page (the data formats list every finding)")
@@ -130,9 +130,11 @@ func runAudit(cmd *cobra.Command, f *auditFlags, paths []string, stdin io.Reader
 	if f.format == "xlsx" && f.output == "" {
 		return fmt.Errorf("--format xlsx writes a workbook: give the file with -o")
 	}
-	if err := checkWorkers(f.workers); err != nil {
+	restore, err := useWorkers(f.workers)
+	if err != nil {
 		return err
 	}
+	defer restore()
 	if f.maxRows < 1 || f.maxTimelines < 0 {
 		return fmt.Errorf("--max-rows %d, --max-timelines %d: want at least 1 row and 0 or more timelines", f.maxRows, f.maxTimelines)
 	}

@@ -48,7 +48,7 @@ with --strict, a data warning was given), 2 when the command could not run as as
 	fl.StringVar(&f.asOf, "as-of", "", "reference date for a source that has none of its own (Annex A), YYYY-MM-DD")
 	fl.StringVar(&f.format, "format", "text", "output format: text or json")
 	fl.BoolVar(&f.strict, "strict", false, "exit 1 also when a data warning is given")
-	fl.IntVar(&f.workers, "workers", 0, "records decoded at once (default: one per CPU)")
+	fl.IntVar(&f.workers, "workers", 0, "records decoded at once, on at most as many cores (default: one per CPU)")
 	return cmd
 }
 
@@ -71,9 +71,11 @@ func runValidate(cmd *cobra.Command, f *validateFlags, args []string, stdin io.R
 	if f.format != "text" && f.format != "json" {
 		return fmt.Errorf("--format %q: want text or json", f.format)
 	}
-	if err := checkWorkers(f.workers); err != nil {
+	restore, err := useWorkers(f.workers)
+	if err != nil {
 		return err
 	}
+	defer restore()
 	var asOf record.Date
 	if f.asOf != "" {
 		var err error
