@@ -1,8 +1,11 @@
 package checker
 
 import (
+	"time"
+
 	"cel.dev/cel-go/cel"
 	celast "cel.dev/cel-go/common/ast"
+	"cel.dev/cel-go/common/operators"
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
 	"github.com/wtcheck/wtcheck/record"
@@ -95,15 +98,85 @@ func (b *fastBuilder) date(e celast.Expr, counts map[string]dateCount) datePath 
 	return nil
 }
 
-// dateOfVal is a CEL timestamp or null as a Date, as evalDate reads one; ok is false for any
-// other value, or a date outside the calendar's range.
+// dateOfVal is a CEL timestamp or null as a Date; ok is false for any other value, a date
+// outside the calendar's range, or a time that is not a day's start in UTC (which a Date
+// cannot hold, and whose order against a day a Date would get wrong).
 func dateOfVal(v ref.Val) (record.Date, bool) {
 	switch v := v.(type) {
 	case types.Timestamp:
 		d := record.DateOf(v.Time)
-		return d, d.InRange()
+		return d, d.InRange() && v.Time.Location() == time.UTC && v.Time.Equal(d.Time())
 	case types.Null:
 		return record.Date{}, true
 	}
 	return record.Date{}, false
+}
+
+// dateIsNull reads a date compared with null (assessment.completed == null, the commonest
+// test in the packs' conditions) through its date path, without making it a CEL value. It
+// gives nil for any other comparison, and for a counted expression.
+func (b *fastBuilder) dateIsNull(argExprs []celast.Expr, negate bool) fastPath {
+	if b.costs != nil || len(argExprs) != 2 {
+		return nil
+	}
+	x, null := argExprs[0], argExprs[1]
+	if x.Kind() == celast.LiteralKind {
+		x, null = null, x
+	}
+	if null.Kind() != celast.LiteralKind || null.AsLiteral() != types.NullValue || b.native.GetType(x.ID()).Kind() != types.TimestampKind {
+		return nil
+	}
+	d := b.date(x, nil)
+	if d == nil {
+		return nil
+	}
+	return func(act *vars) ref.Val {
+		day, ok := d(act)
+		if !ok {
+			return nil
+		}
+		return types.Bool(day.IsZero() != negate)
+	}
+}
+
+// dateOrder reads an ordering of two dates (child.birth_date <= assessment.completed)
+// through their date paths. Either date null is CEL's to answer (an error, for no ordering
+// of null is defined). It gives nil for any other call, and for a counted expression.
+func (b *fastBuilder) dateOrder(function string, argExprs []celast.Expr) fastPath {
+	if b.costs != nil || len(argExprs) != 2 {
+		return nil
+	}
+	var holds func(a, b record.Date) bool
+	switch function {
+	case operators.Less:
+		holds = record.Date.Before
+	case operators.Greater:
+		holds = record.Date.After
+	case operators.LessEquals:
+		holds = func(a, b record.Date) bool { return !a.After(b) }
+	case operators.GreaterEquals:
+		holds = func(a, b record.Date) bool { return !a.Before(b) }
+	default:
+		return nil
+	}
+	for _, x := range argExprs {
+		if b.native.GetType(x.ID()).Kind() != types.TimestampKind {
+			return nil
+		}
+	}
+	lhs, rhs := b.date(argExprs[0], nil), b.date(argExprs[1], nil)
+	if lhs == nil || rhs == nil {
+		return nil
+	}
+	return func(act *vars) ref.Val {
+		l, ok := lhs(act)
+		if !ok || l.IsZero() {
+			return nil
+		}
+		r, ok := rhs(act)
+		if !ok || r.IsZero() {
+			return nil
+		}
+		return types.Bool(holds(l, r))
+	}
 }

@@ -413,6 +413,9 @@ func (b *fastBuilder) call(e celast.Expr) fastPath {
 		if eq := b.stringFieldIs(argExprs, bool(negate)); eq != nil {
 			return eq
 		}
+		if eq := b.dateIsNull(argExprs, bool(negate)); eq != nil {
+			return eq
+		}
 		lhs, rhs := args[0], args[1]
 		price := b.price(name, overloads.Equals)
 		if negate {
@@ -433,6 +436,9 @@ func (b *fastBuilder) call(e celast.Expr) fastPath {
 			}
 			return out
 		}
+	}
+	if cmp := b.dateOrder(c.FunctionName(), argExprs); cmp != nil {
+		return cmp
 	}
 	ids := b.native.GetOverloadIDs(e.ID())
 	if len(ids) != 1 {
