@@ -84,3 +84,29 @@ func (r *Report) Close() error {
 	}
 	return nil
 }
+
+// FindingScanner is a FindingList that can also be walked for a caller that keeps no finding
+// past its turn: Scan yields the findings in All's order, but a finding, and what it points to
+// (its numbers and lists), is the caller's only until it asks for the next, so a list kept on
+// disk reads every finding into the same place instead of allocating each. A finding's
+// strings may be kept.
+type FindingScanner interface {
+	Scan() iter.Seq[*Finding]
+}
+
+// ScanFindings walks a list as FindingScanner's Scan does when the list can, else with All.
+func ScanFindings(l FindingList) iter.Seq[*Finding] {
+	if s, ok := l.(FindingScanner); ok {
+		return s.Scan()
+	}
+	return l.All()
+}
+
+// Scanned yields the report's listed findings in order for a writer that keeps none past its
+// turn (see FindingScanner): the JSON, CSV and text writers.
+func (r *Report) Scanned() iter.Seq[*Finding] {
+	if r.Findings == nil {
+		return func(func(*Finding) bool) {}
+	}
+	return ScanFindings(r.Findings)
+}

@@ -61,6 +61,13 @@ type Options struct {
 	SortMemory int64
 	// TempDir is where those files are written; "" is os.TempDir ($TMPDIR, else /tmp).
 	TempDir string
+	// Listing, when set, is called once for each worker, one call at a time before any
+	// record is read, and the function it returns is given each finding the report lists,
+	// as the worker lists it (redacted, if asked), on the worker's goroutine. A writer learns
+	// this way what it needs of the whole list before its first line (the text table's
+	// column widths) without walking the list once more after the check, when the list may
+	// be on disk and only one core is busy.
+	Listing func() func(f *checker.Finding)
 	// Files, when set, is given the files of the batch once the paths are walked and before
 	// any is read; an error from it stops the check with that error. The command refuses here
 	// an output that is one of the inputs.
@@ -159,6 +166,8 @@ type outcome struct {
 	// scratch is the array a case's findings are made in, kept from case to case: nothing
 	// keeps a finding of it once the case is done (a per-case consumer gets its own).
 	scratch []checker.Finding
+	// listing is given each finding listed (Options.Listing), or nil.
+	listing func(f *checker.Finding)
 	// incidents and arrangements count the records of those kinds checked.
 	incidents, arrangements int
 	dues                    []checker.DueDisagreement
@@ -292,7 +301,7 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 		budget = max(budget/int64(workers), min(budget, minWorkerSortMemory))
 	}
 	findingSpill := &spillConfig[checker.Finding]{what: "findings", cmp: checker.CompareFindingsAt,
-		size: findingSize, codec: findingCodec, budget: budget, dir: opts.TempDir}
+		size: findingSize, codec: findingCodec, budget: budget, dir: opts.TempDir, clone: cloneFinding}
 	breachSpill := &spillConfig[checker.BaselineEntry]{what: "breaches",
 		cmp:  func(a, b *checker.BaselineEntry) int { return checker.CompareBaselineEntries(*a, *b) },
 		size: breachSize, codec: breachCodec, budget: budget, dir: opts.TempDir}
@@ -315,6 +324,9 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 		out.known = map[string]bool{}
 		out.findings = newSorter(findingSpill)
 		out.breaches = newSorter(breachSpill)
+		if opts.Listing != nil {
+			out.listing = opts.Listing()
+		}
 		wg.Go(func() { work(jobs, decode, rs, func(j job) { checkOne(engine, opts, show, j, out) }) })
 	}
 
@@ -668,6 +680,9 @@ func checkOne(engine *checker.Engine, opts Options, show map[checker.Status]bool
 				red.Finding(f)
 			}
 			out.findings.add(*f)
+			if out.listing != nil {
+				out.listing(f)
+			}
 		}
 	}
 	out.keepScratch(opts, findings)

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/gob"
 	"encoding/json"
+	"iter"
 	"testing"
 
 	"github.com/wtcheck/wtcheck/checker"
@@ -76,7 +77,7 @@ func BenchmarkRunCodec(b *testing.B) {
 				enc(w, &fs[i])
 			}
 		}, func(r *bufio.Reader, n int) []checker.Finding {
-			dec := findingCodec.decoder()
+			dec := findingCodec.decoder(false)
 			out := make([]checker.Finding, n)
 			for i := range out {
 				if err := dec(r, &out[i]); err != nil {
@@ -144,6 +145,50 @@ func BenchmarkRunCodec(b *testing.B) {
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(fs)), "ns/finding")
 			b.ReportMetric(float64(size)/float64(len(fs)), "B/finding")
+		})
+	}
+}
+
+// BenchmarkListWalk walks a list of findings kept in sorted runs on disk, as a report writer
+// does after a check: the findings 2,000 generated cases list under every edition, added in
+// the order the check found them (by case) to sorters of two workers with a budget small
+// enough to write a few runs each. ns/finding is one finding read back and merged.
+func BenchmarkListWalk(b *testing.B) {
+	fs := benchFindings(b)
+	cfg := &spillConfig[checker.Finding]{what: "findings", cmp: func(a, b *checker.Finding) int { return checker.CompareFindings(*a, *b) },
+		size: findingSize, codec: findingCodec, budget: 512 << 10, dir: b.TempDir()}
+	sorters := []*sorter[checker.Finding]{newSorter(cfg), newSorter(cfg)}
+	for i := range fs {
+		sorters[i/64%2].add(fs[i])
+	}
+	list, err := mergeSorters(cfg, sorters)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer list.Close()
+	runs := 0
+	for _, s := range list.sources {
+		if s.mem == nil {
+			runs++
+		}
+	}
+	for _, walk := range []struct {
+		name string
+		seq  func() iter.Seq[*checker.Finding]
+	}{{"All", list.All}, {"Scan", list.Scan}} {
+		b.Run(walk.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				n := 0
+				for f := range walk.seq() {
+					n += len(f.Message)
+				}
+				if n == 0 || list.Err() != nil {
+					b.Fatal("nothing read", list.Err())
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*list.Len()), "ns/finding")
+			b.ReportMetric(float64(runs), "runs")
 		})
 	}
 }

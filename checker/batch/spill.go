@@ -7,7 +7,12 @@ import (
 	"io"
 	"iter"
 	"os"
+	"runtime"
 	"slices"
+	"sync"
+
+	"github.com/wtcheck/wtcheck/checker"
+	"github.com/wtcheck/wtcheck/record"
 )
 
 // DefaultSortMemory is how many bytes of listed findings a check holds before it writes them,
@@ -32,10 +37,13 @@ const (
 
 // runCodec writes values of one kind to a run and reads them back. A run is written and read
 // from its start, so an encoder or decoder may keep state within a run (a table of strings
-// already written, say); each run has a fresh one.
+// already written, say); each run has a fresh one. A decoder made to reuse is given the same
+// value again and again, and may keep what the value points to (its numbers and lists) to
+// fill in again, so that a walk handing out each value only until the next (Scan) allocates
+// neither for each value; one made not to reuse gives each value its own.
 type runCodec[T any] struct {
 	encoder func() func(w *bufio.Writer, v *T)
-	decoder func() func(r *bufio.Reader, v *T) error
+	decoder func(reuse bool) func(r *bufio.Reader, v *T) error
 }
 
 // spillConfig is how one kind of value is sorted in bounded memory.
@@ -46,6 +54,10 @@ type spillConfig[T any] struct {
 	codec  runCodec[T]
 	budget int64  // bytes one sorter holds before it writes a run; < 0: never
 	dir    string // where runs are written; "" is os.TempDir
+	// clone copies src into dst, putting what src points to (numbers, lists) in spare, so
+	// that dst stays true once src is read over; with it, Scan merges ahead of its caller on
+	// another goroutine (scanAhead). nil: Scan merges on the caller's.
+	clone func(dst, src *T, spare *valueSpare)
 }
 
 // span is one sorted run: a stretch of a sorter's file.
@@ -327,6 +339,8 @@ type cursor[T any] struct {
 	next   int // values read so far
 	r      *bufio.Reader
 	decode func(*bufio.Reader, *T) error
+	reuse  bool // read every value into val, not a new one
+	val    T
 }
 
 // read returns the source's next value, nil at its end or on an error.
@@ -342,7 +356,10 @@ func (c *cursor[T]) read() (*T, error) {
 		return nil, nil
 	}
 	c.next++
-	v := new(T)
+	v := &c.val
+	if !c.reuse {
+		v = new(T)
+	}
 	if err := c.decode(c.r, v); err != nil {
 		if errors.Is(err, io.EOF) {
 			err = io.ErrUnexpectedEOF
@@ -355,7 +372,106 @@ func (c *cursor[T]) read() (*T, error) {
 // All yields the values in order, merging the sources with a heap; it may be walked any number
 // of times. A value from disk is newly allocated, so a caller may keep it. A run that cannot be
 // read back ends the walk early and sets Err.
-func (l *sortedList[T]) All() iter.Seq[*T] {
+func (l *sortedList[T]) All() iter.Seq[*T] { return l.walk(false) }
+
+// Scan is All for a caller that keeps no value past its turn: a value yielded, and what it
+// points to, is the caller's only until it asks for the next, when a value from disk is read
+// into the same place. Its strings, never overwritten, may be kept. Walking a run this way
+// allocates no value per finding (checker.FindingScanner). A long list on disk is merged
+// ahead of the caller, on another core (scanAhead).
+func (l *sortedList[T]) Scan() iter.Seq[*T] {
+	disk := slices.ContainsFunc(l.sources, func(s mergeInput[T]) bool { return s.mem == nil })
+	if l.cfg.clone == nil || !disk || l.n < aheadMin || runtime.GOMAXPROCS(0) < 2 {
+		return l.walk(true)
+	}
+	return l.scanAhead()
+}
+
+// Merging ahead: the values go to the caller in batches of aheadBatch, of which there are
+// aheadBatches, reused; a list of fewer than aheadMin values is not worth a goroutine.
+const (
+	aheadBatch   = 256
+	aheadBatches = 3
+	aheadMin     = 4 * aheadBatch
+)
+
+// valueSpare is where a value copied into a batch keeps what it points to, reused batch
+// after batch (cloneFinding).
+type valueSpare struct {
+	ints  [3]int
+	dates []record.Date
+	strs  []string
+}
+
+type aheadSlot[T any] struct {
+	v     T
+	spare valueSpare
+}
+
+// scanAhead is Scan with the merge, and the reading back of the runs, on a goroutine of its
+// own, a batch of values ahead of the caller: the report is written after the check, when the
+// workers are done and a core is free, and reading the runs back was about half of writing
+// it. What it holds beside the walk is the batches, a few hundred values (about 100 KiB): not
+// a read-ahead of each run, whose buffers grew with the number of runs (docs/performance.md).
+func (l *sortedList[T]) scanAhead() iter.Seq[*T] {
+	return func(yield func(*T) bool) {
+		if l.err != nil {
+			return
+		}
+		full := make(chan []aheadSlot[T], aheadBatches)
+		free := make(chan []aheadSlot[T], aheadBatches)
+		for range aheadBatches {
+			free <- make([]aheadSlot[T], 0, aheadBatch)
+		}
+		done := make(chan struct{})
+		var wg sync.WaitGroup
+		wg.Go(func() {
+			defer close(full)
+			b := <-free
+			for v := range l.walk(true) {
+				b = b[:len(b)+1]
+				s := &b[len(b)-1]
+				l.cfg.clone(&s.v, v, &s.spare)
+				if len(b) < cap(b) {
+					continue
+				}
+				select {
+				case full <- b:
+				case <-done:
+					return
+				}
+				select {
+				case b = <-free:
+				case <-done:
+					return
+				}
+				b = b[:0]
+			}
+			if len(b) > 0 {
+				select {
+				case full <- b:
+				case <-done:
+				}
+			}
+		})
+		// The merge's error (l.err) is set before the goroutine ends, and so before Scan
+		// returns: the caller reads it with Err once the walk is over.
+		defer func() {
+			close(done)
+			wg.Wait()
+		}()
+		for b := range full {
+			for i := range b {
+				if !yield(&b[i].v) {
+					return
+				}
+			}
+			free <- b // never waits: there are only aheadBatches batches
+		}
+	}
+}
+
+func (l *sortedList[T]) walk(reuse bool) iter.Seq[*T] {
 	return func(yield func(*T) bool) {
 		if l.err != nil {
 			return
@@ -378,7 +494,8 @@ func (l *sortedList[T]) All() iter.Seq[*T] {
 			c.src = &l.sources[i]
 			if c.src.mem == nil {
 				c.r = bufio.NewReaderSize(io.NewSectionReader(c.src.file.f, c.src.run.off, c.src.run.size), bufSize)
-				c.decode = l.cfg.codec.decoder()
+				c.decode = l.cfg.codec.decoder(reuse)
+				c.reuse = reuse
 			}
 			v, err := c.read()
 			if err != nil {
@@ -391,8 +508,12 @@ func (l *sortedList[T]) All() iter.Seq[*T] {
 			}
 		}
 		for len(h.idx) > 0 {
+			// The head is yielded before its source reads the next value, which may be read
+			// into the same place.
 			i := h.idx[0]
-			v := heads[i]
+			if !yield(heads[i]) {
+				return
+			}
 			next, err := cursors[i].read()
 			if err != nil {
 				l.fail(i, err)
@@ -403,9 +524,6 @@ func (l *sortedList[T]) All() iter.Seq[*T] {
 			} else {
 				heads[i] = next
 				h.fix0()
-			}
-			if !yield(v) {
-				return
 			}
 		}
 	}
@@ -470,3 +588,6 @@ func (h *mergeHeap[T]) fix0() {
 		p = c
 	}
 }
+
+// A list of findings kept in runs can be walked without a finding allocated for each.
+var _ checker.FindingScanner = (*sortedList[checker.Finding])(nil)

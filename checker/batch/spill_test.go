@@ -232,7 +232,7 @@ func roundTrip[T any](t *testing.T, codec runCodec[T], values []T) []T {
 		t.Fatal(err)
 	}
 	r := bufio.NewReader(&buf)
-	dec := codec.decoder()
+	dec := codec.decoder(false)
 	out := make([]T, len(values))
 	for i := range out {
 		if err := dec(r, &out[i]); err != nil {

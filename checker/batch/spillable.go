@@ -13,7 +13,8 @@ type Spill[T any] struct {
 }
 
 // SpillCodec writes values to a run and reads them back. Each run is written and read from
-// its start with a fresh encoder and decoder, so either may keep state within a run.
+// its start with a fresh encoder and decoder, so either may keep state within a run. The
+// decoder gives each value its own: SortedList.All, not Scan, is what a caller walks.
 type SpillCodec[T any] struct {
 	Encoder func() func(w *bufio.Writer, v *T)
 	Decoder func() func(r *bufio.Reader, v *T) error
@@ -25,7 +26,8 @@ type SpillCodec[T any] struct {
 // what names the values in errors: "differences".
 func NewSpill[T any](what string, cmp func(a, b *T) int, size func(v *T) int64, codec SpillCodec[T], budget int64, dir string) *Spill[T] {
 	return &Spill[T]{cfg: spillConfig[T]{what: what, cmp: cmp, size: size,
-		codec: runCodec[T]{encoder: codec.Encoder, decoder: codec.Decoder}, budget: budget, dir: dir}}
+		codec:  runCodec[T]{encoder: codec.Encoder, decoder: func(bool) func(*bufio.Reader, *T) error { return codec.Decoder() }},
+		budget: budget, dir: dir}}
 }
 
 // SorterBudget is one sorter's share of a budget of sort memory shared by workers sorters,

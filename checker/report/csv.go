@@ -4,7 +4,6 @@ import (
 	"encoding/csv"
 	"io"
 	"strconv"
-	"strings"
 
 	"github.com/wtcheck/wtcheck/checker"
 )
@@ -26,7 +25,7 @@ func CSV(w io.Writer, r *checker.Report) error {
 	if err := cw.Write(csvHeader); err != nil {
 		return err
 	}
-	for f := range r.Listed() {
+	for f := range r.Scanned() {
 		row := []string{f.CaseID, f.Edition, f.Rule, f.Subject, f.Referral, string(f.Status), string(f.Severity),
 			f.Start.String(), f.Due.String(), f.Done.String(), intCell(f.LateWorkingDays), intCell(f.LateDays),
 			intCell(f.WorkingDaysLeft), strconv.FormatBool(f.DueSoon), f.Team, f.Message, f.Citation, f.Pack, f.IncidentID, f.AreaID}
@@ -67,7 +66,11 @@ func intCell(p *int) string {
 
 // defuseFormula stops a spreadsheet from evaluating a cell that starts like a formula.
 func defuseFormula(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+	if s == "" {
+		return s
+	}
+	switch s[0] {
+	case '=', '+', '-', '@', '\t', '\r':
 		if _, err := strconv.Atoi(s); err == nil {
 			return s // a negative number is a number
 		}

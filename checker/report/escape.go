@@ -30,9 +30,16 @@ func needsQuoting(s string) bool {
 	if strings.HasPrefix(s, "::") || strings.HasPrefix(s, "##[") {
 		return true
 	}
-	for _, r := range s {
-		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || r == unicode.ReplacementChar {
-			return true
+	// Printable ASCII, nearly every cell of a report, is read a byte at a time; the runes
+	// are looked at from the first byte that is not (a control, or the start of a rune).
+	for i := range len(s) {
+		if c := s[i]; c < 0x20 || c >= 0x7f {
+			for _, r := range s[i:] {
+				if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || r == unicode.ReplacementChar {
+					return true
+				}
+			}
+			return false
 		}
 	}
 	return false

@@ -138,6 +138,11 @@ func TestPlain(t *testing.T) {
 		"##[error]x":     `"##[error]x"`,
 		"line\u2028next": `"line\u2028next"`,
 		"a:b":            "a:b",
+		// After printable ASCII: a delete, a C1 control, a bad byte, and letters that are fine.
+		"C-1\x7f":     `"C-1\x7f"`,
+		"C-1 \u0085":  `"C-1 \u0085"`,
+		"C-1 \xffé":   `"C-1 \xffé"`,
+		"C-1 élan 测试": "C-1 élan 测试",
 	} {
 		if got := plain(in); got != want {
 			t.Errorf("plain(%q) = %s, want %s", in, got, want)

@@ -139,7 +139,8 @@ func TestCSVReadsBack(t *testing.T) {
 }
 
 func TestCSVDefusesFormulas(t *testing.T) {
-	for in, want := range map[string]string{"=HYPERLINK(1)": "'=HYPERLINK(1)", "+1+1": "'+1+1", "@SUM(A1)": "'@SUM(A1)", "-12": "-12", "C-1": "C-1", "": ""} {
+	for in, want := range map[string]string{"=HYPERLINK(1)": "'=HYPERLINK(1)", "+1+1": "'+1+1", "@SUM(A1)": "'@SUM(A1)", "-12": "-12", "C-1": "C-1", "": "",
+		"\tx": "'\tx", "\rx": "'\rx", "-x": "'-x", "é=": "é="} {
 		if got := defuseFormula(in); got != want {
 			t.Errorf("defuseFormula(%q) = %q, want %q", in, got, want)
 		}

@@ -15,7 +15,7 @@ import (
 // record that could not be checked and each data warning; then the summary.
 func GitHub(w io.Writer, r *checker.Report) error {
 	ew := &errWriter{w: w}
-	for f := range r.Listed() {
+	for f := range r.Scanned() {
 		var level string
 		switch {
 		case f.Status == checker.StatusBreach && f.Severity == checker.SeverityBreach:

@@ -46,7 +46,7 @@ func GitLab(w io.Writer, r *checker.Report) error {
 		jw.raw("\n  ")
 		jw.value(issue, "  ")
 	}
-	for f := range r.Listed() {
+	for f := range r.Scanned() {
 		if f.Status != checker.StatusBreach {
 			continue
 		}

@@ -27,13 +27,14 @@ func JSON(w io.Writer, r *checker.Report) error {
 	} else {
 		jw.raw("[")
 		first := true
-		for f := range r.Listed() {
+		enc := newFindingJSON("    ", true)
+		for f := range r.Scanned() {
 			if !first {
 				jw.raw(",")
 			}
 			first = false
 			jw.raw("\n    ")
-			jw.value(f, "    ")
+			jw.bytes(enc.encode(f))
 		}
 		jw.raw("\n  ]")
 	}
@@ -92,6 +93,12 @@ type jsonWriter struct {
 func (jw *jsonWriter) raw(s string) {
 	if jw.err == nil {
 		_, jw.err = io.WriteString(jw.w, s)
+	}
+}
+
+func (jw *jsonWriter) bytes(b []byte) {
+	if jw.err == nil {
+		_, jw.err = jw.w.Write(b)
 	}
 }
 

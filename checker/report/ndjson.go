@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/json"
 	"io"
 
 	"github.com/wtcheck/wtcheck/checker"
@@ -11,10 +10,10 @@ import (
 // streaming into other tools. Errors and the summary are not findings and are left out; the
 // command prints the summary on standard error.
 func NDJSON(w io.Writer, r *checker.Report) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	for f := range r.Listed() {
-		if err := enc.Encode(f); err != nil {
+	enc := newFindingJSON("", false)
+	for f := range r.Scanned() {
+		line := append(enc.encode(f), '\n')
+		if _, err := w.Write(line); err != nil {
 			return err
 		}
 	}

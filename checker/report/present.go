@@ -26,26 +26,27 @@ func StatusLabel(f *checker.Finding) string {
 
 // Lateness says how late, how overdue, or how long is left, and marks a count that crossed
 // bank holidays projected by rule rather than published.
-func Lateness(f *checker.Finding) string {
-	s := lateness(f)
-	if len(f.ProjectedHolidays) > 0 && s != "-" {
-		s += " (projected holidays)"
-	}
-	return s
-}
+func Lateness(f *checker.Finding) string { return string(appendLateness(nil, f)) }
 
-func lateness(f *checker.Finding) string {
+// appendLateness appends what Lateness says. strconv, not fmt, and no string made: this is a
+// cell of every row of a large text report.
+func appendLateness(b []byte, f *checker.Finding) []byte {
 	switch {
 	case f.LateWorkingDays != nil && !f.Done.IsZero():
-		return fmt.Sprintf("%d wd late", *f.LateWorkingDays)
+		b = append(strconv.AppendInt(b, int64(*f.LateWorkingDays), 10), " wd late"...)
 	case f.LateWorkingDays != nil:
-		return fmt.Sprintf("%d wd overdue", *f.LateWorkingDays)
+		b = append(strconv.AppendInt(b, int64(*f.LateWorkingDays), 10), " wd overdue"...)
 	case f.WorkingDaysLeft != nil && f.DueSoon:
-		return fmt.Sprintf("%d wd left (due soon)", *f.WorkingDaysLeft)
+		b = append(strconv.AppendInt(b, int64(*f.WorkingDaysLeft), 10), " wd left (due soon)"...)
 	case f.WorkingDaysLeft != nil:
-		return fmt.Sprintf("%d wd left", *f.WorkingDaysLeft)
+		b = append(strconv.AppendInt(b, int64(*f.WorkingDaysLeft), 10), " wd left"...)
+	default:
+		return append(b, '-')
 	}
-	return "-"
+	if len(f.ProjectedHolidays) > 0 {
+		b = append(b, " (projected holidays)"...)
+	}
+	return b
 }
 
 // ErrorLine describes one error entry on a line, its file name, case id and message made

@@ -48,7 +48,47 @@ func statusColour(f *checker.Finding) string {
 	return ""
 }
 
-func text(w io.Writer, r *checker.Report, colour bool) error {
+// TextLayout is what the text table needs to know of the whole list before its first row:
+// each column's width and whether any finding rests on a proxy. A check can measure it as it
+// lists the findings (batch.Options.Listing, one TextLayout a worker, merged), on the workers,
+// so that the table is written in one walk of the list; without it the writer walks the list
+// once more to measure it, which for a list kept on disk decodes every finding twice.
+type TextLayout struct {
+	widths  [textColumns - 1]int // the last column is not padded
+	proxies bool
+	n       int // findings measured: a layout is used only for a list of as many
+}
+
+// textColumns is the number of columns of the text table.
+const textColumns = 8
+
+// Add measures one listed finding.
+func (l *TextLayout) Add(f *checker.Finding) {
+	measureRow(f, l.widths[:])
+	l.proxies = l.proxies || len(f.Proxies) > 0
+	l.n++
+}
+
+// Merge adds what another layout measured (another worker's findings) to l.
+func (l *TextLayout) Merge(o *TextLayout) {
+	for i, w := range o.widths {
+		l.widths[i] = max(l.widths[i], w)
+	}
+	l.proxies = l.proxies || o.proxies
+	l.n += o.n
+}
+
+// TextWith is Text (or, with colour, ColourText) laid out with a layout measured as the
+// report's findings were listed, so that the list is walked once. A layout that did not
+// measure as many findings as the report lists (it was measured for another list) is not
+// trusted: the writer then measures the list itself, and the table is the same.
+func TextWith(l *TextLayout, colour bool) Writer {
+	return checkList(func(w io.Writer, r *checker.Report) error { return textLaidOut(w, r, colour, l) })
+}
+
+func text(w io.Writer, r *checker.Report, colour bool) error { return textLaidOut(w, r, colour, nil) }
+
+func textLaidOut(w io.Writer, r *checker.Report, colour bool, layout *TextLayout) error {
 	paint := func(code, s string) string {
 		if !colour || code == "" {
 			return s
@@ -56,24 +96,23 @@ func text(w io.Writer, r *checker.Report, colour bool) error {
 		return code + s + reset
 	}
 	ew := &errWriter{w: w}
-	proxies := false
-	if r.ListedLen() > 0 {
+	if n := r.ListedLen(); n > 0 {
 		// The table is laid out as text/tabwriter would (each column as wide as its widest
-		// cell, in runes, and two spaces), but from two walks of the list, one to measure
-		// and one to write, because tabwriter holds every row until the end, which for a
-		// large report is more than the findings themselves.
+		// cell, in runes, and two spaces), but from a layout measured beforehand, not by
+		// holding every row until the end, as tabwriter does, which for a large report is more
+		// than the findings themselves.
 		header := []string{"CASE", "EDITION", "RULE", "SUBJECT", "STATUS", "DUE", "DONE", "LATE / LEFT"}
-		widths := make([]int, len(header)-1)
-		measure := func(row []string) {
-			for i := range widths {
-				widths[i] = max(widths[i], utf8.RuneCountInString(row[i]))
+		if layout == nil || layout.n != n {
+			layout = new(TextLayout)
+			for f := range r.Scanned() {
+				layout.Add(f)
 			}
 		}
-		measure(header)
-		for f := range r.Listed() {
-			measureRow(f, widths)
-			proxies = proxies || len(f.Proxies) > 0
+		widths := layout.widths
+		for i := range widths {
+			widths[i] = max(widths[i], utf8.RuneCountInString(header[i]))
 		}
+		proxies := layout.proxies
 		var line []byte
 		write := func(row []string, status string) {
 			line = line[:0]
@@ -94,12 +133,13 @@ func text(w io.Writer, r *checker.Report, colour bool) error {
 			ew.Write(line)
 		}
 		write(header, "")
-		for f := range r.Listed() {
+		for f := range r.Scanned() {
 			status := ""
 			if colour {
 				status = statusColour(f)
 			}
-			write(textRow(f), status)
+			line = appendTextRow(line[:0], f, &widths, status)
+			ew.Write(line)
 		}
 		if proxies {
 			fmt.Fprintln(ew, "(proxy): the finding rests on a stand-in the import was asked for; the JSON report names it.")
@@ -173,6 +213,49 @@ func textRow(f *checker.Finding) []string {
 		status += " (proxy)"
 	}
 	return []string{plain(f.RecordID()), plain(EditionLabel(f)), f.Rule, plain(f.Subject), status, dash(f.Due.String()), dash(f.Done.String()), Lateness(f)}
+}
+
+// appendTextRow appends f's row of the table, padded to widths, with the status cell in
+// the colour status ("" for none), as write lays out textRow's cells, but writes the dates
+// and the lateness into the line instead of making strings of them: three allocations a row
+// of a large report.
+func appendTextRow(line []byte, f *checker.Finding, widths *[textColumns - 1]int, status string) []byte {
+	pad := func(i, n int) {
+		for range widths[i] + 2 - n {
+			line = append(line, ' ')
+		}
+	}
+	cell := func(i int, s string) {
+		line = append(line, s...)
+		pad(i, utf8.RuneCountInString(s))
+	}
+	cell(0, plain(f.RecordID()))
+	cell(1, plain(EditionLabel(f)))
+	cell(2, f.Rule)
+	cell(3, plain(f.Subject))
+	label := StatusLabel(f)
+	if len(f.Proxies) > 0 {
+		label += " (proxy)"
+	}
+	if status != "" {
+		line = append(line, status...)
+		line = append(line, label...)
+		line = append(line, reset...)
+		pad(statusColumn, utf8.RuneCountInString(label))
+	} else {
+		cell(statusColumn, label)
+	}
+	for i, d := range [2]record.Date{f.Due, f.Done} {
+		if !d.InRange() { // not recorded ("-"), or out of the calendar's range
+			cell(5+i, dash(d.String()))
+			continue
+		}
+		start := len(line)
+		line = appendDate(line, d)
+		pad(5+i, len(line)-start)
+	}
+	line = appendLateness(line, f)
+	return append(line, '\n')
 }
 
 // measureRow widens widths to the cells of f's row, as textRow makes them, the last cell

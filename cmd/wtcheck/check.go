@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -99,7 +100,8 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 	if err != nil {
 		return err
 	}
-	if f.format == "text" && (f.output == "" || f.output == "-") && colourful(cmd.OutOrStdout()) {
+	colour := f.format == "text" && (f.output == "" || f.output == "-") && colourful(cmd.OutOrStdout())
+	if colour {
 		write = report.ColourText
 	}
 	red, err := f.redactor()
@@ -179,6 +181,17 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 	if err := f.sortFlags.apply(&opts); err != nil {
 		return err
 	}
+	var layouts []*report.TextLayout
+	if f.format == "text" && !slices.ContainsFunc(listed, func(st checker.Status) bool { return !slices.Contains(show, st) }) {
+		// The text table's widths are measured on the workers as the findings are listed,
+		// so that the table is written in one walk of them. (A table that shows fewer
+		// statuses than the pass lists, for another -o report, measures itself.)
+		opts.Listing = func() func(*checker.Finding) {
+			l := new(report.TextLayout)
+			layouts = append(layouts, l)
+			return l.Add
+		}
+	}
 	if f.baseline != "" {
 		in, err := safefile.Open(f.baseline, maxBaselineBytes)
 		if err != nil {
@@ -218,6 +231,13 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 	// it was (see writeExtras).
 	if err := writeExtras(rep, listed, extras); err != nil {
 		return err
+	}
+	if opts.Listing != nil {
+		var layout report.TextLayout
+		for _, l := range layouts {
+			layout.Merge(l)
+		}
+		write = report.TextWith(&layout, colour)
 	}
 	if err := write(out, showing(rep, listed, show)); err != nil {
 		return err

@@ -193,4 +193,15 @@ func (l *filtered) All() iter.Seq[*checker.Finding] {
 	}
 }
 
+// Scan is All for a writer that keeps no finding past its turn (checker.FindingScanner).
+func (l *filtered) Scan() iter.Seq[*checker.Finding] {
+	return func(yield func(*checker.Finding) bool) {
+		for f := range checker.ScanFindings(l.list) {
+			if slices.Contains(l.show, f.Status) && !yield(f) {
+				return
+			}
+		}
+	}
+}
+
 func (l *filtered) Err() error { return l.list.Err() }

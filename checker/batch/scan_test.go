@@ -1,0 +1,245 @@
+package batch
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"io"
+	"iter"
+	"math"
+	"reflect"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/wtcheck/wtcheck/checker"
+	"github.com/wtcheck/wtcheck/record"
+)
+
+// scanCopy walks seq and copies each finding, with what it points to, as a caller of Scan
+// must to keep it; it also returns each finding's message as yielded (a string may be kept),
+// and the places the findings were yielded in.
+func scanCopy(seq iter.Seq[*checker.Finding]) (got []checker.Finding, messages []string, places map[*checker.Finding]bool) {
+	places = map[*checker.Finding]bool{}
+	for f := range seq {
+		got = append(got, *f)
+		g := &got[len(got)-1]
+		for _, p := range []**int{&g.LateWorkingDays, &g.LateDays, &g.WorkingDaysLeft} {
+			if *p != nil {
+				v := **p
+				*p = &v
+			}
+		}
+		if g.ProjectedHolidays != nil {
+			g.ProjectedHolidays = append([]record.Date{}, g.ProjectedHolidays...)
+		}
+		if g.Proxies != nil {
+			g.Proxies = append([]string{}, g.Proxies...)
+		}
+		messages = append(messages, f.Message)
+		places[f] = true
+	}
+	return got, messages, places
+}
+
+// TestScanAsAll: Scan yields, in order, the findings All yields, whether it merges on the
+// caller's goroutine (reading each of a run's findings into one place, so that a walk
+// allocates no finding for each) or ahead of it, in batches; and the strings it yields stay
+// true after the walk has moved on.
+func TestScanAsAll(t *testing.T) {
+	rep, list := spilledReport(t, 130)
+	defer rep.Close()
+	want, err := checker.CollectFindings(list)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(want) < 2*aheadMin || list.cfg.clone == nil {
+		t.Fatalf("%d findings (clone set: %v); want %d or more, to be merged ahead", len(want), list.cfg.clone != nil, 2*aheadMin)
+	}
+	runs, mem := 0, 0
+	for _, s := range list.sources {
+		if s.mem != nil {
+			mem += s.mem.n
+		} else {
+			runs++
+		}
+	}
+	for _, tc := range []struct {
+		name   string
+		seq    iter.Seq[*checker.Finding]
+		places int // at most
+	}{
+		{"on the caller's goroutine", list.walk(true), runs + mem}, // one place a run, and each held in memory
+		{"ahead", list.scanAhead(), aheadBatch * aheadBatches},
+		{"Scan", list.Scan(), aheadBatch * aheadBatches},
+	} {
+		got, messages, places := scanCopy(tc.seq)
+		if err := list.Err(); err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(want) {
+			t.Fatalf("%s: %d findings, All %d", tc.name, len(got), len(want))
+		}
+		for i := range want {
+			if !reflect.DeepEqual(got[i], want[i]) {
+				t.Fatalf("%s: finding %d:\nScan %+v\n All %+v", tc.name, i, got[i], want[i])
+			}
+			if messages[i] != want[i].Message {
+				t.Fatalf("%s: finding %d's message, kept from Scan, now reads %q; want %q", tc.name, i, messages[i], want[i].Message)
+			}
+		}
+		if runs < 2 || len(places) > tc.places {
+			t.Errorf("%s: findings yielded in %d places; want %d at most (%d runs, two or more)", tc.name, len(places), tc.places, runs)
+		}
+	}
+	all := testing.AllocsPerRun(3, func() {
+		for range list.All() {
+		}
+	})
+	scan := testing.AllocsPerRun(3, func() {
+		for range list.walk(true) {
+		}
+	})
+	ahead := testing.AllocsPerRun(3, func() {
+		for range list.scanAhead() {
+		}
+	})
+	// Scan reads each finding of a run into one place (its strings are still made), and
+	// merging ahead adds the batches, not an allocation a finding.
+	if all < float64(len(want)) || scan > all-float64(len(want)) || ahead > scan+64 {
+		t.Errorf("a walk of %d findings in %d runs allocates %.0f times with All, %.0f with Scan, %.0f ahead; want Scan to allocate one a finding fewer than All, and a few more ahead",
+			len(want), runs, all, scan, ahead)
+	}
+}
+
+// TestScanAheadStopsEarly: a caller that stops merging ahead, at any point of a batch, stops
+// the goroutine merging for it before Scan returns, and the list can be walked again.
+func TestScanAheadStopsEarly(t *testing.T) {
+	rep, list := spilledReport(t, 100)
+	defer rep.Close()
+	want, err := checker.CollectFindings(list)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := runtime.NumGoroutine()
+	for _, stop := range []int{1, 2, aheadBatch - 1, aheadBatch, aheadBatch + 1, aheadBatch * aheadBatches, len(want) - 1} {
+		n := 0
+		for f := range list.scanAhead() {
+			if f.CaseID != want[n].CaseID || f.Rule != want[n].Rule || f.Subject != want[n].Subject {
+				t.Fatalf("stopping at %d: finding %d is %s %s %s, want %s %s %s", stop, n, f.CaseID, f.Rule, f.Subject, want[n].CaseID, want[n].Rule, want[n].Subject)
+			}
+			n++
+			if n == stop {
+				break
+			}
+		}
+		if n != stop || list.Err() != nil {
+			t.Fatalf("stopped at %d of %d, error %v", n, stop, list.Err())
+		}
+	}
+	if after := runtime.NumGoroutine(); after > before {
+		t.Errorf("%d goroutines before, %d after walks stopped early: a merge goroutine was left running", before, after)
+	}
+	got, _, _ := scanCopy(list.scanAhead())
+	if !reflect.DeepEqual(got, want) {
+		t.Error("a whole walk after walks stopped early differs from All")
+	}
+}
+
+// TestScanRunDamaged: a run cut short ends a Scan with the error, as it ends All, merging on
+// the caller's goroutine (a short list) or ahead of it (a long one).
+func TestScanRunDamaged(t *testing.T) {
+	for _, cases := range []int{40, 100} {
+		rep, list := spilledReport(t, cases)
+		if err := list.files[0].f.Truncate(list.sources[0].run.size / 2); err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for range rep.Scanned() {
+			n++
+		}
+		if err := rep.ListErr(); err == nil || n >= rep.ListedLen() || !strings.Contains(err.Error(), "unexpected EOF") {
+			t.Errorf("%d cases (%d findings): scanned %d, error %v; want unexpected EOF before the end", cases, rep.ListedLen(), n, err)
+		}
+		rep.Close()
+	}
+}
+
+// TestCloneFindingOwnsWhatItPointsTo: a finding cloned for a batch is equal to its source and
+// shares nothing with it that the source's next reading would overwrite: every field that
+// points somewhere (a field of such a kind added to Finding and not copied fails here), with
+// lists empty and nil kept apart.
+func TestCloneFindingOwnsWhatItPointsTo(t *testing.T) {
+	var src checker.Finding
+	fillFields(t, reflect.ValueOf(&src).Elem(), 1)
+	var dst checker.Finding
+	var spare valueSpare
+	for range 2 { // the second time into the same place and spare
+		cloneFinding(&dst, &src, &spare)
+		if !reflect.DeepEqual(dst, src) {
+			t.Fatalf("clone %+v, want %+v", dst, src)
+		}
+		v, w := reflect.ValueOf(&dst).Elem(), reflect.ValueOf(&src).Elem()
+		for i := range v.NumField() {
+			a, b := v.Field(i), w.Field(i)
+			switch a.Kind() {
+			case reflect.Pointer, reflect.Slice, reflect.Map:
+				if a.Pointer() == b.Pointer() {
+					t.Errorf("the clone's %s points where the source's does", v.Type().Field(i).Name)
+				}
+			}
+		}
+	}
+	for _, lists := range []struct {
+		holidays []record.Date
+		proxies  []string
+	}{{nil, nil}, {[]record.Date{}, []string{}}} {
+		src := checker.Finding{ProjectedHolidays: lists.holidays, Proxies: lists.proxies}
+		cloneFinding(&dst, &src, &spare)
+		if (dst.ProjectedHolidays == nil) != (lists.holidays == nil) || (dst.Proxies == nil) != (lists.proxies == nil) ||
+			len(dst.ProjectedHolidays) != 0 || len(dst.Proxies) != 0 {
+			t.Errorf("cloned lists %#v and %#v, want %#v and %#v", dst.ProjectedHolidays, dst.Proxies, lists.holidays, lists.proxies)
+		}
+	}
+}
+
+// TestRunReaderVarints: the run reader reads numbers as binary.ReadUvarint does, and a number
+// cut short or longer than 64 bits is an error, not a wrong number.
+func TestRunReaderVarints(t *testing.T) {
+	var buf []byte
+	unsigned := []uint64{0, 1, 127, 128, 300, 1 << 21, 1<<35 + 3, math.MaxUint32, math.MaxUint64}
+	signed := []int64{0, -1, 1, -64, 64, math.MinInt64, math.MaxInt64}
+	for _, x := range unsigned {
+		buf = binary.AppendUvarint(buf, x)
+	}
+	for _, x := range signed {
+		buf = binary.AppendVarint(buf, x)
+	}
+	rr := newRunReader(bufio.NewReader(bytes.NewReader(buf)), 0)
+	for _, want := range unsigned {
+		if got := rr.uvarint(); got != want || rr.err != nil {
+			t.Errorf("uvarint %d, error %v; want %d", got, rr.err, want)
+		}
+	}
+	for _, want := range signed {
+		if got := rr.varint(); got != want || rr.err != nil {
+			t.Errorf("varint %d, error %v; want %d", got, rr.err, want)
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		in   []byte
+		want error
+	}{
+		{"cut short", []byte{0x80, 0x80}, io.ErrUnexpectedEOF},
+		{"nothing", nil, io.ErrUnexpectedEOF},
+		{"past 64 bits", bytes.Repeat([]byte{0xff}, 10), errDamagedRun},
+		{"eleven bytes", append(bytes.Repeat([]byte{0x80}, 10), 0), errDamagedRun},
+	} {
+		rr := newRunReader(bufio.NewReader(bytes.NewReader(tc.in)), 0)
+		if got := rr.uvarint(); got != 0 || !errors.Is(rr.err, tc.want) {
+			t.Errorf("%s: %d, error %v; want 0 and %v", tc.name, got, rr.err, tc.want)
+		}
+	}
+}
