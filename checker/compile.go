@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"cel.dev/cel-go/cel"
 	"cel.dev/cel-go/common"
@@ -309,6 +310,13 @@ func (rc *ruleCompiler) check(env *cel.Env, e Expr) (*cel.Ast, *cel.Issues) {
 // is made by envOptions, with the same parser options, so a source parses alike in all.
 var parsedSources sync.Map // string -> *exprpb.ParsedExpr
 
+// parsedKept counts the sources parsedSources holds, which stops growing at maxParsedKept: the
+// shipped packs have about 600 expressions, and a process that compiles many local packs
+// parses the rest afresh rather than hold every source it ever saw.
+var parsedKept atomic.Int64
+
+const maxParsedKept = 10000
+
 // parseShared parses src in env, or rebuilds what an earlier parse of it gave. A source that
 // does not parse is parsed afresh each time, for its errors.
 func parseShared(env *cel.Env, src string) (*cel.Ast, *cel.Issues) {
@@ -319,8 +327,12 @@ func parseShared(env *cel.Env, src string) (*cel.Ast, *cel.Issues) {
 	if iss.Err() != nil {
 		return ast, iss
 	}
-	if pe, err := cel.AstToParsedExpr(ast); err == nil {
-		parsedSources.Store(src, pe)
+	if parsedKept.Load() < maxParsedKept {
+		if pe, err := cel.AstToParsedExpr(ast); err == nil {
+			if _, had := parsedSources.LoadOrStore(src, pe); !had {
+				parsedKept.Add(1)
+			}
+		}
 	}
 	return ast, iss
 }
