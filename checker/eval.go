@@ -258,11 +258,10 @@ type evaluator struct {
 }
 
 // activations are reused from target to target (one for the target, one for an interval's
-// item, one for a message), so that evaluating a rule
-// allocates none: an activation handed to CEL escapes, and one a target was most of what a
-// check allocated. Each is set before it is read. They are kept apart from the evaluator,
-// which is emptied for every case, because emptying them too (1 KB of pointers) was a
-// third of what starting a case cost.
+// item, one for a message), so that evaluating a rule allocates none: an activation handed to
+// CEL escapes, and one a target was most of what a check allocated. Each is set before it is
+// read. They are kept apart from the evaluator, which is emptied for every case, because
+// emptying them too (1 KB of pointers) was a third of what starting a case cost.
 type activations struct {
 	onTarget, onItem, onMessage vars
 }
@@ -642,7 +641,7 @@ func (ev *evaluator) target(cr *compiledRule, act *vars, f *Finding, whenLacks, 
 	// the record's partial history invents no others.
 	n, ok := items.Size().(types.Int)
 	if !ok {
-		ev.fail(f, fmt.Errorf("each: a list of no size"))
+		ev.fail(f, fmt.Errorf("each: want a list with a size, got %s", out.Type().TypeName()))
 		return
 	}
 	// The item's activation is the target's with the item added; it is set up once, and each
