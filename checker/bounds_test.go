@@ -11,6 +11,13 @@ import (
 
 // assertPack is a pack of one rule, asserting expr on each referral.
 func assertPack(expr string) string {
+	return probePack(`    assert: "` + expr + `"
+`)
+}
+
+// probePack is a pack of one referral rule, "probe", whose body (its assert or deadline,
+// indented as a rule's keys) is given.
+func probePack(body string) string {
 	return `
 id: bounds
 edition: "test"
@@ -23,8 +30,7 @@ rules:
     severity: info
     citation: {chapter: "1"}
     scope: referral
-    assert: "` + expr + `"
-`
+` + body
 }
 
 // evalAssert checks testCase with a one-rule pack and returns the rule's status, or its
@@ -445,23 +451,11 @@ func TestLookupsAgreeWithTheRecord(t *testing.T) {
 // null, is CEL's to judge, with CEL's error, whether or not the date path reads the rest.
 func TestDatePathLeavesErrorsToCEL(t *testing.T) {
 	pack := func(due string) string {
-		return `
-id: bounds
-edition: "test"
-title: Test pack
-document: Test guidance
-in_force: {from: 2020-01-01}
-rules:
-  - id: probe
-    title: Probe
-    severity: info
-    citation: {chapter: "1"}
-    scope: referral
-    deadline:
+		return probePack(`    deadline:
       start: referral.received
       due: "` + due + `"
       done: referral.decision
-`
+`)
 	}
 	for _, tc := range []struct{ due, wantErr string }{
 		{"addDays(start, 40000000)", "deadline.due: addDays: a count of 40000000 falls outside the calendar's range (1900-01-01 to 2200-12-31)"},

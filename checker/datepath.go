@@ -48,24 +48,16 @@ func (b *fastBuilder) date(e celast.Expr, counts map[string]dateCount) datePath 
 		if sel.IsTestOnly() {
 			return nil
 		}
-		t, ok := objectTypeNamed(b.native.GetType(sel.Operand().ID()).TypeName())
-		if !ok {
-			return nil
-		}
-		f, ok := t.fields[sel.FieldName()]
-		if !ok || f.date == nil {
-			return nil
-		}
-		operand := b.build(sel.Operand())
-		if operand == nil {
+		fo, _ := b.fieldOf(e)
+		if fo == nil || fo.f.date == nil {
 			return nil
 		}
 		return func(act *vars) (record.Date, bool) {
-			o, ok := operand(act).(*celObject)
-			if !ok || o.t != t {
+			v, ok := fo.object(act)
+			if !ok {
 				return record.Date{}, false
 			}
-			d := f.date(o.v)
+			d := fo.f.date(v)
 			return d, d.IsZero() || d.InRange()
 		}
 	case celast.CallKind:
@@ -116,14 +108,11 @@ func dateOfVal(v ref.Val) (record.Date, bool) {
 // test in the packs' conditions) through its date path, without making it a CEL value. It
 // gives nil for any other comparison, and for a counted expression.
 func (b *fastBuilder) dateIsNull(argExprs []celast.Expr, negate bool) fastPath {
-	if b.costs != nil || len(argExprs) != 2 {
+	if b.costs != nil {
 		return nil
 	}
-	x, null := argExprs[0], argExprs[1]
-	if x.Kind() == celast.LiteralKind {
-		x, null = null, x
-	}
-	if null.Kind() != celast.LiteralKind || null.AsLiteral() != types.NullValue || b.native.GetType(x.ID()).Kind() != types.TimestampKind {
+	x, lit, ok := withLiteral(argExprs)
+	if !ok || lit != types.NullValue || b.native.GetType(x.ID()).Kind() != types.TimestampKind {
 		return nil
 	}
 	d := b.date(x, nil)

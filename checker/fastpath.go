@@ -301,33 +301,32 @@ func (b *fastBuilder) selectField(e celast.Expr) fastPath {
 	if sel.IsTestOnly() {
 		return nil // has(): CEL's presence test
 	}
+	fo, known := b.fieldOf(e)
+	switch {
+	case known && fo == nil:
+		return nil
+	case known && fo.f.list:
+		return func(act *vars) ref.Val {
+			v, ok := fo.object(act)
+			if !ok {
+				return nil
+			}
+			return act.index.listField(v, fo.f)
+		}
+	case known:
+		return func(act *vars) ref.Val {
+			v, ok := fo.object(act)
+			if !ok {
+				return nil
+			}
+			return fo.f.get(v)
+		}
+	}
 	operand := b.build(sel.Operand())
 	if operand == nil {
 		return nil
 	}
 	name := sel.FieldName()
-	if t, ok := objectTypeNamed(b.native.GetType(sel.Operand().ID()).TypeName()); ok {
-		f, ok := t.fields[name]
-		if !ok {
-			return nil
-		}
-		if f.list {
-			return func(act *vars) ref.Val {
-				o, ok := operand(act).(*celObject)
-				if !ok || o.t != t {
-					return nil
-				}
-				return act.index.listField(o.v, f)
-			}
-		}
-		return func(act *vars) ref.Val {
-			o, ok := operand(act).(*celObject)
-			if !ok || o.t != t {
-				return nil
-			}
-			return f.get(o.v)
-		}
-	}
 	// An object whose type is made with the pack (its parameters): its field is found as it
 	// runs.
 	return func(act *vars) ref.Val {
@@ -341,6 +340,61 @@ func (b *fastBuilder) selectField(e celast.Expr) fastPath {
 		}
 		return f.get(o.v)
 	}
+}
+
+// fieldOn is a select of a field on one of the engine's object types (referral.received,
+// plan.kind), resolved when the pack is compiled: the type, the field and the operand's fast
+// path.
+type fieldOn struct {
+	t       *objectType
+	f       *objectField
+	operand fastPath
+}
+
+// fieldOf resolves e, a select that is not a presence test. known is false when the operand's
+// type is not one of the engine's (a pack's parameters, whose fields are found as it runs);
+// the fieldOn is nil when the field is unknown or the operand has no fast path.
+func (b *fastBuilder) fieldOf(e celast.Expr) (fo *fieldOn, known bool) {
+	sel := e.AsSelect()
+	t, ok := objectTypeNamed(b.native.GetType(sel.Operand().ID()).TypeName())
+	if !ok {
+		return nil, false
+	}
+	f, ok := t.fields[sel.FieldName()]
+	if !ok {
+		return nil, true
+	}
+	operand := b.build(sel.Operand())
+	if operand == nil {
+		return nil, true
+	}
+	return &fieldOn{t: t, f: f, operand: operand}, true
+}
+
+// object is the Go value the select reads the field of, when the operand is an object of the
+// field's type.
+func (fo *fieldOn) object(act *vars) (any, bool) {
+	o, ok := fo.operand(act).(*celObject)
+	if !ok || o.t != fo.t {
+		return nil, false
+	}
+	return o.v, true
+}
+
+// withLiteral splits the two arguments of a comparison into the expression and the literal it
+// is compared with, in either order; ok is false when neither is a literal.
+func withLiteral(args []celast.Expr) (x celast.Expr, lit ref.Val, ok bool) {
+	if len(args) != 2 {
+		return nil, nil, false
+	}
+	x, l := args[0], args[1]
+	if x.Kind() == celast.LiteralKind {
+		x, l = l, x
+	}
+	if l.Kind() != celast.LiteralKind {
+		return nil, nil, false
+	}
+	return x, l.AsLiteral(), true
 }
 
 // call reads the logical operators, equality, the conditional, a function with one overload
@@ -487,38 +541,27 @@ func (b *fastBuilder) call(e celast.Expr) fastPath {
 // was an allocation on every read. It gives nil for any other comparison, and for a counted
 // expression, whose steps are charged one by one.
 func (b *fastBuilder) stringFieldIs(argExprs []celast.Expr, negate bool) fastPath {
-	if b.costs != nil || len(argExprs) != 2 {
+	if b.costs != nil {
 		return nil
 	}
-	sel, lit := argExprs[0], argExprs[1]
-	if sel.Kind() == celast.LiteralKind {
-		sel, lit = lit, sel
-	}
-	if sel.Kind() != celast.SelectKind || lit.Kind() != celast.LiteralKind || sel.AsSelect().IsTestOnly() {
+	sel, lit, ok := withLiteral(argExprs)
+	if !ok || sel.Kind() != celast.SelectKind || sel.AsSelect().IsTestOnly() {
 		return nil
 	}
-	want, ok := lit.AsLiteral().(types.String)
+	want, ok := lit.(types.String)
 	if !ok {
 		return nil
 	}
-	t, ok := objectTypeNamed(b.native.GetType(sel.AsSelect().Operand().ID()).TypeName())
-	if !ok {
-		return nil
-	}
-	f, ok := t.fields[sel.AsSelect().FieldName()]
-	if !ok || f.str == nil {
-		return nil
-	}
-	operand := b.build(sel.AsSelect().Operand())
-	if operand == nil {
+	fo, _ := b.fieldOf(sel)
+	if fo == nil || fo.f.str == nil {
 		return nil
 	}
 	return func(act *vars) ref.Val {
-		o, ok := operand(act).(*celObject)
-		if !ok || o.t != t {
+		v, ok := fo.object(act)
+		if !ok {
 			return nil
 		}
-		return types.Bool((f.str(o.v) == string(want)) != negate)
+		return types.Bool((fo.f.str(v) == string(want)) != negate)
 	}
 }
 

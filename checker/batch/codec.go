@@ -2,13 +2,11 @@ package batch
 
 import (
 	"bufio"
-	"encoding/binary"
-	"errors"
 	"fmt"
-	"io"
 	"unsafe"
 
 	"github.com/wtcheck/wtcheck/checker"
+	"github.com/wtcheck/wtcheck/internal/runcodec"
 	"github.com/wtcheck/wtcheck/record"
 	"github.com/wtcheck/wtcheck/source/casejson"
 )
@@ -23,255 +21,15 @@ import (
 //
 // Every field of Finding and BaselineEntry must be written: TestRunCodecWritesEveryField
 // fills each field by reflection and fails when a field added to either type is not written
-// here.
-
-// maxDictionary bounds the strings a run numbers, so that a pack (or an overlay) with very
-// many distinct notes or citations cannot make a run's table large: past it, strings are
-// written whole.
-const maxDictionary = 4096
+// here. The parts of a value are written and read by package runcodec, which compare's runs
+// of differences share.
 
 // maxRunString bounds a string read back from a run: nothing in a finding is near it, so a
 // longer one means the run is damaged, and it must not become a huge allocation.
 const maxRunString = casejson.DefaultMaxRecordBytes
 
-// dayZero is the day dates are counted from in a run.
-var dayZero = record.MustDate("2000-01-01")
-
-var errDamagedRun = errors.New("damaged run")
-
-// runWriter writes the parts of one run's values. A value is put together in buf and
-// written at once (end): a call of the bufio.Writer for each part was a fifth of writing a run.
-type runWriter struct {
-	w    *bufio.Writer
-	dict map[string]uint64
-	prev []string // the last value of each field written only when it changes
-	buf  []byte
-}
-
-func newRunWriter(w *bufio.Writer, changing int) *runWriter {
-	return &runWriter{w: w, dict: map[string]uint64{}, prev: make([]string, changing)}
-}
-
-func (rw *runWriter) uvarint(x uint64) { rw.buf = binary.AppendUvarint(rw.buf, x) }
-func (rw *runWriter) varint(x int64)   { rw.buf = binary.AppendVarint(rw.buf, x) }
-
-// end writes the value put together.
-func (rw *runWriter) end() {
-	rw.w.Write(rw.buf)
-	rw.buf = rw.buf[:0]
-}
-
-// str writes a string whole.
-func (rw *runWriter) str(s string) {
-	rw.uvarint(uint64(len(s)))
-	rw.buf = append(rw.buf, s...)
-}
-
-// known writes a string that repeats across a run: its number once it has one, else 0 and
-// the string, which then gets the next number.
-func (rw *runWriter) known(s string) {
-	if id, ok := rw.dict[s]; ok {
-		rw.uvarint(id + 1)
-		return
-	}
-	rw.uvarint(0)
-	rw.str(s)
-	if len(rw.dict) < maxDictionary {
-		rw.dict[s] = uint64(len(rw.dict))
-	}
-}
-
-// changed writes field k's string if it differs from the last one written (len + 1, then the
-// string), else 0.
-func (rw *runWriter) changed(k int, s string) {
-	if s == rw.prev[k] {
-		rw.uvarint(0)
-		return
-	}
-	rw.uvarint(uint64(len(s)) + 1)
-	rw.buf = append(rw.buf, s...)
-	rw.prev[k] = s
-}
-
-// date writes a date as days after dayZero, 0 for a date not recorded (present dates are
-// shifted by one so that they never write 0).
-func (rw *runWriter) date(d record.Date) {
-	if d.IsZero() {
-		rw.varint(0)
-		return
-	}
-	n := int64(dayZero.DaysUntil(d))
-	if n >= 0 {
-		n++
-	}
-	rw.varint(n)
-}
-
-// optInt writes a number that may be absent: 0 absent, else the number shifted as in date.
-func (rw *runWriter) optInt(p *int) {
-	if p == nil {
-		rw.varint(0)
-		return
-	}
-	n := int64(*p)
-	if n >= 0 {
-		n++
-	}
-	rw.varint(n)
-}
-
-// runReader reads back what a runWriter wrote, keeping the same state.
-type runReader struct {
-	r     *bufio.Reader
-	table []string
-	prev  []string
-	err   error
-}
-
-// Strings read back are each allocated, also when the values are read to reuse: cut from
-// blocks of 4 KiB, they saved two allocations a finding, but a block was kept as long as any
-// of its strings was (the last file name of a run, a finding waiting in a batch), and the
-// check of 100,000 cases listing every status peaked at 137–140 MiB instead of 127–129.
-
-func newRunReader(r *bufio.Reader, changing int) *runReader {
-	return &runReader{r: r, prev: make([]string, changing)}
-}
-
-// A runReader keeps its first error and reads zero values after it, so that a decoder checks
-// once at the end.
-func (rr *runReader) fail(err error) {
-	if rr.err == nil {
-		if errors.Is(err, io.EOF) {
-			err = io.ErrUnexpectedEOF
-		}
-		rr.err = err
-	}
-}
-
-var errVarintOverflow = errors.New("varint overflows a 64-bit integer")
-
-// uvarint reads a number as binary.ReadUvarint does, byte by byte from the bufio.Reader
-// itself: binary.ReadUvarint's io.ByteReader made every byte an interface call, an eighth of
-// reading a run back.
-func (rr *runReader) uvarint() uint64 {
-	if rr.err != nil {
-		return 0
-	}
-	var x uint64
-	var s uint
-	for i := range binary.MaxVarintLen64 {
-		b, err := rr.r.ReadByte()
-		if err != nil {
-			rr.fail(err)
-			return 0
-		}
-		if b < 0x80 {
-			if i == binary.MaxVarintLen64-1 && b > 1 {
-				break
-			}
-			return x | uint64(b)<<s
-		}
-		x |= uint64(b&0x7f) << s
-		s += 7
-	}
-	rr.fail(fmt.Errorf("%w: %w", errDamagedRun, errVarintOverflow))
-	return 0
-}
-
-func (rr *runReader) varint() int64 {
-	ux := rr.uvarint()
-	x := int64(ux >> 1)
-	if ux&1 != 0 {
-		x = ^x
-	}
-	return x
-}
-
-func (rr *runReader) bytes(n uint64) string {
-	if rr.err != nil {
-		return ""
-	}
-	if n > maxRunString {
-		rr.fail(fmt.Errorf("%w: a string of %d bytes", errDamagedRun, n))
-		return ""
-	}
-	if n == 0 {
-		return ""
-	}
-	b := make([]byte, n)
-	if _, err := io.ReadFull(rr.r, b); err != nil {
-		rr.fail(err)
-		return ""
-	}
-	return unsafe.String(&b[0], len(b)) // b is never written again
-}
-
-func (rr *runReader) str() string { return rr.bytes(rr.uvarint()) }
-
-func (rr *runReader) known() string {
-	id := rr.uvarint()
-	if id == 0 {
-		s := rr.str()
-		if rr.err == nil && len(rr.table) < maxDictionary {
-			rr.table = append(rr.table, s)
-		}
-		return s
-	}
-	if id > uint64(len(rr.table)) {
-		rr.fail(fmt.Errorf("%w: string number %d of %d", errDamagedRun, id, len(rr.table)))
-		return ""
-	}
-	return rr.table[id-1]
-}
-
-func (rr *runReader) changed(k int) string {
-	n := rr.uvarint()
-	if n == 0 {
-		return rr.prev[k]
-	}
-	s := rr.bytes(n - 1)
-	rr.prev[k] = s
-	return s
-}
-
-func (rr *runReader) date() record.Date {
-	n := rr.varint()
-	switch {
-	case n == 0:
-		return record.Date{}
-	case n > 0:
-		n--
-	}
-	return dayZero.AddDays(int(n))
-}
-
-// optInt reads a number that may be absent, nil when it is.
-func (rr *runReader) optInt() *int {
-	n := rr.varint()
-	switch {
-	case n == 0:
-		return nil
-	case n > 0:
-		n--
-	}
-	v := int(n)
-	return &v
-}
-
-// optIntInto reads a number that may be absent into *into: nil when absent, else into.
-func (rr *runReader) optIntInto(into *int) *int {
-	n := rr.varint()
-	switch {
-	case n == 0:
-		return nil
-	case n > 0:
-		n--
-	}
-	*into = int(n)
-	return into
-}
-
-// The fields of a finding written only when they change, by index in runWriter.prev.
+// The fields of a finding written only when they change, by index of runcodec.Writer's
+// changing fields.
 const (
 	fCase = iota
 	fIncident
@@ -285,128 +43,128 @@ const (
 // findingCodec writes findings to runs.
 var findingCodec = runCodec[checker.Finding]{
 	encoder: func() func(*bufio.Writer, *checker.Finding) {
-		var rw *runWriter
+		var rw *runcodec.Writer
 		return func(w *bufio.Writer, f *checker.Finding) {
 			if rw == nil {
-				rw = newRunWriter(w, findingChanging)
+				rw = runcodec.NewWriter(w, findingChanging)
 			}
-			rw.changed(fCase, f.CaseID)
-			rw.changed(fIncident, f.IncidentID)
-			rw.changed(fArea, f.AreaID)
-			rw.known(f.Edition)
-			rw.known(f.Rule)
-			rw.str(f.Subject)
-			rw.changed(fReferral, f.Referral)
-			rw.known(f.Pack)
-			rw.known(string(f.Status))
-			rw.known(string(f.Severity))
-			rw.date(f.Start)
-			rw.date(f.Due)
-			rw.date(f.Done)
-			rw.date(f.Closed)
-			rw.optInt(f.LateWorkingDays)
-			rw.optInt(f.LateDays)
-			rw.optInt(f.WorkingDaysLeft)
+			rw.Changed(fCase, f.CaseID)
+			rw.Changed(fIncident, f.IncidentID)
+			rw.Changed(fArea, f.AreaID)
+			rw.Known(f.Edition)
+			rw.Known(f.Rule)
+			rw.Str(f.Subject)
+			rw.Changed(fReferral, f.Referral)
+			rw.Known(f.Pack)
+			rw.Known(string(f.Status))
+			rw.Known(string(f.Severity))
+			rw.Date(f.Start)
+			rw.Date(f.Due)
+			rw.Date(f.Done)
+			rw.Date(f.Closed)
+			rw.OptInt(f.LateWorkingDays)
+			rw.OptInt(f.LateDays)
+			rw.OptInt(f.WorkingDaysLeft)
 			if f.DueSoon {
-				rw.uvarint(1)
+				rw.Uvarint(1)
 			} else {
-				rw.uvarint(0)
+				rw.Uvarint(0)
 			}
-			rw.str(f.Message)
-			rw.known(f.Citation)
+			rw.Str(f.Message)
+			rw.Known(f.Citation)
 			// nil and empty lists are told apart, so that a finding reads back exactly.
 			if f.ProjectedHolidays == nil {
-				rw.uvarint(0)
+				rw.Uvarint(0)
 			} else {
-				rw.uvarint(uint64(len(f.ProjectedHolidays)) + 1)
+				rw.Uvarint(uint64(len(f.ProjectedHolidays)) + 1)
 				for _, d := range f.ProjectedHolidays {
-					rw.date(d)
+					rw.Date(d)
 				}
 			}
 			// nil and empty proxies are told apart, so that a finding reads back exactly.
 			if f.Proxies == nil {
-				rw.uvarint(0)
+				rw.Uvarint(0)
 			} else {
-				rw.uvarint(uint64(len(f.Proxies)) + 1)
+				rw.Uvarint(uint64(len(f.Proxies)) + 1)
 				for _, p := range f.Proxies {
-					rw.known(p)
+					rw.Known(p)
 				}
 			}
-			rw.known(f.Note)
-			rw.changed(fTeam, f.Team)
-			rw.changed(fFile, f.File)
-			rw.varint(int64(f.Record))
-			rw.end()
+			rw.Known(f.Note)
+			rw.Changed(fTeam, f.Team)
+			rw.Changed(fFile, f.File)
+			rw.Varint(int64(f.Record))
+			rw.End()
 		}
 	},
 	decoder: func(reuse bool) func(*bufio.Reader, *checker.Finding) error {
-		var rr *runReader
+		var rr *runcodec.Reader
 		// Reading to reuse, a finding's numbers and lists are read into these, every time.
 		var ints [3]int
 		var holidays []record.Date
 		var proxies []string
 		return func(r *bufio.Reader, f *checker.Finding) error {
 			if rr == nil {
-				rr = newRunReader(r, findingChanging)
+				rr = runcodec.NewReader(r, findingChanging, maxRunString)
 			}
-			f.CaseID = rr.changed(fCase)
-			f.IncidentID = rr.changed(fIncident)
-			f.AreaID = rr.changed(fArea)
-			f.Edition = rr.known()
-			f.Rule = rr.known()
-			f.Subject = rr.str()
-			f.Referral = rr.changed(fReferral)
-			f.Pack = rr.known()
-			f.Status = checker.Status(rr.known())
-			f.Severity = checker.Severity(rr.known())
-			f.Start = rr.date()
-			f.Due = rr.date()
-			f.Done = rr.date()
-			f.Closed = rr.date()
+			f.CaseID = rr.Changed(fCase)
+			f.IncidentID = rr.Changed(fIncident)
+			f.AreaID = rr.Changed(fArea)
+			f.Edition = rr.Known()
+			f.Rule = rr.Known()
+			f.Subject = rr.Str()
+			f.Referral = rr.Changed(fReferral)
+			f.Pack = rr.Known()
+			f.Status = checker.Status(rr.Known())
+			f.Severity = checker.Severity(rr.Known())
+			f.Start = rr.Date()
+			f.Due = rr.Date()
+			f.Done = rr.Date()
+			f.Closed = rr.Date()
 			if reuse {
-				f.LateWorkingDays = rr.optIntInto(&ints[0])
-				f.LateDays = rr.optIntInto(&ints[1])
-				f.WorkingDaysLeft = rr.optIntInto(&ints[2])
+				f.LateWorkingDays = rr.OptIntInto(&ints[0])
+				f.LateDays = rr.OptIntInto(&ints[1])
+				f.WorkingDaysLeft = rr.OptIntInto(&ints[2])
 			} else {
-				f.LateWorkingDays = rr.optInt()
-				f.LateDays = rr.optInt()
-				f.WorkingDaysLeft = rr.optInt()
+				f.LateWorkingDays = rr.OptInt()
+				f.LateDays = rr.OptInt()
+				f.WorkingDaysLeft = rr.OptInt()
 			}
-			f.DueSoon = rr.uvarint() == 1
-			f.Message = rr.str()
-			f.Citation = rr.known()
+			f.DueSoon = rr.Uvarint() == 1
+			f.Message = rr.Str()
+			f.Citation = rr.Known()
 			f.ProjectedHolidays, f.Proxies = nil, nil
-			if n := rr.uvarint(); n > 0 && rr.err == nil {
-				if n-1 > maxDictionary {
-					rr.fail(fmt.Errorf("%w: %d projected holidays", errDamagedRun, n-1))
+			if n := rr.Uvarint(); n > 0 && rr.Err() == nil {
+				if n-1 > runcodec.MaxDictionary {
+					rr.Fail(fmt.Errorf("%w: %d projected holidays", runcodec.ErrDamaged, n-1))
 				} else {
 					if !reuse || holidays == nil || uint64(cap(holidays)) < n-1 {
 						holidays = make([]record.Date, n-1)
 					}
 					f.ProjectedHolidays = holidays[:n-1]
 					for i := range f.ProjectedHolidays {
-						f.ProjectedHolidays[i] = rr.date()
+						f.ProjectedHolidays[i] = rr.Date()
 					}
 				}
 			}
-			if n := rr.uvarint(); n > 0 && rr.err == nil {
-				if n-1 > maxDictionary {
-					rr.fail(fmt.Errorf("%w: %d proxies", errDamagedRun, n-1))
+			if n := rr.Uvarint(); n > 0 && rr.Err() == nil {
+				if n-1 > runcodec.MaxDictionary {
+					rr.Fail(fmt.Errorf("%w: %d proxies", runcodec.ErrDamaged, n-1))
 				} else {
 					if !reuse || proxies == nil || uint64(cap(proxies)) < n-1 {
 						proxies = make([]string, n-1)
 					}
 					f.Proxies = proxies[:n-1]
 					for i := range f.Proxies {
-						f.Proxies[i] = rr.known()
+						f.Proxies[i] = rr.Known()
 					}
 				}
 			}
-			f.Note = rr.known()
-			f.Team = rr.changed(fTeam)
-			f.File = rr.changed(fFile)
-			f.Record = int(rr.varint())
-			return rr.err
+			f.Note = rr.Known()
+			f.Team = rr.Changed(fTeam)
+			f.File = rr.Changed(fFile)
+			f.Record = int(rr.Varint())
+			return rr.Err()
 		}
 	},
 }
@@ -467,33 +225,33 @@ const (
 // breachCodec writes baseline entries to runs.
 var breachCodec = runCodec[checker.BaselineEntry]{
 	encoder: func() func(*bufio.Writer, *checker.BaselineEntry) {
-		var rw *runWriter
+		var rw *runcodec.Writer
 		return func(w *bufio.Writer, e *checker.BaselineEntry) {
 			if rw == nil {
-				rw = newRunWriter(w, breachChanging)
+				rw = runcodec.NewWriter(w, breachChanging)
 			}
-			rw.changed(bCase, e.CaseID)
-			rw.known(e.Edition)
-			rw.known(e.Rule)
-			rw.changed(bReferral, e.Referral)
-			rw.str(e.Subject)
-			rw.known(e.Pack)
-			rw.end()
+			rw.Changed(bCase, e.CaseID)
+			rw.Known(e.Edition)
+			rw.Known(e.Rule)
+			rw.Changed(bReferral, e.Referral)
+			rw.Str(e.Subject)
+			rw.Known(e.Pack)
+			rw.End()
 		}
 	},
 	decoder: func(reuse bool) func(*bufio.Reader, *checker.BaselineEntry) error {
-		var rr *runReader
+		var rr *runcodec.Reader
 		return func(r *bufio.Reader, e *checker.BaselineEntry) error {
 			if rr == nil {
-				rr = newRunReader(r, breachChanging)
+				rr = runcodec.NewReader(r, breachChanging, maxRunString)
 			}
-			e.CaseID = rr.changed(bCase)
-			e.Edition = rr.known()
-			e.Rule = rr.known()
-			e.Referral = rr.changed(bReferral)
-			e.Subject = rr.str()
-			e.Pack = rr.known()
-			return rr.err
+			e.CaseID = rr.Changed(bCase)
+			e.Edition = rr.Known()
+			e.Rule = rr.Known()
+			e.Referral = rr.Changed(bReferral)
+			e.Subject = rr.Str()
+			e.Pack = rr.Known()
+			return rr.Err()
 		}
 	},
 }

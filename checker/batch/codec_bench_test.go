@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/wtcheck/wtcheck/checker"
+	"github.com/wtcheck/wtcheck/internal/runcodec"
 	"github.com/wtcheck/wtcheck/rules"
 )
 
@@ -28,7 +29,7 @@ type wireFinding struct {
 
 func toWire(f *checker.Finding) wireFinding {
 	return wireFinding{f.CaseID, f.Edition, f.Rule, f.Subject, f.Referral, string(f.Status), string(f.Severity),
-		dayZero.DaysUntil(f.Start), dayZero.DaysUntil(f.Due), dayZero.DaysUntil(f.Done),
+		runcodec.DayZero.DaysUntil(f.Start), runcodec.DayZero.DaysUntil(f.Due), runcodec.DayZero.DaysUntil(f.Done),
 		f.LateWorkingDays, f.LateDays, f.WorkingDaysLeft, f.DueSoon, f.Message, f.Citation, f.Proxies,
 		f.Note, f.Team, f.File, f.Record}
 }
@@ -36,7 +37,7 @@ func toWire(f *checker.Finding) wireFinding {
 func fromWire(w *wireFinding) checker.Finding {
 	return checker.Finding{CaseID: w.CaseID, Edition: w.Edition, Rule: w.Rule, Subject: w.Subject, Referral: w.Referral,
 		Status: checker.Status(w.Status), Severity: checker.Severity(w.Severity),
-		Start: dayZero.AddDays(w.Start), Due: dayZero.AddDays(w.Due), Done: dayZero.AddDays(w.Done),
+		Start: runcodec.DayZero.AddDays(w.Start), Due: runcodec.DayZero.AddDays(w.Due), Done: runcodec.DayZero.AddDays(w.Done),
 		LateWorkingDays: w.LateWorkingDays, LateDays: w.LateDays, WorkingDaysLeft: w.WorkingDaysLeft, DueSoon: w.DueSoon,
 		Message: w.Message, Citation: w.Citation, Proxies: w.Proxies, Note: w.Note, Team: w.Team, File: w.File, Record: w.Record}
 }

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/wtcheck/wtcheck/checker"
+	"github.com/wtcheck/wtcheck/internal/runcodec"
 	"github.com/wtcheck/wtcheck/record"
 )
 
@@ -216,15 +217,15 @@ func TestRunReaderVarints(t *testing.T) {
 	for _, x := range signed {
 		buf = binary.AppendVarint(buf, x)
 	}
-	rr := newRunReader(bufio.NewReader(bytes.NewReader(buf)), 0)
+	rr := runcodec.NewReader(bufio.NewReader(bytes.NewReader(buf)), 0, maxRunString)
 	for _, want := range unsigned {
-		if got := rr.uvarint(); got != want || rr.err != nil {
-			t.Errorf("uvarint %d, error %v; want %d", got, rr.err, want)
+		if got := rr.Uvarint(); got != want || rr.Err() != nil {
+			t.Errorf("uvarint %d, error %v; want %d", got, rr.Err(), want)
 		}
 	}
 	for _, want := range signed {
-		if got := rr.varint(); got != want || rr.err != nil {
-			t.Errorf("varint %d, error %v; want %d", got, rr.err, want)
+		if got := rr.Varint(); got != want || rr.Err() != nil {
+			t.Errorf("varint %d, error %v; want %d", got, rr.Err(), want)
 		}
 	}
 	for _, tc := range []struct {
@@ -234,12 +235,12 @@ func TestRunReaderVarints(t *testing.T) {
 	}{
 		{"cut short", []byte{0x80, 0x80}, io.ErrUnexpectedEOF},
 		{"nothing", nil, io.ErrUnexpectedEOF},
-		{"past 64 bits", bytes.Repeat([]byte{0xff}, 10), errDamagedRun},
-		{"eleven bytes", append(bytes.Repeat([]byte{0x80}, 10), 0), errDamagedRun},
+		{"past 64 bits", bytes.Repeat([]byte{0xff}, 10), runcodec.ErrDamaged},
+		{"eleven bytes", append(bytes.Repeat([]byte{0x80}, 10), 0), runcodec.ErrDamaged},
 	} {
-		rr := newRunReader(bufio.NewReader(bytes.NewReader(tc.in)), 0)
-		if got := rr.uvarint(); got != 0 || !errors.Is(rr.err, tc.want) {
-			t.Errorf("%s: %d, error %v; want 0 and %v", tc.name, got, rr.err, tc.want)
+		rr := runcodec.NewReader(bufio.NewReader(bytes.NewReader(tc.in)), 0, maxRunString)
+		if got := rr.Uvarint(); got != 0 || !errors.Is(rr.Err(), tc.want) {
+			t.Errorf("%s: %d, error %v; want 0 and %v", tc.name, got, rr.Err(), tc.want)
 		}
 	}
 }

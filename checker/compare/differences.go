@@ -3,17 +3,14 @@ package compare
 import (
 	"bufio"
 	"bytes"
-	"encoding/binary"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"iter"
 	"slices"
 	"unsafe"
 
 	"github.com/wtcheck/wtcheck/checker"
-	"github.com/wtcheck/wtcheck/record"
+	"github.com/wtcheck/wtcheck/internal/runcodec"
 )
 
 // Sorter keeps the differences one goroutine finds, sorted by CompareDifferences.
@@ -187,14 +184,11 @@ func DifferenceSize(d *Difference) int64 {
 		int64(cap(d.Outcomes))*int64(unsafe.Sizeof(Outcome{}))
 }
 
-// Runs of differences are written in a small binary form: the strings that come from the
-// packs (edition, rule, status, timescale, the requirement) once per run and then by number,
-// the ids whole; dates as day numbers. The reason is not written: it is made from the
-// outcomes when the difference is read. TestDifferenceCodecWritesEveryField holds it to every
-// field of Difference and Outcome.
-
-// maxDictionary bounds the strings a run numbers; past it, strings are written whole.
-const maxDictionary = 4096
+// Runs of differences are written by package runcodec, as the check's runs of findings are:
+// the strings that come from the packs (edition, rule, status, timescale, the requirement)
+// once per run and then by number, the ids whole, dates as day counts. The reason is not
+// written: it is made from the outcomes when the difference is read.
+// TestDifferenceCodecWritesEveryField holds it to every field of Difference and Outcome.
 
 // maxRunString and maxOutcomes bound what is read back from a run: nothing in a difference
 // is near them, so more means the run is damaged, and it must not become a huge allocation.
@@ -203,178 +197,68 @@ const (
 	maxOutcomes  = 1 << 12
 )
 
-var errDamagedRun = errors.New("damaged run of differences")
-
 // NewDifferenceEncoder writes differences to one run of a Spill.
 func NewDifferenceEncoder() func(*bufio.Writer, *Difference) {
-	e := &diffEncoder{dict: map[string]uint64{}}
-	return e.encode
+	var rw *runcodec.Writer
+	return func(w *bufio.Writer, d *Difference) {
+		if rw == nil {
+			rw = runcodec.NewWriter(w, 0)
+		}
+		rw.Str(d.CaseID)
+		rw.Str(d.IncidentID)
+		rw.Str(d.AreaID)
+		rw.Str(d.Referral)
+		rw.Str(d.Subject)
+		rw.Known(d.Requirement)
+		rw.Str(d.Reason)
+		rw.Uvarint(uint64(len(d.Outcomes)))
+		for i := range d.Outcomes {
+			o := &d.Outcomes[i]
+			rw.Known(o.Edition)
+			rw.Known(o.Rule)
+			rw.Known(string(o.Status))
+			rw.Known(o.Timescale)
+			rw.Date(o.Due)
+			rw.Date(o.Done)
+		}
+		rw.End()
+	}
 }
 
 // NewDifferenceDecoder reads back the differences of one run written by NewDifferenceEncoder.
 func NewDifferenceDecoder() func(*bufio.Reader, *Difference) error {
-	d := &diffDecoder{}
-	return d.decode
-}
-
-type diffEncoder struct {
-	w    *bufio.Writer
-	dict map[string]uint64
-	tmp  [binary.MaxVarintLen64]byte
-}
-
-func (e *diffEncoder) uvarint(x uint64) { e.w.Write(binary.AppendUvarint(e.tmp[:0], x)) }
-
-func (e *diffEncoder) str(s string) {
-	e.uvarint(uint64(len(s)))
-	e.w.WriteString(s)
-}
-
-// known writes a string that repeats across a run: its number + 1 once it has one, else 0 and
-// the string, which then gets the next number.
-func (e *diffEncoder) known(s string) {
-	if id, ok := e.dict[s]; ok {
-		e.uvarint(id + 1)
-		return
-	}
-	e.uvarint(0)
-	e.str(s)
-	if len(e.dict) < maxDictionary {
-		e.dict[s] = uint64(len(e.dict))
-	}
-}
-
-// date writes 0 for a date not recorded, else its day number, zigzagged, + 1.
-func (e *diffEncoder) date(d record.Date) {
-	if d.IsZero() {
-		e.uvarint(0)
-		return
-	}
-	n := int64(d.DayNumber())
-	e.uvarint(uint64(n<<1^n>>63) + 1)
-}
-
-func (e *diffEncoder) encode(w *bufio.Writer, d *Difference) {
-	e.w = w
-	e.str(d.CaseID)
-	e.str(d.IncidentID)
-	e.str(d.AreaID)
-	e.str(d.Referral)
-	e.str(d.Subject)
-	e.known(d.Requirement)
-	e.str(d.Reason)
-	e.uvarint(uint64(len(d.Outcomes)))
-	for i := range d.Outcomes {
-		o := &d.Outcomes[i]
-		e.known(o.Edition)
-		e.known(o.Rule)
-		e.known(string(o.Status))
-		e.known(o.Timescale)
-		e.date(o.Due)
-		e.date(o.Done)
-	}
-}
-
-type diffDecoder struct {
-	r    *bufio.Reader
-	dict []string
-	buf  []byte
-}
-
-func (d *diffDecoder) uvarint() (uint64, error) { return binary.ReadUvarint(d.r) }
-
-func (d *diffDecoder) str() (string, error) {
-	n, err := d.uvarint()
-	if err != nil {
-		return "", err
-	}
-	if n > maxRunString {
-		return "", errDamagedRun
-	}
-	if n == 0 {
-		return "", nil
-	}
-	d.buf = slices.Grow(d.buf[:0], int(n))[:n]
-	if _, err := io.ReadFull(d.r, d.buf); err != nil {
-		return "", err
-	}
-	return string(d.buf), nil
-}
-
-func (d *diffDecoder) known() (string, error) {
-	id, err := d.uvarint()
-	if err != nil {
-		return "", err
-	}
-	if id > 0 {
-		if id > uint64(len(d.dict)) {
-			return "", errDamagedRun
+	var rr *runcodec.Reader
+	return func(r *bufio.Reader, v *Difference) error {
+		if rr == nil {
+			rr = runcodec.NewReader(r, 0, maxRunString)
 		}
-		return d.dict[id-1], nil
-	}
-	s, err := d.str()
-	if err == nil && len(d.dict) < maxDictionary {
-		d.dict = append(d.dict, s)
-	}
-	return s, err
-}
-
-func (d *diffDecoder) date() (record.Date, error) {
-	x, err := d.uvarint()
-	if err != nil || x == 0 {
-		return record.Date{}, err
-	}
-	x--
-	n := int64(x>>1) ^ -int64(x&1)
-	if n < -1<<30 || n > 1<<30 {
-		return record.Date{}, errDamagedRun
-	}
-	return record.DateFromDayNumber(int32(n)), nil
-}
-
-func (d *diffDecoder) decode(r *bufio.Reader, v *Difference) error {
-	d.r = r
-	var err error
-	field := func(dst *string, read func() (string, error)) {
-		if err == nil {
-			*dst, err = read()
+		v.CaseID = rr.Str()
+		v.IncidentID = rr.Str()
+		v.AreaID = rr.Str()
+		v.Referral = rr.Str()
+		v.Subject = rr.Str()
+		v.Requirement = rr.Known()
+		v.Reason = rr.Str()
+		n := rr.Uvarint()
+		if rr.Err() != nil {
+			return rr.Err()
 		}
-	}
-	field(&v.CaseID, d.str)
-	field(&v.IncidentID, d.str)
-	field(&v.AreaID, d.str)
-	field(&v.Referral, d.str)
-	field(&v.Subject, d.str)
-	field(&v.Requirement, d.known)
-	field(&v.Reason, d.str)
-	if err != nil {
-		return err
-	}
-	n, err := d.uvarint()
-	if err != nil {
-		return err
-	}
-	if n > maxOutcomes {
-		return errDamagedRun
-	}
-	v.Outcomes = make([]Outcome, n)
-	for i := range v.Outcomes {
-		o := &v.Outcomes[i]
-		var status string
-		field(&o.Edition, d.known)
-		field(&o.Rule, d.known)
-		field(&status, d.known)
-		field(&o.Timescale, d.known)
-		o.Status = checker.Status(status)
-		if err == nil {
-			o.Due, err = d.date()
+		if n > maxOutcomes {
+			return fmt.Errorf("%w: %d outcomes", runcodec.ErrDamaged, n)
 		}
-		if err == nil {
-			o.Done, err = d.date()
+		v.Outcomes = make([]Outcome, n)
+		for i := range v.Outcomes {
+			o := &v.Outcomes[i]
+			o.Edition = rr.Known()
+			o.Rule = rr.Known()
+			o.Status = checker.Status(rr.Known())
+			o.Timescale = rr.Known()
+			o.Due = rr.Date()
+			o.Done = rr.Date()
+			if err := rr.Err(); err != nil {
+				return fmt.Errorf("outcome %d: %w", i+1, err)
+			}
 		}
-		if err != nil {
-			return fmt.Errorf("outcome %d: %w", i+1, err)
-		}
+		return nil
 	}
-	return nil
 }

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/wtcheck/wtcheck/checker"
+	"github.com/wtcheck/wtcheck/internal/runcodec"
 	"github.com/wtcheck/wtcheck/internal/testgen"
 	"github.com/wtcheck/wtcheck/record"
 	"github.com/wtcheck/wtcheck/rules"
@@ -93,8 +94,8 @@ func TestDifferenceCodecWritesEveryField(t *testing.T) {
 	// A length past any difference's is refused before it is allocated.
 	dec = NewDifferenceDecoder()
 	huge := []byte{0xff, 0xff, 0xff, 0xff, 0x0f}
-	if err := dec(bufio.NewReader(bytes.NewReader(huge)), new(Difference)); !errors.Is(err, errDamagedRun) {
-		t.Errorf("a 4 GiB case id: error %v, want %v", err, errDamagedRun)
+	if err := dec(bufio.NewReader(bytes.NewReader(huge)), new(Difference)); !errors.Is(err, runcodec.ErrDamaged) {
+		t.Errorf("a 4 GiB case id: error %v, want %v", err, runcodec.ErrDamaged)
 	}
 }
 

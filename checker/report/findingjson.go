@@ -97,32 +97,24 @@ func (e *findingJSON) encode(f *checker.Finding) []byte {
 	}
 	str("message", f.Message)
 	str("citation", f.Citation)
-	if len(f.ProjectedHolidays) > 0 {
-		key("projected_holidays")
+	list := func(name string, n int, item func(i int)) {
+		if n == 0 { // omitempty
+			return
+		}
+		key(name)
 		b = append(b, '[')
-		for i, d := range f.ProjectedHolidays {
+		for i := range n {
 			if i > 0 {
 				b = append(b, ',')
 			}
 			b = e.newline(b, 2)
-			b = appendDateJSON(b, d)
+			item(i)
 		}
 		b = e.newline(b, 1)
 		b = append(b, ']')
 	}
-	if len(f.Proxies) > 0 {
-		key("proxies")
-		b = append(b, '[')
-		for i, p := range f.Proxies {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = e.newline(b, 2)
-			b = e.appendString(b, p)
-		}
-		b = e.newline(b, 1)
-		b = append(b, ']')
-	}
+	list("projected_holidays", len(f.ProjectedHolidays), func(i int) { b = appendDateJSON(b, f.ProjectedHolidays[i]) })
+	list("proxies", len(f.Proxies), func(i int) { b = e.appendString(b, f.Proxies[i]) })
 	if f.Note != "" {
 		str("note", f.Note)
 	}
