@@ -17,7 +17,7 @@ import (
 // from the packs (edition, rule, pack, status, severity, citation, note, proxies) are written once
 // per run and then by number; strings that repeat from one finding to the next in a sorted
 // run (the case, its referral, team and file) are written only when they change; the rest
-// (subject, message) are written whole. Dates are day counts, numbers varints.
+// (subject, message) are written whole, side by side, and read back in one allocation. Dates are day counts, numbers varints.
 //
 // Every field of Finding and BaselineEntry must be written: TestRunCodecWritesEveryField
 // fills each field by reflection and fails when a field added to either type is not written
@@ -53,7 +53,7 @@ var findingCodec = runCodec[checker.Finding]{
 			rw.Changed(fArea, f.AreaID)
 			rw.Known(f.Edition)
 			rw.Known(f.Rule)
-			rw.Str(f.Subject)
+			rw.Pair(f.Subject, f.Message)
 			rw.Changed(fReferral, f.Referral)
 			rw.Known(f.Pack)
 			rw.Known(string(f.Status))
@@ -70,7 +70,6 @@ var findingCodec = runCodec[checker.Finding]{
 			} else {
 				rw.Uvarint(0)
 			}
-			rw.Str(f.Message)
 			rw.Known(f.Citation)
 			// nil and empty lists are told apart, so that a finding reads back exactly.
 			if f.ProjectedHolidays == nil {
@@ -105,14 +104,14 @@ var findingCodec = runCodec[checker.Finding]{
 		var proxies []string
 		return func(r *bufio.Reader, f *checker.Finding) error {
 			if rr == nil {
-				rr = runcodec.NewReader(r, findingChanging, maxRunString)
+				rr = runcodec.NewReader(r, findingChanging, maxRunString).Windowed()
 			}
 			f.CaseID = rr.Changed(fCase)
 			f.IncidentID = rr.Changed(fIncident)
 			f.AreaID = rr.Changed(fArea)
 			f.Edition = rr.Known()
 			f.Rule = rr.Known()
-			f.Subject = rr.Str()
+			f.Subject, f.Message = rr.Pair()
 			f.Referral = rr.Changed(fReferral)
 			f.Pack = rr.Known()
 			f.Status = checker.Status(rr.Known())
@@ -131,7 +130,6 @@ var findingCodec = runCodec[checker.Finding]{
 				f.WorkingDaysLeft = rr.OptInt()
 			}
 			f.DueSoon = rr.Uvarint() == 1
-			f.Message = rr.Str()
 			f.Citation = rr.Known()
 			f.ProjectedHolidays, f.Proxies = nil, nil
 			if n := rr.Uvarint(); n > 0 && rr.Err() == nil {
@@ -164,6 +162,7 @@ var findingCodec = runCodec[checker.Finding]{
 			f.Team = rr.Changed(fTeam)
 			f.File = rr.Changed(fFile)
 			f.Record = int(rr.Varint())
+			rr.End()
 			return rr.Err()
 		}
 	},
@@ -243,7 +242,7 @@ var breachCodec = runCodec[checker.BaselineEntry]{
 		var rr *runcodec.Reader
 		return func(r *bufio.Reader, e *checker.BaselineEntry) error {
 			if rr == nil {
-				rr = runcodec.NewReader(r, breachChanging, maxRunString)
+				rr = runcodec.NewReader(r, breachChanging, maxRunString).Windowed()
 			}
 			e.CaseID = rr.Changed(bCase)
 			e.Edition = rr.Known()
@@ -251,6 +250,7 @@ var breachCodec = runCodec[checker.BaselineEntry]{
 			e.Referral = rr.Changed(bReferral)
 			e.Subject = rr.Str()
 			e.Pack = rr.Known()
+			rr.End()
 			return rr.Err()
 		}
 	},

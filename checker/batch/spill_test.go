@@ -245,6 +245,33 @@ func roundTrip[T any](t *testing.T, codec runCodec[T], values []T) []T {
 	return out
 }
 
+// roundTripReuse writes values to a run and reads them back into one value, as a walk that
+// keeps nothing does, handing each to check before the next is read.
+func roundTripReuse[T any](t *testing.T, codec runCodec[T], values []T, check func(i int, got *T)) {
+	t.Helper()
+	var buf bytes.Buffer
+	w := bufio.NewWriter(&buf)
+	enc := codec.encoder()
+	for i := range values {
+		enc(w, &values[i])
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	r := bufio.NewReader(&buf)
+	dec := codec.decoder(true)
+	var v T
+	for i := range values {
+		if err := dec(r, &v); err != nil {
+			t.Fatalf("value %d: %v", i, err)
+		}
+		check(i, &v)
+	}
+	if rest, _ := r.Peek(1); len(rest) > 0 {
+		t.Fatal("bytes left after the last value")
+	}
+}
+
 // everyFieldAlone returns, for each field of T, a value with only that field set, between
 // values with every field set.
 func everyFieldAlone[T any](t *testing.T) (values []T, names []string) {
@@ -279,6 +306,12 @@ func TestRunCodecWritesEveryField(t *testing.T) {
 				t.Errorf("%s:\n got %+v\nwant %+v", names[i], got[i], values[i])
 			}
 		}
+		// Read to reuse, as Scan reads, into one finding: each is as written when read.
+		roundTripReuse(t, findingCodec, values, func(i int, got *checker.Finding) {
+			if !reflect.DeepEqual(*got, values[i]) {
+				t.Errorf("%s, read to reuse:\n got %+v\nwant %+v", names[i], *got, values[i])
+			}
+		})
 	})
 	t.Run("BaselineEntry", func(t *testing.T) {
 		values, names := everyFieldAlone[checker.BaselineEntry](t)
