@@ -17,7 +17,8 @@ import (
 // from the packs (edition, rule, pack, status, severity, citation, note, proxies) are written once
 // per run and then by number; strings that repeat from one finding to the next in a sorted
 // run (the case, its referral, team and file) are written only when they change; the rest
-// (subject, message) are written whole, side by side, and read back in one allocation. Dates are day counts, numbers varints.
+// (subject, message) are written whole, side by side, and read back in one allocation.
+// Dates are day counts, numbers varints.
 //
 // Every field of Finding and BaselineEntry must be written: TestRunCodecWritesEveryField
 // fills each field by reflection and fails when a field added to either type is not written

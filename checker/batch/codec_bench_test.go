@@ -161,7 +161,7 @@ func BenchmarkListWalk(b *testing.B) {
 		size: findingSize, codec: findingCodec, budget: 512 << 10, dir: b.TempDir()}
 	sorters := []*sorter[checker.Finding]{newSorter(cfg), newSorter(cfg)}
 	for i := range fs {
-		sorters[i/64%2].add(fs[i])
+		sorters[i/64%2].add(&fs[i])
 	}
 	list, err := mergeSorters(cfg, sorters)
 	if err != nil {

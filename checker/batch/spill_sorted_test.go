@@ -24,7 +24,7 @@ func TestSortedInputKeepsItsOrder(t *testing.T) {
 				if displaced && i == 7 {
 					f.CaseID = "C-99" // out of place: must be sorted to the end
 				}
-				s.add(f)
+				s.add(&f)
 				added = append(added, f)
 			}
 			list, err := mergeSorters(cfg, []*sorter[checker.Finding]{s})

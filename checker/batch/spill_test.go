@@ -159,7 +159,7 @@ func TestSpilledEqualFindingsKeepTheirOrder(t *testing.T) {
 			// told apart by their message.
 			f := checker.Finding{CaseID: fmt.Sprintf("C-%d", (i*7)%5), Edition: "2018", Rule: "r", Subject: "A1",
 				Message: fmt.Sprintf("worker %d, added %d", w, i)}
-			s.add(f)
+			s.add(&f)
 			all = append(all, f)
 		}
 		sorters = append(sorters, s)
@@ -459,7 +459,7 @@ func TestSorterReusesItsChunks(t *testing.T) {
 		size: func(*checker.Finding) int64 { return 1 }, codec: findingCodec, budget: perRun, dir: t.TempDir()}
 	s := newSorter(cfg)
 	for i := range total {
-		s.add(checker.Finding{CaseID: fmt.Sprintf("C-%05d", (i*7919)%total), Edition: "2018", Rule: "r"})
+		s.add(&checker.Finding{CaseID: fmt.Sprintf("C-%05d", (i*7919)%total), Edition: "2018", Rule: "r"})
 	}
 	if len(s.runs) != total/perRun || s.vals.n != total%perRun {
 		t.Fatalf("%d runs and %d values held, want %d and %d", len(s.runs), s.vals.n, total/perRun, total%perRun)

@@ -55,7 +55,7 @@ func (sp *Spill[T]) NewSorter() *Sorter[T] { return &Sorter[T]{s: newSorter(&sp.
 
 // Add keeps a copy of v, writing a run when the sorter's budget is spent. An error writing a
 // run is kept and returned by Merge; values added after it are dropped.
-func (s *Sorter[T]) Add(v *T) { s.s.add(*v) }
+func (s *Sorter[T]) Add(v *T) { s.s.add(v) }
 
 // Merge gathers the sorters' values into one sorted list, which the caller closes. The
 // sorters are emptied. On an error (a run that could not be written) every sorter's files are
