@@ -621,9 +621,11 @@ func checkOne(engine *checker.Engine, opts Options, show checker.StatusSet, j jo
 		}
 	}
 	out.uncovered = append(out.uncovered, uncovered...)
+	sorted := len(findings) <= 1 // in the report's order
 	if opts.PerCase != nil && rec.Case != nil {
 		if !opts.PerCaseBorrows {
 			checker.SortFindings(findings)
+			sorted = true
 		}
 		opts.PerCase(rec.Case, findings)
 	}
@@ -648,7 +650,12 @@ func checkOne(engine *checker.Engine, opts Options, show checker.StatusSet, j jo
 		// nothing to do (spill.go). Not for the comparison, which lists nothing: its sort of
 		// every case's findings was a sixth of its CPU.
 		checker.SortFindings(findings)
+		sorted = true
 	}
+	// The record's findings listed after its first follow the one before in the report's
+	// order, unless redaction has changed what they are ordered by: the sorter need not
+	// compare them.
+	follows := false
 	for i := range findings {
 		// By pointer: a copy whose address is taken would be allocated for every finding.
 		f := &findings[i]
@@ -674,7 +681,8 @@ func checkOne(engine *checker.Engine, opts Options, show checker.StatusSet, j jo
 			if red != nil {
 				red.Finding(f)
 			}
-			out.findings.add(f)
+			out.findings.addAfter(f, follows)
+			follows = sorted && red == nil
 			if out.listing != nil {
 				out.listing(f)
 			}

@@ -140,9 +140,7 @@ func (c *chunks[T]) add(v *T) *T {
 // at is the value at index i, which must be under c.n.
 func (c *chunks[T]) at(i int) *T { return &c.c[i>>chunkShift][i&(chunkLen-1)] }
 
-// sorted reports whether the values are already in order: a batch read in case order gives
-// its findings in the report's order (each record's are sorted as it is checked), and one
-// look is then all the sort after the check costs.
+// sorted reports whether the values are already in order.
 func (c *chunks[T]) sorted(cmp func(a, b *T) int) bool {
 	for i := 1; i < c.n; i++ {
 		if cmp(c.at(i-1), c.at(i)) > 0 {
@@ -163,22 +161,36 @@ func (c *chunks[T]) reset() {
 // sorter collects values on one goroutine in bounded memory: past its budget it sorts what it
 // holds and writes it as a run to its file.
 type sorter[T any] struct {
-	cfg   *spillConfig[T]
-	vals  chunks[T]
-	held  int64
-	order []int32
-	file  *runFile
-	runs  []span
-	err   error // the first error writing a run; values added after it are dropped
+	cfg  *spillConfig[T]
+	vals chunks[T]
+	// inOrder says the values held are in order: each was compared with the one before it
+	// as it was added, or the caller vouched for it (add). A batch read in case order gives
+	// its findings in the report's order (each record's are sorted as it is checked), and
+	// then nothing is sorted, and a record's findings are compared only with the last of the
+	// record before: looking over the values once more at each run was a fifth of spilling.
+	inOrder bool
+	held    int64
+	order   []int32
+	file    *runFile
+	runs    []span
+	err     error // the first error writing a run; values added after it are dropped
 }
 
-func newSorter[T any](cfg *spillConfig[T]) *sorter[T] { return &sorter[T]{cfg: cfg} }
+func newSorter[T any](cfg *spillConfig[T]) *sorter[T] { return &sorter[T]{cfg: cfg, inOrder: true} }
 
 // add keeps a copy of *v, writing a run when the budget is spent. By address: a finding is
 // 272 bytes, and was copied once more on its way in.
-func (s *sorter[T]) add(v *T) {
+func (s *sorter[T]) add(v *T) { s.addAfter(v, false) }
+
+// addAfter is add for a caller that may know that *v is not before the value it added just
+// before (follows): a record's findings, sorted on the worker, after its first. The order is
+// then not compared; a caller that says so wrongly gets a list out of order.
+func (s *sorter[T]) addAfter(v *T, follows bool) {
 	if s.err != nil {
 		return
+	}
+	if s.inOrder && !follows && s.vals.n > 0 && s.cfg.cmp(s.vals.at(s.vals.n-1), v) > 0 {
+		s.inOrder = false
 	}
 	p := s.vals.add(v)
 	if s.cfg.budget < 0 {
@@ -203,7 +215,7 @@ func (s *sorter[T]) spill() {
 	for i := range s.vals.n {
 		s.order = append(s.order, int32(i))
 	}
-	if !s.vals.sorted(s.cfg.cmp) {
+	if !s.inOrder {
 		slices.SortStableFunc(s.order, func(i, j int32) int { return s.cfg.cmp(s.vals.at(int(i)), s.vals.at(int(j))) })
 	}
 	start := s.file.written + int64(s.file.w.Buffered())
@@ -218,6 +230,7 @@ func (s *sorter[T]) spill() {
 	s.runs = append(s.runs, span{off: start, size: s.file.written - start, n: s.vals.n})
 	s.vals.reset()
 	s.held = 0
+	s.inOrder = true
 }
 
 // mergeInput is one sorted input of a merge: a run on disk, or values in memory.
@@ -258,7 +271,9 @@ func mergeSorters[T any](cfg *spillConfig[T], sorters []*sorter[T]) (*sortedList
 		if s.vals.n > 0 {
 			tail := s.vals
 			tail.c = tail.c[:(tail.n+chunkLen-1)>>chunkShift] // spare chunks go with the sorter
-			sortInPlace(&tail, cfg.cmp)
+			if !s.inOrder {
+				sortInPlace(&tail, cfg.cmp)
+			}
 			l.sources = append(l.sources, mergeInput[T]{mem: &tail})
 			l.n += tail.n
 		}

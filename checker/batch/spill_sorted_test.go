@@ -49,3 +49,45 @@ func TestSortedInputKeepsItsOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestVouchedOrderIsComparedAtRecords: a caller that vouches for the order of each record's
+// values after the first (addAfter) still has its records compared with one another, so
+// records added out of order are sorted, in memory and in a run alike; records added in
+// order are not, and come out as added.
+func TestVouchedOrderIsComparedAtRecords(t *testing.T) {
+	for _, budget := range []int64{-1, 7 * findingSize(&checker.Finding{})} {
+		cfg := &spillConfig[checker.Finding]{what: "findings", cmp: checker.CompareFindingsAt, size: findingSize,
+			codec: findingCodec, budget: budget, dir: t.TempDir()}
+		for _, records := range [][]int{{0, 1, 2, 3, 4, 5}, {0, 1, 4, 2, 3, 5}, {5, 4, 3, 2, 1, 0}} {
+			s := newSorter(cfg)
+			var added []checker.Finding
+			for _, r := range records {
+				for i, rule := range []string{"a", "b", "b", "c"} { // sorted within the record
+					f := checker.Finding{CaseID: fmt.Sprintf("C-%02d", r), Edition: "2018", Rule: rule, Subject: "A1",
+						Message: fmt.Sprintf("record %d, added %d", r, i)}
+					s.addAfter(&f, i > 0)
+					added = append(added, f)
+				}
+			}
+			list, err := mergeSorters(cfg, []*sorter[checker.Finding]{s})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for f := range list.All() {
+				got = append(got, f.Message)
+			}
+			if err := list.Close(); err != nil {
+				t.Fatal(err)
+			}
+			slices.SortStableFunc(added, checker.CompareFindings)
+			var want []string
+			for _, f := range added {
+				want = append(want, f.Message)
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("budget %d, records added %v:\n got %q\nwant %q", budget, records, got, want)
+			}
+		}
+	}
+}
