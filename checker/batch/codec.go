@@ -97,13 +97,9 @@ var findingCodec = runCodec[checker.Finding]{
 			rw.End()
 		}
 	},
-	decoder: func(reuse bool) func(*bufio.Reader, *checker.Finding) error {
+	decoder: func() func(*bufio.Reader, *checker.Finding, *valueSpare) error {
 		var rr *runcodec.Reader
-		// Reading to reuse, a finding's numbers and lists are read into these, every time.
-		var ints [3]int
-		var holidays []record.Date
-		var proxies []string
-		return func(r *bufio.Reader, f *checker.Finding) error {
+		return func(r *bufio.Reader, f *checker.Finding, spare *valueSpare) error {
 			if rr == nil {
 				rr = runcodec.NewReader(r, findingChanging, maxRunString).Windowed()
 			}
@@ -121,10 +117,10 @@ var findingCodec = runCodec[checker.Finding]{
 			f.Due = rr.Date()
 			f.Done = rr.Date()
 			f.Closed = rr.Date()
-			if reuse {
-				f.LateWorkingDays = rr.OptIntInto(&ints[0])
-				f.LateDays = rr.OptIntInto(&ints[1])
-				f.WorkingDaysLeft = rr.OptIntInto(&ints[2])
+			if spare != nil {
+				f.LateWorkingDays = rr.OptIntInto(&spare.ints[0])
+				f.LateDays = rr.OptIntInto(&spare.ints[1])
+				f.WorkingDaysLeft = rr.OptIntInto(&spare.ints[2])
 			} else {
 				f.LateWorkingDays = rr.OptInt()
 				f.LateDays = rr.OptInt()
@@ -137,26 +133,38 @@ var findingCodec = runCodec[checker.Finding]{
 				if n-1 > runcodec.MaxDictionary {
 					rr.Fail(fmt.Errorf("%w: %d projected holidays", runcodec.ErrDamaged, n-1))
 				} else {
-					if !reuse || holidays == nil || uint64(cap(holidays)) < n-1 {
+					var holidays []record.Date
+					if spare != nil && spare.dates != nil && uint64(cap(spare.dates)) >= n-1 {
+						holidays = spare.dates[:n-1]
+					} else {
 						holidays = make([]record.Date, n-1)
+						if spare != nil {
+							spare.dates = holidays
+						}
 					}
-					f.ProjectedHolidays = holidays[:n-1]
-					for i := range f.ProjectedHolidays {
-						f.ProjectedHolidays[i] = rr.Date()
+					for i := range holidays {
+						holidays[i] = rr.Date()
 					}
+					f.ProjectedHolidays = holidays
 				}
 			}
 			if n := rr.Uvarint(); n > 0 && rr.Err() == nil {
 				if n-1 > runcodec.MaxDictionary {
 					rr.Fail(fmt.Errorf("%w: %d proxies", runcodec.ErrDamaged, n-1))
 				} else {
-					if !reuse || proxies == nil || uint64(cap(proxies)) < n-1 {
+					var proxies []string
+					if spare != nil && spare.strs != nil && uint64(cap(spare.strs)) >= n-1 {
+						proxies = spare.strs[:n-1]
+					} else {
 						proxies = make([]string, n-1)
+						if spare != nil {
+							spare.strs = proxies
+						}
 					}
-					f.Proxies = proxies[:n-1]
-					for i := range f.Proxies {
-						f.Proxies[i] = rr.Known()
+					for i := range proxies {
+						proxies[i] = rr.Known()
 					}
+					f.Proxies = proxies
 				}
 			}
 			f.Note = rr.Known()
@@ -167,35 +175,6 @@ var findingCodec = runCodec[checker.Finding]{
 			return rr.Err()
 		}
 	},
-}
-
-// cloneFinding copies src into dst with its numbers and lists in spare, so that dst stays
-// true once src is read over (a run's next finding is read into the same place). Every field
-// of Finding that points somewhere must be copied here: TestCloneFindingOwnsWhatItPointsTo
-// fails on one that is not.
-func cloneFinding(dst, src *checker.Finding, spare *valueSpare) {
-	*dst = *src
-	for i, p := range [...]**int{&dst.LateWorkingDays, &dst.LateDays, &dst.WorkingDaysLeft} {
-		if *p != nil {
-			spare.ints[i] = **p
-			*p = &spare.ints[i]
-		}
-	}
-	// An empty list stays empty, or nil, as it was, and shares nothing.
-	if src.ProjectedHolidays != nil {
-		spare.dates = append(spare.dates[:0], src.ProjectedHolidays...)
-		dst.ProjectedHolidays = spare.dates[:len(src.ProjectedHolidays):len(src.ProjectedHolidays)]
-		if len(src.ProjectedHolidays) == 0 {
-			dst.ProjectedHolidays = []record.Date{}
-		}
-	}
-	if src.Proxies != nil {
-		spare.strs = append(spare.strs[:0], src.Proxies...)
-		dst.Proxies = spare.strs[:len(src.Proxies):len(src.Proxies)]
-		if len(src.Proxies) == 0 {
-			dst.Proxies = []string{}
-		}
-	}
 }
 
 // findingSize is roughly what a listed finding holds in memory: the struct and the strings
@@ -239,9 +218,9 @@ var breachCodec = runCodec[checker.BaselineEntry]{
 			rw.End()
 		}
 	},
-	decoder: func(reuse bool) func(*bufio.Reader, *checker.BaselineEntry) error {
+	decoder: func() func(*bufio.Reader, *checker.BaselineEntry, *valueSpare) error {
 		var rr *runcodec.Reader
-		return func(r *bufio.Reader, e *checker.BaselineEntry) error {
+		return func(r *bufio.Reader, e *checker.BaselineEntry, _ *valueSpare) error {
 			if rr == nil {
 				rr = runcodec.NewReader(r, breachChanging, maxRunString).Windowed()
 			}

@@ -79,10 +79,10 @@ func BenchmarkRunCodec(b *testing.B) {
 				enc(w, &fs[i])
 			}
 		}, func(r *bufio.Reader, n int) []checker.Finding {
-			dec := findingCodec.decoder(false)
+			dec := findingCodec.decoder()
 			out := make([]checker.Finding, n)
 			for i := range out {
-				if err := dec(r, &out[i]); err != nil {
+				if err := dec(r, &out[i], nil); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -227,11 +227,12 @@ func BenchmarkFindingCodec(b *testing.B) {
 	b.Run("decode", func(b *testing.B) {
 		b.ReportAllocs()
 		var f checker.Finding
+		var spare valueSpare
 		for b.Loop() {
 			r := bufio.NewReaderSize(bytes.NewReader(run.Bytes()), maxRunBuffer)
-			dec := findingCodec.decoder(true)
+			dec := findingCodec.decoder()
 			for range fs {
-				if err := dec(r, &f); err != nil {
+				if err := dec(r, &f, &spare); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -55,8 +55,8 @@ func TestScanAsAll(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(want) < 2*aheadMin || list.cfg.clone == nil {
-		t.Fatalf("%d findings (clone set: %v); want %d or more, to be merged ahead", len(want), list.cfg.clone != nil, 2*aheadMin)
+	if len(want) < 2*aheadMin || !list.cfg.ahead {
+		t.Fatalf("%d findings (ahead: %v); want %d or more, to be merged ahead", len(want), list.cfg.ahead, 2*aheadMin)
 	}
 	runs, mem := 0, 0
 	for _, s := range list.sources {
@@ -71,9 +71,10 @@ func TestScanAsAll(t *testing.T) {
 		seq    iter.Seq[*checker.Finding]
 		places int // at most
 	}{
-		{"on the caller's goroutine", list.walk(true), runs + mem}, // one place a run, and each held in memory
-		{"ahead", list.scanAhead(), aheadBatch * aheadBatches},
-		{"Scan", list.Scan(), aheadBatch * aheadBatches},
+		{"on the caller's goroutine", scanHere(list), runs + mem}, // one place a run, and each held in memory
+		// The batches' slots and one a run, and each held in memory.
+		{"ahead", list.scanAhead(), aheadBatch*(aheadBatches+1) + runs + mem},
+		{"Scan", list.Scan(), aheadBatch*(aheadBatches+1) + runs + mem},
 	} {
 		got, messages, places := scanCopy(tc.seq)
 		if err := list.Err(); err != nil {
@@ -99,7 +100,7 @@ func TestScanAsAll(t *testing.T) {
 		}
 	})
 	scan := testing.AllocsPerRun(3, func() {
-		for range list.walk(true) {
+		for range scanHere(list) {
 		}
 	})
 	ahead := testing.AllocsPerRun(3, func() {
@@ -111,6 +112,13 @@ func TestScanAsAll(t *testing.T) {
 	if all < float64(len(want)) || scan > all-float64(len(want)) || ahead > scan+64 {
 		t.Errorf("a walk of %d findings in %d runs allocates %.0f times with All, %.0f with Scan, %.0f ahead; want Scan to allocate one a finding fewer than All, and a few more ahead",
 			len(want), runs, all, scan, ahead)
+	}
+}
+
+// scanHere is Scan on the caller's goroutine.
+func scanHere(l *sortedList[checker.Finding]) iter.Seq[*checker.Finding] {
+	return func(yield func(*checker.Finding) bool) {
+		l.walk(walkReuse, nil, func(f *checker.Finding, _ *aheadSlot[checker.Finding]) bool { return yield(f) })
 	}
 }
 
@@ -167,41 +175,48 @@ func TestScanRunDamaged(t *testing.T) {
 	}
 }
 
-// TestCloneFindingOwnsWhatItPointsTo: a finding cloned for a batch is equal to its source and
-// shares nothing with it that the source's next reading would overwrite: every field that
-// points somewhere (a field of such a kind added to Finding and not copied fails here), with
-// lists empty and nil kept apart.
-func TestCloneFindingOwnsWhatItPointsTo(t *testing.T) {
-	var src checker.Finding
-	fillFields(t, reflect.ValueOf(&src).Elem(), 1)
-	var dst checker.Finding
-	var spare valueSpare
-	for range 2 { // the second time into the same place and spare
-		cloneFinding(&dst, &src, &spare)
-		if !reflect.DeepEqual(dst, src) {
-			t.Fatalf("clone %+v, want %+v", dst, src)
+// TestDecodedFindingOwnsWhatItPointsTo: a finding read from a run into a slot of its own,
+// as a merge ahead reads it, shares nothing with one read by the same decoder into another
+// slot before it: every field that points somewhere (a field of such a kind added to Finding
+// and not read into the slot's spare fails here), with lists empty and nil kept apart, and
+// reading into a slot again reuses its spare.
+func TestDecodedFindingOwnsWhatItPointsTo(t *testing.T) {
+	var full1, full2 checker.Finding
+	fillFields(t, reflect.ValueOf(&full1).Elem(), 1)
+	fillFields(t, reflect.ValueOf(&full2).Elem(), 50)
+	values := []checker.Finding{full1, full2, full1, {ProjectedHolidays: []record.Date{}, Proxies: []string{}}, {}, full2}
+	var buf bytes.Buffer
+	w := bufio.NewWriter(&buf)
+	enc := findingCodec.encoder()
+	for i := range values {
+		enc(w, &values[i])
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	dec := findingCodec.decoder()
+	r := bufio.NewReader(&buf)
+	slots := make([]aheadSlot[checker.Finding], 3)
+	var read []*checker.Finding
+	for i := range values {
+		s := &slots[i%len(slots)] // the fourth value is read into the first slot again
+		if err := dec(r, &s.v, &s.spare); err != nil {
+			t.Fatalf("value %d: %v", i, err)
 		}
-		v, w := reflect.ValueOf(&dst).Elem(), reflect.ValueOf(&src).Elem()
-		for i := range v.NumField() {
-			a, b := v.Field(i), w.Field(i)
-			switch a.Kind() {
-			case reflect.Pointer, reflect.Slice, reflect.Map:
-				if a.Pointer() == b.Pointer() {
-					t.Errorf("the clone's %s points where the source's does", v.Type().Field(i).Name)
-				}
+		read = append(read, &s.v)
+		// Every value still held (the last three) is as written.
+		for j := max(0, i-len(slots)+1); j <= i; j++ {
+			if !reflect.DeepEqual(*read[j], values[j]) {
+				t.Fatalf("after reading value %d, value %d is\n%+v\nwant\n%+v", i, j, *read[j], values[j])
 			}
 		}
 	}
-	for _, lists := range []struct {
-		holidays []record.Date
-		proxies  []string
-	}{{nil, nil}, {[]record.Date{}, []string{}}} {
-		src := checker.Finding{ProjectedHolidays: lists.holidays, Proxies: lists.proxies}
-		cloneFinding(&dst, &src, &spare)
-		if (dst.ProjectedHolidays == nil) != (lists.holidays == nil) || (dst.Proxies == nil) != (lists.proxies == nil) ||
-			len(dst.ProjectedHolidays) != 0 || len(dst.Proxies) != 0 {
-			t.Errorf("cloned lists %#v and %#v, want %#v and %#v", dst.ProjectedHolidays, dst.Proxies, lists.holidays, lists.proxies)
-		}
+	// The reused slot's lists are its spare's.
+	if got := slots[2].v.Proxies; len(got) == 0 || &got[0] != &slots[2].spare.strs[0] {
+		t.Error("a value's proxies are not in its slot's spare")
+	}
+	if got := slots[2].v.LateDays; got != &slots[2].spare.ints[1] {
+		t.Error("a value's numbers are not in its slot's spare")
 	}
 }
 

@@ -37,13 +37,14 @@ const (
 
 // runCodec writes values of one kind to a run and reads them back. A run is written and read
 // from its start, so an encoder or decoder may keep state within a run (a table of strings
-// already written, say); each run has a fresh one. A decoder made to reuse is given the same
-// value again and again, and may keep what the value points to (its numbers and lists) to
-// fill in again, so that a walk handing out each value only until the next (Scan) allocates
-// neither for each value; one made not to reuse gives each value its own.
+// already written, say); each run has a fresh one. A decoder given a spare puts what the
+// value points to (its numbers and lists) in the spare, reusing what the spare holds, so that
+// a walk reading values into a few places again and again (Scan) allocates neither for each
+// value; given nil, it gives each value its own. A value never points into the decoder, so
+// values read into places with spares of their own stay true however many are read after.
 type runCodec[T any] struct {
 	encoder func() func(w *bufio.Writer, v *T)
-	decoder func(reuse bool) func(r *bufio.Reader, v *T) error
+	decoder func() func(r *bufio.Reader, v *T, spare *valueSpare) error
 }
 
 // spillConfig is how one kind of value is sorted in bounded memory.
@@ -54,10 +55,8 @@ type spillConfig[T any] struct {
 	codec  runCodec[T]
 	budget int64  // bytes one sorter holds before it writes a run; < 0: never
 	dir    string // where runs are written; "" is os.TempDir
-	// clone copies src into dst, putting what src points to (numbers, lists) in spare, so
-	// that dst stays true once src is read over; with it, Scan merges ahead of its caller on
-	// another goroutine (scanAhead). nil: Scan merges on the caller's.
-	clone func(dst, src *T, spare *valueSpare)
+	// ahead lets Scan merge ahead of its caller on another goroutine (scanAhead).
+	ahead bool
 }
 
 // span is one sorted run: a stretch of a sorter's file.
@@ -354,9 +353,12 @@ type cursor[T any] struct {
 	src    *mergeInput[T]
 	next   int // values read so far
 	r      *bufio.Reader
-	decode func(*bufio.Reader, *T) error
-	reuse  bool // read every value into val, not a new one
-	val    T
+	decode func(*bufio.Reader, *T, *valueSpare) error
+	// slot is where the next value from disk is read, with its spare; nil: into a new value
+	// each time (All). Merging ahead, the slot of a value yielded is handed to the batch it
+	// goes in, and the next value is read into a slot from newSlot.
+	slot    *aheadSlot[T]
+	newSlot func() *aheadSlot[T]
 }
 
 // read returns the source's next value, nil at its end or on an error.
@@ -372,11 +374,14 @@ func (c *cursor[T]) read() (*T, error) {
 		return nil, nil
 	}
 	c.next++
-	v := &c.val
-	if !c.reuse {
-		v = new(T)
+	if c.slot == nil && c.newSlot != nil {
+		c.slot = c.newSlot()
 	}
-	if err := c.decode(c.r, v); err != nil {
+	v, spare := new(T), (*valueSpare)(nil)
+	if c.slot != nil {
+		v, spare = &c.slot.v, &c.slot.spare
+	}
+	if err := c.decode(c.r, v, spare); err != nil {
 		if errors.Is(err, io.EOF) {
 			err = io.ErrUnexpectedEOF
 		}
@@ -385,20 +390,37 @@ func (c *cursor[T]) read() (*T, error) {
 	return v, nil
 }
 
+// How a walk reads values from disk: each into a new one (All), each of a run into the same
+// place (Scan on the caller's goroutine), or into places handed over as they are yielded
+// (merging ahead).
+type walkMode int
+
+const (
+	walkNew walkMode = iota
+	walkReuse
+	walkHandOver
+)
+
 // All yields the values in order, merging the sources with a heap; it may be walked any number
 // of times. A value from disk is newly allocated, so a caller may keep it. A run that cannot be
 // read back ends the walk early and sets Err.
-func (l *sortedList[T]) All() iter.Seq[*T] { return l.walk(false) }
+func (l *sortedList[T]) All() iter.Seq[*T] {
+	return func(yield func(*T) bool) {
+		l.walk(walkNew, nil, func(v *T, _ *aheadSlot[T]) bool { return yield(v) })
+	}
+}
 
 // Scan is All for a caller that keeps no value past its turn: a value yielded, and what it
-// points to, is the caller's only until it asks for the next, when a value from disk is read
-// into the same place. Its strings, never overwritten, may be kept. Walking a run this way
-// allocates no value per finding (checker.FindingScanner). A long list on disk is merged
+// points to, is the caller's only until it asks for the next, when a value from disk may be
+// read into the same place. Its strings, never overwritten, may be kept. Walking a run this
+// way allocates no value per finding (checker.FindingScanner). A long list on disk is merged
 // ahead of the caller, on another core (scanAhead).
 func (l *sortedList[T]) Scan() iter.Seq[*T] {
 	disk := slices.ContainsFunc(l.sources, func(s mergeInput[T]) bool { return s.mem == nil })
-	if l.cfg.clone == nil || !disk || l.n < aheadMin || runtime.GOMAXPROCS(0) < 2 {
-		return l.walk(true)
+	if !l.cfg.ahead || !disk || l.n < aheadMin || runtime.GOMAXPROCS(0) < 2 {
+		return func(yield func(*T) bool) {
+			l.walk(walkReuse, nil, func(v *T, _ *aheadSlot[T]) bool { return yield(v) })
+		}
 	}
 	return l.scanAhead()
 }
@@ -411,58 +433,88 @@ const (
 	aheadMin     = 4 * aheadBatch
 )
 
-// valueSpare is where a value copied into a batch keeps what it points to, reused batch
-// after batch (cloneFinding).
+// valueSpare is where a value read from a run keeps what it points to (its numbers and
+// lists), reused value after value (runCodec).
 type valueSpare struct {
 	ints  [3]int
 	dates []record.Date
 	strs  []string
 }
 
+// aheadSlot is a place a value is read into, with its spare.
 type aheadSlot[T any] struct {
 	v     T
 	spare valueSpare
 }
 
+// aheadValue is a value of a batch merged ahead, and the slot it was read into (nil for a
+// value held in memory, which is yielded where it is).
+type aheadValue[T any] struct {
+	v    *T
+	slot *aheadSlot[T]
+}
+
 // scanAhead is Scan with the merge, and the reading back of the runs, on a goroutine of its
 // own, a batch of values ahead of the caller: the report is written after the check, when the
 // workers are done and a core is free, and reading the runs back was about half of writing
-// it. What it holds beside the walk is the batches, a few hundred values (about 100 KiB): not
-// a read-ahead of each run, whose buffers grew with the number of runs (docs/performance.md).
+// it. A value is read into a slot that goes with it into its batch, and comes back to the
+// merge when the caller is done with the batch: values are not copied from where they are
+// read (copying each finding, 272 bytes with the collector's write barriers, into its batch
+// was a quarter of the merge). What it holds beside the walk is the batches' slots and one
+// for each run, a few hundred values (about 200 KiB): not a read-ahead of each run, whose
+// buffers grew with the number of runs (docs/performance.md).
 func (l *sortedList[T]) scanAhead() iter.Seq[*T] {
 	return func(yield func(*T) bool) {
 		if l.err != nil {
 			return
 		}
-		full := make(chan []aheadSlot[T], aheadBatches)
-		free := make(chan []aheadSlot[T], aheadBatches)
+		full := make(chan []aheadValue[T], aheadBatches)
+		free := make(chan []aheadValue[T], aheadBatches)
 		for range aheadBatches {
-			free <- make([]aheadSlot[T], 0, aheadBatch)
+			free <- make([]aheadValue[T], 0, aheadBatch)
 		}
 		done := make(chan struct{})
 		var wg sync.WaitGroup
 		wg.Go(func() {
 			defer close(full)
+			var slots []*aheadSlot[T] // slots back from the caller, to read into again
+			newSlot := func() *aheadSlot[T] {
+				if len(slots) == 0 {
+					// A batch's worth at once: the walk needs the batches' and one a run.
+					block := make([]aheadSlot[T], aheadBatch)
+					for i := range block {
+						slots = append(slots, &block[i])
+					}
+				}
+				s := slots[len(slots)-1]
+				slots = slots[:len(slots)-1]
+				return s
+			}
 			b := <-free
-			for v := range l.walk(true) {
-				b = b[:len(b)+1]
-				s := &b[len(b)-1]
-				l.cfg.clone(&s.v, v, &s.spare)
+			l.walk(walkHandOver, newSlot, func(v *T, slot *aheadSlot[T]) bool {
+				b = append(b, aheadValue[T]{v, slot})
 				if len(b) < cap(b) {
-					continue
+					return true
 				}
 				select {
 				case full <- b:
 				case <-done:
-					return
+					return false
 				}
 				select {
 				case b = <-free:
 				case <-done:
-					return
+					return false
 				}
+				for _, a := range b {
+					if a.slot != nil {
+						slots = append(slots, a.slot)
+					}
+				}
+				clear(b) // what the caller was given is not kept alive from here
 				b = b[:0]
-			}
+				return true
+			})
 			if len(b) > 0 {
 				select {
 				case full <- b:
@@ -478,7 +530,7 @@ func (l *sortedList[T]) scanAhead() iter.Seq[*T] {
 		}()
 		for b := range full {
 			for i := range b {
-				if !yield(&b[i].v) {
+				if !yield(b[i].v) {
 					return
 				}
 			}
@@ -487,60 +539,70 @@ func (l *sortedList[T]) scanAhead() iter.Seq[*T] {
 	}
 }
 
-func (l *sortedList[T]) walk(reuse bool) iter.Seq[*T] {
-	return func(yield func(*T) bool) {
-		if l.err != nil {
+// walk merges the sources in order, giving yield each value and, handing over, the slot it
+// was read into, which is then the caller's.
+func (l *sortedList[T]) walk(mode walkMode, newSlot func() *aheadSlot[T], yield func(v *T, slot *aheadSlot[T]) bool) {
+	if l.err != nil {
+		return
+	}
+	disk := 0
+	for _, s := range l.sources {
+		if s.mem == nil {
+			disk++
+		}
+	}
+	bufSize := maxRunBuffer
+	if disk > 0 {
+		bufSize = int(min(max(l.cfg.budget/int64(disk), minRunBuffer), maxRunBuffer))
+	}
+	cursors := make([]cursor[T], len(l.sources))
+	heads := make([]*T, len(l.sources))
+	h := mergeHeap[T]{cmp: l.cfg.cmp, heads: heads}
+	for i := range l.sources {
+		c := &cursors[i]
+		c.src = &l.sources[i]
+		if c.src.mem == nil {
+			c.r = bufio.NewReaderSize(io.NewSectionReader(c.src.file.f, c.src.run.off, c.src.run.size), bufSize)
+			c.decode = l.cfg.codec.decoder()
+			switch mode {
+			case walkReuse:
+				c.slot = new(aheadSlot[T])
+			case walkHandOver:
+				c.newSlot = newSlot
+			}
+		}
+		v, err := c.read()
+		if err != nil {
+			l.fail(i, err)
 			return
 		}
-		disk := 0
-		for _, s := range l.sources {
-			if s.mem == nil {
-				disk++
-			}
+		if v != nil {
+			heads[i] = v
+			h.push(i)
 		}
-		bufSize := maxRunBuffer
-		if disk > 0 {
-			bufSize = int(min(max(l.cfg.budget/int64(disk), minRunBuffer), maxRunBuffer))
+	}
+	for len(h.idx) > 0 {
+		// The head is yielded before its source reads the next value, which may be read
+		// into the same place.
+		i := h.idx[0]
+		c := &cursors[i]
+		slot := c.slot
+		if mode == walkHandOver {
+			c.slot = nil // the caller's now: the next value is read into another
 		}
-		cursors := make([]cursor[T], len(l.sources))
-		heads := make([]*T, len(l.sources))
-		h := mergeHeap[T]{cmp: l.cfg.cmp, heads: heads}
-		for i := range l.sources {
-			c := &cursors[i]
-			c.src = &l.sources[i]
-			if c.src.mem == nil {
-				c.r = bufio.NewReaderSize(io.NewSectionReader(c.src.file.f, c.src.run.off, c.src.run.size), bufSize)
-				c.decode = l.cfg.codec.decoder(reuse)
-				c.reuse = reuse
-			}
-			v, err := c.read()
-			if err != nil {
-				l.fail(i, err)
-				return
-			}
-			if v != nil {
-				heads[i] = v
-				h.push(i)
-			}
+		if !yield(heads[i], slot) {
+			return
 		}
-		for len(h.idx) > 0 {
-			// The head is yielded before its source reads the next value, which may be read
-			// into the same place.
-			i := h.idx[0]
-			if !yield(heads[i]) {
-				return
-			}
-			next, err := cursors[i].read()
-			if err != nil {
-				l.fail(i, err)
-				return
-			}
-			if next == nil {
-				h.pop()
-			} else {
-				heads[i] = next
-				h.fix0()
-			}
+		next, err := c.read()
+		if err != nil {
+			l.fail(i, err)
+			return
+		}
+		if next == nil {
+			h.pop()
+		} else {
+			heads[i] = next
+			h.fix0()
 		}
 	}
 }

@@ -232,10 +232,10 @@ func roundTrip[T any](t *testing.T, codec runCodec[T], values []T) []T {
 		t.Fatal(err)
 	}
 	r := bufio.NewReader(&buf)
-	dec := codec.decoder(false)
+	dec := codec.decoder()
 	out := make([]T, len(values))
 	for i := range out {
-		if err := dec(r, &out[i]); err != nil {
+		if err := dec(r, &out[i], nil); err != nil {
 			t.Fatalf("value %d: %v", i, err)
 		}
 	}
@@ -259,10 +259,11 @@ func roundTripReuse[T any](t *testing.T, codec runCodec[T], values []T, check fu
 		t.Fatal(err)
 	}
 	r := bufio.NewReader(&buf)
-	dec := codec.decoder(true)
+	dec := codec.decoder()
 	var v T
+	var spare valueSpare
 	for i := range values {
-		if err := dec(r, &v); err != nil {
+		if err := dec(r, &v, &spare); err != nil {
 			t.Fatalf("value %d: %v", i, err)
 		}
 		check(i, &v)

@@ -26,7 +26,10 @@ type SpillCodec[T any] struct {
 // what names the values in errors: "differences".
 func NewSpill[T any](what string, cmp func(a, b *T) int, size func(v *T) int64, codec SpillCodec[T], budget int64, dir string) *Spill[T] {
 	return &Spill[T]{cfg: spillConfig[T]{what: what, cmp: cmp, size: size,
-		codec:  runCodec[T]{encoder: codec.Encoder, decoder: func(bool) func(*bufio.Reader, *T) error { return codec.Decoder() }},
+		codec: runCodec[T]{encoder: codec.Encoder, decoder: func() func(*bufio.Reader, *T, *valueSpare) error {
+			decode := codec.Decoder()
+			return func(r *bufio.Reader, v *T, _ *valueSpare) error { return decode(r, v) }
+		}},
 		budget: budget, dir: dir}}
 }
 
