@@ -26,15 +26,11 @@ func JSON(w io.Writer, r *checker.Report) error {
 		jw.raw("[]")
 	} else {
 		jw.raw("[")
-		first := true
+		sep := "\n    "
 		enc := newFindingJSON("    ", true)
 		for f := range r.Scanned() {
-			if !first {
-				jw.raw(",")
-			}
-			first = false
-			jw.raw("\n    ")
-			jw.bytes(enc.encode(f))
+			jw.bytes(enc.encodeAfter(sep, f))
+			sep = ",\n    "
 		}
 		jw.raw("\n  ]")
 	}

@@ -221,9 +221,7 @@ func textRow(f *checker.Finding) []string {
 // of a large report.
 func appendTextRow(line []byte, f *checker.Finding, widths *[textColumns - 1]int, status string) []byte {
 	pad := func(i, n int) {
-		for range widths[i] + 2 - n {
-			line = append(line, ' ')
-		}
+		line = appendSpaces(line, widths[i]+2-n)
 	}
 	cell := func(i int, s string) {
 		line = append(line, s...)
@@ -256,6 +254,21 @@ func appendTextRow(line []byte, f *checker.Finding, widths *[textColumns - 1]int
 	}
 	line = appendLateness(line, f)
 	return append(line, '\n')
+}
+
+// spaces is what appendSpaces appends from.
+var spaces = []byte("                                                                ")
+
+// appendSpaces appends n spaces (none when n < 1), a slice at a time rather than a byte.
+func appendSpaces(b []byte, n int) []byte {
+	for n > len(spaces) {
+		b = append(b, spaces...)
+		n -= len(spaces)
+	}
+	if n > 0 {
+		b = append(b, spaces[:n]...)
+	}
+	return b
 }
 
 // measureRow widens widths to the cells of f's row, as textRow makes them, the last cell

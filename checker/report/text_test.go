@@ -247,3 +247,14 @@ func TestTextWithLayout(t *testing.T) {
 		t.Fatal("one finding's layout is as wide as the three's: the fallback is not tested")
 	}
 }
+
+// TestAppendSpaces: padding of any width, past the slice it is cut from too, and none for a
+// cell as wide as its column or wider.
+func TestAppendSpaces(t *testing.T) {
+	for n := -2; n <= 3*len(spaces)+1; n++ {
+		got := string(appendSpaces([]byte("x"), n))
+		if want := "x" + strings.Repeat(" ", max(n, 0)); got != want {
+			t.Fatalf("appendSpaces(%d): %d bytes %q, want %d", n, len(got), got, len(want))
+		}
+	}
+}
