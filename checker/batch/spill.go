@@ -377,9 +377,12 @@ func (c *cursor[T]) read() (*T, error) {
 	if c.slot == nil && c.newSlot != nil {
 		c.slot = c.newSlot()
 	}
-	v, spare := new(T), (*valueSpare)(nil)
+	var v *T
+	var spare *valueSpare
 	if c.slot != nil {
 		v, spare = &c.slot.v, &c.slot.spare
+	} else {
+		v = new(T)
 	}
 	if err := c.decode(c.r, v, spare); err != nil {
 		if errors.Is(err, io.EOF) {
