@@ -80,7 +80,7 @@ func work(jobs <-chan []job, decode <-chan *slot, rs rawSource, check func(job))
 					s.recs[i] = rs.Decode(s.recs[i].File, s.recs[i].Index, data)
 				}
 			}
-			s.data = nil
+			clear(s.data) // the bytes are let go; the array goes back with the slot
 			close(s.done)
 		}
 	}
@@ -96,6 +96,9 @@ func work(jobs <-chan []job, decode <-chan *slot, rs rawSource, check func(job))
 func readDecoded(r *Reader, rs rawSource, files []string, entries []Entry, decode chan<- *slot,
 	accept func(file int, rec Record), fileError func(file int, err error), slotDone func()) {
 	order := make(chan *slot, cap(decode))
+	// Slots whose records were accepted come back to the reader to be filled again, so that
+	// their arrays are not made for every 32 records.
+	free := make(chan *slot, cap(decode)+1)
 	go func() {
 		defer close(order)
 		defer close(decode)
@@ -123,7 +126,12 @@ func readDecoded(r *Reader, rs rawSource, files []string, entries []Entry, decod
 			}
 			add := func(rec Record, data []byte) {
 				if cur == nil {
-					cur = &slot{file: fi, recs: make([]Record, 0, slotRecords), data: make([][]byte, 0, slotRecords)}
+					select {
+					case cur = <-free:
+						cur.file = fi
+					default:
+						cur = &slot{file: fi, recs: make([]Record, 0, slotRecords), data: make([][]byte, 0, slotRecords)}
+					}
 				}
 				cur.recs = append(cur.recs, rec)
 				cur.data = append(cur.data, data)
@@ -157,6 +165,15 @@ func readDecoded(r *Reader, rs rawSource, files []string, entries []Entry, decod
 			}
 			for _, rec := range s.recs {
 				accept(s.file, rec)
+			}
+			if cap(s.recs) == slotRecords {
+				clear(s.recs) // accept keeps its own copies
+				clear(s.data)
+				*s = slot{recs: s.recs[:0], data: s.data[:0]}
+				select {
+				case free <- s:
+				default:
+				}
 			}
 		}
 		slotDone()
