@@ -91,3 +91,23 @@ func TestVouchedOrderIsComparedAtRecords(t *testing.T) {
 		}
 	}
 }
+
+// TestSortFindingsAsChecker: a record's findings sorted on the worker come out as
+// checker.SortFindings gives them, ties in the order given, whether they came in order or not.
+func TestSortFindingsAsChecker(t *testing.T) {
+	var fs []checker.Finding
+	for i := range 24 {
+		fs = append(fs, checker.Finding{CaseID: "C-1", Edition: []string{"2018", "2023"}[i%2], Rule: fmt.Sprintf("r%d", i%5),
+			Subject: "A1", Message: fmt.Sprintf("given %d", i)}) // ties, told apart by message
+	}
+	sorted := slices.Clone(fs)
+	checker.SortFindings(sorted)
+	for name, in := range map[string][]checker.Finding{"shuffled": fs, "sorted": sorted, "one": fs[:1], "none": nil} {
+		got, want := slices.Clone(in), slices.Clone(in)
+		sortFindings(got)
+		checker.SortFindings(want)
+		if !slices.EqualFunc(got, want, func(a, b checker.Finding) bool { return a.Message == b.Message }) {
+			t.Errorf("%s: got %v, want %v", name, got, want)
+		}
+	}
+}
