@@ -173,6 +173,24 @@ type sorter[T any] struct {
 	file    *runFile
 	runs    []span
 	err     error // the first error writing a run; values added after it are dropped
+	// open is the run last written, kept open while the values that come after it come in
+	// order (stream): they are written to it as they come, not held and written later.
+	open openRun[T]
+}
+
+// openRun is a sorter's run still being written: where it starts, how many values it has, the
+// encoder writing it (whose state, the strings already numbered, goes on from value to
+// value) and the last value written, to compare the next with.
+type openRun[T any] struct {
+	on       bool
+	start    int64
+	n        int
+	streamed int // values written to it as they came
+	encode   func(*bufio.Writer, *T)
+	last     T
+	// lastAdded says the last value written is the last one added, of which a caller may
+	// say the next follows (addAfter).
+	lastAdded bool
 }
 
 func newSorter[T any](cfg *spillConfig[T]) *sorter[T] { return &sorter[T]{cfg: cfg, inOrder: true} }
@@ -188,6 +206,27 @@ func (s *sorter[T]) addAfter(v *T, follows bool) {
 	if s.err != nil {
 		return
 	}
+	if o := &s.open; o.on {
+		if follows && o.lastAdded || s.cfg.cmp(&o.last, v) <= 0 {
+			o.encode(s.file.w, v)
+			o.n++
+			o.streamed++
+			o.last = *v
+			o.lastAdded = true
+			if s.vals.c != nil && o.streamed > len(s.vals.c)*chunkLen {
+				// As many in order as the chunks hold: a batch in order, which will not need
+				// them again. (A sorter whose runs break soon after they are written keeps
+				// and reuses them.)
+				s.vals = chunks[T]{}
+			}
+			return
+		}
+		s.closeRun()
+		if s.err != nil {
+			return
+		}
+		follows = false
+	}
 	if s.inOrder && !follows && s.vals.n > 0 && s.cfg.cmp(s.vals.at(s.vals.n-1), v) > 0 {
 		s.inOrder = false
 	}
@@ -202,7 +241,12 @@ func (s *sorter[T]) addAfter(v *T, follows bool) {
 }
 
 // spill writes what the sorter holds as one sorted run. The values are sorted by index, so
-// that a run is written without moving them.
+// that a run is written without moving them. The run is left open: the values added next are
+// written to it as they come for as long as they come in order (add), which a batch read in
+// case order does to its end. They are then neither held nor looked at again (each was
+// written while it was still in the processor's cache, not a budget's worth later), the
+// sorter gives up its chunks once a chunks' worth have come in order, and the merge after
+// the check has one run of each worker to merge instead of one every few megabytes.
 func (s *sorter[T]) spill() {
 	if s.file == nil {
 		if s.file, s.err = createRunFile(s.cfg.dir); s.err != nil {
@@ -222,14 +266,25 @@ func (s *sorter[T]) spill() {
 	for _, i := range s.order {
 		encode(s.file.w, s.vals.at(int(i)))
 	}
-	if err := s.file.w.Flush(); err != nil {
-		s.err = fmt.Errorf("sort %s on disk: %w", s.cfg.what, err)
-		return
-	}
-	s.runs = append(s.runs, span{off: start, size: s.file.written - start, n: s.vals.n})
+	s.open = openRun[T]{on: true, start: start, n: s.vals.n, encode: encode, last: *s.vals.at(int(s.order[len(s.order)-1])),
+		lastAdded: s.inOrder}
 	s.vals.reset()
 	s.held = 0
 	s.inOrder = true
+}
+
+// closeRun ends the open run: what is buffered is written, and the run is one to merge.
+func (s *sorter[T]) closeRun() {
+	o := &s.open
+	if !o.on {
+		return
+	}
+	if err := s.file.w.Flush(); err != nil {
+		s.err = fmt.Errorf("sort %s on disk: %w", s.cfg.what, err)
+	} else {
+		s.runs = append(s.runs, span{off: o.start, size: s.file.written - o.start, n: o.n})
+	}
+	*o = openRun[T]{}
 }
 
 // mergeInput is one sorted input of a merge: a run on disk, or values in memory.
@@ -256,6 +311,9 @@ func mergeSorters[T any](cfg *spillConfig[T], sorters []*sorter[T]) (*sortedList
 	l := &sortedList[T]{cfg: cfg}
 	var errs []error
 	for _, s := range sorters {
+		if s.err == nil {
+			s.closeRun()
+		}
 		if s.file != nil {
 			l.files = append(l.files, s.file)
 		}
@@ -326,6 +384,7 @@ func discard[T any](sorters []*sorter[T]) error {
 			s.file = nil
 		}
 		s.vals = chunks[T]{}
+		s.open = openRun[T]{}
 	}
 	return errors.Join(errs...)
 }

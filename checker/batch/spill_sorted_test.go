@@ -1,6 +1,7 @@
 package batch
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"testing"
@@ -108,6 +109,69 @@ func TestSortFindingsAsChecker(t *testing.T) {
 		checker.SortFindings(want)
 		if !slices.EqualFunc(got, want, func(a, b checker.Finding) bool { return a.Message == b.Message }) {
 			t.Errorf("%s: got %v, want %v", name, got, want)
+		}
+	}
+}
+
+// TestOpenRunTakesValuesInOrder: once a run is written, the values that follow in order are
+// written to it as they come, however many budgets' worth (one run, no chunks kept); a value
+// out of order closes it, and everything still comes back in order, ties in the order added,
+// also when the caller vouched for a value that follows the last added but not the last
+// written (a run that had to be sorted ends with its largest value, not its last added).
+func TestOpenRunTakesValuesInOrder(t *testing.T) {
+	const budget = 10
+	cfg := &spillConfig[checker.Finding]{what: "findings", cmp: checker.CompareFindingsAt,
+		size: func(*checker.Finding) int64 { return 1 }, codec: findingCodec, budget: budget, dir: t.TempDir()}
+	type add struct {
+		c       int
+		follows bool
+	}
+	var inOrder []add
+	for i := range 50 * chunkLen {
+		inOrder = append(inOrder, add{i / 3, i%3 > 0}) // three a case, ties
+	}
+	for _, tc := range []struct {
+		name      string
+		adds      []add
+		runs      int  // at most
+		chunkless bool // the sorter has let its chunks go
+	}{
+		{"in order", inOrder, 1, true},
+		{"a value out of order", append(append(inOrder[:100:100], add{5, false}), inOrder[100:200]...), 3, false},
+		{"vouched after a sorted run", append([]add{{9, false}, {1, false}, {8, false}, {2, false}, {7, false}, {3, false},
+			{6, false}, {4, false}, {5, false}, {0, false}}, add{0, true}, add{2, true}, add{20, false}, add{1, false}), 4, false},
+	} {
+		s := newSorter(cfg)
+		var added []checker.Finding
+		for i, a := range tc.adds {
+			f := checker.Finding{CaseID: fmt.Sprintf("C-%05d", a.c), Edition: "2018", Rule: "r", Message: fmt.Sprintf("added %d", i)}
+			s.addAfter(&f, a.follows)
+			added = append(added, f)
+		}
+		if tc.chunkless && s.vals.c != nil {
+			t.Errorf("%s: the sorter keeps %d chunks", tc.name, len(s.vals.c))
+		}
+		list, err := mergeSorters(cfg, []*sorter[checker.Finding]{s})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if runs := len(list.sources); runs > tc.runs {
+			t.Errorf("%s: %d runs, want %d at most", tc.name, runs, tc.runs)
+		}
+		var got []string
+		for f := range list.All() {
+			got = append(got, f.Message)
+		}
+		if err := errors.Join(list.Err(), list.Close()); err != nil {
+			t.Fatal(err)
+		}
+		slices.SortStableFunc(added, checker.CompareFindings)
+		var want []string
+		for _, f := range added {
+			want = append(want, f.Message)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: %d values, not in order:\n got %.200q\nwant %.200q", tc.name, len(got), got, want)
 		}
 	}
 }
