@@ -69,6 +69,7 @@ type CompiledPack struct {
 type compiledRule struct {
 	rule                                    *Rule
 	scope                                   Scope
+	scopeAt                                 int // the scope's index in Scopes
 	when, each, subject, assert, pendingFor *program
 	itemWhen                                *program
 	start, due, done, lapse, message        *program
@@ -342,7 +343,7 @@ func compileRule(base *cel.Env, envs *envCache, costs *cost.Tracker, counts map[
 	if len(r.Scopes) > 1 {
 		rc.scope = scope
 	}
-	cr := &compiledRule{rule: r, scope: scope, citation: r.Citation.String()}
+	cr := &compiledRule{rule: r, scope: scope, scopeAt: slices.Index(Scopes, scope), citation: r.Citation.String()}
 	variable, ok := scopeVariable[scope]
 	if !ok {
 		return cr, nil // reported when the pack was parsed

@@ -247,8 +247,11 @@ type evaluator struct {
 	// What every rule on the case shares, made once per case rather than once per rule:
 	// the case, the child and the as-of day as CEL values, and each scope's targets.
 	caseVal, childVal, asOfVal ref.Val
-	targetsOf                  map[Scope][]target
-	referralVals               []ref.Val // the case's referrals as CEL values, in record order
+	// targetsOf holds each scope's targets at the scope's index in Scopes, once made
+	// (targetsMade): a map looked up by name for every rule on every case was 2% of a check.
+	targetsOf    [len(scopeOrder)][]target
+	targetsMade  uint16
+	referralVals []ref.Val // the case's referrals as CEL values, in record order
 	// subjectOf is the subject expression of the interval being judged, evaluated in the
 	// item's activation (onItem) only for a finding that is built, or an error that names it
 	// (see itemSubject).
@@ -270,11 +273,10 @@ type activations struct {
 // made afresh for every case, they were a sixth of the bytes a check allocated.
 var evaluators = sync.Pool{New: func() any {
 	return &evaluator{spare: evaluatorMaps{
-		acts:      new(activations),
-		index:     newCaseIndex(),
-		targetsOf: map[Scope][]target{},
-		packOf:    map[*record.Referral]*CompiledPack{},
-		inForce:   map[*CompiledPack]bool{},
+		acts:    new(activations),
+		index:   newCaseIndex(),
+		packOf:  map[*record.Referral]*CompiledPack{},
+		inForce: map[*CompiledPack]bool{},
 	}}
 }}
 
@@ -283,12 +285,11 @@ const maxSpareTargets = 1024
 
 // evaluatorMaps are the maps an evaluator empties and keeps for its next case.
 type evaluatorMaps struct {
-	acts      *activations
-	index     *caseIndex
-	targetsOf map[Scope][]target
-	packOf    map[*record.Referral]*CompiledPack
-	inForce   map[*CompiledPack]bool
-	targets   []target // the array every scope's targets are cut from
+	acts    *activations
+	index   *caseIndex
+	packOf  map[*record.Referral]*CompiledPack
+	inForce map[*CompiledPack]bool
+	targets []target // the array every scope's targets are cut from
 	// referralVals is the array the case's referrals are made CEL values in.
 	referralVals []ref.Val
 	// objects is the slab the case's objects are made CEL objects in (objectVal).
@@ -299,7 +300,7 @@ type evaluatorMaps struct {
 func newEvaluator(e *Engine, c *record.Case, day record.Date, listed StatusSet, tally *StatusCounts) *evaluator {
 	ev := evaluators.Get().(*evaluator)
 	spare := ev.spare
-	*ev = evaluator{engine: e, c: c, asOf: day, index: spare.index, listed: listed, tally: tally, targetsOf: spare.targetsOf, activations: spare.acts, spare: spare}
+	*ev = evaluator{engine: e, c: c, asOf: day, index: spare.index, listed: listed, tally: tally, activations: spare.acts, spare: spare}
 	return ev
 }
 
@@ -308,7 +309,6 @@ func newEvaluator(e *Engine, c *record.Case, day record.Date, listed StatusSet, 
 func (ev *evaluator) release() {
 	spare := ev.spare
 	spare.index.reset()
-	clear(spare.targetsOf)
 	clear(spare.packOf)
 	clear(spare.inForce)
 	clear(spare.targets)
@@ -330,15 +330,15 @@ func (ev *evaluator) release() {
 }
 
 // scopeTargets lists the objects of a scope in record order, made once per case.
-func (ev *evaluator) scopeTargets(scope Scope) []target {
-	if ts, ok := ev.targetsOf[scope]; ok {
-		return ts
+func (ev *evaluator) scopeTargets(scope Scope, at int) []target {
+	if ev.targetsMade&(1<<at) != 0 {
+		return ev.targetsOf[at]
 	}
 	// Every scope's targets are cut from one array the evaluator keeps from case to case.
 	from := len(ev.spare.targets)
 	ev.spare.targets = ev.appendTargets(ev.spare.targets, scope)
 	ts := ev.spare.targets[from:len(ev.spare.targets):len(ev.spare.targets)]
-	ev.targetsOf[scope] = ts
+	ev.targetsOf[at], ev.targetsMade = ts, ev.targetsMade|1<<at
 	return ts
 }
 
@@ -493,7 +493,7 @@ func (v *vars) ResolveFunction(name string) (functions.LateBoundOp, bool) {
 func (ev *evaluator) rule(cp *CompiledPack, cr *compiledRule, named bool) {
 	r := cr.rule
 	ev.begin(cp, cr)
-	targets := ev.scopeTargets(cr.scope)
+	targets := ev.scopeTargets(cr.scope, cr.scopeAt)
 	if len(targets) == 0 {
 		return // a plan's rule on a case with no plan: nothing to set up
 	}

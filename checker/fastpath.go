@@ -639,7 +639,8 @@ func (b *fastBuilder) lateBound(function, overload string, args []fastPath) fast
 			want = append(want, t.TypeName())
 		}
 	}
-	if len(want) != len(args) {
+	look, ok := lookups[function]
+	if len(want) != len(args) || !ok {
 		return nil
 	}
 	price := b.price(function, overload)
@@ -657,11 +658,7 @@ func (b *fastBuilder) lateBound(function, overload string, args []fastPath) fast
 			ix.args = append(ix.args, o)
 		}
 		vals := ix.args[base:len(ix.args):len(ix.args)]
-		op, ok := ix.resolve(function)
-		if !ok {
-			return nil
-		}
-		out := op(overload, vals...)
+		out := look(ix, vals...)
 		if !price.pays(act, out, vals) {
 			return nil
 		}

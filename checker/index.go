@@ -69,35 +69,42 @@ type referralIndex struct {
 	objects                                   int // the discussions and conferences indexed
 }
 
+// lookups are the look-up functions, by name, on the index of the record being checked. A
+// fast path finds its function here once, when the pack is compiled (fastBuilder.lateBound);
+// CEL's own evaluation finds it through the activation (caseIndex.bindings).
+var lookups = map[string]func(ix *caseIndex, args ...ref.Val) ref.Val{
+	"seenVisits": func(ix *caseIndex, args ...ref.Val) ref.Val {
+		return ix.seenVisits(args[0].Value().(*record.Plan))
+	},
+	"discussionsFor": func(ix *caseIndex, args ...ref.Val) ref.Val {
+		r, s := args[0].Value().(*record.Referral), args[1].Value().(*record.S47Enquiry)
+		return objectList(discussionObj, ix.referral(r).discussionFor(s))
+	},
+	"conferencesFor": func(ix *caseIndex, args ...ref.Val) ref.Val {
+		r, s := args[0].Value().(*record.Referral), args[1].Value().(*record.S47Enquiry)
+		ri := ix.referral(r)
+		return cachedList(&ri.enquiryConfList, s.ID, func() ref.Val { return objectList(conferenceObj, ri.enquiryConfs[s.ID]) })
+	},
+	"reviewsOf": func(ix *caseIndex, args ...ref.Val) ref.Val {
+		r, p := args[0].Value().(*record.Referral), args[1].Value().(*record.Plan)
+		ri := ix.referral(r)
+		return cachedList(&ri.reviewList, p.ID, func() ref.Val { return objectList(conferenceObj, ri.reviews[p.ID]) })
+	},
+	"conferencesOf": func(ix *caseIndex, args ...ref.Val) ref.Val {
+		r, p := args[0].Value().(*record.Referral), args[1].Value().(*record.Plan)
+		ri := ix.referral(r)
+		return cachedList(&ri.planConfList, p.ID, func() ref.Val { return objectList(conferenceObj, ri.planConfs[p.ID]) })
+	},
+	"reviewDates": func(ix *caseIndex, args ...ref.Val) ref.Val {
+		r, p := args[0].Value().(*record.Referral), args[1].Value().(*record.Plan)
+		return ix.referral(r).reviewDatesOf(p.ID)
+	},
+}
+
 func newCaseIndex() *caseIndex {
-	ix := &caseIndex{}
-	ix.bindings = map[string]functions.LateBoundOp{
-		"seenVisits": func(_ string, args ...ref.Val) ref.Val {
-			return ix.seenVisits(args[0].Value().(*record.Plan))
-		},
-		"discussionsFor": func(_ string, args ...ref.Val) ref.Val {
-			r, s := args[0].Value().(*record.Referral), args[1].Value().(*record.S47Enquiry)
-			return objectList(discussionObj, ix.referral(r).discussionFor(s))
-		},
-		"conferencesFor": func(_ string, args ...ref.Val) ref.Val {
-			r, s := args[0].Value().(*record.Referral), args[1].Value().(*record.S47Enquiry)
-			ri := ix.referral(r)
-			return cachedList(&ri.enquiryConfList, s.ID, func() ref.Val { return objectList(conferenceObj, ri.enquiryConfs[s.ID]) })
-		},
-		"reviewsOf": func(_ string, args ...ref.Val) ref.Val {
-			r, p := args[0].Value().(*record.Referral), args[1].Value().(*record.Plan)
-			ri := ix.referral(r)
-			return cachedList(&ri.reviewList, p.ID, func() ref.Val { return objectList(conferenceObj, ri.reviews[p.ID]) })
-		},
-		"conferencesOf": func(_ string, args ...ref.Val) ref.Val {
-			r, p := args[0].Value().(*record.Referral), args[1].Value().(*record.Plan)
-			ri := ix.referral(r)
-			return cachedList(&ri.planConfList, p.ID, func() ref.Val { return objectList(conferenceObj, ri.planConfs[p.ID]) })
-		},
-		"reviewDates": func(_ string, args ...ref.Val) ref.Val {
-			r, p := args[0].Value().(*record.Referral), args[1].Value().(*record.Plan)
-			return ix.referral(r).reviewDatesOf(p.ID)
-		},
+	ix := &caseIndex{bindings: make(map[string]functions.LateBoundOp, len(lookups))}
+	for name, fn := range lookups {
+		ix.bindings[name] = func(_ string, args ...ref.Val) ref.Val { return fn(ix, args...) }
 	}
 	return ix
 }
