@@ -219,11 +219,11 @@ func CompileValues(p *Pack, cal *Calendar, overrides map[string]any) (*CompiledP
 		return nil, fmt.Errorf("build the rule environment for %s: %w", p.ID, err)
 	}
 	cp := &CompiledPack{Pack: p, params: &celObject{t: ptype, v: pv}, values: values, tracker: tracker, cal: cal}
-	counts := dateCounts(cal)
+	facts := &packFacts{costs: tracker, counts: dateCounts(cal), params: cp.params}
 	envs := &envCache{made: map[envKey]*cel.Env{}}
 	for _, r := range p.Rules {
 		for _, sc := range r.Scopes {
-			cr, rerrs := compileRule(base, envs, tracker, counts, r, sc, r.lines)
+			cr, rerrs := compileRule(base, envs, facts, r, sc, r.lines)
 			errs = append(errs, rerrs...)
 			cp.rules = append(cp.rules, cr)
 		}
@@ -269,10 +269,7 @@ type ruleCompiler struct {
 	scope Scope    // named in messages when the rule has several
 	lines []string // the pack file's lines, for carets
 	errs  []error
-	// costs prices the calls of a counted expression's fast path (see fastPathOf).
-	costs *cost.Tracker
-	// counts are the date-and-count functions, for the date paths of due dates (datepath.go).
-	counts map[string]dateCount
+	facts *packFacts
 	// checked holds each expression parsed and type-checked, by where it is in the pack,
 	// so that compiling it, listing the fields it reads, its element type and the variables
 	// it uses parse it once, not up to four times.
@@ -338,8 +335,20 @@ func parseShared(env *cel.Env, src string) (*cel.Ast, *cel.Issues) {
 	return ast, iss
 }
 
-func compileRule(base *cel.Env, envs *envCache, costs *cost.Tracker, counts map[string]dateCount, r *Rule, scope Scope, lines []string) (*compiledRule, []error) {
-	rc := &ruleCompiler{rule: r, lines: lines, costs: costs, counts: counts}
+// packFacts is what every rule of a pack is compiled with, beside its environment, for the
+// fast and date paths of its expressions.
+type packFacts struct {
+	// costs prices the calls of a counted expression's fast path (see fastPathOf).
+	costs *cost.Tracker
+	// counts are the date-and-count functions, for the date paths of due dates (datepath.go).
+	counts map[string]dateCount
+	// params is the pack's parameters object, which the activation's params always is: a
+	// fast path reads its fields once, when the pack is compiled.
+	params *celObject
+}
+
+func compileRule(base *cel.Env, envs *envCache, facts *packFacts, r *Rule, scope Scope, lines []string) (*compiledRule, []error) {
+	rc := &ruleCompiler{rule: r, lines: lines, facts: facts}
 	if len(r.Scopes) > 1 {
 		rc.scope = scope
 	}
@@ -552,11 +561,11 @@ func (rc *ruleCompiler) compile(env *cel.Env, key string, e Expr, want *cel.Type
 	est, err := env.EstimateCost(ast, noSizes{})
 	p := &program{Program: prg, counted: err != nil || est.Max > staticCostLimit}
 	if p.counted {
-		p.fast = fastPathOf(env, ast, rc.costs)
+		p.fast = fastPathOf(env, ast, rc.facts, true)
 	} else {
-		p.fast = fastPathOf(env, ast, nil)
+		p.fast = fastPathOf(env, ast, rc.facts, false)
 		if want == cel.TimestampType {
-			p.date = datePathOf(env, ast, rc.counts)
+			p.date = datePathOf(env, ast, rc.facts)
 		}
 	}
 	return p

@@ -28,10 +28,10 @@ type datePath func(act *vars) (d record.Date, ok bool)
 
 // datePathOf reads a checked expression whose cost CEL bounds into a date path, or gives nil
 // when it has another shape.
-func datePathOf(env *cel.Env, checked *cel.Ast, counts map[string]dateCount) datePath {
+func datePathOf(env *cel.Env, checked *cel.Ast, facts *packFacts) datePath {
 	native := checked.NativeRep()
-	b := &fastBuilder{native: native, env: env, adapter: env.CELTypeAdapter()}
-	return b.date(native.Expr(), counts)
+	b := &fastBuilder{native: native, env: env, adapter: env.CELTypeAdapter(), params: facts.params}
+	return b.date(native.Expr(), facts.counts)
 }
 
 // date gives the date path of e, or nil.

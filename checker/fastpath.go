@@ -61,11 +61,15 @@ func (m *meter) charge(n uint64) bool {
 }
 
 // fastPathOf reads a checked expression into a fast path, or returns nil when one of its
-// parts has none. env supplies the functions' implementations; costs, when set, makes the
-// path charge act.meter for what it does, as CEL would charge a counted expression.
-func fastPathOf(env *cel.Env, checked *cel.Ast, costs *cost.Tracker) fastPath {
+// parts has none. env supplies the functions' implementations; counted makes the path charge
+// act.meter for what it does, as CEL would charge a counted expression, at the prices of
+// facts.costs.
+func fastPathOf(env *cel.Env, checked *cel.Ast, facts *packFacts, counted bool) fastPath {
 	native := checked.NativeRep()
-	b := &fastBuilder{native: native, env: env, adapter: env.CELTypeAdapter(), costs: costs}
+	b := &fastBuilder{native: native, env: env, adapter: env.CELTypeAdapter(), params: facts.params}
+	if counted {
+		b.costs = facts.costs
+	}
 	return b.build(native.Expr())
 }
 
@@ -74,6 +78,7 @@ type fastBuilder struct {
 	env     *cel.Env
 	adapter types.Adapter
 	costs   *cost.Tracker // set for a counted expression: what each call costs
+	params  *celObject    // the pack's parameters, what the name params is bound to
 	// locals are the comprehension variables in scope, innermost last; each is held in
 	// vars.locals at its index here.
 	locals []string
@@ -322,6 +327,10 @@ func (b *fastBuilder) selectField(e celast.Expr) fastPath {
 			return fo.f.get(v)
 		}
 	}
+	if v := b.paramField(sel); v != nil {
+		// The operand, params, costs what reading a name does; its field is read here once.
+		return b.charged(cost.SelectAndIdentCost, func(*vars) ref.Val { return v })
+	}
 	operand := b.build(sel.Operand())
 	if operand == nil {
 		return nil
@@ -340,6 +349,22 @@ func (b *fastBuilder) selectField(e celast.Expr) fastPath {
 		}
 		return f.get(o.v)
 	}
+}
+
+// paramField is the value of params.name when sel reads a field of the pack's parameters, else
+// nil. A pack's parameters are fixed when it is compiled, and every rule of the pack is
+// evaluated with params bound to them (evaluator.rule); a comprehension variable of that name
+// hides them.
+func (b *fastBuilder) paramField(sel celast.SelectExpr) ref.Val {
+	x := sel.Operand()
+	if b.params == nil || x.Kind() != celast.IdentKind || x.AsIdent() != "params" || slices.Contains(b.locals, "params") {
+		return nil
+	}
+	f, ok := b.params.t.fields[sel.FieldName()]
+	if !ok {
+		return nil
+	}
+	return f.get(b.params.v)
 }
 
 // fieldOn is a select of a field on one of the engine's object types (referral.received,
