@@ -560,13 +560,9 @@ func (rc *ruleCompiler) compile(env *cel.Env, key string, e Expr, want *cel.Type
 	}
 	est, err := env.EstimateCost(ast, noSizes{})
 	p := &program{Program: prg, counted: err != nil || est.Max > staticCostLimit}
-	if p.counted {
-		p.fast = fastPathOf(env, ast, rc.facts, true)
-	} else {
-		p.fast = fastPathOf(env, ast, rc.facts, false)
-		if want == cel.TimestampType {
-			p.date = datePathOf(env, ast, rc.facts)
-		}
+	p.fast = fastPathOf(env, ast, rc.facts, p.counted)
+	if want == cel.TimestampType {
+		p.date = datePathOf(env, ast, rc.facts, p.counted)
 	}
 	return p
 }

@@ -1000,6 +1000,16 @@ func (ev *evaluator) begin(cp *CompiledPack, cr *compiledRule) {
 	ev.cp, ev.cr, ev.tracker, ev.overBudget, ev.meter = cp, cr, nil, false, meter{}
 }
 
+// startMeter readies the meter for a counted expression's fast or date path, which charges
+// it what CEL would charge, up to what the rule has left. It gives what was spent before: if
+// the path gives up, that is put back, and CEL, counting for itself, decides.
+func (ev *evaluator) startMeter(act *vars) (spent uint64) {
+	m := &ev.meter
+	m.limit = ev.budget - min(ev.budget, ev.trackerCost())
+	act.meter = m
+	return m.spent
+}
+
 // trackerCost is what the rule's counted expressions spent through CEL on the record.
 func (ev *evaluator) trackerCost() uint64 {
 	if ev.tracker == nil {
@@ -1026,17 +1036,11 @@ func (ev *evaluator) eval(p *program, act *vars) (ref.Val, error) {
 				return out, nil
 			}
 		} else {
-			// The fast path charges the meter what CEL would charge, up to what the rule
-			// has left; if it gives up, what it charged is taken back and CEL, counting for
-			// itself, decides.
-			m := &ev.meter
-			spent := m.spent
-			m.limit = ev.budget - min(ev.budget, ev.trackerCost())
-			act.meter = m
+			spent := ev.startMeter(act)
 			if out := p.fast(act); out != nil {
 				return out, nil
 			}
-			m.spent = spent
+			ev.meter.spent = spent
 		}
 	}
 	if !p.counted {
@@ -1094,8 +1098,16 @@ func (ev *evaluator) evalString(p *program, act *vars) (string, error) {
 // evalDate evaluates a timestamp-or-null expression; null gives the zero Date.
 func (ev *evaluator) evalDate(p *program, act *vars) (record.Date, error) {
 	if p.date != nil && useFastPaths {
-		if d, ok := p.date(act); ok {
-			return d, nil
+		if !p.counted {
+			if d, ok := p.date(act); ok {
+				return d, nil
+			}
+		} else {
+			spent := ev.startMeter(act)
+			if d, ok := p.date(act); ok {
+				return d, nil
+			}
+			ev.meter.spent = spent
 		}
 	}
 	out, err := ev.eval(p, act)

@@ -492,14 +492,14 @@ func (b *fastBuilder) call(e celast.Expr) fastPath {
 		if eq := b.stringFieldIs(argExprs, bool(negate)); eq != nil {
 			return eq
 		}
-		if eq := b.dateIsNull(argExprs, bool(negate)); eq != nil {
-			return eq
-		}
-		lhs, rhs := args[0], args[1]
 		price := b.price(name, overloads.Equals)
 		if negate {
 			price = b.price(name, overloads.NotEquals)
 		}
+		if eq := b.dateIsNull(argExprs, bool(negate), price); eq != nil {
+			return eq
+		}
+		lhs, rhs := args[0], args[1]
 		return func(act *vars) ref.Val {
 			l, r := lhs(act), rhs(act)
 			if l == nil || r == nil {
@@ -516,10 +516,10 @@ func (b *fastBuilder) call(e celast.Expr) fastPath {
 			return out
 		}
 	}
-	if cmp := b.dateOrder(c.FunctionName(), argExprs); cmp != nil {
+	ids := b.native.GetOverloadIDs(e.ID())
+	if cmp := b.dateOrder(c.FunctionName(), argExprs, ids); cmp != nil {
 		return cmp
 	}
-	ids := b.native.GetOverloadIDs(e.ID())
 	if len(ids) != 1 {
 		return nil
 	}

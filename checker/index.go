@@ -4,7 +4,6 @@ import (
 	"slices"
 
 	"cel.dev/cel-go/common/functions"
-	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
 	"cel.dev/cel-go/common/types/traits"
 	"github.com/wtcheck/wtcheck/record"
@@ -294,9 +293,14 @@ func newSortedDates(days []record.Date) *sortedDates {
 
 // firstAfter is the earliest date after d, or null.
 func (l *sortedDates) firstAfter(d record.Date) ref.Val {
+	return dateVal(l.firstAfterDay(d))
+}
+
+// firstAfterDay is the earliest date after d, or the zero Date.
+func (l *sortedDates) firstAfterDay(d record.Date) record.Date {
 	i, _ := slices.BinarySearchFunc(l.days, d.DayNumber()+1, func(x record.Date, day int32) int { return int(x.DayNumber() - day) })
 	if i == len(l.days) {
-		return types.NullValue
+		return record.Date{}
 	}
-	return dateVal(l.days[i])
+	return l.days[i]
 }
