@@ -150,7 +150,8 @@ func (b *fastBuilder) firstAfterDate(c celast.CallExpr, counts map[string]dateCo
 		if !d.IsZero() {
 			out = l.firstAfterDay(d) // null for null, as the function gives
 		}
-		if !price.pays2(act, dateVal(out), l, dateVal(d)) {
+		// The dates are made CEL values only for a price to be asked.
+		if price != nil && !price.pays2(act, dateVal(out), l, dateVal(d)) {
 			return record.Date{}, false
 		}
 		return out, out.IsZero() || out.InRange()
@@ -159,17 +160,31 @@ func (b *fastBuilder) firstAfterDate(c celast.CallExpr, counts map[string]dateCo
 
 // dateOfVal is a CEL timestamp or null as a Date; ok is false for any other value, a date
 // outside the calendar's range, or a time that is not a day's start in UTC (which a Date
-// cannot hold, and whose order against a day a Date would get wrong).
+// cannot hold, and whose order against a day a Date would get wrong). It reads the Unix time
+// alone: an item or a deadline's start is read this way on every interval.
 func dateOfVal(v ref.Val) (record.Date, bool) {
 	switch v := v.(type) {
 	case types.Timestamp:
-		d := record.DateOf(v.Time)
-		return d, d.InRange() && v.Time.Location() == time.UTC && v.Time.Equal(d.Time())
+		if v.Time.Location() != time.UTC || v.Time.Nanosecond() != 0 {
+			return record.Date{}, false
+		}
+		u := v.Time.Unix()
+		if u%86400 != 0 || u < minDateUnix || u > maxDateUnix {
+			return record.Date{}, false
+		}
+		return record.DateFromDayNumber(int32(u / 86400)), true
 	case types.Null:
 		return record.Date{}, true
 	}
 	return record.Date{}, false
 }
+
+// minDateUnix and maxDateUnix are the Unix times of the first and last days of the calendar's
+// range.
+var (
+	minDateUnix = int64(record.MinDate.DayNumber()) * 86400
+	maxDateUnix = int64(record.MaxDate.DayNumber()) * 86400
+)
 
 // dateIsNull reads a date compared with null (assessment.completed == null, the commonest
 // test in the packs' conditions) through its date path, without making it a CEL value. It
@@ -189,7 +204,7 @@ func (b *fastBuilder) dateIsNull(argExprs []celast.Expr, negate bool, price pric
 			return nil
 		}
 		out := types.Bool(day.IsZero() != negate)
-		if !price.pays2(act, out, dateVal(day), types.NullValue) {
+		if price != nil && !price.pays2(act, out, dateVal(day), types.NullValue) {
 			return nil
 		}
 		return out
@@ -236,7 +251,7 @@ func (b *fastBuilder) dateOrder(function string, argExprs []celast.Expr, overloa
 			return nil
 		}
 		out := types.Bool(holds(l, r))
-		if !price.pays2(act, out, dateVal(l), dateVal(r)) {
+		if price != nil && !price.pays2(act, out, dateVal(l), dateVal(r)) {
 			return nil
 		}
 		return out
