@@ -188,8 +188,8 @@ var (
 
 // dateIsNull reads a date compared with null (assessment.completed == null, the commonest
 // test in the packs' conditions) through its date path, without making it a CEL value. It
-// gives nil for any other comparison, and for a counted expression.
-func (b *fastBuilder) dateIsNull(argExprs []celast.Expr, negate bool, price pricer) fastPath {
+// gives nil for any other comparison.
+func (b *fastBuilder) dateIsNull(argExprs []celast.Expr, negate bool, function, overload string) fastPath {
 	x, lit, ok := withLiteral(argExprs)
 	if !ok || lit != types.NullValue || b.native.GetType(x.ID()).Kind() != types.TimestampKind {
 		return nil
@@ -198,22 +198,43 @@ func (b *fastBuilder) dateIsNull(argExprs []celast.Expr, negate bool, price pric
 	if d == nil {
 		return nil
 	}
+	// In a counted expression the comparison is charged what CEL's tracker charges it. Its
+	// model reads only the sizes of what it compares, and neither a date nor null has one:
+	// the charge is one of two figures, asked once, when the pack is compiled.
+	var onNull, onDay uint64
+	if b.costs != nil {
+		call := &callNamed{function, overload}
+		charge := func(v ref.Val) uint64 {
+			args := []ref.Val{v, types.NullValue}
+			if argExprs[0].Kind() == celast.LiteralKind {
+				args[0], args[1] = args[1], args[0]
+			}
+			return b.costs.CostCall(call, args, types.Bool((v == types.NullValue) != negate))
+		}
+		onNull, onDay = charge(types.NullValue), charge(dateVal(record.MinDate))
+	}
+	counted := b.costs != nil
 	return func(act *vars) ref.Val {
 		day, ok := d(act)
 		if !ok {
 			return nil
 		}
-		out := types.Bool(day.IsZero() != negate)
-		if price != nil && !price.pays2(act, out, dateVal(day), types.NullValue) {
-			return nil
+		if counted {
+			charge := onDay
+			if day.IsZero() {
+				charge = onNull
+			}
+			if !act.meter.charge(charge) {
+				return nil
+			}
 		}
-		return out
+		return types.Bool(day.IsZero() != negate)
 	}
 }
 
 // dateOrder reads an ordering of two dates (child.birth_date <= assessment.completed)
 // through their date paths. Either date null is CEL's to answer (an error, for no ordering
-// of null is defined). It gives nil for any other call, and for a counted expression.
+// of null is defined). It gives nil for any other call.
 func (b *fastBuilder) dateOrder(function string, argExprs []celast.Expr, overloadIDs []string) fastPath {
 	if len(argExprs) != 2 || len(overloadIDs) != 1 {
 		return nil

@@ -492,14 +492,14 @@ func (b *fastBuilder) call(e celast.Expr) fastPath {
 		if eq := b.stringFieldIs(argExprs, bool(negate)); eq != nil {
 			return eq
 		}
-		price := b.price(name, overloads.Equals)
+		overload := overloads.Equals
 		if negate {
-			price = b.price(name, overloads.NotEquals)
+			overload = overloads.NotEquals
 		}
-		if eq := b.dateIsNull(argExprs, bool(negate), price); eq != nil {
+		if eq := b.dateIsNull(argExprs, bool(negate), name, overload); eq != nil {
 			return eq
 		}
-		lhs, rhs := args[0], args[1]
+		lhs, rhs, price := args[0], args[1], b.price(name, overload)
 		return func(act *vars) ref.Val {
 			l, r := lhs(act), rhs(act)
 			if l == nil || r == nil {
