@@ -520,6 +520,9 @@ func (b *fastBuilder) call(e celast.Expr) fastPath {
 	if cmp := b.dateOrder(c.FunctionName(), argExprs, ids); cmp != nil {
 		return cmp
 	}
+	if in := b.inStrings(c.FunctionName(), argExprs, args, ids); in != nil {
+		return in
+	}
 	if len(ids) != 1 {
 		return nil
 	}
@@ -587,6 +590,47 @@ func (b *fastBuilder) stringFieldIs(argExprs []celast.Expr, negate bool) fastPat
 			return nil
 		}
 		return types.Bool((fo.f.str(v) == string(want)) != negate)
+	}
+}
+
+// inStrings reads a string tested against a list of string literals (c in ['disabled',
+// 'young_carer', …]) as a look-up in a set made when the pack is compiled, where CEL compares
+// it with each item in turn. A value that is not a string is CEL's to answer. In a counted
+// expression the test is charged what CEL's tracker charges it: its model reads only the
+// size of the list, so that is asked once, when the pack is compiled.
+func (b *fastBuilder) inStrings(function string, argExprs []celast.Expr, args []fastPath, ids []string) fastPath {
+	if function != operators.In || len(ids) != 1 || ids[0] != overloads.InList || len(argExprs) != 2 || argExprs[1].Kind() != celast.ListKind {
+		return nil
+	}
+	l := argExprs[1].AsList()
+	if len(l.OptionalIndices()) > 0 {
+		return nil
+	}
+	set := make(map[string]bool, l.Size())
+	var items []ref.Val
+	for _, x := range l.Elements() {
+		if x.Kind() != celast.LiteralKind {
+			return nil
+		}
+		s, ok := x.AsLiteral().(types.String)
+		if !ok {
+			return nil
+		}
+		set[string(s)] = true
+		items = append(items, s)
+	}
+	var units uint64
+	if b.costs != nil {
+		list := types.NewRefValList(b.adapter, items)
+		units = b.costs.CostCall(&callNamed{function, ids[0]}, []ref.Val{types.String(""), list}, types.False)
+	}
+	elem, list, counted := args[0], args[1], b.costs != nil
+	return func(act *vars) ref.Val {
+		s, ok := elem(act).(types.String)
+		if !ok || list(act) == nil || counted && !act.meter.charge(units) {
+			return nil
+		}
+		return types.Bool(set[string(s)])
 	}
 }
 
