@@ -64,7 +64,10 @@ func (b *fastBuilder) date(e celast.Expr, counts map[string]dateCount) datePath 
 		// A comprehension's variable (d in filter(d, d > plan.started)), the deadline's start
 		// or an interval's item.
 		name := e.AsIdent()
-		if !slices.Contains(b.locals, name) && name != "start" && name != "item" {
+		if name == "start" && !slices.Contains(b.locals, name) {
+			return b.chargedDate(cost.SelectAndIdentCost, func(act *vars) (record.Date, bool) { return act.startDate() })
+		}
+		if !slices.Contains(b.locals, name) && name != "item" {
 			return nil
 		}
 		get := b.ident(name)

@@ -418,8 +418,13 @@ type vars struct {
 	objectName                           string
 	asOf, params                         ref.Val
 	start, due, done                     ref.Val
-	status, lateWD, lateDays, left       ref.Val
-	index                                *caseIndex // the record's look-ups, for the late-bound functions
+	// startDay is the deadline's start while start is not yet made a CEL value: most rules
+	// read the start only through a date path (addWorkingDays(start, 20)), so it is made
+	// one only when CEL reads it (varField). A date boxed for every deadline was a memory
+	// read that missed the cache, twice.
+	startDay                       record.Date
+	status, lateWD, lateDays, left ref.Val
+	index                          *caseIndex // the record's look-ups, for the late-bound functions
 	// meter is what the rule's counted fast paths spent (set by evaluator.eval), and locals
 	// the comprehension variables of a fast path (see fastpath.go).
 	meter  *meter
@@ -464,7 +469,7 @@ func varField(name string) func(*vars) ref.Val {
 	case "item":
 		return func(v *vars) ref.Val { return v.item }
 	case "start":
-		return func(v *vars) ref.Val { return v.start }
+		return (*vars).startVal
 	case "due":
 		return func(v *vars) ref.Val { return v.due }
 	case "done":
@@ -481,6 +486,24 @@ func varField(name string) func(*vars) ref.Val {
 		return func(v *vars) ref.Val { return v.object }
 	}
 	return nil
+}
+
+// startVal is the deadline's start as a CEL value, made on first read; nil when no start is
+// bound.
+func (v *vars) startVal() ref.Val {
+	if v.start == nil && !v.startDay.IsZero() {
+		v.start = dateVal(v.startDay)
+	}
+	return v.start
+}
+
+// startDate is what the date path of start reads: the start, with ok false when none is
+// bound (CEL's error to give).
+func (v *vars) startDate() (record.Date, bool) {
+	if v.start == nil {
+		return v.startDay, !v.startDay.IsZero()
+	}
+	return dateOfVal(v.start)
 }
 
 func (v *vars) Parent() interpreter.Activation { return nil }
@@ -520,7 +543,7 @@ func (ev *evaluator) rule(cp *CompiledPack, cr *compiledRule, named bool) {
 		if ev.packOf != nil && (t.referral == nil || t.pack != cp) {
 			continue // in force mode: only the referral's own edition
 		}
-		act.object, act.referral, act.start = t.objectVal, t.referralVal, nil
+		act.object, act.referral, act.start, act.startDay = t.objectVal, t.referralVal, nil, record.Date{}
 		// The finding is built on the stack and handed down by address: it is copied once,
 		// into the findings, and only if it is listed.
 		f := Finding{
@@ -651,7 +674,7 @@ func (ev *evaluator) target(cr *compiledRule, act *vars, f *Finding, whenLacks, 
 	ev.subjectOf = cr.subject
 	defer func() { ev.subjectOf = nil }()
 	for i := types.Int(0); i < n && !ev.overBudget; i++ {
-		item.item, item.start = items.Get(i), nil
+		item.item, item.start, item.startDay = items.Get(i), nil, record.Date{}
 		g := *f
 		if len(lacks) > 0 {
 			insufficient(&g, item, lacks)
@@ -737,7 +760,7 @@ func (ev *evaluator) deadline(cr *compiledRule, act *vars, f *Finding) {
 		ev.emit(cr, act, f)
 		return
 	}
-	act.start = dateVal(start)
+	act.start, act.startDay = nil, start
 	due, err := ev.evalDate(cr.due, act)
 	switch {
 	case err != nil:
