@@ -299,8 +299,10 @@ type evaluatorMaps struct {
 // newEvaluator gives an evaluator for one case, as at day, with nothing of an earlier case.
 func newEvaluator(e *Engine, c *record.Case, day record.Date, listed StatusSet, tally *StatusCounts) *evaluator {
 	ev := evaluators.Get().(*evaluator)
-	spare := ev.spare
-	*ev = evaluator{engine: e, c: c, asOf: day, index: spare.index, listed: listed, tally: tally, activations: spare.acts, spare: spare}
+	// The pool's evaluators are all zero but for their spare maps (see release): only what
+	// this case sets is written, not the whole evaluator a second time.
+	ev.engine, ev.c, ev.asOf, ev.listed, ev.tally = e, c, day, listed, tally
+	ev.index, ev.activations = ev.spare.index, ev.spare.acts
 	return ev
 }
 
