@@ -594,6 +594,7 @@ func (ev *evaluator) target(cr *compiledRule, act *vars, f *Finding, whenLacks, 
 		// A rule must never take the batch down; a panic in a binding is reported like any
 		// other evaluation error.
 		if p := recover(); p != nil {
+			ev.index.args = ev.index.args[:0] // a look-up's arguments, if it was one that panicked
 			ev.fail(f, fmt.Errorf("internal error: %v", p))
 		}
 	}()

@@ -696,7 +696,7 @@ func (b *fastBuilder) lateBound(function, overload string, args []fastPath) fast
 	if !ok {
 		return nil
 	}
-	var want []string
+	var want []*objectType // the object type of each argument, as the declaration names it
 	for _, o := range decl.OverloadDecls() {
 		if o.ID() != overload {
 			continue
@@ -705,7 +705,11 @@ func (b *fastBuilder) lateBound(function, overload string, args []fastPath) fast
 			return nil
 		}
 		for _, t := range o.ArgTypes() {
-			want = append(want, t.TypeName())
+			ot, ok := objectTypeNamed(t.TypeName())
+			if !ok {
+				return nil
+			}
+			want = append(want, ot)
 		}
 	}
 	look, ok := lookups[function]
@@ -716,18 +720,21 @@ func (b *fastBuilder) lateBound(function, overload string, args []fastPath) fast
 	return func(act *vars) ref.Val {
 		// The arguments are gathered on the index's stack, not in a slice of their own: a
 		// look-up's argument may itself call a look-up, which stacks its own above them.
+		// What is left above base is overwritten by the next call, and cleared with the
+		// index (caseIndex.reset), so the stack is only cut back here.
 		ix := act.index
 		base := len(ix.args)
-		defer func() { clear(ix.args[base:]); ix.args = ix.args[:base] }()
 		for i, arg := range args {
 			o, ok := arg(act).(*celObject)
-			if !ok || o.t.celTyp.TypeName() != want[i] {
+			if !ok || o.t != want[i] {
+				ix.args = ix.args[:base]
 				return nil
 			}
 			ix.args = append(ix.args, o)
 		}
 		vals := ix.args[base:len(ix.args):len(ix.args)]
 		out := look(ix, vals...)
+		ix.args = ix.args[:base]
 		if !price.pays(act, out, vals) {
 			return nil
 		}

@@ -111,6 +111,8 @@ func newCaseIndex() *caseIndex {
 // reset forgets the record the index was built for, keeping its maps, and its referrals'
 // indexes emptied, for the next one.
 func (ix *caseIndex) reset() {
+	clear(ix.args[:cap(ix.args)]) // the look-ups' arguments, left on the stack when cut back
+	ix.args = ix.args[:0]
 	clear(ix.seen)
 	if len(ix.lists) > maxSpareObjects {
 		ix.lists = nil // maps do not shrink: a huge record's is not kept
