@@ -14,6 +14,7 @@ import (
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
 	"cel.dev/cel-go/common/types/traits"
+	"github.com/wtcheck/wtcheck/record"
 )
 
 // Most of what a pack evaluates is small: a field of the object in hand (referral.received,
@@ -176,7 +177,7 @@ func (b *fastBuilder) comprehension(e celast.Expr) fastPath {
 	if c.HasIterVar2() || len(b.locals)+2 > maxLocals {
 		return nil
 	}
-	rng := b.build(c.IterRange())
+	rng := b.rangeOf(c.IterRange())
 	if rng == nil {
 		return nil
 	}
@@ -190,14 +191,11 @@ func (b *fastBuilder) comprehension(e celast.Expr) fastPath {
 		const perItem = cost.SelectAndIdentCost + cost.ListCreateBaseCost + 1
 		metered := b.costs != nil
 		return func(act *vars) ref.Val {
-			items, ok := rng(act).(traits.Lister)
+			items, ok := rng(act)
 			if !ok || metered && !act.meter.charge(once) {
 				return nil
 			}
-			n, ok := items.Size().(types.Int)
-			if !ok {
-				return nil
-			}
+			n := items.n
 			var vals []ref.Val
 			if pred == nil && n > 0 {
 				// A map makes an item of every item: its list is made at its size at once.
@@ -205,7 +203,7 @@ func (b *fastBuilder) comprehension(e celast.Expr) fastPath {
 			}
 			// Items are read by index: an iterator is an allocation for every loop.
 			for i := range n {
-				act.locals[iterSlot] = items.Get(i)
+				act.locals[iterSlot] = items.at(i)
 				if pred != nil {
 					keep, ok := pred(act).(types.Bool)
 					if !ok {
@@ -232,11 +230,7 @@ func (b *fastBuilder) comprehension(e celast.Expr) fastPath {
 		return nil
 	}
 	return func(act *vars) ref.Val {
-		items, ok := rng(act).(traits.Lister)
-		if !ok {
-			return nil
-		}
-		n, ok := items.Size().(types.Int)
+		items, ok := rng(act)
 		if !ok {
 			return nil
 		}
@@ -245,8 +239,8 @@ func (b *fastBuilder) comprehension(e celast.Expr) fastPath {
 			return nil
 		}
 		act.locals[accuSlot] = accu
-		for i := range n {
-			act.locals[iterSlot] = items.Get(i)
+		for i := range items.n {
+			act.locals[iterSlot] = items.at(i)
 			more, ok := cond(act).(types.Bool)
 			if !ok {
 				return nil
@@ -260,6 +254,69 @@ func (b *fastBuilder) comprehension(e celast.Expr) fastPath {
 			act.locals[accuSlot] = accu
 		}
 		return result(act)
+	}
+}
+
+// rangeItems is the list a comprehension runs over: a CEL list, or the Go slice of a list
+// field of dates or strings, whose items are made CEL values one by one as the loop reads
+// them. A list field read whole was made a CEL list, and kept for the record in a map, for
+// every object a rule looped over.
+type rangeItems struct {
+	list  traits.Lister
+	dates []record.Date
+	strs  []string
+	n     int
+}
+
+// at is the i-th item, i under n.
+func (r *rangeItems) at(i int) ref.Val {
+	switch {
+	case r.list != nil:
+		return r.list.Get(types.Int(i))
+	case r.strs != nil:
+		return types.String(r.strs[i])
+	}
+	return dateVal(r.dates[i])
+}
+
+// rangeOf reads the range of a comprehension: a list field of dates or strings of one of the
+// engine's objects as its slice, charged as the select it is; any other list through its
+// fast path. ok is false where the fast path has no answer or the value is not a list.
+func (b *fastBuilder) rangeOf(e celast.Expr) func(act *vars) (rangeItems, bool) {
+	if e.Kind() == celast.SelectKind && !e.AsSelect().IsTestOnly() {
+		if fo, _ := b.fieldOf(e); fo != nil && (fo.f.dates != nil || fo.f.strs != nil) {
+			metered := b.costs != nil
+			return func(act *vars) (rangeItems, bool) {
+				if metered && !act.meter.charge(cost.SelectAndIdentCost) {
+					return rangeItems{}, false
+				}
+				v, ok := fo.object(act)
+				if !ok {
+					return rangeItems{}, false
+				}
+				if fo.f.strs != nil {
+					s := fo.f.strs(v)
+					return rangeItems{strs: s, n: len(s)}, true
+				}
+				d := fo.f.dates(v)
+				return rangeItems{dates: d, n: len(d)}, true
+			}
+		}
+	}
+	rng := b.build(e)
+	if rng == nil {
+		return nil
+	}
+	return func(act *vars) (rangeItems, bool) {
+		l, ok := rng(act).(traits.Lister)
+		if !ok {
+			return rangeItems{}, false
+		}
+		n, ok := l.Size().(types.Int)
+		if !ok {
+			return rangeItems{}, false
+		}
+		return rangeItems{list: l, n: int(n)}, true
 	}
 }
 
