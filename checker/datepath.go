@@ -103,12 +103,11 @@ func (b *fastBuilder) date(e celast.Expr, counts map[string]dateCount) datePath 
 			return nil
 		}
 		var units uint64
-		if b.costs != nil {
-			fixed, ok := fixedCosts[ids[0]]
-			if !ok {
+		counted := b.costs != nil
+		if counted {
+			if units, ok = b.fixedPrice(ids[0]); !ok {
 				return nil
 			}
-			units = fixed.units
 		}
 		from, count := b.date(c.Args()[0], counts), b.build(c.Args()[1])
 		if from == nil || count == nil {
@@ -120,7 +119,7 @@ func (b *fastBuilder) date(e celast.Expr, counts map[string]dateCount) datePath 
 				return record.Date{}, false // a null counts to null: CEL says so
 			}
 			k, ok := count(act).(types.Int)
-			if !ok || units > 0 && !act.meter.charge(units) {
+			if !ok || counted && !act.meter.charge(units) {
 				return record.Date{}, false
 			}
 			out, refused := dc.apply(day, int64(k))
@@ -264,20 +263,25 @@ func (b *fastBuilder) dateOrder(function string, argExprs []celast.Expr, overloa
 	if lhs == nil || rhs == nil {
 		return nil
 	}
-	price := b.price(function, overloadIDs[0])
+	// An ordering of two dates is one of CEL's functions no cost model prices: in a counted
+	// expression it costs one unit, charged without making the dates CEL values.
+	var units uint64
+	counted := b.costs != nil
+	if counted {
+		var ok bool
+		if units, ok = b.fixedPrice(overloadIDs[0]); !ok {
+			return nil
+		}
+	}
 	return func(act *vars) ref.Val {
 		l, ok := lhs(act)
 		if !ok || l.IsZero() {
 			return nil
 		}
 		r, ok := rhs(act)
-		if !ok || r.IsZero() {
+		if !ok || r.IsZero() || counted && !act.meter.charge(units) {
 			return nil
 		}
-		out := types.Bool(holds(l, r))
-		if price != nil && !price.pays2(act, out, dateVal(l), dateVal(r)) {
-			return nil
-		}
-		return out
+		return types.Bool(holds(l, r))
 	}
 }

@@ -724,19 +724,29 @@ func (b *fastBuilder) price(function, overload string) pricer {
 	if b.costs == nil {
 		return nil
 	}
-	if c, ok := fixedCosts[overload]; ok {
-		return func(act *vars, _ ref.Val, _ []ref.Val) bool { return act.meter.charge(c.units) }
+	if units, ok := b.fixedPrice(overload); ok {
+		return func(act *vars, _ ref.Val, _ []ref.Val) bool { return act.meter.charge(units) }
 	}
 	if charge, ok := runtimeCosts[overload]; ok {
 		return func(act *vars, _ ref.Val, args []ref.Val) bool { return act.meter.charge(charge(args)) }
-	}
-	if b.costs.Estimator == nil && unmodelled(overload) {
-		return func(act *vars, _ ref.Val, _ []ref.Val) bool { return act.meter.charge(1) }
 	}
 	costs, call := b.costs, &callNamed{function, overload} // a pointer, so that passing it allocates nothing
 	return func(act *vars, result ref.Val, args []ref.Val) bool {
 		return act.meter.charge(costs.CostCall(call, args, result))
 	}
+}
+
+// fixedPrice is what a call of overload costs in a counted expression whatever its arguments,
+// when that is known without them: one of the engine's functions of a fixed cost, or one of
+// CEL's standard functions no cost model prices. ok is false for any other overload.
+func (b *fastBuilder) fixedPrice(overload string) (units uint64, ok bool) {
+	if c, ok := fixedCosts[overload]; ok {
+		return c.units, true
+	}
+	if b.costs.Estimator == nil && unmodelled(overload) {
+		return 1, true
+	}
+	return 0, false
 }
 
 // callNamed names a call for the cost tracker, as CEL's own call nodes do.
