@@ -426,7 +426,12 @@ type vars struct {
 	// read that missed the cache, twice.
 	startDay                       record.Date
 	status, lateWD, lateDays, left ref.Val
-	index                          *caseIndex // the record's look-ups, for the late-bound functions
+	// itemDay is the interval's item as a Date, when it is a date (itemIsDay): read once for
+	// the item, where each date path that reads it (the start, the event after it) read the
+	// CEL value again.
+	itemDay   record.Date
+	itemIsDay bool
+	index     *caseIndex // the record's look-ups, for the late-bound functions
 	// meter is what the rule's counted fast paths spent (set by evaluator.eval), and locals
 	// the comprehension variables of a fast path (see fastpath.go).
 	meter  *meter
@@ -675,6 +680,7 @@ func (ev *evaluator) target(cr *compiledRule, act *vars, f *Finding, whenLacks, 
 	defer func() { ev.subjectOf = nil }()
 	for i := types.Int(0); i < n && !ev.overBudget; i++ {
 		item.item, item.start, item.startDay = items.Get(i), nil, record.Date{}
+		item.itemDay, item.itemIsDay = dateOfVal(item.item)
 		g := *f
 		if len(lacks) > 0 {
 			insufficient(&g, item, lacks)
