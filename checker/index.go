@@ -21,7 +21,10 @@ import (
 
 // caseIndex holds what the look-up functions worked out for one record.
 type caseIndex struct {
-	seen      map[*record.Plan]*sortedDates
+	seen map[*record.Plan]*sortedDates
+	// lastPlan is the plan whose seen visits were asked for last, and lastSeen its visits.
+	lastPlan  *record.Plan
+	lastSeen  *sortedDates
 	referrals map[*record.Referral]*referralIndex
 	bindings  map[string]functions.LateBoundOp
 	spare     []*referralIndex // emptied indexes of an earlier record, to be filled again
@@ -114,6 +117,7 @@ func (ix *caseIndex) reset() {
 	clear(ix.args[:cap(ix.args)]) // the look-ups' arguments, left on the stack when cut back
 	ix.args = ix.args[:0]
 	clear(ix.seen)
+	ix.lastPlan, ix.lastSeen = nil, nil
 	if len(ix.lists) > maxSpareObjects {
 		ix.lists = nil // maps do not shrink: a huge record's is not kept
 	}
@@ -155,7 +159,11 @@ func cachedList(m *map[string]ref.Val, key string, build func() ref.Val) ref.Val
 }
 
 func (ix *caseIndex) seenVisits(p *record.Plan) *sortedDates {
+	if p == ix.lastPlan {
+		return ix.lastSeen // the visit-interval rule asks again for every interval of a plan
+	}
 	if l, ok := ix.seen[p]; ok {
+		ix.lastPlan, ix.lastSeen = p, l
 		return l
 	}
 	if ix.seen == nil {
@@ -163,6 +171,7 @@ func (ix *caseIndex) seenVisits(p *record.Plan) *sortedDates {
 	}
 	l := newSortedDates(seenVisitDays(p))
 	ix.seen[p] = l
+	ix.lastPlan, ix.lastSeen = p, l
 	return l
 }
 
