@@ -159,7 +159,7 @@ func cachedList(m *map[string]ref.Val, key string, build func() ref.Val) ref.Val
 }
 
 func (ix *caseIndex) seenVisits(p *record.Plan) *sortedDates {
-	if p == ix.lastPlan {
+	if p != nil && p == ix.lastPlan {
 		return ix.lastSeen // the visit-interval rule asks again for every interval of a plan
 	}
 	if l, ok := ix.seen[p]; ok {
