@@ -129,12 +129,16 @@ func (e *Engine) CheckListedAppend(dst []Finding, c *record.Case, asOf record.Da
 	ev.budget = ruleCostBase + ruleCostPerObject*uint64(ev.objects)
 	var uncovered []NotCovered
 	if e.InForce {
-		ev.packOf, ev.inForce = ev.spare.packOf, ev.spare.inForce
+		ev.inForce = true
+		ev.packOf = slices.Grow(ev.spare.packOf[:0], len(ev.c.Referrals))
+		ev.packIn = slices.Grow(ev.spare.packIn[:0], len(e.Packs))[:len(e.Packs)]
 		for _, r := range ev.c.Referrals {
-			if cp := e.packInForce(r.Received); cp != nil {
-				ev.packOf[r] = cp
-				ev.inForce[cp] = true
+			pi := e.packIndexInForce(r.Received)
+			if pi >= 0 {
+				ev.packOf = append(ev.packOf, e.Packs[pi])
+				ev.packIn[pi] = true
 			} else {
+				ev.packOf = append(ev.packOf, nil)
 				uncovered = append(uncovered, NotCovered{CaseID: c.CaseID, Referral: r.ID, Received: r.Received})
 			}
 		}
@@ -154,7 +158,7 @@ func (e *Engine) CheckListedAppend(dst []Finding, c *record.Case, asOf record.Da
 		}
 	}
 	for pi, cp := range e.Packs {
-		if ev.packOf != nil && !ev.inForce[cp] {
+		if ev.inForce && !ev.packIn[pi] {
 			continue // in force mode: no referral of this case was received under this edition
 		}
 		named := e.namesPack(cp)
@@ -212,10 +216,18 @@ func (e *Engine) namesPack(cp *CompiledPack) bool {
 
 // packInForce is the loaded pack in force on day d, the latest one if periods overlap.
 func (e *Engine) packInForce(d record.Date) *CompiledPack {
-	var best *CompiledPack
-	for _, cp := range e.Packs {
-		if cp.Pack.InForce.Covers(d) && (best == nil || cp.Pack.InForce.From.After(best.Pack.InForce.From)) {
-			best = cp
+	if i := e.packIndexInForce(d); i >= 0 {
+		return e.Packs[i]
+	}
+	return nil
+}
+
+// packIndexInForce is packInForce's index in e.Packs, or -1 for none.
+func (e *Engine) packIndexInForce(d record.Date) int {
+	best := -1
+	for i, cp := range e.Packs {
+		if cp.Pack.InForce.Covers(d) && (best < 0 || cp.Pack.InForce.From.After(e.Packs[best].Pack.InForce.From)) {
+			best = i
 		}
 	}
 	return best
@@ -228,11 +240,14 @@ type evaluator struct {
 	asOf     record.Date
 	findings []Finding
 	errs     []EvalError
-	packOf   map[*record.Referral]*CompiledPack // in InForce mode, each referral's pack
-	inForce  map[*CompiledPack]bool             // in InForce mode, the packs some referral has
-	index    *caseIndex
-	objects  int    // the objects in the record
-	budget   uint64 // what each rule may spend on the record
+	// In InForce mode (inForce), each referral's pack, in record order (nil for none), and
+	// whether some referral has each pack, by its index in Engine.Packs.
+	inForce bool
+	packOf  []*CompiledPack
+	packIn  []bool
+	index   *caseIndex
+	objects int    // the objects in the record
+	budget  uint64 // what each rule may spend on the record
 	// The rule being evaluated: its cost so far, and whether it went over its budget.
 	cp         *CompiledPack
 	cr         *compiledRule
@@ -273,10 +288,8 @@ type activations struct {
 // made afresh for every case, they were a sixth of the bytes a check allocated.
 var evaluators = sync.Pool{New: func() any {
 	return &evaluator{spare: evaluatorMaps{
-		acts:    new(activations),
-		index:   newCaseIndex(),
-		packOf:  map[*record.Referral]*CompiledPack{},
-		inForce: map[*CompiledPack]bool{},
+		acts:  new(activations),
+		index: newCaseIndex(),
 	}}
 }}
 
@@ -287,8 +300,8 @@ const maxSpareTargets = 1024
 type evaluatorMaps struct {
 	acts    *activations
 	index   *caseIndex
-	packOf  map[*record.Referral]*CompiledPack
-	inForce map[*CompiledPack]bool
+	packOf  []*CompiledPack
+	packIn  []bool
 	targets []target // the array every scope's targets are cut from
 	// referralVals is the array the case's referrals are made CEL values in.
 	referralVals []ref.Val
@@ -311,8 +324,14 @@ func newEvaluator(e *Engine, c *record.Case, day record.Date, listed StatusSet, 
 func (ev *evaluator) release() {
 	spare := ev.spare
 	spare.index.reset()
-	clear(spare.packOf)
-	clear(spare.inForce)
+	if ev.inForce {
+		clear(ev.packOf)
+		clear(ev.packIn)
+		spare.packOf, spare.packIn = ev.packOf[:0], ev.packIn[:0]
+		if cap(spare.packOf) > maxSpareReferrals {
+			spare.packOf = nil // a huge record's array is not kept
+		}
+	}
 	clear(spare.targets)
 	spare.targets = spare.targets[:0]
 	if cap(spare.targets) > maxSpareTargets {
@@ -379,8 +398,8 @@ func (ev *evaluator) appendTargets(out []target, scope Scope) []target {
 	for ri, r := range c.Referrals {
 		rv := ev.referralVals[ri]
 		var pack *CompiledPack
-		if ev.packOf != nil {
-			pack = ev.packOf[r]
+		if ev.inForce {
+			pack = ev.packOf[ri]
 		}
 		if scope == ScopeReferral {
 			out = append(out, target{id: r.ID, referral: r, pack: pack, object: r, objectVal: rv, referralVal: rv})
@@ -544,7 +563,7 @@ func (ev *evaluator) rule(cp *CompiledPack, cr *compiledRule, named bool) {
 		if ev.overBudget {
 			return // reported once, on the subject where it happened
 		}
-		if ev.packOf != nil && (t.referral == nil || t.pack != cp) {
+		if ev.inForce && (t.referral == nil || t.pack != cp) {
 			continue // in force mode: only the referral's own edition
 		}
 		act.object, act.referral, act.start, act.startDay = t.objectVal, t.referralVal, nil, record.Date{}
@@ -967,7 +986,7 @@ func (ev *evaluator) emit(cr *compiledRule, act *vars, f *Finding) {
 	if f.Status == StatusNotApplicable {
 		f.Proxies = nil // nothing was judged on the stand-in
 	}
-	if ev.packOf != nil {
+	if ev.inForce {
 		f.Note = transitionalNote(ev.engine, f)
 	}
 	if cr.message != nil {
