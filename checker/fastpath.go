@@ -196,11 +196,9 @@ func (b *fastBuilder) comprehension(e celast.Expr) fastPath {
 				return nil
 			}
 			n := items.n
+			// The list is made once, at the size of what is left when the first item is kept
+			// (a map keeps every item), rather than grown item by item.
 			var vals []ref.Val
-			if pred == nil && n > 0 {
-				// A map makes an item of every item: its list is made at its size at once.
-				vals = make([]ref.Val, 0, n)
-			}
 			// Items are read by index: an iterator is an allocation for every loop.
 			for i := range n {
 				act.locals[iterSlot] = items.at(i)
@@ -216,6 +214,9 @@ func (b *fastBuilder) comprehension(e celast.Expr) fastPath {
 				v := elem(act)
 				if v == nil || metered && !act.meter.charge(perItem) {
 					return nil
+				}
+				if vals == nil {
+					vals = make([]ref.Val, 0, n-i)
 				}
 				vals = append(vals, v)
 			}
@@ -311,6 +312,9 @@ func (b *fastBuilder) rangeOf(e celast.Expr) func(act *vars) (rangeItems, bool) 
 		l, ok := rng(act).(traits.Lister)
 		if !ok {
 			return rangeItems{}, false
+		}
+		if sd, ok := l.(*sortedDates); ok {
+			return rangeItems{dates: sd.days, n: len(sd.days)}, true // a plan's seen visits
 		}
 		n, ok := l.Size().(types.Int)
 		if !ok {
