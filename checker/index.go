@@ -1,9 +1,11 @@
 package checker
 
 import (
+	"reflect"
 	"slices"
 
 	"cel.dev/cel-go/common/functions"
+	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
 	"cel.dev/cel-go/common/types/traits"
 	"github.com/wtcheck/wtcheck/record"
@@ -292,15 +294,36 @@ func (ri *referralIndex) reviewDatesOf(planID string) *sortedDates {
 }
 
 // sortedDates is a CEL list of dates known to be in order and each once, so that firstAfter
-// can search it instead of reading it whole.
+// can search it instead of reading it whole. The dates are made a CEL list only when CEL reads
+// them as one: the rules' fast paths search them (firstAfterDate) and loop over them
+// (rangeOf) as dates, and a plan's seen visits were made a list for every plan.
 type sortedDates struct {
-	traits.Lister
 	days []record.Date
+	made traits.Lister
 }
 
-func newSortedDates(days []record.Date) *sortedDates {
-	return &sortedDates{Lister: dateList(days).(traits.Lister), days: days}
+func newSortedDates(days []record.Date) *sortedDates { return &sortedDates{days: days} }
+
+// list is the dates as a CEL list, made on first use. An index belongs to one goroutine.
+func (l *sortedDates) list() traits.Lister {
+	if l.made == nil {
+		l.made = dateList(l.days).(traits.Lister)
+	}
+	return l.made
 }
+
+func (l *sortedDates) ConvertToNative(t reflect.Type) (any, error) {
+	return l.list().ConvertToNative(t)
+}
+func (l *sortedDates) ConvertToType(t ref.Type) ref.Val { return l.list().ConvertToType(t) }
+func (l *sortedDates) Equal(other ref.Val) ref.Val      { return l.list().Equal(other) }
+func (l *sortedDates) Type() ref.Type                   { return types.ListType }
+func (l *sortedDates) Value() any                       { return l.list().Value() }
+func (l *sortedDates) Add(other ref.Val) ref.Val        { return l.list().Add(other) }
+func (l *sortedDates) Contains(v ref.Val) ref.Val       { return l.list().Contains(v) }
+func (l *sortedDates) Get(i ref.Val) ref.Val            { return l.list().Get(i) }
+func (l *sortedDates) Iterator() traits.Iterator        { return l.list().Iterator() }
+func (l *sortedDates) Size() ref.Val                    { return types.Int(len(l.days)) }
 
 // firstAfter is the earliest date after d, or null.
 func (l *sortedDates) firstAfter(d record.Date) ref.Val {
