@@ -611,24 +611,38 @@ func proxiesRead(proxies, reads []string) []string {
 // false condition is not_applicable; then a requirement that reads such a fact gives
 // insufficient_data.
 func (ev *evaluator) target(cr *compiledRule, act *vars, f *Finding, whenLacks, lacks []string) {
-	defer func() {
-		// A rule must never take the batch down; a panic in a binding is reported like any
-		// other evaluation error.
-		if p := recover(); p != nil {
-			ev.index.args = ev.index.args[:0] // a look-up's arguments, if it was one that panicked
-			ev.fail(f, fmt.Errorf("internal error: %v", p))
-		}
-	}()
-	insufficient := func(f *Finding, act *vars, missing []string) {
-		if ev.counted(StatusInsufficientData) {
-			return
-		}
-		f.Status = StatusInsufficientData
-		f.Message = fmt.Sprintf("%s: the source of this record cannot record %s", cr.rule.Title, strings.Join(missing, ", "))
-		ev.emit(cr, act, f)
+	// The recovery is deferred here, in a function with one return: in the function of many
+	// returns that does the work, the compiler could not inline the deferred call, and
+	// running it was a tenth of a simple rule's evaluation.
+	defer ev.recoverTarget(f)
+	ev.evaluateTarget(cr, act, f, whenLacks, lacks)
+}
+
+// recoverTarget reports a panic in a rule's evaluation like any other evaluation error: a
+// rule must never take the batch down. The error names the target, not an interval of it.
+func (ev *evaluator) recoverTarget(f *Finding) {
+	if p := recover(); p != nil {
+		ev.index.args = ev.index.args[:0] // a look-up's arguments, if it was one that panicked
+		ev.subjectOf = nil
+		ev.fail(f, fmt.Errorf("internal error: %v", p))
 	}
+}
+
+// insufficient gives a finding insufficient_data: the source of the record cannot record
+// the facts named missing.
+func (ev *evaluator) insufficient(cr *compiledRule, act *vars, f *Finding, missing []string) {
+	if ev.counted(StatusInsufficientData) {
+		return
+	}
+	f.Status = StatusInsufficientData
+	f.Message = fmt.Sprintf("%s: the source of this record cannot record %s", cr.rule.Title, strings.Join(missing, ", "))
+	ev.emit(cr, act, f)
+}
+
+// evaluateTarget is target's work.
+func (ev *evaluator) evaluateTarget(cr *compiledRule, act *vars, f *Finding, whenLacks, lacks []string) {
 	if len(whenLacks) > 0 {
-		insufficient(f, act, whenLacks)
+		ev.insufficient(cr, act, f, whenLacks)
 		return
 	}
 	if cr.when != nil {
@@ -649,7 +663,7 @@ func (ev *evaluator) target(cr *compiledRule, act *vars, f *Finding, whenLacks, 
 	}
 	if cr.each == nil {
 		if len(lacks) > 0 {
-			insufficient(f, act, lacks)
+			ev.insufficient(cr, act, f, lacks)
 			return
 		}
 		ev.judge(cr, act, f)
@@ -658,7 +672,7 @@ func (ev *evaluator) target(cr *compiledRule, act *vars, f *Finding, whenLacks, 
 	out, err := ev.eval(cr.each, act)
 	if err != nil {
 		if len(lacks) > 0 {
-			insufficient(f, act, lacks) // the intervals themselves rest on what cannot be recorded
+			ev.insufficient(cr, act, f, lacks) // the intervals themselves rest on what cannot be recorded
 			return
 		}
 		ev.fail(f, fmt.Errorf("each: %w", err))
@@ -671,7 +685,7 @@ func (ev *evaluator) target(cr *compiledRule, act *vars, f *Finding, whenLacks, 
 	}
 	if items.Size() == types.IntZero {
 		if len(lacks) > 0 {
-			insufficient(f, act, lacks)
+			ev.insufficient(cr, act, f, lacks)
 			return
 		}
 		if ev.counted(StatusNotApplicable) {
@@ -696,13 +710,19 @@ func (ev *evaluator) target(cr *compiledRule, act *vars, f *Finding, whenLacks, 
 	item := &ev.onItem
 	*item = *act
 	ev.subjectOf = cr.subject
-	defer func() { ev.subjectOf = nil }()
+	ev.intervals(cr, item, f, items, n, lacks)
+	ev.subjectOf = nil
+}
+
+// intervals judges each item of a rule's intervals in the item's activation, each finding
+// a copy of the target's.
+func (ev *evaluator) intervals(cr *compiledRule, item *vars, f *Finding, items traits.Lister, n types.Int, lacks []string) {
 	for i := types.Int(0); i < n && !ev.overBudget; i++ {
 		item.item, item.start, item.startDay = items.Get(i), nil, record.Date{}
 		item.itemDay, item.itemIsDay = dateOfVal(item.item)
 		g := *f
 		if len(lacks) > 0 {
-			insufficient(&g, item, lacks)
+			ev.insufficient(cr, item, &g, lacks)
 			return
 		}
 		if cr.itemWhen != nil {
