@@ -69,7 +69,8 @@ type CompiledPack struct {
 type compiledRule struct {
 	rule                                    *Rule
 	scope                                   Scope
-	scopeAt                                 int // the scope's index in Scopes
+	scopeAt                                 int        // the scope's index in Scopes
+	kind                                    RecordKind // the kind of record the scope is in
 	when, each, subject, assert, pendingFor *program
 	itemWhen                                *program
 	start, due, done, lapse, message        *program
@@ -352,7 +353,7 @@ func compileRule(base *cel.Env, envs *envCache, facts *packFacts, r *Rule, scope
 	if len(r.Scopes) > 1 {
 		rc.scope = scope
 	}
-	cr := &compiledRule{rule: r, scope: scope, scopeAt: slices.Index(Scopes, scope), citation: r.Citation.String()}
+	cr := &compiledRule{rule: r, scope: scope, scopeAt: slices.Index(Scopes, scope), kind: scope.Kind(), citation: r.Citation.String()}
 	variable, ok := scopeVariable[scope]
 	if !ok {
 		return cr, nil // reported when the pack was parsed

@@ -150,12 +150,7 @@ func (e *Engine) CheckListedAppend(dst []Finding, c *record.Case, asOf record.Da
 	var memo []sharedOutcome
 	if !e.InForce && useSharing {
 		plan = e.sharing()
-		var small [64]sharedOutcome // on the stack for every pack set of a sane size
-		if plan.groups <= len(small) {
-			memo = small[:plan.groups]
-		} else {
-			memo = make([]sharedOutcome, plan.groups)
-		}
+		memo = ev.memo(plan.groups)
 	}
 	for pi, cp := range e.Packs {
 		if ev.inForce && !ev.packIn[pi] {
@@ -163,14 +158,14 @@ func (e *Engine) CheckListedAppend(dst []Finding, c *record.Case, asOf record.Da
 		}
 		named := e.namesPack(cp)
 		for ri, cr := range cp.rules {
-			if cr.scope.Kind() != KindCase {
+			if cr.kind != KindCase {
 				continue // an incident's or an area's rule: CheckIncident, CheckArrangements
 			}
 			g := -1
 			if plan != nil {
 				g = plan.group[pi][ri]
 			}
-			if g >= 0 && memo[g].ok {
+			if g >= 0 && memo[g].pass == ev.spare.pass {
 				ev.replay(&memo[g], cp, cr, plan.named[pi])
 				if e.spent != nil && memo[g].tracked {
 					e.spent(cr.rule, memo[g].cost, ev.objects)
@@ -186,7 +181,7 @@ func (e *Engine) CheckListedAppend(dst []Finding, c *record.Case, asOf record.Da
 			// is written, so each pack's rule finds its own.
 			if g >= 0 && !ev.overBudget && !anyOverBudget(ev.errs[errsFrom:]) {
 				o := &memo[g]
-				*o = sharedOutcome{ok: true, findingsFrom: findingsFrom, findingsTo: len(ev.findings), errsFrom: errsFrom, errsTo: len(ev.errs)}
+				*o = sharedOutcome{pass: ev.spare.pass, findingsFrom: findingsFrom, findingsTo: len(ev.findings), errsFrom: errsFrom, errsTo: len(ev.errs)}
 				if e.spent != nil {
 					o.cost, o.tracked = ev.ruleSpent()
 				}
@@ -307,6 +302,22 @@ type evaluatorMaps struct {
 	referralVals []ref.Val
 	// objects is the slab the case's objects are made CEL objects in (objectVal).
 	objects []celObject
+	// shared holds, under every edition, the outcomes of the rules several packs have alike
+	// (share.go), from case to case: an outcome is this case's when its pass is this one, which
+	// each case moves on, so that none is emptied (64 outcomes made empty on the stack were
+	// 6 KB written for every case).
+	shared []sharedOutcome
+	pass   uint64
+}
+
+// memo gives the case's shared outcomes, n of them, none yet given.
+func (ev *evaluator) memo(n int) []sharedOutcome {
+	sp := &ev.spare
+	if len(sp.shared) < n {
+		sp.shared = make([]sharedOutcome, n)
+	}
+	sp.pass++
+	return sp.shared[:n]
 }
 
 // newEvaluator gives an evaluator for one case, as at day, with nothing of an earlier case.
