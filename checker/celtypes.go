@@ -45,6 +45,11 @@ type objectField struct {
 	// date reads a date field as a Date, for a date path (datepath.go); nil for a field of
 	// any other type.
 	date func(obj any) record.Date
+	// dates and strs read a list field of dates or strings as its Go slice, for a
+	// comprehension that runs over it item by item without making the list
+	// (fastBuilder.rangeOf); nil for a field of any other type.
+	dates func(obj any) []record.Date
+	strs  func(obj any) []string
 }
 
 // FieldDoc documents one field visible to rules.
@@ -188,7 +193,8 @@ func boolField[T any](name, doc string, get func(*T) bool) *objectField {
 func stringListField[T any](name, doc string, get func(*T) []string) *objectField {
 	return &objectField{name: name, doc: doc, typ: types.NewListType(types.StringType),
 		get:   func(o any) ref.Val { return types.NewStringList(celTypeAdapter, get(o.(*T))) },
-		isSet: func(o any) bool { return len(get(o.(*T))) > 0 }, list: true}
+		isSet: func(o any) bool { return len(get(o.(*T))) > 0 }, list: true,
+		strs: func(o any) []string { return get(o.(*T)) }}
 }
 
 func dateListField[T any](name, doc string, get func(*T) []record.Date) *objectField {
@@ -201,7 +207,8 @@ func dateListField[T any](name, doc string, get func(*T) []record.Date) *objectF
 			}
 			return types.NewRefValList(celTypeAdapter, vals)
 		},
-		isSet: func(o any) bool { return len(get(o.(*T))) > 0 }, list: true}
+		isSet: func(o any) bool { return len(get(o.(*T))) > 0 }, list: true,
+		dates: func(o any) []record.Date { return get(o.(*T)) }}
 }
 
 func objectFieldOf[T, E any](name, doc string, elem func() *objectType, get func(*T) *E) *objectField {

@@ -69,6 +69,8 @@ type CompiledPack struct {
 type compiledRule struct {
 	rule                                    *Rule
 	scope                                   Scope
+	scopeAt                                 int        // the scope's index in Scopes
+	kind                                    RecordKind // the kind of record the scope is in
 	when, each, subject, assert, pendingFor *program
 	itemWhen                                *program
 	start, due, done, lapse, message        *program
@@ -218,11 +220,11 @@ func CompileValues(p *Pack, cal *Calendar, overrides map[string]any) (*CompiledP
 		return nil, fmt.Errorf("build the rule environment for %s: %w", p.ID, err)
 	}
 	cp := &CompiledPack{Pack: p, params: &celObject{t: ptype, v: pv}, values: values, tracker: tracker, cal: cal}
-	counts := dateCounts(cal)
+	facts := &packFacts{costs: tracker, counts: dateCounts(cal), params: cp.params}
 	envs := &envCache{made: map[envKey]*cel.Env{}}
 	for _, r := range p.Rules {
 		for _, sc := range r.Scopes {
-			cr, rerrs := compileRule(base, envs, tracker, counts, r, sc, r.lines)
+			cr, rerrs := compileRule(base, envs, facts, r, sc, r.lines)
 			errs = append(errs, rerrs...)
 			cp.rules = append(cp.rules, cr)
 		}
@@ -268,10 +270,7 @@ type ruleCompiler struct {
 	scope Scope    // named in messages when the rule has several
 	lines []string // the pack file's lines, for carets
 	errs  []error
-	// costs prices the calls of a counted expression's fast path (see fastPathOf).
-	costs *cost.Tracker
-	// counts are the date-and-count functions, for the date paths of due dates (datepath.go).
-	counts map[string]dateCount
+	facts *packFacts
 	// checked holds each expression parsed and type-checked, by where it is in the pack,
 	// so that compiling it, listing the fields it reads, its element type and the variables
 	// it uses parse it once, not up to four times.
@@ -337,12 +336,24 @@ func parseShared(env *cel.Env, src string) (*cel.Ast, *cel.Issues) {
 	return ast, iss
 }
 
-func compileRule(base *cel.Env, envs *envCache, costs *cost.Tracker, counts map[string]dateCount, r *Rule, scope Scope, lines []string) (*compiledRule, []error) {
-	rc := &ruleCompiler{rule: r, lines: lines, costs: costs, counts: counts}
+// packFacts is what every rule of a pack is compiled with, beside its environment, for the
+// fast and date paths of its expressions.
+type packFacts struct {
+	// costs prices the calls of a counted expression's fast path (see fastPathOf).
+	costs *cost.Tracker
+	// counts are the date-and-count functions, for the date paths of due dates (datepath.go).
+	counts map[string]dateCount
+	// params is the pack's parameters object, which the activation's params always is: a
+	// fast path reads its fields once, when the pack is compiled.
+	params *celObject
+}
+
+func compileRule(base *cel.Env, envs *envCache, facts *packFacts, r *Rule, scope Scope, lines []string) (*compiledRule, []error) {
+	rc := &ruleCompiler{rule: r, lines: lines, facts: facts}
 	if len(r.Scopes) > 1 {
 		rc.scope = scope
 	}
-	cr := &compiledRule{rule: r, scope: scope, citation: r.Citation.String()}
+	cr := &compiledRule{rule: r, scope: scope, scopeAt: slices.Index(Scopes, scope), kind: scope.Kind(), citation: r.Citation.String()}
 	variable, ok := scopeVariable[scope]
 	if !ok {
 		return cr, nil // reported when the pack was parsed
@@ -550,13 +561,9 @@ func (rc *ruleCompiler) compile(env *cel.Env, key string, e Expr, want *cel.Type
 	}
 	est, err := env.EstimateCost(ast, noSizes{})
 	p := &program{Program: prg, counted: err != nil || est.Max > staticCostLimit}
-	if p.counted {
-		p.fast = fastPathOf(env, ast, rc.costs)
-	} else {
-		p.fast = fastPathOf(env, ast, nil)
-		if want == cel.TimestampType {
-			p.date = datePathOf(env, ast, rc.counts)
-		}
+	p.fast = fastPathOf(env, ast, rc.facts, p.counted)
+	if want == cel.TimestampType {
+		p.date = datePathOf(env, ast, rc.facts, p.counted)
 	}
 	return p
 }

@@ -1,10 +1,12 @@
 package checker
 
 import (
+	"slices"
 	"time"
 
 	"cel.dev/cel-go/cel"
 	celast "cel.dev/cel-go/common/ast"
+	"cel.dev/cel-go/common/cost"
 	"cel.dev/cel-go/common/operators"
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
@@ -13,10 +15,14 @@ import (
 
 // A deadline's dates almost always take one of a few shapes: a date field of the object in
 // hand (referral.received, assessment.completed, plan.ended), the deadline's start or an
-// interval's item, and a due date counted from the start (addWorkingDays(start, 45),
-// anniversary(start, params.age)). Through a fast path each still became a CEL timestamp
-// and then a Date again (evaluator.evalDate). A date path reads such an expression straight
-// to a Date, calling the same arithmetic as the CEL function (dateCount).
+// interval's item, a due date counted from the start (addWorkingDays(start, 45),
+// anniversary(start, params.age)), and the first of a plan's seen visits after an item
+// (firstAfter(plan.seenVisits(), item)). Through a fast path each still became a CEL
+// timestamp and then a Date again (evaluator.evalDate). A date path reads such an expression
+// straight to a Date, calling the same arithmetic as the CEL function (dateCount). The
+// conditions that test or order dates (assessment.completed == null, d > plan.started) read
+// them through date paths too. In an expression whose cost is counted, a date path charges
+// each step what CEL's tracker would, as a fast path does (TestFastPathsChargeAsCEL).
 //
 // A date path answers only where CEL would give a date or null: a null where a date is
 // counted from, a count or a date outside the calendar's range, anything not of the
@@ -26,23 +32,46 @@ import (
 // datePath evaluates a timestamp-or-null expression to a Date (the zero Date for null).
 type datePath func(act *vars) (d record.Date, ok bool)
 
-// datePathOf reads a checked expression whose cost CEL bounds into a date path, or gives nil
-// when it has another shape.
-func datePathOf(env *cel.Env, checked *cel.Ast, counts map[string]dateCount) datePath {
+// datePathOf reads a checked expression into a date path, or gives nil when it has another
+// shape. counted makes the path charge act.meter what CEL would charge, at the prices of
+// facts.costs, as a counted expression's fast path does.
+func datePathOf(env *cel.Env, checked *cel.Ast, facts *packFacts, counted bool) datePath {
 	native := checked.NativeRep()
-	b := &fastBuilder{native: native, env: env, adapter: env.CELTypeAdapter()}
-	return b.date(native.Expr(), counts)
+	b := &fastBuilder{native: native, env: env, adapter: env.CELTypeAdapter(), params: facts.params}
+	if counted {
+		b.costs = facts.costs
+	}
+	return b.date(native.Expr(), facts.counts)
+}
+
+// chargedDate makes d charge n units first, when the expression is counted.
+func (b *fastBuilder) chargedDate(n uint64, d datePath) datePath {
+	if b.costs == nil {
+		return d
+	}
+	return func(act *vars) (record.Date, bool) {
+		if !act.meter.charge(n) {
+			return record.Date{}, false
+		}
+		return d(act)
+	}
 }
 
 // date gives the date path of e, or nil.
 func (b *fastBuilder) date(e celast.Expr, counts map[string]dateCount) datePath {
 	switch e.Kind() {
 	case celast.IdentKind:
-		get := varField(e.AsIdent())
-		if get == nil || (e.AsIdent() != "start" && e.AsIdent() != "item") {
+		// A comprehension's variable (d in filter(d, d > plan.started)), the deadline's start
+		// or an interval's item.
+		name := e.AsIdent()
+		if name == "start" && !slices.Contains(b.locals, name) {
+			return b.chargedDate(cost.SelectAndIdentCost, func(act *vars) (record.Date, bool) { return act.startDate() })
+		}
+		if !slices.Contains(b.locals, name) && name != "item" {
 			return nil
 		}
-		return func(act *vars) (record.Date, bool) { return dateOfVal(get(act)) }
+		get := b.ident(name)
+		return b.chargedDate(cost.SelectAndIdentCost, func(act *vars) (record.Date, bool) { return dateOfVal(get(act)) })
 	case celast.SelectKind:
 		sel := e.AsSelect()
 		if sel.IsTestOnly() {
@@ -52,23 +81,33 @@ func (b *fastBuilder) date(e celast.Expr, counts map[string]dateCount) datePath 
 		if fo == nil || fo.f.date == nil {
 			return nil
 		}
-		return func(act *vars) (record.Date, bool) {
+		return b.chargedDate(cost.SelectAndIdentCost, func(act *vars) (record.Date, bool) {
 			v, ok := fo.object(act)
 			if !ok {
 				return record.Date{}, false
 			}
 			d := fo.f.date(v)
 			return d, d.IsZero() || d.InRange()
-		}
+		})
 	case celast.CallKind:
 		c := e.AsCall()
 		ids := b.native.GetOverloadIDs(e.ID())
 		if c.IsMemberFunction() || len(c.Args()) != 2 || len(ids) != 1 {
 			return nil
 		}
+		if ids[0] == firstAfterID {
+			return b.firstAfterDate(c, counts)
+		}
 		dc, ok := counts[ids[0]]
 		if !ok {
 			return nil
+		}
+		var units uint64
+		counted := b.costs != nil
+		if counted {
+			if units, ok = b.fixedPrice(ids[0]); !ok {
+				return nil
+			}
 		}
 		from, count := b.date(c.Args()[0], counts), b.build(c.Args()[1])
 		if from == nil || count == nil {
@@ -80,7 +119,7 @@ func (b *fastBuilder) date(e celast.Expr, counts map[string]dateCount) datePath 
 				return record.Date{}, false // a null counts to null: CEL says so
 			}
 			k, ok := count(act).(types.Int)
-			if !ok {
+			if !ok || counted && !act.meter.charge(units) {
 				return record.Date{}, false
 			}
 			out, refused := dc.apply(day, int64(k))
@@ -90,27 +129,69 @@ func (b *fastBuilder) date(e celast.Expr, counts map[string]dateCount) datePath 
 	return nil
 }
 
+// firstAfterDate is the date path of firstAfter(list, day) on a list known to be in order
+// (a plan's seen visits, its review dates: sortedDates), searched as the function searches
+// it; any other list is CEL's. It is charged what the function's cost is as it runs
+// (trackFirstAfter), as CEL's tracker charges it.
+func (b *fastBuilder) firstAfterDate(c celast.CallExpr, counts map[string]dateCount) datePath {
+	list, day := b.build(c.Args()[0]), b.date(c.Args()[1], counts)
+	if list == nil || day == nil {
+		return nil
+	}
+	price := b.price(c.FunctionName(), firstAfterID)
+	return func(act *vars) (record.Date, bool) {
+		l, ok := list(act).(*sortedDates)
+		if !ok {
+			return record.Date{}, false
+		}
+		d, ok := day(act)
+		if !ok {
+			return record.Date{}, false
+		}
+		var out record.Date
+		if !d.IsZero() {
+			out = l.firstAfterDay(d) // null for null, as the function gives
+		}
+		// The dates are made CEL values only for a price to be asked.
+		if price != nil && !price.pays2(act, dateVal(out), l, dateVal(d)) {
+			return record.Date{}, false
+		}
+		return out, out.IsZero() || out.InRange()
+	}
+}
+
 // dateOfVal is a CEL timestamp or null as a Date; ok is false for any other value, a date
 // outside the calendar's range, or a time that is not a day's start in UTC (which a Date
-// cannot hold, and whose order against a day a Date would get wrong).
+// cannot hold, and whose order against a day a Date would get wrong). It reads the Unix time
+// alone: an item or a deadline's start is read this way on every interval.
 func dateOfVal(v ref.Val) (record.Date, bool) {
 	switch v := v.(type) {
 	case types.Timestamp:
-		d := record.DateOf(v.Time)
-		return d, d.InRange() && v.Time.Location() == time.UTC && v.Time.Equal(d.Time())
+		if v.Time.Location() != time.UTC || v.Time.Nanosecond() != 0 {
+			return record.Date{}, false
+		}
+		u := v.Time.Unix()
+		if u%86400 != 0 || u < minDateUnix || u > maxDateUnix {
+			return record.Date{}, false
+		}
+		return record.DateFromDayNumber(int32(u / 86400)), true
 	case types.Null:
 		return record.Date{}, true
 	}
 	return record.Date{}, false
 }
 
+// minDateUnix and maxDateUnix are the Unix times of the first and last days of the calendar's
+// range.
+var (
+	minDateUnix = int64(record.MinDate.DayNumber()) * 86400
+	maxDateUnix = int64(record.MaxDate.DayNumber()) * 86400
+)
+
 // dateIsNull reads a date compared with null (assessment.completed == null, the commonest
 // test in the packs' conditions) through its date path, without making it a CEL value. It
-// gives nil for any other comparison, and for a counted expression.
-func (b *fastBuilder) dateIsNull(argExprs []celast.Expr, negate bool) fastPath {
-	if b.costs != nil {
-		return nil
-	}
+// gives nil for any other comparison.
+func (b *fastBuilder) dateIsNull(argExprs []celast.Expr, negate bool, function, overload string) fastPath {
 	x, lit, ok := withLiteral(argExprs)
 	if !ok || lit != types.NullValue || b.native.GetType(x.ID()).Kind() != types.TimestampKind {
 		return nil
@@ -119,10 +200,35 @@ func (b *fastBuilder) dateIsNull(argExprs []celast.Expr, negate bool) fastPath {
 	if d == nil {
 		return nil
 	}
+	// In a counted expression the comparison is charged what CEL's tracker charges it. Its
+	// model reads only the sizes of what it compares, and neither a date nor null has one:
+	// the charge is one of two figures, asked once, when the pack is compiled.
+	var onNull, onDay uint64
+	if b.costs != nil {
+		call := &callNamed{function, overload}
+		charge := func(v ref.Val) uint64 {
+			args := []ref.Val{v, types.NullValue}
+			if argExprs[0].Kind() == celast.LiteralKind {
+				args[0], args[1] = args[1], args[0]
+			}
+			return b.costs.CostCall(call, args, types.Bool((v == types.NullValue) != negate))
+		}
+		onNull, onDay = charge(types.NullValue), charge(dateVal(record.MinDate))
+	}
+	counted := b.costs != nil
 	return func(act *vars) ref.Val {
 		day, ok := d(act)
 		if !ok {
 			return nil
+		}
+		if counted {
+			charge := onDay
+			if day.IsZero() {
+				charge = onNull
+			}
+			if !act.meter.charge(charge) {
+				return nil
+			}
 		}
 		return types.Bool(day.IsZero() != negate)
 	}
@@ -130,9 +236,9 @@ func (b *fastBuilder) dateIsNull(argExprs []celast.Expr, negate bool) fastPath {
 
 // dateOrder reads an ordering of two dates (child.birth_date <= assessment.completed)
 // through their date paths. Either date null is CEL's to answer (an error, for no ordering
-// of null is defined). It gives nil for any other call, and for a counted expression.
-func (b *fastBuilder) dateOrder(function string, argExprs []celast.Expr) fastPath {
-	if b.costs != nil || len(argExprs) != 2 {
+// of null is defined). It gives nil for any other call.
+func (b *fastBuilder) dateOrder(function string, argExprs []celast.Expr, overloadIDs []string) fastPath {
+	if len(argExprs) != 2 || len(overloadIDs) != 1 {
 		return nil
 	}
 	var holds func(a, b record.Date) bool
@@ -157,13 +263,23 @@ func (b *fastBuilder) dateOrder(function string, argExprs []celast.Expr) fastPat
 	if lhs == nil || rhs == nil {
 		return nil
 	}
+	// An ordering of two dates is one of CEL's functions no cost model prices: in a counted
+	// expression it costs one unit, charged without making the dates CEL values.
+	var units uint64
+	counted := b.costs != nil
+	if counted {
+		var ok bool
+		if units, ok = b.fixedPrice(overloadIDs[0]); !ok {
+			return nil
+		}
+	}
 	return func(act *vars) ref.Val {
 		l, ok := lhs(act)
 		if !ok || l.IsZero() {
 			return nil
 		}
 		r, ok := rhs(act)
-		if !ok || r.IsZero() {
+		if !ok || r.IsZero() || counted && !act.meter.charge(units) {
 			return nil
 		}
 		return types.Bool(holds(l, r))

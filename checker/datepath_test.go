@@ -3,7 +3,10 @@ package checker
 import (
 	"fmt"
 	"testing"
+	"time"
 
+	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/common/types/ref"
 	"github.com/wtcheck/wtcheck/record"
 )
 
@@ -36,6 +39,41 @@ func TestDateComparisonsAsCEL(t *testing.T) {
 			if fast, cel := outcome(true), outcome(false); fast != cel {
 				t.Errorf("%s (closed %q): fast paths give %q, CEL %q", expr, closed, fast, cel)
 			}
+		}
+	}
+}
+
+// TestDateOfValReadsDaysInRange: a timestamp is a Date only at midnight UTC of a day in the
+// calendar's range, before 1970 too; null is the zero Date; anything else is left to CEL.
+func TestDateOfValReadsDaysInRange(t *testing.T) {
+	london, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		t.Skipf("no time zone data: %v", err)
+	}
+	ts := func(tm time.Time) ref.Val { return types.Timestamp{Time: tm} }
+	for _, tc := range []struct {
+		name string
+		v    ref.Val
+		want record.Date
+		ok   bool
+	}{
+		{"a day", ts(time.Date(2024, 2, 29, 0, 0, 0, 0, time.UTC)), record.MustDate("2024-02-29"), true},
+		{"before 1970", ts(time.Date(1969, 12, 31, 0, 0, 0, 0, time.UTC)), record.MustDate("1969-12-31"), true},
+		{"the first day", ts(record.MinDate.Time()), record.MinDate, true},
+		{"the last day", ts(record.MaxDate.Time()), record.MaxDate, true},
+		{"null", types.NullValue, record.Date{}, true},
+		{"a nanosecond past midnight", ts(time.Date(2024, 2, 29, 0, 0, 0, 1, time.UTC)), record.Date{}, false},
+		{"a second before midnight", ts(time.Date(1969, 12, 31, 23, 59, 59, 0, time.UTC)), record.Date{}, false},
+		{"midnight elsewhere", ts(time.Date(2024, 1, 10, 0, 0, 0, 0, london)), record.Date{}, false},
+		{"the day before the first", ts(record.MinDate.AddDays(-1).Time()), record.Date{}, false},
+		{"the day after the last", ts(record.MaxDate.AddDays(1).Time()), record.Date{}, false},
+		{"far beyond", ts(time.Date(300000, 1, 1, 0, 0, 0, 0, time.UTC)), record.Date{}, false},
+		{"far before", ts(time.Date(-300000, 1, 1, 0, 0, 0, 0, time.UTC)), record.Date{}, false},
+		{"a string", types.String("2024-02-29"), record.Date{}, false},
+	} {
+		got, ok := dateOfVal(tc.v)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("%s: got %v, %v; want %v, %v", tc.name, got, ok, tc.want, tc.ok)
 		}
 	}
 }

@@ -129,12 +129,16 @@ func (e *Engine) CheckListedAppend(dst []Finding, c *record.Case, asOf record.Da
 	ev.budget = ruleCostBase + ruleCostPerObject*uint64(ev.objects)
 	var uncovered []NotCovered
 	if e.InForce {
-		ev.packOf, ev.inForce = ev.spare.packOf, ev.spare.inForce
+		ev.inForce = true
+		ev.packOf = slices.Grow(ev.spare.packOf[:0], len(ev.c.Referrals))
+		ev.packIn = slices.Grow(ev.spare.packIn[:0], len(e.Packs))[:len(e.Packs)]
 		for _, r := range ev.c.Referrals {
-			if cp := e.packInForce(r.Received); cp != nil {
-				ev.packOf[r] = cp
-				ev.inForce[cp] = true
+			pi := e.packIndexInForce(r.Received)
+			if pi >= 0 {
+				ev.packOf = append(ev.packOf, e.Packs[pi])
+				ev.packIn[pi] = true
 			} else {
+				ev.packOf = append(ev.packOf, nil)
 				uncovered = append(uncovered, NotCovered{CaseID: c.CaseID, Referral: r.ID, Received: r.Received})
 			}
 		}
@@ -146,27 +150,22 @@ func (e *Engine) CheckListedAppend(dst []Finding, c *record.Case, asOf record.Da
 	var memo []sharedOutcome
 	if !e.InForce && useSharing {
 		plan = e.sharing()
-		var small [64]sharedOutcome // on the stack for every pack set of a sane size
-		if plan.groups <= len(small) {
-			memo = small[:plan.groups]
-		} else {
-			memo = make([]sharedOutcome, plan.groups)
-		}
+		memo = ev.memo(plan.groups)
 	}
 	for pi, cp := range e.Packs {
-		if ev.packOf != nil && !ev.inForce[cp] {
+		if ev.inForce && !ev.packIn[pi] {
 			continue // in force mode: no referral of this case was received under this edition
 		}
 		named := e.namesPack(cp)
 		for ri, cr := range cp.rules {
-			if cr.scope.Kind() != KindCase {
+			if cr.kind != KindCase {
 				continue // an incident's or an area's rule: CheckIncident, CheckArrangements
 			}
 			g := -1
 			if plan != nil {
 				g = plan.group[pi][ri]
 			}
-			if g >= 0 && memo[g].ok {
+			if g >= 0 && memo[g].pass == ev.spare.pass {
 				ev.replay(&memo[g], cp, cr, plan.named[pi])
 				if e.spent != nil && memo[g].tracked {
 					e.spent(cr.rule, memo[g].cost, ev.objects)
@@ -182,7 +181,7 @@ func (e *Engine) CheckListedAppend(dst []Finding, c *record.Case, asOf record.Da
 			// is written, so each pack's rule finds its own.
 			if g >= 0 && !ev.overBudget && !anyOverBudget(ev.errs[errsFrom:]) {
 				o := &memo[g]
-				*o = sharedOutcome{ok: true, findingsFrom: findingsFrom, findingsTo: len(ev.findings), errsFrom: errsFrom, errsTo: len(ev.errs)}
+				*o = sharedOutcome{pass: ev.spare.pass, findingsFrom: findingsFrom, findingsTo: len(ev.findings), errsFrom: errsFrom, errsTo: len(ev.errs)}
 				if e.spent != nil {
 					o.cost, o.tracked = ev.ruleSpent()
 				}
@@ -212,10 +211,18 @@ func (e *Engine) namesPack(cp *CompiledPack) bool {
 
 // packInForce is the loaded pack in force on day d, the latest one if periods overlap.
 func (e *Engine) packInForce(d record.Date) *CompiledPack {
-	var best *CompiledPack
-	for _, cp := range e.Packs {
-		if cp.Pack.InForce.Covers(d) && (best == nil || cp.Pack.InForce.From.After(best.Pack.InForce.From)) {
-			best = cp
+	if i := e.packIndexInForce(d); i >= 0 {
+		return e.Packs[i]
+	}
+	return nil
+}
+
+// packIndexInForce is packInForce's index in e.Packs, or -1 for none.
+func (e *Engine) packIndexInForce(d record.Date) int {
+	best := -1
+	for i, cp := range e.Packs {
+		if cp.Pack.InForce.Covers(d) && (best < 0 || cp.Pack.InForce.From.After(e.Packs[best].Pack.InForce.From)) {
+			best = i
 		}
 	}
 	return best
@@ -228,11 +235,14 @@ type evaluator struct {
 	asOf     record.Date
 	findings []Finding
 	errs     []EvalError
-	packOf   map[*record.Referral]*CompiledPack // in InForce mode, each referral's pack
-	inForce  map[*CompiledPack]bool             // in InForce mode, the packs some referral has
-	index    *caseIndex
-	objects  int    // the objects in the record
-	budget   uint64 // what each rule may spend on the record
+	// In InForce mode (inForce), each referral's pack, in record order (nil for none), and
+	// whether some referral has each pack, by its index in Engine.Packs.
+	inForce bool
+	packOf  []*CompiledPack
+	packIn  []bool
+	index   *caseIndex
+	objects int    // the objects in the record
+	budget  uint64 // what each rule may spend on the record
 	// The rule being evaluated: its cost so far, and whether it went over its budget.
 	cp         *CompiledPack
 	cr         *compiledRule
@@ -247,8 +257,11 @@ type evaluator struct {
 	// What every rule on the case shares, made once per case rather than once per rule:
 	// the case, the child and the as-of day as CEL values, and each scope's targets.
 	caseVal, childVal, asOfVal ref.Val
-	targetsOf                  map[Scope][]target
-	referralVals               []ref.Val // the case's referrals as CEL values, in record order
+	// targetsOf holds each scope's targets at the scope's index in Scopes, once made
+	// (targetsMade): a map looked up by name for every rule on every case was 2% of a check.
+	targetsOf    [len(scopeOrder)][]target
+	targetsMade  uint16
+	referralVals []ref.Val // the case's referrals as CEL values, in record order
 	// subjectOf is the subject expression of the interval being judged, evaluated in the
 	// item's activation (onItem) only for a finding that is built, or an error that names it
 	// (see itemSubject).
@@ -270,11 +283,8 @@ type activations struct {
 // made afresh for every case, they were a sixth of the bytes a check allocated.
 var evaluators = sync.Pool{New: func() any {
 	return &evaluator{spare: evaluatorMaps{
-		acts:      new(activations),
-		index:     newCaseIndex(),
-		targetsOf: map[Scope][]target{},
-		packOf:    map[*record.Referral]*CompiledPack{},
-		inForce:   map[*CompiledPack]bool{},
+		acts:  new(activations),
+		index: newCaseIndex(),
 	}}
 }}
 
@@ -283,23 +293,40 @@ const maxSpareTargets = 1024
 
 // evaluatorMaps are the maps an evaluator empties and keeps for its next case.
 type evaluatorMaps struct {
-	acts      *activations
-	index     *caseIndex
-	targetsOf map[Scope][]target
-	packOf    map[*record.Referral]*CompiledPack
-	inForce   map[*CompiledPack]bool
-	targets   []target // the array every scope's targets are cut from
+	acts    *activations
+	index   *caseIndex
+	packOf  []*CompiledPack
+	packIn  []bool
+	targets []target // the array every scope's targets are cut from
 	// referralVals is the array the case's referrals are made CEL values in.
 	referralVals []ref.Val
 	// objects is the slab the case's objects are made CEL objects in (objectVal).
 	objects []celObject
+	// shared holds, under every edition, the outcomes of the rules several packs have alike
+	// (share.go), from case to case: an outcome is this case's when its pass is this one, which
+	// each case moves on, so that none is emptied (64 outcomes made empty on the stack were
+	// 6 KB written for every case).
+	shared []sharedOutcome
+	pass   uint64
+}
+
+// memo gives the case's shared outcomes, n of them, none yet given.
+func (ev *evaluator) memo(n int) []sharedOutcome {
+	sp := &ev.spare
+	if len(sp.shared) < n {
+		sp.shared = make([]sharedOutcome, n)
+	}
+	sp.pass++
+	return sp.shared[:n]
 }
 
 // newEvaluator gives an evaluator for one case, as at day, with nothing of an earlier case.
 func newEvaluator(e *Engine, c *record.Case, day record.Date, listed StatusSet, tally *StatusCounts) *evaluator {
 	ev := evaluators.Get().(*evaluator)
-	spare := ev.spare
-	*ev = evaluator{engine: e, c: c, asOf: day, index: spare.index, listed: listed, tally: tally, targetsOf: spare.targetsOf, activations: spare.acts, spare: spare}
+	// The pool's evaluators are all zero but for their spare maps (see release): only what
+	// this case sets is written, not the whole evaluator a second time.
+	ev.engine, ev.c, ev.asOf, ev.listed, ev.tally = e, c, day, listed, tally
+	ev.index, ev.activations = ev.spare.index, ev.spare.acts
 	return ev
 }
 
@@ -308,9 +335,14 @@ func newEvaluator(e *Engine, c *record.Case, day record.Date, listed StatusSet, 
 func (ev *evaluator) release() {
 	spare := ev.spare
 	spare.index.reset()
-	clear(spare.targetsOf)
-	clear(spare.packOf)
-	clear(spare.inForce)
+	if ev.inForce {
+		clear(ev.packOf)
+		clear(ev.packIn)
+		spare.packOf, spare.packIn = ev.packOf[:0], ev.packIn[:0]
+		if cap(spare.packOf) > maxSpareReferrals {
+			spare.packOf = nil // a huge record's array is not kept
+		}
+	}
 	clear(spare.targets)
 	spare.targets = spare.targets[:0]
 	if cap(spare.targets) > maxSpareTargets {
@@ -330,15 +362,15 @@ func (ev *evaluator) release() {
 }
 
 // scopeTargets lists the objects of a scope in record order, made once per case.
-func (ev *evaluator) scopeTargets(scope Scope) []target {
-	if ts, ok := ev.targetsOf[scope]; ok {
-		return ts
+func (ev *evaluator) scopeTargets(scope Scope, at int) []target {
+	if ev.targetsMade&(1<<at) != 0 {
+		return ev.targetsOf[at]
 	}
 	// Every scope's targets are cut from one array the evaluator keeps from case to case.
 	from := len(ev.spare.targets)
 	ev.spare.targets = ev.appendTargets(ev.spare.targets, scope)
 	ts := ev.spare.targets[from:len(ev.spare.targets):len(ev.spare.targets)]
-	ev.targetsOf[scope] = ts
+	ev.targetsOf[at], ev.targetsMade = ts, ev.targetsMade|1<<at
 	return ts
 }
 
@@ -377,8 +409,8 @@ func (ev *evaluator) appendTargets(out []target, scope Scope) []target {
 	for ri, r := range c.Referrals {
 		rv := ev.referralVals[ri]
 		var pack *CompiledPack
-		if ev.packOf != nil {
-			pack = ev.packOf[r]
+		if ev.inForce {
+			pack = ev.packOf[ri]
 		}
 		if scope == ScopeReferral {
 			out = append(out, target{id: r.ID, referral: r, pack: pack, object: r, objectVal: rv, referralVal: rv})
@@ -418,8 +450,18 @@ type vars struct {
 	objectName                           string
 	asOf, params                         ref.Val
 	start, due, done                     ref.Val
-	status, lateWD, lateDays, left       ref.Val
-	index                                *caseIndex // the record's look-ups, for the late-bound functions
+	// startDay is the deadline's start while start is not yet made a CEL value: most rules
+	// read the start only through a date path (addWorkingDays(start, 20)), so it is made
+	// one only when CEL reads it (varField). A date boxed for every deadline was a memory
+	// read that missed the cache, twice.
+	startDay                       record.Date
+	status, lateWD, lateDays, left ref.Val
+	// itemDay is the interval's item as a Date, when it is a date (itemIsDay): read once for
+	// the item, where each date path that reads it (the start, the event after it) read the
+	// CEL value again.
+	itemDay   record.Date
+	itemIsDay bool
+	index     *caseIndex // the record's look-ups, for the late-bound functions
 	// meter is what the rule's counted fast paths spent (set by evaluator.eval), and locals
 	// the comprehension variables of a fast path (see fastpath.go).
 	meter  *meter
@@ -464,7 +506,7 @@ func varField(name string) func(*vars) ref.Val {
 	case "item":
 		return func(v *vars) ref.Val { return v.item }
 	case "start":
-		return func(v *vars) ref.Val { return v.start }
+		return (*vars).startVal
 	case "due":
 		return func(v *vars) ref.Val { return v.due }
 	case "done":
@@ -483,6 +525,24 @@ func varField(name string) func(*vars) ref.Val {
 	return nil
 }
 
+// startVal is the deadline's start as a CEL value, made on first read; nil when no start is
+// bound.
+func (v *vars) startVal() ref.Val {
+	if v.start == nil && !v.startDay.IsZero() {
+		v.start = dateVal(v.startDay)
+	}
+	return v.start
+}
+
+// startDate is what the date path of start reads: the start, with ok false when none is
+// bound (CEL's error to give).
+func (v *vars) startDate() (record.Date, bool) {
+	if v.start == nil {
+		return v.startDay, !v.startDay.IsZero()
+	}
+	return dateOfVal(v.start)
+}
+
 func (v *vars) Parent() interpreter.Activation { return nil }
 
 // ResolveFunction supplies the functions bound late, to the record's index (see index.go).
@@ -493,17 +553,9 @@ func (v *vars) ResolveFunction(name string) (functions.LateBoundOp, bool) {
 func (ev *evaluator) rule(cp *CompiledPack, cr *compiledRule, named bool) {
 	r := cr.rule
 	ev.begin(cp, cr)
-	targets := ev.scopeTargets(cr.scope)
+	targets := ev.scopeTargets(cr.scope, cr.scopeAt)
 	if len(targets) == 0 {
 		return // a plan's rule on a case with no plan: nothing to set up
-	}
-	base := vars{
-		caseV:      ev.caseVal,
-		child:      ev.childVal,
-		asOf:       ev.asOfVal,
-		params:     cp.params,
-		objectName: cr.variable,
-		index:      ev.index,
 	}
 	whenLacks, lacks := lacking(ev.c.Provenance.Lacks, cr.whenReads), lacking(ev.c.Provenance.Lacks, cr.reads)
 	var proxies []string
@@ -511,16 +563,21 @@ func (ev *evaluator) rule(cp *CompiledPack, cr *compiledRule, named bool) {
 		proxies = proxiesRead(ev.c.Provenance.Proxies, append(slices.Clone(cr.whenReads), cr.reads...))
 	}
 	// The activation is set up once for the rule; each target changes only what is its own.
+	// Only the names a rule's expressions can read are set: the type checker lets no other
+	// be read (the message's status, an interval's item), so what an earlier rule left in
+	// them is never seen. Writing the whole activation, with the garbage collector running,
+	// was 1% of a check.
 	act := &ev.onTarget
-	*act = base
+	act.caseV, act.child, act.asOf, act.index = ev.caseVal, ev.childVal, ev.asOfVal, ev.index
+	act.params, act.objectName = cp.params, cr.variable
 	for _, t := range targets {
 		if ev.overBudget {
 			return // reported once, on the subject where it happened
 		}
-		if ev.packOf != nil && (t.referral == nil || t.pack != cp) {
+		if ev.inForce && (t.referral == nil || t.pack != cp) {
 			continue // in force mode: only the referral's own edition
 		}
-		act.object, act.referral, act.start = t.objectVal, t.referralVal, nil
+		act.object, act.referral, act.start, act.startDay = t.objectVal, t.referralVal, nil, record.Date{}
 		// The finding is built on the stack and handed down by address: it is copied once,
 		// into the findings, and only if it is listed.
 		f := Finding{
@@ -565,23 +622,38 @@ func proxiesRead(proxies, reads []string) []string {
 // false condition is not_applicable; then a requirement that reads such a fact gives
 // insufficient_data.
 func (ev *evaluator) target(cr *compiledRule, act *vars, f *Finding, whenLacks, lacks []string) {
-	defer func() {
-		// A rule must never take the batch down; a panic in a binding is reported like any
-		// other evaluation error.
-		if p := recover(); p != nil {
-			ev.fail(f, fmt.Errorf("internal error: %v", p))
-		}
-	}()
-	insufficient := func(f *Finding, act *vars, missing []string) {
-		if ev.counted(StatusInsufficientData) {
-			return
-		}
-		f.Status = StatusInsufficientData
-		f.Message = fmt.Sprintf("%s: the source of this record cannot record %s", cr.rule.Title, strings.Join(missing, ", "))
-		ev.emit(cr, act, f)
+	// The recovery is deferred here, in a function with one return: in the function of many
+	// returns that does the work, the compiler could not inline the deferred call, and
+	// running it was a tenth of a simple rule's evaluation.
+	defer ev.recoverTarget(f)
+	ev.evaluateTarget(cr, act, f, whenLacks, lacks)
+}
+
+// recoverTarget reports a panic in a rule's evaluation like any other evaluation error: a
+// rule must never take the batch down. The error names the target, not an interval of it.
+func (ev *evaluator) recoverTarget(f *Finding) {
+	if p := recover(); p != nil {
+		ev.index.args = ev.index.args[:0] // a look-up's arguments, if it was one that panicked
+		ev.subjectOf = nil
+		ev.fail(f, fmt.Errorf("internal error: %v", p))
 	}
+}
+
+// insufficient gives a finding insufficient_data: the source of the record cannot record
+// the facts named missing.
+func (ev *evaluator) insufficient(cr *compiledRule, act *vars, f *Finding, missing []string) {
+	if ev.counted(StatusInsufficientData) {
+		return
+	}
+	f.Status = StatusInsufficientData
+	f.Message = fmt.Sprintf("%s: the source of this record cannot record %s", cr.rule.Title, strings.Join(missing, ", "))
+	ev.emit(cr, act, f)
+}
+
+// evaluateTarget is target's work.
+func (ev *evaluator) evaluateTarget(cr *compiledRule, act *vars, f *Finding, whenLacks, lacks []string) {
 	if len(whenLacks) > 0 {
-		insufficient(f, act, whenLacks)
+		ev.insufficient(cr, act, f, whenLacks)
 		return
 	}
 	if cr.when != nil {
@@ -602,7 +674,7 @@ func (ev *evaluator) target(cr *compiledRule, act *vars, f *Finding, whenLacks, 
 	}
 	if cr.each == nil {
 		if len(lacks) > 0 {
-			insufficient(f, act, lacks)
+			ev.insufficient(cr, act, f, lacks)
 			return
 		}
 		ev.judge(cr, act, f)
@@ -611,7 +683,7 @@ func (ev *evaluator) target(cr *compiledRule, act *vars, f *Finding, whenLacks, 
 	out, err := ev.eval(cr.each, act)
 	if err != nil {
 		if len(lacks) > 0 {
-			insufficient(f, act, lacks) // the intervals themselves rest on what cannot be recorded
+			ev.insufficient(cr, act, f, lacks) // the intervals themselves rest on what cannot be recorded
 			return
 		}
 		ev.fail(f, fmt.Errorf("each: %w", err))
@@ -624,7 +696,7 @@ func (ev *evaluator) target(cr *compiledRule, act *vars, f *Finding, whenLacks, 
 	}
 	if items.Size() == types.IntZero {
 		if len(lacks) > 0 {
-			insufficient(f, act, lacks)
+			ev.insufficient(cr, act, f, lacks)
 			return
 		}
 		if ev.counted(StatusNotApplicable) {
@@ -649,12 +721,19 @@ func (ev *evaluator) target(cr *compiledRule, act *vars, f *Finding, whenLacks, 
 	item := &ev.onItem
 	*item = *act
 	ev.subjectOf = cr.subject
-	defer func() { ev.subjectOf = nil }()
+	ev.intervals(cr, item, f, items, n, lacks)
+	ev.subjectOf = nil
+}
+
+// intervals judges each item of a rule's intervals in the item's activation, each finding
+// a copy of the target's.
+func (ev *evaluator) intervals(cr *compiledRule, item *vars, f *Finding, items traits.Lister, n types.Int, lacks []string) {
 	for i := types.Int(0); i < n && !ev.overBudget; i++ {
-		item.item, item.start = items.Get(i), nil
+		item.item, item.start, item.startDay = items.Get(i), nil, record.Date{}
+		item.itemDay, item.itemIsDay = dateOfVal(item.item)
 		g := *f
 		if len(lacks) > 0 {
-			insufficient(&g, item, lacks)
+			ev.insufficient(cr, item, &g, lacks)
 			return
 		}
 		if cr.itemWhen != nil {
@@ -737,7 +816,7 @@ func (ev *evaluator) deadline(cr *compiledRule, act *vars, f *Finding) {
 		ev.emit(cr, act, f)
 		return
 	}
-	act.start = dateVal(start)
+	act.start, act.startDay = nil, start
 	due, err := ev.evalDate(cr.due, act)
 	switch {
 	case err != nil:
@@ -938,7 +1017,7 @@ func (ev *evaluator) emit(cr *compiledRule, act *vars, f *Finding) {
 	if f.Status == StatusNotApplicable {
 		f.Proxies = nil // nothing was judged on the stand-in
 	}
-	if ev.packOf != nil {
+	if ev.inForce {
 		f.Note = transitionalNote(ev.engine, f)
 	}
 	if cr.message != nil {
@@ -1000,6 +1079,16 @@ func (ev *evaluator) begin(cp *CompiledPack, cr *compiledRule) {
 	ev.cp, ev.cr, ev.tracker, ev.overBudget, ev.meter = cp, cr, nil, false, meter{}
 }
 
+// startMeter readies the meter for a counted expression's fast or date path, which charges
+// it what CEL would charge, up to what the rule has left. It gives what was spent before: if
+// the path gives up, that is put back, and CEL, counting for itself, decides.
+func (ev *evaluator) startMeter(act *vars) (spent uint64) {
+	m := &ev.meter
+	m.limit = ev.budget - min(ev.budget, ev.trackerCost())
+	act.meter = m
+	return m.spent
+}
+
 // trackerCost is what the rule's counted expressions spent through CEL on the record.
 func (ev *evaluator) trackerCost() uint64 {
 	if ev.tracker == nil {
@@ -1026,17 +1115,11 @@ func (ev *evaluator) eval(p *program, act *vars) (ref.Val, error) {
 				return out, nil
 			}
 		} else {
-			// The fast path charges the meter what CEL would charge, up to what the rule
-			// has left; if it gives up, what it charged is taken back and CEL, counting for
-			// itself, decides.
-			m := &ev.meter
-			spent := m.spent
-			m.limit = ev.budget - min(ev.budget, ev.trackerCost())
-			act.meter = m
+			spent := ev.startMeter(act)
 			if out := p.fast(act); out != nil {
 				return out, nil
 			}
-			m.spent = spent
+			ev.meter.spent = spent
 		}
 	}
 	if !p.counted {
@@ -1094,8 +1177,16 @@ func (ev *evaluator) evalString(p *program, act *vars) (string, error) {
 // evalDate evaluates a timestamp-or-null expression; null gives the zero Date.
 func (ev *evaluator) evalDate(p *program, act *vars) (record.Date, error) {
 	if p.date != nil && useFastPaths {
-		if d, ok := p.date(act); ok {
-			return d, nil
+		if !p.counted {
+			if d, ok := p.date(act); ok {
+				return d, nil
+			}
+		} else {
+			spent := ev.startMeter(act)
+			if d, ok := p.date(act); ok {
+				return d, nil
+			}
+			ev.meter.spent = spent
 		}
 	}
 	out, err := ev.eval(p, act)

@@ -1,9 +1,12 @@
 package checker
 
 import (
+	"maps"
 	"slices"
 	"strings"
 	"testing"
+
+	"cel.dev/cel-go/common/types/ref"
 
 	"github.com/wtcheck/wtcheck/record"
 )
@@ -402,6 +405,66 @@ func TestDeadlineStatusAsJudgeDeadline(t *testing.T) {
 					t.Errorf("done %s, lapse %s, as of %s: deadlineStatus %s, JudgeDeadline %s", done, lapse, asOf, got, want)
 				}
 			}
+		}
+	}
+}
+
+// TestPanicInALookUpIsAnErrorOnItsTarget: a look-up that panics while a rule's intervals are
+// judged (the event that closes the first interval) is an evaluation error named by the
+// target (the plan, not the interval), and the other targets, the other rules and the next
+// record are checked as if nothing happened.
+func TestPanicInALookUpIsAnErrorOnItsTarget(t *testing.T) {
+	seen := lookups["seenVisits"]
+	lookups["seenVisits"] = func(ix *caseIndex, args ...ref.Val) ref.Val {
+		if args[0].Value().(*record.Plan).ID == "P1" {
+			panic("a look-up gave way")
+		}
+		return seen(ix, args...)
+	}
+	defer func() { lookups["seenVisits"] = seen }()
+	cp := compileTestPack(t, `
+id: panics
+edition: "test"
+title: Test pack
+document: Test guidance
+in_force: {from: 2020-01-01}
+rules:
+  - id: visits
+    title: Visits
+    severity: info
+    citation: {chapter: "1"}
+    scope: plan
+    each: "[plan.started] + plan.visits.filter(v, v.seen && v.date > plan.started).map(v, v.date)"
+    subject: "plan.id + '@' + isoDate(item)"
+    deadline:
+      start: item
+      within: 10 working days
+      done: firstAfter(plan.seenVisits(), item)
+  - id: decided
+    title: Decided
+    severity: info
+    citation: {chapter: "1"}
+    scope: referral
+    assert: referral.decision != null
+`)
+	e := &Engine{Packs: []*CompiledPack{cp}, Calendar: testCalendar(t)}
+	c := testCase()
+	other := *c.Referrals[0].Plans[0]
+	other.ID = "P2"
+	c.Referrals[0].Plans = append(c.Referrals[0].Plans, &other)
+	for range 2 { // the second time, on an evaluator the first gave back
+		findings, errs := e.Check(c, record.Date{})
+		if len(errs) != 1 || errs[0].Rule != "visits" || errs[0].Subject != "P1" || !strings.Contains(errs[0].Err.Error(), "internal error: a look-up gave way") {
+			t.Fatalf("errors %v, want the panic on P1 alone", errs)
+		}
+		got := findingsByKey(findings)
+		for _, key := range []string{"decided/R1", "visits/P2@2024-01-29", "visits/P2@2024-02-05", "visits/P2@2024-03-04"} {
+			if _, ok := got[key]; !ok {
+				t.Errorf("no finding %s among %v", key, slices.Collect(maps.Keys(got)))
+			}
+		}
+		if len(findings) != 4 {
+			t.Errorf("%d findings, want 4", len(findings))
 		}
 	}
 }

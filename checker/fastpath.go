@@ -14,6 +14,7 @@ import (
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
 	"cel.dev/cel-go/common/types/traits"
+	"github.com/wtcheck/wtcheck/record"
 )
 
 // Most of what a pack evaluates is small: a field of the object in hand (referral.received,
@@ -61,11 +62,15 @@ func (m *meter) charge(n uint64) bool {
 }
 
 // fastPathOf reads a checked expression into a fast path, or returns nil when one of its
-// parts has none. env supplies the functions' implementations; costs, when set, makes the
-// path charge act.meter for what it does, as CEL would charge a counted expression.
-func fastPathOf(env *cel.Env, checked *cel.Ast, costs *cost.Tracker) fastPath {
+// parts has none. env supplies the functions' implementations; counted makes the path charge
+// act.meter for what it does, as CEL would charge a counted expression, at the prices of
+// facts.costs.
+func fastPathOf(env *cel.Env, checked *cel.Ast, facts *packFacts, counted bool) fastPath {
 	native := checked.NativeRep()
-	b := &fastBuilder{native: native, env: env, adapter: env.CELTypeAdapter(), costs: costs}
+	b := &fastBuilder{native: native, env: env, adapter: env.CELTypeAdapter(), params: facts.params}
+	if counted {
+		b.costs = facts.costs
+	}
 	return b.build(native.Expr())
 }
 
@@ -74,6 +79,7 @@ type fastBuilder struct {
 	env     *cel.Env
 	adapter types.Adapter
 	costs   *cost.Tracker // set for a counted expression: what each call costs
+	params  *celObject    // the pack's parameters, what the name params is bound to
 	// locals are the comprehension variables in scope, innermost last; each is held in
 	// vars.locals at its index here.
 	locals []string
@@ -171,7 +177,7 @@ func (b *fastBuilder) comprehension(e celast.Expr) fastPath {
 	if c.HasIterVar2() || len(b.locals)+2 > maxLocals {
 		return nil
 	}
-	rng := b.build(c.IterRange())
+	rng := b.rangeOf(c.IterRange())
 	if rng == nil {
 		return nil
 	}
@@ -185,22 +191,17 @@ func (b *fastBuilder) comprehension(e celast.Expr) fastPath {
 		const perItem = cost.SelectAndIdentCost + cost.ListCreateBaseCost + 1
 		metered := b.costs != nil
 		return func(act *vars) ref.Val {
-			items, ok := rng(act).(traits.Lister)
+			items, ok := rng(act)
 			if !ok || metered && !act.meter.charge(once) {
 				return nil
 			}
-			n, ok := items.Size().(types.Int)
-			if !ok {
-				return nil
-			}
+			n := items.n
+			// The list is made once, at the size of what is left when the first item is kept
+			// (a map keeps every item), rather than grown item by item.
 			var vals []ref.Val
-			if pred == nil && n > 0 {
-				// A map makes an item of every item: its list is made at its size at once.
-				vals = make([]ref.Val, 0, n)
-			}
 			// Items are read by index: an iterator is an allocation for every loop.
 			for i := range n {
-				act.locals[iterSlot] = items.Get(i)
+				act.locals[iterSlot] = items.at(i)
 				if pred != nil {
 					keep, ok := pred(act).(types.Bool)
 					if !ok {
@@ -213,6 +214,9 @@ func (b *fastBuilder) comprehension(e celast.Expr) fastPath {
 				v := elem(act)
 				if v == nil || metered && !act.meter.charge(perItem) {
 					return nil
+				}
+				if vals == nil {
+					vals = make([]ref.Val, 0, n-i)
 				}
 				vals = append(vals, v)
 			}
@@ -227,11 +231,7 @@ func (b *fastBuilder) comprehension(e celast.Expr) fastPath {
 		return nil
 	}
 	return func(act *vars) ref.Val {
-		items, ok := rng(act).(traits.Lister)
-		if !ok {
-			return nil
-		}
-		n, ok := items.Size().(types.Int)
+		items, ok := rng(act)
 		if !ok {
 			return nil
 		}
@@ -240,8 +240,8 @@ func (b *fastBuilder) comprehension(e celast.Expr) fastPath {
 			return nil
 		}
 		act.locals[accuSlot] = accu
-		for i := range n {
-			act.locals[iterSlot] = items.Get(i)
+		for i := range items.n {
+			act.locals[iterSlot] = items.at(i)
 			more, ok := cond(act).(types.Bool)
 			if !ok {
 				return nil
@@ -255,6 +255,72 @@ func (b *fastBuilder) comprehension(e celast.Expr) fastPath {
 			act.locals[accuSlot] = accu
 		}
 		return result(act)
+	}
+}
+
+// rangeItems is the list a comprehension runs over: a CEL list, or the Go slice of a list
+// field of dates or strings, whose items are made CEL values one by one as the loop reads
+// them. A list field read whole was made a CEL list, and kept for the record in a map, for
+// every object a rule looped over.
+type rangeItems struct {
+	list  traits.Lister
+	dates []record.Date
+	strs  []string
+	n     int
+}
+
+// at is the i-th item, i under n.
+func (r *rangeItems) at(i int) ref.Val {
+	switch {
+	case r.list != nil:
+		return r.list.Get(types.Int(i))
+	case r.strs != nil:
+		return types.String(r.strs[i])
+	}
+	return dateVal(r.dates[i])
+}
+
+// rangeOf reads the range of a comprehension: a list field of dates or strings of one of the
+// engine's objects as its slice, charged as the select it is; any other list through its
+// fast path. ok is false where the fast path has no answer or the value is not a list.
+func (b *fastBuilder) rangeOf(e celast.Expr) func(act *vars) (rangeItems, bool) {
+	if e.Kind() == celast.SelectKind && !e.AsSelect().IsTestOnly() {
+		if fo, _ := b.fieldOf(e); fo != nil && (fo.f.dates != nil || fo.f.strs != nil) {
+			metered := b.costs != nil
+			return func(act *vars) (rangeItems, bool) {
+				if metered && !act.meter.charge(cost.SelectAndIdentCost) {
+					return rangeItems{}, false
+				}
+				v, ok := fo.object(act)
+				if !ok {
+					return rangeItems{}, false
+				}
+				if fo.f.strs != nil {
+					s := fo.f.strs(v)
+					return rangeItems{strs: s, n: len(s)}, true
+				}
+				d := fo.f.dates(v)
+				return rangeItems{dates: d, n: len(d)}, true
+			}
+		}
+	}
+	rng := b.build(e)
+	if rng == nil {
+		return nil
+	}
+	return func(act *vars) (rangeItems, bool) {
+		l, ok := rng(act).(traits.Lister)
+		if !ok {
+			return rangeItems{}, false
+		}
+		if sd, ok := l.(*sortedDates); ok {
+			return rangeItems{dates: sd.days, n: len(sd.days)}, true // a plan's seen visits
+		}
+		n, ok := l.Size().(types.Int)
+		if !ok {
+			return rangeItems{}, false
+		}
+		return rangeItems{list: l, n: int(n)}, true
 	}
 }
 
@@ -322,6 +388,10 @@ func (b *fastBuilder) selectField(e celast.Expr) fastPath {
 			return fo.f.get(v)
 		}
 	}
+	if v := b.paramField(sel); v != nil {
+		// The operand, params, costs what reading a name does; its field is read here once.
+		return b.charged(cost.SelectAndIdentCost, func(*vars) ref.Val { return v })
+	}
 	operand := b.build(sel.Operand())
 	if operand == nil {
 		return nil
@@ -340,6 +410,22 @@ func (b *fastBuilder) selectField(e celast.Expr) fastPath {
 		}
 		return f.get(o.v)
 	}
+}
+
+// paramField is the value of params.name when sel reads a field of the pack's parameters, else
+// nil. A pack's parameters are fixed when it is compiled, and every rule of the pack is
+// evaluated with params bound to them (evaluator.rule); a comprehension variable of that name
+// hides them.
+func (b *fastBuilder) paramField(sel celast.SelectExpr) ref.Val {
+	x := sel.Operand()
+	if b.params == nil || x.Kind() != celast.IdentKind || x.AsIdent() != "params" || slices.Contains(b.locals, "params") {
+		return nil
+	}
+	f, ok := b.params.t.fields[sel.FieldName()]
+	if !ok {
+		return nil
+	}
+	return f.get(b.params.v)
 }
 
 // fieldOn is a select of a field on one of the engine's object types (referral.received,
@@ -467,14 +553,14 @@ func (b *fastBuilder) call(e celast.Expr) fastPath {
 		if eq := b.stringFieldIs(argExprs, bool(negate)); eq != nil {
 			return eq
 		}
-		if eq := b.dateIsNull(argExprs, bool(negate)); eq != nil {
+		overload := overloads.Equals
+		if negate {
+			overload = overloads.NotEquals
+		}
+		if eq := b.dateIsNull(argExprs, bool(negate), name, overload); eq != nil {
 			return eq
 		}
-		lhs, rhs := args[0], args[1]
-		price := b.price(name, overloads.Equals)
-		if negate {
-			price = b.price(name, overloads.NotEquals)
-		}
+		lhs, rhs, price := args[0], args[1], b.price(name, overload)
 		return func(act *vars) ref.Val {
 			l, r := lhs(act), rhs(act)
 			if l == nil || r == nil {
@@ -491,10 +577,13 @@ func (b *fastBuilder) call(e celast.Expr) fastPath {
 			return out
 		}
 	}
-	if cmp := b.dateOrder(c.FunctionName(), argExprs); cmp != nil {
+	ids := b.native.GetOverloadIDs(e.ID())
+	if cmp := b.dateOrder(c.FunctionName(), argExprs, ids); cmp != nil {
 		return cmp
 	}
-	ids := b.native.GetOverloadIDs(e.ID())
+	if in := b.inStrings(c.FunctionName(), argExprs, args, ids); in != nil {
+		return in
+	}
 	if len(ids) != 1 {
 		return nil
 	}
@@ -565,6 +654,47 @@ func (b *fastBuilder) stringFieldIs(argExprs []celast.Expr, negate bool) fastPat
 	}
 }
 
+// inStrings reads a string tested against a list of string literals (c in ['disabled',
+// 'young_carer', …]) as a look-up in a set made when the pack is compiled, where CEL compares
+// it with each item in turn. A value that is not a string is CEL's to answer. In a counted
+// expression the test is charged what CEL's tracker charges it: its model reads only the
+// size of the list, so that is asked once, when the pack is compiled.
+func (b *fastBuilder) inStrings(function string, argExprs []celast.Expr, args []fastPath, ids []string) fastPath {
+	if function != operators.In || len(ids) != 1 || ids[0] != overloads.InList || len(argExprs) != 2 || argExprs[1].Kind() != celast.ListKind {
+		return nil
+	}
+	l := argExprs[1].AsList()
+	if len(l.OptionalIndices()) > 0 {
+		return nil
+	}
+	set := make(map[string]bool, l.Size())
+	var items []ref.Val
+	for _, x := range l.Elements() {
+		if x.Kind() != celast.LiteralKind {
+			return nil
+		}
+		s, ok := x.AsLiteral().(types.String)
+		if !ok {
+			return nil
+		}
+		set[string(s)] = true
+		items = append(items, s)
+	}
+	var units uint64
+	if b.costs != nil {
+		list := types.NewRefValList(b.adapter, items)
+		units = b.costs.CostCall(&callNamed{function, ids[0]}, []ref.Val{types.String(""), list}, types.False)
+	}
+	elem, list, counted := args[0], args[1], b.costs != nil
+	return func(act *vars) ref.Val {
+		s, ok := elem(act).(types.String)
+		if !ok || list(act) == nil || counted && !act.meter.charge(units) {
+			return nil
+		}
+		return types.Bool(set[string(s)])
+	}
+}
+
 // pricer charges a call of a counted expression what CEL's tracker charges it, and reports
 // whether the meter is still within its limit; nil, for an expression that is not counted,
 // charges nothing.
@@ -598,19 +728,29 @@ func (b *fastBuilder) price(function, overload string) pricer {
 	if b.costs == nil {
 		return nil
 	}
-	if c, ok := fixedCosts[overload]; ok {
-		return func(act *vars, _ ref.Val, _ []ref.Val) bool { return act.meter.charge(c.units) }
+	if units, ok := b.fixedPrice(overload); ok {
+		return func(act *vars, _ ref.Val, _ []ref.Val) bool { return act.meter.charge(units) }
 	}
 	if charge, ok := runtimeCosts[overload]; ok {
 		return func(act *vars, _ ref.Val, args []ref.Val) bool { return act.meter.charge(charge(args)) }
-	}
-	if b.costs.Estimator == nil && unmodelled(overload) {
-		return func(act *vars, _ ref.Val, _ []ref.Val) bool { return act.meter.charge(1) }
 	}
 	costs, call := b.costs, &callNamed{function, overload} // a pointer, so that passing it allocates nothing
 	return func(act *vars, result ref.Val, args []ref.Val) bool {
 		return act.meter.charge(costs.CostCall(call, args, result))
 	}
+}
+
+// fixedPrice is what a call of overload costs in a counted expression whatever its arguments,
+// when that is known without them: one of the engine's functions of a fixed cost, or one of
+// CEL's standard functions no cost model prices. ok is false for any other overload.
+func (b *fastBuilder) fixedPrice(overload string) (units uint64, ok bool) {
+	if c, ok := fixedCosts[overload]; ok {
+		return c.units, true
+	}
+	if b.costs.Estimator == nil && unmodelled(overload) {
+		return 1, true
+	}
+	return 0, false
 }
 
 // callNamed names a call for the cost tracker, as CEL's own call nodes do.
@@ -627,7 +767,7 @@ func (b *fastBuilder) lateBound(function, overload string, args []fastPath) fast
 	if !ok {
 		return nil
 	}
-	var want []string
+	var want []*objectType // the object type of each argument, as the declaration names it
 	for _, o := range decl.OverloadDecls() {
 		if o.ID() != overload {
 			continue
@@ -636,32 +776,36 @@ func (b *fastBuilder) lateBound(function, overload string, args []fastPath) fast
 			return nil
 		}
 		for _, t := range o.ArgTypes() {
-			want = append(want, t.TypeName())
+			ot, ok := objectTypeNamed(t.TypeName())
+			if !ok {
+				return nil
+			}
+			want = append(want, ot)
 		}
 	}
-	if len(want) != len(args) {
+	look, ok := lookups[function]
+	if len(want) != len(args) || !ok {
 		return nil
 	}
 	price := b.price(function, overload)
 	return func(act *vars) ref.Val {
 		// The arguments are gathered on the index's stack, not in a slice of their own: a
 		// look-up's argument may itself call a look-up, which stacks its own above them.
+		// What is left above base is overwritten by the next call, and cleared with the
+		// index (caseIndex.reset), so the stack is only cut back here.
 		ix := act.index
 		base := len(ix.args)
-		defer func() { clear(ix.args[base:]); ix.args = ix.args[:base] }()
 		for i, arg := range args {
 			o, ok := arg(act).(*celObject)
-			if !ok || o.t.celTyp.TypeName() != want[i] {
+			if !ok || o.t != want[i] {
+				ix.args = ix.args[:base]
 				return nil
 			}
 			ix.args = append(ix.args, o)
 		}
 		vals := ix.args[base:len(ix.args):len(ix.args)]
-		op, ok := ix.resolve(function)
-		if !ok {
-			return nil
-		}
-		out := op(overload, vals...)
+		out := look(ix, vals...)
+		ix.args = ix.args[:base]
 		if !price.pays(act, out, vals) {
 			return nil
 		}

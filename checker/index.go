@@ -1,6 +1,7 @@
 package checker
 
 import (
+	"reflect"
 	"slices"
 
 	"cel.dev/cel-go/common/functions"
@@ -22,7 +23,10 @@ import (
 
 // caseIndex holds what the look-up functions worked out for one record.
 type caseIndex struct {
-	seen      map[*record.Plan]*sortedDates
+	seen map[*record.Plan]*sortedDates
+	// lastPlan is the plan whose seen visits were asked for last, and lastSeen its visits.
+	lastPlan  *record.Plan
+	lastSeen  *sortedDates
 	referrals map[*record.Referral]*referralIndex
 	bindings  map[string]functions.LateBoundOp
 	spare     []*referralIndex // emptied indexes of an earlier record, to be filled again
@@ -69,35 +73,42 @@ type referralIndex struct {
 	objects                                   int // the discussions and conferences indexed
 }
 
+// lookups are the look-up functions, by name, on the index of the record being checked. A
+// fast path finds its function here once, when the pack is compiled (fastBuilder.lateBound);
+// CEL's own evaluation finds it through the activation (caseIndex.bindings).
+var lookups = map[string]func(ix *caseIndex, args ...ref.Val) ref.Val{
+	"seenVisits": func(ix *caseIndex, args ...ref.Val) ref.Val {
+		return ix.seenVisits(args[0].Value().(*record.Plan))
+	},
+	"discussionsFor": func(ix *caseIndex, args ...ref.Val) ref.Val {
+		r, s := args[0].Value().(*record.Referral), args[1].Value().(*record.S47Enquiry)
+		return objectList(discussionObj, ix.referral(r).discussionFor(s))
+	},
+	"conferencesFor": func(ix *caseIndex, args ...ref.Val) ref.Val {
+		r, s := args[0].Value().(*record.Referral), args[1].Value().(*record.S47Enquiry)
+		ri := ix.referral(r)
+		return cachedList(&ri.enquiryConfList, s.ID, func() ref.Val { return objectList(conferenceObj, ri.enquiryConfs[s.ID]) })
+	},
+	"reviewsOf": func(ix *caseIndex, args ...ref.Val) ref.Val {
+		r, p := args[0].Value().(*record.Referral), args[1].Value().(*record.Plan)
+		ri := ix.referral(r)
+		return cachedList(&ri.reviewList, p.ID, func() ref.Val { return objectList(conferenceObj, ri.reviews[p.ID]) })
+	},
+	"conferencesOf": func(ix *caseIndex, args ...ref.Val) ref.Val {
+		r, p := args[0].Value().(*record.Referral), args[1].Value().(*record.Plan)
+		ri := ix.referral(r)
+		return cachedList(&ri.planConfList, p.ID, func() ref.Val { return objectList(conferenceObj, ri.planConfs[p.ID]) })
+	},
+	"reviewDates": func(ix *caseIndex, args ...ref.Val) ref.Val {
+		r, p := args[0].Value().(*record.Referral), args[1].Value().(*record.Plan)
+		return ix.referral(r).reviewDatesOf(p.ID)
+	},
+}
+
 func newCaseIndex() *caseIndex {
-	ix := &caseIndex{}
-	ix.bindings = map[string]functions.LateBoundOp{
-		"seenVisits": func(_ string, args ...ref.Val) ref.Val {
-			return ix.seenVisits(args[0].Value().(*record.Plan))
-		},
-		"discussionsFor": func(_ string, args ...ref.Val) ref.Val {
-			r, s := args[0].Value().(*record.Referral), args[1].Value().(*record.S47Enquiry)
-			return objectList(discussionObj, ix.referral(r).discussionFor(s))
-		},
-		"conferencesFor": func(_ string, args ...ref.Val) ref.Val {
-			r, s := args[0].Value().(*record.Referral), args[1].Value().(*record.S47Enquiry)
-			ri := ix.referral(r)
-			return cachedList(&ri.enquiryConfList, s.ID, func() ref.Val { return objectList(conferenceObj, ri.enquiryConfs[s.ID]) })
-		},
-		"reviewsOf": func(_ string, args ...ref.Val) ref.Val {
-			r, p := args[0].Value().(*record.Referral), args[1].Value().(*record.Plan)
-			ri := ix.referral(r)
-			return cachedList(&ri.reviewList, p.ID, func() ref.Val { return objectList(conferenceObj, ri.reviews[p.ID]) })
-		},
-		"conferencesOf": func(_ string, args ...ref.Val) ref.Val {
-			r, p := args[0].Value().(*record.Referral), args[1].Value().(*record.Plan)
-			ri := ix.referral(r)
-			return cachedList(&ri.planConfList, p.ID, func() ref.Val { return objectList(conferenceObj, ri.planConfs[p.ID]) })
-		},
-		"reviewDates": func(_ string, args ...ref.Val) ref.Val {
-			r, p := args[0].Value().(*record.Referral), args[1].Value().(*record.Plan)
-			return ix.referral(r).reviewDatesOf(p.ID)
-		},
+	ix := &caseIndex{bindings: make(map[string]functions.LateBoundOp, len(lookups))}
+	for name, fn := range lookups {
+		ix.bindings[name] = func(_ string, args ...ref.Val) ref.Val { return fn(ix, args...) }
 	}
 	return ix
 }
@@ -105,7 +116,10 @@ func newCaseIndex() *caseIndex {
 // reset forgets the record the index was built for, keeping its maps, and its referrals'
 // indexes emptied, for the next one.
 func (ix *caseIndex) reset() {
+	clear(ix.args[:cap(ix.args)]) // the look-ups' arguments, left on the stack when cut back
+	ix.args = ix.args[:0]
 	clear(ix.seen)
+	ix.lastPlan, ix.lastSeen = nil, nil
 	if len(ix.lists) > maxSpareObjects {
 		ix.lists = nil // maps do not shrink: a huge record's is not kept
 	}
@@ -147,7 +161,11 @@ func cachedList(m *map[string]ref.Val, key string, build func() ref.Val) ref.Val
 }
 
 func (ix *caseIndex) seenVisits(p *record.Plan) *sortedDates {
+	if p != nil && p == ix.lastPlan {
+		return ix.lastSeen // the visit-interval rule asks again for every interval of a plan
+	}
 	if l, ok := ix.seen[p]; ok {
+		ix.lastPlan, ix.lastSeen = p, l
 		return l
 	}
 	if ix.seen == nil {
@@ -155,6 +173,7 @@ func (ix *caseIndex) seenVisits(p *record.Plan) *sortedDates {
 	}
 	l := newSortedDates(seenVisitDays(p))
 	ix.seen[p] = l
+	ix.lastPlan, ix.lastSeen = p, l
 	return l
 }
 
@@ -275,21 +294,47 @@ func (ri *referralIndex) reviewDatesOf(planID string) *sortedDates {
 }
 
 // sortedDates is a CEL list of dates known to be in order and each once, so that firstAfter
-// can search it instead of reading it whole.
+// can search it instead of reading it whole. The dates are made a CEL list only when CEL reads
+// them as one: the rules' fast paths search them (firstAfterDate) and loop over them
+// (rangeOf) as dates, and a plan's seen visits were made a list for every plan.
 type sortedDates struct {
-	traits.Lister
 	days []record.Date
+	made traits.Lister
 }
 
-func newSortedDates(days []record.Date) *sortedDates {
-	return &sortedDates{Lister: dateList(days).(traits.Lister), days: days}
+func newSortedDates(days []record.Date) *sortedDates { return &sortedDates{days: days} }
+
+// list is the dates as a CEL list, made on first use. An index belongs to one goroutine.
+func (l *sortedDates) list() traits.Lister {
+	if l.made == nil {
+		l.made = dateList(l.days).(traits.Lister)
+	}
+	return l.made
 }
+
+func (l *sortedDates) ConvertToNative(t reflect.Type) (any, error) {
+	return l.list().ConvertToNative(t)
+}
+func (l *sortedDates) ConvertToType(t ref.Type) ref.Val { return l.list().ConvertToType(t) }
+func (l *sortedDates) Equal(other ref.Val) ref.Val      { return l.list().Equal(other) }
+func (l *sortedDates) Type() ref.Type                   { return types.ListType }
+func (l *sortedDates) Value() any                       { return l.list().Value() }
+func (l *sortedDates) Add(other ref.Val) ref.Val        { return l.list().Add(other) }
+func (l *sortedDates) Contains(v ref.Val) ref.Val       { return l.list().Contains(v) }
+func (l *sortedDates) Get(i ref.Val) ref.Val            { return l.list().Get(i) }
+func (l *sortedDates) Iterator() traits.Iterator        { return l.list().Iterator() }
+func (l *sortedDates) Size() ref.Val                    { return types.Int(len(l.days)) }
 
 // firstAfter is the earliest date after d, or null.
 func (l *sortedDates) firstAfter(d record.Date) ref.Val {
+	return dateVal(l.firstAfterDay(d))
+}
+
+// firstAfterDay is the earliest date after d, or the zero Date.
+func (l *sortedDates) firstAfterDay(d record.Date) record.Date {
 	i, _ := slices.BinarySearchFunc(l.days, d.DayNumber()+1, func(x record.Date, day int32) int { return int(x.DayNumber() - day) })
 	if i == len(l.days) {
-		return types.NullValue
+		return record.Date{}
 	}
-	return dateVal(l.days[i])
+	return l.days[i]
 }

@@ -154,7 +154,11 @@ const (
 )
 
 // Scopes lists every scope in evaluation order.
-var Scopes = []Scope{ScopeCase, ScopeReferral, ScopeAssessment, ScopeStrategyDiscussion, ScopeS47Enquiry, ScopeConference, ScopePlan, ScopeIncident, ScopeArrangements}
+var Scopes = scopeOrder[:]
+
+// scopeOrder is Scopes as an array, whose length is a constant: an evaluator keeps each
+// scope's targets at the scope's index in it.
+var scopeOrder = [...]Scope{ScopeCase, ScopeReferral, ScopeAssessment, ScopeStrategyDiscussion, ScopeS47Enquiry, ScopeConference, ScopePlan, ScopeIncident, ScopeArrangements}
 
 // scopeVariable is the CEL variable holding a scope's object (it is also `object`).
 var scopeVariable = map[Scope]string{

@@ -32,7 +32,7 @@ type sharePlan struct {
 // findings and errors are in the evaluator's lists, what it added to the tally, and what it
 // spent.
 type sharedOutcome struct {
-	ok                                         bool // set once a rule of the group gave an outcome to share
+	pass                                       uint64 // the evaluator's pass (evaluatorMaps.pass) once a rule of the group gave an outcome to share
 	findingsFrom, findingsTo, errsFrom, errsTo int
 	tally                                      StatusCounts // what the rule added to the tally
 	// cost is what reportSpent told Engine.spent, and tracked whether it told it anything;
@@ -71,7 +71,7 @@ func (e *Engine) makeSharePlan() *sharePlan {
 		params := paramsFingerprint(cp)
 		for ri, cr := range cp.rules {
 			p.group[pi][ri] = -1
-			if cr.scope.Kind() != KindCase {
+			if cr.kind != KindCase {
 				continue // incident and area rules are checked elsewhere, unshared
 			}
 			k := shareKey{cal: cp.cal, fingerprint: ruleFingerprint(cr) + params}
