@@ -19,7 +19,8 @@ import (
 // sorted, to a temporary file (a run) and goes on; the runs are merged when the report is
 // written. Measured (docs/performance.md): a check's peak resident memory is about twice its
 // live heap, so each MiB held costs about 2.5 MiB of peak; 16 MiB keeps a check of a million
-// cases, which lists about five million findings by default, near 200 MB (about 140 runs),
+// cases, which lists about five million findings by default, near 200 MB (about 140 runs
+// when they come out of order; in case order, one a worker, as the runs stay open: sorter),
 // where 64 MiB would pass 300 MB. A batch listing up to some 40,000 findings never touches
 // the disk. The same budget applies, separately, to the breaches kept for --write-baseline.
 const DefaultSortMemory = 16 << 20
