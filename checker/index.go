@@ -332,9 +332,19 @@ func (l *sortedDates) firstAfter(d record.Date) ref.Val {
 
 // firstAfterDay is the earliest date after d, or the zero Date.
 func (l *sortedDates) firstAfterDay(d record.Date) record.Date {
-	i, _ := slices.BinarySearchFunc(l.days, d.DayNumber()+1, func(x record.Date, day int32) int { return int(x.DayNumber() - day) })
-	if i == len(l.days) {
+	// A search written out: through slices.BinarySearchFunc's comparison function it was a
+	// sixth of judging a visit interval.
+	lo, hi := 0, len(l.days)
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if l.days[mid].After(d) {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	if lo == len(l.days) {
 		return record.Date{}
 	}
-	return l.days[i]
+	return l.days[lo]
 }
