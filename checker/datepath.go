@@ -64,10 +64,13 @@ func (b *fastBuilder) date(e celast.Expr, counts map[string]dateCount) datePath 
 		// A comprehension's variable (d in filter(d, d > plan.started)), the deadline's start
 		// or an interval's item.
 		name := e.AsIdent()
-		if name == "start" && !slices.Contains(b.locals, name) {
+		local := slices.Contains(b.locals, name)
+		switch {
+		case name == "start" && !local:
 			return b.chargedDate(cost.SelectAndIdentCost, func(act *vars) (record.Date, bool) { return act.startDate() })
-		}
-		if !slices.Contains(b.locals, name) && name != "item" {
+		case name == "item" && !local:
+			return b.chargedDate(cost.SelectAndIdentCost, func(act *vars) (record.Date, bool) { return act.itemDay, act.itemIsDay })
+		case !local:
 			return nil
 		}
 		get := b.ident(name)

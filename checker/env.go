@@ -182,7 +182,26 @@ func unmodelled(overload string) bool {
 var (
 	unmodelledOnce sync.Once
 	unmodelledSet  map[string]bool
+
+	standardOnce sync.Once
+	standardSet  map[string]bool
 )
+
+// standardModelled reports whether one of CEL's standard cost models prices overload, and no
+// model of the engine's does: a model that reads only the sizes of a call's arguments and
+// result (see priceMemo).
+func standardModelled(overload string) bool {
+	standardOnce.Do(func() {
+		standardSet = map[string]bool{}
+		for _, m := range cost.StandardOverloadModels {
+			standardSet[m.ID] = true
+		}
+		for _, m := range overloadModels() {
+			delete(standardSet, m.ID)
+		}
+	})
+	return standardSet[overload]
+}
 
 // trackFirstAfter charges firstAfter as it runs: a search of a list known to be in order (a
 // plan's seen visits, its review dates) costs its logarithm, any other list one unit a date.

@@ -1,9 +1,11 @@
 package checker
 
 import (
+	"math"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"cel.dev/cel-go/cel"
 	celast "cel.dev/cel-go/common/ast"
@@ -735,9 +737,75 @@ func (b *fastBuilder) price(function, overload string) pricer {
 		return func(act *vars, _ ref.Val, args []ref.Val) bool { return act.meter.charge(charge(args)) }
 	}
 	costs, call := b.costs, &callNamed{function, overload} // a pointer, so that passing it allocates nothing
+	if costs.Estimator == nil && standardModelled(overload) {
+		memo := new(priceMemo)
+		return func(act *vars, result ref.Val, args []ref.Val) bool {
+			return act.meter.charge(memo.price(costs, call, args, result))
+		}
+	}
 	return func(act *vars, result ref.Val, args []ref.Val) bool {
 		return act.meter.charge(costs.CostCall(call, args, result))
 	}
+}
+
+// priceMemo keeps what CEL's tracker charged a call of one overload, by the sizes of its
+// arguments and result. CEL's standard cost models (string concatenation and comparison,
+// membership of a list, equality…) read nothing of a call but those sizes, so a call of
+// sizes already priced is charged the same without asking the tracker again: it was a tenth
+// of a counted expression's time, for the strings of a subject or a list's membership.
+// The slots are read and written whole, atomically: a compiled pack serves every goroutine.
+type priceMemo struct {
+	slots [64]atomic.Uint64 // the sizes' key in the high half, the price in the low
+}
+
+func (m *priceMemo) price(costs *cost.Tracker, call cost.Call, args []ref.Val, result ref.Val) uint64 {
+	key, ok := sizesKey(args, result)
+	if !ok {
+		return costs.CostCall(call, args, result)
+	}
+	slot := &m.slots[(key*0x9E3779B97F4A7C15)>>58]
+	if e := slot.Load(); e>>32 == key {
+		return uint64(uint32(e))
+	}
+	price := costs.CostCall(call, args, result)
+	if price <= math.MaxUint32 {
+		slot.Store(key<<32 | price)
+	}
+	return price
+}
+
+// sizesKey packs the sizes of a call's arguments (at most two) and its result, each under
+// 255, as CEL's tracker sizes them (cost.ActualSize), with their number, into a key that is
+// never zero; ok is false for larger sizes, more arguments, or a value the tracker sizes
+// another way (an optional) or not at all (a missing one).
+func sizesKey(args []ref.Val, result ref.Val) (key uint64, ok bool) {
+	if len(args) > 2 {
+		return 0, false
+	}
+	key = uint64(len(args)) + 1
+	size := func(v ref.Val) bool {
+		if v == nil {
+			return false
+		}
+		if _, isOpt := v.(*types.Optional); isOpt {
+			return false
+		}
+		n := cost.ActualSize(v)
+		if n >= 255 {
+			return false
+		}
+		key = key<<8 | n
+		return true
+	}
+	for _, a := range args {
+		if !size(a) {
+			return 0, false
+		}
+	}
+	if !size(result) {
+		return 0, false
+	}
+	return key, true
 }
 
 // fixedPrice is what a call of overload costs in a counted expression whatever its arguments,

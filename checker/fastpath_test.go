@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/common/types/ref"
 	"github.com/wtcheck/wtcheck/record"
 )
 
@@ -201,6 +203,59 @@ func TestFastPathsChargeAsCEL(t *testing.T) {
 	for key := range fast {
 		if _, ok := cel[key]; !ok {
 			t.Errorf("%s: charged through fast paths only", key)
+		}
+	}
+}
+
+// TestPriceMemoChargesAsTheTracker: a call priced from the memo of its sizes is charged what
+// CEL's tracker charges it, for strings of many lengths to past the memo's reach (multi-byte
+// letters counted as CEL counts them) and lists of many sizes, each argument's size varied
+// apart from the other's, enough to overwrite the memo's slots; a call asked again is
+// answered from the memo.
+func TestPriceMemoChargesAsTheTracker(t *testing.T) {
+	costs := shippedEngine(t).Packs[0].tracker
+	str := func(n int, letter string) types.String { return types.String(strings.Repeat(letter, n)) }
+	strs := func(n int) ref.Val {
+		vals := make([]ref.Val, n)
+		for i := range vals {
+			vals[i] = str(i, "a")
+		}
+		return types.NewRefValList(types.DefaultTypeAdapter, vals)
+	}
+	sizes := []int{0, 1, 2, 7, 9, 10, 11, 19, 21, 40, 99, 101, 254, 255, 300}
+	for _, tc := range []struct {
+		function, overload string
+		args               func(i, j int) []ref.Val
+		result             func(args []ref.Val) ref.Val
+	}{
+		{"_+_", "add_string", func(i, j int) []ref.Val { return []ref.Val{str(i, "P"), str(j, "é")} },
+			func(a []ref.Val) ref.Val { return a[0].(types.String) + a[1].(types.String) }},
+		{"_==_", "equals", func(i, j int) []ref.Val { return []ref.Val{str(i, "x"), str(j, "y")} },
+			func([]ref.Val) ref.Val { return types.False }},
+		{"@in", "in_list", func(i, j int) []ref.Val { return []ref.Val{str(i, "c"), strs(j)} },
+			func([]ref.Val) ref.Val { return types.True }},
+	} {
+		if !standardModelled(tc.overload) {
+			t.Fatalf("%s: not one of CEL's standard models", tc.overload)
+		}
+		memo, call := new(priceMemo), &callNamed{tc.function, tc.overload}
+		for round := range 2 {
+			for _, i := range sizes {
+				for _, j := range sizes {
+					args := tc.args(i, j)
+					result := tc.result(args)
+					want := costs.CostCall(call, args, result)
+					if got := memo.price(costs, call, args, result); got != want {
+						t.Fatalf("%s, round %d, sizes %d and %d: charged %d, the tracker %d", tc.overload, round, i, j, got, want)
+					}
+				}
+			}
+		}
+		args := tc.args(99, 40) // sizes the memo keeps
+		key, ok := sizesKey(args, tc.result(args))
+		memo.price(costs, call, args, tc.result(args))
+		if e := memo.slots[(key*0x9E3779B97F4A7C15)>>58].Load(); !ok || e>>32 != key {
+			t.Errorf("%s: a call just priced is not in the memo", tc.overload)
 		}
 	}
 }

@@ -67,8 +67,10 @@ type referralIndex struct {
 	enquiryConfs   map[string][]*record.Conference
 	planConfs      map[string][]*record.Conference
 	reviews        map[string][]*record.Conference
-	// CEL lists built once, by enquiry or plan id.
+	// CEL lists built once, by enquiry or plan id, and the discussion each enquiry was
+	// initiated at, by enquiry (icpc-timeliness and strategy-discussion-before-s47 each ask).
 	enquiryConfList, reviewList, planConfList map[string]ref.Val
+	discussionList                            map[*record.S47Enquiry]ref.Val
 	reviewDates                               map[string]*sortedDates
 	objects                                   int // the discussions and conferences indexed
 }
@@ -82,7 +84,18 @@ var lookups = map[string]func(ix *caseIndex, args ...ref.Val) ref.Val{
 	},
 	"discussionsFor": func(ix *caseIndex, args ...ref.Val) ref.Val {
 		r, s := args[0].Value().(*record.Referral), args[1].Value().(*record.S47Enquiry)
-		return objectList(discussionObj, ix.referral(r).discussionFor(s))
+		ri := ix.referral(r)
+		// Kept by the enquiry itself, not its id: the discussion found depends on the
+		// enquiry's own fields (the discussion it names, the day it started).
+		if l, ok := ri.discussionList[s]; ok {
+			return l
+		}
+		if ri.discussionList == nil {
+			ri.discussionList = map[*record.S47Enquiry]ref.Val{}
+		}
+		l := objectList(discussionObj, ri.discussionFor(s))
+		ri.discussionList[s] = l
+		return l
 	},
 	"conferencesFor": func(ix *caseIndex, args ...ref.Val) ref.Val {
 		r, s := args[0].Value().(*record.Referral), args[1].Value().(*record.S47Enquiry)
@@ -217,6 +230,7 @@ func (ri *referralIndex) empty() {
 	clear(ri.enquiryConfList)
 	clear(ri.reviewList)
 	clear(ri.planConfList)
+	clear(ri.discussionList)
 	clear(ri.reviewDates)
 }
 
@@ -332,9 +346,19 @@ func (l *sortedDates) firstAfter(d record.Date) ref.Val {
 
 // firstAfterDay is the earliest date after d, or the zero Date.
 func (l *sortedDates) firstAfterDay(d record.Date) record.Date {
-	i, _ := slices.BinarySearchFunc(l.days, d.DayNumber()+1, func(x record.Date, day int32) int { return int(x.DayNumber() - day) })
-	if i == len(l.days) {
+	// A search written out: through slices.BinarySearchFunc's comparison function it was a
+	// sixth of judging a visit interval.
+	lo, hi := 0, len(l.days)
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if l.days[mid].After(d) {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	if lo == len(l.days) {
 		return record.Date{}
 	}
-	return l.days[i]
+	return l.days[lo]
 }

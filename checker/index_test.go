@@ -62,4 +62,25 @@ func TestSortedDatesIsTheirList(t *testing.T) {
 	if d := sorted.firstAfterDay(days[2]); !d.IsZero() {
 		t.Errorf("first after the last: %v, want none", d)
 	}
+	// The search against a walk, on lists of every length to 9 and every day around them.
+	for n := range 10 {
+		var days []record.Date
+		for i := range n {
+			days = append(days, record.MustDate("2024-01-01").AddDays(3*i))
+		}
+		l := newSortedDates(days)
+		for k := -2; k < 3*n+2; k++ {
+			d := record.MustDate("2024-01-01").AddDays(k)
+			var want record.Date
+			for _, x := range days {
+				if x.After(d) {
+					want = x
+					break
+				}
+			}
+			if got := l.firstAfterDay(d); got != want {
+				t.Errorf("%d days, first after %v: %v, want %v", n, d, got, want)
+			}
+		}
+	}
 }
