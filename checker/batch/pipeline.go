@@ -118,8 +118,12 @@ func readDecoded(r *Reader, rs rawSource, files []string, entries []Entry, decod
 				if cur == nil {
 					return
 				}
+				// Once in order, a slot with nothing to decode may be accepted and come back
+				// to free before this goroutine looks at it again: whether it goes to decode
+				// is read first.
+				toDecode := cur.done != nil
 				order <- cur
-				if cur.done != nil {
+				if toDecode {
 					decode <- cur
 				}
 				cur, size = nil, 0
