@@ -95,6 +95,14 @@ func (b *fastBuilder) date(e celast.Expr, counts map[string]dateCount) datePath 
 	case celast.CallKind:
 		c := e.AsCall()
 		ids := b.native.GetOverloadIDs(e.ID())
+		if !c.IsMemberFunction() && len(c.Args()) == 1 && len(ids) == 1 {
+			switch ids[0] {
+			case "earliest_list":
+				return b.pickDatePath(c.Args()[0], record.Date.Before)
+			case "latest_list":
+				return b.pickDatePath(c.Args()[0], record.Date.After)
+			}
+		}
 		if c.IsMemberFunction() || len(c.Args()) != 2 || len(ids) != 1 {
 			return nil
 		}
@@ -160,6 +168,94 @@ func (b *fastBuilder) firstAfterDate(c celast.CallExpr, counts map[string]dateCo
 			return record.Date{}, false
 		}
 		return out, out.IsZero() || out.InRange()
+	}
+}
+
+// pickDatePath is the date path of earliest(list) or latest(list) (better says which date is
+// preferred), ignoring nulls, as pickDate does, on a list that is a list field of dates
+// (plan.core_groups) or a map or filter to a date of each item of a list
+// (referral.conferencesFor(s47).map(k, k.date)): the dates are read one by one, and no list
+// of them made. It is charged, in a counted expression, what the loop and the scan cost
+// through CEL: the loop what a fast path's charges (comprehension), the scan a unit and one
+// an item (scanUnits, as scanCost charges it). Anything else is CEL's.
+func (b *fastBuilder) pickDatePath(arg celast.Expr, better func(a, b record.Date) bool) datePath {
+	counted := b.costs != nil
+	pick := func(best, d record.Date) record.Date {
+		if !d.IsZero() && (best.IsZero() || better(d, best)) {
+			return d
+		}
+		return best
+	}
+	if arg.Kind() == celast.SelectKind && !arg.AsSelect().IsTestOnly() {
+		fo, _ := b.fieldOf(arg)
+		if fo == nil || fo.f.dates == nil {
+			return nil
+		}
+		return b.chargedDate(cost.SelectAndIdentCost, func(act *vars) (record.Date, bool) {
+			v, ok := fo.object(act)
+			if !ok {
+				return record.Date{}, false
+			}
+			days := fo.f.dates(v)
+			if counted && !act.meter.charge(scanUnits(len(days))) {
+				return record.Date{}, false
+			}
+			var best record.Date
+			for _, d := range days {
+				if !d.IsZero() && !d.InRange() {
+					return record.Date{}, false // the function's error to give
+				}
+				best = pick(best, d)
+			}
+			return best, true
+		})
+	}
+	if arg.Kind() != celast.ComprehensionKind {
+		return nil
+	}
+	c := arg.AsComprehension()
+	if c.HasIterVar2() || len(b.locals)+2 > maxLocals {
+		return nil
+	}
+	rng := b.rangeOf(c.IterRange())
+	pred, elemExpr, loop, ok := b.appendShape(c)
+	if rng == nil || !ok {
+		return nil
+	}
+	elem := loop.date(elemExpr, nil)
+	if elem == nil {
+		return nil
+	}
+	iterSlot := len(b.locals) + 1
+	return func(act *vars) (record.Date, bool) {
+		items, ok := rng(act)
+		if !ok || counted && !act.meter.charge(appendOnceCost) {
+			return record.Date{}, false
+		}
+		var best record.Date
+		kept := 0
+		for i := range items.n {
+			act.locals[iterSlot] = items.at(i)
+			if pred != nil {
+				keep, ok := pred(act).(types.Bool)
+				if !ok {
+					return record.Date{}, false
+				}
+				if !keep {
+					continue
+				}
+			}
+			d, ok := elem(act)
+			if !ok || counted && !act.meter.charge(appendItemCost) {
+				return record.Date{}, false
+			}
+			best = pick(best, d)
+			kept++
+		}
+		if counted && !act.meter.charge(scanUnits(kept)) {
+			return record.Date{}, false
+		}
+		return best, true
 	}
 }
 

@@ -243,14 +243,16 @@ var runtimeCosts = map[string]func(args []ref.Val) uint64{
 
 // scanCost is what a function that reads its first argument, a list, whole costs.
 func scanCost(args []ref.Val) uint64 {
-	n := uint64(1)
 	if l, ok := args[0].(traits.Lister); ok {
 		if size, ok := l.Size().(types.Int); ok && size > 0 {
-			n += uint64(size)
+			return scanUnits(int(size))
 		}
 	}
-	return n
+	return scanUnits(0)
 }
+
+// scanUnits is what a scan of a list of n items costs: a unit, and one an item.
+func scanUnits(n int) uint64 { return 1 + uint64(n) }
 
 // smallCosts are the costs a tracker function can point at without allocating one. The
 // tracker only reads them.

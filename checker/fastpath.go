@@ -184,13 +184,13 @@ func (b *fastBuilder) comprehension(e celast.Expr) fastPath {
 		return nil
 	}
 	accuSlot, iterSlot := len(b.locals), len(b.locals)+1
-	if pred, elem, ok := b.appendShape(c); ok {
+	if pred, elemExpr, loop, ok := b.appendShape(c); ok {
+		elem := loop.build(elemExpr)
+		if elem == nil {
+			return nil
+		}
 		adapter := b.adapter
-		// What CEL charges: the empty list the accumulator starts as (10) and reading it as
-		// the result (1); then for each item the step adds, the accumulator (1), the one-item
-		// list (10) and the concatenation (1).
-		const once = cost.ListCreateBaseCost + cost.SelectAndIdentCost
-		const perItem = cost.SelectAndIdentCost + cost.ListCreateBaseCost + 1
+		const once, perItem = appendOnceCost, appendItemCost
 		metered := b.costs != nil
 		return func(act *vars) ref.Val {
 			items, ok := rng(act)
@@ -326,41 +326,46 @@ func (b *fastBuilder) rangeOf(e celast.Expr) func(act *vars) (rangeItems, bool) 
 	}
 }
 
+// What CEL charges a map or filter's loop: the empty list the accumulator starts as (10) and
+// reading it as the result (1); then for each item the step adds, the accumulator (1), the
+// one-item list (10) and the concatenation (1).
+const (
+	appendOnceCost = cost.ListCreateBaseCost + cost.SelectAndIdentCost
+	appendItemCost = cost.SelectAndIdentCost + cost.ListCreateBaseCost + 1
+)
+
 // appendShape recognises the loop of a map or filter macro: an accumulator that starts as
 // an empty list, a condition that is always true, a step that appends one item (under a
-// condition, for a filter), and the accumulator as the result. It gives the item and the
-// condition (nil for a map) as fast paths.
-func (b *fastBuilder) appendShape(c celast.ComprehensionExpr) (pred, elem fastPath, ok bool) {
+// condition, for a filter), and the accumulator as the result. It gives the condition as a
+// fast path (nil for a map), and the item's expression with the builder of the loop's inside.
+func (b *fastBuilder) appendShape(c celast.ComprehensionExpr) (pred fastPath, elem celast.Expr, loop *fastBuilder, ok bool) {
 	accu := c.AccuVar()
 	if !strings.HasPrefix(accu, "@") || accu == c.IterVar() {
-		return nil, nil, false
+		return nil, nil, nil, false
 	}
 	isAccu := func(x celast.Expr) bool { return x.Kind() == celast.IdentKind && x.AsIdent() == accu }
 	init, cond := c.AccuInit(), c.LoopCondition()
 	if !isAccu(c.Result()) || init.Kind() != celast.ListKind || init.AsList().Size() != 0 ||
 		cond.Kind() != celast.LiteralKind || cond.AsLiteral() != types.True || c.LoopStep().Kind() != celast.CallKind {
-		return nil, nil, false
+		return nil, nil, nil, false
 	}
-	loop := b.within(accu, c.IterVar())
+	loop = b.within(accu, c.IterVar())
 	step := c.LoopStep().AsCall()
 	if step.FunctionName() == operators.Conditional && len(step.Args()) == 3 {
 		if !isAccu(step.Args()[2]) || step.Args()[1].Kind() != celast.CallKind {
-			return nil, nil, false
+			return nil, nil, nil, false
 		}
 		if pred = loop.build(step.Args()[0]); pred == nil {
-			return nil, nil, false
+			return nil, nil, nil, false
 		}
 		step = step.Args()[1].AsCall()
 	}
 	args := step.Args()
 	if step.FunctionName() != operators.Add || len(args) != 2 || !isAccu(args[0]) ||
 		args[1].Kind() != celast.ListKind || args[1].AsList().Size() != 1 || len(args[1].AsList().OptionalIndices()) > 0 {
-		return nil, nil, false
+		return nil, nil, nil, false
 	}
-	if elem = loop.build(args[1].AsList().Elements()[0]); elem == nil {
-		return nil, nil, false
-	}
-	return pred, elem, true
+	return pred, args[1].AsList().Elements()[0], loop, true
 }
 
 // selectField reads operand.field on one of the engine's objects.

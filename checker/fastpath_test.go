@@ -128,13 +128,15 @@ func TestEveryShippedExpressionHasAFastPath(t *testing.T) {
 
 // TestDeadlineDatesHaveDatePaths: every shipped deadline's start and lapse that read a date
 // field, the start or an item, every due date counted from the start by a literal or a
-// parameter, and every event found as the first of a plan's seen visits or review dates after
-// an interval's item (counted, as its cost grows with the list), is read to a Date without
-// CEL (datepath.go).
+// parameter, every event found as the first of a plan's seen visits or review dates after
+// an interval's item, and the earliest or latest of a list field of dates or of the dates of
+// a look-up's objects (the last two counted, as their cost grows with the list), is read to a
+// Date without CEL (datepath.go).
 func TestDeadlineDatesHaveDatePaths(t *testing.T) {
 	e := shippedEngine(t)
 	shape := regexp.MustCompile(`^([a-z_]+\.[a-z_]+|start|item)$|^(addWorkingDays|addDays|addMonths|anniversary)\(start, ([0-9]+|params\.[a-z_]+)\)$|` +
-		`^firstAfter\((plan\.seenVisits\(\)|referral\.reviewDates\(plan\)), (item|item\.date)\)$`)
+		`^firstAfter\((plan\.seenVisits\(\)|referral\.reviewDates\(plan\)), (item|item\.date)\)$|` +
+		`^(earliest|latest)\(([a-z_]+\.[a-z_]+|referral\.[a-zA-Z]+\([a-z0-9_]+\)\.map\(([a-z]), ([a-z])\.date\))\)$`)
 	with, shaped := 0, 0
 	for _, cp := range e.Packs {
 		for _, cr := range cp.rules {
