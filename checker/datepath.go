@@ -73,8 +73,13 @@ func (b *fastBuilder) date(e celast.Expr, counts map[string]dateCount) datePath 
 		case !local:
 			return nil
 		}
-		get := b.ident(name)
-		return b.chargedDate(cost.SelectAndIdentCost, func(act *vars) (record.Date, bool) { return dateOfVal(get(act)) })
+		slot := b.localSlot(name)
+		return b.chargedDate(cost.SelectAndIdentCost, func(act *vars) (record.Date, bool) {
+			if act.localIsDay[slot] {
+				return act.localDays[slot], act.localDays[slot].IsZero() || act.localDays[slot].InRange()
+			}
+			return dateOfVal(act.locals[slot])
+		})
 	case celast.SelectKind:
 		sel := e.AsSelect()
 		if sel.IsTestOnly() {
@@ -235,7 +240,7 @@ func (b *fastBuilder) pickDatePath(arg celast.Expr, better func(a, b record.Date
 		var best record.Date
 		kept := 0
 		for i := range items.n {
-			act.locals[iterSlot] = items.at(i)
+			items.setLocal(act, iterSlot, i)
 			if pred != nil {
 				keep, ok := pred(act).(types.Bool)
 				if !ok {

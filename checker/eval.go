@@ -470,6 +470,20 @@ type vars struct {
 	// the comprehension variables of a fast path (see fastpath.go).
 	meter  *meter
 	locals [maxLocals]ref.Val
+	// localDays are the comprehension variables that are dates, where localIsDay says so:
+	// their CEL values are made only when read as such (localDate).
+	localDays  [maxLocals]record.Date
+	localIsDay [maxLocals]bool
+}
+
+// localDate is the comprehension variable in slot made a CEL value, when it is a date kept as
+// a Date; nil otherwise.
+func (v *vars) localDate(slot int) ref.Val {
+	if !v.localIsDay[slot] {
+		return nil
+	}
+	v.locals[slot] = dateVal(v.localDays[slot])
+	return v.locals[slot]
 }
 
 func (v *vars) ResolveName(name string) (any, bool) {

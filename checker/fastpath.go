@@ -127,11 +127,25 @@ func (b *fastBuilder) build(e celast.Expr) fastPath {
 	return nil // maps and structs: CEL's
 }
 
-// ident reads a comprehension variable in scope, else a name of the activation.
-func (b *fastBuilder) ident(name string) fastPath {
+// localSlot is where the innermost comprehension variable of a name is held (vars.locals),
+// or -1 when no comprehension in scope binds it.
+func (b *fastBuilder) localSlot(name string) int {
 	for slot := len(b.locals) - 1; slot >= 0; slot-- {
 		if b.locals[slot] == name {
-			return func(act *vars) ref.Val { return act.locals[slot] }
+			return slot
+		}
+	}
+	return -1
+}
+
+// ident reads a comprehension variable in scope, else a name of the activation.
+func (b *fastBuilder) ident(name string) fastPath {
+	if slot := b.localSlot(name); slot >= 0 {
+		return func(act *vars) ref.Val {
+			if v := act.locals[slot]; v != nil {
+				return v
+			}
+			return act.localDate(slot)
 		}
 	}
 	return varGetter(name)
@@ -203,7 +217,7 @@ func (b *fastBuilder) comprehension(e celast.Expr) fastPath {
 			var vals []ref.Val
 			// Items are read by index: an iterator is an allocation for every loop.
 			for i := range n {
-				act.locals[iterSlot] = items.at(i)
+				items.setLocal(act, iterSlot, i)
 				if pred != nil {
 					keep, ok := pred(act).(types.Bool)
 					if !ok {
@@ -241,9 +255,9 @@ func (b *fastBuilder) comprehension(e celast.Expr) fastPath {
 		if accu == nil {
 			return nil
 		}
-		act.locals[accuSlot] = accu
+		act.locals[accuSlot], act.localIsDay[accuSlot] = accu, false
 		for i := range items.n {
-			act.locals[iterSlot] = items.at(i)
+			items.setLocal(act, iterSlot, i)
 			more, ok := cond(act).(types.Bool)
 			if !ok {
 				return nil
@@ -254,7 +268,7 @@ func (b *fastBuilder) comprehension(e celast.Expr) fastPath {
 			if accu = step(act); accu == nil {
 				return nil
 			}
-			act.locals[accuSlot] = accu
+			act.locals[accuSlot], act.localIsDay[accuSlot] = accu, false
 		}
 		return result(act)
 	}
@@ -271,15 +285,19 @@ type rangeItems struct {
 	n     int
 }
 
-// at is the i-th item, i under n.
-func (r *rangeItems) at(i int) ref.Val {
+// setLocal makes the i-th item, i under n, the comprehension variable in slot. A date is
+// kept as a Date, and made a CEL value only if a path reads it as one (vars.localDate): a
+// date path reads the Date, and the CEL value of every visit date was two reads that missed
+// the cache, one to make it and one to read it back.
+func (r *rangeItems) setLocal(act *vars, slot, i int) {
 	switch {
 	case r.list != nil:
-		return r.list.Get(types.Int(i))
+		act.locals[slot], act.localIsDay[slot] = r.list.Get(types.Int(i)), false
 	case r.strs != nil:
-		return types.String(r.strs[i])
+		act.locals[slot], act.localIsDay[slot] = types.String(r.strs[i]), false
+	default:
+		act.locals[slot], act.localDays[slot], act.localIsDay[slot] = nil, r.dates[i], true
 	}
-	return dateVal(r.dates[i])
 }
 
 // rangeOf reads the range of a comprehension: a list field of dates or strings of one of the
