@@ -154,7 +154,8 @@ func (b *fastBuilder) firstAfterDate(c celast.CallExpr, counts map[string]dateCo
 	if list == nil || day == nil {
 		return nil
 	}
-	price := b.price(c.FunctionName(), firstAfterID)
+	// firstAfter's price is its search's (trackFirstAfter), asked of the list's length alone.
+	counted := b.costs != nil
 	return func(act *vars) (record.Date, bool) {
 		l, ok := list(act).(*sortedDates)
 		if !ok {
@@ -168,8 +169,7 @@ func (b *fastBuilder) firstAfterDate(c celast.CallExpr, counts map[string]dateCo
 		if !d.IsZero() {
 			out = l.firstAfterDay(d) // null for null, as the function gives
 		}
-		// The dates are made CEL values only for a price to be asked.
-		if price != nil && !price.pays2(act, dateVal(out), l, dateVal(d)) {
+		if counted && !act.meter.charge(searchUnits(len(l.days))) {
 			return record.Date{}, false
 		}
 		return out, out.IsZero() || out.InRange()

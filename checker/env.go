@@ -206,17 +206,20 @@ func standardModelled(overload string) bool {
 // trackFirstAfter charges firstAfter as it runs: a search of a list known to be in order (a
 // plan's seen visits, its review dates) costs its logarithm, any other list one unit a date.
 func trackFirstAfter(args []ref.Val, _ ref.Val) *uint64 {
-	n := uint64(1)
 	switch l := args[0].(type) {
 	case *sortedDates:
-		n += uint64(bits.Len(uint(len(l.days))))
+		return costOf(searchUnits(len(l.days)))
 	case traits.Lister:
 		if size, ok := l.Size().(types.Int); ok && size > 0 {
-			n += uint64(size)
+			return costOf(scanUnits(int(size)))
 		}
 	}
-	return costOf(n)
+	return costOf(scanUnits(0))
 }
+
+// searchUnits is what a search of a sorted list of n items costs: a unit, and one for each
+// halving.
+func searchUnits(n int) uint64 { return 1 + uint64(bits.Len(uint(n))) }
 
 // costOf points at a cost for CEL's tracker, which only reads it: a small one, as a search's
 // is, from a table rather than an allocation of its own.
