@@ -219,8 +219,8 @@ func fillValue(t *testing.T, name string, v reflect.Value, seed int) {
 	}
 }
 
-// roundTrip writes values as one run and reads them back.
-func roundTrip[T any](t *testing.T, codec runCodec[T], values []T) []T {
+// writeRun writes values as one run, and gives a reader of it.
+func writeRun[T any](t *testing.T, codec runCodec[T], values []T) *bufio.Reader {
 	t.Helper()
 	var buf bytes.Buffer
 	w := bufio.NewWriter(&buf)
@@ -231,7 +231,13 @@ func roundTrip[T any](t *testing.T, codec runCodec[T], values []T) []T {
 	if err := w.Flush(); err != nil {
 		t.Fatal(err)
 	}
-	r := bufio.NewReader(&buf)
+	return bufio.NewReader(&buf)
+}
+
+// roundTrip writes values as one run and reads them back.
+func roundTrip[T any](t *testing.T, codec runCodec[T], values []T) []T {
+	t.Helper()
+	r := writeRun(t, codec, values)
 	dec := codec.decoder()
 	out := make([]T, len(values))
 	for i := range out {
@@ -249,16 +255,7 @@ func roundTrip[T any](t *testing.T, codec runCodec[T], values []T) []T {
 // keeps nothing does, handing each to check before the next is read.
 func roundTripReuse[T any](t *testing.T, codec runCodec[T], values []T, check func(i int, got *T)) {
 	t.Helper()
-	var buf bytes.Buffer
-	w := bufio.NewWriter(&buf)
-	enc := codec.encoder()
-	for i := range values {
-		enc(w, &values[i])
-	}
-	if err := w.Flush(); err != nil {
-		t.Fatal(err)
-	}
-	r := bufio.NewReader(&buf)
+	r := writeRun(t, codec, values)
 	dec := codec.decoder()
 	var v T
 	var spare valueSpare
