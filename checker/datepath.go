@@ -16,10 +16,11 @@ import (
 // A deadline's dates almost always take one of a few shapes: a date field of the object in
 // hand (referral.received, assessment.completed, plan.ended), the deadline's start or an
 // interval's item, a due date counted from the start (addWorkingDays(start, 45),
-// anniversary(start, params.age)), and the first of a plan's seen visits after an item
-// (firstAfter(plan.seenVisits(), item)). Through a fast path each still became a CEL
-// timestamp and then a Date again (evaluator.evalDate). A date path reads such an expression
-// straight to a Date, calling the same arithmetic as the CEL function (dateCount). The
+// anniversary(start, params.age)), the first of a plan's seen visits after an item
+// (firstAfter(plan.seenVisits(), item)), and the earliest or latest of a list of dates
+// (earliest(referral.conferencesFor(s47).map(k, k.date))). Through a fast path each still
+// became a CEL timestamp and then a Date again (evaluator.evalDate). A date path reads such
+// an expression straight to a Date, calling the same arithmetic as the CEL function. The
 // conditions that test or order dates (assessment.completed == null, d > plan.started) read
 // them through date paths too. In an expression whose cost is counted, a date path charges
 // each step what CEL's tracker would, as a fast path does (TestFastPathsChargeAsCEL).
