@@ -220,7 +220,7 @@ func CompileValues(p *Pack, cal *Calendar, overrides map[string]any) (*CompiledP
 		return nil, fmt.Errorf("build the rule environment for %s: %w", p.ID, err)
 	}
 	cp := &CompiledPack{Pack: p, params: &celObject{t: ptype, v: pv}, values: values, tracker: tracker, cal: cal}
-	facts := &packFacts{costs: tracker, counts: dateCounts(cal), params: cp.params}
+	facts := &packFacts{costs: tracker, counts: dateCounts(cal), params: cp.params, estimator: base}
 	envs := &envCache{made: map[envKey]*cel.Env{}}
 	for _, r := range p.Rules {
 		for _, sc := range r.Scopes {
@@ -346,6 +346,13 @@ type packFacts struct {
 	// params is the pack's parameters object, which the activation's params always is: a
 	// fast path reads its fields once, when the pack is compiled.
 	params *celObject
+	// estimator is the environment every expression's cost is estimated in: the pack's base
+	// environment, whose cost models are those of every environment extended from it. CEL
+	// compiles an environment's cost models into estimators on its first estimate and keeps
+	// them with it; estimated in the environments the programs are made in (and keep), they
+	// were half the objects of a compiled pack, which the collector marks on every cycle of
+	// a check (see EstimateCost in compile).
+	estimator *cel.Env
 }
 
 func compileRule(base *cel.Env, envs *envCache, facts *packFacts, r *Rule, scope Scope, lines []string) (*compiledRule, []error) {
@@ -559,7 +566,7 @@ func (rc *ruleCompiler) compile(env *cel.Env, key string, e Expr, want *cel.Type
 		rc.errs = append(rc.errs, rc.exprError(e.at(1, 0), fmt.Sprintf("rule %s, %s: %v", rc.name(), key, err)))
 		return nil
 	}
-	est, err := env.EstimateCost(ast, noSizes{})
+	est, err := rc.facts.estimator.EstimateCost(ast, noSizes{})
 	p := &program{Program: prg, counted: err != nil || est.Max > staticCostLimit}
 	p.fast = fastPathOf(env, ast, rc.facts, p.counted)
 	if want == cel.TimestampType {
