@@ -220,7 +220,7 @@ func CompileValues(p *Pack, cal *Calendar, overrides map[string]any) (*CompiledP
 		return nil, fmt.Errorf("build the rule environment for %s: %w", p.ID, err)
 	}
 	cp := &CompiledPack{Pack: p, params: &celObject{t: ptype, v: pv}, values: values, tracker: tracker, cal: cal}
-	facts := &packFacts{costs: tracker, counts: dateCounts(cal), params: cp.params, estimator: base}
+	facts := &packFacts{costs: tracker, counts: dateCounts(cal), params: cp.params, base: base}
 	envs := &envCache{made: map[envKey]*cel.Env{}}
 	for _, r := range p.Rules {
 		for _, sc := range r.Scopes {
@@ -346,13 +346,13 @@ type packFacts struct {
 	// params is the pack's parameters object, which the activation's params always is: a
 	// fast path reads its fields once, when the pack is compiled.
 	params *celObject
-	// estimator is the environment every expression's cost is estimated in: the pack's base
-	// environment, whose cost models are those of every environment extended from it. CEL
-	// compiles an environment's cost models into estimators on its first estimate and keeps
-	// them with it; estimated in the environments the programs are made in (and keep), they
-	// were half the objects of a compiled pack, which the collector marks on every cycle of
-	// a check (see EstimateCost in compile).
-	estimator *cel.Env
+	// base is the pack's base environment, in which every expression's program is planned
+	// and its cost estimated (see compile): its cost models are those of every environment
+	// extended from it. CEL compiles an environment's cost models into estimators on its
+	// first estimate and keeps them with it; estimated in the environments the programs were
+	// planned in (which they keep), they were half the objects of the compiled packs, which
+	// a check keeps and the collector marks on every cycle.
+	base *cel.Env
 }
 
 func compileRule(base *cel.Env, envs *envCache, facts *packFacts, r *Rule, scope Scope, lines []string) (*compiledRule, []error) {
@@ -560,13 +560,18 @@ func (rc *ruleCompiler) compile(env *cel.Env, key string, e Expr, want *cel.Type
 		}
 	}
 	// Costs are counted through the tracker the evaluator hands each evaluation (see
-	// evaluator.eval), not by the program, so the program is compiled without counting.
-	prg, err := env.Program(ast)
+	// evaluator.eval), not by the program, so the program is compiled without counting. It is
+	// planned in the pack's base environment, not the one it was checked in: planning reads
+	// the checked tree's references and types, and the variables the extended environments
+	// declare are read from the activation as the program runs. Every program keeps the
+	// environment it was planned in, and each environment its own copy of the cost models:
+	// planned in the extended ones, they kept a megabyte more, marked on every collection.
+	prg, err := rc.facts.base.Program(ast)
 	if err != nil {
 		rc.errs = append(rc.errs, rc.exprError(e.at(1, 0), fmt.Sprintf("rule %s, %s: %v", rc.name(), key, err)))
 		return nil
 	}
-	est, err := rc.facts.estimator.EstimateCost(ast, noSizes{})
+	est, err := rc.facts.base.EstimateCost(ast, noSizes{})
 	p := &program{Program: prg, counted: err != nil || est.Max > staticCostLimit}
 	p.fast = fastPathOf(env, ast, rc.facts, p.counted)
 	if want == cel.TimestampType {
