@@ -124,8 +124,8 @@ docs: build
 # Benchmarks: see docs/performance.md for how the numbers quoted there were measured. The
 # whole-process figures (cases/s, MB/s, peak memory, share of validate's throughput) come from
 # tools/bench/bench.sh on BENCH_CASES generated cases, cached in the git-ignored .cache/bench;
-# then go test -bench for the decoder, the calendar, whole batches and each rule. Each command
-# runs BENCH_RUNS times and the median is printed: the machines are shared and noisy.
+# then go test -bench for the decoder, the calendar, whole batches and each rule. The commands
+# run in turn, BENCH_RUNS rounds, and the medians are printed: the machines are shared and noisy.
 BENCH_CASES ?= 1000000
 BENCH_RUNS ?= 3
 bench: build

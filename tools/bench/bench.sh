@@ -1,7 +1,9 @@
 #!/bin/sh
 # The benchmark of issue 17 (docs/performance.md). It generates CASES cases once, and a tenth
-# of them (cached in .cache/bench, which git ignores), then runs each command RUNS times and
-# prints, for each, the median wall seconds, cases a second, MB a second, the largest peak
+# of them (cached in .cache/bench, which git ignores), then runs the commands in turn, RUNS
+# rounds of each once (a slow minute of the shared machine then falls on every command alike,
+# not on all the runs of one, and the ratios hold better), and prints, for each, the median
+# wall seconds, cases a second, MB a second, the largest peak
 # resident memory and the throughput as a share of validate's; then the figures the targets
 # are about: check under the edition in force and under every edition against validate, two
 # workers against one, the time and memory of ten times the cases, and the CIN census fake
@@ -24,57 +26,70 @@ generate() {
 	echo "$f"
 }
 
-# measure FILE ARGS...: runs the command RUNS times and sets secs (the median wall time) and
-# kib (the largest peak resident size). Exit status 1 (breaches found) is what a check of
-# this data gives; only 2 is a failure.
-measure() {
-	file=$1
-	shift
-	: > "$dir/times.out"
-	i=0
-	while [ "$i" -lt "$runs" ]; do
-		status=0
-		/usr/bin/time -f '%e %M' -o "$dir/time.out" "$bin" "$@" "$file" > /dev/null 2> "$dir/stderr.out" || status=$?
-		if [ "$status" -gt 1 ]; then
-			echo "$bin $*: exit $status" >&2
-			cat "$dir/stderr.out" >&2
-			exit 1
-		fi
-		tail -n 1 "$dir/time.out" >> "$dir/times.out"
-		i=$((i + 1))
-	done
-	secs=$(sort -n "$dir/times.out" | awk '{ s[NR] = $1 } END { print (NR % 2) ? s[(NR + 1) / 2] : (s[NR / 2] + s[NR / 2 + 1]) / 2 }')
-	kib=$(sort -n -k2 "$dir/times.out" | tail -n 1 | cut -d' ' -f2)
+# once K FILE ARGS...: runs the command once and adds its wall time and peak resident size
+# to the times of command K. Exit status 1 (breaches found) is what a check of this data
+# gives; only 2 is a failure.
+once() {
+	k=$1
+	file=$2
+	shift 2
+	status=0
+	/usr/bin/time -f '%e %M' -o "$dir/time.out" "$bin" "$@" "$file" > /dev/null 2> "$dir/stderr.out" || status=$?
+	if [ "$status" -gt 1 ]; then
+		echo "$bin $*: exit $status" >&2
+		cat "$dir/stderr.out" >&2
+		exit 1
+	fi
+	tail -n 1 "$dir/time.out" >> "$dir/times-$k.out"
+}
+
+# summarise K: sets secs (the median wall time of command K) and kib (its largest peak
+# resident size).
+summarise() {
+	secs=$(sort -n "$dir/times-$1.out" | awk '{ s[NR] = $1 } END { print (NR % 2) ? s[(NR + 1) / 2] : (s[NR / 2] + s[NR / 2 + 1]) / 2 }')
+	kib=$(sort -n -k2 "$dir/times-$1.out" | tail -n 1 | cut -d' ' -f2)
 }
 
 big=$(generate "$cases")
 small=$(generate $((cases / 10)))
 bytes=$(wc -c < "$big")
-echo "input: $big, $cases cases, $bytes bytes; $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg); each command run $runs time(s), the median shown"
+echo "input: $big, $cases cases, $bytes bytes; $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg); the commands run in turn, $runs round(s), the median shown"
 printf '%-40s %9s %9s %7s %9s %8s\n' command seconds cases/s MB/s peak_MiB "of validate"
+for k in validate inforce one two every compare small; do
+	: > "$dir/times-$k.out"
+done
+i=0
+while [ "$i" -lt "$runs" ]; do
+	once validate "$big" validate
+	once inforce "$big" check --edition in-force
+	once one "$big" check --edition in-force --workers 1
+	once two "$big" check --edition in-force --workers 2
+	once every "$big" check
+	once compare "$big" compare
+	once small "$small" check --edition in-force
+	i=$((i + 1))
+done
 base=
 row() {
-	name=$1
-	shift
-	measure "$big" "$@"
+	summarise "$2"
 	rate=$(awk -v n="$cases" -v s="$secs" 'BEGIN { printf "%.0f", n / s }')
 	[ -n "$base" ] || base=$rate
-	awk -v name="$name" -v s="$secs" -v n="$cases" -v b="$bytes" -v k="$kib" -v base="$base" -v rate="$rate" \
+	awk -v name="$1" -v s="$secs" -v n="$cases" -v b="$bytes" -v k="$kib" -v base="$base" -v rate="$rate" \
 		'BEGIN { printf "%-40s %9.2f %9.0f %7.1f %9.0f %8.2f\n", name, s, rate, b / s / 1e6, k / 1024, rate / base }'
 }
 row "validate" validate
 validate_secs=$secs
-row "check --edition in-force" check --edition in-force
+row "check --edition in-force" inforce
 inforce_secs=$secs inforce_kib=$kib
-row "check --edition in-force --workers 1" check --edition in-force --workers 1
+row "check --edition in-force --workers 1" one
 one_secs=$secs
-row "check --edition in-force --workers 2" check --edition in-force --workers 2
+row "check --edition in-force --workers 2" two
 two_secs=$secs
-row "check (every edition)" check
+row "check (every edition)" every
 every_secs=$secs
 row "compare (every edition)" compare
 
-measure "$small" check --edition in-force
+summarise small
 small_secs=$secs small_kib=$kib
 
 echo
@@ -92,7 +107,13 @@ fake=../shared/data/cin-census/fake_CIN_data.xml
 if [ -f "$fake" ]; then
 	census=$dir/census-33200.xml
 	[ -f "$census" ] || go run ./tools/bench/scalecensus "$fake" 100 "$census"
-	measure "$census" check --input-format cin-census --edition in-force
+	: > "$dir/times-census.out"
+	i=0
+	while [ "$i" -lt "$runs" ]; do
+		once census "$census" check --input-format cin-census --edition in-force
+		i=$((i + 1))
+	done
+	summarise census
 	awk -v s="$secs" -v k="$kib" 'BEGIN {
 		printf "  the fake CIN return scaled to 33,200 children, in force     %6.2f s, %.0f MiB: 1/%.0f of the Python validator'"'"'s 264 s (target: 1/100 or less)\n", s, k / 1024, 264 / s
 	}'
