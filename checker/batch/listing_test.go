@@ -72,3 +72,58 @@ func TestListingSeesEveryListedFinding(t *testing.T) {
 		})
 	}
 }
+
+// TestWithoutMessages: a check asked to keep its listed findings without their messages and
+// notes lists the same findings, in the same order, with the same counts, with only those two
+// fields empty, in memory and on disk.
+func TestWithoutMessages(t *testing.T) {
+	engine, err := rules.Assemble(rules.Options{Editions: []string{"in-force"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := generated(t, 400)
+	for _, budget := range []int64{-1, 16 << 10} {
+		check := func(without bool) (*checker.Report, []checker.Finding) {
+			opts := Options{Show: checker.Statuses, FailOn: checker.SeverityBreach, Workers: 2, SortMemory: budget,
+				TempDir: t.TempDir(), WithoutMessages: without}
+			rep, err := Check(engine, &Reader{}, []string{path}, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { rep.Close() })
+			if onDisk(rep) != (budget > 0) {
+				t.Fatalf("budget %d: findings on disk: %v", budget, onDisk(rep))
+			}
+			fs, err := checker.CollectFindings(rep.Findings)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return rep, fs
+		}
+		fullRep, full := check(false)
+		bareRep, bare := check(true)
+		if !reflect.DeepEqual(fullRep.Summary, bareRep.Summary) {
+			t.Errorf("budget %d: the summary changed:\n%+v\n%+v", budget, fullRep.Summary, bareRep.Summary)
+		}
+		if len(full) < 1000 || len(bare) != len(full) {
+			t.Fatalf("budget %d: %d findings without messages, %d with (want over a thousand)", budget, len(bare), len(full))
+		}
+		notes := 0
+		for i := range full {
+			f, b := full[i], bare[i]
+			if f.Message == "" || b.Message != "" || b.Note != "" {
+				t.Fatalf("budget %d: finding %d: message %q, then %q and note %q", budget, i, f.Message, b.Message, b.Note)
+			}
+			if f.Note != "" {
+				notes++
+			}
+			f.Message, f.Note = "", ""
+			if !reflect.DeepEqual(f, b) {
+				t.Fatalf("budget %d: finding %d differs beyond its message and note:\n%+v\n%+v", budget, i, f, b)
+			}
+		}
+		if notes == 0 {
+			t.Errorf("budget %d: no finding had a note to drop", budget)
+		}
+	}
+}

@@ -311,3 +311,42 @@ func TestSARIFNotificationsAreBounded(t *testing.T) {
 		t.Errorf("%d notifications, the last %q", len(notes), notes[len(notes)-1].Message.Text)
 	}
 }
+
+// TestFormatsSayWhetherTheyShowMessages holds each list format's Messages to what it writes: a
+// report whose findings have no message or note is written byte for byte alike by a format
+// that shows neither, and differently by one that shows them. A check keeps its listed
+// findings without them when every report it writes is of a format without them.
+func TestFormatsSayWhetherTheyShowMessages(t *testing.T) {
+	for _, f := range AllFormats() {
+		if f.Write == nil {
+			if !f.Messages {
+				t.Errorf("%s: an audit format shows messages, and says so", f.Name)
+			}
+			continue
+		}
+		t.Run(f.Name, func(t *testing.T) {
+			write := func(r *checker.Report) []byte {
+				var buf bytes.Buffer
+				if err := f.Write(&buf, r); err != nil {
+					t.Fatal(err)
+				}
+				return buf.Bytes()
+			}
+			full, bare := sampleReport(), sampleReport()
+			full.Findings.(checker.FindingSlice)[0].Note = "checked under the 2018 edition, in force when the referral was received"
+			fs := bare.Findings.(checker.FindingSlice)
+			for i := range fs {
+				fs[i].Message, fs[i].Note = "", ""
+			}
+			if shown := !bytes.Equal(write(full), write(bare)); shown != f.Messages {
+				t.Errorf("Messages is %v, but a report's findings with and without messages and notes are written %s", f.Messages, map[bool]string{true: "differently", false: "alike"}[shown])
+			}
+			if ShowsMessages(f.Name) != f.Messages {
+				t.Errorf("ShowsMessages(%q) = %v", f.Name, ShowsMessages(f.Name))
+			}
+		})
+	}
+	if !ShowsMessages("no-such-format") {
+		t.Error("an unknown format is not taken to show messages")
+	}
+}

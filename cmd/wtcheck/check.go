@@ -175,8 +175,9 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 	sayPassedOver := passedOver(reader, red != nil)
 	opts := batch.Options{
 		AsOf: asOf, Show: listed, FailOn: failOn, Workers: f.workers, AllowEmpty: f.input.allowEmpty,
-		Tool:  checker.Tool{Name: "wtcheck", Version: toolVersion()},
-		Files: func(files []string) error { return outs.refuse("case file", files...) },
+		WithoutMessages: !messagesShown(f.format, extras),
+		Tool:            checker.Tool{Name: "wtcheck", Version: toolVersion()},
+		Files:           func(files []string) error { return outs.refuse("case file", files...) },
 	}
 	if err := f.sortFlags.apply(&opts); err != nil {
 		return err

@@ -115,6 +115,13 @@ func listedUnion(show []checker.Status, extras []extraReport) []checker.Status {
 	return all
 }
 
+// messagesShown reports whether a report in the --format format, or one of the FORMAT=PATH
+// reports, shows findings' messages or notes: when none does, the check keeps its listed
+// findings without them.
+func messagesShown(format string, extras []extraReport) bool {
+	return report.ShowsMessages(format) || slices.ContainsFunc(extras, func(e extraReport) bool { return report.ShowsMessages(e.format) })
+}
+
 // writeExtras writes every FORMAT=PATH report into its temporary file. None is committed
 // here: the command commits them all once every report is written, so that a failure leaves
 // every old report in place rather than a new SARIF beside last night's JUnit.
