@@ -8,7 +8,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"cel.dev/cel-go/cel"
 	"cel.dev/cel-go/common"
@@ -187,7 +186,7 @@ func (cp *CompiledPack) ParamValue(name string) (any, bool) {
 // ParseOverrides, for callers with text in hand.
 func Compile(p *Pack, cal *Calendar, overrides map[string]string) (*CompiledPack, error) {
 	values, err := ParseOverrides(p, overrides)
-	cp, cerr := CompileValues(p, cal, values)
+	cp, cerr := CompileValues(p, cal, values, nil)
 	if err != nil || cerr != nil {
 		return nil, errors.Join(err, cerr)
 	}
@@ -228,8 +227,9 @@ func ParseOverrides(p *Pack, overrides map[string]string) (map[string]any, error
 }
 
 // CompileValues is Compile with the overrides already of their parameters' types (see
-// ParseOverrides); each is checked against its parameter's range here.
-func CompileValues(p *Pack, cal *Calendar, overrides map[string]any) (*CompiledPack, error) {
+// ParseOverrides); each is checked against its parameter's range here. Packs compiled with
+// the same parses (which may be nil) parse a source they share once.
+func CompileValues(p *Pack, cal *Calendar, overrides map[string]any, parses *Parses) (*CompiledPack, error) {
 	var errs []error
 	values := map[string]any{}
 	pv := paramValues{}
@@ -265,7 +265,7 @@ func CompileValues(p *Pack, cal *Calendar, overrides map[string]any) (*CompiledP
 		return nil, fmt.Errorf("build the rule environment for %s: %w", p.ID, err)
 	}
 	cp := &CompiledPack{Pack: p, params: &celObject{t: ptype, v: pv}, values: values, tracker: tracker, cal: cal}
-	facts := &packFacts{costs: tracker, counts: dateCounts(cal), params: cp.params, base: base}
+	facts := &packFacts{costs: tracker, counts: dateCounts(cal), params: cp.params, base: base, parses: parses}
 	envs := &envCache{made: map[envKey]*cel.Env{}}
 	for _, r := range p.Rules {
 		for _, sc := range r.Scopes {
@@ -336,7 +336,7 @@ func (rc *ruleCompiler) check(env *cel.Env, e Expr) (*cel.Ast, *cel.Issues) {
 	if c, ok := rc.checked[e.Pos]; ok && c.source == e.Source {
 		return c.ast, c.iss
 	}
-	ast, iss := parseShared(env, e.Source)
+	ast, iss := rc.facts.parses.parse(env, e.Source)
 	if iss == nil || iss.Err() == nil {
 		ast, iss = env.Check(ast)
 	}
@@ -347,36 +347,33 @@ func (rc *ruleCompiler) check(env *cel.Env, e Expr) (*cel.Ast, *cel.Issues) {
 	return ast, iss
 }
 
-// parsedSources holds each expression source that parsed, as a parsed expression, once for
-// every pack: the packs of the six editions share most of their rules, and parsing was a
-// third of compiling them. A parsed expression is rebuilt from it for each use, because the
-// type checker rewrites the expression it is given. Every environment a pack is compiled in
-// is made by envOptions, with the same parser options, so a source parses alike in all.
-var parsedSources sync.Map // string -> *exprpb.ParsedExpr
+// Parses holds the expression sources that parsed, each as a parsed expression, for packs
+// compiled together (rules.Assemble gives one to all the packs of a run): the packs of the six
+// editions share most of their rules, and parsing was a third of compiling them. A parsed
+// expression is rebuilt from it for each use, because the type checker rewrites the
+// expression it is given. Every environment a pack is compiled in is made by envOptions, with
+// the same parser options, so a source parses alike in all. It goes when the packs are
+// compiled: held for the whole process, it was 10,000 objects that the collector marked on
+// every cycle of a check. Packs may be compiled with it on several goroutines at once.
+type Parses struct {
+	sources sync.Map // string -> *exprpb.ParsedExpr
+}
 
-// parsedKept counts the sources parsedSources holds, which stops growing at maxParsedKept: the
-// shipped packs have about 600 expressions, and a process that compiles many local packs
-// parses the rest afresh rather than hold every source it ever saw.
-var parsedKept atomic.Int64
-
-const maxParsedKept = 10000
-
-// parseShared parses src in env, or rebuilds what an earlier parse of it gave. A source that
-// does not parse is parsed afresh each time, for its errors.
-func parseShared(env *cel.Env, src string) (*cel.Ast, *cel.Issues) {
-	if pe, ok := parsedSources.Load(src); ok {
+// parse parses src in env, or rebuilds what an earlier parse of it gave. A source that does
+// not parse is parsed afresh each time, for its errors. A nil Parses parses every source.
+func (ps *Parses) parse(env *cel.Env, src string) (*cel.Ast, *cel.Issues) {
+	if ps == nil {
+		return env.Parse(src)
+	}
+	if pe, ok := ps.sources.Load(src); ok {
 		return cel.ParsedExprToAstWithSource(pe.(*exprpb.ParsedExpr), common.NewTextSource(src)), nil
 	}
 	ast, iss := env.Parse(src)
 	if iss.Err() != nil {
 		return ast, iss
 	}
-	if parsedKept.Load() < maxParsedKept {
-		if pe, err := cel.AstToParsedExpr(ast); err == nil {
-			if _, had := parsedSources.LoadOrStore(src, pe); !had {
-				parsedKept.Add(1)
-			}
-		}
+	if pe, err := cel.AstToParsedExpr(ast); err == nil {
+		ps.sources.Store(src, pe)
 	}
 	return ast, iss
 }
@@ -398,6 +395,8 @@ type packFacts struct {
 	// planned in (which they keep), they were half the objects of the compiled packs, which
 	// a check keeps and the collector marks on every cycle.
 	base *cel.Env
+	// parses are the sources parsed for the packs compiled with this one.
+	parses *Parses
 }
 
 func compileRule(base *cel.Env, envs *envCache, facts *packFacts, r *Rule, scope Scope, lines []string) (*compiledRule, []error) {

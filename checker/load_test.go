@@ -91,15 +91,16 @@ func TestCompileReportsCELErrorsAtTheirPosition(t *testing.T) {
       due: referral.received
       done: referral.decision
 `
-	// Twice: the second compile takes the parsed expressions from the first (parseShared),
-	// and must report the same errors at the same places.
+	// Twice: the second compile takes the parsed expressions from the first (Parses), and
+	// must report the same errors at the same places.
 	var msgs []string
+	parses := new(Parses)
 	for range 2 {
 		p, err := ParsePack("p.yaml", []byte(text))
 		if err != nil {
 			t.Fatalf("parse: %v", err)
 		}
-		_, err = Compile(p, testCalendar(t), nil)
+		_, err = CompileValues(p, testCalendar(t), nil, parses)
 		if err == nil {
 			t.Fatal("a pack with type errors compiled")
 		}

@@ -76,8 +76,9 @@ func Assemble(o Options) (*checker.Engine, error) {
 	compiled := make([]*checker.CompiledPack, len(packs))
 	compileErrs := make([]error, len(packs))
 	var wg sync.WaitGroup
+	parses := new(checker.Parses)
 	for i, p := range packs {
-		wg.Go(func() { compiled[i], compileErrs[i] = checker.CompileValues(p, cal, values[p.ID]) })
+		wg.Go(func() { compiled[i], compileErrs[i] = checker.CompileValues(p, cal, values[p.ID], parses) })
 	}
 	wg.Wait()
 	for i, cp := range compiled {
