@@ -305,7 +305,7 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 		budget = max(budget/int64(workers), min(budget, minWorkerSortMemory))
 	}
 	findingSpill := &spillConfig[checker.Finding]{what: "findings", cmp: checker.CompareFindingsAt,
-		size: findingSize, codec: findingCodec, budget: budget, dir: opts.TempDir, ahead: true}
+		size: findingSize, codec: findingCodec, budget: budget, dir: opts.TempDir}
 	breachSpill := &spillConfig[checker.BaselineEntry]{what: "breaches",
 		cmp:  func(a, b *checker.BaselineEntry) int { return checker.CompareBaselineEntries(*a, *b) },
 		size: breachSize, codec: breachCodec, budget: budget, dir: opts.TempDir}

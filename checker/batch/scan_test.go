@@ -9,10 +9,8 @@ import (
 	"iter"
 	"math"
 	"reflect"
-	"runtime"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/wtcheck/wtcheck/checker"
 	"github.com/wtcheck/wtcheck/internal/runcodec"
@@ -45,19 +43,15 @@ func scanCopy(seq iter.Seq[*checker.Finding]) (got []checker.Finding, messages [
 	return got, messages, places
 }
 
-// TestScanAsAll: Scan yields, in order, the findings All yields, whether it merges on the
-// caller's goroutine (reading each of a run's findings into one place, so that a walk
-// allocates no finding for each) or ahead of it, in batches; and the strings it yields stay
-// true after the walk has moved on.
+// TestScanAsAll: Scan yields, in order, the findings All yields, reading each of a run's
+// findings into one place, so that a walk allocates no finding for each; and the strings it
+// yields stay true after the walk has moved on.
 func TestScanAsAll(t *testing.T) {
 	rep, list := spilledReport(t, 130)
 	defer rep.Close()
 	want, err := checker.CollectFindings(list)
 	if err != nil {
 		t.Fatal(err)
-	}
-	if len(want) < 2*aheadMin || !list.cfg.ahead {
-		t.Fatalf("%d findings (ahead: %v); want %d or more, to be merged ahead", len(want), list.cfg.ahead, 2*aheadMin)
 	}
 	runs, mem := 0, 0
 	for _, s := range list.sources {
@@ -67,106 +61,52 @@ func TestScanAsAll(t *testing.T) {
 			runs++
 		}
 	}
-	for _, tc := range []struct {
-		name   string
-		seq    iter.Seq[*checker.Finding]
-		places int // at most
-	}{
-		{"on the caller's goroutine", scanHere(list), runs + mem}, // one place a run, and each held in memory
-		// The batches' slots and one a run, and each held in memory.
-		{"ahead", list.scanAhead(), aheadBatch*(aheadBatches+1) + runs + mem},
-		{"Scan", list.Scan(), aheadBatch*(aheadBatches+1) + runs + mem},
-	} {
-		got, messages, places := scanCopy(tc.seq)
-		if err := list.Err(); err != nil {
-			t.Fatal(err)
+	got, messages, places := scanCopy(list.Scan())
+	if err := list.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(want) || len(want) < 1000 {
+		t.Fatalf("Scan gave %d findings, All %d (want over a thousand)", len(got), len(want))
+	}
+	for i := range want {
+		if !reflect.DeepEqual(got[i], want[i]) {
+			t.Fatalf("finding %d:\nScan %+v\n All %+v", i, got[i], want[i])
 		}
-		if len(got) != len(want) {
-			t.Fatalf("%s: %d findings, All %d", tc.name, len(got), len(want))
+		if messages[i] != want[i].Message {
+			t.Fatalf("finding %d's message, kept from Scan, now reads %q; want %q", i, messages[i], want[i].Message)
 		}
-		for i := range want {
-			if !reflect.DeepEqual(got[i], want[i]) {
-				t.Fatalf("%s: finding %d:\nScan %+v\n All %+v", tc.name, i, got[i], want[i])
-			}
-			if messages[i] != want[i].Message {
-				t.Fatalf("%s: finding %d's message, kept from Scan, now reads %q; want %q", tc.name, i, messages[i], want[i].Message)
-			}
-		}
-		if runs < 2 || len(places) > tc.places {
-			t.Errorf("%s: findings yielded in %d places; want %d at most (%d runs, two or more)", tc.name, len(places), tc.places, runs)
-		}
+	}
+	// One place a run, and each finding held in memory.
+	if runs < 2 || len(places) > runs+mem {
+		t.Errorf("findings yielded in %d places; want %d at most (%d runs, two or more)", len(places), runs+mem, runs)
 	}
 	all := testing.AllocsPerRun(3, func() {
 		for range list.All() {
 		}
 	})
 	scan := testing.AllocsPerRun(3, func() {
-		for range scanHere(list) {
+		for range list.Scan() {
 		}
 	})
-	ahead := testing.AllocsPerRun(3, func() {
-		for range list.scanAhead() {
+	// Scan reads each finding of a run into one place (its strings are still made).
+	if all < float64(len(want)) || scan > all-float64(len(want)) {
+		t.Errorf("a walk of %d findings in %d runs allocates %.0f times with All, %.0f with Scan; want Scan to allocate one a finding fewer than All",
+			len(want), runs, all, scan)
+	}
+	// A walk stopped early leaves the list whole for the next.
+	n := 0
+	for range list.Scan() {
+		if n++; n == len(want)/2 {
+			break
 		}
-	})
-	// Scan reads each finding of a run into one place (its strings are still made), and
-	// merging ahead adds the batches, not an allocation a finding.
-	if all < float64(len(want)) || scan > all-float64(len(want)) || ahead > scan+64 {
-		t.Errorf("a walk of %d findings in %d runs allocates %.0f times with All, %.0f with Scan, %.0f ahead; want Scan to allocate one a finding fewer than All, and a few more ahead",
-			len(want), runs, all, scan, ahead)
+	}
+	if again, _, _ := scanCopy(list.Scan()); !reflect.DeepEqual(again, want) {
+		t.Error("a whole walk after one stopped early differs from All")
 	}
 }
 
-// scanHere is Scan on the caller's goroutine.
-func scanHere(l *sortedList[checker.Finding]) iter.Seq[*checker.Finding] {
-	return func(yield func(*checker.Finding) bool) {
-		l.walk(walkReuse, nil, func(f *checker.Finding, _ *aheadSlot[checker.Finding]) bool { return yield(f) })
-	}
-}
-
-// TestScanAheadStopsEarly: a caller that stops merging ahead, at any point of a batch, stops
-// the goroutine merging for it before Scan returns, and the list can be walked again.
-func TestScanAheadStopsEarly(t *testing.T) {
-	rep, list := spilledReport(t, 100)
-	defer rep.Close()
-	want, err := checker.CollectFindings(list)
-	if err != nil {
-		t.Fatal(err)
-	}
-	before := runtime.NumGoroutine()
-	for _, stop := range []int{1, 2, aheadBatch - 1, aheadBatch, aheadBatch + 1, aheadBatch * aheadBatches, len(want) - 1} {
-		n := 0
-		for f := range list.scanAhead() {
-			if f.CaseID != want[n].CaseID || f.Rule != want[n].Rule || f.Subject != want[n].Subject {
-				t.Fatalf("stopping at %d: finding %d is %s %s %s, want %s %s %s", stop, n, f.CaseID, f.Rule, f.Subject, want[n].CaseID, want[n].Rule, want[n].Subject)
-			}
-			n++
-			if n == stop {
-				break
-			}
-		}
-		if n != stop || list.Err() != nil {
-			t.Fatalf("stopped at %d of %d, error %v", n, stop, list.Err())
-		}
-	}
-	// A walk stopped early waits for its merge goroutine's Done, after which the goroutine
-	// still has its own return to make: counted at that moment it is one too many (the race
-	// detector on a busy machine made the moment long enough to fail a CI run). One left
-	// running, blocked, is still there after a second.
-	after := runtime.NumGoroutine()
-	for deadline := time.Now().Add(time.Second); after > before && time.Now().Before(deadline); after = runtime.NumGoroutine() {
-		time.Sleep(time.Millisecond)
-	}
-	if after > before {
-		t.Errorf("%d goroutines before, %d a second after walks stopped early: a merge goroutine was left running", before, after)
-	}
-	got, _, _ := scanCopy(list.scanAhead())
-	if !reflect.DeepEqual(got, want) {
-		t.Error("a whole walk after walks stopped early differs from All")
-	}
-}
-
-// TestScanRunDamaged: a run cut short ends a Scan with the error, as it ends All, merging on
-// the caller's goroutine (a short list) or ahead of it (a long one).
+// TestScanRunDamaged: a run cut short ends a Scan with the error, as it ends All, on a short
+// list and on a long one.
 func TestScanRunDamaged(t *testing.T) {
 	for _, cases := range []int{40, 100} {
 		rep, list := spilledReport(t, cases)
@@ -184,9 +124,9 @@ func TestScanRunDamaged(t *testing.T) {
 	}
 }
 
-// TestDecodedFindingOwnsWhatItPointsTo: a finding read from a run into a slot of its own,
-// as a merge ahead reads it, shares nothing with one read by the same decoder into another
-// slot before it: every field that points somewhere (a field of such a kind added to Finding
+// TestDecodedFindingOwnsWhatItPointsTo: a finding read from a run into a slot of its own
+// shares nothing with one read by the same decoder into another slot before it (a merge
+// holds the head of each run in its run's slot): every field that points somewhere (a field of such a kind added to Finding
 // and not read into the slot's spare fails here), with lists empty and nil kept apart, and
 // reading into a slot again reuses its spare.
 func TestDecodedFindingOwnsWhatItPointsTo(t *testing.T) {
@@ -205,7 +145,7 @@ func TestDecodedFindingOwnsWhatItPointsTo(t *testing.T) {
 	}
 	dec := findingCodec.decoder()
 	r := bufio.NewReader(&buf)
-	slots := make([]aheadSlot[checker.Finding], 3)
+	slots := make([]readSlot[checker.Finding], 3)
 	var read []*checker.Finding
 	for i := range values {
 		s := &slots[i%len(slots)] // the fourth value is read into the first slot again

@@ -7,9 +7,7 @@ import (
 	"io"
 	"iter"
 	"os"
-	"runtime"
 	"slices"
-	"sync"
 
 	"github.com/wtcheck/wtcheck/checker"
 	"github.com/wtcheck/wtcheck/record"
@@ -56,8 +54,6 @@ type spillConfig[T any] struct {
 	codec  runCodec[T]
 	budget int64  // bytes one sorter holds before it writes a run; < 0: never
 	dir    string // where runs are written; "" is os.TempDir
-	// ahead lets Scan merge ahead of its caller on another goroutine (scanAhead).
-	ahead bool
 }
 
 // span is one sorted run: a stretch of a sorter's file.
@@ -414,11 +410,9 @@ type cursor[T any] struct {
 	next   int // values read so far
 	r      *bufio.Reader
 	decode func(*bufio.Reader, *T, *valueSpare) error
-	// slot is where the next value from disk is read, with its spare; nil: into a new value
-	// each time (All). Merging ahead, the slot of a value yielded is handed to the batch it
-	// goes in, and the next value is read into a slot from newSlot.
-	slot    *aheadSlot[T]
-	newSlot func() *aheadSlot[T]
+	// slot is where each value from disk is read, with its spare; nil: into a new value each
+	// time (All).
+	slot *readSlot[T]
 }
 
 // read returns the source's next value, nil at its end or on an error.
@@ -434,9 +428,6 @@ func (c *cursor[T]) read() (*T, error) {
 		return nil, nil
 	}
 	c.next++
-	if c.slot == nil && c.newSlot != nil {
-		c.slot = c.newSlot()
-	}
 	var v *T
 	var spare *valueSpare
 	if c.slot != nil {
@@ -453,48 +444,29 @@ func (c *cursor[T]) read() (*T, error) {
 	return v, nil
 }
 
-// How a walk reads values from disk: each into a new one (All), each of a run into the same
-// place (Scan on the caller's goroutine), or into places handed over as they are yielded
-// (merging ahead).
-type walkMode int
-
-const (
-	walkNew walkMode = iota
-	walkReuse
-	walkHandOver
-)
-
 // All yields the values in order, merging the sources with a heap; it may be walked any number
 // of times. A value from disk is newly allocated, so a caller may keep it. A run that cannot be
 // read back ends the walk early and sets Err.
 func (l *sortedList[T]) All() iter.Seq[*T] {
 	return func(yield func(*T) bool) {
-		l.walk(walkNew, nil, func(v *T, _ *aheadSlot[T]) bool { return yield(v) })
+		l.walk(false, yield)
 	}
 }
 
 // Scan is All for a caller that keeps no value past its turn: a value yielded, and what it
 // points to, is the caller's only until it asks for the next, when a value from disk may be
 // read into the same place. Its strings, never overwritten, may be kept. Walking a run this
-// way allocates no value per finding (checker.FindingScanner). A long list on disk is merged
-// ahead of the caller, on another core (scanAhead).
+// way allocates no value per finding (checker.FindingScanner).
+//
+// The merge runs on the caller's goroutine, each run read into one place that stays in the
+// core's cache. Merging ahead of the caller on another goroutine, in batches, as Scan did
+// from the fourth round to the seventh, was slower on two cores whatever was tried (the runs
+// decoded on goroutines of their own beside it too): a million cases' text report took
+// 0.30 s to walk here against 0.55 s ahead, and under every edition 2.35 s against 4.2 s
+// (docs/performance.md).
 func (l *sortedList[T]) Scan() iter.Seq[*T] {
-	disk := slices.ContainsFunc(l.sources, func(s mergeInput[T]) bool { return s.mem == nil })
-	if !l.cfg.ahead || !disk || l.n < aheadMin || runtime.GOMAXPROCS(0) < 2 {
-		return func(yield func(*T) bool) {
-			l.walk(walkReuse, nil, func(v *T, _ *aheadSlot[T]) bool { return yield(v) })
-		}
-	}
-	return l.scanAhead()
+	return func(yield func(*T) bool) { l.walk(true, yield) }
 }
-
-// Merging ahead: the values go to the caller in batches of aheadBatch, of which there are
-// aheadBatches, reused; a list of fewer than aheadMin values is not worth a goroutine.
-const (
-	aheadBatch   = 256
-	aheadBatches = 3
-	aheadMin     = 4 * aheadBatch
-)
 
 // valueSpare is where a value read from a run keeps what it points to (its numbers and
 // lists), reused value after value (runCodec).
@@ -504,107 +476,15 @@ type valueSpare struct {
 	strs  []string
 }
 
-// aheadSlot is a place a value is read into, with its spare.
-type aheadSlot[T any] struct {
+// readSlot is a place a value is read into, with its spare.
+type readSlot[T any] struct {
 	v     T
 	spare valueSpare
 }
 
-// aheadValue is a value of a batch merged ahead, and the slot it was read into (nil for a
-// value held in memory, which is yielded where it is).
-type aheadValue[T any] struct {
-	v    *T
-	slot *aheadSlot[T]
-}
-
-// scanAhead is Scan with the merge, and the reading back of the runs, on a goroutine of its
-// own, a batch of values ahead of the caller: the report is written after the check, when the
-// workers are done and a core is free, and reading the runs back was about half of writing
-// it. A value is read into a slot that goes with it into its batch, and comes back to the
-// merge when the caller is done with the batch: values are not copied from where they are
-// read (copying each finding, 272 bytes with the collector's write barriers, into its batch
-// was a quarter of the merge). What it holds beside the walk is the batches' slots and one
-// for each run, a few hundred values (about 200 KiB): not a read-ahead of each run, whose
-// buffers grew with the number of runs (docs/performance.md).
-func (l *sortedList[T]) scanAhead() iter.Seq[*T] {
-	return func(yield func(*T) bool) {
-		if l.err != nil {
-			return
-		}
-		full := make(chan []aheadValue[T], aheadBatches)
-		free := make(chan []aheadValue[T], aheadBatches)
-		for range aheadBatches {
-			free <- make([]aheadValue[T], 0, aheadBatch)
-		}
-		done := make(chan struct{})
-		var wg sync.WaitGroup
-		wg.Go(func() {
-			defer close(full)
-			var slots []*aheadSlot[T] // slots back from the caller, to read into again
-			newSlot := func() *aheadSlot[T] {
-				if len(slots) == 0 {
-					// A batch's worth at once: the walk needs the batches' and one a run.
-					block := make([]aheadSlot[T], aheadBatch)
-					for i := range block {
-						slots = append(slots, &block[i])
-					}
-				}
-				s := slots[len(slots)-1]
-				slots = slots[:len(slots)-1]
-				return s
-			}
-			b := <-free
-			l.walk(walkHandOver, newSlot, func(v *T, slot *aheadSlot[T]) bool {
-				b = append(b, aheadValue[T]{v, slot})
-				if len(b) < cap(b) {
-					return true
-				}
-				select {
-				case full <- b:
-				case <-done:
-					return false
-				}
-				select {
-				case b = <-free:
-				case <-done:
-					return false
-				}
-				for _, a := range b {
-					if a.slot != nil {
-						slots = append(slots, a.slot)
-					}
-				}
-				clear(b) // what the caller was given is not kept alive from here
-				b = b[:0]
-				return true
-			})
-			if len(b) > 0 {
-				select {
-				case full <- b:
-				case <-done:
-				}
-			}
-		})
-		// The merge's error (l.err) is set before the goroutine ends, and so before Scan
-		// returns: the caller reads it with Err once the walk is over.
-		defer func() {
-			close(done)
-			wg.Wait()
-		}()
-		for b := range full {
-			for i := range b {
-				if !yield(b[i].v) {
-					return
-				}
-			}
-			free <- b // never waits: there are only aheadBatches batches
-		}
-	}
-}
-
-// walk merges the sources in order, giving yield each value and, handing over, the slot it
-// was read into, which is then the caller's.
-func (l *sortedList[T]) walk(mode walkMode, newSlot func() *aheadSlot[T], yield func(v *T, slot *aheadSlot[T]) bool) {
+// walk merges the sources in order, giving yield each value: read from disk into a new one,
+// or, reusing, each value of a run into the same place.
+func (l *sortedList[T]) walk(reuse bool, yield func(v *T) bool) {
 	if l.err != nil {
 		return
 	}
@@ -627,11 +507,8 @@ func (l *sortedList[T]) walk(mode walkMode, newSlot func() *aheadSlot[T], yield 
 		if c.src.mem == nil {
 			c.r = bufio.NewReaderSize(io.NewSectionReader(c.src.file.f, c.src.run.off, c.src.run.size), bufSize)
 			c.decode = l.cfg.codec.decoder()
-			switch mode {
-			case walkReuse:
-				c.slot = new(aheadSlot[T])
-			case walkHandOver:
-				c.newSlot = newSlot
+			if reuse {
+				c.slot = new(readSlot[T])
 			}
 		}
 		v, err := c.read()
@@ -649,11 +526,7 @@ func (l *sortedList[T]) walk(mode walkMode, newSlot func() *aheadSlot[T], yield 
 		// into the same place.
 		i := h.idx[0]
 		c := &cursors[i]
-		slot := c.slot
-		if mode == walkHandOver {
-			c.slot = nil // the caller's now: the next value is read into another
-		}
-		if !yield(heads[i], slot) {
+		if !yield(heads[i]) {
 			return
 		}
 		next, err := c.read()
