@@ -17,7 +17,6 @@ import (
 	"cel.dev/cel-go/common/types/ref"
 	"cel.dev/cel-go/interpreter"
 	exprpb "google.golang.org/genproto/googleapis/api/expr/v1alpha1"
-	"google.golang.org/protobuf/proto"
 )
 
 // A rule's work on a record is bounded by its cost budget: ruleCostBase units plus
@@ -60,13 +59,15 @@ type program struct {
 // generated cases and the sample (no program of theirs was run in a check of 100,000 cases),
 // so their programs are only a fallback; planned at compile time and kept, they were 18,000
 // of the 37,000 objects the compiled packs kept, which the collector marks on every cycle.
-// Until it is needed, the checked expression is kept as bytes, which hold no pointer.
+// Until it is needed, what is kept is the source and how to make the environment it was
+// checked in again: it is checked and planned afresh, once, on first use.
 type planned struct {
-	prg     cel.Program
-	env     *cel.Env
-	checked []byte
-	once    sync.Once
-	err     error
+	prg    cel.Program
+	source string
+	env    envRecipe
+	base   *cel.Env // where the program is planned (see compile)
+	once   sync.Once
+	err    error
 }
 
 // Eval plans the program if it has not been planned yet, then evaluates it.
@@ -78,22 +79,27 @@ func (p *planned) Eval(input any) (ref.Val, *cel.EvalDetails, error) {
 	return p.prg.Eval(input)
 }
 
-// plan makes the program from the checked expression, as compile did when it checked that the
-// expression plans (which it could not fail to do a second time but for a bug: then every
-// evaluation that needs the program gives the error).
+// plan checks and plans the expression as compile did, which found nothing wrong with it:
+// only a bug could make it fail now, and then every evaluation that needs the program gives
+// the error.
 func (p *planned) plan() {
 	if p.prg != nil {
 		return
 	}
-	var ce exprpb.CheckedExpr
-	if err := proto.Unmarshal(p.checked, &ce); err != nil {
+	env, err := p.env()
+	if err != nil {
 		p.err = fmt.Errorf("internal error: plan the expression: %w", err)
 		return
 	}
-	if p.prg, p.err = p.env.Program(cel.CheckedExprToAst(&ce)); p.err != nil {
+	ast, iss := env.Compile(p.source)
+	if iss.Err() != nil {
+		p.err = fmt.Errorf("internal error: plan the expression: %w", iss.Err())
+		return
+	}
+	if p.prg, p.err = p.base.Program(ast); p.err != nil {
 		p.err = fmt.Errorf("internal error: plan the expression: %w", p.err)
 	}
-	p.checked = nil
+	p.env, p.base = nil, nil
 }
 
 // CompiledPack is a pack whose expressions are compiled and type-checked, ready to evaluate.
@@ -266,8 +272,8 @@ func CompileValues(p *Pack, cal *Calendar, overrides map[string]any, parses *Par
 		return nil, fmt.Errorf("build the rule environment for %s: %w", p.ID, err)
 	}
 	cp := &CompiledPack{Pack: p, params: &celObject{t: ptype, v: pv}, values: values, tracker: tracker, cal: cal}
-	facts := &packFacts{costs: tracker, counts: dateCounts(cal), params: cp.params, base: base, parses: parses}
-	envs := &envCache{made: map[envKey]*cel.Env{}}
+	envs := newEnvCache(base)
+	facts := &packFacts{costs: tracker, counts: dateCounts(cal), params: cp.params, base: base, parses: parses, envs: envs}
 	for _, r := range p.Rules {
 		for _, sc := range r.Scopes {
 			cr, rerrs := compileRule(base, envs, facts, r, sc, r.lines)
@@ -285,9 +291,20 @@ func CompileValues(p *Pack, cal *Calendar, overrides map[string]any, parses *Par
 // from it one for an interval's item of each type, for a deadline's due date and for a
 // message. Each is made on first use, not for every rule: extending an environment was a
 // third of compiling a pack, and compiling is most of a run's start-up. A pack is compiled on
-// one goroutine, so the cache needs no lock.
+// one goroutine, so the cache needs no lock. It is dropped when the pack is compiled; each
+// environment's recipe, which makes it again, is kept by the programs planned when needed.
 type envCache struct {
-	made map[envKey]*cel.Env
+	made    map[envKey]*cel.Env
+	recipes map[*cel.Env]envRecipe
+}
+
+// envRecipe makes an environment again: the pack's base one, extended as compiling extended
+// it. It holds the options, not the environment, whose copies of CEL's declarations were
+// 4,900 objects more kept by the packs.
+type envRecipe func() (*cel.Env, error)
+
+func newEnvCache(base *cel.Env) *envCache {
+	return &envCache{made: map[envKey]*cel.Env{}, recipes: map[*cel.Env]envRecipe{base: func() (*cel.Env, error) { return base, nil }}}
 }
 
 // envKey names an environment by the one it extends and what it adds.
@@ -307,6 +324,15 @@ func (c *envCache) extend(parent *cel.Env, adds string, opts func() []cel.EnvOpt
 		return nil, err
 	}
 	c.made[k] = env
+	if again := c.recipes[parent]; again != nil {
+		c.recipes[env] = func() (*cel.Env, error) {
+			p, err := again()
+			if err != nil {
+				return nil, err
+			}
+			return p.Extend(opts()...)
+		}
+	}
 	return env, nil
 }
 
@@ -326,6 +352,7 @@ type ruleCompiler struct {
 // checkedExpr is an expression's checked syntax tree, or its issues.
 type checkedExpr struct {
 	source string
+	env    *cel.Env // the environment it was checked in
 	ast    *cel.Ast
 	iss    *cel.Issues
 }
@@ -344,7 +371,7 @@ func (rc *ruleCompiler) check(env *cel.Env, e Expr) (*cel.Ast, *cel.Issues) {
 	if rc.checked == nil {
 		rc.checked = map[Position]checkedExpr{}
 	}
-	rc.checked[e.Pos] = checkedExpr{ast: ast, iss: iss, source: e.Source}
+	rc.checked[e.Pos] = checkedExpr{ast: ast, iss: iss, source: e.Source, env: env}
 	return ast, iss
 }
 
@@ -398,6 +425,8 @@ type packFacts struct {
 	base *cel.Env
 	// parses are the sources parsed for the packs compiled with this one.
 	parses *Parses
+	// envs are the pack's environments, and how to make each again.
+	envs *envCache
 }
 
 func compileRule(base *cel.Env, envs *envCache, facts *packFacts, r *Rule, scope Scope, lines []string) (*compiledRule, []error) {
@@ -623,22 +652,11 @@ func (rc *ruleCompiler) compile(env *cel.Env, key string, e Expr, want *cel.Type
 		p.date = datePathOf(env, ast, rc.facts, p.counted)
 	}
 	p.prg = prg
-	if p.fast != nil || p.date != nil {
-		// Planned above only to find what planning finds wrong; kept as bytes until needed.
-		if p.checked, err = checkedBytes(ast); err == nil {
-			p.prg, p.env = nil, rc.facts.base
-		}
+	if again := rc.facts.envs.recipes[rc.checked[e.Pos].env]; again != nil && (p.fast != nil || p.date != nil) {
+		// Planned above only to find what planning finds wrong; planned again when needed.
+		p.prg, p.source, p.env, p.base = nil, e.Source, again, rc.facts.base
 	}
 	return p
-}
-
-// checkedBytes is a checked expression serialized, to plan it again from.
-func checkedBytes(ast *cel.Ast) ([]byte, error) {
-	ce, err := cel.AstToCheckedExpr(ast)
-	if err != nil {
-		return nil, err
-	}
-	return proto.MarshalOptions{Deterministic: true}.Marshal(ce)
 }
 
 // noSizes tells CEL's cost estimate nothing about the sizes of a record's lists: they are

@@ -8,9 +8,9 @@ import (
 	"github.com/wtcheck/wtcheck/record"
 )
 
-// TestProgramsPlannedWhenNeeded: an expression with a fast or date path keeps its checked
-// expression as bytes, not a planned program, until CEL is first needed for it; one without
-// keeps the program planned at compile time. Workers that need the same programs at once each
+// TestProgramsPlannedWhenNeeded: an expression with a fast or date path keeps its source and
+// how to make its environment again, not a planned program, until CEL is first needed for it;
+// one without keeps the program planned at compile time. Workers that need the same programs at once each
 // get them planned once (the race detector watches), with the findings CEL gives when planned
 // at the start.
 func TestProgramsPlannedWhenNeeded(t *testing.T) {
@@ -21,7 +21,7 @@ func TestProgramsPlannedWhenNeeded(t *testing.T) {
 			for _, p := range cr.programs() {
 				switch {
 				case p.fast != nil || p.date != nil:
-					if p.prg != nil || len(p.checked) == 0 {
+					if p.prg != nil || p.source == "" || p.env == nil {
 						t.Fatalf("%s %s: an expression with a fast path was planned when compiled", cp.Pack.ID, cr.rule.ID)
 					}
 					deferred++
@@ -47,8 +47,8 @@ func TestProgramsPlannedWhenNeeded(t *testing.T) {
     scope: case
     assert: "{'id': case.case_id}['id'] != ''"
 `)
-	if p := cp.rules[0].assert; p.fast != nil || p.prg == nil || p.checked != nil {
-		t.Fatalf("an expression with no fast path: fast path %v, planned %v, bytes %d", p.fast != nil, p.prg != nil, len(p.checked))
+	if p := cp.rules[0].assert; p.fast != nil || p.prg == nil || p.env != nil {
+		t.Fatalf("an expression with no fast path: fast path %v, planned %v, to plan again %v", p.fast != nil, p.prg != nil, p.env != nil)
 	}
 
 	cases := generatedAndSample(t, 60, 3)
@@ -77,13 +77,20 @@ func TestProgramsPlannedWhenNeeded(t *testing.T) {
 			t.Fatalf("worker %d: findings differ from one goroutine's", w)
 		}
 	}
+	plannedLate := 0
 	for _, cp := range e.Packs {
 		for _, cr := range cp.rules {
 			for _, p := range cr.programs() {
-				if p.checked != nil && p.prg != nil {
-					t.Fatalf("%s %s: a planned program still keeps its checked expression", cp.Pack.ID, cr.rule.ID)
+				if p.prg != nil && p.env != nil {
+					t.Fatalf("%s %s: a planned program still keeps how to plan it", cp.Pack.ID, cr.rule.ID)
+				}
+				if p.prg != nil {
+					plannedLate++
 				}
 			}
 		}
+	}
+	if plannedLate < 100 {
+		t.Errorf("%d programs planned when the cases needed them, want over a hundred", plannedLate)
 	}
 }
