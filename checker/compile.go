@@ -272,11 +272,10 @@ func CompileValues(p *Pack, cal *Calendar, overrides map[string]any, parses *Par
 		return nil, fmt.Errorf("build the rule environment for %s: %w", p.ID, err)
 	}
 	cp := &CompiledPack{Pack: p, params: &celObject{t: ptype, v: pv}, values: values, tracker: tracker, cal: cal}
-	envs := newEnvCache(base)
-	facts := &packFacts{costs: tracker, counts: dateCounts(cal), params: cp.params, base: base, parses: parses, envs: envs}
+	facts := &packFacts{costs: tracker, counts: dateCounts(cal), params: cp.params, base: base, parses: parses, envs: newEnvCache(base)}
 	for _, r := range p.Rules {
 		for _, sc := range r.Scopes {
-			cr, rerrs := compileRule(base, envs, facts, r, sc, r.lines)
+			cr, rerrs := compileRule(facts, r, sc, r.lines)
 			errs = append(errs, rerrs...)
 			cp.rules = append(cp.rules, cr)
 		}
@@ -406,8 +405,8 @@ func (ps *Parses) parse(env *cel.Env, src string) (*cel.Ast, *cel.Issues) {
 	return ast, iss
 }
 
-// packFacts is what every rule of a pack is compiled with, beside its environment, for the
-// fast and date paths of its expressions.
+// packFacts is what every rule of a pack is compiled with: its environments, and what the
+// fast and date paths of its expressions read.
 type packFacts struct {
 	// costs prices the calls of a counted expression's fast path (see fastPathOf).
 	costs *cost.Tracker
@@ -429,7 +428,8 @@ type packFacts struct {
 	envs *envCache
 }
 
-func compileRule(base *cel.Env, envs *envCache, facts *packFacts, r *Rule, scope Scope, lines []string) (*compiledRule, []error) {
+func compileRule(facts *packFacts, r *Rule, scope Scope, lines []string) (*compiledRule, []error) {
+	envs := facts.envs
 	rc := &ruleCompiler{rule: r, lines: lines, facts: facts}
 	if len(r.Scopes) > 1 {
 		rc.scope = scope
@@ -440,7 +440,7 @@ func compileRule(base *cel.Env, envs *envCache, facts *packFacts, r *Rule, scope
 		return cr, nil // reported when the pack was parsed
 	}
 	cr.variable = variable
-	env, err := envs.extend(base, "scope "+string(scope), func() []cel.EnvOption {
+	env, err := envs.extend(facts.base, "scope "+string(scope), func() []cel.EnvOption {
 		opts := []cel.EnvOption{cel.Variable("object", cel.ObjectType(scopeObjectType[scope]))}
 		switch {
 		case scope.Kind() != KindCase:

@@ -383,7 +383,7 @@ func (ev *evaluator) counted(s Status) bool {
 	if ev.listed.Has(s) {
 		return false
 	}
-	ev.tally.add(s)
+	ev.tally.Add(s)
 	return true
 }
 

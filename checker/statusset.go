@@ -37,13 +37,18 @@ func (set StatusSet) Has(s Status) bool {
 	return i >= 0 && set&(1<<i) != 0
 }
 
-// StatusCounts counts the findings a check did not build, by status.
+// StatusCounts counts findings by status, in the order of Statuses: the engine counts there
+// the findings it did not build.
 type StatusCounts [len(statusIndex)]int
 
-func (t *StatusCounts) add(s Status) {
+// Add counts one finding of status s, and reports whether s is one of Statuses (another is
+// not counted).
+func (t *StatusCounts) Add(s Status) bool {
 	if i := indexOf(s); i >= 0 {
 		t[i]++
+		return true
 	}
+	return false
 }
 
 // Of is the count of one status.

@@ -627,8 +627,8 @@ func checkOne(engine *checker.Engine, opts Options, show checker.StatusSet, j jo
 		tally := &out.tally
 		*tally = checker.StatusCounts{}
 		findings, evalErrs, uncovered = engine.CheckListedAppend(out.scratchFor(opts), rec.Case, opts.AsOf, listed, tally)
-		for i := range out.counts.n {
-			out.counts.n[i] += tally.Of(checker.Statuses[i])
+		for i, n := range tally {
+			out.counts.n[i] += n
 		}
 	}
 	for i := range uncovered {
@@ -740,20 +740,16 @@ func sortFindings(fs []checker.Finding) {
 	}
 }
 
-// statusCounts counts findings by status, in the order of checker.Statuses: a map of them,
-// assigned for every finding and walked for every case, was a tenth of what a check spends
-// beside the engine on a worker.
+// statusCounts counts findings by status: a map of them, assigned for every finding and
+// walked for every case, was a tenth of what a check spends beside the engine on a worker.
 type statusCounts struct {
-	n     [len(checker.StatusCounts{})]int // by index in checker.Statuses
-	other map[checker.Status]int           // a status not in checker.Statuses, were the engine to give one
+	n     checker.StatusCounts   // by index in checker.Statuses
+	other map[checker.Status]int // a status not in checker.Statuses, were the engine to give one
 }
 
 func (c *statusCounts) add(s checker.Status) {
-	for i := range c.n {
-		if checker.Statuses[i] == s {
-			c.n[i]++
-			return
-		}
+	if c.n.Add(s) {
+		return
 	}
 	if c.other == nil {
 		c.other = map[checker.Status]int{}

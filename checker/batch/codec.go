@@ -133,15 +133,11 @@ var findingCodec = runCodec[checker.Finding]{
 				if n-1 > runcodec.MaxDictionary {
 					rr.Fail(fmt.Errorf("%w: %d projected holidays", runcodec.ErrDamaged, n-1))
 				} else {
-					var holidays []record.Date
-					if spare != nil && spare.dates != nil && uint64(cap(spare.dates)) >= n-1 {
-						holidays = spare.dates[:n-1]
-					} else {
-						holidays = make([]record.Date, n-1)
-						if spare != nil {
-							spare.dates = holidays
-						}
+					var keep *[]record.Date
+					if spare != nil {
+						keep = &spare.dates
 					}
+					holidays := listIn(keep, n-1)
 					for i := range holidays {
 						holidays[i] = rr.Date()
 					}
@@ -152,15 +148,11 @@ var findingCodec = runCodec[checker.Finding]{
 				if n-1 > runcodec.MaxDictionary {
 					rr.Fail(fmt.Errorf("%w: %d proxies", runcodec.ErrDamaged, n-1))
 				} else {
-					var proxies []string
-					if spare != nil && spare.strs != nil && uint64(cap(spare.strs)) >= n-1 {
-						proxies = spare.strs[:n-1]
-					} else {
-						proxies = make([]string, n-1)
-						if spare != nil {
-							spare.strs = proxies
-						}
+					var keep *[]string
+					if spare != nil {
+						keep = &spare.strs
 					}
+					proxies := listIn(keep, n-1)
 					for i := range proxies {
 						proxies[i] = rr.Known()
 					}
@@ -175,6 +167,20 @@ var findingCodec = runCodec[checker.Finding]{
 			return rr.Err()
 		}
 	},
+}
+
+// listIn gives a list of n values to read into: *keep's array when it has room, else a new
+// one, which *keep then holds for the next value; with keep nil, a new one, the value's own.
+// Never nil, so that an empty list reads back apart from none.
+func listIn[E any](keep *[]E, n uint64) []E {
+	if keep != nil && *keep != nil && uint64(cap(*keep)) >= n {
+		return (*keep)[:n]
+	}
+	l := make([]E, n)
+	if keep != nil {
+		*keep = l
+	}
+	return l
 }
 
 // findingSize is roughly what a listed finding holds in memory: the struct and the strings

@@ -28,27 +28,35 @@ func TestSortedInputKeepsItsOrder(t *testing.T) {
 				s.add(&f)
 				added = append(added, f)
 			}
-			list, err := mergeSorters(cfg, []*sorter[checker.Finding]{s})
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got []string
-			for f := range list.All() {
-				got = append(got, f.CaseID+" "+f.Message)
-			}
-			if err := list.Close(); err != nil {
-				t.Fatal(err)
-			}
-			slices.SortStableFunc(added, checker.CompareFindings)
-			var want []string
-			for _, f := range added {
-				want = append(want, f.CaseID+" "+f.Message)
-			}
+			got, want := mergedAndStableSorted(t, cfg, s, added, func(f *checker.Finding) string { return f.CaseID + " " + f.Message })
 			if !slices.Equal(got, want) {
 				t.Errorf("budget %d, displaced %v:\n got %q\nwant %q", budget, displaced, got, want)
 			}
 		}
 	}
+}
+
+// mergedAndStableSorted merges what the sorter s holds and gives the findings it yields, and
+// those a stable sort of added gives, each as key shows it.
+func mergedAndStableSorted(t *testing.T, cfg *spillConfig[checker.Finding], s *sorter[checker.Finding], added []checker.Finding,
+	key func(*checker.Finding) string) (got, want []string) {
+	t.Helper()
+	list, err := mergeSorters(cfg, []*sorter[checker.Finding]{s})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for f := range list.All() {
+		got = append(got, key(f))
+	}
+	if err := list.Close(); err != nil {
+		t.Fatal(err)
+	}
+	sorted := slices.Clone(added)
+	slices.SortStableFunc(sorted, checker.CompareFindings)
+	for i := range sorted {
+		want = append(want, key(&sorted[i]))
+	}
+	return got, want
 }
 
 // TestVouchedOrderIsComparedAtRecords: a caller that vouches for the order of each record's
@@ -70,22 +78,7 @@ func TestVouchedOrderIsComparedAtRecords(t *testing.T) {
 					added = append(added, f)
 				}
 			}
-			list, err := mergeSorters(cfg, []*sorter[checker.Finding]{s})
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got []string
-			for f := range list.All() {
-				got = append(got, f.Message)
-			}
-			if err := list.Close(); err != nil {
-				t.Fatal(err)
-			}
-			slices.SortStableFunc(added, checker.CompareFindings)
-			var want []string
-			for _, f := range added {
-				want = append(want, f.Message)
-			}
+			got, want := mergedAndStableSorted(t, cfg, s, added, func(f *checker.Finding) string { return f.Message })
 			if !slices.Equal(got, want) {
 				t.Errorf("budget %d, records added %v:\n got %q\nwant %q", budget, records, got, want)
 			}
