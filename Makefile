@@ -3,7 +3,7 @@ GO       ?= go
 BIN      := bin/wtcheck
 SAMPLE   := fixtures/sample
 
-.PHONY: all build run test vet staticcheck unit selftest browser-test screenshot docs fmt-check bench fuzz clean release release-binary release-check image postgres pg-test bench-memory web web-test web-screenshot
+.PHONY: all build run test generate vet staticcheck unit selftest browser-test screenshot docs fmt-check bench fuzz clean release release-binary release-check image postgres pg-test bench-memory web web-test web-screenshot
 
 all: build
 
@@ -120,6 +120,11 @@ screenshot: browser-test
 docs: build
 	$(BIN) rules list --format markdown > docs/rules.md
 	$(GO) test -count=1 -run TestManPagesAreUpToDate ./cmd/wtcheck -update
+
+# The rules' status functions (checker/statusfuncs_gen.go) are Go generated from the shipped
+# packs; a test fails when they are out of date. Run after changing a pack's case rules.
+generate:
+	$(GO) test -count=1 -run TestStatusFuncsUpToDate ./checker -update
 
 # Benchmarks: see docs/performance.md for how the numbers quoted there were measured. The
 # whole-process figures (cases/s, MB/s, peak memory, share of validate's throughput) come from

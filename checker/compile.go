@@ -52,7 +52,13 @@ type program struct {
 	fast fastPath
 	// date, when set, evaluates a date expression to a Date without CEL (see datepath.go).
 	date datePath
+	// checked is the checked expression, kept only while keepChecked is set: for the test
+	// that generates the status functions from it (statusgen.go).
+	checked *cel.Ast
 }
+
+// keepChecked makes compile keep each program's checked expression (program.checked).
+var keepChecked = false
 
 // planned is an expression's CEL program, planned once it is first needed when the expression
 // has a fast or date path. Those paths decide every expression of the shipped packs on the
@@ -111,6 +117,8 @@ type CompiledPack struct {
 	params *celObject
 	values map[string]any // the parameter values in force, by name
 	cal    *Calendar      // the calendar its calendar functions were compiled against
+	// counts are the calendar's date-and-count functions, for the status functions.
+	counts *[4]dateCount
 	// tracker is a cost tracker configured with the environment's cost models, cloned for
 	// each rule on each record.
 	tracker *cost.Tracker
@@ -125,8 +133,12 @@ type compiledRule struct {
 	when, each, subject, assert, pendingFor *program
 	itemWhen                                *program
 	start, due, done, lapse, message        *program
-	citation                                string // the rule's citation, rendered once rather than per finding
-	variable                                string // the CEL variable of its scope's object (scopeVariable)
+	// status, when set, is the rule's generated status function, and statusInts the values
+	// of the parameters it reads (statusgen.go).
+	status     statusFunc
+	statusInts []int64
+	citation   string // the rule's citation, rendered once rather than per finding
+	variable   string // the CEL variable of its scope's object (scopeVariable)
 	// whenReads and reads are the record fields its expressions read, as provenance.lacks
 	// names them ("decision", "s47_enquiries.seen"): a record whose source cannot record one
 	// gives insufficient_data, never a verdict built on a value that cannot be there.
@@ -271,12 +283,15 @@ func CompileValues(p *Pack, cal *Calendar, overrides map[string]any, parses *Par
 	if err != nil {
 		return nil, fmt.Errorf("build the rule environment for %s: %w", p.ID, err)
 	}
-	cp := &CompiledPack{Pack: p, params: &celObject{t: ptype, v: pv}, values: values, tracker: tracker, cal: cal}
+	cp := &CompiledPack{Pack: p, params: &celObject{t: ptype, v: pv}, values: values, tracker: tracker, cal: cal, counts: statusCounts(cal)}
 	facts := &packFacts{costs: tracker, counts: dateCounts(cal), params: cp.params, base: base, parses: parses, envs: newEnvCache(base)}
 	for _, r := range p.Rules {
 		for _, sc := range r.Scopes {
 			cr, rerrs := compileRule(facts, r, sc, r.lines)
 			errs = append(errs, rerrs...)
+			if len(rerrs) == 0 {
+				cp.bindStatusFunc(cr)
+			}
 			cp.rules = append(cp.rules, cr)
 		}
 	}
@@ -652,6 +667,9 @@ func (rc *ruleCompiler) compile(env *cel.Env, key string, e Expr, want *cel.Type
 		p.date = datePathOf(env, ast, rc.facts, p.counted)
 	}
 	p.prg = prg
+	if keepChecked {
+		p.checked = ast
+	}
 	if again := rc.facts.envs.recipes[rc.checked[e.Pos].env]; again != nil && (p.fast != nil || p.date != nil) {
 		// Planned above only to find what planning finds wrong; planned again when needed.
 		p.prg, p.source, p.env, p.base = nil, e.Source, again, rc.facts.base

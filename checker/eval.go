@@ -127,6 +127,7 @@ func (e *Engine) CheckListedAppend(dst []Finding, c *record.Case, asOf record.Da
 	ev.caseVal, ev.childVal, ev.asOfVal = ev.objectVal(ev.c), ev.objectVal(&ev.c.Child), dateVal(day)
 	ev.objects = ev.c.Objects()
 	ev.budget = ruleCostBase + ruleCostPerObject*uint64(ev.objects)
+	ev.statusOK = useStatusFuncs && useFastPaths && e.spent == nil && ev.objects <= maxStatusObjects
 	var uncovered []NotCovered
 	if e.InForce {
 		ev.inForce = true
@@ -268,6 +269,13 @@ type evaluator struct {
 	// item's activation (onItem) only for a finding that is built, or an error that names it
 	// (see itemSubject).
 	subjectOf *program
+	// statusOK says whether the rules' status functions may stand in for their full
+	// evaluation on this record (see statusgen.go), and run is what they read and count in.
+	statusOK bool
+	run      statusRun
+	// fromStatus, while a target is evaluated in full, is its status function's count of
+	// the intervals it could count (statusRun.counted), which intervals then passes over.
+	fromStatus *statusRun
 	*activations
 	spare evaluatorMaps
 }
@@ -588,12 +596,33 @@ func (ev *evaluator) rule(cp *CompiledPack, cr *compiledRule, named bool) {
 	act := &ev.onTarget
 	act.caseV, act.child, act.asOf, act.index = ev.caseVal, ev.childVal, ev.asOfVal, ev.index
 	act.params, act.objectName = cp.params, cr.variable
-	for _, t := range targets {
+	// A status function stands in for the evaluation of each target whose findings are only
+	// counted, unless the record's source cannot record what the rule reads.
+	var run *statusRun
+	if cr.status != nil && ev.statusOK && len(whenLacks) == 0 && len(lacks) == 0 {
+		run = &ev.run
+		run.ev, run.c, run.asOf, run.counts, run.ints, run.listed = ev, ev.c, ev.asOf, cp.counts, cr.statusInts, ev.listed
+	}
+	for i := range targets {
+		t := &targets[i]
 		if ev.overBudget {
 			return // reported once, on the subject where it happened
 		}
 		if ev.inForce && (t.referral == nil || t.pack != cp) {
 			continue // in force mode: only the referral's own edition
+		}
+		if run != nil {
+			run.found, run.partial = StatusCounts{}, false
+			if ev.statusOf(cr, run, t) {
+				if !run.partial {
+					for s, n := range run.found {
+						ev.tally[s] += n
+					}
+					continue
+				}
+				// Some intervals are listed: those are judged in full, the others were counted.
+				ev.fromStatus = run
+			}
 		}
 		act.object, act.referral, act.start, act.startDay = t.objectVal, t.referralVal, nil, record.Date{}
 		// The finding is built on the stack and handed down by address: it is copied once,
@@ -616,7 +645,20 @@ func (ev *evaluator) rule(cp *CompiledPack, cr *compiledRule, named bool) {
 		}
 		f.Proxies = proxies
 		ev.target(cr, act, &f, whenLacks, lacks)
+		ev.fromStatus = nil
 	}
+}
+
+// statusOf runs a rule's status function on a target. A panic in it, which only a bug could
+// cause, leaves the target to the full evaluation, which reports what it finds as an error
+// of the rule: a status function must never take the batch down either.
+func (ev *evaluator) statusOf(cr *compiledRule, run *statusRun, t *target) (ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	return cr.status(run, t)
 }
 
 // proxiesRead lists the proxies (provenance.proxies, "path: what stands in") whose path a
@@ -746,7 +788,18 @@ func (ev *evaluator) evaluateTarget(cr *compiledRule, act *vars, f *Finding, whe
 // intervals judges each item of a rule's intervals in the item's activation, each finding
 // a copy of the target's.
 func (ev *evaluator) intervals(cr *compiledRule, item *vars, f *Finding, items traits.Lister, n types.Int, lacks []string) {
+	var counted []bool
+	if x := ev.fromStatus; x != nil && len(x.counted) == int(n) {
+		counted = x.counted
+		for s, k := range x.found {
+			ev.tally[s] += k
+		}
+	}
+	ev.fromStatus = nil
 	for i := types.Int(0); i < n && !ev.overBudget; i++ {
+		if counted != nil && counted[i] {
+			continue // counted by the rule's status function
+		}
 		item.item, item.start, item.startDay = items.Get(i), nil, record.Date{}
 		item.itemDay, item.itemIsDay = dateOfVal(item.item)
 		g := *f

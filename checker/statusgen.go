@@ -1,0 +1,249 @@
+package checker
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+
+	"github.com/wtcheck/wtcheck/record"
+)
+
+// A shipped rule also has a status function: Go code generated from the rule's checked
+// expressions (statusfuncs_gen.go, written by `make generate`), which reads the record's
+// fields by type and gives only the status of each of the rule's subjects. Most findings are
+// only counted (met, not applicable): for them the status is all a check needs, and through
+// the expressions' fast paths, each a tree of closures over CEL values, with a finding begun
+// for every subject, it was most of what a check cost.
+//
+// A status function answers only where it is sure to answer as CEL would, and says so by
+// returning true. Wherever CEL would give an error, or the record holds what the function
+// was not written for (a null where a date is compared, a date outside the calendar), it
+// returns false and the subject is evaluated in full, as a rule without a status function
+// is. So it is also when a status is one the check lists: the finding is built the full
+// way, message and all. TestStatusFuncsAgreeWithTheRules holds the two ways to the same
+// findings and counts.
+//
+// A function belongs to the text of a rule, not to its id: it is found by the SHA-256 of the
+// rule's scope and expressions (statusKey), so a local pack's rule of the same text uses it,
+// and a rule changed in any way finds none and is evaluated as before.
+
+// statusFunc gives, through x.take, the status of each finding a rule has for one target
+// (one, or one an interval), and returns false where the target must be evaluated in full.
+type statusFunc func(x *statusRun, t *target) bool
+
+// generatedRule is one generated status function and the pack parameters it reads, in the
+// order it reads them from statusRun.ints.
+type generatedRule struct {
+	fn     statusFunc
+	params []string
+}
+
+// generatedStatus holds the generated status functions by statusKey (statusfuncs_gen.go).
+var generatedStatus map[string]generatedRule
+
+// useStatusFuncs switches the status functions off, for the tests that compare them with
+// the full evaluation.
+var useStatusFuncs = true
+
+// maxStatusObjects is the size of record, in objects, up to which status functions are
+// used. A rule's budget (ruleCostBase and ruleCostPerObject) bounds what its counted
+// expressions spend, and a status function spends nothing: it may stand in for the full
+// evaluation only where the budget cannot be reached. TestStatusFuncsStayUnderTheBudget
+// holds every shipped rule under ruleCostBase on long records of this many objects.
+const maxStatusObjects = 1000
+
+// statusKey identifies a rule's text for its status function: its scope and every
+// expression that decides a status (not its message, subject, title or citation).
+func statusKey(r *Rule, scope Scope) string {
+	parts := []string{string(scope), r.When.Source, r.Each.Source, r.ItemWhen.Source, r.Assert.Source, r.PendingWhile.Source}
+	if d := r.Deadline; d != nil {
+		due := d.Due.Source
+		if d.Within != nil {
+			due = d.Within.dueExpr()
+		}
+		parts = append(parts, "deadline", d.Start.Source, due, d.DueOn.String(), d.Done.Source, d.Lapse.Source)
+	}
+	sum := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
+	return hex.EncodeToString(sum[:])
+}
+
+// bindStatusFunc gives a compiled rule its generated status function, if its text has one,
+// with the values of the parameters it reads.
+func (cp *CompiledPack) bindStatusFunc(cr *compiledRule) {
+	g, ok := generatedStatus[statusKey(cr.rule, cr.scope)]
+	if !ok {
+		return
+	}
+	ints := make([]int64, len(g.params))
+	for i, name := range g.params {
+		n, ok := cp.values[name].(int64)
+		if !ok {
+			return // not an int parameter of this pack: the function was not written for it
+		}
+		ints[i] = n
+	}
+	cr.status, cr.statusInts = g.fn, ints
+}
+
+// statusRun is what a status function reads besides its target, and where it counts what
+// it finds until the target is done.
+type statusRun struct {
+	ev     *evaluator
+	c      *record.Case // the record as at the as-of date
+	asOf   record.Date
+	counts *[4]dateCount // the pack's date-and-count functions (see statusCounts)
+	ints   []int64       // the parameters the function reads
+	listed StatusSet
+	found  StatusCounts // what the target's findings are, while it is judged
+	// For a rule with intervals (each): counted says which items were counted here, and
+	// partial that some were not, because their status is listed; the target's evaluation
+	// in full then judges only those (evaluator.intervals).
+	counted []bool
+	partial bool
+}
+
+// items readies the count of a target's n intervals.
+func (x *statusRun) items(n int) {
+	if cap(x.counted) < n {
+		x.counted = make([]bool, n)
+	}
+	x.counted = x.counted[:n]
+	clear(x.counted)
+	x.partial = false
+}
+
+// takeItem counts the status of interval i, unless it is listed.
+func (x *statusRun) takeItem(i int, s Status) {
+	if x.listed.Has(s) {
+		x.partial = true
+		return
+	}
+	x.found.Add(s)
+	x.counted[i] = true
+}
+
+// deadlineItem is deadline for interval i; false where the due date is an error.
+func (x *statusRun) deadlineItem(i int, start, due, done, lapse record.Date) bool {
+	if due.IsZero() || due.Before(start) {
+		return false
+	}
+	x.takeItem(i, deadlineStatus(due, done, lapse, x.asOf))
+	return true
+}
+
+// take counts a finding of status s for the target, or reports false when s is a status the
+// check lists, whose finding must be built.
+func (x *statusRun) take(s Status) bool {
+	if x.listed.Has(s) {
+		return false
+	}
+	x.found.Add(s)
+	return true
+}
+
+// deadline takes the status of a deadline from its dates, as evaluator.deadline judges it:
+// without a start, insufficient data; a due date that is null or before the start is an
+// error, left to the full evaluation.
+func (x *statusRun) deadline(start, due, done, lapse record.Date) bool {
+	if due.IsZero() || due.Before(start) {
+		return false
+	}
+	return x.take(deadlineStatus(due, done, lapse, x.asOf))
+}
+
+// The date-and-count functions, in the order of statusCounts.
+const (
+	countWorkingDays = iota
+	countMonths
+	countDays
+	countYears
+)
+
+// statusCounts are a calendar's date-and-count functions for status functions.
+func statusCounts(cal *Calendar) *[4]dateCount {
+	m := dateCounts(cal)
+	return &[4]dateCount{m["addWorkingDays_timestamp_int"], m["addMonths_timestamp_int"], m["addDays_timestamp_int"], m["anniversary_timestamp_int"]}
+}
+
+// count is addWorkingDays, addMonths, addDays or anniversary (which) of d and k: null for a
+// null d; ok is false where CEL gives an error.
+func (x *statusRun) count(which int, d record.Date, k int64) (out record.Date, ok bool) {
+	if d.IsZero() {
+		return d, true
+	}
+	if !d.InRange() {
+		return d, false
+	}
+	out, refused := x.counts[which].apply(d, k)
+	return out, refused == nil
+}
+
+// earliestDate is earliest(ds): the earliest date, ignoring nulls; null for none. ok is
+// false for a date outside the calendar, which CEL refuses.
+func earliestDate(ds []record.Date) (best record.Date, ok bool) {
+	for _, d := range ds {
+		if d.IsZero() {
+			continue
+		}
+		if !d.InRange() {
+			return record.Date{}, false
+		}
+		if best.IsZero() || d.Before(best) {
+			best = d
+		}
+	}
+	return best, true
+}
+
+// latestDate is latest(ds), as earliestDate.
+func latestDate(ds []record.Date) (best record.Date, ok bool) {
+	for _, d := range ds {
+		if d.IsZero() {
+			continue
+		}
+		if !d.InRange() {
+			return record.Date{}, false
+		}
+		if best.IsZero() || d.After(best) {
+			best = d
+		}
+	}
+	return best, true
+}
+
+// firstAfterSorted is firstAfter(l, d) over a list known to be in order and each once.
+func firstAfterSorted(l *sortedDates, d record.Date) (record.Date, bool) {
+	if d.IsZero() {
+		return d, true
+	}
+	if !d.InRange() {
+		return record.Date{}, false
+	}
+	return l.firstAfterDay(d), true
+}
+
+// discussionsFor, conferencesFor, reviewsOf, conferencesOf, reviewDates and seenVisits are
+// the record's look-ups (index.go) as the status functions call them.
+func (x *statusRun) discussionsFor(r *record.Referral, s *record.S47Enquiry) []*record.StrategyDiscussion {
+	return x.ev.index.referral(r).discussionFor(s)
+}
+
+func (x *statusRun) conferencesFor(r *record.Referral, s *record.S47Enquiry) []*record.Conference {
+	return x.ev.index.referral(r).enquiryConfs[s.ID]
+}
+
+func (x *statusRun) reviewsOf(r *record.Referral, p *record.Plan) []*record.Conference {
+	return x.ev.index.referral(r).reviews[p.ID]
+}
+
+func (x *statusRun) conferencesOf(r *record.Referral, p *record.Plan) []*record.Conference {
+	return x.ev.index.referral(r).planConfs[p.ID]
+}
+
+func (x *statusRun) reviewDates(r *record.Referral, p *record.Plan) *sortedDates {
+	return x.ev.index.referral(r).reviewDatesOf(p.ID)
+}
+
+func (x *statusRun) seenVisits(p *record.Plan) *sortedDates {
+	return x.ev.index.seenVisits(p)
+}
