@@ -577,7 +577,6 @@ func (v *vars) ResolveFunction(name string) (functions.LateBoundOp, bool) {
 }
 
 func (ev *evaluator) rule(cp *CompiledPack, cr *compiledRule, named bool) {
-	r := cr.rule
 	ev.begin(cp, cr)
 	targets := ev.scopeTargets(cr.scope, cr.scopeAt)
 	if len(targets) == 0 {
@@ -602,6 +601,7 @@ func (ev *evaluator) rule(cp *CompiledPack, cr *compiledRule, named bool) {
 	if cr.status != nil && ev.statusOK && len(whenLacks) == 0 && len(lacks) == 0 {
 		run = &ev.run
 		run.ev, run.c, run.asOf, run.counts, run.ints, run.listed = ev, ev.c, ev.asOf, cp.counts, cr.statusInts, ev.listed
+		run.cp, run.cr, run.named, run.proxies = cp, cr, named, proxies
 	}
 	for i := range targets {
 		t := &targets[i]
@@ -612,7 +612,8 @@ func (ev *evaluator) rule(cp *CompiledPack, cr *compiledRule, named bool) {
 			continue // in force mode: only the referral's own edition
 		}
 		if run != nil {
-			run.found, run.partial = StatusCounts{}, false
+			run.t, run.found, run.partial = t, StatusCounts{}, false
+			built := len(ev.findings)
 			if ev.statusOf(cr, run, t) {
 				if !run.partial {
 					for s, n := range run.found {
@@ -620,33 +621,43 @@ func (ev *evaluator) rule(cp *CompiledPack, cr *compiledRule, named bool) {
 					}
 					continue
 				}
-				// Some intervals are listed: those are judged in full, the others were counted.
+				// Some intervals are listed and could not be built here: those are judged in
+				// full, the others were counted.
 				ev.fromStatus = run
 			}
+			clear(ev.findings[built:])
+			ev.findings = ev.findings[:built] // the full evaluation builds them all again
 		}
 		act.object, act.referral, act.start, act.startDay = t.objectVal, t.referralVal, nil, record.Date{}
 		// The finding is built on the stack and handed down by address: it is copied once,
 		// into the findings, and only if it is listed.
-		f := Finding{
-			CaseID:   ev.c.CaseID,
-			Edition:  cp.Pack.Edition,
-			Rule:     r.ID,
-			Subject:  t.id,
-			Severity: r.Severity,
-			Citation: cr.citation,
-			Team:     ev.c.Organisation.Team,
-		}
-		if t.referral != nil {
-			// The case is seen as at the as-of date, so a closure after it is not here.
-			f.Referral, f.Closed = t.referral.ID, t.referral.Closed
-		}
-		if named {
-			f.Pack = cp.Pack.ID
-		}
-		f.Proxies = proxies
+		f := ev.findingOf(cp, cr, t, named, proxies)
 		ev.target(cr, act, &f, whenLacks, lacks)
 		ev.fromStatus = nil
 	}
+}
+
+// findingOf begins a finding of a rule on a target: what every finding of it says.
+func (ev *evaluator) findingOf(cp *CompiledPack, cr *compiledRule, t *target, named bool, proxies []string) Finding {
+	r := cr.rule
+	f := Finding{
+		CaseID:   ev.c.CaseID,
+		Edition:  cp.Pack.Edition,
+		Rule:     r.ID,
+		Subject:  t.id,
+		Severity: r.Severity,
+		Citation: cr.citation,
+		Team:     ev.c.Organisation.Team,
+		Proxies:  proxies,
+	}
+	if t.referral != nil {
+		// The case is seen as at the as-of date, so a closure after it is not here.
+		f.Referral, f.Closed = t.referral.ID, t.referral.Closed
+	}
+	if named {
+		f.Pack = cp.Pack.ID
+	}
+	return f
 }
 
 // statusOf runs a rule's status function on a target. A panic in it, which only a bug could
@@ -727,7 +738,7 @@ func (ev *evaluator) evaluateTarget(cr *compiledRule, act *vars, f *Finding, whe
 				return
 			}
 			f.Status = StatusNotApplicable
-			f.Message = cr.rule.Title + ": does not apply"
+			f.Message = judgedMessage(cr.rule.Title, StatusNotApplicable, whyWhen)
 			ev.emit(cr, act, f)
 			return
 		}
@@ -763,7 +774,7 @@ func (ev *evaluator) evaluateTarget(cr *compiledRule, act *vars, f *Finding, whe
 			return
 		}
 		f.Status = StatusNotApplicable
-		f.Message = cr.rule.Title + ": no interval to check"
+		f.Message = judgedMessage(cr.rule.Title, StatusNotApplicable, whyNoIntervals)
 		ev.emit(cr, act, f)
 		return
 	}
@@ -818,7 +829,7 @@ func (ev *evaluator) intervals(cr *compiledRule, item *vars, f *Finding, items t
 					continue
 				}
 				g.Status = StatusNotApplicable
-				g.Message = cr.rule.Title + ": opens no interval"
+				g.Message = judgedMessage(cr.rule.Title, StatusNotApplicable, whyOpensNone)
 				ev.emit(cr, item, &g)
 				continue
 			}
@@ -844,7 +855,7 @@ func (ev *evaluator) judge(cr *compiledRule, act *vars, f *Finding) {
 			return
 		}
 		f.Status = StatusMet
-		f.Message = cr.rule.Title + ": met"
+		f.Message = judgedMessage(cr.rule.Title, StatusMet, whyAssert)
 	default:
 		open := false
 		if cr.pendingFor != nil {
@@ -860,13 +871,8 @@ func (ev *evaluator) judge(cr *compiledRule, act *vars, f *Finding) {
 		if ev.counted(status) {
 			return
 		}
-		if open {
-			f.Status = StatusPending
-			f.Message = cr.rule.Title + ": not yet met, and the work is still open"
-		} else {
-			f.Status = StatusBreach
-			f.Message = cr.rule.Title + ": not met"
-		}
+		f.Status = status
+		f.Message = judgedMessage(cr.rule.Title, status, whyAssert)
 	}
 	ev.emit(cr, act, f)
 }
@@ -883,7 +889,7 @@ func (ev *evaluator) deadline(cr *compiledRule, act *vars, f *Finding) {
 			return
 		}
 		f.Status = StatusInsufficientData
-		f.Message = cr.rule.Title + ": the date the clock starts from is not recorded"
+		f.Message = judgedMessage(cr.rule.Title, StatusInsufficientData, whyNoStart)
 		ev.emit(cr, act, f)
 		return
 	}
@@ -919,6 +925,14 @@ func (ev *evaluator) deadline(cr *compiledRule, act *vars, f *Finding) {
 	if ev.counted(deadlineStatus(due, done, lapse, ev.asOf)) {
 		return
 	}
+	ev.judgeDeadline(cr, f, start, due, done, lapse)
+	ev.emit(cr, act, f)
+}
+
+// judgeDeadline completes the finding of a deadline that is built: its status, how late or
+// how long is left, its message and the projected holidays its counts crossed.
+func (ev *evaluator) judgeDeadline(cr *compiledRule, f *Finding, start, due, done, lapse record.Date) {
+	f.Start, f.Due, f.Done = start, due, done
 	o := JudgeDeadline(ev.engine.Calendar, due, done, lapse, ev.asOf, ev.engine.dueSoon())
 	f.Status = o.Status
 	f.LateWorkingDays, f.LateDays, f.WorkingDaysLeft, f.DueSoon = o.LateWorkingDays, o.LateDays, o.WorkingDaysLeft, o.DueSoon
@@ -927,7 +941,36 @@ func (ev *evaluator) deadline(cr *compiledRule, act *vars, f *Finding) {
 		f.Closed = lapse
 	}
 	f.ProjectedHolidays = projectedCounted(ev.engine.Calendar, cr.rule.Deadline.Within, start, due, done, lapse, ev.asOf, o)
-	ev.emit(cr, act, f)
+}
+
+// why says how a rule came to a status other than a deadline's, for its message.
+type why uint8
+
+const (
+	whyWhen        why = iota // its condition (when) was false
+	whyNoIntervals            // its each gave no interval
+	whyOpensNone              // the item opens no interval (item_when)
+	whyAssert                 // its requirement (assert, pending_while)
+	whyNoStart                // the deadline's start is not recorded
+)
+
+// judgedMessage is the message of a finding that is not a deadline's judgement.
+func judgedMessage(title string, s Status, w why) string {
+	switch {
+	case w == whyWhen:
+		return title + ": does not apply"
+	case w == whyNoIntervals:
+		return title + ": no interval to check"
+	case w == whyOpensNone:
+		return title + ": opens no interval"
+	case w == whyNoStart:
+		return title + ": the date the clock starts from is not recorded"
+	case s == StatusMet:
+		return title + ": met"
+	case s == StatusPending:
+		return title + ": not yet met, and the work is still open"
+	}
+	return title + ": not met"
 }
 
 // projectedCounted lists the projected bank holidays that a deadline finding's working-day
@@ -1085,12 +1128,6 @@ func (ev *evaluator) emit(cr *compiledRule, act *vars, f *Finding) {
 		ev.failAs(f, fmt.Errorf("subject: %w", err))
 		return
 	}
-	if f.Status == StatusNotApplicable {
-		f.Proxies = nil // nothing was judged on the stand-in
-	}
-	if ev.inForce {
-		f.Note = transitionalNote(ev.engine, f)
-	}
 	if cr.message != nil {
 		m := &ev.onMessage
 		*m = *act
@@ -1105,6 +1142,17 @@ func (ev *evaluator) emit(cr *compiledRule, act *vars, f *Finding) {
 		if msg != "" {
 			f.Message = msg
 		}
+	}
+	ev.keep(f)
+}
+
+// keep adds a built finding to the case's findings, with what every finding is given last.
+func (ev *evaluator) keep(f *Finding) {
+	if f.Status == StatusNotApplicable {
+		f.Proxies = nil // nothing was judged on the stand-in
+	}
+	if ev.inForce {
+		f.Note = transitionalNote(ev.engine, f)
 	}
 	ev.findings = append(ev.findings, *f)
 }

@@ -54,7 +54,7 @@ func status_assessment_child_seen_53224d3d(x *statusRun, t *target) bool {
 		v1 = v2
 	}
 	if !v1 {
-		return x.take(StatusNotApplicable)
+		return x.take(StatusNotApplicable, whyWhen)
 	}
 	v4 := false
 	for _, v3 := range object.Seen {
@@ -64,12 +64,12 @@ func status_assessment_child_seen_53224d3d(x *statusRun, t *target) bool {
 		}
 	}
 	if v4 {
-		return x.take(StatusMet)
+		return x.take(StatusMet, whyAssert)
 	}
 	if object.Completed.IsZero() {
-		return x.take(StatusPending)
+		return x.take(StatusPending, whyAssert)
 	}
-	return x.take(StatusBreach)
+	return x.take(StatusBreach, whyAssert)
 }
 
 // status_assessment_timeliness_11c83906 is the status function of the rule's text in wt2013, wt2015, wt2018, wt2023, wt2026.
@@ -77,7 +77,7 @@ func status_assessment_timeliness_11c83906(x *statusRun, t *target) bool {
 	referral := t.referral
 	object := t.object.(*record.Assessment)
 	if referral.Received.IsZero() {
-		return x.take(StatusInsufficientData)
+		return x.take(StatusInsufficientData, whyNoStart)
 	}
 	v1, ok := x.count(countWorkingDays, referral.Received, int64(45))
 	if !ok {
@@ -102,15 +102,15 @@ func status_child_wishes_recorded_5436d300(x *statusRun, t *target) bool {
 		v1 = v2
 	}
 	if !v1 {
-		return x.take(StatusNotApplicable)
+		return x.take(StatusNotApplicable, whyWhen)
 	}
 	if object.WishesRecorded {
-		return x.take(StatusMet)
+		return x.take(StatusMet, whyAssert)
 	}
 	if object.Completed.IsZero() {
-		return x.take(StatusPending)
+		return x.take(StatusPending, whyAssert)
 	}
-	return x.take(StatusBreach)
+	return x.take(StatusBreach, whyAssert)
 }
 
 // status_child_wishes_recorded_d12434d3 is the status function of the rule's text in wt2010, wt2013, wt2015, wt2018, wt2023, wt2026.
@@ -129,27 +129,27 @@ func status_child_wishes_recorded_d12434d3(x *statusRun, t *target) bool {
 		v1 = v2
 	}
 	if !v1 {
-		return x.take(StatusNotApplicable)
+		return x.take(StatusNotApplicable, whyWhen)
 	}
 	if object.WishesRecorded {
-		return x.take(StatusMet)
+		return x.take(StatusMet, whyAssert)
 	}
 	if object.Completed.IsZero() {
-		return x.take(StatusPending)
+		return x.take(StatusPending, whyAssert)
 	}
-	return x.take(StatusBreach)
+	return x.take(StatusBreach, whyAssert)
 }
 
 // status_conference_chair_independent_fa6afdd3 is the status function of the rule's text in wt2010, wt2013, wt2015, wt2018, wt2023, wt2026.
 func status_conference_chair_independent_fa6afdd3(x *statusRun, t *target) bool {
 	object := t.object.(*record.Conference)
 	if object.ChairIndependent {
-		return x.take(StatusMet)
+		return x.take(StatusMet, whyAssert)
 	}
 	if object.Date.IsZero() {
-		return x.take(StatusPending)
+		return x.take(StatusPending, whyAssert)
 	}
-	return x.take(StatusBreach)
+	return x.take(StatusBreach, whyAssert)
 }
 
 // status_core_assessment_timeliness_0e21b806 is the status function of the rule's text in wt2010.
@@ -157,10 +157,10 @@ func status_core_assessment_timeliness_0e21b806(x *statusRun, t *target) bool {
 	referral := t.referral
 	object := t.object.(*record.Assessment)
 	if !(object.Kind == "core") {
-		return x.take(StatusNotApplicable)
+		return x.take(StatusNotApplicable, whyWhen)
 	}
 	if object.Started.IsZero() {
-		return x.take(StatusInsufficientData)
+		return x.take(StatusInsufficientData, whyNoStart)
 	}
 	v1, ok := x.count(countWorkingDays, object.Started, int64(35))
 	if !ok {
@@ -173,10 +173,10 @@ func status_core_assessment_timeliness_0e21b806(x *statusRun, t *target) bool {
 func status_core_group_timeliness_89f0601e(x *statusRun, t *target) bool {
 	object := t.object.(*record.Plan)
 	if !(object.Kind == "child_protection") {
-		return x.take(StatusNotApplicable)
+		return x.take(StatusNotApplicable, whyWhen)
 	}
 	if object.Started.IsZero() {
-		return x.take(StatusInsufficientData)
+		return x.take(StatusInsufficientData, whyNoStart)
 	}
 	v1, ok := x.count(countWorkingDays, object.Started, int64(10))
 	if !ok {
@@ -193,7 +193,7 @@ func status_core_group_timeliness_89f0601e(x *statusRun, t *target) bool {
 func status_cp_visit_interval_2262d108(x *statusRun, t *target) bool {
 	object := t.object.(*record.Plan)
 	if !(object.Kind == "child_protection") {
-		return x.take(StatusNotApplicable)
+		return x.take(StatusNotApplicable, whyWhen)
 	}
 	var v1 []record.Date
 	if object.Started.IsZero() {
@@ -216,24 +216,39 @@ func status_cp_visit_interval_2262d108(x *statusRun, t *target) bool {
 		v1 = v7
 	}
 	if len(v1) == 0 {
-		return x.take(StatusNotApplicable)
+		return x.take(StatusNotApplicable, whyNoIntervals)
 	}
 	x.items(len(v1))
 	for i, v8 := range v1 {
+		subject := func() (string, bool) {
+			var v9 string
+			if v8.IsZero() {
+				v9 = object.ID
+			} else {
+				v10, ok := isoDateOf(v8)
+				if !ok {
+					return "", false
+				}
+				v9 = ((object.ID + "@") + v10)
+			}
+			return v9, true
+		}
 		if v8.IsZero() {
-			x.takeItem(i, StatusInsufficientData)
+			if !x.takeItem(i, StatusInsufficientData, whyNoStart, subject) {
+				return false
+			}
 			continue
 		}
-		v9, ok := x.count(countWorkingDays, v8, x.ints[0])
+		v11, ok := x.count(countWorkingDays, v8, x.ints[0])
 		if !ok {
 			return false
 		}
-		v10 := x.seenVisits(object)
-		v11, ok := firstAfterSorted(v10, v8)
+		v12 := x.seenVisits(object)
+		v13, ok := firstAfterSorted(v12, v8)
 		if !ok {
 			return false
 		}
-		if !x.deadlineItem(i, v8, v9, v11, object.Ended) {
+		if !x.deadlineItem(i, subject, v8, v11, v13, object.Ended) {
 			return false
 		}
 	}
@@ -260,19 +275,19 @@ func status_early_help_considered_40d873f0(x *statusRun, t *target) bool {
 		v1 = v3
 	}
 	if !v1 {
-		return x.take(StatusNotApplicable)
+		return x.take(StatusNotApplicable, whyWhen)
 	}
 	v5 := true
 	if object.EarlyHelpConsidered.IsZero() {
 		v5 = (object.Outcome == "early_help")
 	}
 	if v5 {
-		return x.take(StatusMet)
+		return x.take(StatusMet, whyAssert)
 	}
 	if object.Closed.IsZero() {
-		return x.take(StatusPending)
+		return x.take(StatusPending, whyAssert)
 	}
-	return x.take(StatusBreach)
+	return x.take(StatusBreach, whyAssert)
 }
 
 // status_early_help_considered_7c65d755 is the status function of the rule's text in wt2026.
@@ -295,19 +310,19 @@ func status_early_help_considered_7c65d755(x *statusRun, t *target) bool {
 		v1 = v3
 	}
 	if !v1 {
-		return x.take(StatusNotApplicable)
+		return x.take(StatusNotApplicable, whyWhen)
 	}
 	v5 := true
 	if object.EarlyHelpConsidered.IsZero() {
 		v5 = (object.Outcome == "early_help" || object.Outcome == "family_help")
 	}
 	if v5 {
-		return x.take(StatusMet)
+		return x.take(StatusMet, whyAssert)
 	}
 	if object.Closed.IsZero() {
-		return x.take(StatusPending)
+		return x.take(StatusPending, whyAssert)
 	}
-	return x.take(StatusBreach)
+	return x.take(StatusBreach, whyAssert)
 }
 
 // status_early_help_considered_d70576af is the status function of the rule's text in wt2015.
@@ -326,19 +341,19 @@ func status_early_help_considered_d70576af(x *statusRun, t *target) bool {
 		v1 = v3
 	}
 	if !v1 {
-		return x.take(StatusNotApplicable)
+		return x.take(StatusNotApplicable, whyWhen)
 	}
 	v4 := true
 	if object.EarlyHelpConsidered.IsZero() {
 		v4 = (object.Outcome == "early_help")
 	}
 	if v4 {
-		return x.take(StatusMet)
+		return x.take(StatusMet, whyAssert)
 	}
 	if object.Closed.IsZero() {
-		return x.take(StatusPending)
+		return x.take(StatusPending, whyAssert)
 	}
-	return x.take(StatusBreach)
+	return x.take(StatusBreach, whyAssert)
 }
 
 // status_early_help_considered_f0de07fb is the status function of the rule's text in wt2018.
@@ -375,19 +390,19 @@ func status_early_help_considered_f0de07fb(x *statusRun, t *target) bool {
 		v4 = v6
 	}
 	if !v4 {
-		return x.take(StatusNotApplicable)
+		return x.take(StatusNotApplicable, whyWhen)
 	}
 	v7 := true
 	if object.EarlyHelpConsidered.IsZero() {
 		v7 = (object.Outcome == "early_help")
 	}
 	if v7 {
-		return x.take(StatusMet)
+		return x.take(StatusMet, whyAssert)
 	}
 	if object.Closed.IsZero() {
-		return x.take(StatusPending)
+		return x.take(StatusPending, whyAssert)
 	}
-	return x.take(StatusBreach)
+	return x.take(StatusBreach, whyAssert)
 }
 
 // status_early_help_considered_f3b7719a is the status function of the rule's text in wt2013.
@@ -406,19 +421,19 @@ func status_early_help_considered_f3b7719a(x *statusRun, t *target) bool {
 		v1 = v3
 	}
 	if !v1 {
-		return x.take(StatusNotApplicable)
+		return x.take(StatusNotApplicable, whyWhen)
 	}
 	v4 := true
 	if object.EarlyHelpConsidered.IsZero() {
 		v4 = (object.Outcome == "early_help")
 	}
 	if v4 {
-		return x.take(StatusMet)
+		return x.take(StatusMet, whyAssert)
 	}
 	if object.Closed.IsZero() {
-		return x.take(StatusPending)
+		return x.take(StatusPending, whyAssert)
 	}
-	return x.take(StatusBreach)
+	return x.take(StatusBreach, whyAssert)
 }
 
 // status_first_review_timeliness_ec2ab906 is the status function of the rule's text in wt2010, wt2013, wt2015, wt2018, wt2023, wt2026.
@@ -426,10 +441,10 @@ func status_first_review_timeliness_ec2ab906(x *statusRun, t *target) bool {
 	referral := t.referral
 	object := t.object.(*record.Plan)
 	if !(object.Kind == "child_protection") {
-		return x.take(StatusNotApplicable)
+		return x.take(StatusNotApplicable, whyWhen)
 	}
 	if object.Started.IsZero() {
-		return x.take(StatusInsufficientData)
+		return x.take(StatusInsufficientData, whyNoStart)
 	}
 	v1, ok := x.count(countMonths, object.Started, int64(3))
 	if !ok {
@@ -454,19 +469,19 @@ func status_first_review_timeliness_ec2ab906(x *statusRun, t *target) bool {
 func status_homelessness_duty_referral_27a1e99b(x *statusRun, t *target) bool {
 	object := t.object.(*record.Referral)
 	if !object.Homeless {
-		return x.take(StatusNotApplicable)
+		return x.take(StatusNotApplicable, whyWhen)
 	}
 	v1 := true
 	if object.HousingReferral.IsZero() {
 		v1 = object.HousingReferralRefused
 	}
 	if v1 {
-		return x.take(StatusMet)
+		return x.take(StatusMet, whyAssert)
 	}
 	if object.Closed.IsZero() {
-		return x.take(StatusPending)
+		return x.take(StatusPending, whyAssert)
 	}
-	return x.take(StatusBreach)
+	return x.take(StatusBreach, whyAssert)
 }
 
 // status_homelessness_duty_referral_9c1cbbe9 is the status function of the rule's text in wt2018.
@@ -480,19 +495,19 @@ func status_homelessness_duty_referral_9c1cbbe9(x *statusRun, t *target) bool {
 		v1 = (object.Received.DayNumber() >= record.DateFromDayNumber(18605). /* 2020-12-09 */ DayNumber())
 	}
 	if !v1 {
-		return x.take(StatusNotApplicable)
+		return x.take(StatusNotApplicable, whyWhen)
 	}
 	v2 := true
 	if object.HousingReferral.IsZero() {
 		v2 = object.HousingReferralRefused
 	}
 	if v2 {
-		return x.take(StatusMet)
+		return x.take(StatusMet, whyAssert)
 	}
 	if object.Closed.IsZero() {
-		return x.take(StatusPending)
+		return x.take(StatusPending, whyAssert)
 	}
-	return x.take(StatusBreach)
+	return x.take(StatusBreach, whyAssert)
 }
 
 // status_icpc_timeliness_a7b05133 is the status function of the rule's text in wt2010, wt2013, wt2015, wt2018, wt2023, wt2026.
@@ -505,7 +520,7 @@ func status_icpc_timeliness_a7b05133(x *statusRun, t *target) bool {
 		v1 = (int64(len(v2)) > int64(0))
 	}
 	if !v1 {
-		return x.take(StatusNotApplicable)
+		return x.take(StatusNotApplicable, whyWhen)
 	}
 	v3 := x.discussionsFor(referral, object)
 	v5 := make([]record.Date, 0, len(v3))
@@ -520,7 +535,7 @@ func status_icpc_timeliness_a7b05133(x *statusRun, t *target) bool {
 		return false
 	}
 	if v6.IsZero() {
-		return x.take(StatusInsufficientData)
+		return x.take(StatusInsufficientData, whyNoStart)
 	}
 	v7, ok := x.count(countWorkingDays, v6, int64(15))
 	if !ok {
@@ -546,10 +561,10 @@ func status_initial_assessment_timeliness_31f3bf9b(x *statusRun, t *target) bool
 	referral := t.referral
 	object := t.object.(*record.Assessment)
 	if !(object.Kind == "initial") {
-		return x.take(StatusNotApplicable)
+		return x.take(StatusNotApplicable, whyWhen)
 	}
 	if referral.Received.IsZero() {
-		return x.take(StatusInsufficientData)
+		return x.take(StatusInsufficientData, whyNoStart)
 	}
 	v1, ok := x.count(countWorkingDays, referral.Received, int64(10))
 	if !ok {
@@ -567,7 +582,7 @@ func status_plan_ends_at_conference_a68832c9(x *statusRun, t *target) bool {
 		v1 = !object.Ended.IsZero()
 	}
 	if !v1 {
-		return x.take(StatusNotApplicable)
+		return x.take(StatusNotApplicable, whyWhen)
 	}
 	v2 := true
 	if !(object.EndReason == "moved_away" || object.EndReason == "turned_18" || object.EndReason == "died" || object.EndReason == "adopted") {
@@ -589,9 +604,9 @@ func status_plan_ends_at_conference_a68832c9(x *statusRun, t *target) bool {
 		v2 = v5
 	}
 	if v2 {
-		return x.take(StatusMet)
+		return x.take(StatusMet, whyAssert)
 	}
-	return x.take(StatusBreach)
+	return x.take(StatusBreach, whyAssert)
 }
 
 // status_plan_ends_by_18_4edc5aea is the status function of the rule's text in wt2010, wt2013, wt2015, wt2018, wt2023, wt2026.
@@ -599,7 +614,7 @@ func status_plan_ends_by_18_4edc5aea(x *statusRun, t *target) bool {
 	object := t.object.(*record.Plan)
 	child := &x.c.Child
 	if !(object.Kind == "child_protection") {
-		return x.take(StatusNotApplicable)
+		return x.take(StatusNotApplicable, whyWhen)
 	}
 	var v1 record.Date
 	if !child.BirthDate.IsZero() {
@@ -608,7 +623,7 @@ func status_plan_ends_by_18_4edc5aea(x *statusRun, t *target) bool {
 		v1 = child.ExpectedBirthDate
 	}
 	if v1.IsZero() {
-		return x.take(StatusInsufficientData)
+		return x.take(StatusInsufficientData, whyNoStart)
 	}
 	v2, ok := x.count(countYears, v1, int64(18))
 	if !ok {
@@ -621,7 +636,7 @@ func status_plan_ends_by_18_4edc5aea(x *statusRun, t *target) bool {
 func status_referral_decision_timeliness_660f9fe5(x *statusRun, t *target) bool {
 	object := t.object.(*record.Referral)
 	if object.Received.IsZero() {
-		return x.take(StatusInsufficientData)
+		return x.take(StatusInsufficientData, whyNoStart)
 	}
 	v1, ok := x.count(countWorkingDays, object.Received, int64(1))
 	if !ok {
@@ -635,7 +650,7 @@ func status_review_interval_6d036324(x *statusRun, t *target) bool {
 	referral := t.referral
 	object := t.object.(*record.Plan)
 	if !(object.Kind == "child_protection") {
-		return x.take(StatusNotApplicable)
+		return x.take(StatusNotApplicable, whyWhen)
 	}
 	v1 := x.reviewsOf(referral, object)
 	v3 := make([]*record.Conference, 0, len(v1))
@@ -649,19 +664,26 @@ func status_review_interval_6d036324(x *statusRun, t *target) bool {
 		v3 = append(v3, v2)
 	}
 	if len(v3) == 0 {
-		return x.take(StatusNotApplicable)
+		return x.take(StatusNotApplicable, whyNoIntervals)
 	}
 	x.items(len(v3))
 	for i, v4 := range v3 {
 		if v4 == nil {
 			return false
 		}
+		subject := func() (string, bool) {
+			return v4.ID, true
+		}
 		if v4.Outcome == "end_plan" {
-			x.takeItem(i, StatusNotApplicable)
+			if !x.takeItem(i, StatusNotApplicable, whyOpensNone, subject) {
+				return false
+			}
 			continue
 		}
 		if v4.Date.IsZero() {
-			x.takeItem(i, StatusInsufficientData)
+			if !x.takeItem(i, StatusInsufficientData, whyNoStart, subject) {
+				return false
+			}
 			continue
 		}
 		v5, ok := x.count(countMonths, v4.Date, int64(6))
@@ -673,7 +695,7 @@ func status_review_interval_6d036324(x *statusRun, t *target) bool {
 		if !ok {
 			return false
 		}
-		if !x.deadlineItem(i, v4.Date, v5, v7, object.Ended) {
+		if !x.deadlineItem(i, subject, v4.Date, v5, v7, object.Ended) {
 			return false
 		}
 	}
@@ -696,19 +718,19 @@ func status_s47_child_seen_45a78844(x *statusRun, t *target) bool {
 		v1 = v2
 	}
 	if !v1 {
-		return x.take(StatusNotApplicable)
+		return x.take(StatusNotApplicable, whyWhen)
 	}
 	v3 := true
 	if object.Seen.IsZero() {
 		v3 = !(object.NotSeenReason == "")
 	}
 	if v3 {
-		return x.take(StatusMet)
+		return x.take(StatusMet, whyAssert)
 	}
 	if object.Completed.IsZero() {
-		return x.take(StatusPending)
+		return x.take(StatusPending, whyAssert)
 	}
-	return x.take(StatusBreach)
+	return x.take(StatusBreach, whyAssert)
 }
 
 // status_s47_child_seen_9450e97e is the status function of the rule's text in wt2010, wt2013, wt2015, wt2018.
@@ -727,30 +749,30 @@ func status_s47_child_seen_9450e97e(x *statusRun, t *target) bool {
 		v1 = v2
 	}
 	if !v1 {
-		return x.take(StatusNotApplicable)
+		return x.take(StatusNotApplicable, whyWhen)
 	}
 	if !object.Seen.IsZero() {
-		return x.take(StatusMet)
+		return x.take(StatusMet, whyAssert)
 	}
 	if object.Completed.IsZero() {
-		return x.take(StatusPending)
+		return x.take(StatusPending, whyAssert)
 	}
-	return x.take(StatusBreach)
+	return x.take(StatusBreach, whyAssert)
 }
 
 // status_s47_child_seen_alone_f0978439 is the status function of the rule's text in wt2010, wt2013, wt2015, wt2018, wt2023, wt2026.
 func status_s47_child_seen_alone_f0978439(x *statusRun, t *target) bool {
 	object := t.object.(*record.S47Enquiry)
 	if object.Seen.IsZero() {
-		return x.take(StatusNotApplicable)
+		return x.take(StatusNotApplicable, whyWhen)
 	}
 	if object.SeenAlone {
-		return x.take(StatusMet)
+		return x.take(StatusMet, whyAssert)
 	}
 	if object.Completed.IsZero() {
-		return x.take(StatusPending)
+		return x.take(StatusPending, whyAssert)
 	}
-	return x.take(StatusBreach)
+	return x.take(StatusBreach, whyAssert)
 }
 
 // status_strategy_discussion_agencies_4f6ab62c is the status function of the rule's text in wt2013, wt2015, wt2018, wt2023, wt2026.
@@ -772,12 +794,12 @@ func status_strategy_discussion_agencies_4f6ab62c(x *statusRun, t *target) bool 
 		}
 	}
 	if v3 {
-		return x.take(StatusMet)
+		return x.take(StatusMet, whyAssert)
 	}
 	if object.Date.IsZero() {
-		return x.take(StatusPending)
+		return x.take(StatusPending, whyAssert)
 	}
-	return x.take(StatusBreach)
+	return x.take(StatusBreach, whyAssert)
 }
 
 // status_strategy_discussion_agencies_8025f26e is the status function of the rule's text in wt2010.
@@ -799,12 +821,12 @@ func status_strategy_discussion_agencies_8025f26e(x *statusRun, t *target) bool 
 		}
 	}
 	if v3 {
-		return x.take(StatusMet)
+		return x.take(StatusMet, whyAssert)
 	}
 	if object.Date.IsZero() {
-		return x.take(StatusPending)
+		return x.take(StatusPending, whyAssert)
 	}
-	return x.take(StatusBreach)
+	return x.take(StatusBreach, whyAssert)
 }
 
 // status_strategy_discussion_before_s47_e564f6d3 is the status function of the rule's text in wt2010, wt2013, wt2015, wt2018, wt2023, wt2026.
@@ -834,9 +856,9 @@ func status_strategy_discussion_before_s47_e564f6d3(x *statusRun, t *target) boo
 		}
 	}
 	if v3 {
-		return x.take(StatusMet)
+		return x.take(StatusMet, whyAssert)
 	}
-	return x.take(StatusBreach)
+	return x.take(StatusBreach, whyAssert)
 }
 
 // status_transfer_in_timeliness_4e84c5a7 is the status function of the rule's text in wt2010, wt2013, wt2015, wt2018, wt2023, wt2026.
@@ -844,10 +866,10 @@ func status_transfer_in_timeliness_4e84c5a7(x *statusRun, t *target) bool {
 	referral := t.referral
 	object := t.object.(*record.Conference)
 	if !(object.Kind == "transfer_in") {
-		return x.take(StatusNotApplicable)
+		return x.take(StatusNotApplicable, whyWhen)
 	}
 	if object.Notified.IsZero() {
-		return x.take(StatusInsufficientData)
+		return x.take(StatusInsufficientData, whyNoStart)
 	}
 	v1, ok := x.count(countWorkingDays, object.Notified, int64(15))
 	if !ok {

@@ -94,12 +94,63 @@ type statusRun struct {
 	counts *[4]dateCount // the pack's date-and-count functions (see statusCounts)
 	ints   []int64       // the parameters the function reads
 	listed StatusSet
-	found  StatusCounts // what the target's findings are, while it is judged
-	// For a rule with intervals (each): counted says which items were counted here, and
-	// partial that some were not, because their status is listed; the target's evaluation
-	// in full then judges only those (evaluator.intervals).
+	// The rule and the target, for a finding that is listed: it is built here from what the
+	// function found, as the full evaluation would build it (TestStatusFuncsAgreeWithTheRules
+	// holds the two to the same findings), unless the rule has a message expression.
+	cp      *CompiledPack
+	cr      *compiledRule
+	t       *target
+	named   bool
+	proxies []string
+	found   StatusCounts // what the target's findings are, while it is judged
+	// For a rule with intervals (each): counted says which items were counted or built here,
+	// and partial that some were not; the target's evaluation in full then judges only those
+	// (evaluator.intervals).
 	counted []bool
 	partial bool
+}
+
+// subjectFunc gives the subject of an interval (the rule's subject expression), or false
+// where CEL would give an error.
+type subjectFunc func() (string, bool)
+
+// builds reports whether a listed finding of the rule is built here.
+func (x *statusRun) builds() bool { return x.cr.message == nil }
+
+// take counts a finding of status s for the target, or builds it when s is listed; false
+// leaves the target to the full evaluation.
+func (x *statusRun) take(s Status, w why) bool {
+	if !x.listed.Has(s) {
+		x.found.Add(s)
+		return true
+	}
+	if !x.builds() {
+		return false
+	}
+	f := x.ev.findingOf(x.cp, x.cr, x.t, x.named, x.proxies)
+	f.Status, f.Message = s, judgedMessage(x.cr.rule.Title, s, w)
+	x.ev.keep(&f)
+	return true
+}
+
+// deadline takes the status of a deadline from its dates, as evaluator.deadline judges it:
+// a due date that is null or before the start is an error, left to the full evaluation.
+func (x *statusRun) deadline(start, due, done, lapse record.Date) bool {
+	if due.IsZero() || due.Before(start) {
+		return false
+	}
+	s := deadlineStatus(due, done, lapse, x.asOf)
+	if !x.listed.Has(s) {
+		x.found.Add(s)
+		return true
+	}
+	if !x.builds() {
+		return false
+	}
+	f := x.ev.findingOf(x.cp, x.cr, x.t, x.named, x.proxies)
+	x.ev.judgeDeadline(x.cr, &f, start, due, done, lapse)
+	x.ev.keep(&f)
+	return true
 }
 
 // items readies the count of a target's n intervals.
@@ -112,43 +163,66 @@ func (x *statusRun) items(n int) {
 	x.partial = false
 }
 
-// takeItem counts the status of interval i, unless it is listed.
-func (x *statusRun) takeItem(i int, s Status) {
-	if x.listed.Has(s) {
+// takeItem is take for interval i, whose subject is subject's. A listed status that is not
+// built here is left to the full evaluation (partial); false leaves it the whole target.
+func (x *statusRun) takeItem(i int, s Status, w why, subject subjectFunc) bool {
+	if !x.listed.Has(s) {
+		x.found.Add(s)
+		x.counted[i] = true
+		return true
+	}
+	if !x.builds() || subject == nil {
 		x.partial = true
-		return
+		return true
 	}
-	x.found.Add(s)
+	id, ok := subject()
+	if !ok {
+		return false
+	}
+	f := x.ev.findingOf(x.cp, x.cr, x.t, x.named, x.proxies)
+	f.Subject, f.Status, f.Message = id, s, judgedMessage(x.cr.rule.Title, s, w)
+	x.ev.keep(&f)
 	x.counted[i] = true
-}
-
-// deadlineItem is deadline for interval i; false where the due date is an error.
-func (x *statusRun) deadlineItem(i int, start, due, done, lapse record.Date) bool {
-	if due.IsZero() || due.Before(start) {
-		return false
-	}
-	x.takeItem(i, deadlineStatus(due, done, lapse, x.asOf))
 	return true
 }
 
-// take counts a finding of status s for the target, or reports false when s is a status the
-// check lists, whose finding must be built.
-func (x *statusRun) take(s Status) bool {
-	if x.listed.Has(s) {
-		return false
-	}
-	x.found.Add(s)
-	return true
-}
-
-// deadline takes the status of a deadline from its dates, as evaluator.deadline judges it:
-// without a start, insufficient data; a due date that is null or before the start is an
-// error, left to the full evaluation.
-func (x *statusRun) deadline(start, due, done, lapse record.Date) bool {
+// deadlineItem is deadline for interval i, whose subject is subject's.
+func (x *statusRun) deadlineItem(i int, subject subjectFunc, start, due, done, lapse record.Date) bool {
 	if due.IsZero() || due.Before(start) {
 		return false
 	}
-	return x.take(deadlineStatus(due, done, lapse, x.asOf))
+	s := deadlineStatus(due, done, lapse, x.asOf)
+	if !x.listed.Has(s) {
+		x.found.Add(s)
+		x.counted[i] = true
+		return true
+	}
+	if !x.builds() || subject == nil {
+		x.partial = true
+		return true
+	}
+	id, ok := subject()
+	if !ok {
+		return false
+	}
+	f := x.ev.findingOf(x.cp, x.cr, x.t, x.named, x.proxies)
+	f.Subject = id
+	x.ev.judgeDeadline(x.cr, &f, start, due, done, lapse)
+	x.ev.keep(&f)
+	x.counted[i] = true
+	return true
+}
+
+// isoDateOf is isoDate(d): the date as YYYY-MM-DD, the empty string for null; false for a
+// date outside the calendar, which CEL refuses.
+func isoDateOf(d record.Date) (string, bool) {
+	if d.IsZero() {
+		return "", true
+	}
+	if !d.InRange() {
+		return "", false
+	}
+	return d.String(), true
 }
 
 // The date-and-count functions, in the order of statusCounts.

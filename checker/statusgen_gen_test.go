@@ -172,6 +172,9 @@ type statusGen struct {
 	used     map[string]bool // the target's variables the code reads
 	scopeVar string
 	scopeObj *objectType
+	// fail is the statement that leaves the work to CEL where the code is: the function's
+	// return false, or in a subject's function its own.
+	fail string
 }
 
 var errUnsupported = errors.New("not translated")
@@ -202,6 +205,7 @@ func (g *statusGen) rule(cr *compiledRule) (string, error) {
 		"child": {base: kObj, obj: childObj}, "case": {base: kObj, obj: caseObj},
 	}
 	g.used = map[string]bool{}
+	g.fail = "return false"
 	var body strings.Builder
 	g.b = strings.Builder{}
 	if cr.when != nil {
@@ -209,7 +213,7 @@ func (g *statusGen) rule(cr *compiledRule) (string, error) {
 		if err != nil {
 			return "", fmt.Errorf("when: %w", err)
 		}
-		g.line("if %s { return x.take(StatusNotApplicable) }", not(w))
+		g.line("if %s { return x.take(StatusNotApplicable, whyWhen) }", not(w))
 	}
 	if cr.each != nil {
 		l, k, err := g.expr(cr.each)
@@ -219,7 +223,7 @@ func (g *statusGen) rule(cr *compiledRule) (string, error) {
 		if !isList(k) {
 			return "", unsupported("each gives %s", k.goType())
 		}
-		g.line("if len(%s) == 0 { return x.take(StatusNotApplicable) }", k.slice(l))
+		g.line("if len(%s) == 0 { return x.take(StatusNotApplicable, whyNoIntervals) }", k.slice(l))
 		g.line("x.items(len(%s))", k.slice(l))
 		item := g.tmp()
 		g.line("for i, %s := range %s { // loop %s", item, k.slice(l), item)
@@ -229,12 +233,15 @@ func (g *statusGen) rule(cr *compiledRule) (string, error) {
 			g.used[item] = true
 		}
 		g.vars["item"], g.kinds["item"] = item, ik
+		if err := g.subject(cr); err != nil {
+			return "", err
+		}
 		if cr.itemWhen != nil {
 			w, err := g.boolOf(cr.itemWhen)
 			if err != nil {
 				return "", fmt.Errorf("item_when: %w", err)
 			}
-			g.line("if %s { x.takeItem(i, StatusNotApplicable); continue }", not(w))
+			g.line("if %s { if !x.takeItem(i, StatusNotApplicable, whyOpensNone, subject) { return false }; continue }", not(w))
 		}
 		if err := g.judge(cr, true); err != nil {
 			return "", err
@@ -287,14 +294,41 @@ func (g *statusGen) unusedLoop(v string) {
 	g.b.WriteString(s)
 }
 
+// subject writes the function that gives an interval's subject (the rule's subject
+// expression), called only for an interval whose finding is built; nil where the expression
+// is not translated, which leaves such findings to the full evaluation.
+func (g *statusGen) subject(cr *compiledRule) error {
+	if cr.subject == nil {
+		return unsupported("an interval rule without a subject")
+	}
+	outer, mark := g.b.String(), g.n
+	g.b.Reset()
+	g.fail = `return "", false`
+	v, k, err := g.expr(cr.subject)
+	g.fail = "return false"
+	body := g.b.String()
+	g.b.Reset()
+	g.b.WriteString(outer)
+	if err != nil || k.base != kString {
+		g.n = mark
+		g.line("var subject subjectFunc // not translated: %v", err)
+		return nil
+	}
+	g.line("subject := func() (string, bool) {")
+	g.b.WriteString(body)
+	g.line("return %s, true", v)
+	g.line("}")
+	return nil
+}
+
 // judge writes the status of an applicable subject: a deadline's, or an assertion's. In a
 // loop over intervals each status is taken and the loop goes on; else it is returned.
 func (g *statusGen) judge(cr *compiledRule, loop bool) error {
-	take := func(status string) {
+	take := func(status, why string) {
 		if loop {
-			g.line("x.takeItem(i, %s); continue", status)
+			g.line("if !x.takeItem(i, %s, %s, subject) { return false }; continue", status, why)
 		} else {
-			g.line("return x.take(%s)", status)
+			g.line("return x.take(%s, %s)", status, why)
 		}
 	}
 	if cr.rule.Deadline != nil {
@@ -306,7 +340,7 @@ func (g *statusGen) judge(cr *compiledRule, loop bool) error {
 			return unsupported("a start of %s", k.goType())
 		}
 		g.line("if %s.IsZero() {", start)
-		take("StatusInsufficientData")
+		take("StatusInsufficientData", "whyNoStart")
 		g.line("}")
 		g.vars["start"], g.kinds["start"] = start, gkind{base: kDate}
 		dates := []string{start}
@@ -327,7 +361,7 @@ func (g *statusGen) judge(cr *compiledRule, loop bool) error {
 			dates = append(dates, d)
 		}
 		if loop {
-			g.line("if !x.deadlineItem(i, %s) { return false }", strings.Join(dates, ", "))
+			g.line("if !x.deadlineItem(i, subject, %s) { return false }", strings.Join(dates, ", "))
 		} else {
 			g.line("return x.deadline(%s)", strings.Join(dates, ", "))
 		}
@@ -338,7 +372,7 @@ func (g *statusGen) judge(cr *compiledRule, loop bool) error {
 		return fmt.Errorf("assert: %w", err)
 	}
 	g.line("if %s {", a)
-	take("StatusMet")
+	take("StatusMet", "whyAssert")
 	g.line("}")
 	if cr.pendingFor != nil {
 		p, err := g.boolOf(cr.pendingFor)
@@ -346,10 +380,10 @@ func (g *statusGen) judge(cr *compiledRule, loop bool) error {
 			return fmt.Errorf("pending_while: %w", err)
 		}
 		g.line("if %s {", p)
-		take("StatusPending")
+		take("StatusPending", "whyAssert")
 		g.line("}")
 	}
-	take("StatusBreach")
+	take("StatusBreach", "whyAssert")
 	return nil
 }
 
@@ -661,6 +695,17 @@ func (g *statusGen) call(e celast.Expr) (string, gkind, error) {
 		return g.in(args[0], args[1])
 	case operators.Add:
 		k, ok := kindOf(g.native.GetType(e.ID()))
+		if ok && k.base == kString {
+			a, err := g.operand(args[0], kString)
+			if err != nil {
+				return "", gkind{}, err
+			}
+			b, err := g.operand(args[1], kString)
+			if err != nil {
+				return "", gkind{}, err
+			}
+			return "(" + a + " + " + b + ")", k, nil
+		}
 		if !ok || k.base != kList {
 			return "", gkind{}, unsupported("+ of %v", g.native.GetType(e.ID()))
 		}
@@ -711,6 +756,12 @@ func (g *statusGen) call(e celast.Expr) (string, gkind, error) {
 			return "", gkind{}, err
 		}
 		return g.okCall(dateK, "x.count(%s, %s, %s)", which, d, n)
+	case "isoDate":
+		d, err := g.operand(args[0], kDate)
+		if err != nil {
+			return "", gkind{}, err
+		}
+		return g.okCall(gkind{base: kString}, "isoDateOf(%s)", d)
 	case "earliest", "latest":
 		l, k, err := g.node(args[0])
 		if err != nil {
@@ -763,7 +814,7 @@ func (g *statusGen) call(e celast.Expr) (string, gkind, error) {
 func (g *statusGen) okCall(k gkind, format string, args ...any) (string, gkind, error) {
 	v := g.tmp()
 	g.line("%s, ok := %s", v, fmt.Sprintf(format, args...))
-	g.line("if !ok { return false }")
+	g.line("if !ok { %s }", g.fail)
 	return v, k, nil
 }
 
@@ -835,7 +886,7 @@ func (g *statusGen) order(op string, a, b celast.Expr) (string, gkind, error) {
 	sym := map[string]string{operators.Less: "<", operators.LessEquals: "<=", operators.Greater: ">", operators.GreaterEquals: ">="}[op]
 	switch {
 	case xk.base == kDate && yk.base == kDate:
-		g.line("if %s.IsZero() || %s.IsZero() { return false }", x, y)
+		g.line("if %s.IsZero() || %s.IsZero() { %s }", x, y, g.fail)
 		return fmt.Sprintf("(%s.DayNumber() %s %s.DayNumber())", x, sym, y), gkind{base: kBool}, nil
 	case xk.base == kInt && yk.base == kInt:
 		return fmt.Sprintf("(%s %s %s)", x, sym, y), gkind{base: kBool}, nil
@@ -945,7 +996,7 @@ func (g *statusGen) comprehension(e celast.Expr) (string, gkind, error) {
 		g.vars[c.IterVar()], g.kinds[c.IterVar()] = it, ik
 		g.loop(it, lk.slice(l))
 		if ik.base == kObj {
-			g.line("if %s == nil { return false }", it)
+			g.line("if %s == nil { %s }", it, g.fail)
 			g.used[it] = true
 		}
 		return func() {
