@@ -395,7 +395,8 @@ func (ev *evaluator) counted(s Status) bool {
 	return true
 }
 
-// target is one object a rule is evaluated for, with it and its referral as CEL values.
+// target is one object a rule is evaluated for, with it and its referral as CEL values (the
+// object made one only when a rule is evaluated in full on it).
 type target struct {
 	id                     string
 	referral               *record.Referral
@@ -433,7 +434,8 @@ func (ev *evaluator) appendTargets(out []target, scope Scope) []target {
 		}
 		for i := range coll.Len(r) {
 			o := coll.At(r, i)
-			out = append(out, target{id: o.ObjectID(), referral: r, pack: pack, object: o, objectVal: ev.objectVal(o), referralVal: rv})
+			// The object is made a CEL value only when a rule is evaluated in full on it.
+			out = append(out, target{id: o.ObjectID(), referral: r, pack: pack, object: o, referralVal: rv})
 		}
 	}
 	return out
@@ -627,6 +629,9 @@ func (ev *evaluator) rule(cp *CompiledPack, cr *compiledRule, named bool) {
 			}
 			clear(ev.findings[built:])
 			ev.findings = ev.findings[:built] // the full evaluation builds them all again
+		}
+		if t.objectVal == nil {
+			t.objectVal = ev.objectVal(t.object) // kept for the scope's other rules
 		}
 		act.object, act.referral, act.start, act.startDay = t.objectVal, t.referralVal, nil, record.Date{}
 		// The finding is built on the stack and handed down by address: it is copied once,
