@@ -18,9 +18,12 @@ type rawSource interface {
 // not one by one, because every hand-over between goroutines costs a wake-up: one record at a
 // time, they cost one worker almost as much CPU again on a second core as the work itself.
 type slot struct {
-	file    int
-	recs    []Record
-	data    [][]byte      // each record's bytes, until decoded; nil for one refused unread
+	file int
+	recs []Record
+	data [][]byte // each record's bytes, until decoded; nil for one refused unread
+	// bytes holds the records' bytes one after another: ReadRaw's are its buffer's, good only
+	// until it reads on, and copied here into an array the slot keeps from fill to fill.
+	bytes   []byte
 	fileErr error         // the whole file could not be read
 	done    chan struct{} // closed once recs are decoded; nil when there is nothing to decode
 }
@@ -36,6 +39,10 @@ const (
 	slotRecords = 32
 	slotBytes   = 64 << 10
 )
+
+// maxSlotBytes is the largest array of bytes a slot keeps for its next fill: one record far
+// longer than the others is not held on to.
+const maxSlotBytes = 4 * slotBytes
 
 // work is one worker of a check: the one pool of goroutines that does the CPU work, so that
 // --workers N is N goroutines busy, not N evaluating beside N decoding. It evaluates the
@@ -134,10 +141,17 @@ func readDecoded(r *Reader, rs rawSource, files []string, entries []Entry, decod
 					case cur = <-free:
 						cur.file = fi
 					default:
-						cur = &slot{file: fi, recs: make([]Record, 0, slotRecords), data: make([][]byte, 0, slotRecords)}
+						cur = &slot{file: fi, recs: make([]Record, 0, slotRecords), data: make([][]byte, 0, slotRecords),
+							bytes: make([]byte, 0, slotBytes+slotBytes/4)}
 					}
 				}
 				cur.recs = append(cur.recs, rec)
+				if data != nil {
+					// An earlier record's bytes stay where they are if the array grows.
+					from := len(cur.bytes)
+					cur.bytes = append(cur.bytes, data...)
+					data = cur.bytes[from:len(cur.bytes):len(cur.bytes)]
+				}
 				cur.data = append(cur.data, data)
 				if data != nil && cur.done == nil {
 					cur.done = make(chan struct{})
@@ -173,7 +187,11 @@ func readDecoded(r *Reader, rs rawSource, files []string, entries []Entry, decod
 			if cap(s.recs) == slotRecords {
 				clear(s.recs) // accept keeps its own copies
 				clear(s.data)
-				*s = slot{recs: s.recs[:0], data: s.data[:0]}
+				b := s.bytes[:0]
+				if cap(b) > maxSlotBytes {
+					b = nil
+				}
+				*s = slot{recs: s.recs[:0], data: s.data[:0], bytes: b}
 				select {
 				case free <- s:
 				default:

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/wtcheck/wtcheck/checker"
+	"github.com/wtcheck/wtcheck/record"
 )
 
 // TestOneWorkerLargerThanEveryQueue: one worker both decodes and evaluates, and the accepting
@@ -154,5 +155,55 @@ func TestSlotsAreBounded(t *testing.T) {
 	}
 	if len(ids) != len(lines) || ids[0] != "S-000" || ids[99] != "S-099" || ids[106] != "L-6" {
 		t.Errorf("%d records accepted (%v…), want %d in order", len(ids), ids[:min(3, len(ids))], len(lines))
+	}
+}
+
+// TestRecordBytesOutliveTheReadBuffer checks records whose bytes the reader hands on from a
+// buffer it reads on into: short lines, lines longer than the read buffer (64 KiB), and
+// slots that outgrow their array. Each record decodes as written, on one worker and on four:
+// its own case id with its own referral's dates, however the lines after it were read.
+func TestRecordBytesOutliveTheReadBuffer(t *testing.T) {
+	const n = 700
+	var lines []string
+	for i := range n {
+		id := fmt.Sprintf("C-%04d", i)
+		decision := record.MustDate("2023-01-02").AddDays(i % 300).String() // before the extract date
+		body := `"received":"2023-01-02","decision":"` + decision + `"`
+		line := recWithReferral(id, body)
+		if i%97 == 5 { // longer than the read buffer, padded with white space
+			line = "{" + strings.Repeat(" ", 70<<10) + line[1:]
+		}
+		lines = append(lines, line)
+	}
+	path := writeFile(t, t.TempDir(), "long.ndjson", []byte(strings.Join(lines, "\n")+"\n"))
+	engine := testEngine(t)
+	for _, workers := range []int{1, 4} {
+		opts := checkOptions()
+		opts.Workers = workers
+		reader := &Reader{MaxRecordBytes: 1 << 20}
+		report, err := Check(engine, reader, []string{path}, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if report.Summary.Cases != n || len(report.Errors) > 0 {
+			t.Fatalf("%d workers: %d cases, errors %+v; want %d cases and no error", workers, report.Summary.Cases, report.Errors, n)
+		}
+		seen := map[string]bool{}
+		for f := range report.Findings.All() {
+			if f.Rule != "referral-decision-timeliness" {
+				continue
+			}
+			var i int
+			if _, err := fmt.Sscanf(f.CaseID, "C-%04d", &i); err != nil {
+				t.Fatalf("case id %q", f.CaseID)
+			}
+			if want := record.MustDate("2023-01-02").AddDays(i % 300); f.Done != want {
+				t.Fatalf("%d workers: %s decided %s, want %s: its bytes were overwritten", workers, f.CaseID, f.Done, want)
+			}
+			seen[f.CaseID] = true
+		}
+		if len(seen) != n {
+			t.Fatalf("%d workers: a decision finding for %d cases, want %d", workers, len(seen), n)
+		}
 	}
 }

@@ -53,9 +53,10 @@ func (r *Reader) Read(in source.Input, fn func(source.Record) error) error {
 }
 
 // ReadRaw is Read that hands each record's bytes to raw, undecoded, for the caller to decode
-// with Decode (on another goroutine: the bytes are the record's own, not a reused buffer). A
-// record refused before decoding (too long, malformed where the file cannot be split, a
-// broken stream) still reaches fn, in its place in the order.
+// with Decode. The bytes are good only until raw returns (they are the reader's buffer): a
+// caller that decodes them on another goroutine copies them first. A record refused before
+// decoding (too long, malformed where the file cannot be split, a broken stream) still
+// reaches fn, in its place in the order.
 func (r *Reader) ReadRaw(in source.Input, fn func(source.Record) error, raw func(index int, data []byte) error) error {
 	return r.read(in, fn, func(_ string, index int, data []byte) error { return raw(index, data) })
 }
@@ -168,8 +169,9 @@ func (r *Reader) maxBytes() int {
 func (r *Reader) readLines(path string, br *bufio.Reader, fn func(source.Record) error, raw rawFunc) error {
 	limit := r.maxBytes()
 	index := 0
+	var long []byte // where a line longer than the read buffer is put together
 	for {
-		line, tooLong, err := readLine(br, limit)
+		line, tooLong, err := readLine(br, limit, &long)
 		partial := len(bytes.TrimSpace(line)) > 0 || tooLong
 		if err != nil && err != io.EOF {
 			// The stream broke (a gzip file cut short, a read error). A record it broke off
@@ -214,22 +216,40 @@ func describeReadError(err error, inRecord bool, records int) error {
 }
 
 // readLine reads one line without its newline. A line over limit is read to its end and
-// dropped, and tooLong is set, so one bad line costs no more memory than the limit.
-func readLine(br *bufio.Reader, limit int) (line []byte, tooLong bool, err error) {
+// dropped, and tooLong is set, so one bad line costs no more memory than the limit. The line
+// is good until the next read: it is br's buffer, or for a line longer than that, *long,
+// which is kept for the next such line unless it is over a megabyte. A line made its own
+// slice was an allocation, and a megabyte of memory to clear, for every thousand records.
+func readLine(br *bufio.Reader, limit int, long *[]byte) (line []byte, tooLong bool, err error) {
+	chunk, err := br.ReadSlice('\n')
+	if err != bufio.ErrBufferFull {
+		// The limit is on the record, not on its line ending.
+		if line = bytes.TrimRight(chunk, "\r\n"); len(line) > limit {
+			return nil, true, err
+		}
+		return line, false, err
+	}
+	buf := (*long)[:0]
 	for {
-		chunk, err := br.ReadSlice('\n')
 		if !tooLong {
-			line = append(line, chunk...)
-			// The limit is on the record, not on its line ending.
-			if len(bytes.TrimRight(line, "\r\n")) > limit {
-				tooLong, line = true, nil
+			buf = append(buf, chunk...)
+			if len(bytes.TrimRight(buf, "\r\n")) > limit {
+				tooLong, buf = true, buf[:0]
 			}
 		}
-		if err == bufio.ErrBufferFull {
-			continue
+		if err != bufio.ErrBufferFull {
+			break
 		}
-		return bytes.TrimRight(line, "\r\n"), tooLong, err
+		chunk, err = br.ReadSlice('\n')
 	}
+	*long = nil
+	if cap(buf) <= 1<<20 {
+		*long = buf[:0]
+	}
+	if tooLong {
+		return nil, true, err
+	}
+	return bytes.TrimRight(buf, "\r\n"), false, err
 }
 
 // readArray reads a JSON array of records, one element at a time.
