@@ -337,7 +337,13 @@ func longRecords() map[string]*record.Case {
 	}
 	enquiries := testCase()
 	enquiries.ExtractDate = record.MustDate("2199-12-31")
-	r := enquiries.Referrals[0]
+	addEnquiries(enquiries.Referrals[0], start, n)
+	return map[string]*record.Case{"visits": visits, "reviews": reviews, "enquiries": enquiries}
+}
+
+// addEnquiries adds n enquiries to a referral, a day apart from start, each with its
+// discussion, initial conference and plan, and a review conference that ends the plan.
+func addEnquiries(r *record.Referral, start record.Date, n int) {
 	for i := range n {
 		day := start.AddDays(i)
 		r.StrategyDiscussions = append(r.StrategyDiscussions, &record.StrategyDiscussion{ID: fmt.Sprintf("D%d", i), Date: day})
@@ -347,7 +353,6 @@ func longRecords() map[string]*record.Case {
 			&record.Conference{ID: fmt.Sprintf("I%d", i), Kind: "initial", S47ID: fmt.Sprintf("E%d", i), Date: day.AddDays(9)},
 			&record.Conference{ID: fmt.Sprintf("W%d", i), Kind: "review", PlanID: fmt.Sprintf("Q%d", i), Date: day.AddDays(40), Outcome: "end_plan"})
 	}
-	return map[string]*record.Case{"visits": visits, "reviews": reviews, "enquiries": enquiries}
 }
 
 // TestShippedRulesStayInBudget measures what each shipped rule spends per object of records

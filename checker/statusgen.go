@@ -166,23 +166,13 @@ func (x *statusRun) items(n int) {
 // takeItem is take for interval i, whose subject is subject's. A listed status that is not
 // built here is left to the full evaluation (partial); false leaves it the whole target.
 func (x *statusRun) takeItem(i int, s Status, w why, subject subjectFunc) bool {
-	if !x.listed.Has(s) {
-		x.found.Add(s)
-		x.counted[i] = true
-		return true
-	}
-	if !x.builds() || subject == nil {
-		x.partial = true
-		return true
-	}
-	id, ok := subject()
-	if !ok {
-		return false
+	id, build, ok := x.itemListed(i, s, subject)
+	if !build {
+		return ok
 	}
 	f := x.ev.findingOf(x.cp, x.cr, x.t, x.named, x.proxies)
 	f.Subject, f.Status, f.Message = id, s, judgedMessage(x.cr.rule.Title, s, w)
 	x.ev.keep(&f)
-	x.counted[i] = true
 	return true
 }
 
@@ -191,26 +181,35 @@ func (x *statusRun) deadlineItem(i int, subject subjectFunc, start, due, done, l
 	if due.IsZero() || due.Before(start) {
 		return false
 	}
-	s := deadlineStatus(due, done, lapse, x.asOf)
-	if !x.listed.Has(s) {
-		x.found.Add(s)
-		x.counted[i] = true
-		return true
-	}
-	if !x.builds() || subject == nil {
-		x.partial = true
-		return true
-	}
-	id, ok := subject()
-	if !ok {
-		return false
+	id, build, ok := x.itemListed(i, deadlineStatus(due, done, lapse, x.asOf), subject)
+	if !build {
+		return ok
 	}
 	f := x.ev.findingOf(x.cp, x.cr, x.t, x.named, x.proxies)
 	f.Subject = id
 	x.ev.judgeDeadline(x.cr, &f, start, due, done, lapse)
 	x.ev.keep(&f)
-	x.counted[i] = true
 	return true
+}
+
+// itemListed counts status s of interval i, or says its finding is to be built here (build)
+// with its subject (id), or leaves it to the full evaluation (partial). ok is false where the
+// subject is an error, which leaves the whole target to the full evaluation.
+func (x *statusRun) itemListed(i int, s Status, subject subjectFunc) (id string, build, ok bool) {
+	if !x.listed.Has(s) {
+		x.found.Add(s)
+		x.counted[i] = true
+		return "", false, true
+	}
+	if !x.builds() || subject == nil {
+		x.partial = true
+		return "", false, true
+	}
+	if id, ok = subject(); !ok {
+		return "", false, false
+	}
+	x.counted[i] = true
+	return id, true, true
 }
 
 // isoDateOf is isoDate(d): the date as YYYY-MM-DD, the empty string for null; false for a
@@ -254,23 +253,13 @@ func (x *statusRun) count(which int, d record.Date, k int64) (out record.Date, o
 
 // earliestDate is earliest(ds): the earliest date, ignoring nulls; null for none. ok is
 // false for a date outside the calendar, which CEL refuses.
-func earliestDate(ds []record.Date) (best record.Date, ok bool) {
-	for _, d := range ds {
-		if d.IsZero() {
-			continue
-		}
-		if !d.InRange() {
-			return record.Date{}, false
-		}
-		if best.IsZero() || d.Before(best) {
-			best = d
-		}
-	}
-	return best, true
-}
+func earliestDate(ds []record.Date) (record.Date, bool) { return pickDay(ds, record.Date.Before) }
 
 // latestDate is latest(ds), as earliestDate.
-func latestDate(ds []record.Date) (best record.Date, ok bool) {
+func latestDate(ds []record.Date) (record.Date, bool) { return pickDay(ds, record.Date.After) }
+
+// pickDay is the date of ds that better prefers over every other, nulls left out.
+func pickDay(ds []record.Date, better func(a, b record.Date) bool) (best record.Date, ok bool) {
 	for _, d := range ds {
 		if d.IsZero() {
 			continue
@@ -278,7 +267,7 @@ func latestDate(ds []record.Date) (best record.Date, ok bool) {
 		if !d.InRange() {
 			return record.Date{}, false
 		}
-		if best.IsZero() || d.After(best) {
+		if best.IsZero() || better(d, best) {
 			best = d
 		}
 	}

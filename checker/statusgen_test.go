@@ -202,17 +202,7 @@ func recordsOfObjects(n int) map[string]*record.Case {
 		r.Conferences = append(r.Conferences, &record.Conference{ID: fmt.Sprintf("V%d", i), Kind: "review", PlanID: "P1", Date: r.Plans[0].Started.AddDays(20 + i)})
 	}
 	enquiries := testCase()
-	r = enquiries.Referrals[0]
-	start := record.MustDate("2020-01-01")
-	for i := range room / 5 {
-		day := start.AddDays(i)
-		r.StrategyDiscussions = append(r.StrategyDiscussions, &record.StrategyDiscussion{ID: fmt.Sprintf("D%d", i), Date: day})
-		r.S47Enquiries = append(r.S47Enquiries, &record.S47Enquiry{ID: fmt.Sprintf("E%d", i), Started: day, Outcome: "icpc"})
-		r.Plans = append(r.Plans, &record.Plan{ID: fmt.Sprintf("Q%d", i), Kind: "child_protection", Started: day.AddDays(9), Ended: day.AddDays(40)})
-		r.Conferences = append(r.Conferences,
-			&record.Conference{ID: fmt.Sprintf("I%d", i), Kind: "initial", S47ID: fmt.Sprintf("E%d", i), Date: day.AddDays(9)},
-			&record.Conference{ID: fmt.Sprintf("W%d", i), Kind: "review", PlanID: fmt.Sprintf("Q%d", i), Date: day.AddDays(40), Outcome: "end_plan"})
-	}
+	addEnquiries(enquiries.Referrals[0], record.MustDate("2020-01-01"), room/5)
 	return map[string]*record.Case{"visits": visits, "reviews": reviews, "enquiries": enquiries}
 }
 
