@@ -104,6 +104,7 @@ func TestStatusFuncsAgreeWithTheRules(t *testing.T) {
 		StatusSetOf(StatusBreach),
 		0, // counted only
 		StatusSetOf(StatusMet, StatusNotApplicable),
+		AllStatuses, // what compare and explain ask for
 	}
 	run := func(on bool, eng *Engine, c *record.Case, asOf record.Date, listed StatusSet) []any {
 		useStatusFuncs = on
