@@ -171,7 +171,6 @@ type statusGen struct {
 	params   []string
 	used     map[string]bool // the target's variables the code reads
 	scopeVar string
-	scopeObj *objectType
 	// fail is the statement that leaves the work to CEL where the code is: the function's
 	// return false, or in a subject's function its own.
 	fail string
@@ -198,7 +197,7 @@ func (g *statusGen) rule(cr *compiledRule) (string, error) {
 	if !ok || cr.scope == ScopeCase {
 		return "", unsupported("scope %s", cr.scope)
 	}
-	g.scopeVar, g.scopeObj = cr.variable, obj
+	g.scopeVar = cr.variable
 	g.vars = map[string]string{"referral": "referral", cr.variable: "object", "object": "object", "child": "child", "case": "x.c"}
 	g.kinds = map[string]gkind{
 		"referral": {base: kObj, obj: referralObj}, cr.variable: {base: kObj, obj: obj}, "object": {base: kObj, obj: obj},
