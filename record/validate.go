@@ -20,8 +20,8 @@ func Validate(c *Case) error {
 	}
 	// A JSON record that is not UTF-8 is refused before it is decoded; this catches a case
 	// built another way (an importer), whose ids must stay themselves in every report.
-	v.utf8("case_id", c.CaseID)
-	v.utf8("child.id", c.Child.ID)
+	v.utf8Path("case_id", c.CaseID)
+	v.utf8Path("child.id", c.Child.ID)
 	if c.Format != "" && c.Format != CaseFormat {
 		v.add("format", "is not "+CaseFormat)
 	}
@@ -38,25 +38,47 @@ func Validate(c *Case) error {
 	}
 	referralIDs := map[string]bool{}
 	for i, r := range c.Referrals {
-		p := fmt.Sprintf("referrals[%d]", i)
+		p := at{referral: i}
 		if r == nil {
-			v.add(p, "is null")
+			v.add(p.String(), "is null")
 			continue
 		}
-		v.utf8(p+".id", r.ID)
+		v.utf8(p, "id", r.ID)
 		if r.ID != "" {
 			if referralIDs[r.ID] {
-				v.add(p+".id", "duplicates another referral's id")
+				v.add(p.field("id"), "duplicates another referral's id")
 			}
 			referralIDs[r.ID] = true
 		}
 		if r.Received.IsZero() {
-			v.add(p+".received", "is required")
+			v.add(p.field("received"), "is required")
 		}
 		v.referral(p, r)
 	}
 	return v.err()
 }
+
+// at is where an object of the record is, its path made only for a problem found there: a
+// path formatted for every object of every record was most of what validating cost.
+type at struct {
+	referral int
+	list     string // the referral's list the object is in ("plans"); "" for the referral
+	i        int    // its index in the list
+}
+
+// String is the object's path: referrals[0], or referrals[0].plans[2].
+func (a at) String() string {
+	if a.list == "" {
+		return fmt.Sprintf("referrals[%d]", a.referral)
+	}
+	return fmt.Sprintf("referrals[%d].%s[%d]", a.referral, a.list, a.i)
+}
+
+// field is the path of one of the object's fields.
+func (a at) field(name string) string { return a.String() + "." + name }
+
+// in is where the i-th object of the referral's list is.
+func (a at) in(list string, i int) at { return at{referral: a.referral, list: list, i: i} }
 
 type validator struct{ problems []error }
 
@@ -68,16 +90,16 @@ func (v *validator) err() error { return errors.Join(v.problems...) }
 
 // referral checks ids and references inside one referral: ids are unique across all the
 // referral's objects, because a finding's subject is an id alone.
-func (v *validator) referral(p string, r *Referral) {
-	ids := map[string]string{}
-	seen := func(path, id string) {
+func (v *validator) referral(p at, r *Referral) {
+	ids := map[string]at{}
+	seen := func(path at, id string) {
 		if id == "" {
-			v.add(path+".id", "is required")
+			v.add(path.field("id"), "is required")
 			return
 		}
-		v.utf8(path+".id", id)
+		v.utf8(path, "id", id)
 		if other, dup := ids[id]; dup {
-			v.add(path+".id", "duplicates the id of "+other)
+			v.add(path.field("id"), "duplicates the id of "+other.String())
 			return
 		}
 		ids[id] = path
@@ -86,44 +108,44 @@ func (v *validator) referral(p string, r *Referral) {
 	enquiries := map[string]bool{}
 	plans := map[string]bool{}
 	for i, a := range r.Assessments {
-		ap := fmt.Sprintf("%s.assessments[%d]", p, i)
+		ap := p.in("assessments", i)
 		if a == nil {
-			v.add(ap, "is null")
+			v.add(ap.String(), "is null")
 			continue
 		}
 		seen(ap, a.ID)
-		v.enum(ap+".kind", a.Kind, assessmentKinds)
+		v.enum(ap, "kind", a.Kind, assessmentKinds)
 	}
 	for i, d := range r.StrategyDiscussions {
-		dp := fmt.Sprintf("%s.strategy_discussions[%d]", p, i)
+		dp := p.in("strategy_discussions", i)
 		if d == nil {
-			v.add(dp, "is null")
+			v.add(dp.String(), "is null")
 			continue
 		}
 		seen(dp, d.ID)
 		discussions[d.ID] = true
 	}
 	for i, s := range r.S47Enquiries {
-		sp := fmt.Sprintf("%s.s47_enquiries[%d]", p, i)
+		sp := p.in("s47_enquiries", i)
 		if s == nil {
-			v.add(sp, "is null")
+			v.add(sp.String(), "is null")
 			continue
 		}
 		seen(sp, s.ID)
 		enquiries[s.ID] = true
 		if s.StrategyDiscussionID != "" && !discussions[s.StrategyDiscussionID] {
-			v.add(sp+".strategy_discussion_id", "names no strategy discussion of this referral")
+			v.add(sp.field("strategy_discussion_id"), "names no strategy discussion of this referral")
 		}
 	}
 	for i, pl := range r.Plans {
-		pp := fmt.Sprintf("%s.plans[%d]", p, i)
+		pp := p.in("plans", i)
 		if pl == nil {
-			v.add(pp, "is null")
+			v.add(pp.String(), "is null")
 			continue
 		}
 		seen(pp, pl.ID)
 		plans[pl.ID] = true
-		v.enum(pp+".kind", pl.Kind, planKinds)
+		v.enum(pp, "kind", pl.Kind, planKinds)
 		for j, vis := range pl.Visits {
 			if vis == nil {
 				v.add(fmt.Sprintf("%s.visits[%d]", pp, j), "is null")
@@ -131,30 +153,39 @@ func (v *validator) referral(p string, r *Referral) {
 		}
 	}
 	for i, k := range r.Conferences {
-		kp := fmt.Sprintf("%s.conferences[%d]", p, i)
+		kp := p.in("conferences", i)
 		if k == nil {
-			v.add(kp, "is null")
+			v.add(kp.String(), "is null")
 			continue
 		}
 		seen(kp, k.ID)
-		v.enum(kp+".kind", k.Kind, conferenceKinds)
+		v.enum(kp, "kind", k.Kind, conferenceKinds)
 		if k.S47ID != "" && !enquiries[k.S47ID] {
-			v.add(kp+".s47_id", "names no section 47 enquiry of this referral")
+			v.add(kp.field("s47_id"), "names no section 47 enquiry of this referral")
 		}
 		if k.PlanID != "" && !plans[k.PlanID] {
-			v.add(kp+".plan_id", "names no plan of this referral")
+			v.add(kp.field("plan_id"), "names no plan of this referral")
 		}
 	}
 }
 
-func (v *validator) utf8(path, value string) {
+// utf8 reports a field of the object at a that is not UTF-8.
+func (v *validator) utf8(a at, field, value string) {
+	if !utf8.ValidString(value) {
+		v.add(a.field(field), "is not valid UTF-8")
+	}
+}
+
+// utf8Path reports a field of the record, named by its path, that is not UTF-8.
+func (v *validator) utf8Path(path, value string) {
 	if !utf8.ValidString(value) {
 		v.add(path, "is not valid UTF-8")
 	}
 }
 
-func (v *validator) enum(path, value string, allowed []string) {
+// enum reports a field of the object at a whose value is not one of allowed.
+func (v *validator) enum(a at, field, value string, allowed []string) {
 	if value != "" && !slices.Contains(allowed, value) {
-		v.add(path, "is not one of "+strings.Join(allowed, ", "))
+		v.add(a.field(field), "is not one of "+strings.Join(allowed, ", "))
 	}
 }
