@@ -12,7 +12,7 @@ func TestValidatePaths(t *testing.T) {
 		{ID: "R1", Received: MustDate("2024-01-02")},
 		nil,
 		{ID: "R1",
-			Assessments: []*Assessment{{ID: "A1", Kind: "weekly"}, nil, {ID: ""}},
+			Assessments:         []*Assessment{{ID: "A1", Kind: "weekly"}, nil, {ID: ""}},
 			StrategyDiscussions: []*StrategyDiscussion{{ID: "A1"}, nil},
 			S47Enquiries:        []*S47Enquiry{{ID: "S\xff", StrategyDiscussionID: "SD9"}, nil},
 			Plans:               []*Plan{{ID: "P1", Kind: "other", Visits: []*Visit{{}, nil}}, nil},
