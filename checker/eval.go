@@ -614,9 +614,12 @@ func (ev *evaluator) rule(cp *CompiledPack, cr *compiledRule, named bool) {
 			continue // in force mode: only the referral's own edition
 		}
 		if run != nil {
-			run.t, run.found, run.partial = t, StatusCounts{}, false
+			run.t, run.intervals = t, false
 			built := len(ev.findings)
 			if ev.statusOf(cr, run, t) {
+				if !run.intervals {
+					continue // its one status counted, or its finding built
+				}
 				if !run.partial {
 					for s, n := range run.found {
 						ev.tally[s] += n

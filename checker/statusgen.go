@@ -102,12 +102,16 @@ type statusRun struct {
 	t       *target
 	named   bool
 	proxies []string
-	found   StatusCounts // what the target's findings are, while it is judged
-	// For a rule with intervals (each): counted says which items were counted or built here,
+	// For a rule with intervals (each): intervals is set, found counts the intervals'
+	// statuses until the target is done (the engine adds them to the tally then, or drops
+	// them if the function gives up), counted says which items were counted or built here,
 	// and partial that some were not; the target's evaluation in full then judges only those
-	// (evaluator.intervals).
-	counted []bool
-	partial bool
+	// (evaluator.intervals). A target's single status is counted in the tally at once: it is
+	// the function's last step.
+	intervals bool
+	found     StatusCounts
+	counted   []bool
+	partial   bool
 }
 
 // subjectFunc gives the subject of an interval (the rule's subject expression), or false
@@ -121,7 +125,7 @@ func (x *statusRun) builds() bool { return x.cr.message == nil }
 // leaves the target to the full evaluation.
 func (x *statusRun) take(s Status, w why) bool {
 	if !x.listed.Has(s) {
-		x.found.Add(s)
+		x.ev.tally.Add(s)
 		return true
 	}
 	if !x.builds() {
@@ -141,7 +145,7 @@ func (x *statusRun) deadline(start, due, done, lapse record.Date) bool {
 	}
 	s := deadlineStatus(due, done, lapse, x.asOf)
 	if !x.listed.Has(s) {
-		x.found.Add(s)
+		x.ev.tally.Add(s)
 		return true
 	}
 	if !x.builds() {
@@ -160,7 +164,7 @@ func (x *statusRun) items(n int) {
 	}
 	x.counted = x.counted[:n]
 	clear(x.counted)
-	x.partial = false
+	x.intervals, x.found, x.partial = true, StatusCounts{}, false
 }
 
 // takeItem is take for interval i, whose subject is subject's. A listed status that is not
