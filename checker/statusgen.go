@@ -132,9 +132,17 @@ func (x *statusRun) take(s Status, w why) bool {
 		return false
 	}
 	f := x.ev.findingOf(x.cp, x.cr, x.t, x.named, x.proxies)
-	f.Status, f.Message = s, judgedMessage(x.cr.rule.Title, s, w)
+	f.Status = s
+	x.message(&f, w)
 	x.ev.keep(&f)
 	return true
+}
+
+// message gives a finding built here its message, unless no report shows it.
+func (x *statusRun) message(f *Finding, w why) {
+	if !x.ev.engine.WithoutMessages {
+		f.Message = judgedMessage(x.cr.rule.Title, f.Status, w)
+	}
 }
 
 // deadline takes the status of a deadline from its dates, as evaluator.deadline judges it:
@@ -175,7 +183,8 @@ func (x *statusRun) takeItem(i int, s Status, w why, subject subjectFunc) bool {
 		return ok
 	}
 	f := x.ev.findingOf(x.cp, x.cr, x.t, x.named, x.proxies)
-	f.Subject, f.Status, f.Message = id, s, judgedMessage(x.cr.rule.Title, s, w)
+	f.Subject, f.Status = id, s
+	x.message(&f, w)
 	x.ev.keep(&f)
 	return true
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/wtcheck/wtcheck/record"
@@ -109,6 +110,9 @@ func TestStatusFuncsAgreeWithTheRules(t *testing.T) {
 	run := func(on bool, eng *Engine, c *record.Case, asOf record.Date, listed StatusSet) []any {
 		useStatusFuncs = on
 		defer func() { useStatusFuncs = true }()
+		// Without messages when the default listing is asked: what check does for a text
+		// report.
+		eng.WithoutMessages = listed == listings[0]
 		var tally StatusCounts
 		f, errs, uncovered := eng.CheckListed(c, asOf, listed, &tally)
 		return []any{f, errs, uncovered, tally}
@@ -229,5 +233,54 @@ func TestStatusFuncPanicLeavesTheFullEvaluation(t *testing.T) {
 	}
 	if with.Of(StatusMet) == 0 {
 		t.Fatalf("nothing met on the test case: %v", with)
+	}
+}
+
+// TestWithoutMessages: an engine told that no report shows messages builds every listed
+// finding as it would otherwise, less its message and note, and still evaluates a rule's own
+// message expression, so that an error in it is reported alike.
+func TestWithoutMessages(t *testing.T) {
+	e := shippedEngine(t)
+	e.InForce = true
+	cases := generatedAndSample(t, 300, 5)
+	listed := StatusSetOf(StatusBreach, StatusPending, StatusInsufficientData)
+	built := 0
+	for _, c := range cases {
+		e.WithoutMessages = false
+		want, wantErrs, _ := e.CheckListed(c, record.Date{}, listed, nil)
+		e.WithoutMessages = true
+		got, gotErrs, _ := e.CheckListed(c, record.Date{}, listed, nil)
+		for i := range want {
+			want[i].Message, want[i].Note = "", ""
+		}
+		if !reflect.DeepEqual(got, want) || !reflect.DeepEqual(gotErrs, wantErrs) {
+			t.Fatalf("%s: without messages\n%+v\nwant\n%+v", c.CaseID, got, want)
+		}
+		built += len(got)
+	}
+	if built < 100 {
+		t.Fatalf("only %d findings built: the comparison proves little", built)
+	}
+
+	broken := compileTestPack(t, `id: local
+edition: "test"
+title: Test pack
+document: Test guidance
+in_force: {from: 2020-01-01}
+rules:
+  - id: r
+    title: R
+    severity: breach
+    citation: {section: s}
+    scope: referral
+    assert: referral.decision == null
+    message: "'decided on ' + string(referral.decision)"
+`)
+	eng := &Engine{Calendar: testCalendar(t), Packs: []*CompiledPack{broken}, WithoutMessages: true}
+	c := testCase()
+	c.Referrals[0].Decision = record.Date{}
+	_, errs := eng.Check(c, record.Date{})
+	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "message") {
+		t.Fatalf("errors %v: want the message expression's error, without messages too", errs)
 	}
 }
