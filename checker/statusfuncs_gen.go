@@ -6,40 +6,40 @@ import "github.com/wtcheck/wtcheck/record"
 
 func init() {
 	generatedStatus = map[string]generatedRule{
-		"53224d3de3284110ba460b8588e228034da797720b8eb79903802e7cd1b340cc": {status_assessment_child_seen_53224d3d, []string(nil)},
-		"11c839067b6fecaf31da306ba431184ea26011a0c7957db6c40ded5eea22fc2b": {status_assessment_timeliness_11c83906, []string(nil)},
-		"5436d3001ffbee9b18f9e4fc09919421a75a846c1f7b0fd5c68108b2c628cb1b": {status_child_wishes_recorded_5436d300, []string(nil)},
-		"d12434d3ab169c34e63acb3a45aa244f8b2d6dea0ea5b93d5fa3fe5e5c86572c": {status_child_wishes_recorded_d12434d3, []string(nil)},
-		"fa6afdd3ddd1b93b711b6f7e40b08014588ad598a6cfd80467a636aa47d9b98c": {status_conference_chair_independent_fa6afdd3, []string(nil)},
-		"0e21b806124dd906e29f6136d0a382ae2508f2d1a7069c05f4166296f3c878f0": {status_core_assessment_timeliness_0e21b806, []string(nil)},
-		"89f0601edfc18f1bd78a33ae495876c10c40a77107dfcf4a5abbfac538d8b1e3": {status_core_group_timeliness_89f0601e, []string(nil)},
-		"2262d10819336e517ee59c061e0422f6980f50272bb382d767881f2e5299c27f": {status_cp_visit_interval_2262d108, []string{"visit_interval_working_days"}},
-		"40d873f0376b059ac5c15080feb890354e16defc35bb8eda3fd6da71fe2cf5dc": {status_early_help_considered_40d873f0, []string(nil)},
-		"7c65d755aebcd25f277110938b3efea476a5b9a0ffa324948b703c0e4f8e522e": {status_early_help_considered_7c65d755, []string(nil)},
-		"d70576af890d4bf5b2ba7ef5aec06f6125b3ea6a94c06edbf65c0dd89c002686": {status_early_help_considered_d70576af, []string(nil)},
-		"f0de07fbd03bb6ab87670c06836c781768eee4c857d4aa395da889da755495b3": {status_early_help_considered_f0de07fb, []string(nil)},
-		"f3b7719a044d1b715bd3b443a16df8a99f17a7996bbc0decd37a102db7a05991": {status_early_help_considered_f3b7719a, []string(nil)},
-		"ec2ab9067a7a4e792d974c09fb1b4a0b2e4a6f30f164042e4ec38778e2ab88b3": {status_first_review_timeliness_ec2ab906, []string(nil)},
-		"27a1e99bb10d7788ce7e97b797e54163a314f254118249a7cdb3b636a4db2174": {status_homelessness_duty_referral_27a1e99b, []string(nil)},
-		"9c1cbbe968a744bf347db04cf0cc1a116bbbe984813fb32613dced5556dc37f6": {status_homelessness_duty_referral_9c1cbbe9, []string(nil)},
-		"a7b0513330b225200034dc3fcadd59be42e5c93606304805f82b9e01c095c2ce": {status_icpc_timeliness_a7b05133, []string(nil)},
-		"31f3bf9b896911b33e38bfb677eb0986a44d1a9965c316ace06efddce33916b4": {status_initial_assessment_timeliness_31f3bf9b, []string(nil)},
-		"a68832c98ddfd242e4f6f77a590121ec59f61027ed9148e896af068b1330084a": {status_plan_ends_at_conference_a68832c9, []string(nil)},
-		"4edc5aea374850b3946bc66fb5f8ee63606051f791fa476b02d1f43e57c3dfe7": {status_plan_ends_by_18_4edc5aea, []string(nil)},
-		"660f9fe5b7021c6500e7ef20ccc4fb8d67bbd7f642038e9874b2114afea46a8c": {status_referral_decision_timeliness_660f9fe5, []string(nil)},
-		"6d036324305db4e77fe822a936df1cc7ef1ac0a0cfa2c59ff9b7cb80c318f383": {status_review_interval_6d036324, []string(nil)},
-		"45a7884458d09b0b5e9d310cbe639a8e15fa44b9b121e3aa51bd9d94eddd3957": {status_s47_child_seen_45a78844, []string(nil)},
-		"9450e97eb1ce68356704a6022a4688077a427c4fba4b4693396f706ec8036010": {status_s47_child_seen_9450e97e, []string(nil)},
-		"f09784396546c800480ee274eeacf9c96b8ae16d64a01e1216eb17145efac191": {status_s47_child_seen_alone_f0978439, []string(nil)},
-		"4f6ab62c1015c4e512e8a7acb51ae277042ab2501c4e1889659b3cc53749fccd": {status_strategy_discussion_agencies_4f6ab62c, []string(nil)},
-		"8025f26ed886145ef77ec031bca679fb75e6b668fcc828d5cfc438560b72a6b9": {status_strategy_discussion_agencies_8025f26e, []string(nil)},
-		"e564f6d34ec8fa28115090b4b78ccfdae8111b0993428d9fda46020d45456b74": {status_strategy_discussion_before_s47_e564f6d3, []string(nil)},
-		"4e84c5a76b2823e303ac9d85b3e14ca17e1d62290e19ed0440fa12d9937fc808": {status_transfer_in_timeliness_4e84c5a7, []string(nil)},
+		"040288ad1d017b70f03e57303bf827f23c1cc2ccfdd22b783fd846e19648027b": {status_assessment_child_seen_040288ad, []string(nil)},
+		"23fb789a1346d2ed825abde09b3022075da32f3f957de3f1b40eca05685a0e6b": {status_assessment_timeliness_23fb789a, []string(nil)},
+		"1f44f1df4a93b62e12ec5e0861f9fa67d3abb6736b4219f4a91c15bad23b3fd3": {status_child_wishes_recorded_1f44f1df, []string(nil)},
+		"dc2c7a809d58111bc4fad245f7f2ccbe9d86f677751ea0ad8c61983b4fdf3ae8": {status_child_wishes_recorded_dc2c7a80, []string(nil)},
+		"fcb5372df133bc7cca86cd2ec030737af387aaa4230780f157e634de6f8f6c51": {status_conference_chair_independent_fcb5372d, []string(nil)},
+		"8764c60e5d0f297dad17ea5bafe3f2e1b052a557c5f360bacd0cbc82a03cbb10": {status_core_assessment_timeliness_8764c60e, []string(nil)},
+		"a9fdac02187613baeb8c89dead0961d34fd08b09984fb938df85b853e2add9d7": {status_core_group_timeliness_a9fdac02, []string(nil)},
+		"039eef9609f20412c90b2fc797d018064070929d89a594944f8a487d3aff1a42": {status_cp_visit_interval_039eef96, []string{"visit_interval_working_days"}},
+		"6ab70a3b00ab1e432583105e97d0c12069dac6a48505a9e183922391b8b5a24c": {status_early_help_considered_6ab70a3b, []string(nil)},
+		"88ecd772322e254179fe5aaee7662e85adcee7bab2b943b43b8939b2868d3fbb": {status_early_help_considered_88ecd772, []string(nil)},
+		"89744bc6320613744cb910bc7af52ebdcf813d4c65459e6063f5d0b7041db080": {status_early_help_considered_89744bc6, []string(nil)},
+		"b3759b971c3bd999bd5adba8b1a5dc2253c1a83f3cb1884e23c35e2a44c75e5b": {status_early_help_considered_b3759b97, []string(nil)},
+		"d14ead90e32b780564c7290fb8cfc060f04996dbf5c7f05089b56472541e7677": {status_early_help_considered_d14ead90, []string(nil)},
+		"7d739fb0545d6de24464d11778e18f55d017a106da9dccf0776b705276603b79": {status_first_review_timeliness_7d739fb0, []string(nil)},
+		"587221c2718752c0ba5781f87bc611dd62e5e40fd94f94916a179c374e68280f": {status_homelessness_duty_referral_587221c2, []string(nil)},
+		"ff4ac9d83228ea2f00e673b0b70d9f559a06a660d051ced9bcdc59e0df18659a": {status_homelessness_duty_referral_ff4ac9d8, []string(nil)},
+		"8504e7d00fda1e34f1244822071b846bf8a1a29ba62b6e99c9d81d46f3ffd66e": {status_icpc_timeliness_8504e7d0, []string(nil)},
+		"7962e9f5c19a1e967a9a9c7e9a4732692617c8781b9b4a1705482ce30624a969": {status_initial_assessment_timeliness_7962e9f5, []string(nil)},
+		"4e00dd39e157155d16e114619379ab5252847c935f2f8a91a1984f0396a8e436": {status_plan_ends_at_conference_4e00dd39, []string(nil)},
+		"db0edec65852602cb28b393b959ab645077396028d4127981d435ec563ecc8fd": {status_plan_ends_by_18_db0edec6, []string(nil)},
+		"582180424d38e5f32f691708dcfd2defa538931e4cee9d75b6884ec6b248b1c8": {status_referral_decision_timeliness_58218042, []string(nil)},
+		"72321fb9aaef67d7660e77c8023ac2e89aad20a89b235d189660e2030e2179be": {status_review_interval_72321fb9, []string(nil)},
+		"2e6e546147dab4734cdb8aeb9cb75f18ef7453c45a1e8e3d62e108d5b3c0a64d": {status_s47_child_seen_2e6e5461, []string(nil)},
+		"55017cef23b1012198080970bc5dcc1d9280d47f6564b1318899762db72a6c9e": {status_s47_child_seen_55017cef, []string(nil)},
+		"ac58f9f7c4488dee6feb8b5eddb4857930889e8f65dbf9928f6b35e7976c6e8c": {status_s47_child_seen_alone_ac58f9f7, []string(nil)},
+		"0dff8540c6cf1ea3e1e8d4c27b94140bd41194b330d3934895f908fcd369b32b": {status_strategy_discussion_agencies_0dff8540, []string(nil)},
+		"96efd3e59f049bb267a1d26af5f1b4102760e1407f22ff8a4889825bdaa0c764": {status_strategy_discussion_agencies_96efd3e5, []string(nil)},
+		"00b2963e4c8a989ebde9c50c1bbd2765cd12a4f9d4e907f443e21ed870521b87": {status_strategy_discussion_before_s47_00b2963e, []string(nil)},
+		"f82472fe1f8dd6cf54e055b8299f91417fa1446b4723017789b95bf3f6a091d9": {status_transfer_in_timeliness_f82472fe, []string(nil)},
 	}
 }
 
-// status_assessment_child_seen_53224d3d is the status function of the rule's text in wt2010, wt2013, wt2015, wt2018, wt2023, wt2026.
-func status_assessment_child_seen_53224d3d(x *statusRun, t *target) bool {
+// status_assessment_child_seen_040288ad is the status function of the rule's text in wt2010, wt2013, wt2015, wt2018, wt2023, wt2026.
+func status_assessment_child_seen_040288ad(x *statusRun, t *target) bool {
 	object := t.object.(*record.Assessment)
 	child := &x.c.Child
 	v1 := false
@@ -72,8 +72,8 @@ func status_assessment_child_seen_53224d3d(x *statusRun, t *target) bool {
 	return x.take(StatusBreach, whyAssert)
 }
 
-// status_assessment_timeliness_11c83906 is the status function of the rule's text in wt2013, wt2015, wt2018, wt2023, wt2026.
-func status_assessment_timeliness_11c83906(x *statusRun, t *target) bool {
+// status_assessment_timeliness_23fb789a is the status function of the rule's text in wt2013, wt2015, wt2018, wt2023, wt2026.
+func status_assessment_timeliness_23fb789a(x *statusRun, t *target) bool {
 	referral := t.referral
 	object := t.object.(*record.Assessment)
 	if referral.Received.IsZero() {
@@ -86,35 +86,8 @@ func status_assessment_timeliness_11c83906(x *statusRun, t *target) bool {
 	return x.deadline(referral.Received, v1, object.Completed, referral.Closed)
 }
 
-// status_child_wishes_recorded_5436d300 is the status function of the rule's text in wt2010, wt2013, wt2015, wt2018, wt2023, wt2026.
-func status_child_wishes_recorded_5436d300(x *statusRun, t *target) bool {
-	object := t.object.(*record.Assessment)
-	child := &x.c.Child
-	v1 := false
-	if !child.BirthDate.IsZero() {
-		v2 := true
-		if !object.Completed.IsZero() {
-			if child.BirthDate.IsZero() || object.Completed.IsZero() {
-				return false
-			}
-			v2 = (child.BirthDate.DayNumber() <= object.Completed.DayNumber())
-		}
-		v1 = v2
-	}
-	if !v1 {
-		return x.take(StatusNotApplicable, whyWhen)
-	}
-	if object.WishesRecorded {
-		return x.take(StatusMet, whyAssert)
-	}
-	if object.Completed.IsZero() {
-		return x.take(StatusPending, whyAssert)
-	}
-	return x.take(StatusBreach, whyAssert)
-}
-
-// status_child_wishes_recorded_d12434d3 is the status function of the rule's text in wt2010, wt2013, wt2015, wt2018, wt2023, wt2026.
-func status_child_wishes_recorded_d12434d3(x *statusRun, t *target) bool {
+// status_child_wishes_recorded_1f44f1df is the status function of the rule's text in wt2010, wt2013, wt2015, wt2018, wt2023, wt2026.
+func status_child_wishes_recorded_1f44f1df(x *statusRun, t *target) bool {
 	object := t.object.(*record.S47Enquiry)
 	child := &x.c.Child
 	v1 := false
@@ -140,8 +113,35 @@ func status_child_wishes_recorded_d12434d3(x *statusRun, t *target) bool {
 	return x.take(StatusBreach, whyAssert)
 }
 
-// status_conference_chair_independent_fa6afdd3 is the status function of the rule's text in wt2010, wt2013, wt2015, wt2018, wt2023, wt2026.
-func status_conference_chair_independent_fa6afdd3(x *statusRun, t *target) bool {
+// status_child_wishes_recorded_dc2c7a80 is the status function of the rule's text in wt2010, wt2013, wt2015, wt2018, wt2023, wt2026.
+func status_child_wishes_recorded_dc2c7a80(x *statusRun, t *target) bool {
+	object := t.object.(*record.Assessment)
+	child := &x.c.Child
+	v1 := false
+	if !child.BirthDate.IsZero() {
+		v2 := true
+		if !object.Completed.IsZero() {
+			if child.BirthDate.IsZero() || object.Completed.IsZero() {
+				return false
+			}
+			v2 = (child.BirthDate.DayNumber() <= object.Completed.DayNumber())
+		}
+		v1 = v2
+	}
+	if !v1 {
+		return x.take(StatusNotApplicable, whyWhen)
+	}
+	if object.WishesRecorded {
+		return x.take(StatusMet, whyAssert)
+	}
+	if object.Completed.IsZero() {
+		return x.take(StatusPending, whyAssert)
+	}
+	return x.take(StatusBreach, whyAssert)
+}
+
+// status_conference_chair_independent_fcb5372d is the status function of the rule's text in wt2010, wt2013, wt2015, wt2018, wt2023, wt2026.
+func status_conference_chair_independent_fcb5372d(x *statusRun, t *target) bool {
 	object := t.object.(*record.Conference)
 	if object.ChairIndependent {
 		return x.take(StatusMet, whyAssert)
@@ -152,8 +152,8 @@ func status_conference_chair_independent_fa6afdd3(x *statusRun, t *target) bool 
 	return x.take(StatusBreach, whyAssert)
 }
 
-// status_core_assessment_timeliness_0e21b806 is the status function of the rule's text in wt2010.
-func status_core_assessment_timeliness_0e21b806(x *statusRun, t *target) bool {
+// status_core_assessment_timeliness_8764c60e is the status function of the rule's text in wt2010.
+func status_core_assessment_timeliness_8764c60e(x *statusRun, t *target) bool {
 	referral := t.referral
 	object := t.object.(*record.Assessment)
 	if !(object.Kind == "core") {
@@ -169,8 +169,8 @@ func status_core_assessment_timeliness_0e21b806(x *statusRun, t *target) bool {
 	return x.deadline(object.Started, v1, object.Completed, referral.Closed)
 }
 
-// status_core_group_timeliness_89f0601e is the status function of the rule's text in wt2010, wt2013, wt2015, wt2018, wt2023, wt2026.
-func status_core_group_timeliness_89f0601e(x *statusRun, t *target) bool {
+// status_core_group_timeliness_a9fdac02 is the status function of the rule's text in wt2010, wt2013, wt2015, wt2018, wt2023, wt2026.
+func status_core_group_timeliness_a9fdac02(x *statusRun, t *target) bool {
 	object := t.object.(*record.Plan)
 	if !(object.Kind == "child_protection") {
 		return x.take(StatusNotApplicable, whyWhen)
@@ -189,8 +189,8 @@ func status_core_group_timeliness_89f0601e(x *statusRun, t *target) bool {
 	return x.deadline(object.Started, v1, v2, object.Ended)
 }
 
-// status_cp_visit_interval_2262d108 is the status function of the rule's text in wt2010, wt2013, wt2015, wt2018, wt2023, wt2026.
-func status_cp_visit_interval_2262d108(x *statusRun, t *target) bool {
+// status_cp_visit_interval_039eef96 is the status function of the rule's text in wt2010, wt2013, wt2015, wt2018, wt2023, wt2026.
+func status_cp_visit_interval_039eef96(x *statusRun, t *target) bool {
 	object := t.object.(*record.Plan)
 	if !(object.Kind == "child_protection") {
 		return x.take(StatusNotApplicable, whyWhen)
@@ -255,43 +255,8 @@ func status_cp_visit_interval_2262d108(x *statusRun, t *target) bool {
 	return true
 }
 
-// status_early_help_considered_40d873f0 is the status function of the rule's text in wt2023.
-func status_early_help_considered_40d873f0(x *statusRun, t *target) bool {
-	object := t.object.(*record.Referral)
-	child := &x.c.Child
-	v1 := true
-	if !child.Disabled {
-		v3 := false
-		for _, v2 := range child.Circumstances {
-			v4 := true
-			if !(v2 == "disabled" || v2 == "special_educational_needs" || v2 == "young_carer" || v2 == "antisocial_or_criminal" || v2 == "missing" || v2 == "exploitation_risk" || v2 == "radicalisation_risk" || v2 == "family_challenges" || v2 == "substance_misuse" || v2 == "returned_from_care" || v2 == "privately_fostered") {
-				v4 = (v2 == "parent_in_custody")
-			}
-			if v4 {
-				v3 = true
-				break
-			}
-		}
-		v1 = v3
-	}
-	if !v1 {
-		return x.take(StatusNotApplicable, whyWhen)
-	}
-	v5 := true
-	if object.EarlyHelpConsidered.IsZero() {
-		v5 = (object.Outcome == "early_help")
-	}
-	if v5 {
-		return x.take(StatusMet, whyAssert)
-	}
-	if object.Closed.IsZero() {
-		return x.take(StatusPending, whyAssert)
-	}
-	return x.take(StatusBreach, whyAssert)
-}
-
-// status_early_help_considered_7c65d755 is the status function of the rule's text in wt2026.
-func status_early_help_considered_7c65d755(x *statusRun, t *target) bool {
+// status_early_help_considered_6ab70a3b is the status function of the rule's text in wt2026.
+func status_early_help_considered_6ab70a3b(x *statusRun, t *target) bool {
 	object := t.object.(*record.Referral)
 	child := &x.c.Child
 	v1 := true
@@ -325,8 +290,8 @@ func status_early_help_considered_7c65d755(x *statusRun, t *target) bool {
 	return x.take(StatusBreach, whyAssert)
 }
 
-// status_early_help_considered_d70576af is the status function of the rule's text in wt2015.
-func status_early_help_considered_d70576af(x *statusRun, t *target) bool {
+// status_early_help_considered_88ecd772 is the status function of the rule's text in wt2015.
+func status_early_help_considered_88ecd772(x *statusRun, t *target) bool {
 	object := t.object.(*record.Referral)
 	child := &x.c.Child
 	v1 := true
@@ -356,8 +321,74 @@ func status_early_help_considered_d70576af(x *statusRun, t *target) bool {
 	return x.take(StatusBreach, whyAssert)
 }
 
-// status_early_help_considered_f0de07fb is the status function of the rule's text in wt2018.
-func status_early_help_considered_f0de07fb(x *statusRun, t *target) bool {
+// status_early_help_considered_89744bc6 is the status function of the rule's text in wt2013.
+func status_early_help_considered_89744bc6(x *statusRun, t *target) bool {
+	object := t.object.(*record.Referral)
+	child := &x.c.Child
+	v1 := true
+	if !child.Disabled {
+		v3 := false
+		for _, v2 := range child.Circumstances {
+			if v2 == "disabled" || v2 == "special_educational_needs" || v2 == "young_carer" || v2 == "antisocial_or_criminal" || v2 == "family_challenges" {
+				v3 = true
+				break
+			}
+		}
+		v1 = v3
+	}
+	if !v1 {
+		return x.take(StatusNotApplicable, whyWhen)
+	}
+	v4 := true
+	if object.EarlyHelpConsidered.IsZero() {
+		v4 = (object.Outcome == "early_help")
+	}
+	if v4 {
+		return x.take(StatusMet, whyAssert)
+	}
+	if object.Closed.IsZero() {
+		return x.take(StatusPending, whyAssert)
+	}
+	return x.take(StatusBreach, whyAssert)
+}
+
+// status_early_help_considered_b3759b97 is the status function of the rule's text in wt2023.
+func status_early_help_considered_b3759b97(x *statusRun, t *target) bool {
+	object := t.object.(*record.Referral)
+	child := &x.c.Child
+	v1 := true
+	if !child.Disabled {
+		v3 := false
+		for _, v2 := range child.Circumstances {
+			v4 := true
+			if !(v2 == "disabled" || v2 == "special_educational_needs" || v2 == "young_carer" || v2 == "antisocial_or_criminal" || v2 == "missing" || v2 == "exploitation_risk" || v2 == "radicalisation_risk" || v2 == "family_challenges" || v2 == "substance_misuse" || v2 == "returned_from_care" || v2 == "privately_fostered") {
+				v4 = (v2 == "parent_in_custody")
+			}
+			if v4 {
+				v3 = true
+				break
+			}
+		}
+		v1 = v3
+	}
+	if !v1 {
+		return x.take(StatusNotApplicable, whyWhen)
+	}
+	v5 := true
+	if object.EarlyHelpConsidered.IsZero() {
+		v5 = (object.Outcome == "early_help")
+	}
+	if v5 {
+		return x.take(StatusMet, whyAssert)
+	}
+	if object.Closed.IsZero() {
+		return x.take(StatusPending, whyAssert)
+	}
+	return x.take(StatusBreach, whyAssert)
+}
+
+// status_early_help_considered_d14ead90 is the status function of the rule's text in wt2018.
+func status_early_help_considered_d14ead90(x *statusRun, t *target) bool {
 	object := t.object.(*record.Referral)
 	child := &x.c.Child
 	v1 := true
@@ -405,39 +436,8 @@ func status_early_help_considered_f0de07fb(x *statusRun, t *target) bool {
 	return x.take(StatusBreach, whyAssert)
 }
 
-// status_early_help_considered_f3b7719a is the status function of the rule's text in wt2013.
-func status_early_help_considered_f3b7719a(x *statusRun, t *target) bool {
-	object := t.object.(*record.Referral)
-	child := &x.c.Child
-	v1 := true
-	if !child.Disabled {
-		v3 := false
-		for _, v2 := range child.Circumstances {
-			if v2 == "disabled" || v2 == "special_educational_needs" || v2 == "young_carer" || v2 == "antisocial_or_criminal" || v2 == "family_challenges" {
-				v3 = true
-				break
-			}
-		}
-		v1 = v3
-	}
-	if !v1 {
-		return x.take(StatusNotApplicable, whyWhen)
-	}
-	v4 := true
-	if object.EarlyHelpConsidered.IsZero() {
-		v4 = (object.Outcome == "early_help")
-	}
-	if v4 {
-		return x.take(StatusMet, whyAssert)
-	}
-	if object.Closed.IsZero() {
-		return x.take(StatusPending, whyAssert)
-	}
-	return x.take(StatusBreach, whyAssert)
-}
-
-// status_first_review_timeliness_ec2ab906 is the status function of the rule's text in wt2010, wt2013, wt2015, wt2018, wt2023, wt2026.
-func status_first_review_timeliness_ec2ab906(x *statusRun, t *target) bool {
+// status_first_review_timeliness_7d739fb0 is the status function of the rule's text in wt2010, wt2013, wt2015, wt2018, wt2023, wt2026.
+func status_first_review_timeliness_7d739fb0(x *statusRun, t *target) bool {
 	referral := t.referral
 	object := t.object.(*record.Plan)
 	if !(object.Kind == "child_protection") {
@@ -465,8 +465,8 @@ func status_first_review_timeliness_ec2ab906(x *statusRun, t *target) bool {
 	return x.deadline(object.Started, v1, v5, object.Ended)
 }
 
-// status_homelessness_duty_referral_27a1e99b is the status function of the rule's text in wt2023, wt2026.
-func status_homelessness_duty_referral_27a1e99b(x *statusRun, t *target) bool {
+// status_homelessness_duty_referral_587221c2 is the status function of the rule's text in wt2023, wt2026.
+func status_homelessness_duty_referral_587221c2(x *statusRun, t *target) bool {
 	object := t.object.(*record.Referral)
 	if !object.Homeless {
 		return x.take(StatusNotApplicable, whyWhen)
@@ -484,8 +484,8 @@ func status_homelessness_duty_referral_27a1e99b(x *statusRun, t *target) bool {
 	return x.take(StatusBreach, whyAssert)
 }
 
-// status_homelessness_duty_referral_9c1cbbe9 is the status function of the rule's text in wt2018.
-func status_homelessness_duty_referral_9c1cbbe9(x *statusRun, t *target) bool {
+// status_homelessness_duty_referral_ff4ac9d8 is the status function of the rule's text in wt2018.
+func status_homelessness_duty_referral_ff4ac9d8(x *statusRun, t *target) bool {
 	object := t.object.(*record.Referral)
 	v1 := false
 	if object.Homeless {
@@ -510,8 +510,8 @@ func status_homelessness_duty_referral_9c1cbbe9(x *statusRun, t *target) bool {
 	return x.take(StatusBreach, whyAssert)
 }
 
-// status_icpc_timeliness_a7b05133 is the status function of the rule's text in wt2010, wt2013, wt2015, wt2018, wt2023, wt2026.
-func status_icpc_timeliness_a7b05133(x *statusRun, t *target) bool {
+// status_icpc_timeliness_8504e7d0 is the status function of the rule's text in wt2010, wt2013, wt2015, wt2018, wt2023, wt2026.
+func status_icpc_timeliness_8504e7d0(x *statusRun, t *target) bool {
 	referral := t.referral
 	object := t.object.(*record.S47Enquiry)
 	v1 := true
@@ -556,8 +556,8 @@ func status_icpc_timeliness_a7b05133(x *statusRun, t *target) bool {
 	return x.deadline(v6, v7, v11, referral.Closed)
 }
 
-// status_initial_assessment_timeliness_31f3bf9b is the status function of the rule's text in wt2010.
-func status_initial_assessment_timeliness_31f3bf9b(x *statusRun, t *target) bool {
+// status_initial_assessment_timeliness_7962e9f5 is the status function of the rule's text in wt2010.
+func status_initial_assessment_timeliness_7962e9f5(x *statusRun, t *target) bool {
 	referral := t.referral
 	object := t.object.(*record.Assessment)
 	if !(object.Kind == "initial") {
@@ -573,8 +573,8 @@ func status_initial_assessment_timeliness_31f3bf9b(x *statusRun, t *target) bool
 	return x.deadline(referral.Received, v1, object.Completed, referral.Closed)
 }
 
-// status_plan_ends_at_conference_a68832c9 is the status function of the rule's text in wt2010, wt2013, wt2015, wt2018, wt2023, wt2026.
-func status_plan_ends_at_conference_a68832c9(x *statusRun, t *target) bool {
+// status_plan_ends_at_conference_4e00dd39 is the status function of the rule's text in wt2010, wt2013, wt2015, wt2018, wt2023, wt2026.
+func status_plan_ends_at_conference_4e00dd39(x *statusRun, t *target) bool {
 	referral := t.referral
 	object := t.object.(*record.Plan)
 	v1 := false
@@ -609,8 +609,8 @@ func status_plan_ends_at_conference_a68832c9(x *statusRun, t *target) bool {
 	return x.take(StatusBreach, whyAssert)
 }
 
-// status_plan_ends_by_18_4edc5aea is the status function of the rule's text in wt2010, wt2013, wt2015, wt2018, wt2023, wt2026.
-func status_plan_ends_by_18_4edc5aea(x *statusRun, t *target) bool {
+// status_plan_ends_by_18_db0edec6 is the status function of the rule's text in wt2010, wt2013, wt2015, wt2018, wt2023, wt2026.
+func status_plan_ends_by_18_db0edec6(x *statusRun, t *target) bool {
 	object := t.object.(*record.Plan)
 	child := &x.c.Child
 	if !(object.Kind == "child_protection") {
@@ -632,8 +632,8 @@ func status_plan_ends_by_18_4edc5aea(x *statusRun, t *target) bool {
 	return x.deadline(v1, v2, object.Ended, record.Date{})
 }
 
-// status_referral_decision_timeliness_660f9fe5 is the status function of the rule's text in wt2010, wt2013, wt2015, wt2018, wt2023, wt2026.
-func status_referral_decision_timeliness_660f9fe5(x *statusRun, t *target) bool {
+// status_referral_decision_timeliness_58218042 is the status function of the rule's text in wt2010, wt2013, wt2015, wt2018, wt2023, wt2026.
+func status_referral_decision_timeliness_58218042(x *statusRun, t *target) bool {
 	object := t.object.(*record.Referral)
 	if object.Received.IsZero() {
 		return x.take(StatusInsufficientData, whyNoStart)
@@ -645,8 +645,8 @@ func status_referral_decision_timeliness_660f9fe5(x *statusRun, t *target) bool 
 	return x.deadline(object.Received, v1, object.Decision, object.Closed)
 }
 
-// status_review_interval_6d036324 is the status function of the rule's text in wt2010, wt2013, wt2015, wt2018, wt2023, wt2026.
-func status_review_interval_6d036324(x *statusRun, t *target) bool {
+// status_review_interval_72321fb9 is the status function of the rule's text in wt2010, wt2013, wt2015, wt2018, wt2023, wt2026.
+func status_review_interval_72321fb9(x *statusRun, t *target) bool {
 	referral := t.referral
 	object := t.object.(*record.Plan)
 	if !(object.Kind == "child_protection") {
@@ -702,8 +702,35 @@ func status_review_interval_6d036324(x *statusRun, t *target) bool {
 	return true
 }
 
-// status_s47_child_seen_45a78844 is the status function of the rule's text in wt2023, wt2026.
-func status_s47_child_seen_45a78844(x *statusRun, t *target) bool {
+// status_s47_child_seen_2e6e5461 is the status function of the rule's text in wt2010, wt2013, wt2015, wt2018.
+func status_s47_child_seen_2e6e5461(x *statusRun, t *target) bool {
+	object := t.object.(*record.S47Enquiry)
+	child := &x.c.Child
+	v1 := false
+	if !child.BirthDate.IsZero() {
+		v2 := true
+		if !object.Completed.IsZero() {
+			if child.BirthDate.IsZero() || object.Completed.IsZero() {
+				return false
+			}
+			v2 = (child.BirthDate.DayNumber() <= object.Completed.DayNumber())
+		}
+		v1 = v2
+	}
+	if !v1 {
+		return x.take(StatusNotApplicable, whyWhen)
+	}
+	if !object.Seen.IsZero() {
+		return x.take(StatusMet, whyAssert)
+	}
+	if object.Completed.IsZero() {
+		return x.take(StatusPending, whyAssert)
+	}
+	return x.take(StatusBreach, whyAssert)
+}
+
+// status_s47_child_seen_55017cef is the status function of the rule's text in wt2023, wt2026.
+func status_s47_child_seen_55017cef(x *statusRun, t *target) bool {
 	object := t.object.(*record.S47Enquiry)
 	child := &x.c.Child
 	v1 := false
@@ -733,35 +760,8 @@ func status_s47_child_seen_45a78844(x *statusRun, t *target) bool {
 	return x.take(StatusBreach, whyAssert)
 }
 
-// status_s47_child_seen_9450e97e is the status function of the rule's text in wt2010, wt2013, wt2015, wt2018.
-func status_s47_child_seen_9450e97e(x *statusRun, t *target) bool {
-	object := t.object.(*record.S47Enquiry)
-	child := &x.c.Child
-	v1 := false
-	if !child.BirthDate.IsZero() {
-		v2 := true
-		if !object.Completed.IsZero() {
-			if child.BirthDate.IsZero() || object.Completed.IsZero() {
-				return false
-			}
-			v2 = (child.BirthDate.DayNumber() <= object.Completed.DayNumber())
-		}
-		v1 = v2
-	}
-	if !v1 {
-		return x.take(StatusNotApplicable, whyWhen)
-	}
-	if !object.Seen.IsZero() {
-		return x.take(StatusMet, whyAssert)
-	}
-	if object.Completed.IsZero() {
-		return x.take(StatusPending, whyAssert)
-	}
-	return x.take(StatusBreach, whyAssert)
-}
-
-// status_s47_child_seen_alone_f0978439 is the status function of the rule's text in wt2010, wt2013, wt2015, wt2018, wt2023, wt2026.
-func status_s47_child_seen_alone_f0978439(x *statusRun, t *target) bool {
+// status_s47_child_seen_alone_ac58f9f7 is the status function of the rule's text in wt2010, wt2013, wt2015, wt2018, wt2023, wt2026.
+func status_s47_child_seen_alone_ac58f9f7(x *statusRun, t *target) bool {
 	object := t.object.(*record.S47Enquiry)
 	if object.Seen.IsZero() {
 		return x.take(StatusNotApplicable, whyWhen)
@@ -775,8 +775,8 @@ func status_s47_child_seen_alone_f0978439(x *statusRun, t *target) bool {
 	return x.take(StatusBreach, whyAssert)
 }
 
-// status_strategy_discussion_agencies_4f6ab62c is the status function of the rule's text in wt2013, wt2015, wt2018, wt2023, wt2026.
-func status_strategy_discussion_agencies_4f6ab62c(x *statusRun, t *target) bool {
+// status_strategy_discussion_agencies_0dff8540 is the status function of the rule's text in wt2013, wt2015, wt2018, wt2023, wt2026.
+func status_strategy_discussion_agencies_0dff8540(x *statusRun, t *target) bool {
 	object := t.object.(*record.StrategyDiscussion)
 	v1 := []string{"social_care", "police", "health"}
 	v3 := true
@@ -802,8 +802,8 @@ func status_strategy_discussion_agencies_4f6ab62c(x *statusRun, t *target) bool 
 	return x.take(StatusBreach, whyAssert)
 }
 
-// status_strategy_discussion_agencies_8025f26e is the status function of the rule's text in wt2010.
-func status_strategy_discussion_agencies_8025f26e(x *statusRun, t *target) bool {
+// status_strategy_discussion_agencies_96efd3e5 is the status function of the rule's text in wt2010.
+func status_strategy_discussion_agencies_96efd3e5(x *statusRun, t *target) bool {
 	object := t.object.(*record.StrategyDiscussion)
 	v1 := []string{"social_care", "police"}
 	v3 := true
@@ -829,8 +829,8 @@ func status_strategy_discussion_agencies_8025f26e(x *statusRun, t *target) bool 
 	return x.take(StatusBreach, whyAssert)
 }
 
-// status_strategy_discussion_before_s47_e564f6d3 is the status function of the rule's text in wt2010, wt2013, wt2015, wt2018, wt2023, wt2026.
-func status_strategy_discussion_before_s47_e564f6d3(x *statusRun, t *target) bool {
+// status_strategy_discussion_before_s47_00b2963e is the status function of the rule's text in wt2010, wt2013, wt2015, wt2018, wt2023, wt2026.
+func status_strategy_discussion_before_s47_00b2963e(x *statusRun, t *target) bool {
 	referral := t.referral
 	object := t.object.(*record.S47Enquiry)
 	v1 := x.discussionsFor(referral, object)
@@ -861,8 +861,8 @@ func status_strategy_discussion_before_s47_e564f6d3(x *statusRun, t *target) boo
 	return x.take(StatusBreach, whyAssert)
 }
 
-// status_transfer_in_timeliness_4e84c5a7 is the status function of the rule's text in wt2010, wt2013, wt2015, wt2018, wt2023, wt2026.
-func status_transfer_in_timeliness_4e84c5a7(x *statusRun, t *target) bool {
+// status_transfer_in_timeliness_f82472fe is the status function of the rule's text in wt2010, wt2013, wt2015, wt2018, wt2023, wt2026.
+func status_transfer_in_timeliness_f82472fe(x *statusRun, t *target) bool {
 	referral := t.referral
 	object := t.object.(*record.Conference)
 	if !(object.Kind == "transfer_in") {

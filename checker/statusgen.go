@@ -19,9 +19,10 @@ import (
 // returning true. Wherever CEL would give an error, or the record holds what the function
 // was not written for (a null where a date is compared, a date outside the calendar), it
 // returns false and the subject is evaluated in full, as a rule without a status function
-// is. So it is also when a status is one the check lists: the finding is built the full
-// way, message and all. TestStatusFuncsAgreeWithTheRules holds the two ways to the same
-// findings and counts.
+// is. A finding whose status the check lists is built here too, through the code the full
+// evaluation builds it with; only a rule with a message expression leaves those to the full
+// evaluation. TestStatusFuncsAgreeWithTheRules holds the two ways to the same findings and
+// counts.
 //
 // A function belongs to the text of a rule, not to its id: it is found by the SHA-256 of the
 // rule's scope and expressions (statusKey), so a local pack's rule of the same text uses it,
@@ -52,10 +53,12 @@ var useStatusFuncs = true
 // holds every shipped rule under ruleCostBase on long records of this many objects.
 const maxStatusObjects = 1000
 
-// statusKey identifies a rule's text for its status function: its scope and every
-// expression that decides a status (not its message, subject, title or citation).
+// statusKey identifies a rule's text for its status function: its scope, every expression
+// that decides a status, and an interval's subject expression, which the function
+// translates too. What the engine reads from the compiled rule as it builds a finding (its
+// title, severity, citation, needs and message expression) is not in it.
 func statusKey(r *Rule, scope Scope) string {
-	parts := []string{string(scope), r.When.Source, r.Each.Source, r.ItemWhen.Source, r.Assert.Source, r.PendingWhile.Source}
+	parts := []string{string(scope), r.When.Source, r.Each.Source, r.Subject.Source, r.ItemWhen.Source, r.Assert.Source, r.PendingWhile.Source}
 	if d := r.Deadline; d != nil {
 		due := d.Due.Source
 		if d.Within != nil {

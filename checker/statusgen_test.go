@@ -284,3 +284,52 @@ rules:
 		t.Fatalf("errors %v: want the message expression's error, without messages too", errs)
 	}
 }
+
+// TestStatusKeyFollowsTheText: a rule finds its status function by its text. A title or a
+// citation changed keeps it (the engine reads those as it builds a finding); a subject, a
+// timescale or a condition changed loses it, and the rule is evaluated through CEL.
+func TestStatusKeyFollowsTheText(t *testing.T) {
+	data, err := os.ReadFile("../rules/wt2026.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hasFunc := func(change func(r *Rule)) bool {
+		t.Helper()
+		p, err := ParsePack("wt2026.yaml", data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range p.Rules {
+			if r.ID == "cp-visit-interval" {
+				change(r)
+			}
+		}
+		cp, err := Compile(p, testCalendar(t), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, cr := range cp.rules {
+			if cr.rule.ID == "cp-visit-interval" {
+				return cr.status != nil
+			}
+		}
+		t.Fatal("no cp-visit-interval in the 2026 pack")
+		return false
+	}
+	for _, c := range []struct {
+		what   string
+		change func(r *Rule)
+		want   bool
+	}{
+		{"as shipped", func(*Rule) {}, true},
+		{"another title", func(r *Rule) { r.Title = "Visits" }, true},
+		{"another citation", func(r *Rule) { r.Citation.Section = "elsewhere" }, true},
+		{"another subject", func(r *Rule) { r.Subject.Source = "plan.id" }, false},
+		{"another timescale", func(r *Rule) { r.Deadline.Within.Unit = Days }, false},
+		{"another condition", func(r *Rule) { r.When.Source = "plan.kind == 'child_in_need'" }, false},
+	} {
+		if got := hasFunc(c.change); got != c.want {
+			t.Errorf("%s: a status function %v, want %v", c.what, got, c.want)
+		}
+	}
+}
