@@ -323,6 +323,9 @@ type evaluatorMaps struct {
 	// 6 KB written for every case).
 	shared []sharedOutcome
 	pass   uint64
+	// counted is the array a status function marks an interval rule's items in
+	// (statusRun.counted), at most a record of maxStatusObjects' worth.
+	counted []bool
 }
 
 // memo gives the case's shared outcomes, n of them, none yet given.
@@ -342,6 +345,7 @@ func newEvaluator(e *Engine, c *record.Case, day record.Date, listed StatusSet, 
 	// this case sets is written, not the whole evaluator a second time.
 	ev.engine, ev.c, ev.asOf, ev.listed, ev.tally = e, c, day, listed, tally
 	ev.index, ev.activations = ev.spare.index, ev.spare.acts
+	ev.run.counted = ev.spare.counted
 	return ev
 }
 
@@ -372,6 +376,7 @@ func (ev *evaluator) release() {
 			spare.referralVals = nil
 		}
 	}
+	spare.counted = ev.run.counted[:0]
 	*ev = evaluator{spare: spare}
 	evaluators.Put(ev)
 }
