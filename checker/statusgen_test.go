@@ -333,3 +333,17 @@ func TestStatusKeyFollowsTheText(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryShippedCaseRuleHasAStatusFunc: every case rule of the shipped packs is translated,
+// so that none falls back to CEL unnoticed. A rule the generator cannot translate still runs,
+// through CEL, with the same findings; this test says which, and why (make generate logs it).
+func TestEveryShippedCaseRuleHasAStatusFunc(t *testing.T) {
+	e := shippedEngine(t)
+	for _, cp := range e.Packs {
+		for _, cr := range cp.rules {
+			if cr.kind == KindCase && cr.status == nil {
+				t.Errorf("%s %s (%s) has no status function: run make generate, and extend statusgen_gen_test.go if it says it cannot translate the rule", cp.Pack.ID, cr.rule.ID, cr.scope)
+			}
+		}
+	}
+}
