@@ -283,8 +283,9 @@ func CompileValues(p *Pack, cal *Calendar, overrides map[string]any, parses *Par
 	if err != nil {
 		return nil, fmt.Errorf("build the rule environment for %s: %w", p.ID, err)
 	}
-	cp := &CompiledPack{Pack: p, params: &celObject{t: ptype, v: pv}, values: values, tracker: tracker, cal: cal, counts: statusCounts(cal)}
-	facts := &packFacts{costs: tracker, counts: dateCounts(cal), params: cp.params, base: base, parses: parses, envs: newEnvCache(base)}
+	counts := dateCounts(cal)
+	cp := &CompiledPack{Pack: p, params: &celObject{t: ptype, v: pv}, values: values, tracker: tracker, cal: cal, counts: statusCounts(counts)}
+	facts := &packFacts{costs: tracker, counts: counts, params: cp.params, base: base, parses: parses, envs: newEnvCache(base)}
 	for _, r := range p.Rules {
 		for _, sc := range r.Scopes {
 			cr, rerrs := compileRule(facts, r, sc, r.lines)

@@ -631,9 +631,7 @@ func (ev *evaluator) rule(cp *CompiledPack, cr *compiledRule, named bool) {
 					continue // its one status counted, or its finding built
 				}
 				if !run.partial {
-					for s, n := range run.found {
-						ev.tally[s] += n
-					}
+					ev.tally.AddAll(&run.found)
 					continue
 				}
 				// Some intervals are listed and could not be built here: those are judged in
@@ -820,9 +818,7 @@ func (ev *evaluator) intervals(cr *compiledRule, item *vars, f *Finding, items t
 	var counted []bool
 	if x := ev.fromStatus; x != nil && len(x.counted) == int(n) {
 		counted = x.counted
-		for s, k := range x.found {
-			ev.tally[s] += k
-		}
+		ev.tally.AddAll(&x.found)
 	}
 	ev.fromStatus = nil
 	for i := types.Int(0); i < n && !ev.overBudget; i++ {
@@ -937,7 +933,6 @@ func (ev *evaluator) deadline(cr *compiledRule, act *vars, f *Finding) {
 			return
 		}
 	}
-	f.Start, f.Due, f.Done = start, due, done
 	// The status alone decides whether the finding is built; how late, or how long is left,
 	// is counted in working days only for one that is.
 	if ev.counted(deadlineStatus(due, done, lapse, ev.asOf)) {

@@ -127,12 +127,8 @@ func (x *statusRun) builds() bool { return x.cr.message == nil }
 // take counts a finding of status s for the target, or builds it when s is listed; false
 // leaves the target to the full evaluation.
 func (x *statusRun) take(s Status, w why) bool {
-	if !x.listed.Has(s) {
-		x.ev.tally.Add(s)
-		return true
-	}
-	if !x.builds() {
-		return false
+	if build, ok := x.listedOne(s); !build {
+		return ok
 	}
 	f := x.ev.findingOf(x.cp, x.cr, x.t, x.named, x.proxies)
 	f.Status = s
@@ -148,19 +144,14 @@ func (x *statusRun) message(f *Finding, w why) {
 	}
 }
 
-// deadline takes the status of a deadline from its dates, as evaluator.deadline judges it:
-// a due date that is null or before the start is an error, left to the full evaluation.
+// deadline takes the status of a deadline from its dates, as evaluator.deadline judges it.
 func (x *statusRun) deadline(start, due, done, lapse record.Date) bool {
-	if due.IsZero() || due.Before(start) {
+	s, ok := x.deadlineStatus(start, due, done, lapse)
+	if !ok {
 		return false
 	}
-	s := deadlineStatus(due, done, lapse, x.asOf)
-	if !x.listed.Has(s) {
-		x.ev.tally.Add(s)
-		return true
-	}
-	if !x.builds() {
-		return false
+	if build, ok := x.listedOne(s); !build {
+		return ok
 	}
 	f := x.ev.findingOf(x.cp, x.cr, x.t, x.named, x.proxies)
 	x.ev.judgeDeadline(x.cr, &f, start, due, done, lapse)
@@ -194,10 +185,11 @@ func (x *statusRun) takeItem(i int, s Status, w why, subject subjectFunc) bool {
 
 // deadlineItem is deadline for interval i, whose subject is subject's.
 func (x *statusRun) deadlineItem(i int, subject subjectFunc, start, due, done, lapse record.Date) bool {
-	if due.IsZero() || due.Before(start) {
+	s, ok := x.deadlineStatus(start, due, done, lapse)
+	if !ok {
 		return false
 	}
-	id, build, ok := x.itemListed(i, deadlineStatus(due, done, lapse, x.asOf), subject)
+	id, build, ok := x.itemListed(i, s, subject)
 	if !build {
 		return ok
 	}
@@ -206,6 +198,26 @@ func (x *statusRun) deadlineItem(i int, subject subjectFunc, start, due, done, l
 	x.ev.judgeDeadline(x.cr, &f, start, due, done, lapse)
 	x.ev.keep(&f)
 	return true
+}
+
+// deadlineStatus is the status of a deadline; ok is false where its due date is an error
+// (null, or before the start), which evaluator.deadline reports.
+func (x *statusRun) deadlineStatus(start, due, done, lapse record.Date) (s Status, ok bool) {
+	if due.IsZero() || due.Before(start) {
+		return "", false
+	}
+	return deadlineStatus(due, done, lapse, x.asOf), true
+}
+
+// listedOne counts status s of the target's one finding, or says its finding is to be built
+// here (build); ok is false where it is left to the full evaluation (a rule with a message
+// expression).
+func (x *statusRun) listedOne(s Status) (build, ok bool) {
+	if !x.listed.Has(s) {
+		x.ev.tally.Add(s)
+		return false, true
+	}
+	return x.builds(), x.builds()
 }
 
 // itemListed counts status s of interval i, or says its finding is to be built here (build)
@@ -248,9 +260,9 @@ const (
 	countYears
 )
 
-// statusCounts are a calendar's date-and-count functions for status functions.
-func statusCounts(cal *Calendar) *[4]dateCount {
-	m := dateCounts(cal)
+// statusCounts are the date-and-count functions (dateCounts) in the order status functions
+// name them.
+func statusCounts(m map[string]dateCount) *[4]dateCount {
 	return &[4]dateCount{m["addWorkingDays_timestamp_int"], m["addMonths_timestamp_int"], m["addDays_timestamp_int"], m["anniversary_timestamp_int"]}
 }
 

@@ -61,6 +61,13 @@ func (t *StatusCounts) Add(s Status) bool {
 	return false
 }
 
+// AddAll adds the counts of o.
+func (t *StatusCounts) AddAll(o *StatusCounts) {
+	for i, n := range o {
+		t[i] += n
+	}
+}
+
 // Of is the count of one status.
 func (t *StatusCounts) Of(s Status) int {
 	if i := indexOf(s); i >= 0 {

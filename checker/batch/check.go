@@ -69,10 +69,11 @@ type Options struct {
 	// be on disk and only one core is busy.
 	Listing func() func(f *checker.Finding)
 	// WithoutMessages keeps the listed findings without their messages and notes, for a pass
-	// whose reports show neither (the text table): on a million cases the messages were most
-	// of the bytes the listed findings took on disk, written during the check and read back
-	// after it. Each message is still made, so that an error in a rule's message expression
-	// shows alike in every format.
+	// whose reports show neither (the text table): the engine is run with
+	// checker.Engine.WithoutMessages. On a million cases the messages were most of the bytes
+	// the listed findings took on disk, and writing them a tenth of what the engine did. A
+	// rule's own message expression is still evaluated, so that an error in it shows alike
+	// in every format.
 	WithoutMessages bool
 	// Files, when set, is given the files of the batch once the paths are walked and before
 	// any is read; an error from it stops the check with that error. The command refuses here
@@ -258,6 +259,11 @@ func (e *EmptyError) Error() string {
 func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*checker.Report, error) {
 	if opts.Workers < 0 || opts.Workers > MaxWorkers {
 		return nil, fmt.Errorf("workers %d: want 0 (one per CPU) to %d", opts.Workers, MaxWorkers)
+	}
+	if opts.WithoutMessages && !engine.WithoutMessages {
+		e := *engine // the caller's engine is left as it is
+		e.WithoutMessages = true
+		engine = &e
 	}
 	var entries []Entry
 	var files []string
@@ -627,9 +633,7 @@ func checkOne(engine *checker.Engine, opts Options, show checker.StatusSet, j jo
 		tally := &out.tally
 		*tally = checker.StatusCounts{}
 		findings, evalErrs, uncovered = engine.CheckListedAppend(out.scratchFor(opts), rec.Case, opts.AsOf, listed, tally)
-		for i, n := range tally {
-			out.counts.n[i] += n
-		}
+		out.counts.n.AddAll(tally)
 	}
 	for i := range uncovered {
 		uncovered[i].File, uncovered[i].Record = rec.File, rec.Index
@@ -695,9 +699,6 @@ func checkOne(engine *checker.Engine, opts Options, show checker.StatusSet, j jo
 			out.failing++
 		}
 		if show.Has(f.Status) {
-			if opts.WithoutMessages {
-				f.Message, f.Note = "", ""
-			}
 			if red != nil {
 				red.Finding(f)
 			}

@@ -182,8 +182,6 @@ func runCheck(cmd *cobra.Command, f *checkFlags, args []string, stdin io.Reader)
 	if err := f.sortFlags.apply(&opts); err != nil {
 		return err
 	}
-	// The engine need not write what no report shows.
-	engine.WithoutMessages = opts.WithoutMessages
 	var layouts []*report.TextLayout
 	if f.format == "text" && !slices.ContainsFunc(listed, func(st checker.Status) bool { return !slices.Contains(show, st) }) {
 		// The text table's widths are measured on the workers as the findings are listed,
