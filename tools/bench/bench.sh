@@ -8,6 +8,10 @@
 # are about: check under the edition in force and under every edition against validate, two
 # workers against one, the time and memory of ten times the cases, and the CIN census fake
 # return scaled to 33,200 children (when ../shared is beside the repository).
+# On a machine of two CPUs with taskset (util-linux), one worker also runs held to each CPU
+# in turn: on a shared host one CPU can be slower than the other for minutes at a time (its
+# neighbours' load), and two workers are then measured against each CPU's own speed as well
+# as against one worker wherever the system put it.
 # Usage: tools/bench/bench.sh BIN CASES RUNS
 set -eu
 bin=$1
@@ -28,13 +32,14 @@ generate() {
 
 # once K FILE ARGS...: runs the command once and adds its wall time and peak resident size
 # to the times of command K. Exit status 1 (breaches found) is what a check of this data
-# gives; only 2 is a failure.
+# gives; only 2 is a failure. $pin, when set, is put before the command (taskset -c N).
+pin=
 once() {
 	k=$1
 	file=$2
 	shift 2
 	status=0
-	/usr/bin/time -f '%e %M' -o "$dir/time.out" "$bin" "$@" "$file" > /dev/null 2> "$dir/stderr.out" || status=$?
+	/usr/bin/time -f '%e %M' -o "$dir/time.out" $pin "$bin" "$@" "$file" > /dev/null 2> "$dir/stderr.out" || status=$?
 	if [ "$status" -gt 1 ]; then
 		echo "$bin $*: exit $status" >&2
 		cat "$dir/stderr.out" >&2
@@ -55,7 +60,11 @@ small=$(generate $((cases / 10)))
 bytes=$(wc -c < "$big")
 echo "input: $big, $cases cases, $bytes bytes; $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg); the commands run in turn, $runs round(s), the median shown"
 printf '%-40s %9s %9s %7s %9s %8s\n' command seconds cases/s MB/s peak_MiB "of validate"
-for k in validate inforce one two every compare small; do
+percpu=
+if [ "$(nproc)" -eq 2 ] && command -v taskset > /dev/null 2>&1; then
+	percpu=yes
+fi
+for k in validate inforce one two every compare small cpu0 cpu1; do
 	: > "$dir/times-$k.out"
 done
 i=0
@@ -67,6 +76,13 @@ while [ "$i" -lt "$runs" ]; do
 	once every "$big" check
 	once compare "$big" compare
 	once small "$small" check --edition in-force
+	if [ -n "$percpu" ]; then
+		pin="taskset -c 0"
+		once cpu0 "$big" check --edition in-force --workers 1
+		pin="taskset -c 1"
+		once cpu1 "$big" check --edition in-force --workers 1
+		pin=
+	fi
 	i=$((i + 1))
 done
 base=
@@ -88,6 +104,12 @@ two_secs=$secs
 row "check (every edition)" every
 every_secs=$secs
 row "compare (every edition)" compare
+if [ -n "$percpu" ]; then
+	row "  --workers 1 held to CPU 0" cpu0
+	cpu0_secs=$secs
+	row "  --workers 1 held to CPU 1" cpu1
+	cpu1_secs=$secs
+fi
 
 summarise small
 small_secs=$secs small_kib=$kib
@@ -102,6 +124,13 @@ awk -v v="$validate_secs" -v i="$inforce_secs" -v e="$every_secs" -v one="$one_s
 	printf "  %d cases against %d, check --edition in-force time  %6.2fx (target <= 11)\n", n, n / 10, big / small
 	printf "  peak memory, %d cases against %d                    %6.0f MiB against %.0f MiB\n", n, n / 10, bk / 1024, sk / 1024
 }'
+if [ -n "$percpu" ]; then
+	# What the two CPUs do together at best is the sum of their speeds: against their mean
+	# (the harmonic mean of their times), two workers would be 2x with nothing lost.
+	awk -v a="$cpu0_secs" -v b="$cpu1_secs" -v two="$two_secs" 'BEGIN {
+		printf "  2 workers against 1 held to each CPU (their mean speed)  %6.2fx (CPU 0 %.2f s, CPU 1 %.2f s alone)\n", 2 / (1 / a + 1 / b) / two, a, b
+	}'
+fi
 
 fake=../shared/data/cin-census/fake_CIN_data.xml
 if [ -f "$fake" ]; then
