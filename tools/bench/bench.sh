@@ -8,10 +8,10 @@
 # are about: check under the edition in force and under every edition against validate, two
 # workers against one, the time and memory of ten times the cases, and the CIN census fake
 # return scaled to 33,200 children (when ../shared is beside the repository).
-# On a machine of two CPUs with taskset (util-linux), one worker also runs held to each CPU
-# in turn: on a shared host one CPU can be slower than the other for minutes at a time (its
-# neighbours' load), and two workers are then measured against each CPU's own speed as well
-# as against one worker wherever the system put it.
+# Where the script may run on two CPUs, and taskset (util-linux) is there, one worker also
+# runs held to each CPU in turn: on a shared host one CPU can be slower than the other for
+# minutes at a time (its neighbours' load), and two workers are then measured against each
+# CPU's own speed as well as against one worker wherever the system put it.
 # Usage: tools/bench/bench.sh BIN CASES RUNS
 set -eu
 bin=$1
@@ -60,9 +60,20 @@ small=$(generate $((cases / 10)))
 bytes=$(wc -c < "$big")
 echo "input: $big, $cases cases, $bytes bytes; $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg); the commands run in turn, $runs round(s), the median shown"
 printf '%-40s %9s %9s %7s %9s %8s\n' command seconds cases/s MB/s peak_MiB "of validate"
+# The CPUs this script may run on (a container's may not be 0 and 1), when there are two.
 percpu=
-if [ "$(nproc)" -eq 2 ] && command -v taskset > /dev/null 2>&1; then
+cpus=$(awk -F'\t' '/^Cpus_allowed_list:/ {
+	n = split($2, parts, ",")
+	for (i = 1; i <= n; i++) {
+		if (split(parts[i], r, "-") == 2) { for (c = r[1]; c <= r[2]; c++) printf "%d ", c }
+		else printf "%d ", parts[i]
+	}
+}' /proc/self/status 2> /dev/null || true)
+set -- $cpus
+if [ "$#" -eq 2 ] && command -v taskset > /dev/null 2>&1; then
 	percpu=yes
+	cpu_a=$1
+	cpu_b=$2
 fi
 for k in validate inforce one two every compare small cpu0 cpu1; do
 	: > "$dir/times-$k.out"
@@ -77,9 +88,9 @@ while [ "$i" -lt "$runs" ]; do
 	once compare "$big" compare
 	once small "$small" check --edition in-force
 	if [ -n "$percpu" ]; then
-		pin="taskset -c 0"
+		pin="taskset -c $cpu_a"
 		once cpu0 "$big" check --edition in-force --workers 1
-		pin="taskset -c 1"
+		pin="taskset -c $cpu_b"
 		once cpu1 "$big" check --edition in-force --workers 1
 		pin=
 	fi
@@ -105,9 +116,9 @@ row "check (every edition)" every
 every_secs=$secs
 row "compare (every edition)" compare
 if [ -n "$percpu" ]; then
-	row "  --workers 1 held to CPU 0" cpu0
+	row "  --workers 1 held to CPU $cpu_a" cpu0
 	cpu0_secs=$secs
-	row "  --workers 1 held to CPU 1" cpu1
+	row "  --workers 1 held to CPU $cpu_b" cpu1
 	cpu1_secs=$secs
 fi
 
@@ -127,8 +138,8 @@ awk -v v="$validate_secs" -v i="$inforce_secs" -v e="$every_secs" -v one="$one_s
 if [ -n "$percpu" ]; then
 	# What the two CPUs do together at best is the sum of their speeds: against their mean
 	# (the harmonic mean of their times), two workers would be 2x with nothing lost.
-	awk -v a="$cpu0_secs" -v b="$cpu1_secs" -v two="$two_secs" 'BEGIN {
-		printf "  2 workers against 1 held to each CPU (their mean speed)  %6.2fx (CPU 0 %.2f s, CPU 1 %.2f s alone)\n", 2 / (1 / a + 1 / b) / two, a, b
+	awk -v a="$cpu0_secs" -v b="$cpu1_secs" -v two="$two_secs" -v ca="$cpu_a" -v cb="$cpu_b" 'BEGIN {
+		printf "  2 workers against 1 held to each CPU (their mean speed)  %6.2fx (CPU %s %.2f s, CPU %s %.2f s alone)\n", 2 / (1 / a + 1 / b) / two, ca, a, cb, b
 	}'
 fi
 
