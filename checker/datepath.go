@@ -206,14 +206,7 @@ func (b *fastBuilder) pickDatePath(arg celast.Expr, better func(a, b record.Date
 			if counted && !act.meter.charge(scanUnits(len(days))) {
 				return record.Date{}, false
 			}
-			var best record.Date
-			for _, d := range days {
-				if !d.IsZero() && !d.InRange() {
-					return record.Date{}, false // the function's error to give
-				}
-				best = pick(best, d)
-			}
-			return best, true
+			return pickDay(days, better) // a date outside the calendar: the function's error to give
 		})
 	}
 	if arg.Kind() != celast.ComprehensionKind {

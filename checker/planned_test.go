@@ -10,9 +10,9 @@ import (
 
 // TestProgramsPlannedWhenNeeded: an expression with a fast or date path keeps its source and
 // how to make its environment again, not a planned program, until CEL is first needed for it;
-// one without keeps the program planned at compile time. Workers that need the same programs at once each
-// get them planned once (the race detector watches), with the findings CEL gives when planned
-// at the start.
+// one without keeps the program planned at compile time. Workers that need the same programs
+// at once each get them planned once (the race detector watches), with the findings CEL gives
+// when planned at the start.
 func TestProgramsPlannedWhenNeeded(t *testing.T) {
 	e := shippedEngine(t)
 	deferred, planned := 0, 0
