@@ -9,11 +9,16 @@ import (
 	"runtime/pprof"
 	"syscall"
 
+	"github.com/wtcheck/wtcheck/internal/gcheadroom"
 	"github.com/wtcheck/wtcheck/internal/safefile"
 )
 
 func main() {
 	stopOnSignal()
+	// A check keeps little from record to record, and Go's default would collect every few
+	// dozen megabytes: the collector is paced by a fixed allowance instead (package
+	// gcheadroom), unless GOGC or GOMEMLIMIT says otherwise.
+	gcheadroom.Start(gcheadroom.Headroom)
 	stop := profileCPU(os.Getenv("WTCHECK_CPUPROFILE"))
 	code := execute(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
