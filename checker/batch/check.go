@@ -326,6 +326,20 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 	if raw {
 		decode = make(chan *slot, workers*pipelineDepth)
 	}
+	// A slot's array of jobs comes back once its jobs are checked, to carry the next slot's:
+	// made for every slot, they were a tenth of the bytes a check allocated. As many are kept
+	// as can be on their way at once.
+	spareBatches := make(chan []job, cap(jobs)+workers+1)
+	recycle := func(js []job) {
+		if cap(js) != slotRecords {
+			return
+		}
+		clear(js) // the records and what they point to are let go
+		select {
+		case spareBatches <- js[:0]:
+		default:
+		}
+	}
 	outcomes := make([]outcome, workers)
 	var wg sync.WaitGroup
 	for w := range workers {
@@ -336,7 +350,7 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 		if opts.Listing != nil {
 			out.listing = opts.Listing()
 		}
-		wg.Go(func() { work(jobs, decode, rs, func(j job) { checkOne(engine, opts, show, j, out) }) })
+		wg.Go(func() { work(jobs, decode, rs, func(j job) { checkOne(engine, opts, show, j, out) }, recycle) })
 	}
 
 	report := &checker.Report{Tool: opts.Tool, Errors: []checker.RecordError{}, Warnings: []checker.RecordWarning{},
@@ -371,7 +385,11 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 	// not grown five times on the way (a tenth of the bytes a check allocated).
 	newBatch := func() {
 		if batch == nil && raw {
-			batch = make([]job, 0, slotRecords)
+			select {
+			case batch = <-spareBatches:
+			default:
+				batch = make([]job, 0, slotRecords)
+			}
 		}
 	}
 	// fileError is a file that could not be read at all: a directory that could not be

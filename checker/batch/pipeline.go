@@ -54,12 +54,16 @@ const maxSlotBytes = 4 * slotBytes
 // goroutine waits for (the oldest record's decoding, or room in jobs), a worker either is
 // doing or takes it, and the reader blocked on a full decode queue is freed as soon as a
 // worker takes from it. A worker returns when jobs is closed, which the accepting goroutine
-// does only after every record read was decoded and accepted.
-func work(jobs <-chan []job, decode <-chan *slot, rs rawSource, check func(job)) {
-	// evaluate checks one slot's jobs; false once jobs is closed.
+// does only after every record read was decoded and accepted. done is given each array of
+// jobs once they are checked, to be filled again.
+func work(jobs <-chan []job, decode <-chan *slot, rs rawSource, check func(job), done func([]job)) {
+	// evaluate checks one slot's jobs and hands their array back; false once jobs is closed.
 	evaluate := func(js []job, ok bool) bool {
 		for _, j := range js {
 			check(j)
+		}
+		if js != nil {
+			done(js)
 		}
 		return ok
 	}
