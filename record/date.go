@@ -274,13 +274,42 @@ func dateFromBytes(b []byte) Date {
 	if y < FirstYear || y > LastYear {
 		return Date{day: badDateRange}
 	}
-	return DateOf(time.Date(y, time.Month(m), day, 0, 0, 0, 0, time.UTC))
+	return Date{day: int32(dayNumberOf(int64(y), int64(m), int64(day))) + dayOffset}
 }
 
 // daysIn is the number of days in month m of year y, leap years as the Gregorian calendar
-// counts them (as time.Parse does, for every year).
+// counts them (as time.Parse does, for every year). Arithmetic, not time.Date: a record has
+// twenty dates or so, and asking the time package for each month's end was two thirds of
+// reading them.
 func daysIn(m time.Month, y int) int {
-	return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
+	switch m {
+	case time.February:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case time.April, time.June, time.September, time.November:
+		return 30
+	}
+	return 31
+}
+
+// dayNumberOf is the day number (days since 1970-01-01) of a proleptic Gregorian date: the
+// inverse of civil, counting the same eras of 400 years from 0000-03-01. The month and day
+// must be a real date's.
+func dayNumberOf(year, month, day int64) int64 {
+	if month <= 2 {
+		year-- // January and February end the counted year before
+	}
+	era := year / 400
+	if year < 0 && year%400 != 0 {
+		era--
+	}
+	yoe := year - era*400                  // year of the era, 0 to 399
+	mp := (month + 9) % 12                 // month from March, 0 to 11
+	doy := (153*mp+2)/5 + day - 1          // day of the year from March 1st
+	doe := yoe*365 + yoe/4 - yoe/100 + doy // day of the era, 0 to 146096
+	return era*146097 + doe - 719468
 }
 
 // MarshalYAML writes YYYY-MM-DD.

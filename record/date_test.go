@@ -415,3 +415,34 @@ func TestAppendISOAsTimeFormat(t *testing.T) {
 		t.Errorf("a date not recorded appends %q, want nothing", got)
 	}
 }
+
+// TestDayNumberOfAsTheTimePackage: the day number of every date from 1600 to 2400 (past the
+// calendar's range each side, over the 400-year cycle's turns), and of dates around year 0,
+// is what the time package counts, and civil gives the date back; daysIn agrees with the time
+// package on every month of those years.
+func TestDayNumberOfAsTheTimePackage(t *testing.T) {
+	check := func(y, m, d int) {
+		t.Helper()
+		want := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC).Unix() / 86400 // midnight: exact
+		got := dayNumberOf(int64(y), int64(m), int64(d))
+		if got != want {
+			t.Fatalf("dayNumberOf(%d, %d, %d) = %d, the time package says %d", y, m, d, got, want)
+		}
+		if cy, cm, cd := civil(got); cy != int64(y) || cm != int64(m) || cd != int64(d) {
+			t.Fatalf("civil(dayNumberOf(%d, %d, %d)) = %d-%d-%d", y, m, d, cy, cm, cd)
+		}
+	}
+	for _, years := range [][2]int{{1600, 2400}, {-401, 1}} {
+		for y := years[0]; y <= years[1]; y++ {
+			for m := 1; m <= 12; m++ {
+				n := daysIn(time.Month(m), y)
+				if want := time.Date(y, time.Month(m+1), 0, 0, 0, 0, 0, time.UTC).Day(); n != want {
+					t.Fatalf("daysIn(%d, %d) = %d, the time package says %d", m, y, n, want)
+				}
+				for d := 1; d <= n; d++ {
+					check(y, m, d)
+				}
+			}
+		}
+	}
+}
