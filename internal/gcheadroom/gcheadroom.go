@@ -24,21 +24,25 @@ import (
 // it collected 3 times, not 18, and peaked at 115 MiB, not 80.
 const Headroom = 64 << 20
 
-// defaultHeapMinimum is the runtime's smallest heap goal at GOGC=100, which it scales with
-// the percent (runtime/mgcpacer.go): a percent above headroom/defaultHeapMinimum would hold
-// the first collections back past the headroom.
-const defaultHeapMinimum = 4 << 20
+// MaxPercent bounds the percent: the heap may grow to five times what survived a collection,
+// and no more, however little that was. The percent in force when a collection ends sets the
+// next one's goal, and the cleanup that sets it from what survived runs some time later, on
+// the runtime's goroutine: with one worker on one core it ran once after two collections and
+// 1.4 seconds, and a percent made for the empty heap at the start (1,600) had let the heap
+// grow to 283 MB by then. 400 keeps that to 75 MB, and a check's heap, which keeps 12 to 60
+// MB from record to record, is paced by its headroom all the same.
+const MaxPercent = 400
 
 // PercentFor is the GOGC percent that makes the next collection start after headroom bytes of
 // new allocation, given what the last one found live (the heap, and the stacks and globals
-// it scanned, as the runtime's pacer counts them), but never below Go's default of 100: a
-// large heap is collected as Go collects it, so memory grows with it in the same proportion.
+// it scanned, as the runtime's pacer counts them), between Go's default of 100 (a large heap
+// is collected as Go collects it, so memory grows with it in the same proportion) and
+// MaxPercent.
 func PercentFor(headroom, live uint64) int {
-	most := max(headroom*100/defaultHeapMinimum, 100)
 	if live == 0 {
-		return int(most)
+		return MaxPercent
 	}
-	return int(min(max(headroom*100/live, 100), most))
+	return int(min(max(float64(headroom)*100/float64(live), 100), MaxPercent))
 }
 
 // Start paces the collector by headroom until stop is called, unless GOGC or GOMEMLIMIT is set

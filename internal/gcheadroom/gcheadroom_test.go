@@ -14,17 +14,16 @@ func TestPercentFor(t *testing.T) {
 		headroom, live uint64
 		want           int
 	}{
-		{64 * mib, 0, 1600},       // nothing live yet: as far as the heap minimum allows
-		{64 * mib, 1 * mib, 1600}, // held at the same bound
-		{64 * mib, 4 * mib, 1600}, // exactly the bound
+		{64 * mib, 0, 400},        // nothing live yet: five times nothing
+		{64 * mib, 1 * mib, 400},  // a small heap grows to five times itself at most
 		{64 * mib, 16 * mib, 400}, // the next collection after 64 MiB more
+		{64 * mib, 20 * mib, 320},
 		{64 * mib, 40 * mib, 160},
-		{64 * mib, 64 * mib, 100},                     // Go's default from here on
-		{64 * mib, 1024 * mib, 100},                   // never collected more often than Go's default
-		{2 * mib, 1 * mib, 100},                       // a headroom under the heap minimum adds nothing
-		{1 * mib, 64 * mib, 100},                      //
-		{0, 64 * mib, 100},                            // no headroom: Go's default
-		{1 << 40, 1 << 20, 1 << 40 * 100 / (4 * mib)}, // bounded by the heap minimum, not overflowing
+		{64 * mib, 64 * mib, 100},   // Go's default from here on
+		{64 * mib, 1024 * mib, 100}, // never collected more often than Go's default
+		{1 * mib, 64 * mib, 100},
+		{0, 64 * mib, 100}, // no headroom: Go's default
+		{1 << 62, 1, 400},  // no overflow
 	} {
 		if got := PercentFor(c.headroom, c.live); got != c.want {
 			t.Errorf("PercentFor(%d MiB, %d MiB) = %d, want %d", c.headroom/mib, c.live/mib, got, c.want)
@@ -63,8 +62,8 @@ func TestStartPacesByWhatIsLive(t *testing.T) {
 	const headroom = 32 << 20
 	stop := start(headroom)
 	runtime.GC()
-	if p := gogc(t); p <= 100 || p > PercentFor(headroom, 0) {
-		t.Errorf("GOGC is %d with a small heap, want over 100 and at most %d", p, PercentFor(headroom, 0))
+	if p := gogc(t); p <= 100 || p > MaxPercent {
+		t.Errorf("GOGC is %d with a small heap, want over 100 and at most %d", p, MaxPercent)
 	}
 	held := make([]*[1 << 20]byte, 64)
 	for i := range held {
