@@ -402,7 +402,7 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 	}
 	// accept takes each record in the order of the batch: counts it, finds duplicate ids and
 	// hands it to the workers.
-	accept := func(fi int, rec Record) {
+	accept := func(fi int, rec Record, hashed *[16]byte) {
 		in := inputOf[fi]
 		read++
 		inputRecords[in]++
@@ -416,18 +416,20 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 		if rec.Err == nil {
 			// Duplicates are found here, in input order, so the first record of an id is
 			// the one checked whatever the scheduling. Each kind of record has its own ids.
-			kind, extract := "case_id", record.Date{}
+			kind, extract := idKind(&rec), record.Date{}
 			switch {
 			case rec.Incident != nil:
-				kind, extract = "incident_id", rec.Incident.ExtractDate
+				extract = rec.Incident.ExtractDate
 			case rec.Arrangements != nil:
-				kind, extract = "area_id", rec.Arrangements.ExtractDate
+				extract = rec.Arrangements.ExtractDate
 			default:
 				extract = rec.Case.ExtractDate
 			}
-			id := caseIDHash(rec.CaseID)
-			if kind != "case_id" {
-				id = caseIDHash(kind + "\x00" + rec.CaseID)
+			var id [16]byte
+			if hashed != nil {
+				id = *hashed
+			} else {
+				id = recordIDHash(&rec)
 			}
 			if first, dup := seenIDs[id]; dup {
 				where := "an earlier record"
@@ -477,7 +479,7 @@ func Check(engine *checker.Engine, r *Reader, paths []string, opts Options) (*ch
 				handOver()
 				continue
 			}
-			err := r.ReadFile(f, func(rec Record) error { accept(fi, rec); handOver(); return nil })
+			err := r.ReadFile(f, func(rec Record) error { accept(fi, rec, nil); handOver(); return nil })
 			if err != nil {
 				fileError(fi, err)
 				handOver()
@@ -808,6 +810,26 @@ func (s firstSeen) at() (file, index int, ok bool) {
 func caseIDHash(id string) [16]byte {
 	sum := sha256.Sum256([]byte(id))
 	return [16]byte(sum[:16])
+}
+
+// idKind names the id a record of its kind is told apart by: each kind has ids of its own.
+func idKind(rec *Record) string {
+	switch {
+	case rec.Incident != nil:
+		return "incident_id"
+	case rec.Arrangements != nil:
+		return "area_id"
+	}
+	return "case_id"
+}
+
+// recordIDHash is the hash a decoded record's id is kept by (caseIDHash), with its kind's
+// name before it unless it is a case's.
+func recordIDHash(rec *Record) [16]byte {
+	if kind := idKind(rec); kind != "case_id" {
+		return caseIDHash(kind + "\x00" + rec.CaseID)
+	}
+	return caseIDHash(rec.CaseID)
 }
 
 // judgedLater counts the records checked as at an --as-of after their extract date: each is

@@ -21,6 +21,9 @@ type slot struct {
 	file int
 	recs []Record
 	data [][]byte // each record's bytes, until decoded; nil for one refused unread
+	// ids are the decoded records' id hashes (recordIDHash), made on the worker that decoded
+	// them: a sixth of what the one goroutine that takes the records in order did.
+	ids [][16]byte
 	// bytes holds the records' bytes one after another: ReadRaw's are its buffer's, good only
 	// until it reads on, and copied here into an array the slot keeps from fill to fill.
 	bytes   []byte
@@ -89,6 +92,9 @@ func work(jobs <-chan []job, decode <-chan *slot, rs rawSource, check func(job),
 			for i, data := range s.data {
 				if data != nil {
 					s.recs[i] = rs.Decode(s.recs[i].File, s.recs[i].Index, data)
+					if s.recs[i].Err == nil {
+						s.ids[i] = recordIDHash(&s.recs[i])
+					}
 				}
 			}
 			clear(s.data) // the bytes are let go; the array goes back with the slot
@@ -105,7 +111,7 @@ func work(jobs <-chan []job, decode <-chan *slot, rs rawSource, check func(job),
 // of letting records pile up. It closes decode once every record is read. slotDone is called
 // after each slot's records are accepted, to hand on what they became.
 func readDecoded(r *Reader, rs rawSource, files []string, entries []Entry, decode chan<- *slot,
-	accept func(file int, rec Record), fileError func(file int, err error), slotDone func()) {
+	accept func(file int, rec Record, hashed *[16]byte), fileError func(file int, err error), slotDone func()) {
 	order := make(chan *slot, cap(decode))
 	// Slots whose records were accepted come back to the reader to be filled again, so that
 	// their arrays are not made for every 32 records.
@@ -146,7 +152,7 @@ func readDecoded(r *Reader, rs rawSource, files []string, entries []Entry, decod
 						cur.file = fi
 					default:
 						cur = &slot{file: fi, recs: make([]Record, 0, slotRecords), data: make([][]byte, 0, slotRecords),
-							bytes: make([]byte, 0, slotBytes+slotBytes/4)}
+							ids: make([][16]byte, 0, slotRecords), bytes: make([]byte, 0, slotBytes+slotBytes/4)}
 					}
 				}
 				cur.recs = append(cur.recs, rec)
@@ -157,6 +163,7 @@ func readDecoded(r *Reader, rs rawSource, files []string, entries []Entry, decod
 					data = cur.bytes[from:len(cur.bytes):len(cur.bytes)]
 				}
 				cur.data = append(cur.data, data)
+				cur.ids = append(cur.ids, [16]byte{})
 				if data != nil && cur.done == nil {
 					cur.done = make(chan struct{})
 				}
@@ -185,8 +192,12 @@ func readDecoded(r *Reader, rs rawSource, files []string, entries []Entry, decod
 			if s.done != nil {
 				<-s.done
 			}
-			for _, rec := range s.recs {
-				accept(s.file, rec)
+			for i, rec := range s.recs {
+				var hashed *[16]byte
+				if s.done != nil && rec.Err == nil {
+					hashed = &s.ids[i] // decoded here, so hashed on its worker
+				}
+				accept(s.file, rec, hashed)
 			}
 			if cap(s.recs) == slotRecords {
 				clear(s.recs) // accept keeps its own copies
@@ -195,7 +206,7 @@ func readDecoded(r *Reader, rs rawSource, files []string, entries []Entry, decod
 				if cap(b) > maxSlotBytes {
 					b = nil
 				}
-				*s = slot{recs: s.recs[:0], data: s.data[:0], bytes: b}
+				*s = slot{recs: s.recs[:0], data: s.data[:0], ids: s.ids[:0], bytes: b}
 				select {
 				case free <- s:
 				default:

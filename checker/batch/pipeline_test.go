@@ -142,7 +142,7 @@ func TestSlotsAreBounded(t *testing.T) {
 	var ids []string
 	slots := 0
 	readDecoded(r, rs, []string{path}, []Entry{{Path: path}}, decode,
-		func(_ int, rec Record) { ids = append(ids, rec.CaseID) },
+		func(_ int, rec Record, _ *[16]byte) { ids = append(ids, rec.CaseID) },
 		func(_ int, err error) { t.Errorf("file error %v", err) },
 		func() { slots++ })
 	want := []shape{{32, 32 * len(lines[0])}, {32, 32 * len(lines[0])}, {32, 32 * len(lines[0])},
