@@ -22,7 +22,29 @@ func main() {
 	stop := profileCPU(os.Getenv("WTCHECK_CPUPROFILE"))
 	code := execute(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
+	if err := profileAllocations(os.Getenv("WTCHECK_MEMPROFILE")); err != nil {
+		fmt.Fprintf(os.Stderr, "wtcheck: WTCHECK_MEMPROFILE: %v\n", err)
+		code = max(code, 2)
+	}
 	os.Exit(code)
+}
+
+// profileAllocations writes to path, when it is set, the profile of what the whole command
+// allocated (every sample since it started, by bytes and by objects): where the collector's
+// work comes from, beside the CPU profile.
+func profileAllocations(path string) error {
+	if path == "" {
+		return nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // profileCPU writes a CPU profile of the whole command to path, when it is set: the way to
