@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"strconv"
+	"sync/atomic"
 	"testing"
 
 	"github.com/wtcheck/wtcheck/checker"
@@ -120,4 +121,44 @@ func BenchmarkCheckGenerated(b *testing.B) {
 			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*n), "µs/case")
 		})
 	}
+}
+
+// BenchmarkEngineParallel checks 4,000 generated cases, decoded once outside the timer, under
+// the edition in force on every goroutine of -cpu at once, each from its own place in the
+// list; ns/op is per case. Run it with -cpu 1 held to one CPU (taskset), then with -cpu 2, and
+// then as two -cpu 1 processes at once: with Go's default GOGC the one process lost a quarter
+// of its speed to the other's that two processes did not (docs/performance.md, "Tenth round").
+func BenchmarkEngineParallel(b *testing.B) {
+	cases := decodedGenerated(b, 4000)
+	e := benchEngine(b)
+	e.InForce = true
+	show := checker.StatusSetOf(DefaultShow...)
+	var start atomic.Int64
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		var tally checker.StatusCounts
+		var dst []checker.Finding
+		for i := int(start.Add(1)) * 1999; pb.Next(); i++ {
+			dst, _, _ = e.CheckListedAppend(dst, cases[i%len(cases)], record.Date{}, show, &tally)
+		}
+	})
+}
+
+// decodedGenerated is n generated cases, decoded.
+func decodedGenerated(b *testing.B, n int) []*record.Case {
+	b.Helper()
+	data, err := os.ReadFile(generated(b, n))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var cases []*record.Case
+	for i, line := range bytes.Split(bytes.TrimSpace(data), []byte("\n")) {
+		c, _, err := record.Decode(line)
+		if err != nil {
+			b.Fatalf("generated record %d: %v", i+1, err)
+		}
+		cases = append(cases, c)
+	}
+	return cases
 }
