@@ -142,6 +142,17 @@ if [ -n "$percpu" ]; then
 		printf "  2 workers against 1 held to each CPU (their mean speed)  %6.2fx (CPU %s %.2f s, CPU %s %.2f s alone)\n", 2 / (1 / a + 1 / b) / two, ca, a, cb, b
 	}'
 fi
+# The ratio of two workers to one in each round, from runs a minute apart: a median of each
+# can pair a slow spell on one with a quiet one on the other, which these show.
+if [ "$runs" -gt 1 ]; then
+	printf '%-59s' '  2 workers against 1, round by round'
+	paste -d' ' "$dir/times-one.out" "$dir/times-two.out" | awk '{ printf " %.2fx", $1 / $3 } END { printf "\n" }'
+	if [ -n "$percpu" ]; then
+		printf '%-59s' '  2 workers against 1 held to each CPU, round by round'
+		paste -d' ' "$dir/times-cpu0.out" "$dir/times-cpu1.out" "$dir/times-two.out" |
+			awk '{ printf " %.2fx", 2 / (1 / $1 + 1 / $3) / $5 } END { printf "\n" }'
+	fi
+fi
 
 fake=../shared/data/cin-census/fake_CIN_data.xml
 if [ -f "$fake" ]; then
