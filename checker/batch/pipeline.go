@@ -22,7 +22,7 @@ type slot struct {
 	recs []Record
 	data [][]byte // each record's bytes, until decoded; nil for one refused unread
 	// ids are the decoded records' id hashes (recordIDHash), made on the worker that decoded
-	// them: a sixth of what the one goroutine that takes the records in order did.
+	// them: a quarter of what the one goroutine that takes the records in order did.
 	ids [][16]byte
 	// bytes holds the records' bytes one after another: ReadRaw's are its buffer's, good only
 	// until it reads on, and copied here into an array the slot keeps from fill to fill.
