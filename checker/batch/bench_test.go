@@ -35,14 +35,7 @@ func sampleLines(b *testing.B) [][]byte {
 // once, outside the timer); ns/op is per case.
 func BenchmarkCheckCase(b *testing.B) {
 	e := benchEngine(b)
-	var cases []*record.Case
-	for i, line := range sampleLines(b) {
-		c, _, err := record.Decode(line)
-		if err != nil {
-			b.Fatalf("sample record %d: %v", i+1, err)
-		}
-		cases = append(cases, c)
-	}
+	cases := decodeLines(b, sampleLines(b), "sample")
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
@@ -152,11 +145,17 @@ func decodedGenerated(b *testing.B, n int) []*record.Case {
 	if err != nil {
 		b.Fatal(err)
 	}
-	var cases []*record.Case
-	for i, line := range bytes.Split(bytes.TrimSpace(data), []byte("\n")) {
+	return decodeLines(b, bytes.Split(bytes.TrimSpace(data), []byte("\n")), "generated")
+}
+
+// decodeLines decodes each line as a case record; what names the lines in an error.
+func decodeLines(b *testing.B, lines [][]byte, what string) []*record.Case {
+	b.Helper()
+	cases := make([]*record.Case, 0, len(lines))
+	for i, line := range lines {
 		c, _, err := record.Decode(line)
 		if err != nil {
-			b.Fatalf("generated record %d: %v", i+1, err)
+			b.Fatalf("%s record %d: %v", what, i+1, err)
 		}
 		cases = append(cases, c)
 	}
