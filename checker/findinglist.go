@@ -102,6 +102,25 @@ func ScanFindings(l FindingList) iter.Seq[*Finding] {
 	return l.All()
 }
 
+// FindingSegmenter is a FindingScanner whose list can be cut into stretches walked at once,
+// each on a goroutine of its own, for a writer that lays out its report on every core.
+type FindingSegmenter interface {
+	// Segments cuts the list into stretches of about size findings (one, the whole list,
+	// where cutting it would not pay): walked one after another, they yield what Scan
+	// yields, with Scan's terms. Each may be walked once, on any goroutine, beside the
+	// others; Err then holds the first error any of them met.
+	Segments(size int) []iter.Seq[*Finding]
+}
+
+// Segments cuts the report's listed findings into stretches of about size findings, to be
+// walked at once (FindingSegmenter); a list that cannot be cut is one stretch, Scanned.
+func (r *Report) Segments(size int) []iter.Seq[*Finding] {
+	if s, ok := r.Findings.(FindingSegmenter); ok {
+		return s.Segments(size)
+	}
+	return []iter.Seq[*Finding]{r.Scanned()}
+}
+
 // Scanned yields the report's listed findings in order for a writer that keeps none past its
 // turn (see FindingScanner): the JSON, CSV and text writers.
 func (r *Report) Scanned() iter.Seq[*Finding] {

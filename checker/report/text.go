@@ -133,13 +133,25 @@ func textLaidOut(w io.Writer, r *checker.Report, colour bool, layout *TextLayout
 			ew.Write(line)
 		}
 		write(header, "")
-		for f := range r.Scanned() {
+		row := func(buf []byte, f *checker.Finding) []byte {
 			status := ""
 			if colour {
 				status = statusColour(f)
 			}
-			line = appendTextRow(line[:0], f, &widths, status)
-			ew.Write(line)
+			return appendTextRow(buf, f, &widths, status)
+		}
+		if segs := parallelSegments(r); len(segs) > 1 {
+			// About a row's bytes, to size the buffers the stretches are laid out in.
+			rowBytes := 2*len(widths) + len("12 working days late") + 1
+			for _, w := range widths {
+				rowBytes += w
+			}
+			layOutInOrder(ew, segs, r.ListedLen()/len(segs)*rowBytes*5/4, row)
+		} else {
+			for f := range r.Scanned() {
+				line = row(line[:0], f)
+				ew.Write(line)
+			}
 		}
 		if proxies {
 			fmt.Fprintln(ew, "(proxy): the finding rests on a stand-in the import was asked for; the JSON report names it.")

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 )
 
@@ -36,5 +38,29 @@ func TestUseWorkersHoldsTheCores(t *testing.T) {
 	}
 	if _, err := useWorkers(-1); err == nil {
 		t.Error("--workers -1 accepted")
+	}
+}
+
+// TestTextTableSameOnEveryCore: a table long enough to be laid out in stretches on every core
+// (its findings in runs on disk) is byte for byte the table one worker on one core writes,
+// plain and with --show all; so is the summary and the exit code.
+func TestTextTableSameOnEveryCore(t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		t.Skip("one CPU: the table is never laid out on two")
+	}
+	cases := filepath.Join(t.TempDir(), "cases.ndjson")
+	if code, _, stderr := run(t, "", "gen", "--cases", "2000", "--seed", "5", "-o", cases); code != 0 {
+		t.Fatalf("gen: exit %d: %s", code, stderr)
+	}
+	for _, show := range []string{"breach,pending", "all"} {
+		args := []string{"check", "--show", show, "--sort-memory", "64KiB", cases}
+		code1, one, _ := run(t, "", append([]string{"--workers", "1"}, args...)...)
+		code2, two, _ := run(t, "", append([]string{"--workers", "2"}, args...)...)
+		if rows := strings.Count(two, "\n"); show == "all" && rows < 100_000 {
+			t.Fatalf("--show all: %d lines; want more than 100,000, to be cut into stretches", rows)
+		}
+		if code1 != code2 || one != two {
+			t.Errorf("--show %s: exit %d and %d bytes with one worker, exit %d and %d bytes with two; want the same", show, code1, len(one), code2, len(two))
+		}
 	}
 }
