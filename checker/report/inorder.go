@@ -32,7 +32,7 @@ func parallelSegments(r *checker.Report) []iter.Seq[*checker.Finding] {
 // than there are goroutines is held at once, and the stretch the writer waits for always has
 // a buffer (every stretch before it has been written, or is being laid out). The buffers are
 // made once, sizeHint bytes each, and reused: grown by appending, each stretch's buffer left
-// large arrays behind that raised a million cases' peak by 10–50 MB. After a failed write
+// large arrays behind that raised a million cases' peak by up to 40 MB. After a failed write
 // the stretches left are not laid out.
 func layOutInOrder(ew *errWriter, segs []iter.Seq[*checker.Finding], sizeHint int, row func(buf []byte, f *checker.Finding) []byte) {
 	workers := min(runtime.GOMAXPROCS(0), len(segs))
