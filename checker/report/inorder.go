@@ -12,8 +12,8 @@ import (
 // segmentFindings is how many findings a stretch of a report laid out on several cores
 // holds at the least: about 1.7 MiB of the text table, so that the stretches held at once
 // (layOutInOrder) stay a few MiB beside a check's peak. Where the runs restart (the batch's
-// Segments) can make them longer: a million cases' table in force is 32 stretches of about
-// 33,000 rows, 3.6 MB each.
+// Segments) can make them longer: a million cases' table in force is about thirty
+// stretches of some 35,000 rows, about 4 MB each.
 const segmentFindings = 1 << 14
 
 // parallelSegments cuts the report's list into stretches to lay out at once when the process
