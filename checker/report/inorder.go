@@ -16,6 +16,20 @@ import (
 // stretches of some 35,000 rows, about 4 MB each.
 const segmentFindings = 1 << 14
 
+// maxStretchBytes bounds a stretch's text, and maxLayoutWorkers the goroutines laying the
+// stretches out, so that what layOutInOrder holds (a buffer a goroutine, and one more) stays
+// under 40 MiB on any machine, and under 25 MiB on two cores. A list in many runs (many
+// workers) is cut into few, long stretches (the batch's Segments reads each run from a
+// restart before each cut, and keeps what that costs small by keeping the stretches long):
+// past the bound, the table is walked on one core as before (four workers' million cases
+// would hold 7 MB stretches, and peaked 21 MiB higher). More goroutines would hold more
+// buffers for the one goroutine that writes them all (two cores were all this was measured
+// on).
+const (
+	maxStretchBytes  = 6 << 20
+	maxLayoutWorkers = 4
+)
+
 // parallelSegments cuts the report's list into stretches to lay out at once when the process
 // has more than one core and the list is long enough to pay (checker.FindingSegmenter);
 // otherwise it returns at most one, and the list is walked where the writer is.
@@ -36,7 +50,7 @@ func parallelSegments(r *checker.Report) []iter.Seq[*checker.Finding] {
 // large arrays behind that raised a million cases' peak by up to 40 MB. After a failed write
 // the stretches left are not laid out.
 func layOutInOrder(ew *errWriter, segs []iter.Seq[*checker.Finding], sizeHint int, row func(buf []byte, f *checker.Finding) []byte) {
-	workers := min(runtime.GOMAXPROCS(0), len(segs))
+	workers := min(runtime.GOMAXPROCS(0), maxLayoutWorkers, len(segs))
 	buffers := make(chan []byte, workers+1)
 	for range cap(buffers) {
 		buffers <- make([]byte, 0, sizeHint)

@@ -17,12 +17,16 @@ import (
 type cutSlice struct {
 	checker.FindingSlice
 	cuts, walked atomic.Int32
+	long         int // when set, the stretches' length instead of size (a list in many runs)
 }
 
 func (s *cutSlice) Scan() iter.Seq[*checker.Finding] { return s.All() }
 
 func (s *cutSlice) Segments(size int) []iter.Seq[*checker.Finding] {
 	s.cuts.Add(1)
+	if s.long > 0 {
+		size = s.long
+	}
 	var segs []iter.Seq[*checker.Finding]
 	for lo := 0; lo < len(s.FindingSlice); lo += size {
 		part := s.FindingSlice[lo:min(lo+size, len(s.FindingSlice))]
@@ -119,5 +123,31 @@ func TestTextLaidOutOnEveryCoreFails(t *testing.T) {
 	}
 	if after := runtime.NumGoroutine(); after > before {
 		t.Errorf("%d goroutines after, %d before", after, before)
+	}
+}
+
+// TestTextStretchesTooLongAreWalkedWhereTheWriterIs: a list cut only into stretches longer
+// than a buffer may hold (maxStretchBytes) is walked on one goroutine, uncut, and the table is
+// the same.
+func TestTextStretchesTooLongAreWalkedWhereTheWriterIs(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	findings := manyFindings(2 * maxStretchBytes / 50)
+	var want bytes.Buffer
+	if err := Text(&want, &checker.Report{Findings: findings, Summary: checker.Summary{Findings: map[checker.Status]int{}}}); err != nil {
+		t.Fatal(err)
+	}
+	cut := &cutSlice{FindingSlice: findings, long: len(findings) / 2}
+	var got bytes.Buffer
+	if err := Text(&got, &checker.Report{Findings: cut, Summary: checker.Summary{Findings: map[checker.Status]int{}}}); err != nil {
+		t.Fatal(err)
+	}
+	if rowBytes := want.Len() / len(findings); rowBytes*len(findings)/2 <= maxStretchBytes {
+		t.Fatalf("rows of %d bytes: a stretch of %d is not past the bound; the test tests nothing", rowBytes, len(findings)/2)
+	}
+	if cut.cuts.Load() != 1 || cut.walked.Load() != 0 {
+		t.Errorf("cut %d times, %d stretches walked; want the cut refused and the list walked whole", cut.cuts.Load(), cut.walked.Load())
+	}
+	if !bytes.Equal(got.Bytes(), want.Bytes()) {
+		t.Error("the table differs from one walk's")
 	}
 }

@@ -140,12 +140,12 @@ func textLaidOut(w io.Writer, r *checker.Report, colour bool, layout *TextLayout
 			}
 			return appendTextRow(buf, f, &widths, status)
 		}
-		if segs := parallelSegments(r); len(segs) > 1 {
-			// About a row's bytes, to size the buffers the stretches are laid out in.
-			rowBytes := 2*len(widths) + len("12 working days late") + 1
-			for _, w := range widths {
-				rowBytes += w
-			}
+		// About a row's bytes, to size the buffers the stretches are laid out in.
+		rowBytes := 2*len(widths) + len("12 working days late") + 1
+		for _, w := range widths {
+			rowBytes += w
+		}
+		if segs := parallelSegments(r); len(segs) > 1 && r.ListedLen()/len(segs)*rowBytes <= maxStretchBytes {
 			layOutInOrder(ew, segs, r.ListedLen()/len(segs)*rowBytes*5/4, row)
 		} else {
 			for f := range r.Scanned() {
