@@ -22,7 +22,7 @@ const segmentFindings = 1 << 14
 // workers) is cut into few, long stretches (the batch's Segments reads each run from a
 // restart before each cut, and keeps what that costs small by keeping the stretches long):
 // past the bound, the table is walked on one core as before (four workers' million cases
-// would hold 7 MB stretches, and peaked 21 MiB higher). More goroutines would hold more
+// would hold 7 MB stretches, and peaked 20 MiB higher). More goroutines would hold more
 // buffers for the one goroutine that writes them all (two cores were all this was measured
 // on).
 const (
@@ -47,7 +47,7 @@ func parallelSegments(r *checker.Report) []iter.Seq[*checker.Finding] {
 // than there are goroutines is held at once, and the stretch the writer waits for always has
 // a buffer (every stretch before it has been written, or is being laid out). The buffers are
 // made once, sizeHint bytes each, and reused: grown by appending, each stretch's buffer left
-// large arrays behind that raised a million cases' peak by up to 40 MB. After a failed write
+// large arrays behind that raised a million cases' peak by up to 35 MiB. After a failed write
 // the stretches left are not laid out.
 func layOutInOrder(ew *errWriter, segs []iter.Seq[*checker.Finding], sizeHint int, row func(buf []byte, f *checker.Finding) []byte) {
 	workers := min(runtime.GOMAXPROCS(0), maxLayoutWorkers, len(segs))
