@@ -40,22 +40,22 @@ func (l *sortedList[T]) Segments(size int) []iter.Seq[*T] {
 	if n < 2 {
 		return whole
 	}
-	// Each source's first values at its start and at each of its restarts (every
-	// restartEvery values for a source in memory), read into values of their own.
+	// Each run's first values at each of its restarts (every restartEvery values for a
+	// source in memory), read into values of their own.
 	starts := make([][]*T, len(l.sources))
 	var all []*T
 	var r *bufio.Reader
-	for i, s := range l.sources {
+	for i := range l.sources {
+		s := &l.sources[i]
 		if s.mem != nil {
 			for k := 0; k < s.mem.n; k += restartEvery {
 				all = append(all, s.mem.at(k))
 			}
 			continue
 		}
-		offs := append([]int64{s.run.off}, s.run.restarts...)
-		starts[i] = make([]*T, len(offs))
-		for k, off := range offs {
-			sr := io.NewSectionReader(s.file.f, off, s.run.off+s.run.size-off)
+		starts[i] = make([]*T, len(s.run.restarts))
+		for k := range s.run.restarts {
+			sr := s.fromRestart(k)
 			if r == nil {
 				r = bufio.NewReaderSize(sr, minRunBuffer)
 			} else {

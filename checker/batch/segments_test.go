@@ -27,11 +27,8 @@ func segmentedList(t *testing.T, sorters, perSorter int, budget int64, shuffled 
 	}
 	var all []checker.Finding
 	for n := range sorters * perSorter {
-		c := n / 3
-		to := (c / 32) % sorters
-		f := checker.Finding{CaseID: fmt.Sprintf("C-%07d", c), Edition: "2018", Rule: "A1", Subject: "assessment",
-			Status: checker.StatusBreach, Message: fmt.Sprintf("m%d", n), Record: c}
-		added[to] = append(added[to], f)
+		f, slot := slotFinding(n)
+		added[slot%sorters] = append(added[slot%sorters], f)
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	for i, fs := range added {
@@ -48,12 +45,28 @@ func segmentedList(t *testing.T, sorters, perSorter int, budget int64, shuffled 
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { l.Close() })
+	return l, stableKeys(all)
+}
+
+// slotFinding is the nth finding of a batch: three a case, equal but for their messages, and
+// the slot of 32 cases it is in.
+func slotFinding(n int) (f checker.Finding, slot int) {
+	c := n / 3
+	return checker.Finding{CaseID: fmt.Sprintf("C-%07d", c), Edition: "2018", Rule: "A1", Subject: "assessment",
+		Status: checker.StatusBreach, Message: fmt.Sprintf("m%d", n), Record: c}, c / 32
+}
+
+// key tells findings apart in a test's lists.
+func key(f *checker.Finding) string { return f.CaseID + " " + f.Message }
+
+// stableKeys are the keys of the findings in the order a stable sort of them gives.
+func stableKeys(all []checker.Finding) []string {
 	slices.SortStableFunc(all, checker.CompareFindings)
 	want := make([]string, len(all))
 	for i := range all {
-		want[i] = all[i].CaseID + " " + all[i].Message
+		want[i] = key(&all[i])
 	}
-	return l, want
+	return want
 }
 
 // walkAtOnce walks the stretches each on a goroutine of its own, all at once, and gives the
@@ -64,7 +77,7 @@ func walkAtOnce(segs []func(func(*checker.Finding) bool)) [][]string {
 	for i, seg := range segs {
 		wg.Go(func() {
 			for f := range seg {
-				got[i] = append(got[i], f.CaseID+" "+f.Message)
+				got[i] = append(got[i], key(f))
 			}
 		})
 	}
@@ -114,7 +127,7 @@ func TestSegmentsAreTheListInOrder(t *testing.T) {
 			// The whole list, walked as before, is the same.
 			var serial []string
 			for f := range l.Scan() {
-				serial = append(serial, f.CaseID+" "+f.Message)
+				serial = append(serial, key(f))
 			}
 			if !slices.Equal(serial, want) {
 				t.Fatalf("Scan differs at %d", firstDifference(serial, want))
@@ -132,11 +145,9 @@ func mixedList(t *testing.T, perSorter int) (*sortedList[checker.Finding], []str
 	disk, mem := newSorter(cfg), newSorter(cfg)
 	var all []checker.Finding
 	for n := range 2 * perSorter {
-		c := n / 3
-		f := checker.Finding{CaseID: fmt.Sprintf("C-%07d", c), Edition: "2018", Rule: "A1", Subject: "assessment",
-			Status: checker.StatusBreach, Message: fmt.Sprintf("m%d", n), Record: c}
+		f, slot := slotFinding(n)
 		all = append(all, f)
-		if (c/32)%2 == 0 {
+		if slot%2 == 0 {
 			disk.add(&f)
 		} else {
 			mem.add(&f)
@@ -154,12 +165,7 @@ func mixedList(t *testing.T, perSorter int) (*sortedList[checker.Finding], []str
 	if len(l.sources[0].run.restarts) < passOverShare {
 		t.Fatalf("the run restarts %d times; want many", len(l.sources[0].run.restarts))
 	}
-	slices.SortStableFunc(all, checker.CompareFindings)
-	want := make([]string, len(all))
-	for i := range all {
-		want[i] = all[i].CaseID + " " + all[i].Message
-	}
-	return l, want
+	return l, stableKeys(all)
 }
 
 // TestSegmentsOfAListFarOutOfOrder: a list of many short runs (a batch far out of case

@@ -71,8 +71,8 @@ const restartEvery = 2048
 type span struct {
 	off, size int64
 	n         int
-	// restarts are where values restartEvery, 2×restartEvery, … begin in the file: the
-	// points the run can be read from besides its start.
+	// restarts are where values 0, restartEvery, 2×restartEvery, … begin in the file: the
+	// points the run can be read from, its start the first.
 	restarts []int64
 }
 
@@ -286,9 +286,7 @@ func (s *sorter[T]) spill() {
 	for k, i := range s.order {
 		if k%restartEvery == 0 {
 			encode = s.cfg.codec.encoder()
-			if k > 0 {
-				restarts = append(restarts, s.file.offset())
-			}
+			restarts = append(restarts, s.file.offset())
 		}
 		encode(s.file.w, s.vals.at(int(i)))
 	}
@@ -318,6 +316,12 @@ type mergeInput[T any] struct {
 	file *runFile
 	run  span
 	mem  *chunks[T]
+}
+
+// fromRestart reads a run on disk from its restart k (0: its start) to its end.
+func (m *mergeInput[T]) fromRestart(k int) *io.SectionReader {
+	off := m.run.restarts[k]
+	return io.NewSectionReader(m.file.f, off, m.run.off+m.run.size-off)
 }
 
 // sortedList is values sorted in runs, on disk and in memory, read back merged in order.
@@ -528,8 +532,8 @@ func (l *sortedList[T]) walk(reuse bool, yield func(v *T) bool) {
 
 // stretch is the values from lo up to hi of a list (segments): each source is read from
 // the first of its values not before lo (a nil lo: from its start), and the walk ends at the
-// first value not before hi (nil: at the end). starts, where set, are each source's first
-// values at its start and restarts, to find where to begin reading it.
+// first value not before hi (nil: at the end). starts, where set, are each run's first
+// values at its restarts, to find where to begin reading it.
 type stretch[T any] struct {
 	lo, hi *T
 	starts [][]*T
@@ -557,17 +561,14 @@ func (l *sortedList[T]) walkStretch(st stretch[T], reuse bool, yield func(v *T) 
 		c := &cursors[i]
 		c.src = &l.sources[i]
 		if c.src.mem == nil {
-			off := c.src.run.off
+			k := 0
 			if st.lo != nil {
-				// Begin at the last start of the run before lo: every value before it is
+				// Begin at the last restart of the run before lo: every value before it is
 				// before lo too. Those from it up to lo are read and passed over below.
-				k := max(sort.Search(len(st.starts[i]), func(k int) bool { return l.cfg.cmp(st.starts[i][k], st.lo) >= 0 })-1, 0)
-				if k > 0 {
-					off = c.src.run.restarts[k-1]
-				}
+				k = max(sort.Search(len(st.starts[i]), func(k int) bool { return l.cfg.cmp(st.starts[i][k], st.lo) >= 0 })-1, 0)
 				c.next = k * restartEvery
 			}
-			c.r = bufio.NewReaderSize(io.NewSectionReader(c.src.file.f, off, c.src.run.off+c.src.run.size-off), bufSize)
+			c.r = bufio.NewReaderSize(c.src.fromRestart(k), bufSize)
 			c.codec = &l.cfg.codec
 			if reuse {
 				c.slot = new(readSlot[T])

@@ -30,18 +30,19 @@ const (
 	maxLayoutWorkers = 4
 )
 
-// parallelSegments cuts the report's list into stretches to lay out at once when the process
-// has more than one core and the list is long enough to pay (checker.FindingSegmenter);
-// otherwise it returns at most one, and the list is walked where the writer is.
-func parallelSegments(r *checker.Report) []iter.Seq[*checker.Finding] {
-	if runtime.GOMAXPROCS(0) < 2 || r.ListedLen() < 2*segmentFindings {
+// parallelSegments cuts the report's list, of n findings, into stretches to lay out at once
+// when the process has more than one core and the list is long enough to pay
+// (checker.FindingSegmenter); otherwise it returns at most one, and the list is walked where
+// the writer is.
+func parallelSegments(r *checker.Report, n int) []iter.Seq[*checker.Finding] {
+	if runtime.GOMAXPROCS(0) < 2 || n < 2*segmentFindings {
 		return nil
 	}
 	return r.Segments(segmentFindings)
 }
 
 // layOutInOrder lays out each stretch of findings (row appends a finding's row to a buffer) on
-// as many goroutines as the process has cores, and writes the buffers to ew in the stretches'
+// as many goroutines as the process has cores, maxLayoutWorkers at most, and writes the buffers to ew in the stretches'
 // order: the report is byte for byte what one walk gives. A goroutine takes a buffer before
 // it takes the next stretch, and the writer gives it back once written, so one stretch more
 // than there are goroutines is held at once, and the stretch the writer waits for always has

@@ -145,8 +145,8 @@ func textLaidOut(w io.Writer, r *checker.Report, colour bool, layout *TextLayout
 		for _, w := range widths {
 			rowBytes += w
 		}
-		if segs := parallelSegments(r); len(segs) > 1 && r.ListedLen()/len(segs)*rowBytes <= maxStretchBytes {
-			layOutInOrder(ew, segs, r.ListedLen()/len(segs)*rowBytes*5/4, row)
+		if segs := parallelSegments(r, n); len(segs) > 1 && n/len(segs)*rowBytes <= maxStretchBytes {
+			layOutInOrder(ew, segs, n/len(segs)*rowBytes*5/4, row)
 		} else {
 			for f := range r.Scanned() {
 				line = row(line[:0], f)
