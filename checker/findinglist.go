@@ -102,8 +102,8 @@ func ScanFindings(l FindingList) iter.Seq[*Finding] {
 	return l.All()
 }
 
-// FindingSegmenter is a FindingScanner whose list can be cut into stretches walked at once,
-// each on a goroutine of its own, for a writer that lays out its report on every core.
+// FindingSegmenter is a list that can be cut into stretches walked at once, each on a
+// goroutine of its own, for a writer that lays out its report on every core.
 type FindingSegmenter interface {
 	// Segments cuts the list into stretches of about size findings (one, the whole list,
 	// where cutting it would not pay): walked one after another, they yield what Scan

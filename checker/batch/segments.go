@@ -74,11 +74,14 @@ func (l *sortedList[T]) Segments(size int) []iter.Seq[*T] {
 		}
 	}
 	slices.SortStableFunc(all, l.cfg.cmp)
+	// Each cut is after the one before it (after the first value, for the first), so that
+	// no stretch is empty.
 	var cuts []*T
+	prev := all[0]
 	for j := 1; j < n; j++ {
-		c := all[j*len(all)/n]
-		if len(cuts) == 0 && l.cfg.cmp(c, all[0]) > 0 || len(cuts) > 0 && l.cfg.cmp(c, cuts[len(cuts)-1]) > 0 {
+		if c := all[j*len(all)/n]; l.cfg.cmp(c, prev) > 0 {
 			cuts = append(cuts, c)
+			prev = c
 		}
 	}
 	if len(cuts) == 0 {

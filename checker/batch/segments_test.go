@@ -2,6 +2,7 @@ package batch
 
 import (
 	"fmt"
+	"iter"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -71,7 +72,7 @@ func stableKeys(all []checker.Finding) []string {
 
 // walkAtOnce walks the stretches each on a goroutine of its own, all at once, and gives the
 // keys of each.
-func walkAtOnce(segs []func(func(*checker.Finding) bool)) [][]string {
+func walkAtOnce(segs []iter.Seq[*checker.Finding]) [][]string {
 	got := make([][]string, len(segs))
 	var wg sync.WaitGroup
 	for i, seg := range segs {
@@ -109,7 +110,7 @@ func TestSegmentsAreTheListInOrder(t *testing.T) {
 			if len(segs) < 2 {
 				t.Fatalf("%d stretches of %d findings; want the list cut", len(segs), l.Len())
 			}
-			got := walkAtOnce(toFuncs(segs))
+			got := walkAtOnce(segs)
 			var joined []string
 			for i, g := range got {
 				if len(g) == 0 {
@@ -180,7 +181,7 @@ func TestSegmentsOfAListFarOutOfOrder(t *testing.T) {
 	if len(segs) != 1 {
 		t.Fatalf("%d stretches; want the list whole", len(segs))
 	}
-	got := walkAtOnce(toFuncs(segs))
+	got := walkAtOnce(segs)
 	if !slices.Equal(got[0], want) {
 		t.Fatalf("the list differs at %d", firstDifference(got[0], want))
 	}
@@ -210,7 +211,7 @@ func TestSegmentsOfADamagedRun(t *testing.T) {
 				damage()
 			}
 			n := 0
-			for _, g := range walkAtOnce(toFuncs(segs)) {
+			for _, g := range walkAtOnce(segs) {
 				n += len(g)
 			}
 			err := l.Err()
@@ -231,17 +232,9 @@ func TestSegmentsOfAShortList(t *testing.T) {
 	if len(segs) != 1 {
 		t.Fatalf("%d stretches; want one", len(segs))
 	}
-	if got := walkAtOnce(toFuncs(segs)); !slices.Equal(got[0], want) {
+	if got := walkAtOnce(segs); !slices.Equal(got[0], want) {
 		t.Fatalf("the list differs at %d", firstDifference(got[0], want))
 	}
-}
-
-func toFuncs[S ~func(func(*checker.Finding) bool)](segs []S) []func(func(*checker.Finding) bool) {
-	out := make([]func(func(*checker.Finding) bool), len(segs))
-	for i, s := range segs {
-		out[i] = s
-	}
-	return out
 }
 
 // firstDifference is the index of the first key where got and want differ.

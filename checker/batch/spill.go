@@ -208,6 +208,16 @@ type openRun[T any] struct {
 	lastAdded bool
 }
 
+// write encodes v at the run's end, the encoding begun afresh at each restart.
+func (o *openRun[T]) write(rf *runFile, codec *runCodec[T], v *T) {
+	if o.n%restartEvery == 0 {
+		o.encode = codec.encoder()
+		o.restarts = append(o.restarts, rf.offset())
+	}
+	o.encode(rf.w, v)
+	o.n++
+}
+
 func newSorter[T any](cfg *spillConfig[T]) *sorter[T] { return &sorter[T]{cfg: cfg, inOrder: true} }
 
 // add keeps a copy of *v, writing a run when the budget is spent. By address: a finding is
@@ -223,12 +233,7 @@ func (s *sorter[T]) addAfter(v *T, follows bool) {
 	}
 	if o := &s.open; o.on {
 		if follows && o.lastAdded || s.cfg.cmp(&o.last, v) <= 0 {
-			if o.n%restartEvery == 0 {
-				o.encode = s.cfg.codec.encoder()
-				o.restarts = append(o.restarts, s.file.offset())
-			}
-			o.encode(s.file.w, v)
-			o.n++
+			o.write(s.file, &s.cfg.codec, v)
 			o.streamed++
 			o.last = *v
 			o.lastAdded = true
@@ -280,18 +285,11 @@ func (s *sorter[T]) spill() {
 	if !s.inOrder {
 		slices.SortStableFunc(s.order, func(i, j int32) int { return s.cfg.cmp(s.vals.at(int(i)), s.vals.at(int(j))) })
 	}
-	start := s.file.offset()
-	var encode func(*bufio.Writer, *T)
-	var restarts []int64
-	for k, i := range s.order {
-		if k%restartEvery == 0 {
-			encode = s.cfg.codec.encoder()
-			restarts = append(restarts, s.file.offset())
-		}
-		encode(s.file.w, s.vals.at(int(i)))
+	s.open = openRun[T]{on: true, start: s.file.offset(), lastAdded: s.inOrder}
+	for _, i := range s.order {
+		s.open.write(s.file, &s.cfg.codec, s.vals.at(int(i)))
 	}
-	s.open = openRun[T]{on: true, start: start, n: s.vals.n, encode: encode, restarts: restarts,
-		last: *s.vals.at(int(s.order[len(s.order)-1])), lastAdded: s.inOrder}
+	s.open.last = *s.vals.at(int(s.order[len(s.order)-1]))
 	s.vals.reset()
 	s.held = 0
 	s.inOrder = true

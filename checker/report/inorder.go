@@ -41,9 +41,9 @@ func parallelSegments(r *checker.Report, n int) []iter.Seq[*checker.Finding] {
 	return r.Segments(segmentFindings)
 }
 
-// layOutInOrder lays out each stretch of findings (row appends a finding's row to a buffer) on
-// as many goroutines as the process has cores, maxLayoutWorkers at most, and writes the buffers to ew in the stretches'
-// order: the report is byte for byte what one walk gives. A goroutine takes a buffer before
+// layOutInOrder lays out each stretch of findings (row appends a finding's row to a buffer)
+// on as many goroutines as the process has cores, maxLayoutWorkers at most, and writes the
+// buffers to ew in the stretches' order: the report is byte for byte what one walk gives. A goroutine takes a buffer before
 // it takes the next stretch, and the writer gives it back once written, so one stretch more
 // than there are goroutines is held at once, and the stretch the writer waits for always has
 // a buffer (every stretch before it has been written, or is being laid out). The buffers are
